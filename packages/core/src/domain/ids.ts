@@ -1,0 +1,15 @@
+import { randomBytes } from "node:crypto";
+
+const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+/** Lowercase base36, so ids fit in hostnames; 10 characters ≈ 51 bits. */
+export function newId(length = 10): string {
+  const bytes = randomBytes(length);
+  let id = "";
+  for (const byte of bytes) id += ALPHABET[byte % ALPHABET.length];
+  return id;
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}

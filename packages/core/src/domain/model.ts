@@ -1,0 +1,102 @@
+/** Closed sets, as arrays so they can be validated and iterated, with derived unions. */
+export const DEPLOYMENT_STATUSES = ["queued", "building", "deploying", "ready", "error", "canceled"] as const;
+export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
+
+/** A deployment in one of these is still moving; after a restart it must be resumed or failed. */
+export const ACTIVE_STATUSES = ["queued", "building", "deploying"] as const satisfies readonly DeploymentStatus[];
+
+export const ENVIRONMENTS = ["production", "preview"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const ENV_TARGETS = ["production", "preview", "development"] as const;
+export type EnvTarget = (typeof ENV_TARGETS)[number];
+
+export const ALIAS_KINDS = ["deployment", "branch", "production", "custom"] as const;
+export type AliasKind = (typeof ALIAS_KINDS)[number];
+
+export interface Project {
+  id: string;
+  /** A DNS label: it becomes part of every hostname of the project. */
+  name: string;
+  repoUrl: string;
+  productionBranch: string;
+  /** Folder inside the repository that holds the Next.js app ("" = repository root). */
+  rootDir: string;
+  installCommand: string | null;
+  buildCommand: string | null;
+  /** HMAC key for GitHub webhooks; never empty. */
+  webhookSecret: string;
+  createdAt: string;
+}
+
+export interface Commit {
+  sha: string;
+  branch: string | null;
+  message: string | null;
+  author: string | null;
+}
+
+export interface Deployment {
+  id: string;
+  projectId: string;
+  environment: Environment;
+  status: DeploymentStatus;
+  /** Why the deployment ended in `error` or `canceled`. */
+  statusReason: string | null;
+  commit: Commit;
+  /** What asked for it: "webhook:push", "webhook:pull_request", "cli", "api". */
+  trigger: string;
+  /** Blob key of the built artifact once the build succeeded; null once retention removed it. */
+  artifactKey: string | null;
+  /** Encrypted snapshot of the env vars it was built with (see Secrets). */
+  envSnapshot: string | null;
+  createdAt: string;
+  buildStartedAt: string | null;
+  readyAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface Alias {
+  hostname: string;
+  projectId: string;
+  deploymentId: string;
+  kind: AliasKind;
+  updatedAt: string;
+}
+
+export interface EnvVar {
+  id: string;
+  projectId: string;
+  key: string;
+  /** Ciphertext produced by the Secrets port; plaintext never reaches a Store. */
+  valueEncrypted: string;
+  targets: EnvTarget[];
+  /** Preview-only override for one branch; null = every branch. */
+  branch: string | null;
+  secret: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LogLine {
+  seq: number;
+  at: string;
+  stream: "stdout" | "stderr" | "system";
+  text: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  projectId: string;
+  event: string;
+  receivedAt: string;
+  outcome: string;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  /** SHA-256 of the token; the token itself is shown once and never stored. */
+  tokenHash: string;
+  createdAt: string;
+}

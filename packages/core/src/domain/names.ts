@@ -1,0 +1,44 @@
+import { createHash } from "node:crypto";
+
+/** DNS allows 63 characters per label; project names leave room for `-<deployment id>` and `-git-<branch>`. */
+export const DNS_LABEL_MAX = 63;
+export const PROJECT_NAME_MAX = 40;
+const PROJECT_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/** Returns a reason when `name` cannot be a project name, null when it can. */
+export function projectNameProblem(name: string): string | null {
+  if (name.length === 0) return "it is empty";
+  if (name.length > PROJECT_NAME_MAX) return `it is ${name.length} characters long; the limit is ${PROJECT_NAME_MAX}`;
+  if (!PROJECT_NAME.test(name)) return "only lowercase letters, digits and inner hyphens are allowed";
+  if (name.includes("--")) return "two hyphens in a row are reserved";
+  return null;
+}
+
+/**
+ * `feature/Blue_Sky` → `feature-blue-sky`. Runs of characters outside a-z0-9 become one hyphen,
+ * the ends are trimmed; a slug that would overflow the label is cut and given a hash suffix so two
+ * long branches that share a prefix stay distinct.
+ */
+export function branchSlug(branch: string, maxLength: number): string {
+  const slug = branch
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  if (slug.length <= maxLength) return slug || hash(branch);
+  const suffix = hash(branch);
+  const head = slug.slice(0, maxLength - suffix.length - 1).replace(/-+$/, "");
+  return `${head}-${suffix}`;
+}
+
+function hash(value: string): string {
+  return createHash("sha256").update(value).digest("hex").slice(0, 6);
+}
+
+export function deploymentHostLabel(projectName: string, deploymentId: string): string {
+  return `${projectName}-${deploymentId}`;
+}
+
+export function branchHostLabel(projectName: string, branch: string): string {
+  const prefix = `${projectName}-git-`;
+  return prefix + branchSlug(branch, DNS_LABEL_MAX - prefix.length);
+}

@@ -1,0 +1,50 @@
+/**
+ * The error catalog. Every error that reaches a user has a stable code, a message that names the
+ * bad value and a hint. The API maps `status` to HTTP in one place; the CLI prints message + hint.
+ */
+export const ERROR_CATALOG = {
+  INVALID_INPUT: { status: 400, title: "Invalid input" },
+  INVALID_PROJECT_NAME: { status: 400, title: "Invalid project name" },
+  INVALID_REF: { status: 400, title: "Invalid git ref" },
+  INVALID_ENV_KEY: { status: 400, title: "Invalid environment variable name" },
+  RESERVED_ENV_KEY: { status: 400, title: "Reserved environment variable name" },
+  ENV_VALUE_TOO_LARGE: { status: 400, title: "Environment variable too large" },
+  INVALID_ENV_TARGET: { status: 400, title: "Invalid environment target" },
+  UNAUTHORIZED: { status: 401, title: "Not authenticated" },
+  BAD_SIGNATURE: { status: 401, title: "Webhook signature does not match" },
+  NOT_FOUND: { status: 404, title: "Not found" },
+  PROJECT_NOT_FOUND: { status: 404, title: "Project not found" },
+  DEPLOYMENT_NOT_FOUND: { status: 404, title: "Deployment not found" },
+  ENV_VAR_NOT_FOUND: { status: 404, title: "Environment variable not found" },
+  PROJECT_EXISTS: { status: 409, title: "Project already exists" },
+  DEPLOYMENT_NOT_READY: { status: 409, title: "Deployment is not ready" },
+  NO_ROLLBACK_TARGET: { status: 409, title: "Nothing to roll back to" },
+  DEPLOYMENT_FINISHED: { status: 409, title: "Deployment already finished" },
+  PAYLOAD_TOO_LARGE: { status: 413, title: "Payload too large" },
+  INTERNAL: { status: 500, title: "Internal error" },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export class SlipwayError extends Error {
+  override readonly name = "SlipwayError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERROR_CATALOG[this.code].status;
+  }
+
+  toJSON() {
+    return { code: this.code, message: this.message, ...(this.hint ? { hint: this.hint } : {}) };
+  }
+}
+
+export function isSlipwayError(error: unknown): error is SlipwayError {
+  return error instanceof SlipwayError;
+}

@@ -1,0 +1,13 @@
+export * from "./domain/model.ts";
+export * from "./domain/names.ts";
+export * from "./domain/ids.ts";
+export * from "./errors.ts";
+export * from "./manifest.ts";
+export * from "./runtime-contract.ts";
+export type * from "./ports/store.ts";
+export type * from "./ports/blob-store.ts";
+export type * from "./ports/queue.ts";
+export type * from "./ports/log-store.ts";
+export type * from "./ports/secrets.ts";
+export type * from "./ports/builder.ts";
+export type * from "./ports/deployer.ts";

@@ -1,0 +1,85 @@
+import type {
+  Alias,
+  AliasKind,
+  ApiToken,
+  Deployment,
+  DeploymentStatus,
+  EnvVar,
+  Project,
+  WebhookDelivery,
+} from "../domain/model.ts";
+
+/**
+ * Metadata storage (SQLite locally, DynamoDB on AWS). Every method is async so both fit.
+ * Expected outcomes are return values: `null` for "not found", `false` for "lost a race".
+ */
+export interface Store {
+  readonly name: string;
+  readonly projects: ProjectRepo;
+  readonly deployments: DeploymentRepo;
+  readonly aliases: AliasRepo;
+  readonly envVars: EnvVarRepo;
+  readonly webhookDeliveries: WebhookDeliveryRepo;
+  readonly tokens: ApiTokenRepo;
+  close(): Promise<void>;
+}
+
+export interface ProjectRepo {
+  /** Returns false when the name is taken. */
+  create(project: Project): Promise<boolean>;
+  get(id: string): Promise<Project | null>;
+  getByName(name: string): Promise<Project | null>;
+  list(): Promise<Project[]>;
+}
+
+export type DeploymentPatch = Partial<
+  Pick<Deployment, "statusReason" | "artifactKey" | "envSnapshot" | "buildStartedAt" | "readyAt" | "finishedAt">
+>;
+
+export interface DeploymentRepo {
+  create(deployment: Deployment): Promise<void>;
+  get(id: string): Promise<Deployment | null>;
+  /** Newest first. */
+  listByProject(projectId: string, options?: { limit?: number }): Promise<Deployment[]>;
+  listByStatus(statuses: readonly DeploymentStatus[]): Promise<Deployment[]>;
+  /**
+   * Compare-and-set on status: moves to `to` only while the status is one of `from`.
+   * Returns false when another actor got there first (e.g. a cancel beat the builder).
+   */
+  transition(id: string, from: readonly DeploymentStatus[], to: DeploymentStatus, patch?: DeploymentPatch): Promise<boolean>;
+  /** Changes fields other than status (e.g. clearing `artifactKey` when retention removes it). */
+  update(id: string, patch: DeploymentPatch): Promise<void>;
+}
+
+export interface AliasRepo {
+  /** Points `hostname` at a deployment, creating or replacing the row atomically. */
+  set(alias: Omit<Alias, "updatedAt">): Promise<void>;
+  get(hostname: string): Promise<Alias | null>;
+  delete(hostname: string): Promise<boolean>;
+  listByProject(projectId: string): Promise<Alias[]>;
+  listByDeployment(deploymentId: string): Promise<Alias[]>;
+  /** The project's production alias, if any. */
+  production(projectId: string): Promise<Alias | null>;
+}
+
+export interface EnvVarRepo {
+  /** Inserts or replaces the variable with the same (project, key, branch) for overlapping targets. */
+  upsert(envVar: EnvVar): Promise<void>;
+  listByProject(projectId: string): Promise<EnvVar[]>;
+  delete(projectId: string, key: string, filter?: { branch?: string | null }): Promise<number>;
+  /** Every variable of every project, for key rotation. */
+  all(): Promise<EnvVar[]>;
+}
+
+export interface WebhookDeliveryRepo {
+  /** Records a delivery id; returns false when it was seen before (a replay). */
+  record(delivery: WebhookDelivery): Promise<boolean>;
+}
+
+export interface ApiTokenRepo {
+  create(token: ApiToken): Promise<void>;
+  findByHash(tokenHash: string): Promise<ApiToken | null>;
+  count(): Promise<number>;
+}
+
+export type { AliasKind };
