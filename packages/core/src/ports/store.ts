@@ -46,9 +46,16 @@ export interface DeploymentRepo {
    * Compare-and-set on status: moves to `to` only while the status is one of `from`.
    * Returns false when another actor got there first (e.g. a cancel beat the builder).
    */
-  transition(id: string, from: readonly DeploymentStatus[], to: DeploymentStatus, patch?: DeploymentPatch): Promise<boolean>;
+  transition(
+    id: string,
+    from: readonly DeploymentStatus[],
+    to: DeploymentStatus,
+    patch?: DeploymentPatch,
+  ): Promise<boolean>;
   /** Changes fields other than status (e.g. clearing `artifactKey` when retention removes it). */
   update(id: string, patch: DeploymentPatch): Promise<void>;
+  /** Every deployment whose `envSnapshot` is set, of every project, for key rotation. */
+  listWithEnvSnapshot(): Promise<Deployment[]>;
 }
 
 export interface AliasRepo {

@@ -1,0 +1,75 @@
+import { expect } from "vitest";
+import type { Store } from "../store.ts";
+import type { ContractTest } from "./harness.ts";
+import { savedDeployment, savedProject } from "./store-fixtures.ts";
+
+export function aliasCases(test: ContractTest<Store>): void {
+  test("aliases: set creates a row with updatedAt, get returns it", async (store) => {
+    const d = await savedDeployment(store);
+    await store.aliases.set({
+      hostname: "site.localhost",
+      projectId: d.projectId,
+      deploymentId: d.id,
+      kind: "production",
+    });
+    const alias = await store.aliases.get("site.localhost");
+    expect(alias).toMatchObject({ hostname: "site.localhost", deploymentId: d.id, kind: "production" });
+    expect(Number.isNaN(Date.parse(alias?.updatedAt ?? ""))).toBe(false);
+    expect(await store.aliases.get("nope.localhost")).toBeNull();
+  });
+
+  test("aliases: set on an existing hostname replaces it", async (store) => {
+    const p = await savedProject(store);
+    const first = await savedDeployment(store, { projectId: p.id });
+    const second = await savedDeployment(store, { projectId: p.id });
+    const base = { hostname: "site.localhost", projectId: p.id, kind: "production" as const };
+    await store.aliases.set({ ...base, deploymentId: first.id });
+    await store.aliases.set({ ...base, deploymentId: second.id });
+    expect((await store.aliases.get("site.localhost"))?.deploymentId).toBe(second.id);
+    expect(await store.aliases.listByProject(p.id)).toHaveLength(1);
+    expect(await store.aliases.listByDeployment(first.id)).toEqual([]);
+  });
+
+  test("aliases: concurrent sets on one hostname leave one row pointing at a contender", async (store) => {
+    const p = await savedProject(store);
+    const ds = await Promise.all([1, 2, 3, 4].map(() => savedDeployment(store, { projectId: p.id })));
+    await Promise.all(
+      ds.map((d) =>
+        store.aliases.set({ hostname: "race.localhost", projectId: p.id, deploymentId: d.id, kind: "branch" }),
+      ),
+    );
+    const rows = await store.aliases.listByProject(p.id);
+    expect(rows).toHaveLength(1);
+    expect(ds.map((d) => d.id)).toContain(rows[0]?.deploymentId);
+  });
+
+  test("aliases: delete returns true once, then false", async (store) => {
+    const d = await savedDeployment(store);
+    await store.aliases.set({
+      hostname: "x.localhost",
+      projectId: d.projectId,
+      deploymentId: d.id,
+      kind: "deployment",
+    });
+    expect(await store.aliases.delete("x.localhost")).toBe(true);
+    expect(await store.aliases.delete("x.localhost")).toBe(false);
+    expect(await store.aliases.get("x.localhost")).toBeNull();
+  });
+
+  test("aliases: listByProject, listByDeployment and production", async (store) => {
+    const p = await savedProject(store);
+    const other = await savedProject(store);
+    const d1 = await savedDeployment(store, { projectId: p.id });
+    const d2 = await savedDeployment(store, { projectId: p.id });
+    const d3 = await savedDeployment(store, { projectId: other.id });
+    expect(await store.aliases.production(p.id)).toBeNull();
+    await store.aliases.set({ hostname: "a.localhost", projectId: p.id, deploymentId: d1.id, kind: "deployment" });
+    await store.aliases.set({ hostname: "b.localhost", projectId: p.id, deploymentId: d1.id, kind: "production" });
+    await store.aliases.set({ hostname: "c.localhost", projectId: p.id, deploymentId: d2.id, kind: "branch" });
+    await store.aliases.set({ hostname: "z.localhost", projectId: other.id, deploymentId: d3.id, kind: "production" });
+    const hostnames = (rows: Array<{ hostname: string }>) => rows.map((r) => r.hostname).sort();
+    expect(hostnames(await store.aliases.listByProject(p.id))).toEqual(["a.localhost", "b.localhost", "c.localhost"]);
+    expect(hostnames(await store.aliases.listByDeployment(d1.id))).toEqual(["a.localhost", "b.localhost"]);
+    expect(await store.aliases.production(p.id)).toMatchObject({ hostname: "b.localhost", deploymentId: d1.id });
+  });
+}

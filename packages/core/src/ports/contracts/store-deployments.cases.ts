@@ -1,0 +1,110 @@
+import { expect } from "vitest";
+import type { Store } from "../store.ts";
+import type { ContractTest } from "./harness.ts";
+import { deployment, savedDeployment, savedProject } from "./store-fixtures.ts";
+
+export function deploymentCases(test: ContractTest<Store>): void {
+  test("deployments: create then get round-trips every field", async (store) => {
+    const p = await savedProject(store);
+    const d = deployment(p.id, {
+      environment: "production",
+      commit: { sha: "abc", branch: null, message: "fix: ünïcode ✓", author: null },
+      artifactKey: "artifacts/x.tgz",
+      envSnapshot: "v1:k:iv:tag:data",
+      buildStartedAt: "2026-01-01T00:00:01.000Z",
+    });
+    await store.deployments.create(d);
+    expect(await store.deployments.get(d.id)).toEqual(d);
+    expect(await store.deployments.get("missing")).toBeNull();
+  });
+
+  test("deployments: listByProject is newest first, ties in insertion order, limit honoured", async (store) => {
+    const p = await savedProject(store);
+    const other = await savedProject(store);
+    const old = deployment(p.id, { createdAt: "2026-01-01T00:00:00.000Z" });
+    const tieA = deployment(p.id, { createdAt: "2026-01-02T00:00:00.000Z" });
+    const tieB = deployment(p.id, { createdAt: "2026-01-02T00:00:00.000Z" });
+    const newest = deployment(p.id, { createdAt: "2026-01-03T00:00:00.000Z" });
+    for (const d of [old, tieA, newest, tieB, deployment(other.id)]) await store.deployments.create(d);
+    const ids = (await store.deployments.listByProject(p.id)).map((d) => d.id);
+    expect(ids).toEqual([newest.id, tieB.id, tieA.id, old.id]);
+    const limited = await store.deployments.listByProject(p.id, { limit: 2 });
+    expect(limited.map((d) => d.id)).toEqual([newest.id, tieB.id]);
+    expect(await store.deployments.listByProject("nobody")).toEqual([]);
+  });
+
+  test("deployments: listByStatus returns only the given statuses", async (store) => {
+    const p = await savedProject(store);
+    const queued = await savedDeployment(store, { projectId: p.id, status: "queued" });
+    const building = await savedDeployment(store, { projectId: p.id, status: "building" });
+    await savedDeployment(store, { projectId: p.id, status: "ready" });
+    const ids = (await store.deployments.listByStatus(["queued", "building"])).map((d) => d.id).sort();
+    expect(ids).toEqual([queued.id, building.id].sort());
+    expect(await store.deployments.listByStatus([])).toEqual([]);
+  });
+
+  test("deployments: transition moves only from an allowed status", async (store) => {
+    const d = await savedDeployment(store);
+    expect(await store.deployments.transition(d.id, ["queued"], "building")).toBe(true);
+    expect((await store.deployments.get(d.id))?.status).toBe("building");
+    expect(await store.deployments.transition(d.id, ["queued"], "building")).toBe(false);
+    expect(await store.deployments.transition(d.id, ["ready", "queued"], "canceled")).toBe(false);
+    expect((await store.deployments.get(d.id))?.status).toBe("building");
+    expect(await store.deployments.transition("missing", ["queued"], "building")).toBe(false);
+  });
+
+  test("deployments: a losing transition leaves status and patch untouched", async (store) => {
+    const d = await savedDeployment(store);
+    await store.deployments.transition(d.id, ["queued"], "canceled", { statusReason: "canceled by ada" });
+    const lost = await store.deployments.transition(d.id, ["queued", "building"], "ready", {
+      readyAt: "2026-01-01T00:01:00.000Z",
+      artifactKey: "a.tgz",
+    });
+    expect(lost).toBe(false);
+    const after = await store.deployments.get(d.id);
+    expect(after).toMatchObject({
+      status: "canceled",
+      statusReason: "canceled by ada",
+      readyAt: null,
+      artifactKey: null,
+    });
+  });
+
+  test("deployments: concurrent transitions from one status: exactly one wins", async (store) => {
+    const d = await savedDeployment(store);
+    const targets = ["building", "canceled", "error", "building", "canceled", "error", "building", "canceled"] as const;
+    const results = await Promise.all(
+      targets.map((to, i) => store.deployments.transition(d.id, ["queued"], to, { statusReason: `actor ${i}` })),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const winner = results.indexOf(true);
+    expect(await store.deployments.get(d.id)).toMatchObject({
+      status: targets[winner],
+      statusReason: `actor ${winner}`,
+    });
+  });
+
+  test("deployments: patches leave undefined fields alone and clear null ones", async (store) => {
+    const d = await savedDeployment(store, { artifactKey: "a.tgz", envSnapshot: "snap" });
+    await store.deployments.transition(d.id, ["queued"], "building", { buildStartedAt: "2026-01-01T00:00:05.000Z" });
+    await store.deployments.update(d.id, { artifactKey: null });
+    expect(await store.deployments.get(d.id)).toMatchObject({
+      status: "building",
+      buildStartedAt: "2026-01-01T00:00:05.000Z",
+      artifactKey: null,
+      envSnapshot: "snap",
+    });
+    await store.deployments.update(d.id, {});
+    expect((await store.deployments.get(d.id))?.envSnapshot).toBe("snap");
+  });
+
+  test("deployments: listWithEnvSnapshot returns only deployments that have one", async (store) => {
+    const p = await savedProject(store);
+    const withSnap = await savedDeployment(store, { projectId: p.id, envSnapshot: "v1:snap" });
+    await savedDeployment(store, { projectId: p.id });
+    const listed = await store.deployments.listWithEnvSnapshot();
+    expect(listed.map((d) => d.id)).toEqual([withSnap.id]);
+    await store.deployments.update(withSnap.id, { envSnapshot: "v1:rotated" });
+    expect((await store.deployments.listWithEnvSnapshot())[0]?.envSnapshot).toBe("v1:rotated");
+  });
+}

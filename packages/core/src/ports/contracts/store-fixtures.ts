@@ -1,0 +1,72 @@
+import type { Deployment, EnvVar, Project } from "../../domain/model.ts";
+import type { Store } from "../store.ts";
+
+let counter = 0;
+/** Unique per call, so cases never collide even if an adapter shares state between instances. */
+export function uniq(prefix: string): string {
+  counter += 1;
+  return `${prefix}${Date.now().toString(36)}${counter}`;
+}
+
+export function project(overrides: Partial<Project> = {}): Project {
+  return {
+    id: uniq("p"),
+    name: uniq("site-"),
+    repoUrl: "https://github.com/acme/site.git",
+    productionBranch: "main",
+    rootDir: "",
+    installCommand: null,
+    buildCommand: "npm run build",
+    webhookSecret: "whsec",
+    createdAt: "2026-01-01T00:00:00.000Z",
+    ...overrides,
+  };
+}
+
+export function deployment(projectId: string, overrides: Partial<Deployment> = {}): Deployment {
+  return {
+    id: uniq("d"),
+    projectId,
+    environment: "preview",
+    status: "queued",
+    statusReason: null,
+    commit: { sha: "0123456789abcdef0123456789abcdef01234567", branch: "feature/x", message: null, author: "ada" },
+    trigger: "cli",
+    artifactKey: null,
+    envSnapshot: null,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    buildStartedAt: null,
+    readyAt: null,
+    finishedAt: null,
+    ...overrides,
+  };
+}
+
+export function envVar(projectId: string, overrides: Partial<EnvVar> = {}): EnvVar {
+  return {
+    id: uniq("e"),
+    projectId,
+    key: "API_URL",
+    valueEncrypted: "v1:cipher",
+    targets: ["production", "preview"],
+    branch: null,
+    secret: false,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-01-01T00:00:00.000Z",
+    ...overrides,
+  };
+}
+
+/** A project saved in the store, since deployments, aliases and env vars belong to one. */
+export async function savedProject(store: Store): Promise<Project> {
+  const p = project();
+  if (!(await store.projects.create(p))) throw new Error(`fixture project ${p.name} was not created`);
+  return p;
+}
+
+export async function savedDeployment(store: Store, overrides: Partial<Deployment> = {}): Promise<Deployment> {
+  const p = overrides.projectId ? { id: overrides.projectId } : await savedProject(store);
+  const d = deployment(p.id, overrides);
+  await store.deployments.create(d);
+  return d;
+}

@@ -1,0 +1,72 @@
+import { expect } from "vitest";
+import type { Store } from "../store.ts";
+import { type ContractOptions, defineContract } from "./harness.ts";
+import { aliasCases } from "./store-aliases.cases.ts";
+import { deploymentCases } from "./store-deployments.cases.ts";
+import { envVarCases } from "./store-env-vars.cases.ts";
+import { project, savedProject, uniq } from "./store-fixtures.ts";
+
+/** The Store contract: every adapter (SQLite, DynamoDB, …) runs these cases. */
+export function runStoreContract(options: ContractOptions<Store>): void {
+  defineContract<Store>(
+    "Store",
+    options,
+    (store) => store.close(),
+    (test) => {
+      test("projects: create then get, getByName and list return it", async (store) => {
+        const p = project({ installCommand: "pnpm i", rootDir: "apps/web" });
+        expect(await store.projects.create(p)).toBe(true);
+        expect(await store.projects.get(p.id)).toEqual(p);
+        expect(await store.projects.getByName(p.name)).toEqual(p);
+        expect(await store.projects.list()).toContainEqual(p);
+        expect(await store.projects.get("missing")).toBeNull();
+        expect(await store.projects.getByName("missing")).toBeNull();
+      });
+
+      test("projects: create returns false when the name is taken", async (store) => {
+        const p = await savedProject(store);
+        expect(await store.projects.create(project({ name: p.name }))).toBe(false);
+        expect(await store.projects.list()).toHaveLength(1);
+      });
+
+      deploymentCases(test);
+      aliasCases(test);
+      envVarCases(test);
+
+      test("webhookDeliveries: record returns true once, false on replay", async (store) => {
+        const delivery = {
+          id: uniq("gh-"),
+          projectId: "p",
+          event: "push",
+          receivedAt: "2026-01-01T00:00:00Z",
+          outcome: "queued",
+        };
+        expect(await store.webhookDeliveries.record(delivery)).toBe(true);
+        expect(await store.webhookDeliveries.record({ ...delivery, outcome: "other" })).toBe(false);
+        expect(await store.webhookDeliveries.record({ ...delivery, id: uniq("gh-") })).toBe(true);
+      });
+
+      test("webhookDeliveries: concurrent replays: exactly one is recorded", async (store) => {
+        const delivery = {
+          id: uniq("gh-"),
+          projectId: "p",
+          event: "push",
+          receivedAt: "2026-01-01T00:00:00Z",
+          outcome: "queued",
+        };
+        const results = await Promise.all(Array.from({ length: 6 }, () => store.webhookDeliveries.record(delivery)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      test("tokens: create, findByHash and count", async (store) => {
+        expect(await store.tokens.count()).toBe(0);
+        const token = { id: uniq("t"), name: "laptop", tokenHash: "a".repeat(64), createdAt: "2026-01-01T00:00:00Z" };
+        await store.tokens.create(token);
+        await store.tokens.create({ ...token, id: uniq("t"), tokenHash: "b".repeat(64) });
+        expect(await store.tokens.findByHash(token.tokenHash)).toEqual(token);
+        expect(await store.tokens.findByHash("c".repeat(64))).toBeNull();
+        expect(await store.tokens.count()).toBe(2);
+      });
+    },
+  );
+}

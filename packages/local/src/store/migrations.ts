@@ -1,0 +1,117 @@
+export interface Migration {
+  /** 1, 2, 3, … in order: the database's `user_version` is the last one applied. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The schema of the local SQLite file, shared by the store, the queue and the log store.
+ * Append only: a released migration is never edited, a change is a new entry.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "store tables",
+    sql: `
+      CREATE TABLE projects (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        repo_url TEXT NOT NULL,
+        production_branch TEXT NOT NULL,
+        root_dir TEXT NOT NULL,
+        install_command TEXT,
+        build_command TEXT,
+        webhook_secret TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE deployments (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        environment TEXT NOT NULL CHECK (environment IN ('production', 'preview')),
+        status TEXT NOT NULL
+          CHECK (status IN ('queued', 'building', 'deploying', 'ready', 'error', 'canceled')),
+        status_reason TEXT,
+        commit_sha TEXT NOT NULL,
+        commit_branch TEXT,
+        commit_message TEXT,
+        commit_author TEXT,
+        trigger TEXT NOT NULL,
+        artifact_key TEXT,
+        env_snapshot TEXT,
+        created_at TEXT NOT NULL,
+        build_started_at TEXT,
+        ready_at TEXT,
+        finished_at TEXT
+      );
+      CREATE INDEX deployments_by_project ON deployments (project_id, created_at);
+      CREATE INDEX deployments_by_status ON deployments (status);
+      CREATE TABLE aliases (
+        hostname TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        deployment_id TEXT NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('deployment', 'branch', 'production', 'custom')),
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX aliases_by_project ON aliases (project_id, kind);
+      CREATE INDEX aliases_by_deployment ON aliases (deployment_id);
+      CREATE TABLE env_vars (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value_encrypted TEXT NOT NULL,
+        targets TEXT NOT NULL, -- JSON array of EnvTarget
+        branch TEXT,
+        secret INTEGER NOT NULL CHECK (secret IN (0, 1)),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX env_vars_by_key ON env_vars (project_id, key);
+      CREATE TABLE webhook_deliveries (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        outcome TEXT NOT NULL
+      );
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: "job queue",
+    sql: `
+      CREATE TABLE queue_jobs (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL, -- JSON
+        attempts INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'ready' CHECK (state IN ('ready', 'dead')),
+        run_at INTEGER NOT NULL, -- epoch ms: not claimable before
+        locked_until INTEGER, -- epoch ms: lease end while a worker holds it
+        last_error TEXT,
+        enqueued_at TEXT NOT NULL
+      );
+      CREATE INDEX queue_jobs_ready ON queue_jobs (state, run_at);
+    `,
+  },
+  {
+    version: 3,
+    name: "build logs",
+    sql: `
+      CREATE TABLE log_lines (
+        deployment_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        stream TEXT NOT NULL CHECK (stream IN ('stdout', 'stderr', 'system')),
+        text TEXT NOT NULL,
+        PRIMARY KEY (deployment_id, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
+];

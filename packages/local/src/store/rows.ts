@@ -1,0 +1,211 @@
+import type {
+  Alias,
+  AliasKind,
+  ApiToken,
+  Deployment,
+  DeploymentStatus,
+  Environment,
+  EnvTarget,
+  EnvVar,
+  Project,
+} from "@slipway/core";
+
+// Rows ↔ domain objects. Column names are snake_case; the CHECK constraints in the migrations
+// guarantee the enum columns, so the casts below only restate what SQLite already enforces.
+
+export function columns<Row>(all: Record<keyof Row, true>): string[] {
+  return Object.keys(all);
+}
+
+/** `INSERT INTO t (a, b) VALUES (@a, @b)`: named parameters, so rows bind as objects. */
+export function insertSql(table: string, cols: string[]): string {
+  return `INSERT INTO ${table} (${cols.join(", ")}) VALUES (${cols.map((c) => `@${c}`).join(", ")})`;
+}
+
+export interface ProjectRow {
+  id: string;
+  name: string;
+  repo_url: string;
+  production_branch: string;
+  root_dir: string;
+  install_command: string | null;
+  build_command: string | null;
+  webhook_secret: string;
+  created_at: string;
+}
+
+export function projectFromRow(row: ProjectRow): Project {
+  return {
+    id: row.id,
+    name: row.name,
+    repoUrl: row.repo_url,
+    productionBranch: row.production_branch,
+    rootDir: row.root_dir,
+    installCommand: row.install_command,
+    buildCommand: row.build_command,
+    webhookSecret: row.webhook_secret,
+    createdAt: row.created_at,
+  };
+}
+
+export function projectToRow(p: Project): ProjectRow {
+  return {
+    id: p.id,
+    name: p.name,
+    repo_url: p.repoUrl,
+    production_branch: p.productionBranch,
+    root_dir: p.rootDir,
+    install_command: p.installCommand,
+    build_command: p.buildCommand,
+    webhook_secret: p.webhookSecret,
+    created_at: p.createdAt,
+  };
+}
+
+export interface DeploymentRow {
+  id: string;
+  project_id: string;
+  environment: string;
+  status: string;
+  status_reason: string | null;
+  commit_sha: string;
+  commit_branch: string | null;
+  commit_message: string | null;
+  commit_author: string | null;
+  trigger: string;
+  artifact_key: string | null;
+  env_snapshot: string | null;
+  created_at: string;
+  build_started_at: string | null;
+  ready_at: string | null;
+  finished_at: string | null;
+}
+
+/** Every column, checked by the compiler against the row type so INSERTs cannot miss one. */
+export const DEPLOYMENT_COLUMNS = columns<DeploymentRow>({
+  id: true,
+  project_id: true,
+  environment: true,
+  status: true,
+  status_reason: true,
+  commit_sha: true,
+  commit_branch: true,
+  commit_message: true,
+  commit_author: true,
+  trigger: true,
+  artifact_key: true,
+  env_snapshot: true,
+  created_at: true,
+  build_started_at: true,
+  ready_at: true,
+  finished_at: true,
+});
+
+export function deploymentFromRow(row: DeploymentRow): Deployment {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    environment: row.environment as Environment,
+    status: row.status as DeploymentStatus,
+    statusReason: row.status_reason,
+    commit: { sha: row.commit_sha, branch: row.commit_branch, message: row.commit_message, author: row.commit_author },
+    trigger: row.trigger,
+    artifactKey: row.artifact_key,
+    envSnapshot: row.env_snapshot,
+    createdAt: row.created_at,
+    buildStartedAt: row.build_started_at,
+    readyAt: row.ready_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+export function deploymentToRow(d: Deployment): DeploymentRow {
+  return {
+    id: d.id,
+    project_id: d.projectId,
+    environment: d.environment,
+    status: d.status,
+    status_reason: d.statusReason,
+    commit_sha: d.commit.sha,
+    commit_branch: d.commit.branch,
+    commit_message: d.commit.message,
+    commit_author: d.commit.author,
+    trigger: d.trigger,
+    artifact_key: d.artifactKey,
+    env_snapshot: d.envSnapshot,
+    created_at: d.createdAt,
+    build_started_at: d.buildStartedAt,
+    ready_at: d.readyAt,
+    finished_at: d.finishedAt,
+  };
+}
+
+export interface AliasRow {
+  hostname: string;
+  project_id: string;
+  deployment_id: string;
+  kind: string;
+  updated_at: string;
+}
+
+export function aliasFromRow(row: AliasRow): Alias {
+  return {
+    hostname: row.hostname,
+    projectId: row.project_id,
+    deploymentId: row.deployment_id,
+    kind: row.kind as AliasKind,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface EnvVarRow {
+  id: string;
+  project_id: string;
+  key: string;
+  value_encrypted: string;
+  /** JSON array. */
+  targets: string;
+  branch: string | null;
+  secret: 0 | 1;
+  created_at: string;
+  updated_at: string;
+}
+
+export function envVarFromRow(row: EnvVarRow): EnvVar {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    key: row.key,
+    valueEncrypted: row.value_encrypted,
+    targets: JSON.parse(row.targets) as EnvTarget[],
+    branch: row.branch,
+    secret: row.secret === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function envVarToRow(v: EnvVar): EnvVarRow {
+  return {
+    id: v.id,
+    project_id: v.projectId,
+    key: v.key,
+    value_encrypted: v.valueEncrypted,
+    targets: JSON.stringify(v.targets),
+    branch: v.branch,
+    secret: v.secret ? 1 : 0,
+    created_at: v.createdAt,
+    updated_at: v.updatedAt,
+  };
+}
+
+export interface ApiTokenRow {
+  id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+}
+
+export function apiTokenFromRow(row: ApiTokenRow): ApiToken {
+  return { id: row.id, name: row.name, tokenHash: row.token_hash, createdAt: row.created_at };
+}

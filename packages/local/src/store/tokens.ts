@@ -1,0 +1,23 @@
+import type { ApiTokenRepo } from "@slipway/core";
+import type Database from "better-sqlite3";
+import { type ApiTokenRow, apiTokenFromRow } from "./rows.ts";
+
+export function createApiTokenRepo(db: Database.Database): ApiTokenRepo {
+  const insert = db.prepare(
+    "INSERT INTO api_tokens (id, name, token_hash, created_at) VALUES (@id, @name, @tokenHash, @createdAt)",
+  );
+  const findByHash = db.prepare<[string], ApiTokenRow>("SELECT * FROM api_tokens WHERE token_hash = ?");
+  const count = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM api_tokens");
+  return {
+    async create(token) {
+      insert.run(token);
+    },
+    async findByHash(tokenHash) {
+      const row = findByHash.get(tokenHash);
+      return row ? apiTokenFromRow(row) : null;
+    },
+    async count() {
+      return count.get()?.n ?? 0;
+    },
+  };
+}
