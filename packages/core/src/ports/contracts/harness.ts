@@ -12,6 +12,8 @@ export interface ContractOptions<T> {
   /** A fresh, empty instance: every case gets its own. */
   create: () => Promise<T>;
   skip?: ContractSkip[];
+  /** Frees what `create` made beyond the port itself (a connection, a temp table), after each case. */
+  dispose?: (subject: T) => Promise<void>;
 }
 
 export type ContractCase<T> = (subject: T) => Promise<void>;
@@ -47,6 +49,7 @@ export function defineContract<T>(
           await body(subject);
         } finally {
           await dispose(subject);
+          await options.dispose?.(subject);
         }
       });
     });

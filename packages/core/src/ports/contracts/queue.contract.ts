@@ -1,0 +1,130 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { expect } from "vitest";
+import type { Queue } from "../queue.ts";
+import { type ContractOptions, defineContract } from "./harness.ts";
+
+export interface QueueContractOptions extends ContractOptions<Queue> {
+  /** The attempts `create` configures before a job goes dead. */
+  maxAttempts: number;
+  /** A new instance over the same storage as a closed one: the restart-durability case needs it. */
+  reopen?: (closed: Queue) => Promise<Queue>;
+  /** A lease/delay short enough to wait out in a test. Default 150 ms. */
+  shortMs?: number;
+}
+
+/** The Queue contract: every adapter (SQLite, SQS, …) runs these cases. `close` must be idempotent. */
+export function runQueueContract(options: QueueContractOptions): void {
+  const short = options.shortMs ?? 150;
+  const waitOut = () => sleep(short * 2 + 50);
+
+  defineContract<Queue>(
+    "Queue",
+    options,
+    (queue) => queue.close(),
+    (test) => {
+      test("enqueue then claim returns the job with its payload", async (queue) => {
+        const id = await queue.enqueue("build", { deploymentId: "d1", nested: [1, "two"] });
+        const job = await queue.claim(10_000);
+        expect(job).toMatchObject({
+          id,
+          type: "build",
+          payload: { deploymentId: "d1", nested: [1, "two"] },
+          attempts: 1,
+        });
+        expect(Number.isNaN(Date.parse(job?.enqueuedAt ?? ""))).toBe(false);
+      });
+
+      test("claim returns null when nothing is ready", async (queue) => {
+        expect(await queue.claim(10_000)).toBeNull();
+        expect(await queue.pending()).toBe(0);
+      });
+
+      test("claim hands out the oldest job first", async (queue) => {
+        const first = await queue.enqueue("build", 1);
+        const second = await queue.enqueue("build", 2);
+        expect((await queue.claim(10_000))?.id).toBe(first);
+        expect((await queue.claim(10_000))?.id).toBe(second);
+      });
+
+      test("concurrent claims never hand one job to two workers", async (queue) => {
+        const ids = await Promise.all([1, 2, 3, 4, 5].map((n) => queue.enqueue("build", n)));
+        const claims = await Promise.all(Array.from({ length: 10 }, () => queue.claim(10_000)));
+        const claimed = claims.flatMap((job) => (job ? [job.id] : []));
+        expect(claimed.sort()).toEqual([...ids].sort());
+      });
+
+      test("a job whose lease runs out is handed out again", async (queue) => {
+        const id = await queue.enqueue("build", {});
+        expect((await queue.claim(short))?.id).toBe(id);
+        expect(await queue.claim(short)).toBeNull();
+        await waitOut();
+        expect(await queue.claim(10_000)).toMatchObject({ id, attempts: 2 });
+      });
+
+      test("extend keeps a lease alive and returns false once it is lost", async (queue) => {
+        const id = await queue.enqueue("build", {});
+        await queue.claim(short);
+        expect(await queue.extend(id, 10_000)).toBe(true);
+        await waitOut();
+        expect(await queue.claim(short)).toBeNull();
+        await queue.complete(id);
+        expect(await queue.extend(id, 10_000)).toBe(false);
+        expect(await queue.extend("unknown", 10_000)).toBe(false);
+      });
+
+      test("complete removes the job", async (queue) => {
+        const id = await queue.enqueue("build", {});
+        await queue.claim(10_000);
+        expect(await queue.pending()).toBe(1);
+        await queue.complete(id);
+        expect(await queue.pending()).toBe(0);
+        expect(await queue.claim(10_000)).toBeNull();
+      });
+
+      test("a delayed job is not claimable before its delay", async (queue) => {
+        const id = await queue.enqueue("build", {}, { delayMs: short });
+        expect(await queue.claim(10_000)).toBeNull();
+        expect(await queue.pending()).toBe(1);
+        await waitOut();
+        expect((await queue.claim(10_000))?.id).toBe(id);
+      });
+
+      test("fail retries the job after retryAfterMs", async (queue) => {
+        const id = await queue.enqueue("build", {});
+        await queue.claim(10_000);
+        await queue.fail(id, "npm install failed", { retryAfterMs: short });
+        expect(await queue.claim(10_000)).toBeNull();
+        await waitOut();
+        expect(await queue.claim(10_000)).toMatchObject({ id, attempts: 2 });
+      });
+
+      test("fail on the last attempt drops the job to the dead set", async (queue) => {
+        await queue.enqueue("build", {});
+        for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
+          const job = await queue.claim(10_000);
+          expect(job?.attempts).toBe(attempt);
+          if (job) await queue.fail(job.id, `failure ${attempt}`, { retryAfterMs: 0 });
+        }
+        expect(await queue.claim(10_000)).toBeNull();
+        expect(await queue.pending()).toBe(0);
+      });
+
+      test("jobs survive closing and reopening the queue", async (queue) => {
+        if (!options.reopen) throw new Error("reopen is required for this case; skip it with a reason instead");
+        const leased = await queue.enqueue("build", { n: 1 });
+        const waiting = await queue.enqueue("build", { n: 2 });
+        await queue.claim(short);
+        await queue.close();
+        const reopened = await options.reopen(queue);
+        try {
+          expect(await reopened.pending()).toBe(2);
+          await waitOut();
+          const ids = [(await reopened.claim(10_000))?.id, (await reopened.claim(10_000))?.id];
+          expect(ids.sort()).toEqual([leased, waiting].sort());
+        } finally {
+          await reopened.close();
+        }
+      });
+    },
+  );
+}

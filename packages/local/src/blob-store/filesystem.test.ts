@@ -1,0 +1,35 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runBlobStoreContract } from "../../../core/src/ports/contracts/blob-store.contract.ts";
+import { createFsBlobStore } from "./filesystem.ts";
+
+const dirs: string[] = [];
+async function tempRoot(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "slipway-blobs-"));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+runBlobStoreContract({ name: "filesystem", create: async () => createFsBlobStore(await tempRoot()) });
+
+describe("filesystem blob store", () => {
+  it("keeps blobs under <root>/blobs and leaves no temp file behind", async () => {
+    const root = await tempRoot();
+    const blobs = createFsBlobStore(root);
+    await blobs.put("a/b.txt", Buffer.from("x"));
+    expect(await readdir(join(root, "blobs", "a"))).toEqual(["b.txt"]);
+    expect(await readdir(join(root, "tmp"))).toEqual([]);
+  });
+
+  it("a traversal key never touches the filesystem outside the root", async () => {
+    const root = await tempRoot();
+    const blobs = createFsBlobStore(join(root, "inner"));
+    await expect(blobs.put("../outside.txt", Buffer.from("x"))).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    expect(await readdir(root)).toEqual([]);
+  });
+});
