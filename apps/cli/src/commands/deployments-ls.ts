@@ -1,0 +1,36 @@
+import { defineCommand, requireString } from "../command.ts";
+import { ago, table } from "../output.ts";
+import { type DeploymentView, deploymentJson } from "./deployment-view.ts";
+
+export const deploymentsLs = defineCommand({
+  path: ["deployments", "ls"],
+  summary: "List a project's deployments, newest first",
+  usage: "slipway deployments ls --project NAME [--limit N]",
+  options: { project: { type: "string", short: "p" }, limit: { type: "string" } },
+  async run(ctx, { values }) {
+    const project = requireString(values, "project", this.usage);
+    const limit = typeof values.limit === "string" ? `?limit=${encodeURIComponent(values.limit)}` : "";
+    const api = await ctx.api();
+    const list = await api.request<DeploymentView[]>(
+      "GET",
+      `/api/v1/projects/${encodeURIComponent(project)}/deployments${limit}`,
+    );
+    if (ctx.json) ctx.printJson(list.map(deploymentJson));
+    else
+      ctx.print(
+        table([
+          ["ID", "STATUS", "ENV", "BRANCH", "COMMIT", "CREATED", "URL"],
+          ...list.map((d) => [
+            d.id,
+            d.status,
+            d.environment,
+            d.commit.branch ?? "-",
+            d.commit.sha.slice(0, 7),
+            ago(d.createdAt),
+            d.url,
+          ]),
+        ]),
+      );
+    return 0;
+  },
+});

@@ -1,0 +1,45 @@
+import type { Command } from "../command.ts";
+import { cancel } from "./cancel.ts";
+import { deploy } from "./deploy.ts";
+import { deploymentsLs } from "./deployments-ls.ts";
+import { envAdd } from "./env-add.ts";
+import { envLs } from "./env-ls.ts";
+import { envPull } from "./env-pull.ts";
+import { envRm } from "./env-rm.ts";
+import { login } from "./login.ts";
+import { logs } from "./logs.ts";
+import { projectsCreate } from "./projects-create.ts";
+import { projectsLs } from "./projects-ls.ts";
+import { promote } from "./promote.ts";
+import { rollback } from "./rollback.ts";
+import { rotateKey } from "./rotate-key.ts";
+import { up } from "./up.ts";
+
+export const COMMANDS: Command[] = [
+  up,
+  login,
+  projectsCreate,
+  projectsLs,
+  deploy,
+  deploymentsLs,
+  logs,
+  rollback,
+  promote,
+  cancel,
+  envAdd,
+  envLs,
+  envRm,
+  envPull,
+  rotateKey,
+] as Command[];
+
+/** The command whose path is the longest prefix of the words given. */
+export function findCommand(words: string[]): Command | null {
+  let best: Command | null = null;
+  for (const command of COMMANDS) {
+    if (command.path.every((part, i) => words[i] === part) && command.path.length > (best?.path.length ?? 0)) {
+      best = command;
+    }
+  }
+  return best;
+}

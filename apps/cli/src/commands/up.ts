@@ -1,0 +1,39 @@
+import { defineCommand } from "../command.ts";
+
+export const up = defineCommand({
+  path: ["up"],
+  summary: "Start the platform in the foreground (API on --port, sites on --edge-port)",
+  usage: "slipway up [--data-dir DIR] [--port 7300] [--edge-port 7380] [--domain localhost] [--host 127.0.0.1]",
+  options: {
+    "data-dir": { type: "string" },
+    port: { type: "string" },
+    "edge-port": { type: "string" },
+    domain: { type: "string" },
+    host: { type: "string" },
+  },
+  async run(ctx, { values }) {
+    // Imported here so the rest of the CLI never loads the platform (SQLite, builders, workers).
+    const { parsePlatformConfig, startPlatform } = await import("@slipway/platform");
+    const config = parsePlatformConfig(
+      {
+        dataDir: values["data-dir"],
+        port: values.port,
+        edgePort: values["edge-port"],
+        domain: values.domain,
+        host: values.host,
+      },
+      ctx.env,
+    );
+    const platform = await startPlatform(config, (line) => ctx.stderr.write(`${line}\n`));
+    ctx.print(`Slipway is up: API ${platform.apiUrl}, sites on ${platform.edgeUrl}`);
+    ctx.print(`Admin token: ${platform.adminTokenPath}${platform.tokenCreated ? " (created now)" : ""}`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+    ctx.print("Stopping…");
+    await platform.stop();
+    return 0;
+  },
+});

@@ -1,0 +1,40 @@
+import { type CoreDeps, ERROR_CATALOG, isSlipwayError } from "@slipway/core";
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { requireToken } from "./auth.ts";
+import { deploymentRoutes } from "./routes/deployments.ts";
+import { envRoutes } from "./routes/env.ts";
+import { logRoutes } from "./routes/logs.ts";
+import { openApiDocument } from "./routes/openapi.ts";
+import { projectRoutes } from "./routes/projects.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
+
+export type ApiDeps = CoreDeps;
+
+/** One Hono app for the API on every target: @hono/node-server locally, the Lambda adapter on AWS. */
+export function createApi(deps: ApiDeps): Hono {
+  const app = new Hono();
+  app.get("/api/v1/health", (c) => c.json({ ok: true }));
+  app.get("/api/v1/openapi.json", (c) => c.json(openApiDocument));
+  app.route("/api/v1/webhooks", webhookRoutes(deps));
+
+  const v1 = new Hono();
+  v1.use("*", requireToken(deps.store));
+  v1.route("/projects", projectRoutes(deps));
+  v1.route("/projects", envRoutes(deps));
+  v1.route("/", deploymentRoutes(deps));
+  v1.route("/deployments", logRoutes(deps));
+  app.route("/api/v1", v1);
+
+  app.notFound((c) => c.json({ code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}.` }, 404));
+  app.onError((error, c) => {
+    if (isSlipwayError(error)) return c.json(error.toJSON(), error.status as 400);
+    if (error instanceof HTTPException) {
+      const code = error.status === 413 ? "PAYLOAD_TOO_LARGE" : error.status === 401 ? "UNAUTHORIZED" : "INVALID_INPUT";
+      return c.json({ code, message: error.message || ERROR_CATALOG[code].title }, error.status);
+    }
+    console.error("unexpected API error", error);
+    return c.json({ code: "INTERNAL", message: "Unexpected error; see the platform's log." }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,20 @@
+import { SlipwayError } from "@slipway/core";
+import type { Context } from "hono";
+import type { z } from "zod";
+
+/** Parses a JSON body against a schema; the error names the first bad field and its value. */
+export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    throw new SlipwayError("INVALID_INPUT", "The request body is not valid JSON.");
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path.join(".") || "body";
+    throw new SlipwayError("INVALID_INPUT", `Invalid ${path}: ${issue?.message ?? "bad value"}.`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,52 @@
+import {
+  cancelDeployment,
+  deployRef,
+  findDeployment,
+  getProjectByName,
+  presentDeployment,
+  promote,
+  rollback,
+} from "@slipway/core";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { ApiDeps } from "../app.ts";
+import { readJson } from "../body.ts";
+
+const deployBody = z.object({ ref: z.string().min(1).optional(), prod: z.boolean().optional() });
+const rollbackBody = z.object({ deploymentId: z.string().optional() });
+
+export function deploymentRoutes(deps: ApiDeps) {
+  return new Hono()
+    .post("/projects/:name/deployments", async (c) => {
+      const project = await getProjectByName(deps, c.req.param("name"));
+      const body = await readJson(c, deployBody);
+      const deployment = await deployRef(deps, { project, ...body, trigger: "api" });
+      return c.json(presentDeployment(deps, project, deployment), 202);
+    })
+    .get("/projects/:name/deployments", async (c) => {
+      const project = await getProjectByName(deps, c.req.param("name"));
+      const limit = Math.min(Number(c.req.query("limit") ?? 50) || 50, 500);
+      const deployments = await deps.store.deployments.listByProject(project.id, { limit });
+      return c.json(deployments.map((d) => presentDeployment(deps, project, d)));
+    })
+    .post("/projects/:name/rollback", async (c) => {
+      const project = await getProjectByName(deps, c.req.param("name"));
+      const { deploymentId } = await readJson(c, rollbackBody);
+      const deployment = await rollback(deps, project, deploymentId);
+      return c.json(presentDeployment(deps, project, deployment));
+    })
+    .get("/deployments/:id", async (c) => {
+      const { deployment, project } = await findDeployment(deps, c.req.param("id"));
+      return c.json(presentDeployment(deps, project, deployment));
+    })
+    .post("/deployments/:id/cancel", async (c) => {
+      const { deployment, project } = await findDeployment(deps, c.req.param("id"));
+      const canceled = await cancelDeployment(deps, deployment, "canceled by a user");
+      return c.json(presentDeployment(deps, project, canceled));
+    })
+    .post("/deployments/:id/promote", async (c) => {
+      const { project } = await findDeployment(deps, c.req.param("id"));
+      const deployment = await promote(deps, project, c.req.param("id"));
+      return c.json(presentDeployment(deps, project, deployment));
+    });
+}

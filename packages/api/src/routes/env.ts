@@ -1,0 +1,44 @@
+import { developmentDotenv, getProjectByName, listEnvVars, removeEnvVar, setEnvVars } from "@slipway/core";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { ApiDeps } from "../app.ts";
+import { readJson } from "../body.ts";
+
+const envVarBody = z.object({
+  key: z.string(),
+  value: z.string(),
+  targets: z.array(z.string()).default([]),
+  branch: z.string().nullable().optional(),
+  secret: z.boolean().optional(),
+});
+const setBody = z.object({ vars: z.array(envVarBody).min(1) });
+
+const NEXT_DEPLOY_NOTE =
+  "Changes apply to the next deployment; running deployments keep the values they were built with.";
+
+export function envRoutes(deps: ApiDeps) {
+  return new Hono()
+    .get("/:name/env", async (c) => {
+      const project = await getProjectByName(deps, c.req.param("name"));
+      return c.json(await listEnvVars(deps, project));
+    })
+    .post("/:name/env", async (c) => {
+      const project = await getProjectByName(deps, c.req.param("name"));
+      const { vars } = await readJson(c, setBody);
+      const written = await setEnvVars(deps, project, vars);
+      return c.json({
+        updated: written.map((v) => ({ key: v.key, targets: v.targets, branch: v.branch, secret: v.secret })),
+        note: NEXT_DEPLOY_NOTE,
+      });
+    })
+    .delete("/:name/env/:key", async (c) => {
+      const project = await getProjectByName(deps, c.req.param("name"));
+      const branch = c.req.query("branch");
+      const removed = await removeEnvVar(deps, project, c.req.param("key"), branch);
+      return c.json({ removed, note: NEXT_DEPLOY_NOTE });
+    })
+    .get("/:name/env/pull", async (c) => {
+      const project = await getProjectByName(deps, c.req.param("name"));
+      return c.text(await developmentDotenv(deps, project));
+    });
+}

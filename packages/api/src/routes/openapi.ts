@@ -1,0 +1,38 @@
+/**
+ * The API described for clients and tools. Kept beside the routes; a test checks every route
+ * the app serves is listed here.
+ */
+const json = { "application/json": { schema: { type: "object" } } };
+const ok = (description: string) => ({ description, content: json });
+const op = (summary: string, extra: Record<string, unknown> = {}) => ({
+  summary,
+  responses: { "200": ok("OK"), default: ok("Error: { code, message, hint }") },
+  ...extra,
+});
+const body = { requestBody: { content: json } };
+
+export const openApiDocument = {
+  openapi: "3.1.0",
+  info: { title: "Slipway API", version: "1" },
+  components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+  security: [{ bearer: [] }],
+  paths: {
+    "/api/v1/health": { get: op("Readiness", { security: [] }) },
+    "/api/v1/openapi.json": { get: op("This document", { security: [] }) },
+    "/api/v1/projects": { get: op("List projects"), post: op("Create a project", body) },
+    "/api/v1/projects/{name}": { get: op("Get a project") },
+    "/api/v1/projects/{name}/deployments": {
+      get: op("List deployments, newest first"),
+      post: op("Deploy a ref", body),
+    },
+    "/api/v1/projects/{name}/rollback": { post: op("Move production back", body) },
+    "/api/v1/projects/{name}/env": { get: op("List env vars (secrets without value)"), post: op("Set env vars", body) },
+    "/api/v1/projects/{name}/env/pull": { get: op("Development env as a dotenv file") },
+    "/api/v1/projects/{name}/env/{key}": { delete: op("Remove an env var") },
+    "/api/v1/deployments/{id}": { get: op("Get a deployment") },
+    "/api/v1/deployments/{id}/cancel": { post: op("Cancel a queued or running deployment") },
+    "/api/v1/deployments/{id}/promote": { post: op("Point production at this deployment") },
+    "/api/v1/deployments/{id}/logs": { get: op("Build log; `?follow=1` streams Server-Sent Events") },
+    "/api/v1/webhooks/github/{projectId}": { post: op("GitHub webhook (HMAC-signed)", { security: [] }) },
+  },
+} as const;

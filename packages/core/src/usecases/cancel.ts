@@ -1,0 +1,39 @@
+import { nowIso } from "../domain/ids.ts";
+import { ACTIVE_STATUSES, type Deployment } from "../domain/model.ts";
+import { SlipwayError } from "../errors.ts";
+import type { CoreDeps } from "./deps.ts";
+import { abortRunning } from "./running-builds.ts";
+
+/** Cancels a queued or running deployment. Finished deployments are left alone (an error). */
+export async function cancelDeployment(deps: CoreDeps, deployment: Deployment, reason: string): Promise<Deployment> {
+  const canceled = await deps.store.deployments.transition(deployment.id, ACTIVE_STATUSES, "canceled", {
+    statusReason: reason,
+    finishedAt: nowIso(),
+  });
+  if (!canceled) {
+    const current = await deps.store.deployments.get(deployment.id);
+    throw new SlipwayError(
+      "DEPLOYMENT_FINISHED",
+      `Deployment ${deployment.id} is already ${current?.status ?? "gone"}; only queued or running deployments can be canceled.`,
+    );
+  }
+  abortRunning(deployment.id, reason);
+  await deps.logs.append(deployment.id, [{ at: nowIso(), stream: "system", text: `✗ Canceled: ${reason}` }]);
+  return (await deps.store.deployments.get(deployment.id)) ?? deployment;
+}
+
+/** A newer push to a branch makes older, unfinished deployments of that branch pointless. */
+export async function cancelSuperseded(deps: CoreDeps, newer: Deployment): Promise<void> {
+  const active = await deps.store.deployments.listByStatus(ACTIVE_STATUSES);
+  for (const older of active) {
+    if (older.projectId !== newer.projectId || older.id === newer.id) continue;
+    if (older.commit.branch !== newer.commit.branch || older.createdAt > newer.createdAt) continue;
+    const reason = `superseded by ${newer.id} (${newer.commit.sha.slice(0, 7)}) on ${newer.commit.branch}`;
+    try {
+      await cancelDeployment(deps, older, reason);
+    } catch (error) {
+      // It finished between the listing and the cancel: nothing to do.
+      if (!(error instanceof SlipwayError)) throw error;
+    }
+  }
+}

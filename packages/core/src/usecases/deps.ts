@@ -1,0 +1,44 @@
+import type { BlobStore } from "../ports/blob-store.ts";
+import type { Builder } from "../ports/builder.ts";
+import type { CommitStatusReporter } from "../ports/commit-status.ts";
+import type { Deployer } from "../ports/deployer.ts";
+import type { GitRemote } from "../ports/git-remote.ts";
+import type { LogStore } from "../ports/log-store.ts";
+import type { Queue } from "../ports/queue.ts";
+import type { Secrets } from "../ports/secrets.ts";
+import type { Store } from "../ports/store.ts";
+
+/** How the platform spells hostnames and URLs for the target it runs on. */
+export interface UrlScheme {
+  /** `label` → full hostname, e.g. `shop-abc123` → `shop-abc123.localhost`. */
+  hostname(label: string): string;
+  /** Hostname → URL users can open, e.g. `http://shop-abc123.localhost:7380`. */
+  url(hostname: string): string;
+  /** Public base URL of the API, for webhook URLs. */
+  apiUrl: string;
+}
+
+export interface Settings {
+  /** Deployments kept per project besides those an alias points to. */
+  retainDeployments: number;
+}
+
+/** Everything the use cases talk to. Built once at start by the target's wiring. */
+export interface CoreDeps {
+  store: Store;
+  queue: Queue;
+  blobs: BlobStore;
+  logs: LogStore;
+  secrets: Secrets;
+  builder: Builder;
+  deployer: Deployer;
+  git: GitRemote;
+  statusReporter: CommitStatusReporter | null;
+  urls: UrlScheme;
+  settings: Settings;
+}
+
+export const DEPLOY_JOB = "deploy";
+export interface DeployJobPayload {
+  deploymentId: string;
+}

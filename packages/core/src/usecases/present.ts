@@ -1,0 +1,40 @@
+import type { Deployment, Project } from "../domain/model.ts";
+import { deploymentHostname } from "./aliases.ts";
+import type { CoreDeps } from "./deps.ts";
+import { webhookUrl } from "./projects.ts";
+
+/** The public JSON shape of a deployment (API and `--json` output). */
+export function presentDeployment(deps: Pick<CoreDeps, "urls">, project: Project, d: Deployment) {
+  return {
+    id: d.id,
+    project: project.name,
+    status: d.status,
+    statusReason: d.statusReason,
+    url: deps.urls.url(deploymentHostname(deps, project, d.id)),
+    environment: d.environment,
+    commit: { sha: d.commit.sha, branch: d.commit.branch, message: d.commit.message, author: d.commit.author },
+    trigger: d.trigger,
+    createdAt: d.createdAt,
+    buildStartedAt: d.buildStartedAt,
+    readyAt: d.readyAt,
+    finishedAt: d.finishedAt,
+  };
+}
+
+export type DeploymentView = ReturnType<typeof presentDeployment>;
+
+/** The webhook secret is shown: it is needed to configure GitHub, and only the owner can read it. */
+export function presentProject(deps: Pick<CoreDeps, "urls">, project: Project) {
+  return {
+    id: project.id,
+    name: project.name,
+    repo: project.repoUrl,
+    productionBranch: project.productionBranch,
+    rootDir: project.rootDir,
+    installCommand: project.installCommand,
+    buildCommand: project.buildCommand,
+    url: deps.urls.url(deps.urls.hostname(project.name)),
+    webhook: { url: webhookUrl(deps, project), secret: project.webhookSecret },
+    createdAt: project.createdAt,
+  };
+}

@@ -1,0 +1,90 @@
+import { newId, nowIso } from "../domain/ids.ts";
+import type { Deployment, Environment, Project } from "../domain/model.ts";
+import { SlipwayError } from "../errors.ts";
+import { cancelSuperseded } from "./cancel.ts";
+import { type CoreDeps, DEPLOY_JOB, type DeployJobPayload } from "./deps.ts";
+import { snapshotEnv } from "./env-snapshot.ts";
+import { isSha, validateBranchName } from "./validation.ts";
+
+export interface QueueDeploymentInput {
+  project: Project;
+  sha: string;
+  branch: string | null;
+  environment: Environment;
+  trigger: string;
+  message?: string | null;
+  author?: string | null;
+}
+
+/**
+ * Records a deployment as `queued` and hands it to the build queue. The env vars it will be
+ * built and run with are snapshotted now, so later edits only affect later deployments.
+ */
+export async function queueDeployment(deps: CoreDeps, input: QueueDeploymentInput): Promise<Deployment> {
+  if (!isSha(input.sha)) {
+    throw new SlipwayError("INVALID_REF", `"${input.sha}" is not a full 40-character commit sha.`);
+  }
+  if (input.branch !== null) validateBranchName(input.branch);
+  // A push to a pull request's branch also fires `pull_request: synchronize`: one deployment is enough.
+  const twin = (await deps.store.deployments.listByProject(input.project.id, { limit: 20 })).find(
+    (d) =>
+      d.commit.sha === input.sha &&
+      d.commit.branch === input.branch &&
+      d.environment === input.environment &&
+      !["error", "canceled"].includes(d.status),
+  );
+  if (twin && input.trigger.startsWith("webhook:")) return twin;
+  const deployment: Deployment = {
+    id: newId(),
+    projectId: input.project.id,
+    environment: input.environment,
+    status: "queued",
+    statusReason: null,
+    commit: { sha: input.sha, branch: input.branch, message: input.message ?? null, author: input.author ?? null },
+    trigger: input.trigger,
+    artifactKey: null,
+    envSnapshot: null,
+    createdAt: nowIso(),
+    buildStartedAt: null,
+    readyAt: null,
+    finishedAt: null,
+  };
+  deployment.envSnapshot = await snapshotEnv(deps, input.project, deployment);
+  await deps.store.deployments.create(deployment);
+  if (deployment.commit.branch) await cancelSuperseded(deps, deployment);
+  await deps.queue.enqueue(DEPLOY_JOB, { deploymentId: deployment.id } satisfies DeployJobPayload);
+  return deployment;
+}
+
+export interface DeployRefInput {
+  project: Project;
+  /** Branch name or full sha; defaults to the production branch. */
+  ref?: string;
+  prod?: boolean;
+  trigger: string;
+}
+
+/** `slipway deploy`: resolves a branch to its head commit, then queues it. */
+export async function deployRef(deps: CoreDeps, input: DeployRefInput): Promise<Deployment> {
+  const ref = input.ref ?? input.project.productionBranch;
+  let sha: string;
+  let branch: string | null;
+  if (isSha(ref.toLowerCase())) {
+    sha = ref.toLowerCase();
+    branch = null;
+  } else {
+    branch = validateBranchName(ref);
+    const resolved = await deps.git.resolveRef(input.project.repoUrl, ref);
+    if (!resolved) {
+      throw new SlipwayError(
+        "INVALID_REF",
+        `Branch "${ref}" was not found in ${input.project.repoUrl}.`,
+        "Push the branch first, or pass a full commit sha with --ref.",
+      );
+    }
+    sha = resolved;
+  }
+  const environment: Environment =
+    input.prod || (branch !== null && branch === input.project.productionBranch) ? "production" : "preview";
+  return queueDeployment(deps, { project: input.project, sha, branch, environment, trigger: input.trigger });
+}

@@ -1,0 +1,15 @@
+import { ACTIVE_STATUSES } from "../domain/model.ts";
+import { type CoreDeps, DEPLOY_JOB, type DeployJobPayload } from "./deps.ts";
+
+/**
+ * Run at start. The previous process may have died between recording a deployment and queueing
+ * its job, or in the middle of a build; every unfinished deployment gets a job again. Duplicates
+ * are harmless: the deploy job does nothing for a deployment that has already finished.
+ */
+export async function requeueUnfinished(deps: Pick<CoreDeps, "store" | "queue">): Promise<number> {
+  const unfinished = await deps.store.deployments.listByStatus(ACTIVE_STATUSES);
+  for (const deployment of unfinished) {
+    await deps.queue.enqueue(DEPLOY_JOB, { deploymentId: deployment.id } satisfies DeployJobPayload);
+  }
+  return unfinished.length;
+}

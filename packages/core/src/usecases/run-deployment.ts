@@ -1,0 +1,144 @@
+import { nowIso } from "../domain/ids.ts";
+import type { Deployment, LogLine, Project } from "../domain/model.ts";
+import { deploymentHostname, pointAliases } from "./aliases.ts";
+import type { CoreDeps } from "./deps.ts";
+import { deploymentEnv } from "./env-snapshot.ts";
+import { trackRunning, untrackRunning } from "./running-builds.ts";
+
+type Line = Omit<LogLine, "seq">;
+
+/**
+ * The deploy job: build → activate (pre-warm) → point aliases → ready. Idempotent, because the
+ * queue delivers at least once: a run that finds the deployment finished does nothing, and a run
+ * after a crash starts again from the build (or from activation when the artifact was stored).
+ * Every status change is a compare-and-set, so a cancel that lands mid-way wins.
+ */
+export async function runDeployment(deps: CoreDeps, deploymentId: string): Promise<void> {
+  const deployment = await deps.store.deployments.get(deploymentId);
+  if (!deployment || !["queued", "building", "deploying"].includes(deployment.status)) return;
+  const project = await deps.store.projects.get(deployment.projectId);
+  if (!project) return;
+
+  const log = createLogBuffer(deps, deploymentId);
+  const controller = trackRunning(deploymentId);
+  await reportStatus(deps, project, deploymentId);
+  try {
+    await execute(deps, project, deployment, log, controller.signal);
+  } finally {
+    untrackRunning(deploymentId);
+    await log.flush();
+  }
+  await reportStatus(deps, project, deploymentId);
+}
+
+/** Best effort: GitHub being down must never fail a deployment. */
+async function reportStatus(deps: CoreDeps, project: Project, deploymentId: string): Promise<void> {
+  const deployment = await deps.store.deployments.get(deploymentId);
+  if (!deployment || !deps.statusReporter) return;
+  await deps.statusReporter
+    .report(project, deployment, deps.urls.url(deploymentHostname(deps, project, deployment.id)))
+    .catch(() => undefined);
+}
+
+async function execute(
+  deps: CoreDeps,
+  project: Project,
+  deployment: Deployment,
+  log: LogBuffer,
+  signal: AbortSignal,
+): Promise<void> {
+  const store = deps.store.deployments;
+  const { env, mask } = await deploymentEnv(deps, project, deployment);
+  let artifactKey = deployment.artifactKey;
+  // After a crash past the build, the stored artifact is reused instead of building again.
+  if (artifactKey && (await deps.blobs.head(artifactKey)) === null) artifactKey = null;
+
+  if (!artifactKey) {
+    const started = nowIso();
+    if (
+      !(await store.transition(deployment.id, ["queued", "building", "deploying"], "building", {
+        buildStartedAt: started,
+      }))
+    )
+      return;
+    if (deployment.status !== "queued") log.push(system("↻ Resuming after a restart: building again"));
+    log.push(system(`▶ Building ${project.name} at ${deployment.commit.sha.slice(0, 7)} (${deployment.environment})`));
+    const result = await deps.builder.build({
+      deploymentId: deployment.id,
+      projectId: project.id,
+      repoUrl: project.repoUrl,
+      sha: deployment.commit.sha,
+      rootDir: project.rootDir,
+      installCommand: project.installCommand,
+      buildCommand: project.buildCommand,
+      env,
+      mask,
+      onLog: (line) => log.push(line),
+      signal,
+    });
+    if (!result.ok) {
+      if (signal.aborted) return; // the cancel already recorded status and reason
+      log.push(system(`✗ Build failed: ${result.reason}`));
+      await store.transition(deployment.id, ["building"], "error", {
+        statusReason: result.reason,
+        finishedAt: nowIso(),
+      });
+      return;
+    }
+    artifactKey = result.artifactKey;
+    if (!(await store.transition(deployment.id, ["building"], "deploying", { artifactKey }))) return;
+  } else if (!(await store.transition(deployment.id, ["queued", "building", "deploying"], "deploying"))) {
+    return;
+  }
+
+  log.push(system("▶ Activating and pre-warming"));
+  await log.flush();
+  const activation = await deps.deployer.activate({ ...deployment, artifactKey, status: "deploying" });
+  if (!activation.ok) {
+    log.push(system(`✗ Activation failed: ${activation.reason}`));
+    await store.transition(deployment.id, ["deploying"], "error", {
+      statusReason: activation.reason,
+      finishedAt: nowIso(),
+    });
+    return;
+  }
+  // Re-read: a cancel may have landed during activation, and then no alias may move.
+  const current = await store.get(deployment.id);
+  if (current?.status !== "deploying") return;
+  await pointAliases(deps, project, current);
+  const readyAt = nowIso();
+  if (!(await store.transition(deployment.id, ["deploying"], "ready", { readyAt, finishedAt: readyAt }))) return;
+  const url = deps.urls.url(deploymentHostname(deps, project, deployment.id));
+  log.push(system(`✓ Ready (pre-warmed in ${activation.warmMs} ms): ${url}`));
+}
+
+function system(text: string): Line {
+  return { at: nowIso(), stream: "system", text };
+}
+
+interface LogBuffer {
+  push(line: Line): void;
+  flush(): Promise<void>;
+}
+
+/** Batches log lines (builds print thousands) and writes them at most every 200 ms. */
+function createLogBuffer(deps: CoreDeps, deploymentId: string): LogBuffer {
+  let pending: Line[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let writing: Promise<void> = Promise.resolve();
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const batch = pending;
+    pending = [];
+    if (batch.length > 0) writing = writing.then(() => deps.logs.append(deploymentId, batch));
+    return writing;
+  };
+  return {
+    push(line) {
+      pending.push(line);
+      timer ??= setTimeout(flush, 200);
+    },
+    flush,
+  };
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { SlipwayError } from "../errors.ts";
+import { validateBranchName, validateRepoUrl, validateRootDir } from "./validation.ts";
+
+describe("validateRepoUrl", () => {
+  it.each([
+    "https://github.com/acme/shop.git",
+    "git@github.com:acme/shop.git",
+    "file:///srv/git/shop.git",
+    "/srv/git/shop.git",
+  ])("accepts %s", (url) => expect(validateRepoUrl(url)).toBe(url));
+  it.each(["ext::sh -c touch% /tmp/pwned", "--upload-pack=touch /tmp/x", "shop", "https://a b"])(
+    "rejects %j naming it",
+    (url) => {
+      expect(() => validateRepoUrl(url)).toThrow(url);
+    },
+  );
+});
+
+describe("validateBranchName", () => {
+  it.each(["main", "feature/Blue_Sky", "release-1.2"])("accepts %s", (b) => expect(validateBranchName(b)).toBe(b));
+  it.each(["-x", "a..b", "a b", "a~1", "x.lock", "a\u0000b", "", "a//b"])("rejects %j", (b) => {
+    expect(() => validateBranchName(b)).toThrow(SlipwayError);
+  });
+});
+
+describe("validateRootDir", () => {
+  it("normalises relative folders", () => {
+    expect(validateRootDir("./apps/web/")).toBe("apps/web");
+    expect(validateRootDir("")).toBe("");
+  });
+  it.each(["/etc", "../up", "apps/../../x"])("rejects %j", (dir) => expect(() => validateRootDir(dir)).toThrow(dir));
+});

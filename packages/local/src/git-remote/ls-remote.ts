@@ -1,0 +1,24 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import type { GitRemote } from "@slipway/core";
+
+const run = promisify(execFile);
+
+/**
+ * Resolves branches with `git ls-remote`. URL and ref are argv entries after `--`, never shell
+ * text; the project's URL was validated when the project was created.
+ */
+export function createLsRemoteGit(options: { timeoutMs?: number } = {}): GitRemote {
+  return {
+    name: "git-ls-remote",
+    async resolveRef(repoUrl, ref) {
+      const { stdout } = await run("git", ["ls-remote", "--", repoUrl, `refs/heads/${ref}`, `refs/tags/${ref}`], {
+        timeout: options.timeoutMs ?? 30_000,
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", GIT_TERMINAL_PROMPT: "0", HOME: process.env.HOME ?? "/" },
+      });
+      const line = stdout.split("\n").find((l) => l.trim().length > 0);
+      const sha = line?.split("\t")[0];
+      return sha && /^[0-9a-f]{40}$/.test(sha) ? sha : null;
+    },
+  };
+}

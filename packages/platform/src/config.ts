@@ -1,0 +1,85 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * Everything the local platform is configured by, parsed once at start from `slipway up` flags
+ * and the environment. Nothing deeper reads process.env.
+ */
+const port = z.coerce.number().int().min(1).max(65_535);
+
+const schema = z.object({
+  dataDir: z.string().min(1).default(".slipway"),
+  host: z.string().min(1).default("127.0.0.1"),
+  port: port.default(7300),
+  edgePort: port.default(7380),
+  /** Sites are `<name>.<domain>`; `localhost` resolves to loopback without DNS. */
+  domain: z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
+      "must be a lowercase DNS name",
+    )
+    .default("localhost"),
+  /** Base64 32-byte key; when absent the key lives in <dataDir>/master.key (mode 0600). */
+  masterKey: z.string().min(1).optional(),
+  /** Public URL of the API (for webhook URLs) when it differs from http://host:port. */
+  publicUrl: z.url().optional(),
+  retainDeployments: z.coerce.number().int().min(1).default(10),
+  idleTimeoutMs: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(5 * 60_000),
+  maxWorkersPerDeployment: z.coerce.number().int().min(1).default(2),
+  buildTimeoutMs: z.coerce
+    .number()
+    .int()
+    .min(10_000)
+    .default(20 * 60_000),
+  sandbox: z.enum(["auto", "bwrap", "none"]).default("auto"),
+  githubToken: z.string().min(1).optional(),
+  githubApiUrl: z.url().default("https://api.github.com"),
+});
+
+export type PlatformConfig = z.infer<typeof schema>;
+
+export interface UpFlags {
+  dataDir?: unknown;
+  host?: unknown;
+  port?: unknown;
+  edgePort?: unknown;
+  domain?: unknown;
+}
+
+export function parsePlatformConfig(flags: UpFlags, env: NodeJS.ProcessEnv): PlatformConfig {
+  const input = {
+    dataDir: flags.dataDir ?? env.SLIPWAY_DATA_DIR,
+    host: flags.host ?? env.SLIPWAY_HOST,
+    port: flags.port ?? env.SLIPWAY_PORT,
+    edgePort: flags.edgePort ?? env.SLIPWAY_EDGE_PORT,
+    domain: flags.domain ?? env.SLIPWAY_DOMAIN,
+    masterKey: env.SLIPWAY_MASTER_KEY,
+    publicUrl: env.SLIPWAY_PUBLIC_URL,
+    retainDeployments: env.SLIPWAY_RETAIN_DEPLOYMENTS,
+    idleTimeoutMs: env.SLIPWAY_IDLE_TIMEOUT_MS,
+    maxWorkersPerDeployment: env.SLIPWAY_MAX_WORKERS,
+    buildTimeoutMs: env.SLIPWAY_BUILD_TIMEOUT_MS,
+    sandbox: env.SLIPWAY_SANDBOX,
+    githubToken: env.SLIPWAY_GITHUB_TOKEN,
+    githubApiUrl: env.SLIPWAY_GITHUB_API_URL,
+  };
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== "")),
+  );
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? "config");
+    const value = (input as Record<string, unknown>)[key];
+    throw Object.assign(new Error(`Invalid ${key} "${String(value)}": ${issue?.message}.`), {
+      name: "SlipwayError",
+      code: "INVALID_CONFIG",
+      hint: "Check the `slipway up` flags and SLIPWAY_* environment variables.",
+    });
+  }
+  return { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
+}
