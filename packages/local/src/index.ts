@@ -1,0 +1,10 @@
+// Local adapters for the core's ports (see docs in each file) and what the platform wires them with.
+export { createFsBlobStore } from "./blob-store/filesystem.ts";
+export { createLsRemoteGit } from "./git-remote/ls-remote.ts";
+export { createSqliteLogStore } from "./log-store/sqlite.ts";
+export { createSqliteQueue, type DeadJob, type SqliteQueue, type SqliteQueueOptions } from "./queue/sqlite.ts";
+export { type AesGcmSecrets, type AesGcmSecretsOptions, createAesGcmSecrets } from "./secrets/aes-gcm.ts";
+export { type RotationResult, rotateMasterKey } from "./secrets/rotate.ts";
+export { openSqlite, type SqliteDatabase } from "./sqlite/open.ts";
+export { runMigrations } from "./store/migrate.ts";
+export { createSqliteStore } from "./store/sqlite.ts";

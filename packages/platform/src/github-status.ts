@@ -1,0 +1,102 @@
+import type { CommitStatusReporter, Deployment, DeploymentStatus, Project } from "@slipway/core";
+
+export interface GithubStatusOptions {
+  token: string;
+  /** https://api.github.com, or a GitHub Enterprise / test server. */
+  apiUrl: string;
+  log(line: string): void;
+}
+
+const COMMIT_STATE: Record<DeploymentStatus, "pending" | "success" | "failure" | "error"> = {
+  queued: "pending",
+  building: "pending",
+  deploying: "pending",
+  ready: "success",
+  error: "failure",
+  canceled: "error",
+};
+
+const DEPLOYMENT_STATE: Record<DeploymentStatus, string> = {
+  queued: "queued",
+  building: "in_progress",
+  deploying: "in_progress",
+  ready: "success",
+  error: "failure",
+  canceled: "inactive",
+};
+
+/** `owner/repo` of a GitHub URL, or null for repositories elsewhere (nothing to report to). */
+export function githubRepoOf(repoUrl: string): string | null {
+  const match = /github\.com[/:]([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(repoUrl);
+  return match ? `${match[1]}/${match[2]}` : null;
+}
+
+/**
+ * Commit statuses (the check next to a commit) and GitHub Deployments with their statuses (the
+ * "View deployment" button on pull requests), through GitHub's REST API with a token.
+ */
+export function createGithubStatusReporter(options: GithubStatusOptions): CommitStatusReporter {
+  // GitHub deployment id per Slipway deployment; after a restart a new GitHub deployment is made.
+  const githubDeployments = new Map<string, number>();
+
+  const call = async (method: string, path: string, body: unknown) => {
+    const response = await fetch(`${options.apiUrl.replace(/\/$/, "")}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${options.token}`,
+        accept: "application/vnd.github+json",
+        "x-github-api-version": "2022-11-28",
+        "content-type": "application/json",
+        "user-agent": "slipway",
+      },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`GitHub ${method} ${path} answered ${response.status}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+
+  const report = async (project: Project, deployment: Deployment, url: string) => {
+    const repo = githubRepoOf(project.repoUrl);
+    if (!repo) return;
+    const description = deployment.statusReason?.slice(0, 140) ?? `Slipway deployment ${deployment.status}`;
+    await call("POST", `/repos/${repo}/statuses/${deployment.commit.sha}`, {
+      state: COMMIT_STATE[deployment.status],
+      target_url: url,
+      description,
+      context: `slipway/${project.name}`,
+    });
+    let id = githubDeployments.get(deployment.id);
+    if (id === undefined) {
+      const created = await call("POST", `/repos/${repo}/deployments`, {
+        ref: deployment.commit.sha,
+        environment:
+          deployment.environment === "production"
+            ? "Production"
+            : `Preview – ${deployment.commit.branch ?? deployment.id}`,
+        auto_merge: false,
+        required_contexts: [],
+        transient_environment: deployment.environment !== "production",
+        production_environment: deployment.environment === "production",
+        payload: { slipwayDeploymentId: deployment.id },
+      });
+      id = Number(created.id);
+      githubDeployments.set(deployment.id, id);
+    }
+    await call("POST", `/repos/${repo}/deployments/${id}/statuses`, {
+      state: DEPLOYMENT_STATE[deployment.status],
+      environment_url: deployment.status === "ready" ? url : undefined,
+      description,
+    });
+  };
+
+  return {
+    name: "github",
+    async report(project, deployment, url) {
+      try {
+        await report(project, deployment, url);
+      } catch (error) {
+        options.log(`GitHub status for ${deployment.id} not sent: ${(error as Error).message}`);
+      }
+    },
+  };
+}

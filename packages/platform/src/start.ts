@@ -1,0 +1,149 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve } from "@hono/node-server";
+import { createApi } from "@slipway/api";
+import { createLocalBuilder } from "@slipway/builder";
+import {
+  type CoreDeps,
+  DEPLOY_JOB,
+  type DeployJobPayload,
+  deploymentEnv,
+  requeueUnfinished,
+  runDeployment,
+} from "@slipway/core";
+import {
+  createAesGcmSecrets,
+  createFsBlobStore,
+  createLsRemoteGit,
+  createSqliteLogStore,
+  createSqliteQueue,
+  createSqliteStore,
+  openSqlite,
+} from "@slipway/local";
+import { createEdge, createFunctionHost, createLocalDeployer } from "@slipway/runtime";
+import { ensureAdminToken } from "./admin-token.ts";
+import type { PlatformConfig } from "./config.ts";
+import { createGithubStatusReporter } from "./github-status.ts";
+import { startJobRunner } from "./job-runner.ts";
+import { listen } from "./listen.ts";
+import { localUrlScheme } from "./urls.ts";
+
+const OPEN_NEXT_CONFIG = fileURLToPath(new URL("../../runtime/opennext/open-next.config.ts", import.meta.url));
+
+export interface RunningPlatform {
+  apiUrl: string;
+  edgeUrl: string;
+  adminTokenPath: string;
+  tokenCreated: boolean;
+  deps: CoreDeps;
+  stop(): Promise<void>;
+}
+
+/** `slipway up`: opens the data dir, wires every port to its local adapter and starts serving. */
+export async function startPlatform(config: PlatformConfig, log: (line: string) => void): Promise<RunningPlatform> {
+  const dir = (name: string) => join(config.dataDir, name);
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+
+  const secrets = createAesGcmSecrets(config.masterKey ? { key: config.masterKey } : { keyFile: dir("master.key") });
+  const db = openSqlite(dir("slipway.db"));
+  const store = createSqliteStore(db);
+  const queue = createSqliteQueue(db);
+  const logs = createSqliteLogStore(db);
+  const blobs = createFsBlobStore(dir("blobs"));
+  const urls = localUrlScheme(config);
+  const token = await ensureAdminToken(store, config.dataDir);
+
+  const functionHost = createFunctionHost({
+    deploymentsDir: dir("deployments"),
+    cachesDir: dir("caches"),
+    socketDir: dir("run"),
+    idleTimeoutMs: config.idleTimeoutMs,
+    maxWorkersPerDeployment: config.maxWorkersPerDeployment,
+    sandbox: config.sandbox,
+    revalidateOrigin: `http://127.0.0.1:${config.edgePort}`,
+    getRuntimeEnv: async (deploymentId) => {
+      const deployment = await store.deployments.get(deploymentId);
+      const project = deployment && (await store.projects.get(deployment.projectId));
+      if (!deployment || !project) throw new Error(`unknown deployment ${deploymentId}`);
+      return (await deploymentEnv({ secrets, urls }, project, deployment)).env;
+    },
+    onEvent: (event) => {
+      if (event.type === "cold-start") log(`cold start ${event.deploymentId} (${event.kind}) in ${event.ms} ms`);
+      else if (event.type === "crash")
+        log(`worker of ${event.deploymentId} crashed (code ${event.code}, signal ${event.signal})`);
+    },
+  });
+  const deployer = createLocalDeployer({ blobs, deploymentsDir: dir("deployments"), functionHost });
+
+  const deps: CoreDeps = {
+    store,
+    queue,
+    blobs,
+    logs,
+    secrets,
+    builder: createLocalBuilder({
+      blobStore: blobs,
+      cacheDir: dir("build-cache"),
+      workDir: dir("builds"),
+      openNextConfigPath: OPEN_NEXT_CONFIG,
+      sandbox: config.sandbox,
+      timeoutMs: config.buildTimeoutMs,
+    }),
+    deployer,
+    git: createLsRemoteGit(),
+    statusReporter: config.githubToken
+      ? createGithubStatusReporter({ token: config.githubToken, apiUrl: config.githubApiUrl, log })
+      : null,
+    urls,
+    settings: { retainDeployments: config.retainDeployments },
+  };
+
+  const edge = createEdge({
+    functionHost,
+    deploymentsDir: dir("deployments"),
+    resolveHost: async (hostname) => {
+      const alias = await store.aliases.get(hostname);
+      return alias ? { deploymentId: alias.deploymentId, projectId: alias.projectId } : null;
+    },
+    getDeployment: async (id) => {
+      const deployment = await store.deployments.get(id);
+      return deployment ? { projectId: deployment.projectId } : null;
+    },
+  });
+  const edgeServer = await listen(edge.server, config.edgePort, config.host);
+
+  const api = createApi(deps);
+  const apiServer = serve({ fetch: api.fetch, port: config.port, hostname: config.host });
+  await new Promise<void>((resolve, reject) => {
+    apiServer.once("listening", () => resolve());
+    apiServer.once("error", reject);
+  });
+
+  // The previous process may have died mid-build: its leases go back and unfinished work is queued again.
+  await queue.releaseAll();
+  const resumed = await requeueUnfinished(deps);
+  if (resumed > 0) log(`resuming ${resumed} unfinished deployment(s)`);
+  const runner = startJobRunner({
+    queue,
+    log,
+    handle: async (job) => {
+      if (job.type === DEPLOY_JOB) await runDeployment(deps, (job.payload as DeployJobPayload).deploymentId);
+    },
+  });
+
+  return {
+    apiUrl: urls.apiUrl,
+    edgeUrl: urls.url(urls.hostname("<project>")),
+    adminTokenPath: token.path,
+    tokenCreated: token.created,
+    deps,
+    async stop() {
+      await new Promise((resolve) => apiServer.close(resolve));
+      await edgeServer.close();
+      await runner.stop();
+      await functionHost.close();
+      await store.close();
+    },
+  };
+}
