@@ -1,0 +1,86 @@
+import { randomBytes } from "node:crypto";
+import { renameSync, rmSync } from "node:fs";
+import type { Secrets, Store } from "@slipway/core";
+import { SlipwayError } from "@slipway/core";
+import { type AesGcmSecrets, createAesGcmSecrets, rotationFiles } from "./aes-gcm.ts";
+import { createKeyFile, KEY_BYTES, keyIdOf, readKeyFile } from "./key-file.ts";
+
+export interface RotationResult {
+  previousKeyId: string;
+  newKeyId: string;
+  envVars: number;
+  snapshots: number;
+  /** An adapter on the new key; the one passed in still encrypts with the old key. */
+  secrets: AesGcmSecrets;
+}
+
+const MAX_PASSES = 4;
+
+/**
+ * Replaces the master key in `keyFile` and re-encrypts every env var value and deployment env
+ * snapshot with it. Meant to run while the platform is stopped: a running process would keep
+ * encrypting with the old key it holds in memory.
+ *
+ * Crash safety, step by step:
+ * 1. the old key is copied to `<keyFile>.previous-<keyId>`;
+ * 2. the new key is written to `<keyFile>.next` (reused if a crashed run left one, since some
+ *    values may already be encrypted with it);
+ * 3. values are re-encrypted one by one, skipping those already on the new key;
+ * 4. `.next` is renamed over `keyFile` (atomic);
+ * 5. the `.previous-*` files are removed.
+ * `createAesGcmSecrets({ keyFile })` loads `.next` and `.previous-*` too, so after a crash at any
+ * step every value still decrypts, and running the rotation again finishes the job.
+ */
+export async function rotateMasterKey(options: {
+  store: Store;
+  secrets: Secrets;
+  keyFile: string;
+}): Promise<RotationResult> {
+  const { store, secrets, keyFile } = options;
+  const files = rotationFiles(keyFile);
+  const oldKey = readKeyFile(keyFile);
+  createKeyFile(files.previous(keyIdOf(oldKey)), oldKey);
+  createKeyFile(files.next, randomBytes(KEY_BYTES));
+  const next = createAesGcmSecrets({ key: readKeyFile(files.next).toString("base64") });
+  const reseal = async (ciphertext: string) => next.encrypt(await secrets.decrypt(ciphertext));
+
+  let envVars = 0;
+  let snapshots = 0;
+  let clean = false;
+  // Later passes catch values written with the old key while the first pass ran; the key only
+  // moves once a whole pass found nothing left to re-encrypt.
+  for (let pass = 0; pass < MAX_PASSES && !clean; pass++) {
+    let changed = 0;
+    for (const envVar of await store.envVars.all()) {
+      if (next.isCurrent(envVar.valueEncrypted)) continue;
+      // Same id, key, targets and timestamps: only the ciphertext changes, the value does not.
+      await store.envVars.upsert({ ...envVar, valueEncrypted: await reseal(envVar.valueEncrypted) });
+      envVars += 1;
+      changed += 1;
+    }
+    for (const deployment of await store.deployments.listWithEnvSnapshot()) {
+      if (deployment.envSnapshot === null || next.isCurrent(deployment.envSnapshot)) continue;
+      await store.deployments.update(deployment.id, { envSnapshot: await reseal(deployment.envSnapshot) });
+      snapshots += 1;
+      changed += 1;
+    }
+    clean = changed === 0;
+  }
+  if (!clean) {
+    throw new SlipwayError(
+      "INTERNAL",
+      `Values kept appearing with the old master key after ${MAX_PASSES} passes; ${keyFile} was left unchanged`,
+      "Stop the platform (it still encrypts with the old key) and run the rotation again: it resumes where it stopped.",
+    );
+  }
+
+  renameSync(files.next, keyFile);
+  for (const file of rotationFiles(keyFile).all) rmSync(file, { force: true });
+  return {
+    previousKeyId: keyIdOf(oldKey),
+    newKeyId: next.currentKeyId(),
+    envVars,
+    snapshots,
+    secrets: createAesGcmSecrets({ keyFile }),
+  };
+}
