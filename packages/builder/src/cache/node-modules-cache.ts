@@ -1,0 +1,86 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { hardlinkCopy, move } from "./fs-ops.ts";
+
+/**
+ * node_modules cached per project and keyed by the lockfile (plus the command, Node version and
+ * CPU). Builds get a hardlink copy: fast, and deleting or replacing files in it (what npm, next
+ * and most tools do) never touches the cache. The one thing a hardlink can't stop is a build that
+ * rewrites a file *in place* (same inode), so every entry records when it was sealed, and after
+ * each build any cached file modified since then gets the whole entry evicted: the next build
+ * installs from scratch instead of inheriting a patched tree.
+ */
+export interface NodeModulesCache {
+  key: string;
+  /** Hardlinks the cached tree into `nodeModulesDir`; false on a miss. */
+  restore(nodeModulesDir: string): Promise<boolean>;
+  /** Stores a freshly installed tree under the key, replacing older keys. */
+  save(nodeModulesDir: string): Promise<void>;
+  /** Evicts the entry if any of its files changed after it was sealed. Returns true if evicted. */
+  verify(): Promise<boolean>;
+}
+
+interface Seal {
+  sealedAt: number;
+}
+
+export function cacheKey(parts: { lockfile: Buffer; command: string; installDir: string }): string {
+  const hash = createHash("sha256");
+  for (const part of [parts.lockfile, parts.command, parts.installDir, process.version, process.arch]) {
+    hash.update(part).update("\0");
+  }
+  return hash.digest("hex").slice(0, 24);
+}
+
+export function nodeModulesCache(projectCacheDir: string, key: string): NodeModulesCache {
+  const root = path.join(projectCacheDir, "node_modules");
+  const entry = path.join(root, key);
+  const tree = path.join(entry, "node_modules");
+  const sealFile = path.join(entry, "seal.json");
+
+  return {
+    key,
+    async restore(target) {
+      // The seal is written last: an entry without one is a save that never finished.
+      if (!existsSync(sealFile)) return false;
+      await rm(target, { recursive: true, force: true });
+      await hardlinkCopy(tree, target);
+      return true;
+    },
+    async save(source) {
+      await mkdir(root, { recursive: true });
+      const staging = path.join(root, `.staging-${key}-${process.pid}-${Date.now()}`);
+      await mkdir(staging);
+      await hardlinkCopy(source, path.join(staging, "node_modules"));
+      const seal: Seal = { sealedAt: Date.now() };
+      await writeFile(path.join(staging, "seal.json"), JSON.stringify(seal));
+      // Keep one entry per project: a new lockfile makes the old tree dead weight.
+      for (const name of await readdir(root)) {
+        if (name !== path.basename(staging)) await rm(path.join(root, name), { recursive: true, force: true });
+      }
+      await move(staging, entry);
+    },
+    async verify() {
+      if (!existsSync(sealFile)) return false;
+      const seal = JSON.parse(await readFile(sealFile, "utf8")) as Seal;
+      if (!(await modifiedSince(tree, seal.sealedAt))) return false;
+      await rm(entry, { recursive: true, force: true });
+      return true;
+    },
+  };
+}
+
+async function modifiedSince(dir: string, since: number): Promise<boolean> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const item of entries) {
+    const full = path.join(dir, item.name);
+    if (item.isDirectory()) {
+      if (await modifiedSince(full, since)) return true;
+    } else if (item.isFile() && (await stat(full)).mtimeMs > since) {
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,108 @@
+import { mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
+import path from "node:path";
+import type { BuildRequest } from "@slipway/core";
+import { type BuildLog, createBuildLog } from "./log/build-log.ts";
+import { createMasker } from "./log/mask.ts";
+import type { ResolvedOptions } from "./options.ts";
+import { resolveSandbox, type Sandbox } from "./sandbox/sandbox.ts";
+
+export interface BuildDirs {
+  /** The build's private scratch root: everything below is removed after the build. */
+  work: string;
+  /** The checkout. */
+  repo: string;
+  home: string;
+  tmp: string;
+  /** `<cacheDir>/<projectId>`: survives builds. */
+  projectCache: string;
+}
+
+/** Everything a step needs about the build in progress. */
+export interface BuildContext {
+  request: BuildRequest;
+  options: ResolvedOptions;
+  log: BuildLog;
+  /** Fires on cancellation or timeout; `abortCause` says which. */
+  signal: AbortSignal;
+  abortCause(): "canceled" | "timeout" | null;
+  dirs: BuildDirs;
+  sandbox: Sandbox;
+  timings: Record<string, number>;
+  /** Registers work that must run when the build ends, however it ends. */
+  defer(task: () => Promise<void>): void;
+  close(): Promise<void>;
+}
+
+export async function openBuild(options: ResolvedOptions, request: BuildRequest): Promise<BuildContext> {
+  const log = createBuildLog({
+    onLog: request.onLog,
+    mask: createMasker(request.mask),
+    limitBytes: options.logLimitBytes,
+  });
+
+  // One signal for both ways a build is stopped, so every process runner only watches one.
+  const controller = new AbortController();
+  let cause: "canceled" | "timeout" | null = null;
+  const cancel = () => {
+    cause ??= "canceled";
+    controller.abort();
+  };
+  if (request.signal.aborted) cancel();
+  request.signal.addEventListener("abort", cancel, { once: true });
+  const timer = setTimeout(() => {
+    cause ??= "timeout";
+    controller.abort();
+  }, options.timeoutMs);
+
+  await mkdir(options.workDir, { recursive: true });
+  // Real path: the sandbox binds folders by path, and cwd checks compare them.
+  const work = await realpath(await mkdtemp(path.join(options.workDir, `${safeName(request.deploymentId)}-`)));
+  const dirs: BuildDirs = {
+    work,
+    repo: path.join(work, "repo"),
+    home: path.join(work, "home"),
+    tmp: path.join(work, "tmp"),
+    projectCache: path.join(options.cacheDir, safeName(request.projectId)),
+  };
+  await Promise.all([dirs.home, dirs.tmp, dirs.projectCache].map((dir) => mkdir(dir, { recursive: true })));
+
+  const deferred: Array<() => Promise<void>> = [];
+  const sandbox = resolveSandbox(options.sandbox, options.limits);
+  if (sandbox.kind === "none" && options.sandbox !== "none") {
+    log.system("⚠ bubblewrap is not available: building WITHOUT a sandbox");
+  }
+
+  return {
+    request,
+    options,
+    log,
+    signal: controller.signal,
+    abortCause: () => cause,
+    dirs,
+    sandbox,
+    timings: {},
+    defer: (task) => deferred.push(task),
+    async close() {
+      clearTimeout(timer);
+      request.signal.removeEventListener("abort", cancel);
+      for (const task of deferred.reverse()) await task();
+      if (!options.keepWorkDir) await rm(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Ids become folder names; anything unexpected is flattened rather than trusted. */
+function safeName(id: string): string {
+  const name = id.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 80);
+  return name.length > 0 ? name : "_";
+}
+
+/** Runs a step and records its wall time under `name`. */
+export async function timed<T>(ctx: BuildContext, name: string, step: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await step();
+  } finally {
+    ctx.timings[name] = Math.round(performance.now() - start);
+  }
+}

@@ -1,0 +1,82 @@
+import path from "node:path";
+import type { PackageManager } from "./steps/detect-package-manager.ts";
+
+export interface ChildEnvInput {
+  /** The build's private folders: nothing of the platform's own HOME or TMPDIR is shared. */
+  homeDir: string;
+  tmpDir: string;
+  /** The project's package-manager cache (npm, pnpm store, yarn cache). */
+  pmCacheDir: string;
+  manager: PackageManager;
+  deploymentId: string;
+  /** The user's variables (project env vars + system vars). */
+  userEnv: Record<string, string>;
+  /** Platform-level additions from options (e.g. a registry mirror or proxy). */
+  extraEnv: Record<string, string>;
+}
+
+// Set by the platform after the user's values, so a project cannot point the build's cache or
+// temp folders somewhere else or fake the deployment id.
+const PINNED = ["HOME", "TMPDIR", "PATH", "NEXT_DEPLOYMENT_ID", "npm_config_cache"] as const;
+
+/**
+ * The build's environment, made from nothing: the platform's process.env (master key, tokens,
+ * database paths) never reaches user code. Node's bin folder comes first on PATH so `npm` and
+ * `node` are the platform's pinned ones.
+ */
+export function buildChildEnv(input: ChildEnvInput): Record<string, string> {
+  const nodeBin = path.dirname(process.execPath);
+  const pinned: Record<(typeof PINNED)[number], string> = {
+    HOME: input.homeDir,
+    TMPDIR: input.tmpDir,
+    PATH: [nodeBin, "/usr/local/bin", "/usr/bin", "/bin"].filter(unique).join(":"),
+    NEXT_DEPLOYMENT_ID: input.deploymentId,
+    npm_config_cache: path.join(input.pmCacheDir, "npm"),
+  };
+  return {
+    LANG: "C.UTF-8",
+    CI: "1",
+    NEXT_TELEMETRY_DISABLED: "1",
+    npm_config_update_notifier: "false",
+    npm_config_fund: "false",
+    npm_config_audit: "false",
+    ...managerCacheEnv(input.manager, input.pmCacheDir),
+    ...input.extraEnv,
+    ...input.userEnv,
+    ...pinned,
+  };
+}
+
+/** Only the running manager's variable: npm warns about (and will reject) pnpm's `store-dir`. */
+function managerCacheEnv(manager: PackageManager, dir: string): Record<string, string> {
+  switch (manager) {
+    case "pnpm":
+      return { npm_config_store_dir: path.join(dir, "pnpm") };
+    case "yarn":
+      return { YARN_CACHE_FOLDER: path.join(dir, "yarn") };
+    case "bun":
+      return { BUN_INSTALL_CACHE_DIR: path.join(dir, "bun") };
+    case "npm":
+      return {};
+  }
+}
+
+function unique(value: string, index: number, all: string[]): boolean {
+  return all.indexOf(value) === index;
+}
+
+/** The env for git on the host: no prompts, no user or system config, no credential helpers. */
+export function buildGitEnv(homeDir: string, extraEnv: Record<string, string>): Record<string, string> {
+  return {
+    PATH: "/usr/local/bin:/usr/bin:/bin",
+    HOME: homeDir,
+    LANG: "C.UTF-8",
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_ASKPASS: "/bin/false",
+    SSH_ASKPASS: "/bin/false",
+    GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new",
+    ...extraEnv,
+  };
+}

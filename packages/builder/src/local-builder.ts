@@ -1,0 +1,91 @@
+import path from "node:path";
+import { type Builder, type BuildRequest, type BuildResult, isSlipwayError } from "@slipway/core";
+import { nextCache } from "./cache/next-cache.ts";
+import { type BuildContext, openBuild, timed } from "./context.ts";
+import { buildChildEnv } from "./env.ts";
+import { BuildFailure } from "./failure.ts";
+import { type LocalBuilderOptions, resolveOptions } from "./options.ts";
+import { cloneRepo } from "./steps/clone.ts";
+import { planInstall } from "./steps/detect-package-manager.ts";
+import { installDependencies, seconds } from "./steps/install.ts";
+import { packageVersion, writeManifest } from "./steps/manifest.ts";
+import { buildWithOpenNext, OPEN_NEXT_ENTRY } from "./steps/open-next-build.ts";
+import { precompressAssets } from "./steps/precompress.ts";
+import { artifactKey, storeArtifact } from "./steps/store-artifact.ts";
+import { resolveRootDir } from "./validate/root-dir.ts";
+
+/** The local Builder: a commit becomes an OpenNext artifact in the BlobStore, built in bubblewrap. */
+export function createLocalBuilder(input: LocalBuilderOptions) {
+  const options = resolveOptions(input);
+  return {
+    name: "local",
+    async build(request: BuildRequest): Promise<BuildResult> {
+      const ctx = await openBuild(options, request);
+      try {
+        return await pipeline(ctx);
+      } catch (error) {
+        return failed(ctx, error);
+      } finally {
+        await ctx.close();
+      }
+    },
+  } satisfies Builder;
+}
+
+async function pipeline(ctx: BuildContext): Promise<BuildResult> {
+  const start = performance.now();
+  const { request, dirs, timings } = ctx;
+
+  const repoDir = await timed(ctx, "clone", () => cloneRepo(ctx));
+  const appDir = resolveRootDir(repoDir, request.rootDir);
+  const plan = planInstall(appDir, repoDir, request.installCommand);
+  const env = buildChildEnv({
+    homeDir: dirs.home,
+    tmpDir: dirs.tmp,
+    pmCacheDir: path.join(dirs.projectCache, "pm"),
+    manager: plan.manager,
+    deploymentId: request.deploymentId,
+    userEnv: request.env,
+    extraEnv: ctx.options.env,
+  });
+  await timed(ctx, "install", () => installDependencies(ctx, plan, env));
+
+  const buildCache = nextCache(dirs.projectCache, appDir);
+  await timed(ctx, "cacheRestore", () => buildCache.restore());
+  const artifactRoot = await buildWithOpenNext(ctx, appDir, env);
+  await timed(ctx, "cacheSave", () => buildCache.save());
+
+  const packStart = performance.now();
+  const precompressed = await timed(ctx, "precompress", () => precompressAssets(path.join(artifactRoot, "assets")));
+  const manifest = await writeManifest({
+    artifactRoot,
+    appDir,
+    deploymentId: request.deploymentId,
+    envKeys: Object.keys(request.env),
+    precompressed,
+    openNextVersion: await packageVersion(path.join(OPEN_NEXT_ENTRY, "..", "..", "package.json")),
+    timings: { ...timings },
+  });
+  const key = artifactKey(request.deploymentId);
+  const size = await timed(ctx, "store", () => storeArtifact(ctx.options.blobStore, artifactRoot, key));
+  timings.package = Math.round(performance.now() - packStart);
+  timings.total = Math.round(performance.now() - start);
+
+  ctx.log.system(
+    `✓ Artifact ${key} stored (${(size / 1024 / 1024).toFixed(1)} MB, ${precompressed.length} assets precompressed)`,
+  );
+  ctx.log.system(`✓ Build completed in ${seconds(timings.total)}`);
+  return { ok: true, manifest, artifactKey: key, timings: { ...timings } };
+}
+
+/** Expected endings become `{ ok: false }` with a one-line reason; anything else is a fault. */
+function failed(ctx: BuildContext, error: unknown): BuildResult {
+  const cause = ctx.abortCause();
+  let reason: string;
+  if (cause === "canceled") reason = "canceled";
+  else if (cause === "timeout") reason = `build timed out after ${Math.round(ctx.options.timeoutMs / 1000)} s`;
+  else if (error instanceof BuildFailure || isSlipwayError(error)) reason = error.message;
+  else throw error;
+  ctx.log.system(`✗ ${reason === "canceled" ? "Build canceled" : reason}`);
+  return { ok: false, reason };
+}

@@ -1,0 +1,48 @@
+import type { BlobStore } from "@slipway/core";
+import type { ResourceLimits, SandboxMode } from "./sandbox/sandbox.ts";
+
+export interface LocalBuilderOptions {
+  blobStore: BlobStore;
+  /** Build caches, one folder per project: `<cacheDir>/<projectId>/`. */
+  cacheDir: string;
+  /** Scratch space: each build gets `<workDir>/<deploymentId>-<random>/`, removed afterwards. */
+  workDir: string;
+  /** Slipway's OpenNext config (owned by the runtime); passed to `open-next build --config-path`. */
+  openNextConfigPath: string;
+  /** "auto" (default) uses bubblewrap when it works and otherwise warns and runs unsandboxed. */
+  sandbox?: SandboxMode;
+  /** Wall-clock limit for the whole build (default 20 min). */
+  timeoutMs?: number;
+  /** Log bytes kept per build (default 5 MiB); later output is dropped, the build goes on. */
+  logLimitBytes?: number;
+  limits?: ResourceLimits;
+  /** Platform additions to every build's env (a registry mirror, a proxy); the user's env wins. */
+  env?: Record<string, string>;
+  /** Extra env for git on the host, e.g. GIT_SSH_COMMAND with a deploy key. */
+  gitEnv?: Record<string, string>;
+  /** Extra read-only folders visible in the sandbox, e.g. what the OpenNext config imports. */
+  readOnlyPaths?: string[];
+  /** Keep the work dir after the build, for debugging. */
+  keepWorkDir?: boolean;
+}
+
+export type ResolvedOptions = Required<Omit<LocalBuilderOptions, "limits" | "env" | "gitEnv" | "readOnlyPaths">> & {
+  limits: ResourceLimits;
+  env: Record<string, string>;
+  gitEnv: Record<string, string>;
+  readOnlyPaths: string[];
+};
+
+export function resolveOptions(options: LocalBuilderOptions): ResolvedOptions {
+  return {
+    sandbox: "auto",
+    timeoutMs: 20 * 60_000,
+    logLimitBytes: 5 * 1024 * 1024,
+    keepWorkDir: false,
+    ...options,
+    limits: options.limits ?? {},
+    env: options.env ?? {},
+    gitEnv: options.gitEnv ?? {},
+    readOnlyPaths: options.readOnlyPaths ?? [],
+  };
+}
