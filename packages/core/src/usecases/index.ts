@@ -13,3 +13,4 @@ export * from "./recover.ts";
 export * from "./rollback.ts";
 export * from "./run-deployment.ts";
 export * from "./validation.ts";
+export * from "./retention.ts";

@@ -3,6 +3,7 @@ import type { Deployment, LogLine, Project } from "../domain/model.ts";
 import { deploymentHostname, pointAliases } from "./aliases.ts";
 import type { CoreDeps } from "./deps.ts";
 import { deploymentEnv } from "./env-snapshot.ts";
+import { pruneDeployments } from "./retention.ts";
 import { trackRunning, untrackRunning } from "./running-builds.ts";
 
 type Line = Omit<LogLine, "seq">;
@@ -110,6 +111,7 @@ async function execute(
   if (!(await store.transition(deployment.id, ["deploying"], "ready", { readyAt, finishedAt: readyAt }))) return;
   const url = deps.urls.url(deploymentHostname(deps, project, deployment.id));
   log.push(system(`✓ Ready (pre-warmed in ${activation.warmMs} ms): ${url}`));
+  await pruneDeployments(deps, project);
 }
 
 function system(text: string): Line {
