@@ -1,6 +1,7 @@
 import type { DeploymentPatch, DeploymentRepo, DeploymentStatus } from "@slipway/core";
 import type Database from "better-sqlite3";
-import { DEPLOYMENT_COLUMNS, type DeploymentRow, deploymentFromRow, deploymentToRow, insertSql } from "./rows.ts";
+import { DEPLOYMENT_COLUMNS, type DeploymentRow, deploymentFromRow, deploymentToRow } from "./deployment-rows.ts";
+import { insertSql } from "./rows.ts";
 
 // Patch columns: `undefined` in a patch means "leave as is", `null` means "clear", so each column
 // gets a `set_*` flag next to its value and one prepared statement serves every patch shape.

@@ -1,6 +1,6 @@
 import type { EnvVar, EnvVarRepo } from "@slipway/core";
 import type Database from "better-sqlite3";
-import { type EnvVarRow, envVarFromRow, envVarToRow } from "./rows.ts";
+import { ENV_VAR_COLUMNS, type EnvVarRow, envVarFromRow, envVarToRow, insertSql } from "./rows.ts";
 
 /**
  * A key may hold different values per target (production value, preview value) and per preview
@@ -8,10 +8,7 @@ import { type EnvVarRow, envVarFromRow, envVarToRow } from "./rows.ts";
  * (project, key, branch) lose the targets it covers, and disappear when none are left.
  */
 export function createEnvVarRepo(db: Database.Database): EnvVarRepo {
-  const insert = db.prepare(
-    `INSERT INTO env_vars (id, project_id, key, value_encrypted, targets, branch, secret, created_at, updated_at)
-     VALUES (@id, @project_id, @key, @value_encrypted, @targets, @branch, @secret, @created_at, @updated_at)`,
-  );
+  const insert = db.prepare(insertSql("env_vars", ENV_VAR_COLUMNS));
   const removeById = db.prepare<[string]>("DELETE FROM env_vars WHERE id = ?");
   const siblings = db.prepare<[string, string, string | null], EnvVarRow>(
     "SELECT * FROM env_vars WHERE project_id = ? AND key = ? AND branch IS ?",

@@ -1,16 +1,10 @@
 import type { ProjectRepo } from "@slipway/core";
 import type Database from "better-sqlite3";
-import { type ProjectRow, projectFromRow, projectToRow } from "./rows.ts";
+import { insertSql, PROJECT_COLUMNS, type ProjectRow, projectFromRow, projectToRow } from "./rows.ts";
 
 export function createProjectRepo(db: Database.Database): ProjectRepo {
   // A taken name is an expected outcome (DO NOTHING → 0 changes); a reused id stays a fault.
-  const insert = db.prepare(
-    `INSERT INTO projects (id, name, repo_url, production_branch, root_dir, install_command, build_command,
-       webhook_secret, created_at)
-     VALUES (@id, @name, @repo_url, @production_branch, @root_dir, @install_command, @build_command,
-       @webhook_secret, @created_at)
-     ON CONFLICT (name) DO NOTHING`,
-  );
+  const insert = db.prepare(`${insertSql("projects", PROJECT_COLUMNS)} ON CONFLICT (name) DO NOTHING`);
   const get = db.prepare<[string], ProjectRow>("SELECT * FROM projects WHERE id = ?");
   const getByName = db.prepare<[string], ProjectRow>("SELECT * FROM projects WHERE name = ?");
   const list = db.prepare<[], ProjectRow>("SELECT * FROM projects ORDER BY name");
