@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -31,5 +31,16 @@ describe("filesystem blob store", () => {
     const blobs = createFsBlobStore(join(root, "inner"));
     await expect(blobs.put("../outside.txt", Buffer.from("x"))).rejects.toMatchObject({ code: "INVALID_INPUT" });
     expect(await readdir(root)).toEqual([]);
+  });
+
+  it("sweeps temp files a crashed upload left behind, once they are a day old", async () => {
+    const root = await tempRoot();
+    await mkdir(join(root, "tmp"), { recursive: true });
+    await writeFile(join(root, "tmp", "stale.part"), "half a blob");
+    await writeFile(join(root, "tmp", "fresh.part"), "another process, uploading now");
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    await utimes(join(root, "tmp", "stale.part"), twoDaysAgo, twoDaysAgo);
+    await createFsBlobStore(root).put("k", Buffer.from("x"));
+    expect(await readdir(join(root, "tmp"))).toEqual(["fresh.part"]);
   });
 });

@@ -17,6 +17,7 @@ export function createFsBlobStore(rootDir: string): BlobStore {
   const blobsDir = join(rootDir, "blobs");
   const tmpDir = join(rootDir, "tmp");
   const pathOf = (key: string) => join(blobsDir, ...keySegments(key));
+  let swept: Promise<void> | null = null;
 
   return {
     name: "filesystem",
@@ -26,6 +27,8 @@ export function createFsBlobStore(rootDir: string): BlobStore {
       const target = join(blobsDir, ...segments);
       await mkdir(join(blobsDir, ...segments.slice(0, -1)), { recursive: true });
       await mkdir(tmpDir, { recursive: true });
+      swept ??= sweepStaleTemps(tmpDir);
+      await swept;
       const temp = join(tmpDir, `${randomBytes(8).toString("hex")}.part`);
       let size = 0;
       const counter = new Transform({
@@ -84,6 +87,22 @@ export function createFsBlobStore(rootDir: string): BlobStore {
       return keys.filter((key) => key.startsWith(prefix)).sort();
     },
   };
+}
+
+const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes uploads a crashed process left in `tmp/`. Only old ones: a fresh temp file may belong to
+ * another process (the builder) uploading right now. Best effort: a failure here must not fail a put.
+ */
+async function sweepStaleTemps(tmpDir: string): Promise<void> {
+  const cutoff = Date.now() - STALE_TEMP_MS;
+  const names = await readdir(tmpDir).catch(() => []);
+  for (const name of names) {
+    const path = join(tmpDir, name);
+    const info = await stat(path).catch(() => null);
+    if (info?.isFile() && info.mtimeMs < cutoff) await rm(path, { force: true }).catch(() => {});
+  }
 }
 
 async function walk(dir: string, keyPrefix: string, out: string[]): Promise<void> {

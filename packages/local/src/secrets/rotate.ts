@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { renameSync, rmSync } from "node:fs";
+import { existsSync, renameSync, rmSync } from "node:fs";
 import type { Secrets, Store } from "@slipway/core";
 import { SlipwayError } from "@slipway/core";
 import { type AesGcmSecrets, createAesGcmSecrets, rotationFiles } from "./aes-gcm.ts";
@@ -37,6 +37,13 @@ export async function rotateMasterKey(options: {
   keyFile: string;
 }): Promise<RotationResult> {
   const { store, secrets, keyFile } = options;
+  if (!existsSync(keyFile)) {
+    throw new SlipwayError(
+      "INVALID_INPUT",
+      `Master key file ${keyFile} does not exist`,
+      "Rotation replaces a key file; a key given in SLIPWAY_MASTER_KEY is rotated by changing that variable and supplying the old value as a previous key.",
+    );
+  }
   const files = rotationFiles(keyFile);
   const oldKey = readKeyFile(keyFile);
   createKeyFile(files.previous(keyIdOf(oldKey)), oldKey);

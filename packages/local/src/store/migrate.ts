@@ -17,7 +17,14 @@ export function runMigrations(db: Database.Database, migrations: readonly Migrat
       const current = userVersion(db);
       if (current > latest) throw tooNew(db, current, latest);
       if (current >= migration.version) return false;
-      db.exec(migration.sql);
+      try {
+        db.exec(migration.sql);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`Migration ${migration.version} (${migration.name}) failed on ${db.name}: ${reason}`, {
+          cause: error,
+        });
+      }
       db.pragma(`user_version = ${migration.version}`);
       return true;
     });
