@@ -21,6 +21,7 @@ export const ERROR_CATALOG = {
   NO_ROLLBACK_TARGET: { status: 409, title: "Nothing to roll back to" },
   DEPLOYMENT_FINISHED: { status: 409, title: "Deployment already finished" },
   PAYLOAD_TOO_LARGE: { status: 413, title: "Payload too large" },
+  REPOSITORY_UNREACHABLE: { status: 422, title: "Repository cannot be read" },
   INTERNAL: { status: 500, title: "Internal error" },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -1,2 +1,3 @@
 export { type PlatformConfig, parsePlatformConfig } from "./config.ts";
+export { rotateDataDirKey } from "./rotate-key.ts";
 export { type RunningPlatform, startPlatform } from "./start.ts";

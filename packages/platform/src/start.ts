@@ -11,6 +11,7 @@ import {
   deploymentEnv,
   requeueUnfinished,
   runDeployment,
+  SlipwayError,
 } from "@slipway/core";
 import {
   createAesGcmSecrets,
@@ -26,7 +27,7 @@ import { ensureAdminToken } from "./admin-token.ts";
 import type { PlatformConfig } from "./config.ts";
 import { createGithubStatusReporter } from "./github-status.ts";
 import { startJobRunner } from "./job-runner.ts";
-import { listen } from "./listen.ts";
+import { runningPid, writePidFile } from "./pid-file.ts";
 import { localUrlScheme } from "./urls.ts";
 
 const OPEN_NEXT_CONFIG = fileURLToPath(new URL("../../runtime/opennext/open-next.config.ts", import.meta.url));
@@ -44,6 +45,15 @@ export interface RunningPlatform {
 export async function startPlatform(config: PlatformConfig, log: (line: string) => void): Promise<RunningPlatform> {
   const dir = (name: string) => join(config.dataDir, name);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const other = runningPid(config.dataDir);
+  if (other !== null && other !== process.pid) {
+    throw new SlipwayError(
+      "INVALID_INPUT",
+      `Another Slipway (pid ${other}) is running on ${config.dataDir}.`,
+      "Stop it first, or pass another --data-dir.",
+    );
+  }
+  const removePidFile = writePidFile(config.dataDir);
 
   const secrets = createAesGcmSecrets(config.masterKey ? { key: config.masterKey } : { keyFile: dir("master.key") });
   const db = openSqlite(dir("slipway.db"));
@@ -74,7 +84,12 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
         log(`worker of ${event.deploymentId} crashed (code ${event.code}, signal ${event.signal})`);
     },
   });
-  const deployer = createLocalDeployer({ blobs, deploymentsDir: dir("deployments"), functionHost });
+  const deployer = createLocalDeployer({
+    blobs,
+    deploymentsDir: dir("deployments"),
+    functionHost,
+    onDeactivated: (deploymentId) => edge.forget(deploymentId),
+  });
 
   const deps: CoreDeps = {
     store,
@@ -111,7 +126,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
       return deployment ? { projectId: deployment.projectId } : null;
     },
   });
-  const edgeServer = await listen(edge.server, config.edgePort, config.host);
+  await edge.listen(config.edgePort, config.host);
 
   const api = createApi(deps);
   const apiServer = serve({ fetch: api.fetch, port: config.port, hostname: config.host });
@@ -140,10 +155,11 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     deps,
     async stop() {
       await new Promise((resolve) => apiServer.close(resolve));
-      await edgeServer.close();
+      await edge.close();
       await runner.stop();
       await functionHost.close();
       await store.close();
+      removePidFile();
     },
   };
 }

@@ -1,17 +1,21 @@
+import { resolve } from "node:path";
 import { defineCommand } from "../command.ts";
 
 export const rotateKey = defineCommand({
   path: ["admin", "rotate-key"],
-  summary: "Generate a new master key and re-encrypt every stored value with it",
-  usage: "slipway admin rotate-key",
-  options: {},
-  async run(ctx) {
-    const result = await (await ctx.api()).request<{ keyId: string; reencrypted: number }>(
-      "POST",
-      "/api/v1/admin/rotate-key",
-    );
+  summary: "Generate a new master key and re-encrypt every stored value with it (platform stopped)",
+  usage: "slipway admin rotate-key [--data-dir .slipway]",
+  options: { "data-dir": { type: "string" } },
+  async run(ctx, { values }) {
+    // Runs against the data dir, not the API: the running platform holds the key in memory.
+    const { rotateDataDirKey } = await import("@slipway/platform");
+    const dataDir = resolve((values["data-dir"] as string | undefined) ?? ctx.env.SLIPWAY_DATA_DIR ?? ".slipway");
+    const result = await rotateDataDirKey(dataDir);
     if (ctx.json) ctx.printJson(result);
-    else ctx.print(`Rotated the master key (new key ${result.keyId}); re-encrypted ${result.reencrypted} values.`);
+    else
+      ctx.print(
+        `Rotated the master key ${result.previousKeyId} → ${result.newKeyId}; re-encrypted ${result.envVars} variables and ${result.snapshots} deployment snapshots.`,
+      );
     return 0;
   },
 });

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import type { GitRemote } from "@slipway/core";
+import { type GitRemote, SlipwayError } from "@slipway/core";
 
 const run = promisify(execFile);
 
@@ -15,6 +15,13 @@ export function createLsRemoteGit(options: { timeoutMs?: number } = {}): GitRemo
       const { stdout } = await run("git", ["ls-remote", "--", repoUrl, `refs/heads/${ref}`, `refs/tags/${ref}`], {
         timeout: options.timeoutMs ?? 30_000,
         env: { PATH: process.env.PATH ?? "/usr/bin:/bin", GIT_TERMINAL_PROMPT: "0", HOME: process.env.HOME ?? "/" },
+      }).catch((error: { stderr?: string; message: string }) => {
+        const reason = (error.stderr ?? error.message).split("\n").find((l) => l.trim()) ?? "git ls-remote failed";
+        throw new SlipwayError(
+          "REPOSITORY_UNREACHABLE",
+          `Cannot read ${repoUrl}: ${reason.replace(/^fatal: /, "")}`,
+          "Check the project's repository URL and that this machine can reach it.",
+        );
       });
       const line = stdout.split("\n").find((l) => l.trim().length > 0);
       const sha = line?.split("\t")[0];

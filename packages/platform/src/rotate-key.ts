@@ -1,0 +1,29 @@
+import { join } from "node:path";
+import { SlipwayError } from "@slipway/core";
+import { createAesGcmSecrets, createSqliteStore, openSqlite, rotateMasterKey } from "@slipway/local";
+import { runningPid } from "./pid-file.ts";
+
+/** `slipway admin rotate-key`: re-encrypts the data dir under a new master key, platform stopped. */
+export async function rotateDataDirKey(dataDir: string) {
+  const pid = runningPid(dataDir);
+  if (pid !== null) {
+    throw new SlipwayError(
+      "INVALID_INPUT",
+      `The platform is running on ${dataDir} (pid ${pid}).`,
+      "Stop `slipway up` first: it encrypts with the key it holds in memory.",
+    );
+  }
+  const keyFile = join(dataDir, "master.key");
+  const store = createSqliteStore(openSqlite(join(dataDir, "slipway.db")));
+  try {
+    const result = await rotateMasterKey({ store, secrets: createAesGcmSecrets({ keyFile }), keyFile });
+    return {
+      previousKeyId: result.previousKeyId,
+      newKeyId: result.newKeyId,
+      envVars: result.envVars,
+      snapshots: result.snapshots,
+    };
+  } finally {
+    await store.close();
+  }
+}
