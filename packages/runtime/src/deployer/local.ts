@@ -1,0 +1,104 @@
+import { randomUUID } from "node:crypto";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import {
+  type ActivationResult,
+  type BlobStore,
+  type Deployer,
+  type Deployment,
+  MANIFEST_FILE,
+  parseManifest,
+} from "@slipway/core";
+import type { FunctionHost } from "../function-host/types.ts";
+import { extractArtifact } from "./extract.ts";
+
+export interface LocalDeployerOptions {
+  readonly blobs: BlobStore;
+  /** Where artifacts are unpacked: `<deploymentsDir>/<deploymentId>/` (same as the function host's). */
+  readonly deploymentsDir: string;
+  readonly functionHost: Pick<FunctionHost, "paths" | "warm" | "stop">;
+  /** Host header of the pre-warm request (some apps render per host). @default "localhost" */
+  readonly warmHost?: (deployment: Deployment) => string;
+  /** Called after `deactivate` removed a deployment, e.g. to drop the edge's cached asset index. */
+  readonly onDeactivated?: (deploymentId: string) => void;
+}
+
+/**
+ * The local target's Deployer: unpack the artifact (atomically: temp dir + rename, so a retry
+ * never sees half a deployment), seed its writable cache from the build's prerendered pages,
+ * and pre-warm a worker with a real request. Aliases are not touched here.
+ */
+export function createLocalDeployer(options: LocalDeployerOptions) {
+  const { blobs, deploymentsDir, functionHost } = options;
+
+  async function unpack(deployment: Deployment): Promise<string | null> {
+    const root = path.join(deploymentsDir, deployment.id);
+    if (await exists(path.join(root, MANIFEST_FILE))) return null; // already unpacked: retry
+    if (!deployment.artifactKey) return `deployment ${deployment.id} has no artifact`;
+    const body = await blobs.get(deployment.artifactKey);
+    if (!body) return `artifact ${deployment.artifactKey} not found in ${blobs.name}`;
+    const tmp = path.join(deploymentsDir, `.tmp-${deployment.id}-${randomUUID().slice(0, 8)}`);
+    await fs.mkdir(tmp, { recursive: true });
+    try {
+      await extractArtifact(body, tmp);
+      const manifest = parseManifest(JSON.parse(await fs.readFile(path.join(tmp, MANIFEST_FILE), "utf8")));
+      if (manifest.deploymentId !== deployment.id) {
+        return `artifact manifest is for deployment ${manifest.deploymentId}, not ${deployment.id}`;
+      }
+      await fs.rename(tmp, root).catch(async (error: NodeJS.ErrnoException) => {
+        // A concurrent attempt won the race: its copy is as good as ours.
+        if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
+      });
+      return null;
+    } catch (error) {
+      return `could not unpack ${deployment.artifactKey}: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** Copies the build's `cache/` once; a retry keeps what the running app has written since. */
+  async function seedCache(deploymentId: string): Promise<void> {
+    const { root, cache } = functionHost.paths(deploymentId);
+    if (await exists(cache)) return;
+    const manifest = parseManifest(JSON.parse(await fs.readFile(path.join(root, MANIFEST_FILE), "utf8")));
+    const tmp = `${cache}.tmp-${randomUUID().slice(0, 8)}`;
+    await fs.mkdir(path.dirname(cache), { recursive: true });
+    const source = path.join(root, manifest.cache.dir);
+    if (await exists(source)) await fs.cp(source, tmp, { recursive: true });
+    else await fs.mkdir(tmp);
+    await fs.rename(tmp, cache).catch(() => fs.rm(tmp, { recursive: true, force: true }));
+  }
+
+  return {
+    name: "local",
+    async activate(deployment: Deployment): Promise<ActivationResult> {
+      const unpackError = await unpack(deployment);
+      if (unpackError) return { ok: false, reason: unpackError };
+      await seedCache(deployment.id);
+      const warm = await functionHost.warm(deployment.id, {
+        path: "/",
+        host: options.warmHost?.(deployment) ?? "localhost",
+      });
+      if (warm.status >= 500) {
+        await functionHost.stop(deployment.id);
+        return { ok: false, reason: `pre-warm request to / answered ${warm.status} after ${warm.ms} ms` };
+      }
+      return { ok: true, warmMs: warm.ms };
+    },
+    async deactivate(deploymentId: string): Promise<void> {
+      await functionHost.stop(deploymentId);
+      const { root, cache } = functionHost.paths(deploymentId);
+      await fs.rm(root, { recursive: true, force: true });
+      await fs.rm(cache, { recursive: true, force: true });
+      options.onDeactivated?.(deploymentId);
+    },
+  } satisfies Deployer;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}

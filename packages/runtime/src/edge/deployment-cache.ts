@@ -1,0 +1,52 @@
+import { createManifestCache } from "../deployment-files.ts";
+import { type AssetIndex, buildAssetIndex } from "./asset-index.ts";
+
+export interface DeploymentView {
+  readonly assets: AssetIndex;
+  readonly hasImageFunction: boolean;
+}
+
+/**
+ * Per-deployment state the hot path needs, built once and kept in memory (deployments are
+ * immutable). A deployment whose files are gone resolves to null and is not cached.
+ */
+export function createDeploymentCache(deploymentsDir: string) {
+  const manifests = createManifestCache(deploymentsDir);
+  const views = new Map<string, DeploymentView>();
+  const loading = new Map<string, Promise<DeploymentView | null>>();
+
+  async function load(deploymentId: string): Promise<DeploymentView | null> {
+    try {
+      const manifest = await manifests.load(deploymentId);
+      const assets = await buildAssetIndex(manifests.rootOf(deploymentId), manifest);
+      const view = { assets, hasImageFunction: manifest.image !== null };
+      views.set(deploymentId, view);
+      return view;
+    } catch {
+      return null;
+    } finally {
+      loading.delete(deploymentId);
+    }
+  }
+
+  return {
+    /** Synchronous when warm, so the common case costs no promise hop. */
+    peek(deploymentId: string): DeploymentView | undefined {
+      return views.get(deploymentId);
+    },
+    get(deploymentId: string): Promise<DeploymentView | null> {
+      const view = views.get(deploymentId);
+      if (view) return Promise.resolve(view);
+      let pending = loading.get(deploymentId);
+      if (!pending) {
+        pending = load(deploymentId);
+        loading.set(deploymentId, pending);
+      }
+      return pending;
+    },
+    forget(deploymentId: string): void {
+      views.delete(deploymentId);
+      manifests.forget(deploymentId);
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { errorPage } from "../function-host/error-page.ts";
+import type { FunctionKind } from "../function-host/types.ts";
+import { createDeploymentCache, type DeploymentView } from "./deployment-cache.ts";
+import { unknownHostPage } from "./not-found.ts";
+import { assetKey } from "./path-safety.ts";
+import { requestIdOf } from "./request-id.ts";
+import { serveAsset } from "./static.ts";
+import type { Edge, EdgeOptions, RequestReport } from "./types.ts";
+
+type Outcome = {
+  status: number;
+  bytes: number;
+  coldStart: boolean;
+  servedBy: RequestReport["servedBy"];
+  deploymentId: string | null;
+};
+
+/**
+ * The edge: Host → deployment (resolved once per request, so an alias move never splits a
+ * response between deployments), static assets from the deployment's `assets/`, everything else
+ * streamed through the function host.
+ */
+export function createEdge(options: EdgeOptions): Edge {
+  const deployments = createDeploymentCache(options.deploymentsDir);
+  const protocol = options.protocol ?? "http";
+
+  async function route(req: IncomingMessage, res: ServerResponse, host: string, requestId: string): Promise<Outcome> {
+    const target = await options.resolveHost(host);
+    if (!target) return send(res, 404, unknownHostPage(host, requestId), requestId, null);
+    const { deploymentId } = target;
+    const view = deployments.peek(deploymentId) ?? (await deployments.get(deploymentId));
+    if (!view)
+      return send(
+        res,
+        503,
+        errorPage(503, "This deployment is not available on this server.", requestId),
+        requestId,
+        deploymentId,
+      );
+
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const rawPath = q < 0 ? url : url.slice(0, q);
+    const key = assetKey(rawPath);
+    if (key === null)
+      return send(res, 400, errorPage(400, "Malformed request path.", requestId), requestId, deploymentId);
+
+    if (req.method === "GET" || req.method === "HEAD") {
+      const source = q >= 0 && key.startsWith("/_next/") ? await skewSource(url.slice(q + 1), target, view) : view;
+      const asset = source.assets.get(key);
+      if (asset)
+        return {
+          ...(await serveAsset(req, res, asset, requestId)),
+          coldStart: false,
+          servedBy: "static",
+          deploymentId,
+        };
+    }
+    const kind: FunctionKind = key === "/_next/image" && view.hasImageFunction ? "image" : "server";
+    const headers = {
+      ...req.headers,
+      "x-forwarded-for": appendForwardedFor(req),
+      "x-forwarded-proto": protocol,
+      "x-forwarded-host": req.headers.host ?? host,
+      "x-request-id": requestId,
+    };
+    const result = await options.functionHost.dispatch({ deploymentId, kind, req, res, headers, requestId });
+    return { ...result, servedBy: kind === "image" ? "image" : "function", deploymentId };
+  }
+
+  /** Skew protection: an old page's `?dpl=<id>` assets come from its own deployment if still here. */
+  async function skewSource(query: string, target: { deploymentId: string; projectId: string }, view: DeploymentView) {
+    const dpl = new URLSearchParams(query).get("dpl");
+    if (!dpl || dpl === target.deploymentId || !/^[\w-]{1,64}$/.test(dpl)) return view;
+    const other = await options.getDeployment(dpl);
+    if (!other || other.projectId !== target.projectId) return view;
+    return (await deployments.get(dpl)) ?? view;
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const started = performance.now();
+    const requestId = requestIdOf(req.headers["x-request-id"]);
+    const host = hostnameOf(req.headers.host);
+    const report = (outcome: Outcome) =>
+      options.onRequest?.({
+        requestId,
+        host,
+        deploymentId: outcome.deploymentId,
+        method: req.method ?? "GET",
+        path: req.url ?? "/",
+        status: outcome.status,
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+        bytes: outcome.bytes,
+        coldStart: outcome.coldStart,
+        servedBy: outcome.servedBy,
+      });
+    route(req, res, host, requestId).then(report, (error: unknown) => {
+      const outcome = res.headersSent
+        ? { status: res.statusCode, bytes: 0 }
+        : send(res, 500, errorPage(500, `Edge error: ${String(error)}`, requestId), requestId, null);
+      if (res.headersSent && !res.writableEnded) res.destroy();
+      report({ ...outcome, coldStart: false, servedBy: "edge", deploymentId: null });
+    });
+  }
+
+  const server = http.createServer(handle);
+  // Browsers and benchmarks reuse connections; keep them longer than Node's 5 s default.
+  server.keepAliveTimeout = 65_000;
+
+  return {
+    handle,
+    forget: (deploymentId) => deployments.forget(deploymentId),
+    listen(port, hostname) {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, hostname, () => resolve((server.address() as AddressInfo).port));
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: Buffer,
+  requestId: string,
+  deploymentId: string | null,
+): Outcome {
+  res.writeHead(status, {
+    "content-type": "text/html; charset=utf-8",
+    "content-length": body.length,
+    "x-request-id": requestId,
+  });
+  res.end(body);
+  return { status, bytes: body.length, coldStart: false, servedBy: "edge", deploymentId };
+}
+
+/** Lowercased host without port; IPv6 literals keep their brackets. */
+export function hostnameOf(header: string | undefined): string {
+  if (!header) return "";
+  const host = header.trim().toLowerCase();
+  if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1);
+  const colon = host.lastIndexOf(":");
+  return colon < 0 ? host : host.slice(0, colon);
+}
+
+function appendForwardedFor(req: IncomingMessage): string {
+  const remote = req.socket.remoteAddress ?? "";
+  const prior = req.headers["x-forwarded-for"];
+  return prior ? `${prior}, ${remote}` : remote;
+}

@@ -1,0 +1,39 @@
+import type { FunctionHost } from "../function-host/types.ts";
+
+export interface RequestReport {
+  readonly requestId: string;
+  readonly host: string;
+  /** Null when the host is unknown. */
+  readonly deploymentId: string | null;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly bytes: number;
+  readonly coldStart: boolean;
+  /** "static" when the edge served the file itself. */
+  readonly servedBy: "static" | "function" | "image" | "edge";
+}
+
+export interface EdgeOptions {
+  /** Host name (no port, lowercase) → deployment; the platform wires it to the alias table. */
+  readonly resolveHost: (hostname: string) => Promise<{ deploymentId: string; projectId: string } | null>;
+  /** For skew protection: `?dpl=<id>` asset requests are served by that deployment if same project. */
+  readonly getDeployment: (deploymentId: string) => Promise<{ projectId: string } | null>;
+  readonly functionHost: Pick<FunctionHost, "dispatch">;
+  /** Same folder the function host and deployer use: `<deploymentsDir>/<deploymentId>/`. */
+  readonly deploymentsDir: string;
+  /** Value of X-Forwarded-Proto for proxied requests. @default "http" */
+  readonly protocol?: "http" | "https";
+  readonly onRequest?: (report: RequestReport) => void;
+}
+
+export interface Edge {
+  /** Listens on `port` (0 = any free port); resolves with the bound port. */
+  listen(port: number, hostname?: string): Promise<number>;
+  /** The request handler, for mounting on another server (e.g. HTTPS later). */
+  handle(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse): void;
+  /** Drops cached manifest and asset index of a removed deployment. */
+  forget(deploymentId: string): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,111 @@
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import { errorPage } from "./error-page.ts";
+import type { WorkerProcess } from "./worker-process.ts";
+
+export interface ForwardInput {
+  readonly worker: WorkerProcess;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly requestId: string;
+  readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
+}
+
+/** Hop-by-hop headers belong to one connection and are never forwarded (RFC 9110 §7.6.1). */
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "upgrade",
+  "proxy-connection",
+  "te",
+  "trailer",
+]);
+
+export function stripHopByHop(headers: http.IncomingHttpHeaders | Record<string, string | string[] | undefined>) {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(key)) out[key] = value;
+  return out;
+}
+
+/**
+ * Sends one request to a worker and streams its answer back chunk by chunk. Every way it can go
+ * wrong ends the response: worker died → 502, too slow → 504, body too big → 413 (each naming
+ * the request id); if the response had already started, the connection is cut instead.
+ */
+export function forward(input: ForwardInput): Promise<{ status: number; bytes: number }> {
+  const { worker, req, res, requestId } = input;
+  return new Promise((resolve) => {
+    let bytes = 0;
+    let status = 0;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      stopWatchingExit();
+      worker.inflight--;
+      worker.lastUsed = Date.now();
+      resolve({ status, bytes });
+    };
+    const fail = (code: number, message: string) => {
+      if (done) return;
+      req.unpipe(upstream);
+      req.resume(); // drain what the client still sends, so the error response can be read
+      upstream.destroy();
+      if (!res.headersSent) {
+        status = code;
+        const body = errorPage(code, message, requestId);
+        res.writeHead(code, {
+          "content-type": "text/html; charset=utf-8",
+          "content-length": body.length,
+          "x-request-id": requestId,
+        });
+        res.end(body);
+        bytes = body.length;
+      } else {
+        res.destroy();
+      }
+      finish();
+    };
+
+    worker.inflight++;
+    worker.lastUsed = Date.now();
+    const upstream = http.request({
+      socketPath: worker.socketPath,
+      agent: worker.agent,
+      method: req.method,
+      path: req.url,
+      headers: stripHopByHop(input.headers),
+    });
+    const timer = setTimeout(() => fail(504, "The function did not answer in time."), input.timeoutMs);
+    // The process dying is the surest crash signal: do not wait for socket errors.
+    const stopWatchingExit = worker.onExit(() => fail(502, "The function crashed while handling this request."));
+
+    upstream.on("response", (answer) => {
+      status = answer.statusCode ?? 502;
+      res.writeHead(status, { ...stripHopByHop(answer.headers), "x-request-id": requestId });
+      res.flushHeaders();
+      answer.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      answer.pipe(res);
+      answer.on("end", finish);
+      answer.on("error", () => fail(502, "The function's response was cut off."));
+    });
+    upstream.on("error", () => fail(502, "The function could not be reached or crashed."));
+    res.on("close", () => {
+      // Client went away: stop the work on its behalf.
+      if (!res.writableFinished) upstream.destroy();
+      finish();
+    });
+
+    let received = 0;
+    req.on("data", (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > input.maxBodyBytes) fail(413, `The request body is larger than ${input.maxBodyBytes} bytes.`);
+    });
+    req.pipe(upstream);
+  });
+}

@@ -1,0 +1,164 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { RUNTIME_ENV } from "@slipway/core";
+import { createManifestCache } from "../deployment-files.ts";
+import { errorPage } from "./error-page.ts";
+import { forward } from "./forward.ts";
+import { Pool } from "./pool.ts";
+import { bwrapAvailable, planWorkerSpawn } from "./sandbox.ts";
+import type { FunctionHost, FunctionHostOptions, FunctionKind } from "./types.ts";
+import { warmRequest } from "./warm.ts";
+import { WorkerProcess } from "./worker-process.ts";
+
+const WORKER_SCRIPT = fileURLToPath(new URL("./worker/worker.mjs", import.meta.url));
+
+export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
+  const workerPath = options.workerPath ?? "/usr/local/bin:/usr/bin:/bin";
+  const sandbox = options.sandbox === "bwrap" || (options.sandbox !== "none" && bwrapAvailable(workerPath));
+  const socketDir = options.socketDir ?? mkdtempSync(path.join(os.tmpdir(), "slw-"));
+  const manifests = createManifestCache(options.deploymentsDir);
+  const pools = new Map<string, Pool>();
+  const onEvent = options.onEvent ?? (() => {});
+  const limits = {
+    timeoutMs: options.requestTimeoutMs ?? 60_000,
+    maxBodyBytes: options.maxRequestBodyBytes ?? 6 * 1024 * 1024,
+  };
+
+  const paths = (deploymentId: string) => ({
+    root: path.join(options.deploymentsDir, deploymentId),
+    cache: path.join(options.cachesDir, deploymentId),
+  });
+
+  async function startWorker(deploymentId: string, kind: FunctionKind): Promise<WorkerProcess> {
+    const started = performance.now();
+    const manifest = await manifests.load(deploymentId);
+    const fn = kind === "server" ? manifest.server : manifest.image;
+    if (!fn) throw new Error(`deployment ${deploymentId} has no ${kind} function`);
+    const { root, cache } = paths(deploymentId);
+    mkdirSync(cache, { recursive: true });
+    // One socket folder per worker: a sandboxed worker can reach its own socket and no other.
+    const ownSocketDir = path.join(socketDir, randomUUID().slice(0, 8));
+    mkdirSync(ownSocketDir, { recursive: true });
+    const socketPath = path.join(ownSocketDir, "s");
+    const bundleDir = path.join(root, fn.dir);
+    const revalidateOrigin =
+      typeof options.revalidateOrigin === "function" ? options.revalidateOrigin() : options.revalidateOrigin;
+    const env: Record<string, string> = {
+      ...(await options.getRuntimeEnv(deploymentId)),
+      PATH: workerPath,
+      NODE_ENV: "production",
+      TZ: options.tz ?? "UTC",
+      [RUNTIME_ENV.cacheDir]: cache,
+      [RUNTIME_ENV.assetsDir]: path.join(root, manifest.assets.dir),
+      [RUNTIME_ENV.revalidateOrigin]: revalidateOrigin,
+    };
+    const plan = planWorkerSpawn({
+      sandbox,
+      nodePath: options.nodePath ?? process.execPath,
+      workerScript: WORKER_SCRIPT,
+      socketPath,
+      entry: path.join(bundleDir, fn.entry),
+      bundleDir,
+      deploymentDir: root,
+      cacheDir: cache,
+    });
+    try {
+      const worker = await WorkerProcess.start({
+        plan,
+        env,
+        socketPath,
+        deploymentId,
+        kind,
+        startTimeoutMs: options.startTimeoutMs ?? 15_000,
+        onLine: (stream, line) => options.onLog?.({ deploymentId, kind, stream, line }),
+      });
+      const ms = Math.round(performance.now() - started);
+      onEvent({ type: "cold-start", deploymentId, kind, pid: worker.pid, ms, importMs: worker.importMs });
+      return worker;
+    } catch (error) {
+      onEvent({ type: "start-failed", deploymentId, kind, error: String(error) });
+      throw error;
+    }
+  }
+
+  function poolFor(deploymentId: string, kind: FunctionKind): Pool {
+    const key = `${deploymentId}\0${kind}`;
+    let pool = pools.get(key);
+    if (!pool) {
+      pool = new Pool({
+        deploymentId,
+        kind,
+        maxWorkers: options.maxWorkersPerDeployment ?? 4,
+        idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
+        startWorker: () => startWorker(deploymentId, kind),
+        onEvent,
+      });
+      pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  async function stop(deploymentId: string): Promise<void> {
+    const stopping: Promise<void>[] = [];
+    for (const kind of ["server", "image"] as const) {
+      const key = `${deploymentId}\0${kind}`;
+      const pool = pools.get(key);
+      pools.delete(key);
+      if (pool) stopping.push(pool.stopAll());
+    }
+    manifests.forget(deploymentId);
+    await Promise.all(stopping);
+  }
+
+  return {
+    paths,
+    async dispatch({ deploymentId, kind, req, res, headers, requestId }) {
+      const declared = Number(req.headers["content-length"] ?? 0);
+      if (declared > limits.maxBodyBytes) {
+        // Refuse before waking a worker: an oversized upload must not cost a cold start.
+        const body = errorPage(413, `The request body is larger than ${limits.maxBodyBytes} bytes.`, requestId);
+        res.writeHead(413, {
+          "content-type": "text/html; charset=utf-8",
+          "x-request-id": requestId,
+          connection: "close",
+        });
+        res.end(body);
+        return { status: 413, bytes: body.length, coldStart: false };
+      }
+      let acquired: Awaited<ReturnType<Pool["acquire"]>>;
+      try {
+        acquired = await poolFor(deploymentId, kind).acquire();
+      } catch (error) {
+        const body = errorPage(502, `The function could not start: ${String(error)}`, requestId);
+        res.writeHead(502, { "content-type": "text/html; charset=utf-8", "x-request-id": requestId });
+        res.end(body);
+        return { status: 502, bytes: body.length, coldStart: true };
+      }
+      const result = await forward({ worker: acquired.worker, req, res, headers, requestId, ...limits });
+      return { ...result, coldStart: acquired.coldStart };
+    },
+    async warm(deploymentId, request = {}) {
+      const started = performance.now();
+      const pool = poolFor(deploymentId, "server");
+      const { worker, coldStart } = await pool.acquire();
+      const status = await warmRequest(worker, request.path ?? "/", request.host ?? "localhost", limits.timeoutMs);
+      return { status, ms: Math.round(performance.now() - started), coldStart };
+    },
+    stop,
+    workers(deploymentId) {
+      return [...pools.values()].flatMap((pool) =>
+        pool.workers
+          .filter((w) => deploymentId === undefined || w.deploymentId === deploymentId)
+          .map((w) => ({ deploymentId: w.deploymentId, kind: w.kind, pid: w.pid, inflight: w.inflight })),
+      );
+    },
+    async close() {
+      const ids = new Set([...pools.values()].flatMap((p) => p.workers.map((w) => w.deploymentId)));
+      for (const key of pools.keys()) ids.add(key.split("\0")[0] ?? "");
+      await Promise.all([...ids].map(stop));
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** The two OpenNext functions a deployment runs locally, each in its own worker pool. */
+export type FunctionKind = "server" | "image";
+
+export type FunctionHostEvent =
+  | { type: "cold-start"; deploymentId: string; kind: FunctionKind; pid: number; ms: number; importMs: number }
+  | { type: "start-failed"; deploymentId: string; kind: FunctionKind; error: string }
+  | { type: "scale-up"; deploymentId: string; kind: FunctionKind; workers: number }
+  | { type: "scale-down"; deploymentId: string; kind: FunctionKind; pid: number; reason: "idle" | "stop" }
+  | {
+      type: "crash";
+      deploymentId: string;
+      kind: FunctionKind;
+      pid: number;
+      code: number | null;
+      signal: string | null;
+      inflight: number;
+    };
+
+export interface FunctionHostOptions {
+  /** Unpacked artifacts: `<deploymentsDir>/<deploymentId>/` (read-only to workers). */
+  readonly deploymentsDir: string;
+  /** Writable incremental caches: `<cachesDir>/<deploymentId>/`. */
+  readonly cachesDir: string;
+  /** Folder for the workers' unix sockets. @default a fresh folder under the OS temp dir */
+  readonly socketDir?: string;
+  /** The deployment's own env vars (decrypted), the only app-level env a worker sees. */
+  readonly getRuntimeEnv: (deploymentId: string) => Promise<Record<string, string>>;
+  /** Origin ISR revalidation requests go to (the edge): a function because the port may be late-bound. */
+  readonly revalidateOrigin: string | (() => string);
+  /** Stop a worker after this long without requests (scale to zero). @default 300_000 */
+  readonly idleTimeoutMs?: number;
+  /** @default 4 */
+  readonly maxWorkersPerDeployment?: number;
+  /** Whole-response limit; 504 when no response has started by then. @default 60_000 */
+  readonly requestTimeoutMs?: number;
+  /** Request body limit (413 above it). @default 6 MiB, Lambda's payload limit */
+  readonly maxRequestBodyBytes?: number;
+  /** How long a worker may take to import its bundle and listen. @default 15_000 */
+  readonly startTimeoutMs?: number;
+  /** "auto": bubblewrap when `bwrap` is on the PATH. @default "auto" */
+  readonly sandbox?: "auto" | "bwrap" | "none";
+  /** @default process.execPath */
+  readonly nodePath?: string;
+  /** PATH given to workers. @default "/usr/local/bin:/usr/bin:/bin" */
+  readonly workerPath?: string;
+  /** @default "UTC" */
+  readonly tz?: string;
+  readonly onEvent?: (event: FunctionHostEvent) => void;
+  /** Worker stdout/stderr, line by line (runtime logs). */
+  readonly onLog?: (line: {
+    deploymentId: string;
+    kind: FunctionKind;
+    stream: "stdout" | "stderr";
+    line: string;
+  }) => void;
+}
+
+export interface DispatchInput {
+  readonly deploymentId: string;
+  readonly kind: FunctionKind;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** Headers to send to the worker (the edge adds X-Forwarded-* and x-request-id). */
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly requestId: string;
+}
+
+export interface DispatchResult {
+  readonly status: number;
+  readonly bytes: number;
+  /** The request waited for a worker to start. */
+  readonly coldStart: boolean;
+}
+
+export interface WarmResult {
+  readonly status: number;
+  readonly ms: number;
+  readonly coldStart: boolean;
+}
+
+export interface WorkerInfo {
+  readonly deploymentId: string;
+  readonly kind: FunctionKind;
+  readonly pid: number;
+  readonly inflight: number;
+}
+
+export interface DeploymentPaths {
+  readonly root: string;
+  readonly cache: string;
+}
+
+export interface FunctionHost {
+  paths(deploymentId: string): DeploymentPaths;
+  dispatch(input: DispatchInput): Promise<DispatchResult>;
+  /** Starts a server worker (if none) and sends it a real request. */
+  warm(deploymentId: string, request?: { path?: string; host?: string }): Promise<WarmResult>;
+  /** Stops the deployment's workers (e.g. before its files are removed). */
+  stop(deploymentId: string): Promise<void>;
+  workers(deploymentId?: string): WorkerInfo[];
+  close(): Promise<void>;
+}

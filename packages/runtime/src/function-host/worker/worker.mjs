@@ -1,0 +1,94 @@
+// Slipway function worker: runs one deployment's OpenNext function (server or image) behind a
+// unix socket. Plain .mjs on purpose: no TypeScript loader in the cold-start path.
+//
+// Protocol with the host:
+//   argv: <socket path> <absolute entry module>; cwd is the function's bundle folder (as on Lambda).
+//   fd 3: one JSON line `{"ready":true,"importMs":n}` once listening (or `{"ready":false,"error":s}`).
+//   Requests: plain HTTP/1.1 over the socket, `x-request-id` set by the host; each becomes an
+//   API Gateway v2 event; the response streams back as the function writes it.
+import { writeSync } from "node:fs";
+import http from "node:http";
+import { pathToFileURL } from "node:url";
+import { toApiGatewayV2Event } from "./apigw-event.mjs";
+import { createResponseSink, installLambdaShim, writeBufferedResult } from "./lambda-stream.mjs";
+
+const [socketPath, entry] = process.argv.slice(2);
+
+function report(message) {
+  try {
+    writeSync(3, `${JSON.stringify(message)}\n`);
+  } catch {
+    // No control pipe (run by hand): nothing to tell.
+  }
+}
+
+process.on("uncaughtException", (error) => {
+  // A fault in the app must not leave a half-alive worker: die, the host replaces us.
+  console.error("[slipway worker] uncaught exception", error);
+  process.exit(70);
+});
+
+installLambdaShim();
+// Some bundles (the image loader helpers) read this global as on Lambda.
+globalThis.monorepoPackagePath ??= "";
+
+const started = performance.now();
+let handler;
+try {
+  ({ handler } = await import(pathToFileURL(entry).href));
+} catch (error) {
+  report({ ready: false, error: String(error?.stack ?? error) });
+  process.exit(71);
+}
+const importMs = performance.now() - started;
+
+async function handle(req, res) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  const requestId = String(req.headers["x-request-id"] ?? "");
+  const event = toApiGatewayV2Event({
+    method: req.method ?? "GET",
+    url: req.url ?? "/",
+    headers: req.headers,
+    remoteAddress: req.socket.remoteAddress ?? "",
+    body: Buffer.concat(chunks),
+    requestId,
+  });
+  const sink = createResponseSink(res);
+  const context = {
+    awsRequestId: requestId,
+    functionName: "slipway",
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => 30_000,
+    responseStream: sink,
+  };
+  try {
+    const result = await handler(event, context);
+    // Buffered wrappers (the image function) return the response instead of streaming it.
+    if (!sink.touched && result && typeof result === "object" && "statusCode" in result) {
+      writeBufferedResult(res, result);
+    } else if (!sink.touched) {
+      res.writeHead(502, { "content-type": "text/plain; charset=utf-8" });
+      res.end(`The function returned no response (request ${requestId})\n`);
+    }
+    // Otherwise the streaming wrapper owns the stream and ends it itself, possibly after this
+    // promise settles (a compression stream may still be flushing): never end it for it.
+  } catch (error) {
+    console.error("[slipway worker] handler failed", requestId, error);
+    if (!res.headersSent) {
+      res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      res.end(`Function error (request ${requestId})\n`);
+    } else {
+      res.destroy(error);
+    }
+  }
+}
+
+const server = http.createServer((req, res) => {
+  handle(req, res).catch((error) => res.destroy(error));
+});
+// The host keeps connections alive; never let Node close them first mid-reuse.
+server.keepAliveTimeout = 0;
+server.requestTimeout = 0;
+server.headersTimeout = 0;
+server.listen(socketPath, () => report({ ready: true, importMs: Math.round(importMs) }));

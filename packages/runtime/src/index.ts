@@ -1,0 +1,14 @@
+export { createLocalDeployer, type LocalDeployerOptions } from "./deployer/local.ts";
+export { createEdge } from "./edge/edge.ts";
+export type { Edge, EdgeOptions, RequestReport } from "./edge/types.ts";
+export { createFunctionHost } from "./function-host/host.ts";
+export type {
+  DispatchInput,
+  DispatchResult,
+  FunctionHost,
+  FunctionHostEvent,
+  FunctionHostOptions,
+  FunctionKind,
+  WarmResult,
+  WorkerInfo,
+} from "./function-host/types.ts";

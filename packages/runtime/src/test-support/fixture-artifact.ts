@@ -1,0 +1,104 @@
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { promises as fs, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { brotliCompressSync, gzipSync } from "node:zlib";
+import { MANIFEST_FILE } from "@slipway/core";
+
+const RUNTIME_DIR = fileURLToPath(new URL("../..", import.meta.url));
+const REPO = path.resolve(RUNTIME_DIR, "../..");
+const FIXTURE = path.join(REPO, "fixtures/next-app");
+const CONFIG = path.join(RUNTIME_DIR, "opennext/open-next.config.ts");
+const OPEN_NEXT_BIN = path.join(REPO, "node_modules/.bin/open-next");
+
+/** The fixture is built with this id baked in (NEXT_DEPLOYMENT_ID → `?dpl=` on asset URLs). */
+export const FIXTURE_DEPLOYMENT_ID = "dpl_fixture1";
+
+/**
+ * Builds fixtures/next-app with Slipway's OpenNext config once per content hash (~30 s) and
+ * lays out an artifact root the way the builder does: `.open-next` contents, `.br`/`.gz`
+ * siblings for text assets, and `slipway-manifest.json`. Shared by tests and the benchmark.
+ */
+export async function fixtureArtifact(): Promise<{ artifactDir: string; appDir: string }> {
+  const key = hashInputs();
+  const base = path.join(os.tmpdir(), `slipway-runtime-fixture-${key}`);
+  const artifactDir = path.join(base, "artifact");
+  const appDir = path.join(base, "app");
+  if (await exists(path.join(artifactDir, MANIFEST_FILE))) return { artifactDir, appDir };
+  await fs.rm(base, { recursive: true, force: true });
+  await fs.mkdir(path.join(base, "tmp"), { recursive: true });
+  await fs.cp(FIXTURE, appDir, {
+    recursive: true,
+    filter: (src) => !src.includes(`${path.sep}node_modules`) && !src.includes(".next"),
+  });
+  const env = {
+    ...process.env,
+    TMPDIR: path.join(base, "tmp"),
+    NEXT_DEPLOYMENT_ID: FIXTURE_DEPLOYMENT_ID,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  execFileSync("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: appDir, env, stdio: "ignore" });
+  // OpenNext joins --config-path onto the cwd even when absolute: pass it relative.
+  execFileSync(OPEN_NEXT_BIN, ["build", "--config-path", path.relative(appDir, CONFIG)], {
+    cwd: appDir,
+    env,
+    stdio: "ignore",
+  });
+  const staging = `${artifactDir}.tmp`;
+  await fs.cp(path.join(appDir, ".open-next"), staging, { recursive: true, verbatimSymlinks: true });
+  const precompressed = await compressAssets(path.join(staging, "assets"));
+  const manifest = {
+    version: 1,
+    deploymentId: FIXTURE_DEPLOYMENT_ID,
+    buildId: (await fs.readFile(path.join(staging, "assets/BUILD_ID"), "utf8")).trim(),
+    nextVersion: "16.4.6",
+    openNextVersion: "4.1.16",
+    createdAt: new Date().toISOString(),
+    server: { dir: "server-functions/default", entry: "index.mjs", streaming: true },
+    image: { dir: "image-optimization-function", entry: "index.mjs" },
+    assets: { dir: "assets", immutablePrefixes: ["_next/static/"], precompressed },
+    cache: { dir: "cache" },
+    envKeys: [],
+    timings: {},
+  };
+  await fs.writeFile(path.join(staging, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
+  await fs.rename(staging, artifactDir);
+  return { artifactDir, appDir };
+}
+
+async function compressAssets(assetsDir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const rel of await fs.readdir(assetsDir, { recursive: true })) {
+    if (!/\.(js|css|txt|html|json|svg)$/.test(rel)) continue;
+    const data = await fs.readFile(path.join(assetsDir, rel));
+    await fs.writeFile(path.join(assetsDir, `${rel}.br`), brotliCompressSync(data));
+    await fs.writeFile(path.join(assetsDir, `${rel}.gz`), gzipSync(data));
+    out.push(rel.split(path.sep).join("/"));
+  }
+  return out;
+}
+
+function hashInputs(): string {
+  const hash = createHash("sha256");
+  for (const file of [
+    "open-next.config.ts",
+    "overrides/env.ts",
+    "overrides/incremental-cache.ts",
+    "overrides/tag-cache.ts",
+    "overrides/queue.ts",
+    "overrides/image-loader.ts",
+  ]) {
+    hash.update(readFileSync(path.join(RUNTIME_DIR, "opennext", file)));
+  }
+  hash.update(readFileSync(path.join(FIXTURE, "package-lock.json")));
+  return hash.digest("hex").slice(0, 12);
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
