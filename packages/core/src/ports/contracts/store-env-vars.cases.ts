@@ -43,14 +43,34 @@ export function envVarCases(test: ContractTest<Store>): void {
     expect(vars).toContainEqual({ value: "prev", targets: ["development", "preview"], branch: null });
   });
 
-  test("envVars: upsert with an existing id edits that variable", async (store) => {
+  test("envVars: upsert with an existing id replaces its overlapping targets only", async (store) => {
     const p = await savedProject(store);
-    const v = envVar(p.id, { targets: ["production"] });
+    const v = envVar(p.id, { valueEncrypted: "both", targets: ["production", "preview"] });
     await store.envVars.upsert(v);
     await store.envVars.upsert({ ...v, valueEncrypted: "edited", targets: ["preview"] });
     const vars = await store.envVars.listByProject(p.id);
-    expect(vars).toHaveLength(1);
-    expect(vars[0]).toMatchObject({ id: v.id, valueEncrypted: "edited", targets: ["preview"] });
+    expect(byTargets(vars)).toHaveLength(2);
+    expect(byTargets(vars)).toContainEqual({ value: "both", targets: ["production"], branch: null });
+    expect(vars.find((x) => x.id === v.id)).toMatchObject({ valueEncrypted: "edited", targets: ["preview"] });
+    expect(new Set(vars.map((x) => x.id)).size).toBe(2);
+  });
+
+  test("envVars: upsert with an existing id and the same targets replaces that variable", async (store) => {
+    const p = await savedProject(store);
+    const v = envVar(p.id, { targets: ["production"], secret: false });
+    await store.envVars.upsert(v);
+    await store.envVars.upsert({ ...v, valueEncrypted: "edited", secret: true, updatedAt: "2026-02-01T00:00:00.000Z" });
+    expect(await store.envVars.listByProject(p.id)).toEqual([
+      { ...v, valueEncrypted: "edited", secret: true, updatedAt: "2026-02-01T00:00:00.000Z" },
+    ]);
+  });
+
+  test("envVars: upsert with an existing id under a new key or branch moves that variable", async (store) => {
+    const p = await savedProject(store);
+    const v = envVar(p.id, { key: "OLD_NAME", targets: ["preview"] });
+    await store.envVars.upsert(v);
+    await store.envVars.upsert({ ...v, key: "NEW_NAME" });
+    expect((await store.envVars.listByProject(p.id)).map((x) => [x.id, x.key])).toEqual([[v.id, "NEW_NAME"]]);
   });
 
   test("envVars: a branch override is a separate variable", async (store) => {
