@@ -31,6 +31,8 @@ import { runningPid, writePidFile } from "./pid-file.ts";
 import { localUrlScheme } from "./urls.ts";
 
 const OPEN_NEXT_CONFIG = fileURLToPath(new URL("../../runtime/opennext/open-next.config.ts", import.meta.url));
+/** What the OpenNext config imports besides itself; the build sandbox must be able to read it. */
+const OPEN_NEXT_CONFIG_IMPORTS = [fileURLToPath(new URL("../../core/src", import.meta.url))];
 
 export interface RunningPlatform {
   apiUrl: string;
@@ -60,7 +62,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   const store = createSqliteStore(db);
   const queue = createSqliteQueue(db);
   const logs = createSqliteLogStore(db);
-  const blobs = createFsBlobStore(dir("blobs"));
+  const blobs = createFsBlobStore(config.dataDir); // keeps blobs in <dataDir>/blobs
   const urls = localUrlScheme(config);
   const token = await ensureAdminToken(store, config.dataDir);
 
@@ -102,6 +104,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
       cacheDir: dir("build-cache"),
       workDir: dir("builds"),
       openNextConfigPath: OPEN_NEXT_CONFIG,
+      readOnlyPaths: OPEN_NEXT_CONFIG_IMPORTS,
       sandbox: config.sandbox,
       timeoutMs: config.buildTimeoutMs,
     }),
