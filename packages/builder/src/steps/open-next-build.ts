@@ -25,7 +25,7 @@ export async function buildWithOpenNext(
 ): Promise<string> {
   const configPath = await configFor(ctx);
   const label = ctx.request.buildCommand ?? "next build";
-  ctx.log.system(`▶ Building with ${label} and OpenNext`);
+  ctx.log.system(`▶ Building with OpenNext, which runs ${label}`);
 
   const start = performance.now();
   let bundlingAt: number | null = null;
@@ -78,8 +78,12 @@ async function configFor(ctx: BuildContext): Promise<string> {
   const command = ctx.request.buildCommand?.trim();
   if (!command) return base;
   const wrapper = path.join(ctx.dirs.work, "open-next.config.ts");
+  // Relative on purpose: OpenNext compiles configs with `external: [""]`, which leaves every
+  // absolute import unbundled (and Node can't load the .ts file at run time).
+  let from = path.relative(path.dirname(wrapper), base);
+  if (!from.startsWith(".")) from = `./${from}`;
   const source = [
-    `import base from ${JSON.stringify(base)};`,
+    `import base from ${JSON.stringify(from)};`,
     `export default { ...base, buildCommand: ${JSON.stringify(command)} };`,
     "",
   ].join("\n");

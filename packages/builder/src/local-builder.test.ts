@@ -1,0 +1,198 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { type BuildRequest, type BuildResult, type LogLine, MANIFEST_FILE, parseManifest } from "@slipway/core";
+import { extract } from "tar";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createFsBlobStore } from "../../local/src/blob-store/filesystem.ts";
+import { createLocalBuilder } from "./local-builder.ts";
+import { fixtureRepo, openNextConfig } from "./test-support/fixture-repo.ts";
+
+// One real build shared by every assertion: next build + OpenNext take ~30 s on two cores.
+const BUILD_TIMEOUT = 300_000;
+const SECRET = "s3cret-build-value-42";
+
+const dir = mkdtempSync(path.join(tmpdir(), "slipway-builder-it-"));
+const blobStore = createFsBlobStore(path.join(dir, "blobs"));
+const builder = createLocalBuilder({
+  blobStore,
+  cacheDir: path.join(dir, "cache"),
+  workDir: path.join(dir, "work"),
+  ...openNextConfig(dir),
+});
+
+function request(
+  overrides: Partial<BuildRequest> & Pick<BuildRequest, "repoUrl" | "sha">,
+  lines: LogLine[],
+): BuildRequest {
+  return {
+    deploymentId: "dpl_it1",
+    projectId: "prj_next",
+    rootDir: "",
+    installCommand: null,
+    buildCommand: null,
+    env: {},
+    mask: [],
+    onLog: (line) => lines.push({ ...line, seq: lines.length }),
+    signal: new AbortController().signal,
+    ...overrides,
+  };
+}
+
+describe("local builder (real next build + OpenNext)", () => {
+  const lines: LogLine[] = [];
+  let app: { repoUrl: string; sha: string };
+  let result: BuildResult;
+  let artifact: string;
+
+  beforeAll(async () => {
+    app = fixtureRepo("next-app", dir);
+    // A stand-in for the platform's own secrets: the build must not see them.
+    process.env.SLIPWAY_MASTER_KEY = "platform-master-key-canary";
+    result = await builder.build(
+      request(
+        {
+          ...app,
+          env: { BUILD_SECRET: SECRET, NEXT_PUBLIC_GREETING: "hello from the build" },
+          mask: [SECRET],
+          // Proves the project's build command is honoured, and shows what the build can see.
+          buildCommand: `echo "secret=$BUILD_SECRET master=\${SLIPWAY_MASTER_KEY:-absent} root=$(ls / | tr '\\n' ,)" && npm run build`,
+        },
+        lines,
+      ),
+    );
+    if (result.ok) {
+      artifact = path.join(dir, "artifact");
+      const body = await blobStore.get(result.artifactKey);
+      if (!body) throw new Error("artifact missing from the blob store");
+      await import("node:fs/promises").then((fs) => fs.mkdir(artifact, { recursive: true }));
+      await pipeline(body, extract({ cwd: artifact }));
+    }
+  }, BUILD_TIMEOUT);
+
+  afterAll(() => {
+    delete process.env.SLIPWAY_MASTER_KEY;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("stores an artifact with a valid manifest, server bundle, assets and precompressed siblings", () => {
+    if (!result.ok) throw new Error(`build failed: ${result.reason}`);
+    expect(result.artifactKey).toBe("artifacts/dpl_it1.tar");
+    const manifest = parseManifest(JSON.parse(readFileSync(path.join(artifact, MANIFEST_FILE), "utf8")));
+    expect(manifest).toEqual(result.manifest);
+    expect(manifest).toMatchObject({ deploymentId: "dpl_it1", nextVersion: "16.4.6", openNextVersion: "4.1.16" });
+    expect(existsSync(path.join(artifact, manifest.server.dir, manifest.server.entry))).toBe(true);
+    expect(manifest.server.streaming).toBe(true);
+    expect(manifest.image).not.toBeNull();
+    expect(readFileSync(path.join(artifact, manifest.assets.dir, "BUILD_ID"), "utf8").trim()).toBe(manifest.buildId);
+    expect(existsSync(path.join(artifact, manifest.assets.dir, "hello.txt"))).toBe(true);
+    expect(readdirSync(path.join(artifact, manifest.assets.dir, "_next/static")).length).toBeGreaterThan(0);
+    expect(manifest.assets.precompressed.length).toBeGreaterThan(0);
+    for (const file of manifest.assets.precompressed) {
+      expect(existsSync(path.join(artifact, manifest.assets.dir, `${file}.br`))).toBe(true);
+      expect(existsSync(path.join(artifact, manifest.assets.dir, `${file}.gz`))).toBe(true);
+    }
+    expect(manifest.envKeys).toEqual(["BUILD_SECRET", "NEXT_PUBLIC_GREETING"]);
+    expect(existsSync(path.join(artifact, ".build"))).toBe(false);
+    for (const step of ["clone", "install", "build", "openNext", "package", "total"]) {
+      expect(result.timings[step]).toBeTypeOf("number");
+    }
+  });
+
+  it("sets NEXT_DEPLOYMENT_ID, so asset URLs carry ?dpl= (skew protection)", () => {
+    const cacheFiles = readdirSync(path.join(artifact, "cache"), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => readFileSync(path.join(entry.parentPath, entry.name), "utf8"));
+    expect(cacheFiles.some((text) => text.includes("?dpl=dpl_it1"))).toBe(true);
+  });
+
+  it("streams a masked log with system lines, in a clean env and a sandbox", () => {
+    const texts = lines.map((line) => line.text);
+    expect(lines.filter((l) => l.stream === "system").map((l) => l.text)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^▶ Cloning /),
+        "▶ Installing dependencies with npm ci",
+        expect.stringMatching(/^✓ npm ci in \d+\.\d s$/),
+        expect.stringMatching(/^✓ .*npm run build in \d+\.\d s$/),
+        expect.stringMatching(/^✓ Build completed in /),
+      ]),
+    );
+    expect(texts.join("\n")).not.toContain(SECRET);
+    const probe = texts.find((text) => text.startsWith("secret="));
+    expect(probe).toMatch(/^secret=\*\*\* master=absent root=/);
+    // The sandbox shows a minimal root: no platform home or data folders.
+    expect(probe).not.toMatch(/root=.*\b(root|home|srv|opt),/);
+  });
+
+  it(
+    "reuses node_modules from the cache when the lockfile is unchanged, and can be canceled",
+    async () => {
+      const warm: LogLine[] = [];
+      const controller = new AbortController();
+      const started = performance.now();
+      const outcome = await builder.build(
+        request(
+          {
+            ...app,
+            deploymentId: "dpl_it2",
+            signal: controller.signal,
+            onLog: (line) => {
+              warm.push({ ...line, seq: warm.length });
+              // Cancel as soon as next build starts: the whole process group must go.
+              if (line.text.startsWith("▶ Building")) controller.abort();
+            },
+          },
+          warm,
+        ),
+      );
+      expect(outcome).toEqual({ ok: false, reason: "canceled" });
+      expect(warm.some((l) => l.text.startsWith("✓ Restored node_modules from the build cache"))).toBe(true);
+      expect(warm.at(-1)?.text).toBe("✗ Build canceled");
+      expect(performance.now() - started).toBeLessThan(15_000);
+      expect(await blobStore.head("artifacts/dpl_it2.tar")).toBeNull();
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it(
+    "times out with a clear reason",
+    async () => {
+      const quick = createLocalBuilder({
+        blobStore,
+        cacheDir: path.join(dir, "cache"),
+        workDir: path.join(dir, "work"),
+        timeoutMs: 2_000,
+        ...openNextConfig(dir),
+      });
+      const log: LogLine[] = [];
+      const outcome = await quick.build(request({ ...app, deploymentId: "dpl_it3", buildCommand: "sleep 60" }, log));
+      expect(outcome).toEqual({ ok: false, reason: "build timed out after 2 s" });
+      expect(log.at(-1)?.text).toBe("✗ build timed out after 2 s");
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it(
+    "fails a broken app with the compiler's reason",
+    async () => {
+      const broken = fixtureRepo("broken-app", dir);
+      const log: LogLine[] = [];
+      const outcome = await builder.build(
+        request({ ...broken, deploymentId: "dpl_broken", projectId: "prj_broken" }, log),
+      );
+      expect(outcome).toEqual({
+        ok: false,
+        reason: "next build failed (exit 1): Module not found: Can't resolve './this-module-does-not-exist'",
+      });
+      expect(log.some((l) => l.text.includes("this-module-does-not-exist") && l.stream !== "system")).toBe(true);
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it("rejects a dangerous repository URL without running git", async () => {
+    const outcome = await builder.build(request({ repoUrl: "ext::sh -c id", sha: "a".repeat(40) }, []));
+    expect(outcome.ok).toBe(false);
+    expect(outcome.ok ? "" : outcome.reason).toContain('"ext::sh -c id"');
+  });
+});
