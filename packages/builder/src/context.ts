@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
 import path from "node:path";
 import type { BuildRequest } from "@slipway/core";
+import { createMasker } from "@slipway/core";
 import { type BuildLog, createBuildLog } from "./log/build-log.ts";
-import { createMasker } from "./log/mask.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { resolveSandbox, type Sandbox } from "./sandbox/sandbox.ts";
 

@@ -1,4 +1,5 @@
 export * from "./domain/ids.ts";
+export * from "./domain/mask.ts";
 export * from "./domain/model.ts";
 export * from "./domain/names.ts";
 export * from "./errors.ts";

@@ -6,9 +6,11 @@ import { createApi } from "@slipway/api";
 import { createLocalBuilder } from "@slipway/builder";
 import {
   type CoreDeps,
+  createMasker,
   DEPLOY_JOB,
   type DeployJobPayload,
   deploymentEnv,
+  type Masker,
   requeueUnfinished,
   runDeployment,
   SlipwayError,
@@ -66,6 +68,8 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   const urls = localUrlScheme(config);
   const token = await ensureAdminToken(store, config.dataDir);
 
+  // Secret values per deployment, so runtime log lines can be masked before anyone sees them.
+  const maskers = new Map<string, Masker>();
   const functionHost = createFunctionHost({
     deploymentsDir: dir("deployments"),
     cachesDir: dir("caches"),
@@ -78,7 +82,13 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
       const deployment = await store.deployments.get(deploymentId);
       const project = deployment && (await store.projects.get(deployment.projectId));
       if (!deployment || !project) throw new Error(`unknown deployment ${deploymentId}`);
-      return (await deploymentEnv({ secrets, urls }, project, deployment)).env;
+      const { env, mask } = await deploymentEnv({ secrets, urls }, project, deployment);
+      maskers.set(deploymentId, createMasker(mask));
+      return env;
+    },
+    onLog: ({ deploymentId, stream, line }) => {
+      const mask = maskers.get(deploymentId) ?? ((text: string) => text);
+      log(`[${deploymentId} ${stream}] ${mask(line)}`);
     },
     onEvent: (event) => {
       if (event.type === "cold-start") log(`cold start ${event.deploymentId} (${event.kind}) in ${event.ms} ms`);

@@ -1,5 +1,4 @@
-import type { LogLine } from "@slipway/core";
-import type { Masker } from "./mask.ts";
+import type { LogLine, Masker } from "@slipway/core";
 
 type Stream = LogLine["stream"];
 

@@ -1,9 +1,9 @@
 import type { LogLine } from "@slipway/core";
+import { createMasker } from "@slipway/core";
 import { describe, expect, it } from "vitest";
 import { explainFailure } from "../failure.ts";
 import { createBuildLog } from "./build-log.ts";
 import { createLineSplitter } from "./line-splitter.ts";
-import { createMasker } from "./mask.ts";
 
 describe("masking", () => {
   it("replaces every secret, longest first", () => {
