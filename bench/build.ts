@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { BuildResult, LogLine } from "@slipway/core";
+import { createLocalBuilder } from "../packages/builder/src/index.ts";
+import { fixtureRepo, openNextConfig } from "../packages/builder/src/test-support/fixture-repo.ts";
+import { createFsBlobStore } from "../packages/local/src/blob-store/filesystem.ts";
+
+type Row = { name: string; wall: number; timings: Record<string, number> };
+
+/**
+ * Builds fixtures/next-app twice through the real builder (sandbox included): cold, with an empty
+ * cache dir, then warm, same project and lockfile. Overhead is what Slipway adds around the user's
+ * install and build and OpenNext: clone, cache restore/save, precompression, manifest, tar + store.
+ * Goals: overhead ≤ 2 s, warm ≤ 1/3 of cold.
+ */
+export async function benchBuild(): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "slipway-bench-build-"));
+  try {
+    const repo = fixtureRepo("next-app", dir);
+    const builder = createLocalBuilder({
+      blobStore: createFsBlobStore(path.join(dir, "blobs")),
+      cacheDir: path.join(dir, "cache"),
+      workDir: path.join(dir, "work"),
+      ...openNextConfig(dir),
+    });
+    const rows: Row[] = [];
+    for (const name of ["cold", "warm"]) {
+      const lines: LogLine[] = [];
+      const started = performance.now();
+      const result: BuildResult = await builder.build({
+        deploymentId: `dpl_bench_${name}`,
+        projectId: "prj_bench",
+        ...repo,
+        rootDir: "",
+        installCommand: null,
+        buildCommand: null,
+        env: {},
+        mask: [],
+        onLog: (line) => lines.push({ ...line, seq: lines.length }),
+        signal: new AbortController().signal,
+      });
+      if (!result.ok) throw new Error(`${name} build failed: ${result.reason}\n${lines.map((l) => l.text).join("\n")}`);
+      rows.push({ name, wall: performance.now() - started, timings: result.timings });
+    }
+    return table(rows);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function table(rows: Row[]): string {
+  const s = (ms: number) => (ms / 1000).toFixed(1);
+  const out = [
+    "| build | install | next build | OpenNext packaging | platform overhead | (clone / precompress / tar+store) | total (wall) |",
+    "| --- | ---: | ---: | ---: | ---: | --- | ---: |",
+  ];
+  for (const { name, wall, timings: t } of rows) {
+    const user = (t.install ?? 0) + (t.build ?? 0) + (t.openNext ?? 0);
+    const overhead = wall - user;
+    const parts = [t.clone, t.precompress, t.store].map((ms) => s(ms ?? 0)).join(" / ");
+    out.push(
+      `| ${name} | ${s(t.install ?? 0)} s | ${s(t.build ?? 0)} s | ${s(t.openNext ?? 0)} s | ${s(overhead)} s | ${parts} | ${s(wall)} s |`,
+    );
+  }
+  const [cold, warm] = rows;
+  if (cold && warm) {
+    const ratio = warm.wall / cold.wall;
+    const installRatio = (warm.timings.install ?? 0) / Math.max(1, cold.timings.install ?? 1);
+    out.push(
+      "",
+      `warm/cold: ${ratio.toFixed(2)} of the whole build (goal ≤ 0.33); install step ${installRatio.toFixed(3)}.`,
+    );
+  }
+  return out.join("\n");
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(await benchBuild());
+}

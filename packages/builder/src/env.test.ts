@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { buildChildEnv } from "./env.ts";
+
+const input = {
+  homeDir: "/w/home",
+  tmpDir: "/w/tmp",
+  pmCacheDir: "/c/pm",
+  manager: "npm" as const,
+  deploymentId: "dpl_1",
+  userEnv: { API_URL: "https://api", HOME: "/root", TMPDIR: "/tmp", NEXT_DEPLOYMENT_ID: "fake", CI: "0" },
+  extraEnv: { npm_config_registry: "http://mirror" },
+};
+
+describe("buildChildEnv", () => {
+  it("starts from nothing: the platform's own env never leaks in", () => {
+    process.env.SLIPWAY_MASTER_KEY = "must-not-leak";
+    try {
+      const env = buildChildEnv(input);
+      expect(env.SLIPWAY_MASTER_KEY).toBeUndefined();
+      expect(Object.values(env)).not.toContain("must-not-leak");
+    } finally {
+      delete process.env.SLIPWAY_MASTER_KEY;
+    }
+  });
+
+  it("sets the build variables, lets users override CI but not the pinned folders or deployment id", () => {
+    const env = buildChildEnv(input);
+    expect(env).toMatchObject({
+      HOME: "/w/home",
+      TMPDIR: "/w/tmp",
+      NEXT_DEPLOYMENT_ID: "dpl_1",
+      NEXT_TELEMETRY_DISABLED: "1",
+      CI: "0",
+      API_URL: "https://api",
+      npm_config_cache: "/c/pm/npm",
+      npm_config_registry: "http://mirror",
+    });
+    expect(env.PATH?.split(":")).toContain("/usr/bin");
+  });
+
+  it("points only the running package manager at its cache", () => {
+    expect(buildChildEnv(input).npm_config_store_dir).toBeUndefined();
+    expect(buildChildEnv({ ...input, manager: "pnpm" }).npm_config_store_dir).toBe("/c/pm/pnpm");
+  });
+});
