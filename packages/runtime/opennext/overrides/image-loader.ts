@@ -21,7 +21,7 @@ const TYPES: Record<string, string> = {
 
 const imageLoader: ImageLoader = {
   name: "slipway-fs",
-  async load(url) {
+  async load(url: string) {
     const pathname = decodeURIComponent(new URL(url, "http://local").pathname);
     const file = safeJoin(assetsDir(), pathname);
     // Stat first so a missing file is a rejected promise (OpenNext answers it), not a stream error.

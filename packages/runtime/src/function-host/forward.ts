@@ -85,8 +85,9 @@ export function forward(input: ForwardInput): Promise<{ status: number; bytes: n
 
     upstream.on("response", (answer) => {
       status = answer.statusCode ?? 502;
+      // No flushHeaders(): Node sends the headers with the first body chunk, one write instead of
+      // two; the worker already flushed its headers, so streamed bodies are not held back.
       res.writeHead(status, { ...stripHopByHop(answer.headers), "x-request-id": requestId });
-      res.flushHeaders();
       answer.on("data", (chunk: Buffer) => {
         bytes += chunk.length;
       });
