@@ -61,7 +61,7 @@ export function createEdge(options: EdgeOptions): Edge {
     const kind: FunctionKind = key === "/_next/image" && view.hasImageFunction ? "image" : "server";
     const headers = {
       ...req.headers,
-      "x-forwarded-for": appendForwardedFor(req),
+      "x-forwarded-for": forwardedFor(req, options.trustForwardedFor === true),
       "x-forwarded-proto": protocol,
       "x-forwarded-host": req.headers.host ?? host,
       "x-request-id": requestId,
@@ -152,8 +152,8 @@ export function hostnameOf(header: string | undefined): string {
   return colon < 0 ? host : host.slice(0, colon);
 }
 
-function appendForwardedFor(req: IncomingMessage): string {
+function forwardedFor(req: IncomingMessage, trust: boolean): string {
   const remote = req.socket.remoteAddress ?? "";
   const prior = req.headers["x-forwarded-for"];
-  return prior ? `${prior}, ${remote}` : remote;
+  return trust && prior ? `${prior}, ${remote}` : remote;
 }

@@ -23,6 +23,12 @@ export interface EdgeOptions {
   readonly functionHost: Pick<FunctionHost, "dispatch">;
   /** Same folder the function host and deployer use: `<deploymentsDir>/<deploymentId>/`. */
   readonly deploymentsDir: string;
+  /**
+   * Keep a client's X-Forwarded-For and append to it (only behind a trusted proxy); otherwise the
+   * edge is the first hop and replaces it, so apps cannot be fooled about the client address.
+   * @default false
+   */
+  readonly trustForwardedFor?: boolean;
   /** Value of X-Forwarded-Proto for proxied requests. @default "http" */
   readonly protocol?: "http" | "https";
   readonly onRequest?: (report: RequestReport) => void;

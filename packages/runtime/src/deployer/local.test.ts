@@ -1,0 +1,91 @@
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Deployment } from "@slipway/core";
+import { create as createTar } from "tar";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { memoryBlobs } from "../test-support/memory-blobs.ts";
+import { createLocalDeployer } from "./local.ts";
+
+// The deployer with a fake function host: unpack, seed, warm and the failure paths, no Next build.
+let dir: string;
+const blobs = memoryBlobs();
+let warmStatus = 200;
+const stopped: string[] = [];
+const functionHost = {
+  paths: (id: string) => ({ root: path.join(dir, "deployments", id), cache: path.join(dir, "cache", id) }),
+  warm: async () => ({ status: warmStatus, ms: 5, coldStart: true }),
+  stop: async (id: string) => {
+    stopped.push(id);
+  },
+};
+
+async function artifact(id: string, extra: (root: string) => Promise<void> = async () => {}): Promise<string> {
+  const root = path.join(dir, `src-${id}`);
+  await fs.mkdir(path.join(root, "cache", "b1"), { recursive: true });
+  await fs.writeFile(path.join(root, "cache", "b1", "index.cache"), "{}");
+  const manifest = {
+    version: 1,
+    deploymentId: id,
+    buildId: "b1",
+    nextVersion: "16.4.6",
+    openNextVersion: "4.1.16",
+    createdAt: new Date().toISOString(),
+    server: { dir: "server", entry: "index.mjs", streaming: true },
+    image: null,
+    assets: { dir: "assets", immutablePrefixes: [], precompressed: [] },
+    cache: { dir: "cache" },
+    envKeys: [],
+    timings: {},
+  };
+  await fs.writeFile(path.join(root, "slipway-manifest.json"), JSON.stringify(manifest));
+  await extra(root);
+  const file = path.join(dir, `${id}.tgz`);
+  await createTar({ file, cwd: root, gzip: true }, ["."]);
+  await blobs.put(`artifacts/${id}.tgz`, await fs.readFile(file));
+  return `artifacts/${id}.tgz`;
+}
+
+const deployment = (id: string, artifactKey: string | null) => ({ id, projectId: "prj", artifactKey }) as Deployment;
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), "slipway-deployer-"));
+});
+afterAll(() => fs.rm(dir, { recursive: true, force: true }));
+
+describe("local deployer", () => {
+  const deployer = () => createLocalDeployer({ blobs, deploymentsDir: path.join(dir, "deployments"), functionHost });
+
+  it("unpacks, seeds the cache and warms; a retry is a no-op that succeeds", async () => {
+    const key = await artifact("dpl_ok");
+    expect(await deployer().activate(deployment("dpl_ok", key))).toEqual({ ok: true, warmMs: 5 });
+    expect(await fs.readFile(path.join(dir, "cache", "dpl_ok", "b1", "index.cache"), "utf8")).toBe("{}");
+    expect(await deployer().activate(deployment("dpl_ok", key))).toEqual({ ok: true, warmMs: 5 });
+    expect((await fs.readdir(path.join(dir, "deployments"))).filter((f) => f.startsWith(".tmp"))).toEqual([]);
+  });
+
+  it("refuses an artifact with a symlink pointing outside", async () => {
+    const key = await artifact("dpl_evil", (root) => fs.symlink("/etc/passwd", path.join(root, "passwd")));
+    const result = await deployer().activate(deployment("dpl_evil", key));
+    expect(result).toMatchObject({ ok: false });
+    expect(result.ok ? "" : result.reason).toContain("escapes");
+    await expect(fs.access(path.join(dir, "deployments", "dpl_evil"))).rejects.toThrow();
+  });
+
+  it("reports a missing artifact and a failed warm-up as reasons", async () => {
+    expect(await deployer().activate(deployment("dpl_none", "artifacts/missing.tgz"))).toMatchObject({ ok: false });
+    const key = await artifact("dpl_broken");
+    warmStatus = 500;
+    const result = await deployer().activate(deployment("dpl_broken", key));
+    warmStatus = 200;
+    expect(result).toMatchObject({ ok: false });
+    expect(stopped).toContain("dpl_broken");
+  });
+
+  it("deactivate removes files and cache, twice without error", async () => {
+    await deployer().deactivate("dpl_ok");
+    await deployer().deactivate("dpl_ok");
+    await expect(fs.access(path.join(dir, "deployments", "dpl_ok"))).rejects.toThrow();
+    await expect(fs.access(path.join(dir, "cache", "dpl_ok"))).rejects.toThrow();
+  });
+});
