@@ -16,7 +16,8 @@ describe("a git push becomes a live deployment", () => {
   let project: { id: string; name: string; webhook: { url: string; secret: string } };
   let first: { id: string; url: string; status: string };
   const host = "fixture.localhost";
-  const get = (path: string, headers: Record<string, string> = {}, h = host) => edgeRequest(platform.edgePort, h, path, { headers });
+  const get = (path: string, headers: Record<string, string> = {}, h = host) =>
+    edgeRequest(platform.edgePort, h, path, { headers });
 
   beforeAll(async () => {
     platform = await startPlatform();
@@ -59,7 +60,11 @@ describe("a git push becomes a live deployment", () => {
   });
 
   it("answers ping and ignores events it does not use", async () => {
-    const ping = await sendWebhook(project.webhook.url, { event: "ping", body: '{"zen":"hi"}', secret: project.webhook.secret });
+    const ping = await sendWebhook(project.webhook.url, {
+      event: "ping",
+      body: '{"zen":"hi"}',
+      secret: project.webhook.secret,
+    });
     expect(ping).toMatchObject({ status: 200, body: { kind: "pong" } });
     const star = await sendWebhook(project.webhook.url, { event: "star", body: "{}", secret: project.webhook.secret });
     expect(star).toMatchObject({ status: 200, body: { kind: "ignored" } });
@@ -69,10 +74,20 @@ describe("a git push becomes a live deployment", () => {
     const sha = repo.head();
     const body = JSON.stringify(pushPayload("main", sha));
     const deliveryId = "delivery-main-1";
-    const sent = await sendWebhook(project.webhook.url, { event: "push", body, secret: project.webhook.secret, deliveryId });
+    const sent = await sendWebhook(project.webhook.url, {
+      event: "push",
+      body,
+      secret: project.webhook.secret,
+      deliveryId,
+    });
     expect(sent.status).toBe(202);
     expect(sent.body.kind).toBe("queued");
-    const replay = await sendWebhook(project.webhook.url, { event: "push", body, secret: project.webhook.secret, deliveryId });
+    const replay = await sendWebhook(project.webhook.url, {
+      event: "push",
+      body,
+      secret: project.webhook.secret,
+      deliveryId,
+    });
     expect(replay.body).toEqual({ kind: "duplicate" });
 
     const followed = await platform.cli(["logs", sent.body.deploymentId, "--follow"]);
@@ -147,9 +162,9 @@ describe("a git push becomes a live deployment", () => {
     expect(range.status).toBe(206);
     expect(range.text).toBe("hello");
     for (const path of ["/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc/passwd", "/_next/static/../../../../etc/passwd"]) {
-      const escape = await get(path);
-      expect([400, 404]).toContain(escape.status);
-      expect(escape.text).not.toContain("root:");
+      const escaped = await get(path);
+      expect([400, 404]).toContain(escaped.status);
+      expect(escaped.text).not.toContain("root:");
     }
   });
 

@@ -19,7 +19,14 @@ export function edgeRequest(
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const req = request(
-      { host: "127.0.0.1", port, path, method: options.method ?? "GET", headers: { host, ...options.headers }, agent: false },
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        method: options.method ?? "GET",
+        headers: { host, ...options.headers },
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         const chunkTimes: number[] = [];

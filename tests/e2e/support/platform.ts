@@ -56,17 +56,24 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
   let child!: ChildProcess;
 
   const boot = async () => {
-    child = spawn(process.execPath, [CLI, "up", "--data-dir", dataDir, "--port", String(port), "--edge-port", String(edgePort)], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, SLIPWAY_IDLE_TIMEOUT_MS: "600000", ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    child = spawn(
+      process.execPath,
+      [CLI, "up", "--data-dir", dataDir, "--port", String(port), "--edge-port", String(edgePort)],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, SLIPWAY_IDLE_TIMEOUT_MS: "600000", ...options.env },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     child.stdout?.on("data", (d) => (output += d));
     child.stderr?.on("data", (d) => (output += d));
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`slipway up exited ${child.exitCode}:\n${output}`);
-      const ok = await fetch(`${apiUrl}/api/v1/health`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${apiUrl}/api/v1/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -84,7 +91,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
       return child;
     },
     output: () => output,
-    cli: (args, cliOptions = {}) => runCli(args, { SLIPWAY_URL: apiUrl, SLIPWAY_TOKEN: token, ...cliOptions.env }, cliOptions.input),
+    cli: (args, cliOptions = {}) =>
+      runCli(args, { SLIPWAY_URL: apiUrl, SLIPWAY_TOKEN: token, ...cliOptions.env }, cliOptions.input),
     async api(method, path, body) {
       const response = await fetch(`${apiUrl}${path}`, {
         method,
@@ -92,7 +100,10 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
         body: body ? JSON.stringify(body) : undefined,
       });
       const text = await response.text();
-      return { status: response.status, body: text && text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : text };
+      return {
+        status: response.status,
+        body: text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : text,
+      };
     },
     async stop(signal = "SIGTERM") {
       if (child.exitCode !== null || child.signalCode !== null) return;

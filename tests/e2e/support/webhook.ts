@@ -40,7 +40,9 @@ export async function sendWebhook(url: string, request: WebhookRequest): Promise
   const signature =
     request.signature !== undefined
       ? request.signature
-      : `sha256=${createHmac("sha256", request.secret ?? "").update(request.body).digest("hex")}`;
+      : `sha256=${createHmac("sha256", request.secret ?? "")
+          .update(request.body)
+          .digest("hex")}`;
   const response = await fetch(url, {
     method: "POST",
     headers: {

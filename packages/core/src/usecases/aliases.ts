@@ -27,20 +27,28 @@ export async function pointAliases(deps: Pick<CoreDeps, "store" | "urls">, proje
     deploymentId: deployment.id,
     kind: "deployment",
   });
-  if (deployment.commit.branch) {
-    const hostname = branchHostname(deps, project, deployment.commit.branch);
-    const current = await aliases.get(hostname);
-    const currentDeployment = current ? await deps.store.deployments.get(current.deploymentId) : null;
-    if (!currentDeployment || currentDeployment.createdAt <= deployment.createdAt) {
-      await aliases.set({ hostname, projectId: project.id, deploymentId: deployment.id, kind: "branch" });
-    }
-  }
+  await pointBranchAlias(deps, project, deployment);
   if (deployment.environment === "production") {
     const current = await aliases.production(project.id);
     const currentDeployment = current ? await deps.store.deployments.get(current.deploymentId) : null;
     if (!currentDeployment || currentDeployment.createdAt <= deployment.createdAt) {
       await setProduction(deps, project, deployment.id);
     }
+  }
+}
+
+/** The branch URL follows the newest ready deployment of its branch (never an older one). */
+export async function pointBranchAlias(
+  deps: Pick<CoreDeps, "store" | "urls">,
+  project: Project,
+  deployment: Deployment,
+): Promise<void> {
+  if (!deployment.commit.branch) return;
+  const hostname = branchHostname(deps, project, deployment.commit.branch);
+  const current = await deps.store.aliases.get(hostname);
+  const currentDeployment = current ? await deps.store.deployments.get(current.deploymentId) : null;
+  if (!currentDeployment || currentDeployment.createdAt <= deployment.createdAt) {
+    await deps.store.aliases.set({ hostname, projectId: project.id, deploymentId: deployment.id, kind: "branch" });
   }
 }
 

@@ -1,6 +1,7 @@
 import { newId, nowIso } from "../domain/ids.ts";
-import type { Deployment, Environment, Project } from "../domain/model.ts";
+import { ACTIVE_STATUSES, type Deployment, type Environment, type Project } from "../domain/model.ts";
 import { SlipwayError } from "../errors.ts";
+import { pointBranchAlias } from "./aliases.ts";
 import { cancelSuperseded } from "./cancel.ts";
 import { type CoreDeps, DEPLOY_JOB, type DeployJobPayload } from "./deps.ts";
 import { snapshotEnv } from "./env-snapshot.ts";
@@ -26,14 +27,20 @@ export async function queueDeployment(deps: CoreDeps, input: QueueDeploymentInpu
   }
   if (input.branch !== null) validateBranchName(input.branch);
   // A push to a pull request's branch also fires `pull_request: synchronize`: one deployment is enough.
+  // A ready twin only counts while it still has its artifact (retention may have removed it).
   const twin = (await deps.store.deployments.listByProject(input.project.id, { limit: 20 })).find(
     (d) =>
       d.commit.sha === input.sha &&
       d.commit.branch === input.branch &&
       d.environment === input.environment &&
-      !["error", "canceled"].includes(d.status),
+      ((ACTIVE_STATUSES as readonly string[]).includes(d.status) || (d.status === "ready" && d.artifactKey !== null)),
   );
-  if (twin && input.trigger.startsWith("webhook:")) return twin;
+  if (twin && input.trigger.startsWith("webhook:")) {
+    // Closing a pull request removed the branch URL; reopening it (same head) must bring it back.
+    // Only the branch alias: moving production here could undo a rollback on a redelivered push.
+    if (twin.status === "ready") await pointBranchAlias(deps, input.project, twin);
+    return twin;
+  }
   const deployment: Deployment = {
     id: newId(),
     projectId: input.project.id,

@@ -16,7 +16,7 @@ export async function promote(deps: CoreDeps, project: Project, deploymentId: st
     throw new SlipwayError(
       "DEPLOYMENT_NOT_READY",
       `Deployment ${deploymentId} is ${deployment.status === "ready" ? "no longer retained" : deployment.status}; only ready deployments can serve production.`,
-      "List candidates with `slipway deployments ls --project " + project.name + "`.",
+      `List candidates with \`slipway deployments ls --project ${project.name}\`.`,
     );
   }
   await setProduction(deps, project, deployment.id);

@@ -1,14 +1,4 @@
-import type {
-  Alias,
-  AliasKind,
-  ApiToken,
-  Deployment,
-  DeploymentStatus,
-  Environment,
-  EnvTarget,
-  EnvVar,
-  Project,
-} from "@slipway/core";
+import type { Alias, AliasKind, ApiToken, EnvTarget, EnvVar, Project } from "@slipway/core";
 
 // Rows ↔ domain objects. Column names are snake_case; the CHECK constraints in the migrations
 // guarantee the enum columns, so the casts below only restate what SQLite already enforces.

@@ -1,0 +1,254 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { edgeRequest } from "./support/edge.ts";
+import { createFixtureRepo, type FixtureRepo } from "./support/git.ts";
+import { waitForNoProcessesUsing } from "./support/orphans.ts";
+import { startPlatform, type TestPlatform } from "./support/platform.ts";
+import { type ProductionWatch, watchProduction } from "./support/production-watch.ts";
+import { pickSeed, seededRandom } from "./support/seeded-random.ts";
+
+// Issue 4: crash safety. The platform is SIGKILLed at random points of 20 deploy cycles (mid-clone,
+// mid-build, right as a deployment flips to deploying, while idle, with a second deploy queued
+// behind the first) and restarted on the same data dir and ports. After every restart and at the
+// end it checks: no process of the dead platform lives on; no deployment is lost or invented; none
+// stays queued/building/deploying past a bound; every accepted deploy ends ready (the fixture
+// builds fine, so a crash must never turn it into an error); and production keeps answering 200
+// with its last good (or the newly activated) version whenever the platform is up.
+
+const seed = pickSeed(process.env.SLIPWAY_CRASH_SEED);
+const random = seededRandom(seed);
+const replay = `seed ${seed} (replay: SLIPWAY_CRASH_SEED=${seed} npx vitest run tests/e2e/crash.test.ts)`;
+
+type KillPoint = "clone" | "build" | "deploying" | "idle" | "queued-behind";
+// Fixed counts, shuffled by the seed: every run covers every kind of kill point.
+const PLAN: KillPoint[] = random.shuffle([
+  ...Array<KillPoint>(3).fill("clone"),
+  ...Array<KillPoint>(7).fill("build"),
+  ...Array<KillPoint>(6).fill("deploying"),
+  ...Array<KillPoint>(2).fill("idle"),
+  ...Array<KillPoint>(2).fill("queued-behind"),
+]);
+/** A deployment killed this often is left to finish: each kill mid-build throws a build away. */
+const MAX_KILLS_PER_DEPLOYMENT = 3;
+/** How long one deployment may take after a restart before it counts as stuck. */
+const FINISH_BOUND_MS = 180_000;
+const FINAL = new Set(["ready", "error", "canceled"]);
+const HOST = "crash.localhost";
+
+interface Tracked {
+  id: string;
+  version: number;
+  sha: string;
+  status: string;
+  statusReason: string | null;
+  kills: number;
+}
+
+/** The fields of the API's deployment JSON this test reads. */
+interface DeploymentJson {
+  id: string;
+  status: string;
+  statusReason: string | null;
+  buildStartedAt: string | null;
+  readyAt: string | null;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe(`crash safety: SIGKILL at random points, ${replay}`, () => {
+  let platform: TestPlatform;
+  let repo: FixtureRepo;
+  let watch: ProductionWatch;
+  let page: string;
+  const tracked = new Map<string, Tracked>();
+  const versionBySha = new Map<string, number>();
+  /** Invariant violations, collected so one run reports all of them. */
+  const violations: string[] = [];
+  let nextVersion = 0;
+  /** Typical time from build start to ready, re-measured from each deployment that finishes. */
+  let typicalBuildMs = 30_000;
+
+  const inFlight = () => [...tracked.values()].filter((d) => !FINAL.has(d.status));
+  const tail = () => platform.output().slice(-4000);
+
+  /** Reads every deployment of the project; a ready one raises the production floor. */
+  async function refresh(): Promise<DeploymentJson[]> {
+    const { status, body } = await platform.api<DeploymentJson[]>(
+      "GET",
+      "/api/v1/projects/crash/deployments?limit=500",
+    );
+    if (status !== 200) throw new Error(`listing deployments answered ${status}`);
+    for (const d of body) {
+      const mine = tracked.get(d.id);
+      if (!mine) continue;
+      if (d.status === "ready" && mine.status !== "ready") {
+        watch?.raiseFloor(mine.version);
+        const took = Date.parse(d.readyAt ?? "") - Date.parse(d.buildStartedAt ?? "");
+        if (Number.isFinite(took)) typicalBuildMs = Math.min(Math.max(took, 5_000), 60_000);
+      }
+      mine.status = d.status;
+      mine.statusReason = d.statusReason;
+    }
+    return body;
+  }
+
+  /** Commits a one-line change (a fast warm rebuild) and deploys that sha to production. */
+  async function deploy(): Promise<Tracked> {
+    const version = nextVersion++;
+    const sha = await repo.commit("main", { "app/page.js": page.replace("Static home", `Crash build ${version}`) });
+    versionBySha.set(sha, version);
+    watch?.raiseCeiling(version); // from the moment it is accepted it may serve
+    // By sha, not branch: nothing is superseded, so every accepted deploy must end ready.
+    const { status, body } = await platform.api("POST", "/api/v1/projects/crash/deployments", { ref: sha, prod: true });
+    expect(status, JSON.stringify(body)).toBe(202);
+    const deployment = { id: body.id, version, sha, status: body.status, statusReason: null, kills: 0 };
+    tracked.set(deployment.id, deployment);
+    return deployment;
+  }
+
+  async function waitAllFinished(): Promise<void> {
+    const waiting = inFlight();
+    const deadline = Date.now() + FINISH_BOUND_MS * Math.max(waiting.length, 1);
+    while (inFlight().length > 0) {
+      if (Date.now() > deadline) {
+        const stuck = inFlight().map((d) => `${d.id} (v${d.version}) still ${d.status}`);
+        throw new Error(`stuck past the bound: ${stuck.join(", ")}; ${replay}\n${tail()}`);
+      }
+      await sleep(250);
+      await refresh();
+    }
+  }
+
+  /** Polls one deployment fast and returns as soon as it is deploying (false if it finished first). */
+  async function untilDeploying(id: string): Promise<boolean> {
+    const deadline = Date.now() + FINISH_BOUND_MS;
+    while (Date.now() < deadline) {
+      const { body } = await platform.api("GET", `/api/v1/deployments/${id}`);
+      if (body.status === "deploying") return true;
+      if (FINAL.has(body.status)) return false;
+      await sleep(10);
+    }
+    throw new Error(`deployment ${id} never reached deploying; ${replay}\n${tail()}`);
+  }
+
+  async function crashAndRestart(point: string): Promise<void> {
+    for (const d of inFlight()) d.kills++;
+    watch.markDown();
+    await platform.stop("SIGKILL");
+    // The builds and workers of the dead process must die with it (bubblewrap --die-with-parent).
+    const orphans = await waitForNoProcessesUsing(platform.dataDir, 5_000);
+    if (orphans.length > 0)
+      violations.push(
+        `after a kill at ${point}, still running: ${orphans.map((o) => `${o.pid} ${o.cmdline.slice(0, 160)}`).join(" | ")}`,
+      );
+    await platform.restart();
+    watch.markUp();
+    await checkStore(point);
+  }
+
+  /** The store after a restart: exactly the deployments we were told about, none in a bogus state. */
+  async function checkStore(point: string): Promise<void> {
+    const listed = await refresh();
+    const ids = listed.map((d) => d.id).sort();
+    const expected = [...tracked.keys()].sort();
+    if (JSON.stringify(ids) !== JSON.stringify(expected))
+      violations.push(`after a kill at ${point}: deployments ${ids.join(",")} but accepted ${expected.join(",")}`);
+    for (const d of listed) {
+      if (!["queued", "building", "deploying", "ready", "error", "canceled"].includes(d.status))
+        violations.push(`after a kill at ${point}: ${d.id} has status ${d.status}`);
+    }
+  }
+
+  beforeAll(async () => {
+    console.log(`crash test: ${replay}; plan: ${PLAN.join(", ")}`);
+    platform = await startPlatform();
+    repo = await createFixtureRepo("next-app");
+    page = await readFile(join(repo.work, "app/page.js"), "utf8");
+    const created = await platform.cli(["projects", "create", "crash", "--repo", repo.bare, "--json"]);
+    expect(created.code, created.stderr).toBe(0);
+  });
+
+  afterAll(async () => {
+    await watch?.stop();
+    await platform?.stop();
+  });
+
+  it("keeps every deploy and production intact across 20 crashes", { timeout: 25 * 60_000 }, async () => {
+    const started = Date.now();
+    // Version 0 is the first, cold build; production must serve it from then on.
+    await deploy();
+    await waitAllFinished();
+    expect(
+      [...tracked.values()].map((d) => d.status),
+      tail(),
+    ).toEqual(["ready"]);
+
+    watch = watchProduction({
+      edgePort: platform.edgePort,
+      host: HOST,
+      // "/" is prerendered (served by the edge from disk); "/ssr" renders in a worker per request.
+      paths: ["/", "/ssr"],
+      versionOf: (path, body) => {
+        if (path === "/ssr") {
+          const sha = /sha:(?:<!-- -->)?([0-9a-f]{40})/.exec(body)?.[1];
+          if (sha === undefined) return null;
+          return versionBySha.get(sha) ?? -1; // a sha we never deployed: out of range
+        }
+        const marker = /Crash build (\d+)/.exec(body)?.[1];
+        return marker === undefined ? null : Number(marker);
+      },
+    });
+
+    const counts: Record<string, number> = {};
+    for (const [index, point] of PLAN.entries()) {
+      const oldest = inFlight()[0];
+      // Enough kills on one build: let it finish, or the run would never end.
+      if (point === "idle" || (oldest && oldest.kills >= MAX_KILLS_PER_DEPLOYMENT)) await waitAllFinished();
+      const wanted = point === "queued-behind" ? 2 : point === "idle" ? 0 : 1;
+      while (inFlight().length < wanted) await deploy();
+
+      let killedAt: string = point;
+      if (point === "clone") await sleep(random.int(0, 1_500));
+      else if (point === "build" || point === "queued-behind") await sleep(random.int(0, typicalBuildMs));
+      else if (point === "idle") await sleep(random.int(0, 2_000));
+      else if (point === "deploying") {
+        const target = inFlight()[0] as Tracked;
+        if (!(await untilDeploying(target.id))) killedAt = "deploying (missed: finished first)";
+      }
+      counts[killedAt] = (counts[killedAt] ?? 0) + 1;
+      const statuses = (await refresh()).map((d) => d.status).join(",");
+      console.log(`kill ${index + 1}/${PLAN.length} at ${killedAt}; statuses ${statuses}`);
+      await crashAndRestart(killedAt);
+    }
+
+    await waitAllFinished();
+    const summary = {
+      seed,
+      seconds: Math.round((Date.now() - started) / 1000),
+      deployments: tracked.size,
+      kills: counts,
+      killsPerDeployment: [...tracked.values()].map((d) => d.kills),
+      typicalBuildMs,
+      probes: watch.report,
+    };
+    console.log(`crash test summary: ${JSON.stringify(summary)}`);
+
+    // Every accepted deploy finished, and finished well: a crash is not a reason to fail a build.
+    for (const d of tracked.values()) {
+      if (d.status !== "ready") violations.push(`${d.id} (v${d.version}) ended ${d.status}: ${d.statusReason}`);
+    }
+    // Production ends on the newest deployment, on both the static and the dynamic path.
+    const last = nextVersion - 1;
+    const lastSha = [...versionBySha.entries()].find(([, v]) => v === last)?.[0];
+    const report = await watch.stop();
+    expect((await edgeRequest(platform.edgePort, HOST, "/")).text).toContain(`Crash build ${last}`);
+    expect((await edgeRequest(platform.edgePort, HOST, "/ssr")).text).toMatch(new RegExp(`sha:(<!-- -->)?${lastSha}`));
+
+    expect(violations, `${replay}\n${tail()}`).toEqual([]);
+    expect(report.failures, `${replay}\n${tail()}`).toEqual([]);
+    // The watch really watched: many good answers, and it saw the platform down.
+    expect(report.ok).toBeGreaterThan(100);
+    expect(report.refusedWhileDown).toBeGreaterThan(0);
+  });
+});
