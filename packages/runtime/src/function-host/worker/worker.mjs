@@ -42,16 +42,26 @@ try {
 }
 const importMs = performance.now() - started;
 
-async function handle(req, res) {
+const NO_BODY = Buffer.alloc(0);
+
+async function readBody(req) {
+  const length = req.headers["content-length"];
+  // Most requests (GET, HEAD) have no body: skip the async iteration on the hot path.
+  if ((length === undefined || length === "0") && req.headers["transfer-encoding"] === undefined) return NO_BODY;
   const chunks = [];
   for await (const chunk of req) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+async function handle(req, res) {
+  const body = await readBody(req);
   const requestId = String(req.headers["x-request-id"] ?? "");
   const event = toApiGatewayV2Event({
     method: req.method ?? "GET",
     url: req.url ?? "/",
     headers: req.headers,
     remoteAddress: req.socket.remoteAddress ?? "",
-    body: Buffer.concat(chunks),
+    body,
     requestId,
   });
   const sink = createResponseSink(res);
