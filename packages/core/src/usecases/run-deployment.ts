@@ -1,5 +1,6 @@
 import { nowIso } from "../domain/ids.ts";
 import type { Deployment, LogLine, Project } from "../domain/model.ts";
+import type { ActivationResult } from "../ports/deployer.ts";
 import { deploymentHostname, pointAliases } from "./aliases.ts";
 import type { CoreDeps } from "./deps.ts";
 import { deploymentEnv } from "./env-snapshot.ts";
@@ -94,7 +95,11 @@ async function execute(
 
   log.push(system("▶ Activating and pre-warming"));
   await log.flush();
-  const activation = await deps.deployer.activate({ ...deployment, artifactKey, status: "deploying" });
+  // A throw here (a worker that cannot start in time, a full disk) would fail the job until the
+  // queue gives up, leaving the deployment "deploying" for good: it is an activation failure.
+  const activation = await deps.deployer
+    .activate({ ...deployment, artifactKey, status: "deploying" })
+    .catch((error: unknown): ActivationResult => ({ ok: false, reason: errorMessage(error) }));
   if (!activation.ok) {
     log.push(system(`✗ Activation failed: ${activation.reason}`));
     await store.transition(deployment.id, ["deploying"], "error", {
@@ -112,6 +117,10 @@ async function execute(
   const url = deps.urls.url(deploymentHostname(deps, project, deployment.id));
   log.push(system(`✓ Ready (pre-warmed in ${activation.warmMs} ms): ${url}`));
   await pruneDeployments(deps, project);
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function system(text: string): Line {
