@@ -76,7 +76,9 @@ export function buildGitEnv(homeDir: string, extraEnv: Record<string, string>): 
     GIT_CONFIG_GLOBAL: "/dev/null",
     GIT_ASKPASS: "/bin/false",
     SSH_ASKPASS: "/bin/false",
-    GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new",
+    // Strict host keys (from /etc/ssh/ssh_known_hosts): the build's HOME is empty, so
+    // "accept-new" would trust whatever answers. Deploy keys come in through gitEnv.
+    GIT_SSH_COMMAND: "ssh -o BatchMode=yes",
     ...extraEnv,
   };
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -66,15 +67,16 @@ describe("local builder (real next build + OpenNext)", () => {
       artifact = path.join(dir, "artifact");
       const body = await blobStore.get(result.artifactKey);
       if (!body) throw new Error("artifact missing from the blob store");
-      await import("node:fs/promises").then((fs) => fs.mkdir(artifact, { recursive: true }));
+      await mkdir(artifact, { recursive: true });
       await pipeline(body, extract({ cwd: artifact }));
     }
   }, BUILD_TIMEOUT);
 
-  afterAll(() => {
+  afterAll(async () => {
     delete process.env.SLIPWAY_MASTER_KEY;
-    rmSync(dir, { recursive: true, force: true });
-  });
+    // Several checkouts and the cached node_modules: tens of thousands of files.
+    await rm(dir, { recursive: true, force: true });
+  }, 120_000);
 
   it("stores an artifact with a valid manifest, server bundle, assets and precompressed siblings", () => {
     if (!result.ok) throw new Error(`build failed: ${result.reason}`);

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { type Builder, type BuildRequest, type BuildResult, isSlipwayError } from "@slipway/core";
+import { bestEffort } from "./cache/best-effort.ts";
 import { nextCache } from "./cache/next-cache.ts";
 import { type BuildContext, openBuild, timed } from "./context.ts";
 import { buildChildEnv } from "./env.ts";
@@ -51,9 +52,9 @@ async function pipeline(ctx: BuildContext): Promise<BuildResult> {
   await timed(ctx, "install", () => installDependencies(ctx, plan, env));
 
   const buildCache = nextCache(dirs.projectCache, appDir);
-  await timed(ctx, "cacheRestore", () => buildCache.restore());
+  await timed(ctx, "cacheRestore", () => bestEffort(ctx.log, "restore .next/cache", false, buildCache.restore));
   const artifactRoot = await buildWithOpenNext(ctx, appDir, env);
-  await timed(ctx, "cacheSave", () => buildCache.save());
+  await timed(ctx, "cacheSave", () => bestEffort(ctx.log, "save .next/cache", false, buildCache.save));
 
   const packStart = performance.now();
   const precompressed = await timed(ctx, "precompress", () => precompressAssets(path.join(artifactRoot, "assets")));

@@ -3,6 +3,9 @@ import type { BuildContext } from "../context.ts";
 import { BuildFailure, explainFailure } from "../failure.ts";
 import { run } from "./run.ts";
 
+/** The Node install the platform runs on (bin/node, lib/node_modules/npm); /usr is bound anyway. */
+const NODE_PREFIX = path.dirname(path.dirname(process.execPath));
+
 export interface SandboxedCommand {
   /** argv, or a shell line for commands the project configured itself. */
   command: { argv: string[] } | { shell: string };
@@ -23,7 +26,9 @@ export async function runSandboxed(ctx: BuildContext, spec: SandboxedCommand): P
   const argv = "argv" in spec.command ? spec.command.argv : ["/bin/sh", "-c", spec.command.shell];
   const wrapped = ctx.sandbox.wrap(argv, {
     writable: [ctx.dirs.work, ctx.dirs.projectCache],
-    readOnly: [...(spec.readOnly ?? []), ...ctx.options.readOnlyPaths].filter((dir) => !isInside(dir, ctx.dirs.work)),
+    readOnly: [NODE_PREFIX, ...(spec.readOnly ?? []), ...ctx.options.readOnlyPaths].filter(
+      (dir) => !isInside(dir, ctx.dirs.work) && !isInside(dir, "/usr"),
+    ),
     cwd: spec.cwd,
   });
   ctx.log.clearTail();

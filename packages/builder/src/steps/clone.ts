@@ -15,7 +15,7 @@ export async function cloneRepo(ctx: BuildContext): Promise<string> {
   const { repoUrl, sha } = ctx.request;
   const kind = validateRepoUrl(repoUrl);
   validateSha(sha);
-  ctx.log.system(`▶ Cloning ${repoUrl} at ${sha.slice(0, 12)}`);
+  ctx.log.system(`▶ Cloning ${redactUrl(repoUrl)} at ${sha.slice(0, 12)}`);
 
   const dir = ctx.dirs.repo;
   await mkdir(dir, { recursive: true });
@@ -78,4 +78,9 @@ function safety(kind: ReturnType<typeof validateRepoUrl>): string[] {
     "-c",
     "submodule.recurse=false",
   ];
+}
+
+/** https://user:token@host/... → https://user:***@host/...: tokens in URLs are common with CI. */
+export function redactUrl(url: string): string {
+  return url.replace(/^(https?:\/\/[^/:@]*):[^/@]*@/, "$1:***@");
 }

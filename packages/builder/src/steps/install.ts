@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { bestEffort } from "../cache/best-effort.ts";
 import { cacheKey, type NodeModulesCache, nodeModulesCache } from "../cache/node-modules-cache.ts";
 import type { BuildContext } from "../context.ts";
 import { runSandboxed } from "../process/sandboxed.ts";
@@ -25,7 +26,7 @@ export async function installDependencies(
     });
   }
 
-  if (cache && (await cache.restore(target))) {
+  if (cache && (await bestEffort(ctx.log, "restore node_modules", false, () => cache.restore(target)))) {
     ctx.log.system(
       `✓ Restored node_modules from the build cache (lockfile unchanged, key ${cache.key}); skipping ${plan.label}`,
     );
@@ -36,7 +37,7 @@ export async function installDependencies(
   const start = performance.now();
   await runSandboxed(ctx, { command: plan.command, cwd: plan.dir, env, what: plan.label });
   ctx.log.system(`✓ ${plan.label} in ${seconds(performance.now() - start)}`);
-  if (cache) await cache.save(target);
+  if (cache) await bestEffort(ctx.log, "save node_modules", undefined, () => cache.save(target));
 }
 
 async function cacheFor(ctx: BuildContext, lockfile: string, plan: InstallPlan): Promise<NodeModulesCache> {
