@@ -9,6 +9,7 @@ import {
   type DeployJobPayload,
   type Deployment,
   type DeploymentManifest,
+  interruptRunningDeployments,
   type Project,
   requeueUnfinished,
   runDeployment,
@@ -40,6 +41,8 @@ interface Harness {
   builds: string[];
   activations: string[];
   project: Project;
+  /** What the next build does before it stores its artifact. */
+  beforeBuild: (signal: AbortSignal) => Promise<void>;
   /** What the next activation does. */
   activate: (deployment: Deployment) => Promise<ActivationResult>;
 }
@@ -56,6 +59,7 @@ async function harness(): Promise<Harness> {
     builds: [] as string[],
     activations: [] as string[],
     activate: async (): Promise<ActivationResult> => ({ ok: true, warmMs: 1 }),
+    beforeBuild: async () => {},
   } as Partial<Harness> as Harness;
   h.deps = {
     store,
@@ -67,6 +71,8 @@ async function harness(): Promise<Harness> {
       name: "fake",
       async build(request): Promise<BuildResult> {
         h.builds.push(request.deploymentId);
+        await h.beforeBuild(request.signal);
+        if (request.signal.aborted) return { ok: false, reason: "aborted" };
         const artifactKey = `artifacts/${request.deploymentId}.tar`;
         await blobs.put(artifactKey, Buffer.from("artifact"));
         return { ok: true, artifactKey, manifest: {} as DeploymentManifest, timings: {} };
@@ -191,5 +197,31 @@ describe("recovery after a crash", () => {
     await restart(h);
     expect(h.builds).toEqual([done.id]);
     expect(h.activations).toEqual([done.id]);
+  });
+
+  it("a graceful stop interrupts a running build at once; the next start builds it again", async () => {
+    const h = await harness();
+    // A build that would run for an hour unless aborted.
+    h.beforeBuild = (signal) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(resolve, 3_600_000);
+        signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    const deployment = await leftBehind(h, { status: "queued" });
+    const running = runDeployment(h.deps, deployment.id);
+    while (h.builds.length === 0) await new Promise((r) => setTimeout(r, 5));
+    interruptRunningDeployments("the platform is stopping");
+    await running;
+    expect(await status(h, deployment.id)).toBe("building");
+    const log = await h.deps.logs.read(deployment.id);
+    expect(log.map((l) => l.text).join("\n")).toContain("Interrupted");
+
+    h.beforeBuild = async () => {};
+    await restart(h);
+    expect(h.builds).toEqual([deployment.id, deployment.id]);
+    expect(await status(h, deployment.id)).toBe("ready");
   });
 });

@@ -10,6 +10,7 @@ import {
   DEPLOY_JOB,
   type DeployJobPayload,
   deploymentEnv,
+  interruptRunningDeployments,
   type Masker,
   requeueUnfinished,
   runDeployment,
@@ -169,6 +170,8 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     async stop() {
       await new Promise((resolve) => apiServer.close(resolve));
       await edge.close();
+      // Without this, a stop waits for the running build to finish (minutes).
+      interruptRunningDeployments("the platform is stopping");
       await runner.stop();
       await functionHost.close();
       await store.close();

@@ -1,5 +1,6 @@
 import { ACTIVE_STATUSES } from "../domain/model.ts";
 import { type CoreDeps, DEPLOY_JOB, type DeployJobPayload } from "./deps.ts";
+import { abortAllRunning } from "./running-builds.ts";
 
 /**
  * Run at start. The previous process may have died between recording a deployment and queueing
@@ -12,4 +13,13 @@ export async function requeueUnfinished(deps: Pick<CoreDeps, "store" | "queue">)
     await deps.queue.enqueue(DEPLOY_JOB, { deploymentId: deployment.id } satisfies DeployJobPayload);
   }
   return unfinished.length;
+}
+
+/**
+ * Run at a graceful stop, before waiting for the job runner: a build can take minutes, longer
+ * than a service manager waits before it kills the process anyway. Interrupted deployments keep
+ * their status, and `requeueUnfinished` at the next start builds them again.
+ */
+export function interruptRunningDeployments(reason: string): void {
+  abortAllRunning(reason);
 }

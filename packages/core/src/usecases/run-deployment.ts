@@ -79,7 +79,14 @@ async function execute(
       signal,
     });
     if (!result.ok) {
-      if (signal.aborted) return; // the cancel already recorded status and reason
+      if (signal.aborted) {
+        // Either a cancel (it already recorded status and reason) or a stop of the platform: then
+        // the deployment stays `building` and the next start builds it again.
+        if ((await store.get(deployment.id))?.status === "building") {
+          log.push(system("■ Interrupted: the platform is stopping; the build starts again at the next start"));
+        }
+        return;
+      }
       log.push(system(`✗ Build failed: ${result.reason}`));
       await store.transition(deployment.id, ["building"], "error", {
         statusReason: result.reason,

@@ -17,3 +17,8 @@ export function untrackRunning(deploymentId: string): void {
 export function abortRunning(deploymentId: string, reason: string): void {
   running.get(deploymentId)?.abort(new Error(reason));
 }
+
+/** Aborts every build running in this process (the platform is stopping). */
+export function abortAllRunning(reason: string): void {
+  for (const controller of running.values()) controller.abort(new Error(reason));
+}
