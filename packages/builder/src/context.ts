@@ -13,8 +13,10 @@ export interface BuildDirs {
   repo: string;
   home: string;
   tmp: string;
-  /** `<cacheDir>/<projectId>`: survives builds. */
+  /** `<cacheDir>/<projectId>`: survives builds; only the host side of the builder touches it... */
   projectCache: string;
+  /** ...except `<projectCache>/pm`, the package manager's cache, the one part the sandbox can write. */
+  pmCache: string;
 }
 
 /** Everything a step needs about the build in progress. */
@@ -63,8 +65,9 @@ export async function openBuild(options: ResolvedOptions, request: BuildRequest)
     home: path.join(work, "home"),
     tmp: path.join(work, "tmp"),
     projectCache: path.join(options.cacheDir, safeName(request.projectId)),
+    pmCache: path.join(options.cacheDir, safeName(request.projectId), "pm"),
   };
-  await Promise.all([dirs.home, dirs.tmp, dirs.projectCache].map((dir) => mkdir(dir, { recursive: true })));
+  await Promise.all([dirs.home, dirs.tmp, dirs.pmCache].map((dir) => mkdir(dir, { recursive: true })));
 
   const deferred: Array<() => Promise<void>> = [];
   const sandbox = resolveSandbox(options.sandbox, options.limits);

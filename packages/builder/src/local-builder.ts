@@ -43,7 +43,7 @@ async function pipeline(ctx: BuildContext): Promise<BuildResult> {
   const env = buildChildEnv({
     homeDir: dirs.home,
     tmpDir: dirs.tmp,
-    pmCacheDir: path.join(dirs.projectCache, "pm"),
+    pmCacheDir: dirs.pmCache,
     manager: plan.manager,
     deploymentId: request.deploymentId,
     userEnv: request.env,

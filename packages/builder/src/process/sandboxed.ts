@@ -25,7 +25,8 @@ export interface SandboxedCommand {
 export async function runSandboxed(ctx: BuildContext, spec: SandboxedCommand): Promise<void> {
   const argv = "argv" in spec.command ? spec.command.argv : ["/bin/sh", "-c", spec.command.shell];
   const wrapped = ctx.sandbox.wrap(argv, {
-    writable: [ctx.dirs.work, ctx.dirs.projectCache],
+    // Not the cached node_modules or .next/cache: the build never sees the saved copies.
+    writable: [ctx.dirs.work, ctx.dirs.pmCache],
     readOnly: [NODE_PREFIX, ...(spec.readOnly ?? []), ...ctx.options.readOnlyPaths].filter(
       (dir) => !isInside(dir, ctx.dirs.work) && !isInside(dir, "/usr"),
     ),
