@@ -160,7 +160,13 @@ describe("deployment lifecycle", () => {
     ids.first = await push("main", repo.head());
     await ready(ids.first);
     expect(await production()).toContain("Static home");
-    ids.second = await push("main", await repo.commit("main", homePage("Second home")));
+    // The client component changes too, so the two builds have different client chunks.
+    const greeting = await readFile(join(repo.work, "app/greeting.js"), "utf8");
+    const second = await repo.commit("main", {
+      ...homePage("Second home"),
+      "app/greeting.js": greeting.replace('id="public-greeting"', 'id="public-greeting" data-build="second"'),
+    });
+    ids.second = await push("main", second);
     expect(await ready(ids.second)).toMatchObject({ environment: "production" });
     expect(await production()).toContain("Second home");
   });
@@ -195,7 +201,7 @@ describe("deployment lifecycle", () => {
           .filter((path): path is string => path !== undefined && !/\.(br|gz)$/.test(path)),
       );
     const current = assets(ids.second as string);
-    // Each build has its own build id directory, so the first build always has assets of its own.
+    // Content-hashed chunk names: the first build's Greeting chunk is not in the second.
     const onlyOld = [...assets(ids.first as string)].filter((path) => !current.has(path) && path.endsWith(".js"));
     expect(onlyOld.length).toBeGreaterThan(0);
     const path = `/${onlyOld[0]}`;
@@ -304,22 +310,41 @@ describe("deployment lifecycle", () => {
     expect((await get(BRANCH_HOST)).text).toContain("Blue sky five");
   });
 
+  it("cancels a branch's running build when its pull request closes, so the URL stays gone", async () => {
+    const branch = "feature/closing";
+    const id = await push(branch, await repo.commit(branch, homePage("Closing")));
+    await waitUntil(
+      "the build to start",
+      () => processesMentioning(join(platform.dataDir, "builds", `${id}-`)).length > 0,
+    );
+    const closed = await webhook("pull_request", pullRequestPayload("closed", branch, repo.head()));
+    expect(closed).toMatchObject({ status: 200, body: { kind: "alias-removed" } });
+    const final = await waitForDeployment(platform, id);
+    expect(final.status).toBe("canceled");
+    expect(final.statusReason).toContain("closed");
+    expect((await get("fixture-git-feature-closing.localhost")).status).toBe(404);
+  });
+
   it("drops the artifacts of old unaliased deployments and keeps every aliased one serving", async () => {
     const blob = (id: string) => join(platform.dataDir, "blobs", "artifacts", `${id}.tar`);
     const unpacked = (id: string) => join(platform.dataDir, "deployments", id);
-    // Retention keeps 2; the first two builds are older and no alias points to them any more.
-    for (const id of [ids.first, ids.second] as string[]) {
-      await waitUntil(`retention of ${id}`, () => !existsSync(blob(id)) && !existsSync(unpacked(id)), 10_000);
-      expect((await get(ownHost(id))).status).toBe(404);
-    }
-    // The preview is older than the retention window but production points to it.
-    for (const [id, host] of [
-      [ids.preview, PROD],
-      [ids.branchHead, BRANCH_HOST],
+    // Retention keeps 2: the first build is older, and no alias points to it any more.
+    await waitUntil(
+      "retention",
+      () => !existsSync(blob(ids.first as string)) && !existsSync(unpacked(ids.first as string)),
+      10_000,
+    );
+    expect((await get(ownHost(ids.first as string))).status).toBe(404);
+    // Older than the window too, but production, the main branch URL and the feature branch URL
+    // point to them.
+    for (const [id, host, text] of [
+      [ids.preview, PROD, "Blue sky home"],
+      [ids.second, "fixture-git-main.localhost", "Second home"],
+      [ids.branchHead, BRANCH_HOST, "Blue sky five"],
     ] as string[][]) {
       expect(existsSync(blob(id as string))).toBe(true);
       expect((await get(ownHost(id as string))).status).toBe(200);
-      expect((await get(host as string)).status).toBe(200);
+      expect((await get(host as string)).text).toContain(text);
     }
     const gone = await platform.cli(["promote", ids.first as string, "--json"]);
     expect(gone.code).toBe(1);

@@ -24,13 +24,41 @@ export async function cancelDeployment(deps: CoreDeps, deployment: Deployment, r
 
 /** A newer push to a branch makes older, unfinished deployments of that branch pointless. */
 export async function cancelSuperseded(deps: CoreDeps, newer: Deployment): Promise<void> {
-  const active = await deps.store.deployments.listByStatus(ACTIVE_STATUSES);
-  for (const older of active) {
-    if (older.projectId !== newer.projectId || older.id === newer.id) continue;
-    if (older.commit.branch !== newer.commit.branch || older.createdAt > newer.createdAt) continue;
-    const reason = `superseded by ${newer.id} (${newer.commit.sha.slice(0, 7)}) on ${newer.commit.branch}`;
+  const reason = `superseded by ${newer.id} (${newer.commit.sha.slice(0, 7)}) on ${newer.commit.branch}`;
+  await cancelActive(
+    deps,
+    (older) =>
+      older.projectId === newer.projectId &&
+      older.id !== newer.id &&
+      older.commit.branch === newer.commit.branch &&
+      older.createdAt <= newer.createdAt,
+    reason,
+  );
+}
+
+/**
+ * Closing a pull request removes its branch URL; a preview of that branch still building would put
+ * the URL back when it finishes, so it is canceled too. Production builds are left alone: a pull
+ * request from the production branch must not stop a production deploy.
+ */
+export async function cancelBranchPreviews(
+  deps: CoreDeps,
+  projectId: string,
+  branch: string,
+  reason: string,
+): Promise<void> {
+  await cancelActive(
+    deps,
+    (d) => d.projectId === projectId && d.commit.branch === branch && d.environment === "preview",
+    reason,
+  );
+}
+
+async function cancelActive(deps: CoreDeps, matches: (d: Deployment) => boolean, reason: string): Promise<void> {
+  for (const deployment of await deps.store.deployments.listByStatus(ACTIVE_STATUSES)) {
+    if (!matches(deployment)) continue;
     try {
-      await cancelDeployment(deps, older, reason);
+      await cancelDeployment(deps, deployment, reason);
     } catch (error) {
       // It finished between the listing and the cancel: nothing to do.
       if (!(error instanceof SlipwayError)) throw error;

@@ -3,6 +3,7 @@ import { nowIso } from "../domain/ids.ts";
 import type { Project } from "../domain/model.ts";
 import { SlipwayError } from "../errors.ts";
 import { branchHostname } from "./aliases.ts";
+import { cancelBranchPreviews } from "./cancel.ts";
 import type { CoreDeps } from "./deps.ts";
 import { queueDeployment } from "./queue-deployment.ts";
 import { isSha } from "./validation.ts";
@@ -115,6 +116,7 @@ async function onPullRequest(
   const sha = typeof pr.head?.sha === "string" ? pr.head.sha : "";
   if (!branch) throw new SlipwayError("INVALID_INPUT", "pull_request.head.ref is missing.");
   if (action === "closed") {
+    await cancelBranchPreviews(deps, project.id, branch, `pull request #${String(payload.number ?? "?")} closed`);
     const hostname = branchHostname(deps, project, branch);
     await deps.store.aliases.delete(hostname);
     return { kind: "alias-removed", hostname };
