@@ -325,6 +325,21 @@ describe("deployment lifecycle", () => {
     expect((await get("fixture-git-feature-closing.localhost")).status).toBe(404);
   });
 
+  it("deploys nothing from a fork's pull request, and its close leaves this repository's branch URL alone", async () => {
+    const before = await count();
+    for (const action of ["opened", "closed"]) {
+      const payload = pullRequestPayload(action, "main", repo.head());
+      payload.pull_request.head.repo = { ...payload.pull_request.head.repo, full_name: "mallory/fork" };
+      const sent = await webhook("pull_request", payload);
+      expect(sent).toMatchObject({
+        status: 200,
+        body: { kind: "ignored", reason: expect.stringContaining("mallory/fork") },
+      });
+    }
+    expect(await count()).toBe(before);
+    expect((await get("fixture-git-main.localhost")).text).toContain("Second home");
+  });
+
   it("drops the artifacts of old unaliased deployments and keeps every aliased one serving", async () => {
     const blob = (id: string) => join(platform.dataDir, "blobs", "artifacts", `${id}.tar`);
     const unpacked = (id: string) => join(platform.dataDir, "deployments", id);

@@ -101,20 +101,38 @@ async function onPush(deps: CoreDeps, project: Project, payload: Record<string, 
   return { kind: "queued", deploymentId: deployment.id };
 }
 
+interface PullRequest {
+  head?: { sha?: unknown; ref?: unknown; repo?: { full_name?: unknown } | null };
+  base?: { repo?: { full_name?: unknown } | null };
+  title?: unknown;
+  user?: { login?: unknown };
+}
+
+/**
+ * The head repository of a pull request from a fork, else null. A fork's code must not be built
+ * with the project's preview env vars (anyone can open one), and its branch names live in another
+ * repository: a fork's `main` would otherwise take over, or on close delete, this repository's
+ * branch URL. A deleted fork has no head repository at all.
+ */
+function forkOf(pr: PullRequest): string | null {
+  const base = pr.base?.repo?.full_name;
+  if (pr.head?.repo === null) return "a deleted fork";
+  const head = pr.head?.repo?.full_name;
+  return typeof head === "string" && typeof base === "string" && head !== base ? head : null;
+}
+
 async function onPullRequest(
   deps: CoreDeps,
   project: Project,
   payload: Record<string, unknown>,
 ): Promise<WebhookOutcome> {
   const action = String(payload.action ?? "");
-  const pr = (payload.pull_request ?? {}) as {
-    head?: { sha?: unknown; ref?: unknown };
-    title?: unknown;
-    user?: { login?: unknown };
-  };
+  const pr = (payload.pull_request ?? {}) as PullRequest;
   const branch = typeof pr.head?.ref === "string" ? pr.head.ref : "";
   const sha = typeof pr.head?.sha === "string" ? pr.head.sha : "";
   if (!branch) throw new SlipwayError("INVALID_INPUT", "pull_request.head.ref is missing.");
+  const fork = forkOf(pr);
+  if (fork !== null) return { kind: "ignored", reason: `pull request from ${fork}: forks are not deployed` };
   if (action === "closed") {
     await cancelBranchPreviews(deps, project.id, branch, `pull request #${String(payload.number ?? "?")} closed`);
     const hostname = branchHostname(deps, project, branch);
