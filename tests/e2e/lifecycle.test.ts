@@ -263,19 +263,36 @@ describe("deployment lifecycle", () => {
     }
   });
 
-  it("slipway cancel stops a running build", async () => {
-    const queued = await platform.cli(["deploy", "--project", "fixture", "--ref", BRANCH, "--no-wait", "--json"]);
-    expect(queued.code, queued.stderr).toBe(0);
-    const id = queued.json().id as string;
-    const buildProcesses = () => processesMentioning(join(platform.dataDir, "builds", `${id}-`));
-    await waitUntil("the build to start", () => buildProcesses().length > 0);
+  it("slipway cancel stops a running build, and a queued one never starts", async () => {
+    const deploy = async (ref: string) => {
+      const result = await platform.cli(["deploy", "--project", "fixture", "--ref", ref, "--no-wait", "--json"]);
+      expect(result.code, result.stderr).toBe(0);
+      return result.json().id as string;
+    };
+    const running = await deploy(BRANCH);
+    // By sha: no branch, so nothing supersedes anything; it waits behind the running build.
+    const waiting = await deploy(repo.head());
+    const buildProcesses = (id: string) => processesMentioning(join(platform.dataDir, "builds", `${id}-`));
+    await waitUntil("the build to start", () => buildProcesses(running).length > 0);
 
-    const canceled = await platform.cli(["cancel", id, "--json"]);
+    const dequeued = await platform.cli(["cancel", waiting, "--json"]);
+    expect(dequeued.code, dequeued.stderr).toBe(0);
+    expect(dequeued.json()).toMatchObject({ id: waiting, status: "canceled" });
+    const canceled = await platform.cli(["cancel", running, "--json"]);
     expect(canceled.code, canceled.stderr).toBe(0);
-    expect(canceled.json()).toMatchObject({ id, status: "canceled" });
-    await waitUntil("the build processes to exit", () => buildProcesses().length === 0, 30_000);
-    expect((await platform.api("GET", `/api/v1/deployments/${id}`)).body.status).toBe("canceled");
+    expect(canceled.json()).toMatchObject({ id: running, status: "canceled" });
+    await waitUntil("the build processes to exit", () => buildProcesses(running).length === 0, 30_000);
+    expect((await platform.api("GET", `/api/v1/deployments/${running}`)).body.status).toBe("canceled");
     expect((await get(BRANCH_HOST)).text).toContain("Blue sky five");
+
+    // The runner is free again: the next deployment starts at once, and the canceled one never did.
+    const next = await deploy(BRANCH);
+    await waitUntil("the next build to start", () => buildProcesses(next).length > 0, 30_000);
+    expect((await platform.api("GET", `/api/v1/deployments/${waiting}`)).body).toMatchObject({
+      status: "canceled",
+      buildStartedAt: null,
+    });
+    expect((await platform.cli(["cancel", next])).code).toBe(0);
   });
 
   it("never lets a failed build touch production", async () => {
