@@ -69,7 +69,8 @@ function verdict(outcome: Outcome): string {
   if (outcome.kind === "absent") return "skipped (not written yet)";
   if (outcome.kind === "failed") return `ERROR after ${outcome.seconds} s`;
   const { pass, fail } = goalCounts(outcome.markdown);
-  if (pass + fail === 0) return `ran in ${outcome.seconds} s; no goal rows`;
+  if (pass + fail === 0)
+    return `ran in ${outcome.seconds} s; no pass/FAIL cells (goals, if any, in the section's text)`;
   return `${fail === 0 ? "pass" : "FAIL"}: ${pass}/${pass + fail} goals met, ${outcome.seconds} s`;
 }
 
@@ -84,7 +85,13 @@ function machine(): string {
   const models = [...new Set(cpus.map((c) => c.model.trim()))].join(", ");
   const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GB`;
   return [
-    `- CPU: ${cpus.length} × ${models} (${cpus[0]?.speed ?? "?"} MHz)`,
+    // Some VMs report a clock speed of 0: say so rather than print "0 MHz".
+    `- CPU: ${cpus.length} × ${models}${cpus[0]?.speed ? ` (${cpus[0].speed} MHz)` : " (clock speed not reported)"}`,
+    // Other work on the box skews every number; the load average at start shows how much there was.
+    `- Load average at start (1/5/15 min): ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" / ")}`,
     `- Memory: ${gb(os.totalmem())} total, ${gb(os.freemem())} free at start`,
     `- OS: ${os.type()} ${os.release()} (${os.arch()})`,
     `- Node.js: ${process.version}`,
@@ -100,6 +107,7 @@ if (unknown.length > 0) {
 const toRun = selected.length > 0 ? SECTIONS.filter((s) => selected.includes(s.name)) : SECTIONS;
 
 const startedAt = new Date();
+const machineAtStart = machine(); // free memory and load average before the sections add their own
 const results: Array<{ section: Section; outcome: Outcome }> = [];
 for (const section of toRun) {
   console.error(`▶ ${section.title} (bench/${section.file})`);
@@ -114,7 +122,7 @@ const doc = [
   "Written by `npm run bench` (`node --import tsx bench/run.ts`); numbers from one run on the machine below. Rerun it to refresh this page.",
   "",
   `- Date: ${startedAt.toISOString()}`,
-  machine(),
+  machineAtStart,
   "",
   "| section | result |",
   "| --- | --- |",
