@@ -10,6 +10,7 @@ import { startStack } from "../packages/runtime/src/test-support/stack.ts";
 const run = promisify(execFile);
 const AUTOCANNON = path.resolve(import.meta.dirname, "../node_modules/.bin/autocannon");
 const CONNECTIONS = 10;
+const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const SECONDS = 10;
 
 type Result = { rps: number; p99: number; errors: number };
@@ -69,10 +70,13 @@ async function startNext(appDir: string, port: number): Promise<() => void> {
 /** Benchmarks the local runtime against `next start` of the same fixture; returns a markdown table. */
 export async function benchServe(): Promise<string> {
   const { artifactDir, appDir } = await fixtureArtifact();
+  progress("artifact ready");
   const idleTimeoutMs = 3_000;
   const stack = await startStack(artifactDir, { idleTimeoutMs, maxWorkersPerDeployment: os.availableParallelism() });
   const nextPort = 3_900 + Math.floor(Math.random() * 90);
+  progress(`edge on ${stack.port}, activation ${JSON.stringify(stack.activation)}`);
   const stopNext = await startNext(appDir, nextPort);
+  progress(`next start on ${nextPort}`);
   try {
     const html = (await request(stack.port, "/")).body.toString("utf8");
     const chunk = /src="(\/_next\/static\/[^"]+\.js)/.exec(html)?.[1] ?? "/hello.txt";
@@ -86,19 +90,23 @@ export async function benchServe(): Promise<string> {
     for (const t of targets) {
       await load(`http://127.0.0.1:${stack.port}${t.path}`, "fixture.localhost", 2); // warm up
       const edge = await load(`http://127.0.0.1:${stack.port}${t.path}`, "fixture.localhost");
-      await load(`http://127.0.0.1:${nextPort}${t.path}`, undefined, 2);
-      const next = await load(`http://127.0.0.1:${nextPort}${t.path}`);
-      const ratio = (edge.rps / Math.max(1, next.rps)).toFixed(2);
       // Measure a warm worker right after function load, before idle reaping can stop it.
       const warmWorker = stack.functionHost.workers("dpl_fixture1").find((w) => w.kind === "server");
       if (warmWorker) workerRss = Math.max(workerRss, treeRssMb(warmWorker.pid));
+      await load(`http://127.0.0.1:${nextPort}${t.path}`, undefined, 2);
+      const next = await load(`http://127.0.0.1:${nextPort}${t.path}`);
+      progress(`${t.name}: edge ${edge.rps} req/s, next ${next.rps} req/s`);
+      const ratio = (edge.rps / Math.max(1, next.rps)).toFixed(2);
       rows.push(
         `| ${t.name} | ${edge.rps} | ${edge.p99} | ${next.rps} | ${next.p99} | ${ratio}× | ${edge.errors}/${next.errors} |`,
       );
     }
     const platformRss = Math.round(process.memoryUsage().rss / 1024 / 1024);
     // Scale to zero, then time the first request through the edge.
-    while (stack.functionHost.workers("dpl_fixture1").length > 0) await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 150 && stack.functionHost.workers("dpl_fixture1").length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const scaledToZero = stack.functionHost.workers("dpl_fixture1").length === 0;
     const coldStarted = performance.now();
     const cold = await request(stack.port, "/ssr");
     const coldMs = Math.round(performance.now() - coldStarted);
@@ -115,11 +123,11 @@ export async function benchServe(): Promise<string> {
       "",
       "| measure | value |",
       "| --- | ---: |",
-      `| cold start after scale to zero: first \`/ssr\` through the edge (status ${cold.status}) | ${coldMs} ms |`,
+      `| cold start after scale to zero${scaledToZero ? "" : " (DID NOT scale to zero)"}: first \`/ssr\` through the edge (status ${cold.status}) | ${coldMs} ms |`,
       `| of which worker start (spawn + import + listen) / bundle import | ${coldEvent?.type === "cold-start" ? `${coldEvent.ms} ms / ${coldEvent.importMs} ms` : "n/a"} |`,
       `| next \`/ssr\` on the warm worker | ${warmMs} ms |`,
       `| RSS of the platform process (edge + function host; bench process) | ${platformRss} MB |`,
-      `| RSS of one warm server worker (after the load runs) | ${workerRss} MB |`,
+      `| RSS of one warm server worker (right after a load run; bwrap + node) | ${workerRss} MB |`,
     ].join("\n");
   } finally {
     stopNext();

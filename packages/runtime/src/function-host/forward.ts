@@ -70,15 +70,25 @@ export function forward(input: ForwardInput): Promise<{ status: number; bytes: n
       finish();
     };
 
+    let upstream: http.ClientRequest;
+    try {
+      upstream = http.request({
+        socketPath: worker.socketPath,
+        agent: worker.agent,
+        method: req.method,
+        path: req.url,
+        headers: stripHopByHop(input.headers),
+      });
+    } catch (error) {
+      // e.g. a header value Node refuses to send: the client's fault, and no worker was touched.
+      const body = errorPage(400, `Bad request: ${error instanceof Error ? error.message : String(error)}`, requestId);
+      if (!res.headersSent)
+        res.writeHead(400, { "content-type": "text/html; charset=utf-8", "x-request-id": requestId });
+      res.end(body);
+      return resolve({ status: 400, bytes: body.length });
+    }
     worker.inflight++;
     worker.lastUsed = Date.now();
-    const upstream = http.request({
-      socketPath: worker.socketPath,
-      agent: worker.agent,
-      method: req.method,
-      path: req.url,
-      headers: stripHopByHop(input.headers),
-    });
     const timer = setTimeout(() => fail(504, "The function did not answer in time."), input.timeoutMs);
     // The process dying is the surest crash signal: do not wait for socket errors.
     const stopWatchingExit = worker.onExit(() => fail(502, "The function crashed while handling this request."));
