@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "../test-support/http-client.ts";
 import { createFunctionHost } from "./host.ts";
+import { bwrapAvailable } from "./sandbox.ts";
 import type { FunctionHost } from "./types.ts";
 
 // A tiny stand-in for an OpenNext server bundle, using the same streaming protocol, so the host's
@@ -20,6 +21,11 @@ export const handler = awslambda.streamifyResponse(async (event, stream) => {
   if (event.rawPath === "/hang") return new Promise(() => {});
   if (event.rawPath === "/slow") await new Promise((r) => setTimeout(r, 300));
   if (event.rawPath === "/env") return respond(200, JSON.stringify(process.env));
+  if (event.rawPath === "/read") {
+    const { readFileSync } = await import("node:fs");
+    try { return respond(200, readFileSync(event.queryStringParameters.file, "utf8")); }
+    catch (error) { return respond(403, error.code); }
+  }
   respond(200, "pid " + process.pid);
 });
 `;
@@ -92,6 +98,17 @@ describe("function host", () => {
       ].sort(),
     );
   });
+
+  it.skipIf(!bwrapAvailable("/usr/local/bin:/usr/bin:/bin"))(
+    "sandboxes workers: no platform files, no other deployments",
+    async () => {
+      await fs.writeFile(path.join(dir, "platform-secret.txt"), "secret");
+      const read = (file: string) => request(port, `/read?file=${encodeURIComponent(file)}`);
+      expect((await read(path.join(dir, "platform-secret.txt"))).status).toBe(403);
+      expect((await read(path.join(dir, "deployments", "dpl_fake", "slipway-manifest.json"))).status).toBe(200);
+      expect((await read("/etc/shadow")).status).toBe(403);
+    },
+  );
 
   it("answers 504 with the request id when the function does not answer in time", async () => {
     const res = await request(port, "/hang", { headers: { "x-request-id": "req-hang" } });
