@@ -77,7 +77,7 @@ describe("API", () => {
       body: JSON.stringify({ name: "x" }),
     });
     expect(noRepo.status).toBe(400);
-    expect((await noRepo.json()).message).toContain("repo");
+    expect(((await noRepo.json()) as { message: string }).message).toContain("repo");
   });
 
   it("refuses webhook bodies over 25 MB before reading them whole", async () => {

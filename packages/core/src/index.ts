@@ -1,7 +1,9 @@
+export * from "./domain/chars.ts";
 export * from "./domain/ids.ts";
 export * from "./domain/mask.ts";
 export * from "./domain/model.ts";
 export * from "./domain/names.ts";
+export * from "./domain/repo-url.ts";
 export * from "./errors.ts";
 export * from "./manifest.ts";
 export type * from "./ports/blob-store.ts";

@@ -1,9 +1,9 @@
 import { mkdir } from "node:fs/promises";
+import { validateRepoUrl } from "@slipway/core";
 import type { BuildContext } from "../context.ts";
 import { buildGitEnv } from "../env.ts";
 import { BuildFailure, explainFailure } from "../failure.ts";
 import { run } from "../process/run.ts";
-import { validateRepoUrl } from "../validate/repo-url.ts";
 import { validateSha } from "../validate/sha.ts";
 
 /**

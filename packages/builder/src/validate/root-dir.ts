@@ -1,7 +1,6 @@
 import { realpathSync, statSync } from "node:fs";
 import path from "node:path";
-import { SlipwayError } from "@slipway/core";
-import { hasControlChars } from "./chars.ts";
+import { hasControlChars, SlipwayError } from "@slipway/core";
 
 const HINT = 'Use a folder inside the repository, relative to its root, e.g. "apps/web" (or "" for the root).';
 

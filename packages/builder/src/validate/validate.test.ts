@@ -1,9 +1,8 @@
 import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { SlipwayError } from "@slipway/core";
+import { SlipwayError, validateRepoUrl } from "@slipway/core";
 import { describe, expect, it } from "vitest";
-import { validateRepoUrl } from "./repo-url.ts";
 import { normalizeRootDir, resolveRootDir } from "./root-dir.ts";
 import { validateSha } from "./sha.ts";
 

@@ -1,4 +1,4 @@
-import { SlipwayError } from "@slipway/core";
+import { SlipwayError } from "../errors.ts";
 import { hasControlChars } from "./chars.ts";
 
 export type RepoUrlKind = "https" | "ssh" | "scp" | "file";

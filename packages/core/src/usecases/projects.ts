@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import { newId, nowIso } from "../domain/ids.ts";
 import type { Project } from "../domain/model.ts";
 import { projectNameProblem } from "../domain/names.ts";
+import { validateRepoUrl } from "../domain/repo-url.ts";
 import { SlipwayError } from "../errors.ts";
 import type { CoreDeps } from "./deps.ts";
-import { validateBranchName, validateRepoUrl, validateRootDir } from "./validation.ts";
+import { validateBranchName, validateRootDir } from "./validation.ts";
 
 export interface CreateProjectInput {
   name: string;
@@ -24,10 +25,11 @@ export async function createProject(deps: Pick<CoreDeps, "store">, input: Create
       "Use a DNS label such as my-shop: lowercase letters, digits and hyphens, at most 40 characters.",
     );
   }
+  validateRepoUrl(input.repo);
   const project: Project = {
     id: newId(),
     name: input.name,
-    repoUrl: validateRepoUrl(input.repo),
+    repoUrl: input.repo,
     productionBranch: validateBranchName(input.branch ?? "main"),
     rootDir: validateRootDir(input.rootDir ?? ""),
     installCommand: input.installCommand || null,
