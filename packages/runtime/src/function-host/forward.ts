@@ -23,6 +23,9 @@ const HOP_BY_HOP = new Set([
   "trailer",
 ]);
 
+/** Lambda's maximum run time: a streaming response is cut there on AWS too. */
+const MAX_RESPONSE_MS = 15 * 60_000;
+
 export function stripHopByHop(headers: http.IncomingHttpHeaders | Record<string, string | string[] | undefined>) {
   const out: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(key)) out[key] = value;
@@ -89,12 +92,16 @@ export function forward(input: ForwardInput): Promise<{ status: number; bytes: n
     }
     worker.inflight++;
     worker.lastUsed = Date.now();
-    const timer = setTimeout(() => fail(504, "The function did not answer in time."), input.timeoutMs);
+    let timer = setTimeout(() => fail(504, "The function did not answer in time."), input.timeoutMs);
     // The process dying is the surest crash signal: do not wait for socket errors.
     const stopWatchingExit = worker.onExit(() => fail(502, "The function crashed while handling this request."));
 
     upstream.on("response", (answer) => {
       status = answer.statusCode ?? 502;
+      // The timeout is for starting an answer; a response that streams (SSE, long downloads) may
+      // go on up to Lambda's own limit, so the same app behaves alike on both targets.
+      clearTimeout(timer);
+      timer = setTimeout(() => fail(504, "The function's response exceeded the maximum duration."), MAX_RESPONSE_MS);
       // No flushHeaders(): Node sends the headers with the first body chunk, one write instead of
       // two; the worker already flushed its headers, so streamed bodies are not held back.
       res.writeHead(status, { ...stripHopByHop(answer.headers), "x-request-id": requestId });
