@@ -104,21 +104,22 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     onDeactivated: (deploymentId) => edge.forget(deploymentId),
   });
 
+  const builder = createLocalBuilder({
+    blobStore: blobs,
+    cacheDir: dir("build-cache"),
+    workDir: dir("builds"),
+    openNextConfigPath: OPEN_NEXT_CONFIG,
+    readOnlyPaths: OPEN_NEXT_CONFIG_IMPORTS,
+    sandbox: config.sandbox,
+    timeoutMs: config.buildTimeoutMs,
+  });
   const deps: CoreDeps = {
     store,
     queue,
     blobs,
     logs,
     secrets,
-    builder: createLocalBuilder({
-      blobStore: blobs,
-      cacheDir: dir("build-cache"),
-      workDir: dir("builds"),
-      openNextConfigPath: OPEN_NEXT_CONFIG,
-      readOnlyPaths: OPEN_NEXT_CONFIG_IMPORTS,
-      sandbox: config.sandbox,
-      timeoutMs: config.buildTimeoutMs,
-    }),
+    builder,
     deployer,
     git: createLsRemoteGit(),
     statusReporter: config.githubToken
@@ -149,6 +150,8 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     apiServer.once("error", reject);
   });
 
+  // A killed process leaves scratch folders behind; nothing is using them now.
+  await Promise.all([builder.sweepWorkDir(), deployer.sweepLeftovers()]);
   // The previous process may have died mid-build: its leases go back and unfinished work is queued again.
   await queue.releaseAll();
   const resumed = await requeueUnfinished(deps);

@@ -88,4 +88,14 @@ describe("local deployer", () => {
     await expect(fs.access(path.join(dir, "deployments", "dpl_ok"))).rejects.toThrow();
     await expect(fs.access(path.join(dir, "cache", "dpl_ok"))).rejects.toThrow();
   });
+
+  it("sweeps temp folders a killed process left, and nothing else", async () => {
+    await fs.mkdir(path.join(dir, "deployments", ".tmp-dead-1234"), { recursive: true });
+    await fs.mkdir(path.join(dir, "cache", "dead.tmp-5678"), { recursive: true });
+    await fs.mkdir(path.join(dir, "deployments", "kept"), { recursive: true });
+    await deployer().sweepLeftovers();
+    await expect(fs.access(path.join(dir, "deployments", ".tmp-dead-1234"))).rejects.toThrow();
+    await expect(fs.access(path.join(dir, "cache", "dead.tmp-5678"))).rejects.toThrow();
+    await expect(fs.access(path.join(dir, "deployments", "kept"))).resolves.toBeUndefined();
+  });
 });

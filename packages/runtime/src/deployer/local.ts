@@ -70,8 +70,26 @@ export function createLocalDeployer(options: LocalDeployerOptions) {
     await fs.rename(tmp, cache).catch(() => fs.rm(tmp, { recursive: true, force: true }));
   }
 
+  /**
+   * Temp folders of unpacks and cache seeds a killed process left behind (~70 MB each). Call at
+   * start, before any activation: one platform runs per data dir.
+   */
+  async function sweepLeftovers(): Promise<void> {
+    const cachesDir = path.dirname(functionHost.paths("x").cache);
+    const leftovers = [
+      ...(await fs.readdir(deploymentsDir).catch(() => []))
+        .filter((name) => name.startsWith(".tmp-"))
+        .map((name) => path.join(deploymentsDir, name)),
+      ...(await fs.readdir(cachesDir).catch(() => []))
+        .filter((name) => name.includes(".tmp-"))
+        .map((name) => path.join(cachesDir, name)),
+    ];
+    await Promise.all(leftovers.map((dir) => fs.rm(dir, { recursive: true, force: true })));
+  }
+
   return {
     name: "local",
+    sweepLeftovers,
     async activate(deployment: Deployment): Promise<ActivationResult> {
       const unpackError = await unpack(deployment);
       if (unpackError) return { ok: false, reason: unpackError };
@@ -93,7 +111,7 @@ export function createLocalDeployer(options: LocalDeployerOptions) {
       await fs.rm(cache, { recursive: true, force: true });
       options.onDeactivated?.(deploymentId);
     },
-  } satisfies Deployer;
+  } satisfies Deployer & { sweepLeftovers(): Promise<void> };
 }
 
 async function exists(file: string): Promise<boolean> {
