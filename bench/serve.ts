@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { fixtureArtifact } from "../packages/runtime/src/test-support/fixture-artifact.ts";
 import { request } from "../packages/runtime/src/test-support/http-client.ts";
 import { startStack } from "../packages/runtime/src/test-support/stack.ts";
+import { idlePlatformRssMb } from "./idle-rss.ts";
 
 const run = promisify(execFile);
 const AUTOCANNON = path.resolve(import.meta.dirname, "../node_modules/.bin/autocannon");
@@ -91,6 +92,7 @@ export async function benchServe(): Promise<string> {
       { name: "Static `_next/static` chunk", path: chunk },
     ];
     const rows: string[] = [];
+    const results: Array<{ path: string; edge: { rps: number }; next: { rps: number } }> = [];
     let workerRss = 0;
     for (const t of targets) {
       await load(`http://127.0.0.1:${stack.port}${t.path}`, "fixture.localhost", 2); // warm up
@@ -101,6 +103,7 @@ export async function benchServe(): Promise<string> {
       await load(`http://127.0.0.1:${nextPort}${t.path}`, undefined, 2);
       const next = await load(`http://127.0.0.1:${nextPort}${t.path}`);
       progress(`${t.name}: edge ${edge.rps} req/s, next ${next.rps} req/s`);
+      results.push({ path: t.path, edge, next });
       const ratio = (edge.rps / Math.max(1, next.rps)).toFixed(2);
       rows.push(
         `| ${t.name} | ${edge.rps} | ${edge.p99} | ${next.rps} | ${next.p99} | ${ratio}× | ${edge.errors}/${next.errors} |`,
@@ -119,6 +122,10 @@ export async function benchServe(): Promise<string> {
     const warmStarted = performance.now();
     await request(stack.port, "/ssr");
     const warmMs = (performance.now() - warmStarted).toFixed(1);
+    const idleRss = await idlePlatformRssMb();
+    const ratios = Object.fromEntries(results.map((r) => [r.path, r.edge.rps / Math.max(1, r.next.rps)]));
+    const goal = (name: string, value: string, target: string, ok: boolean) =>
+      `| ${name} | ${value} | ${target} | ${ok ? "pass" : "FAIL"} |`;
     return [
       `Edge vs \`next start\`, same fixture, same run: ${CONNECTIONS} connections, ${SECONDS} s each (autocannon in its own process), ${os.availableParallelism()} CPUs, max ${maxWorkers} worker(s) per deployment, bubblewrap sandbox on.`,
       "",
@@ -133,6 +140,14 @@ export async function benchServe(): Promise<string> {
       `| next \`/ssr\` on the warm worker | ${warmMs} ms |`,
       `| RSS of the platform process (edge + function host; bench process) | ${platformRss} MB |`,
       `| RSS of one warm server worker (right after a load run; bwrap + node) | ${workerRss} MB |`,
+      `| RSS of an idle \`slipway up\` (its own process) | ${idleRss} MB |`,
+      "",
+      "| goal | measured | target | result |",
+      "| --- | ---: | --- | --- |",
+      goal("SSR req/s vs next start", `${(ratios["/ssr"] ?? 0).toFixed(2)}×`, "≥ 1.0×", (ratios["/ssr"] ?? 0) >= 1),
+      goal("static req/s vs next start", `${(ratios[chunk] ?? 0).toFixed(2)}×`, "≥ 3×", (ratios[chunk] ?? 0) >= 3),
+      goal("cold start after scale to zero", `${coldMs} ms`, "≤ 300 ms", coldMs <= 300 && cold.status === 200),
+      goal("idle platform RSS", `${idleRss} MB`, "≤ 200 MB", idleRss > 0 && idleRss <= 200),
     ].join("\n");
   } finally {
     stopNext();
