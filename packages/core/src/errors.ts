@@ -4,6 +4,7 @@
  */
 export const ERROR_CATALOG = {
   INVALID_INPUT: { status: 400, title: "Invalid input" },
+  INVALID_CONFIG: { status: 400, title: "Invalid configuration" },
   INVALID_PROJECT_NAME: { status: 400, title: "Invalid project name" },
   INVALID_REF: { status: 400, title: "Invalid git ref" },
   INVALID_ENV_KEY: { status: 400, title: "Invalid environment variable name" },

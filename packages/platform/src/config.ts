@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { SlipwayError } from "@slipway/core";
 import { z } from "zod";
 
 /**
@@ -75,11 +76,11 @@ export function parsePlatformConfig(flags: UpFlags, env: NodeJS.ProcessEnv): Pla
     const issue = parsed.error.issues[0];
     const key = String(issue?.path[0] ?? "config");
     const value = (input as Record<string, unknown>)[key];
-    throw Object.assign(new Error(`Invalid ${key} "${String(value)}": ${issue?.message}.`), {
-      name: "SlipwayError",
-      code: "INVALID_CONFIG",
-      hint: "Check the `slipway up` flags and SLIPWAY_* environment variables.",
-    });
+    throw new SlipwayError(
+      "INVALID_CONFIG",
+      `Invalid ${key} "${String(value)}": ${issue?.message}.`,
+      "Check the `slipway up` flags and SLIPWAY_* environment variables.",
+    );
   }
   return { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
 }
