@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { imageSize } from "../../packages/runtime/src/test-support/image-size.ts";
 import { edgeRequest } from "./support/edge.ts";
 import { createFixtureRepo, type FixtureRepo } from "./support/git.ts";
-import { imageSize } from "./support/image-size.ts";
 import { startPlatform, type TestPlatform, waitForDeployment } from "./support/platform.ts";
 import { pushPayload, sendWebhook } from "./support/webhook.ts";
 
@@ -193,7 +193,7 @@ describe("a git push becomes a live deployment", () => {
     const image = await get("/_next/image?url=%2Fphoto.png&w=640&q=75", { accept: "image/webp,image/*" });
     expect(image.status).toBe(200);
     expect(image.headers["content-type"]).toBe("image/webp");
-    expect(imageSize(image.body)).toEqual({ width: 640, height: 480 });
+    expect(imageSize(image.body)).toEqual({ format: "webp", width: 640, height: 480 });
     expect((await get("/_next/image?url=%2Fphoto.png&w=641&q=75")).status).toBe(400);
   });
 

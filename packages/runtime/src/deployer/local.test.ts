@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Deployment } from "@slipway/core";
 import { create as createTar } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testManifest } from "../test-support/manifest.ts";
 import { memoryBlobs } from "../test-support/memory-blobs.ts";
 import { createLocalDeployer } from "./local.ts";
 
@@ -24,20 +25,8 @@ async function artifact(id: string, extra: (root: string) => Promise<void> = asy
   const root = path.join(dir, `src-${id}`);
   await fs.mkdir(path.join(root, "cache", "b1"), { recursive: true });
   await fs.writeFile(path.join(root, "cache", "b1", "index.cache"), "{}");
-  const manifest = {
-    version: 1,
-    deploymentId: id,
-    buildId: "b1",
-    nextVersion: "16.4.6",
-    openNextVersion: "4.1.16",
-    createdAt: new Date().toISOString(),
-    server: { dir: "server", entry: "index.mjs", streaming: true },
-    image: null,
-    assets: { dir: "assets", immutablePrefixes: [], precompressed: [] },
-    cache: { dir: "cache" },
-    envKeys: [],
-    timings: {},
-  };
+  const manifest = testManifest(id, "b1");
+
   await fs.writeFile(path.join(root, "slipway-manifest.json"), JSON.stringify(manifest));
   await extra(root);
   const file = path.join(dir, `${id}.tgz`);

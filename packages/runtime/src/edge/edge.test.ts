@@ -4,6 +4,7 @@ import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "../test-support/http-client.ts";
+import { testManifest } from "../test-support/manifest.ts";
 import { createEdge } from "./edge.ts";
 import type { Edge } from "./types.ts";
 
@@ -21,20 +22,9 @@ async function writeDeployment(id: string, files: Record<string, string>, precom
   }
   for (const rel of precompressed)
     await fs.writeFile(path.join(root, "assets", `${rel}.gz`), gzipSync(files[rel] ?? ""));
-  const manifest = {
-    version: 1,
-    deploymentId: id,
-    buildId: id,
-    nextVersion: "16.4.6",
-    openNextVersion: "4.1.16",
-    createdAt: new Date().toISOString(),
-    server: { dir: "server", entry: "index.mjs", streaming: true },
-    image: null,
-    assets: { dir: "assets", immutablePrefixes: ["_next/static/"], precompressed },
-    cache: { dir: "cache" },
-    envKeys: [],
-    timings: {},
-  };
+  const manifest = testManifest(id, id);
+  manifest.assets = { dir: "assets", immutablePrefixes: ["_next/static/"], precompressed };
+
   await fs.writeFile(path.join(root, "slipway-manifest.json"), JSON.stringify(manifest));
   return root;
 }

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "../test-support/http-client.ts";
+import { testManifest } from "../test-support/manifest.ts";
 import { createFunctionHost } from "./host.ts";
 import { bwrapAvailable } from "./sandbox.ts";
 import type { FunctionHost } from "./types.ts";
@@ -41,20 +42,8 @@ beforeAll(async () => {
   await fs.mkdir(path.join(root, "server"), { recursive: true });
   await fs.mkdir(path.join(root, "assets"), { recursive: true });
   await fs.writeFile(path.join(root, "server", "index.mjs"), BUNDLE);
-  const manifest = {
-    version: 1,
-    deploymentId: "dpl_fake",
-    buildId: "b",
-    nextVersion: "16.4.6",
-    openNextVersion: "4.1.16",
-    createdAt: new Date().toISOString(),
-    server: { dir: "server", entry: "index.mjs", streaming: true },
-    image: null,
-    assets: { dir: "assets", immutablePrefixes: [], precompressed: [] },
-    cache: { dir: "cache" },
-    envKeys: [],
-    timings: {},
-  };
+  const manifest = testManifest("dpl_fake", "b");
+
   await fs.writeFile(path.join(root, "slipway-manifest.json"), JSON.stringify(manifest));
   host = createFunctionHost({
     deploymentsDir: path.join(dir, "deployments"),

@@ -1,0 +1,19 @@
+import type { DeploymentManifest } from "@slipway/core";
+
+/** A valid manifest for hand-made test deployments (a bundle in `server/`, no image function). */
+export function testManifest(deploymentId: string, buildId: string): DeploymentManifest {
+  return {
+    version: 1,
+    deploymentId,
+    buildId,
+    nextVersion: "16.4.6",
+    openNextVersion: "4.1.16",
+    createdAt: new Date().toISOString(),
+    server: { dir: "server", entry: "index.mjs", streaming: true },
+    image: null,
+    assets: { dir: "assets", immutablePrefixes: [], precompressed: [] },
+    cache: { dir: "cache" },
+    envKeys: [],
+    timings: {},
+  };
+}
