@@ -32,14 +32,14 @@ export function startJobRunner(options: JobRunnerOptions) {
         });
         continue;
       }
-      const keepAlive = setInterval(() => void queue.extend(job.id, leaseMs).catch(() => undefined), leaseMs / 3);
+      const keepAlive = setInterval(() => void queue.extend(job.receipt, leaseMs).catch(() => undefined), leaseMs / 3);
       try {
         await handle(job);
-        await queue.complete(job.id);
+        await queue.complete(job.receipt);
       } catch (error) {
         log(`job ${job.id} (${job.type}) failed: ${(error as Error).stack ?? error}`);
         await queue
-          .fail(job.id, String((error as Error).message ?? error), { retryAfterMs: 5_000 })
+          .fail(job.receipt, String((error as Error).message ?? error), { retryAfterMs: 5_000 })
           .catch(() => undefined);
       } finally {
         clearInterval(keepAlive);

@@ -135,7 +135,7 @@ async function restart(h: Harness): Promise<void> {
   await requeueUnfinished(h.deps);
   for (let job = await h.queue.claim(60_000); job; job = await h.queue.claim(60_000)) {
     if (job.type === DEPLOY_JOB) await runDeployment(h.deps, (job.payload as DeployJobPayload).deploymentId);
-    await h.queue.complete(job.id);
+    await h.queue.complete(job.receipt);
   }
 }
 

@@ -8,6 +8,11 @@ export interface Job<P = unknown> {
   payload: P;
   attempts: number;
   enqueuedAt: string;
+  /**
+   * Proof of this one claim (SQS's receipt handle). extend/complete/fail take it, so a worker
+   * whose lease ran out cannot finish a job another worker has claimed since.
+   */
+  receipt: string;
 }
 
 export interface Queue {
@@ -16,10 +21,11 @@ export interface Queue {
   /** Leases the oldest ready job for `leaseMs`; null when none is ready. */
   claim(leaseMs: number): Promise<Job | null>;
   /** Keeps a long job's lease alive. Returns false when the lease was lost. */
-  extend(jobId: string, leaseMs: number): Promise<boolean>;
-  complete(jobId: string): Promise<void>;
+  extend(receipt: string, leaseMs: number): Promise<boolean>;
+  /** Removes the job; returns false when the receipt is stale (the job was claimed again). */
+  complete(receipt: string): Promise<boolean>;
   /** Gives the job back to be retried after `delayMs`, or drops it to the dead-letter set. */
-  fail(jobId: string, error: string, options?: { retryAfterMs?: number }): Promise<void>;
+  fail(receipt: string, error: string, options?: { retryAfterMs?: number }): Promise<void>;
   /** Jobs neither completed nor dead. */
   pending(): Promise<number>;
   close(): Promise<void>;

@@ -62,13 +62,13 @@ describe("sqlite queue", () => {
     let clock = 1_000_000;
     const queue = createSqliteQueue(await tempDb(), { maxAttempts: 1, now: () => clock, retryDelayMs: () => 5000 });
     const id = await queue.enqueue("build", {});
-    await queue.claim(1000);
-    await queue.fail(id, "boom");
+    const job = await queue.claim(1000);
+    await queue.fail(job?.receipt ?? "", "boom");
     expect(await queue.dead()).toMatchObject([{ id, lastError: "boom" }]);
     const retrying = createSqliteQueue(await tempDb(), { maxAttempts: 3, now: () => clock, retryDelayMs: () => 5000 });
     const other = await retrying.enqueue("build", {});
-    await retrying.claim(1000);
-    await retrying.fail(other, "flaky");
+    const claimed = await retrying.claim(1000);
+    await retrying.fail(claimed?.receipt ?? "", "flaky");
     clock += 4999;
     expect(await retrying.claim(1000)).toBeNull();
     clock += 1;

@@ -31,13 +31,21 @@ interface JobRow {
   enqueued_at: string;
 }
 
+// The attempt number fences a claim: every claim increments it, so `<id>.<attempts>` names one
+// claim and a stale holder's writes match no row.
 const jobFromRow = (row: JobRow): Job => ({
   id: row.id,
   type: row.type,
   payload: JSON.parse(row.payload) as unknown,
   attempts: row.attempts,
   enqueuedAt: row.enqueued_at,
+  receipt: `${row.id}.${row.attempts}`,
 });
+
+function parseReceipt(receipt: string): { id: string; attempts: number } {
+  const dot = receipt.lastIndexOf(".");
+  return { id: receipt.slice(0, dot), attempts: Number(receipt.slice(dot + 1)) };
+}
 
 const defaultRetryDelay = (attempts: number) => Math.min(1000 * 2 ** Math.max(attempts - 1, 0), 300_000);
 
@@ -70,16 +78,18 @@ export function createSqliteQueue(target: string | SqliteDatabase, options: Sqli
        ORDER BY run_at, rowid LIMIT 1)
      RETURNING *`,
   );
-  const extend = db.prepare<{ id: string; now: number; until: number }>(
-    `UPDATE queue_jobs SET locked_until = @until WHERE id = @id AND state = 'ready' AND locked_until > @now`,
+  const extend = db.prepare<{ id: string; attempts: number; now: number; until: number }>(
+    `UPDATE queue_jobs SET locked_until = @until
+     WHERE id = @id AND attempts = @attempts AND state = 'ready' AND locked_until > @now`,
   );
-  const complete = db.prepare<[string]>("DELETE FROM queue_jobs WHERE id = ? AND state = 'ready'");
-  const fail = db.prepare<{ id: string; error: string; runAt: number; max: number }>(
+  const complete = db.prepare<{ id: string; attempts: number }>(
+    "DELETE FROM queue_jobs WHERE id = @id AND attempts = @attempts AND state = 'ready'",
+  );
+  const fail = db.prepare<{ id: string; attempts: number; error: string; runAt: number; max: number }>(
     `UPDATE queue_jobs SET locked_until = NULL, last_error = @error, run_at = @runAt,
        state = CASE WHEN attempts >= @max THEN 'dead' ELSE 'ready' END
-     WHERE id = @id AND state = 'ready'`,
+     WHERE id = @id AND attempts = @attempts AND state = 'ready'`,
   );
-  const attemptsOf = db.prepare<[string], { attempts: number }>("SELECT attempts FROM queue_jobs WHERE id = ?");
   const pending = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM queue_jobs WHERE state = 'ready'");
   const releaseAll = db.prepare(
     "UPDATE queue_jobs SET locked_until = NULL WHERE state = 'ready' AND locked_until IS NOT NULL",
@@ -90,10 +100,10 @@ export function createSqliteQueue(target: string | SqliteDatabase, options: Sqli
     buryExhausted.run({ now: at, max: maxAttempts });
     return claim.get({ now: at, until: at + leaseMs }) ?? null;
   });
-  const failTx = db.transaction((id: string, error: string, retryAfterMs: number | undefined) => {
-    const attempts = attemptsOf.get(id)?.attempts ?? 0;
+  const failTx = db.transaction((receipt: string, error: string, retryAfterMs: number | undefined) => {
+    const { id, attempts } = parseReceipt(receipt);
     const runAt = now() + (retryAfterMs ?? retryDelayMs(attempts));
-    fail.run({ id, error, runAt, max: maxAttempts });
+    fail.run({ id, attempts, error, runAt, max: maxAttempts });
   });
 
   return {
@@ -108,15 +118,15 @@ export function createSqliteQueue(target: string | SqliteDatabase, options: Sqli
       const row = claimTx.immediate(now(), leaseMs);
       return row ? jobFromRow(row) : null;
     },
-    async extend(jobId, leaseMs) {
+    async extend(receipt, leaseMs) {
       const at = now();
-      return extend.run({ id: jobId, now: at, until: at + leaseMs }).changes === 1;
+      return extend.run({ ...parseReceipt(receipt), now: at, until: at + leaseMs }).changes === 1;
     },
-    async complete(jobId) {
-      complete.run(jobId);
+    async complete(receipt) {
+      return complete.run(parseReceipt(receipt)).changes === 1;
     },
-    async fail(jobId, error, failOptions) {
-      failTx.immediate(jobId, error, failOptions?.retryAfterMs);
+    async fail(receipt, error, failOptions) {
+      failTx.immediate(receipt, error, failOptions?.retryAfterMs);
     },
     async pending() {
       return pending.get()?.n ?? 0;

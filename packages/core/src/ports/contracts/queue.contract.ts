@@ -62,23 +62,37 @@ export function runQueueContract(options: QueueContractOptions): void {
       });
 
       test("extend keeps a lease alive and returns false once it is lost", async (queue) => {
-        const id = await queue.enqueue("build", {});
-        await queue.claim(short);
-        expect(await queue.extend(id, 10_000)).toBe(true);
+        await queue.enqueue("build", {});
+        const job = await queue.claim(short);
+        expect(await queue.extend(job?.receipt ?? "", 10_000)).toBe(true);
         await waitOut();
         expect(await queue.claim(short)).toBeNull();
-        await queue.complete(id);
-        expect(await queue.extend(id, 10_000)).toBe(false);
-        expect(await queue.extend("unknown", 10_000)).toBe(false);
+        expect(await queue.complete(job?.receipt ?? "")).toBe(true);
+        expect(await queue.extend(job?.receipt ?? "", 10_000)).toBe(false);
+        expect(await queue.extend("unknown.1", 10_000)).toBe(false);
       });
 
       test("complete removes the job", async (queue) => {
-        const id = await queue.enqueue("build", {});
-        await queue.claim(10_000);
+        await queue.enqueue("build", {});
+        const job = await queue.claim(10_000);
         expect(await queue.pending()).toBe(1);
-        await queue.complete(id);
+        expect(await queue.complete(job?.receipt ?? "")).toBe(true);
         expect(await queue.pending()).toBe(0);
         expect(await queue.claim(10_000)).toBeNull();
+      });
+
+      test("a stale receipt cannot complete, extend or fail a job claimed again since", async (queue) => {
+        const id = await queue.enqueue("build", {});
+        const stale = await queue.claim(short);
+        await waitOut();
+        const current = await queue.claim(10_000);
+        expect(current).toMatchObject({ id, attempts: 2 });
+        expect(await queue.complete(stale?.receipt ?? "")).toBe(false);
+        expect(await queue.extend(stale?.receipt ?? "", 10_000)).toBe(false);
+        await queue.fail(stale?.receipt ?? "", "late failure", { retryAfterMs: 0 });
+        expect(await queue.claim(10_000)).toBeNull(); // still leased to the current holder
+        expect(await queue.complete(current?.receipt ?? "")).toBe(true);
+        expect(await queue.pending()).toBe(0);
       });
 
       test("a delayed job is not claimable before its delay", async (queue) => {
@@ -91,8 +105,8 @@ export function runQueueContract(options: QueueContractOptions): void {
 
       test("fail retries the job after retryAfterMs", async (queue) => {
         const id = await queue.enqueue("build", {});
-        await queue.claim(10_000);
-        await queue.fail(id, "npm install failed", { retryAfterMs: short });
+        const job = await queue.claim(10_000);
+        await queue.fail(job?.receipt ?? "", "npm install failed", { retryAfterMs: short });
         expect(await queue.claim(10_000)).toBeNull();
         await waitOut();
         expect(await queue.claim(10_000)).toMatchObject({ id, attempts: 2 });
@@ -103,7 +117,7 @@ export function runQueueContract(options: QueueContractOptions): void {
         for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
           const job = await queue.claim(10_000);
           expect(job?.attempts).toBe(attempt);
-          if (job) await queue.fail(job.id, `failure ${attempt}`, { retryAfterMs: 0 });
+          if (job) await queue.fail(job.receipt, `failure ${attempt}`, { retryAfterMs: 0 });
         }
         expect(await queue.claim(10_000)).toBeNull();
         expect(await queue.pending()).toBe(0);
