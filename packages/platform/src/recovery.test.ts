@@ -9,6 +9,7 @@ import {
   type DeployJobPayload,
   type Deployment,
   type DeploymentManifest,
+  giveUpDeployment,
   interruptRunningDeployments,
   type Project,
   requeueUnfinished,
@@ -223,5 +224,20 @@ describe("recovery after a crash", () => {
     await restart(h);
     expect(h.builds).toEqual([deployment.id, deployment.id]);
     expect(await status(h, deployment.id)).toBe("ready");
+  });
+
+  it("gives up a deployment whose job throws every time: error with the fault as reason, production untouched", async () => {
+    const h = await harness();
+    const broken = await leftBehind(h, { status: "queued" });
+    h.beforeBuild = async () => {
+      throw new Error("disk full");
+    };
+    await expect(runDeployment(h.deps, broken.id)).rejects.toThrow("disk full");
+    expect(await status(h, broken.id)).toBe("building");
+    await giveUpDeployment(h.deps, broken.id, new Error("disk full"));
+    const after = await h.deps.store.deployments.get(broken.id);
+    expect(after).toMatchObject({ status: "error", statusReason: expect.stringContaining("disk full") });
+    expect((await h.deps.logs.read(broken.id)).at(-1)?.text).toContain("disk full");
+    expect(await production(h)).toBeUndefined();
   });
 });

@@ -10,6 +10,7 @@ import {
   DEPLOY_JOB,
   type DeployJobPayload,
   deploymentEnv,
+  giveUpDeployment,
   interruptRunningDeployments,
   type Masker,
   requeueUnfinished,
@@ -37,6 +38,9 @@ const OPEN_NEXT_CONFIG = fileURLToPath(new URL("../../runtime/opennext/open-next
 /** What the OpenNext config imports besides itself; the build sandbox must be able to read it. */
 const OPEN_NEXT_CONFIG_IMPORTS = [fileURLToPath(new URL("../../core/src", import.meta.url))];
 
+/** Tries of a job that throws (a fault, not a failed build) before its deployment is given up. */
+const JOB_ATTEMPTS = 5;
+
 export interface RunningPlatform {
   apiUrl: string;
   edgeUrl: string;
@@ -63,7 +67,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   const secrets = createAesGcmSecrets(config.masterKey ? { key: config.masterKey } : { keyFile: dir("master.key") });
   const db = openSqlite(dir("slipway.db"));
   const store = createSqliteStore(db);
-  const queue = createSqliteQueue(db);
+  const queue = createSqliteQueue(db, { maxAttempts: JOB_ATTEMPTS });
   const logs = createSqliteLogStore(db);
   const blobs = createFsBlobStore(config.dataDir); // keeps blobs in <dataDir>/blobs
   const urls = localUrlScheme(config);
@@ -160,7 +164,14 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     queue,
     log,
     handle: async (job) => {
-      if (job.type === DEPLOY_JOB) await runDeployment(deps, (job.payload as DeployJobPayload).deploymentId);
+      if (job.type !== DEPLOY_JOB) return;
+      const { deploymentId } = job.payload as DeployJobPayload;
+      try {
+        await runDeployment(deps, deploymentId);
+      } catch (error) {
+        if (job.attempts >= JOB_ATTEMPTS) await giveUpDeployment(deps, deploymentId, error);
+        throw error;
+      }
     },
   });
 

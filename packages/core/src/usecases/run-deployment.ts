@@ -115,15 +115,32 @@ async function execute(
     });
     return;
   }
-  // Re-read: a cancel may have landed during activation, and then no alias may move.
+  // Re-read: a cancel may have landed during activation; then no alias moves and the warmed
+  // workers are stopped, since nothing will ever route to them.
   const current = await store.get(deployment.id);
-  if (current?.status !== "deploying") return;
+  if (current?.status !== "deploying") {
+    await deps.deployer.deactivate(deployment.id);
+    return;
+  }
   await pointAliases(deps, project, current);
   const readyAt = nowIso();
   if (!(await store.transition(deployment.id, ["deploying"], "ready", { readyAt, finishedAt: readyAt }))) return;
   const url = deps.urls.url(deploymentHostname(deps, project, deployment.id));
   log.push(system(`✓ Ready (pre-warmed in ${activation.warmMs} ms): ${url}`));
   await pruneDeployments(deps, project);
+}
+
+/**
+ * For a deploy job the queue is about to give up on (it threw every time): the deployment ends
+ * `error` with the last fault as its reason instead of staying `building` forever.
+ */
+export async function giveUpDeployment(deps: CoreDeps, deploymentId: string, error: unknown): Promise<void> {
+  const reason = `gave up after repeated internal errors: ${errorMessage(error)}`;
+  await deps.store.deployments.transition(deploymentId, ["queued", "building", "deploying"], "error", {
+    statusReason: reason,
+    finishedAt: nowIso(),
+  });
+  await deps.logs.append(deploymentId, [system(`✗ ${reason}`)]);
 }
 
 function errorMessage(error: unknown): string {
