@@ -32,7 +32,7 @@ import type { PlatformConfig } from "./config.ts";
 import { createGithubStatusReporter } from "./github-status.ts";
 import { startJobRunner } from "./job-runner.ts";
 import { runningPid, writePidFile } from "./pid-file.ts";
-import { localUrlScheme } from "./urls.ts";
+import { localUrlScheme, selfAddress } from "./urls.ts";
 
 const OPEN_NEXT_CONFIG = fileURLToPath(new URL("../../runtime/opennext/open-next.config.ts", import.meta.url));
 /** What the OpenNext config imports besides itself; the build sandbox must be able to read it. */
@@ -82,7 +82,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     idleTimeoutMs: config.idleTimeoutMs,
     maxWorkersPerDeployment: config.maxWorkersPerDeployment,
     sandbox: config.sandbox,
-    revalidateOrigin: `http://127.0.0.1:${config.edgePort}`,
+    revalidateOrigin: `http://${selfAddress(config.host)}:${config.edgePort}`,
     getRuntimeEnv: async (deploymentId) => {
       const deployment = await store.deployments.get(deploymentId);
       const project = deployment && (await store.projects.get(deployment.projectId));
