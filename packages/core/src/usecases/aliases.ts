@@ -16,12 +16,11 @@ export function productionHostname(deps: Pick<CoreDeps, "urls">, project: Projec
 
 /**
  * Points the aliases of a freshly ready deployment: its own URL always, its branch URL, and
- * production when it is a production deployment newer than the one serving now (an older build
- * that finishes late never overrides a newer one; rollback is the way to go back).
+ * production when it is a production deployment. Shared URLs only move forward: an older build
+ * that finishes late never overrides a newer one (rollback is the way to go back).
  */
 export async function pointAliases(deps: Pick<CoreDeps, "store" | "urls">, project: Project, deployment: Deployment) {
-  const aliases = deps.store.aliases;
-  await aliases.set({
+  await deps.store.aliases.set({
     hostname: deploymentHostname(deps, project, deployment.id),
     projectId: project.id,
     deploymentId: deployment.id,
@@ -29,11 +28,7 @@ export async function pointAliases(deps: Pick<CoreDeps, "store" | "urls">, proje
   });
   await pointBranchAlias(deps, project, deployment);
   if (deployment.environment === "production") {
-    const current = await aliases.production(project.id);
-    const currentDeployment = current ? await deps.store.deployments.get(current.deploymentId) : null;
-    if (!currentDeployment || currentDeployment.createdAt <= deployment.createdAt) {
-      await setProduction(deps, project, deployment.id);
-    }
+    await pointIfNewer(deps, productionHostname(deps, project), "production", project, deployment);
   }
 }
 
@@ -44,11 +39,20 @@ export async function pointBranchAlias(
   deployment: Deployment,
 ): Promise<void> {
   if (!deployment.commit.branch) return;
-  const hostname = branchHostname(deps, project, deployment.commit.branch);
+  await pointIfNewer(deps, branchHostname(deps, project, deployment.commit.branch), "branch", project, deployment);
+}
+
+async function pointIfNewer(
+  deps: Pick<CoreDeps, "store">,
+  hostname: string,
+  kind: "branch" | "production",
+  project: Project,
+  deployment: Deployment,
+): Promise<void> {
   const current = await deps.store.aliases.get(hostname);
   const currentDeployment = current ? await deps.store.deployments.get(current.deploymentId) : null;
   if (!currentDeployment || currentDeployment.createdAt <= deployment.createdAt) {
-    await deps.store.aliases.set({ hostname, projectId: project.id, deploymentId: deployment.id, kind: "branch" });
+    await deps.store.aliases.set({ hostname, projectId: project.id, deploymentId: deployment.id, kind });
   }
 }
 
