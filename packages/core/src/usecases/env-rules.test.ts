@@ -54,3 +54,28 @@ describe("selectEnvVars", () => {
     expect(selectEnvVars(all, "development", null).map((x) => x.key)).toEqual(["B"]);
   });
 });
+
+describe("setEnvVars total limit", () => {
+  it("counts the stored values' real size, so many calls cannot creep past the limit", async () => {
+    const { setEnvVars } = await import("./env-vars.ts");
+    const rows: EnvVar[] = [];
+    const deps = {
+      secrets: { encrypt: async (v: string) => `enc:${v}`, decrypt: async (v: string) => v.slice(4) },
+      store: {
+        envVars: {
+          listByProject: async () => [...rows],
+          upsert: async (v: EnvVar) => {
+            rows.push(v);
+          },
+        },
+      },
+    } as never;
+    const project = { id: "p", name: "shop" } as never;
+    const big = "x".repeat(60_000);
+    for (let i = 0; i < 17; i++)
+      await setEnvVars(deps, project, [{ key: `K${i}`, value: big, targets: ["production"] }]);
+    await expect(setEnvVars(deps, project, [{ key: "K17", value: big, targets: ["production"] }])).rejects.toThrow(
+      /add up to/,
+    );
+  });
+});

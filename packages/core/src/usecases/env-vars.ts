@@ -44,9 +44,12 @@ export async function setEnvVars(deps: Pick<CoreDeps, "store" | "secrets">, proj
     }
     return { key, value: validateEnvValue(key, input.value), targets, branch, secret: input.secret ?? false };
   });
+  // The total limit counts the real size of what is stored, so it cannot be crept past call by call.
+  const stored = new Map<EnvVar, string>();
+  for (const v of existing) stored.set(v, await deps.secrets.decrypt(v.valueEncrypted));
   for (const target of ENV_TARGETS) {
     const totals: Record<string, string> = {};
-    for (const v of selectEnvVars(existing, target, null)) totals[v.key] = "x".repeat(64);
+    for (const v of selectEnvVars(existing, target, null)) totals[v.key] = stored.get(v) ?? "";
     for (const p of prepared) if (p.targets.includes(target)) totals[p.key] = p.value;
     validateEnvTotal(totals);
   }
