@@ -7,6 +7,7 @@ import { type BuildContext, openBuild, timed } from "./context.ts";
 import { buildChildEnv } from "./env.ts";
 import { BuildFailure } from "./failure.ts";
 import { type LocalBuilderOptions, resolveOptions } from "./options.ts";
+import { checkBuildOutput } from "./output/check-output.ts";
 import { cloneRepo } from "./steps/clone.ts";
 import { planInstall } from "./steps/detect-package-manager.ts";
 import { installDependencies, seconds } from "./steps/install.ts";
@@ -63,6 +64,8 @@ async function pipeline(ctx: BuildContext): Promise<BuildResult> {
   const buildCache = nextCache(dirs.projectCache, appDir);
   await timed(ctx, "cacheRestore", () => bestEffort(ctx.log, "restore .next/cache", false, buildCache.restore));
   const artifactRoot = await buildWithOpenNext(ctx, appDir, env);
+  // The sandbox has exited: from here on the host reads what the build wrote, so check it first.
+  await checkBuildOutput(ctx.log, appDir, artifactRoot);
   await timed(ctx, "cacheSave", () => bestEffort(ctx.log, "save .next/cache", false, buildCache.save));
 
   const packStart = performance.now();
@@ -70,6 +73,7 @@ async function pipeline(ctx: BuildContext): Promise<BuildResult> {
   const manifest = await writeManifest({
     artifactRoot,
     appDir,
+    repoDir,
     deploymentId: request.deploymentId,
     envKeys: Object.keys(request.env),
     precompressed,

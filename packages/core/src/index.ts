@@ -1,3 +1,4 @@
+export * from "./artifact-tree.ts";
 export * from "./domain/chars.ts";
 export * from "./domain/ids.ts";
 export * from "./domain/mask.ts";

@@ -26,7 +26,7 @@ describe("node_modules cache", () => {
     mkdirSync(path.dirname(target));
     expect(await cache.restore(target)).toBe(false);
 
-    await cache.save(installedTree(path.join(root, "build1")));
+    await cache.save(installedTree(path.join(root, "build1")), root);
     expect(await cache.restore(target)).toBe(true);
     expect(readFileSync(path.join(target, "left-pad", "index.js"), "utf8")).toContain("original");
     expect(await cache.verify()).toBe(false);
@@ -35,7 +35,7 @@ describe("node_modules cache", () => {
   it("is not hurt by a build that deletes or replaces files (new inodes)", async () => {
     const root = mkdtempSync(path.join(tmpdir(), "slipway-nm-"));
     const cache = nodeModulesCache(path.join(root, "cache"), "k1");
-    await cache.save(installedTree(path.join(root, "build1")));
+    await cache.save(installedTree(path.join(root, "build1")), root);
     const target = path.join(root, "build2-node_modules");
     await cache.restore(target);
     rmSync(path.join(target, "left-pad", "index.js"));
@@ -49,7 +49,7 @@ describe("node_modules cache", () => {
   it("evicts an entry that a build rewrote in place, so the next build installs afresh", async () => {
     const root = mkdtempSync(path.join(tmpdir(), "slipway-nm-"));
     const cache = nodeModulesCache(path.join(root, "cache"), "k1");
-    await cache.save(installedTree(path.join(root, "build1")));
+    await cache.save(installedTree(path.join(root, "build1")), root);
     const target = path.join(root, "build2-node_modules");
     await cache.restore(target);
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -63,8 +63,8 @@ describe("node_modules cache", () => {
   it("keeps one entry per project", async () => {
     const root = mkdtempSync(path.join(tmpdir(), "slipway-nm-"));
     const projectCache = path.join(root, "cache");
-    await nodeModulesCache(projectCache, "old").save(installedTree(path.join(root, "a")));
-    await nodeModulesCache(projectCache, "new").save(installedTree(path.join(root, "b")));
+    await nodeModulesCache(projectCache, "old").save(installedTree(path.join(root, "a")), root);
+    await nodeModulesCache(projectCache, "new").save(installedTree(path.join(root, "b")), root);
     expect(existsSync(path.join(projectCache, "node_modules", "old"))).toBe(false);
     expect(existsSync(path.join(projectCache, "node_modules", "new", "seal.json"))).toBe(true);
   });
