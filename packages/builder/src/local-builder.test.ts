@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -188,6 +188,50 @@ describe("local builder (real next build + OpenNext)", () => {
         reason: "next build failed (exit 1): Module not found: Can't resolve './this-module-does-not-exist'",
       });
       expect(log.some((l) => l.text.includes("this-module-does-not-exist") && l.stream !== "system")).toBe(true);
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it(
+    "fails a build that plants links out of its output, and the host follows none of them",
+    async () => {
+      // fixtures/hostile-app plants links at every name the host reads or writes after the
+      // sandbox exits (see its plant.mjs); same lockfile and project, so node_modules is reused.
+      const hostile = fixtureRepo("hostile-app", dir);
+      const secret = path.join(dir, "canary-secret");
+      const target = path.join(dir, "canary-target");
+      writeFileSync(secret, "CANARY-admin-token-value");
+      writeFileSync(target, "CANARY-target-untouched");
+      const log: LogLine[] = [];
+      const outcome = await builder.build(
+        request(
+          { ...hostile, deploymentId: "dpl_hostile", env: { CANARY_SECRET: secret, CANARY_TARGET: target } },
+          log,
+        ),
+      );
+      const texts = log.map((line) => line.text);
+      // OpenNext finished (the decoys held), so the refusal is the host's, not a crash.
+      expect(texts).toContain(`planted links to ${secret} and ${target}`);
+      expect(texts.some((text) => text.startsWith("✓ OpenNext packaging"))).toBe(true);
+      expect(outcome.ok).toBe(false);
+      expect(outcome.ok ? "" : outcome.reason).toMatch(
+        /^build output contains a symlink \.open-next\/assets\/BUILD_ID -> l\/m\/s\d+\/canary-secret; links are not allowed in build output$/,
+      );
+      const also = texts.filter((text) => text.startsWith("  also: ")).join("\n");
+      for (const planted of [
+        /symlink \.open-next\/assets\/_next\/static\/chunks\/\S+\.js\.br -> \/\S+\/canary-target; links are not/,
+        /symlink \.open-next\/assets\/_next\/static\/chunks\/\S+\.js\.gz -> \/\S+\/canary-target; links are not/,
+        /FIFO \.open-next\/assets\/pipe\.txt/,
+        /symlink \.open-next\/open-next\.output\.json -> o\/p\/s\d+\/canary-secret; links are not/,
+        /symlink \.open-next\/server-functions\/default\/node_modules\/leak -> \.ladder\/s\d+\/canary-secret; it passes through another link/,
+        /symlink \.open-next\/slipway-manifest\.json -> \/\S+\/canary-target; links are not/,
+      ]) {
+        expect(also).toMatch(planted);
+      }
+      // Nothing was read through the links into an artifact, and nothing written through them.
+      expect(await blobStore.head("artifacts/dpl_hostile.tar")).toBeNull();
+      expect(readFileSync(target, "utf8")).toBe("CANARY-target-untouched");
+      expect(texts.join("\n")).not.toContain("CANARY-admin-token-value");
     },
     BUILD_TIMEOUT,
   );

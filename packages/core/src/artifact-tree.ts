@@ -84,11 +84,16 @@ export async function checkArtifactTree(root: string, rules: TreeRules = {}): Pr
 
 async function linkProblem(link: string, target: string, boundary: string): Promise<LinkProblem | null> {
   if (path.isAbsolute(target)) return "absolute";
-  const lexical = path.resolve(path.dirname(link), target);
-  if (!isInsideDir(boundary, lexical)) return "outside";
-  // Lexical and physical resolution agree only if no folder on the way is itself a link.
-  const parent = path.dirname(lexical);
-  if ((await realpath(parent).catch(() => null)) !== parent) return "through-link";
+  // Step by step as the kernel would, never above the boundary, and through no other link: then
+  // the text means the same wherever the tree is unpacked (the link's own folder is real: the
+  // walk never follows links). Only the last step may be a link, checked on its own.
+  const steps = target.split("/").filter((step) => step !== "" && step !== ".");
+  let at = path.dirname(link);
+  for (const [index, step] of steps.entries()) {
+    at = step === ".." ? path.dirname(at) : path.join(at, step);
+    if (!isInsideDir(boundary, at)) return "outside";
+    if (index < steps.length - 1 && (await lstat(at).catch(() => null))?.isSymbolicLink()) return "through-link";
+  }
   const resolved = await realpath(link).catch(() => null);
   if (resolved === null) return "dangling";
   if (!isInsideDir(boundary, resolved)) return "resolves-outside";
