@@ -39,7 +39,7 @@ export async function writeManifest(input: ManifestInput): Promise<DeploymentMan
   const root = input.artifactRoot;
   const output = parseOutput(
     await readBuildFile(
-      path.join(root, "build output open-next.output.json"),
+      path.join(root, "open-next.output.json"),
       OUTPUT_JSON_LIMIT,
       "build output open-next.output.json",
     ),
