@@ -59,10 +59,15 @@ export interface DeploymentRepo {
 }
 
 export interface AliasRepo {
-  /** Points `hostname` at a deployment, creating or replacing the row atomically. */
-  set(alias: Omit<Alias, "updatedAt">): Promise<void>;
+  /**
+   * Points `hostname` at a deployment, creating or replacing the row atomically. A hostname
+   * belongs to the project that created it: a set by another project changes nothing and
+   * returns false (checked in the same statement as the write, never read-then-write).
+   */
+  set(alias: Omit<Alias, "updatedAt">): Promise<boolean>;
   get(hostname: string): Promise<Alias | null>;
-  delete(hostname: string): Promise<boolean>;
+  /** Removes the row only while it belongs to `projectId`; false when absent or owned by another. */
+  delete(hostname: string, projectId: string): Promise<boolean>;
   listByProject(projectId: string): Promise<Alias[]>;
   listByDeployment(deploymentId: string): Promise<Alias[]>;
   /** The project's production alias, if any. */

@@ -136,7 +136,13 @@ async function onPullRequest(
   if (action === "closed") {
     await cancelBranchPreviews(deps, project.id, branch, `pull request #${String(payload.number ?? "?")} closed`);
     const hostname = branchHostname(deps, project, branch);
-    await deps.store.aliases.delete(hostname);
+    if (!(await deps.store.aliases.delete(hostname, project.id))) {
+      // The delete only removes this project's row; say so when the hostname is someone else's.
+      const other = await deps.store.aliases.get(hostname);
+      if (other && other.projectId !== project.id) {
+        return { kind: "ignored", reason: `${hostname} belongs to another project` };
+      }
+    }
     return { kind: "alias-removed", hostname };
   }
   if (!PR_DEPLOY_ACTIONS.has(action)) return { kind: "ignored", reason: `pull_request action "${action}"` };

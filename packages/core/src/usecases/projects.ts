@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { newId, nowIso } from "../domain/ids.ts";
 import type { Project } from "../domain/model.ts";
-import { projectNameProblem } from "../domain/names.ts";
+import { hostnameCollision, projectNameProblem } from "../domain/names.ts";
 import { validateRepoUrl } from "../domain/repo-url.ts";
 import { SlipwayError } from "../errors.ts";
 import type { CoreDeps } from "./deps.ts";
@@ -26,6 +26,7 @@ export async function createProject(deps: Pick<CoreDeps, "store">, input: Create
     );
   }
   validateRepoUrl(input.repo);
+  await refuseCollidingName(deps, input.name);
   const project: Project = {
     id: newId(),
     name: input.name,
@@ -42,6 +43,24 @@ export async function createProject(deps: Pick<CoreDeps, "store">, input: Create
     throw new SlipwayError("PROJECT_EXISTS", `A project named "${input.name}" already exists.`, "Pick another name.");
   }
   return project;
+}
+
+/**
+ * Hostnames belong to projects, so a name whose URLs could equal another project's URLs is
+ * refused. Two creates racing past this check still cannot take each other's hostnames: the
+ * store's owner check on every alias write is the guard that holds; this gives the clear error.
+ */
+async function refuseCollidingName(deps: Pick<CoreDeps, "store">, name: string): Promise<void> {
+  for (const other of await deps.store.projects.list()) {
+    const collision = hostnameCollision(name, other.name);
+    if (collision) {
+      throw new SlipwayError(
+        "PROJECT_NAME_CONFLICT",
+        `Project name "${name}" collides with project "${other.name}": ${collision}.`,
+        "Pick another name: a project's URLs are <name>, <name>-<deployment id> and <name>-git-<branch>, and no two projects may share one.",
+      );
+    }
+  }
 }
 
 export async function getProjectByName(deps: Pick<CoreDeps, "store">, name: string): Promise<Project> {

@@ -122,7 +122,9 @@ async function execute(
     await deps.deployer.deactivate(deployment.id);
     return;
   }
-  await pointAliases(deps, project, current);
+  for (const hostname of await pointAliases(deps, project, current)) {
+    log.push(system(`⚠ ${hostname} belongs to another project: it keeps serving that project`));
+  }
   const readyAt = nowIso();
   if (!(await store.transition(deployment.id, ["deploying"], "ready", { readyAt, finishedAt: readyAt }))) return;
   const url = deps.urls.url(deploymentHostname(deps, project, deployment.id));
