@@ -10,6 +10,7 @@ import {
   type Project,
   pointAliases,
   promote,
+  webhookSecretOf,
 } from "@slipway/core";
 import { createAesGcmSecrets, createSqliteQueue, createSqliteStore, openSqlite } from "@slipway/local";
 import { afterEach, describe, expect, it } from "vitest";
@@ -60,11 +61,12 @@ async function readyDeployment(deps: CoreDeps, project: Project, branch: string)
 }
 
 /** A signed `pull_request closed` delivery from GitHub for `branch` of `project`. */
-function closePullRequest(deps: CoreDeps, project: Project, branch: string, deliveryId: string) {
+async function closePullRequest(deps: CoreDeps, project: Project, branch: string, deliveryId: string) {
   const rawBody = Buffer.from(
     JSON.stringify({ action: "closed", number: 1, pull_request: { head: { ref: branch, sha: "a".repeat(40) } } }),
   );
-  const signature = `sha256=${createHmac("sha256", project.webhookSecret).update(rawBody).digest("hex")}`;
+  const secret = await webhookSecretOf(deps, project);
+  const signature = `sha256=${createHmac("sha256", secret).update(rawBody).digest("hex")}`;
   return handleGithubWebhook(deps, { projectId: project.id, event: "pull_request", deliveryId, signature, rawBody });
 }
 

@@ -30,7 +30,13 @@ export interface ProjectRepo {
   get(id: string): Promise<Project | null>;
   getByName(name: string): Promise<Project | null>;
   list(): Promise<Project[]>;
+  /** Replaces the secret-bearing fields (key rotation, sealing values stored before they were encrypted). */
+  updateSecrets(id: string, patch: ProjectSecretsPatch): Promise<void>;
 }
+
+export type ProjectSecretsPatch = Partial<
+  Pick<Project, "repoUrl" | "repoCredentialEncrypted" | "webhookSecretEncrypted">
+>;
 
 export type DeploymentPatch = Partial<
   Pick<Deployment, "statusReason" | "artifactKey" | "envSnapshot" | "buildStartedAt" | "readyAt" | "finishedAt">
