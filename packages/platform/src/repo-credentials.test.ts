@@ -1,10 +1,14 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PassThrough, Readable } from "node:stream";
+import { createAdaptorServer } from "@hono/node-server";
 import { createApi, hashToken } from "@slipway/api";
 import { createLocalBuilder } from "@slipway/builder";
+import { main as cli } from "@slipway/cli";
 import { type CoreDeps, runDeployment } from "@slipway/core";
 import {
   createAesGcmSecrets,
@@ -155,5 +159,36 @@ describe("repository credentials", () => {
     expect(deployment?.text).not.toContain(WRONG);
     expect(logs).not.toContain(WRONG);
     expect(server.argvWithToken).toEqual([]);
+  });
+
+  it("the CLI never prints the token: projects ls, --json, and the error for a refused URL", async () => {
+    const http = createAdaptorServer({ fetch: app.fetch });
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const env = {
+      SLIPWAY_URL: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+      SLIPWAY_TOKEN: "good-token",
+    };
+    const run = async (argv: string[]) => {
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      const chunks: Buffer[] = [];
+      stdout.on("data", (c: Buffer) => chunks.push(c));
+      stderr.on("data", (c: Buffer) => chunks.push(c));
+      const code = await cli(argv, { stdout, stderr, stdin: Readable.from([]), env });
+      return { code, output: Buffer.concat(chunks).toString("utf8") };
+    };
+    try {
+      const ls = await run(["projects", "ls"]);
+      expect(ls.code).toBe(0);
+      expect(ls.output).toContain("https://***@127.0.0.1:");
+      const json = await run(["projects", "ls", "--json"]);
+      expect(json.output).toContain("private");
+      const refused = await run(["projects", "create", "other", "--repo", `ftp://ci:${TOKEN}@example.com/r.git`]);
+      expect(refused.code).toBe(1);
+      expect(refused.output).toContain("ftp://***@example.com/r.git");
+      for (const { output } of [ls, json, refused]) expect(output).not.toContain(TOKEN);
+    } finally {
+      await new Promise((resolve) => http.close(resolve));
+    }
   });
 });
