@@ -89,4 +89,22 @@ describe("API", () => {
     });
     expect(response.status).toBe(413);
   });
+
+  it("refuses a project whose URLs would overlap another project's with 409 naming both", async () => {
+    const app = await setup();
+    const create = (name: string) =>
+      app.request("/api/v1/projects", {
+        method: "POST",
+        headers: { authorization: "Bearer good-token", "content-type": "application/json" },
+        body: JSON.stringify({ name, repo: "https://github.com/acme/shop.git" }),
+      });
+    expect((await create("shop")).status).toBe(201);
+    const clash = await create("shop-git-main");
+    expect(clash.status).toBe(409);
+    const body = (await clash.json()) as { code: string; message: string };
+    expect(body.code).toBe("PROJECT_NAME_CONFLICT");
+    expect(body.message).toContain('"shop-git-main"');
+    expect(body.message).toContain('"shop"');
+    expect((await create("shopping")).status).toBe(201);
+  });
 });

@@ -30,6 +30,7 @@ function request(
   return {
     deploymentId: "dpl_it1",
     projectId: "prj_next",
+    repoCredential: null,
     rootDir: "",
     installCommand: null,
     buildCommand: null,

@@ -18,6 +18,8 @@ export const ERROR_CATALOG = {
   DEPLOYMENT_NOT_FOUND: { status: 404, title: "Deployment not found" },
   ENV_VAR_NOT_FOUND: { status: 404, title: "Environment variable not found" },
   PROJECT_EXISTS: { status: 409, title: "Project already exists" },
+  PROJECT_NAME_CONFLICT: { status: 409, title: "Project name collides with another project's URLs" },
+  HOSTNAME_TAKEN: { status: 409, title: "Hostname belongs to another project" },
   DEPLOYMENT_NOT_READY: { status: 409, title: "Deployment is not ready" },
   NO_ROLLBACK_TARGET: { status: 409, title: "Nothing to roll back to" },
   DEPLOYMENT_FINISHED: { status: 409, title: "Deployment already finished" },

@@ -25,6 +25,7 @@ import {
   createSqliteQueue,
   createSqliteStore,
   openSqlite,
+  sealProjectSecrets,
 } from "@slipway/local";
 import { createEdge, createFunctionHost, createLocalDeployer } from "@slipway/runtime";
 import { ensureAdminToken } from "./admin-token.ts";
@@ -67,6 +68,9 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   const secrets = createAesGcmSecrets(config.masterKey ? { key: config.masterKey } : { keyFile: dir("master.key") });
   const db = openSqlite(dir("slipway.db"));
   const store = createSqliteStore(db);
+  const sealed = await sealProjectSecrets(db, secrets);
+  if (sealed > 0)
+    log(`encrypted the webhook secrets and repository tokens of ${sealed} project(s) stored in plaintext`);
   const queue = createSqliteQueue(db, { maxAttempts: JOB_ATTEMPTS });
   const logs = createSqliteLogStore(db);
   const blobs = createFsBlobStore(config.dataDir); // keeps blobs in <dataDir>/blobs

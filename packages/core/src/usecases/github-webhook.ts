@@ -6,6 +6,7 @@ import { branchHostname } from "./aliases.ts";
 import { cancelBranchPreviews } from "./cancel.ts";
 import type { CoreDeps } from "./deps.ts";
 import { queueDeployment } from "./queue-deployment.ts";
+import { webhookSecretOf } from "./repo-access.ts";
 import { isSha } from "./validation.ts";
 
 export interface GithubDelivery {
@@ -30,7 +31,7 @@ export async function handleGithubWebhook(deps: CoreDeps, delivery: GithubDelive
   const project = await deps.store.projects.get(delivery.projectId);
   if (!project) throw new SlipwayError("PROJECT_NOT_FOUND", `No project with id "${delivery.projectId}".`);
   // Signature first: recording unverified delivery ids would let anyone burn real ones.
-  verifySignature(project.webhookSecret, delivery.signature, delivery.rawBody);
+  verifySignature(await webhookSecretOf(deps, project), delivery.signature, delivery.rawBody);
   if (!delivery.deliveryId || !delivery.event) {
     throw new SlipwayError("INVALID_INPUT", "The X-GitHub-Delivery and X-GitHub-Event headers are required.");
   }
@@ -136,7 +137,13 @@ async function onPullRequest(
   if (action === "closed") {
     await cancelBranchPreviews(deps, project.id, branch, `pull request #${String(payload.number ?? "?")} closed`);
     const hostname = branchHostname(deps, project, branch);
-    await deps.store.aliases.delete(hostname);
+    if (!(await deps.store.aliases.delete(hostname, project.id))) {
+      // The delete only removes this project's row; say so when the hostname is someone else's.
+      const other = await deps.store.aliases.get(hostname);
+      if (other && other.projectId !== project.id) {
+        return { kind: "ignored", reason: `${hostname} belongs to another project` };
+      }
+    }
     return { kind: "alias-removed", hostname };
   }
   if (!PR_DEPLOY_ACTIONS.has(action)) return { kind: "ignored", reason: `pull_request action "${action}"` };

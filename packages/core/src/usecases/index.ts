@@ -10,6 +10,7 @@ export * from "./present.ts";
 export * from "./projects.ts";
 export * from "./queue-deployment.ts";
 export * from "./recover.ts";
+export * from "./repo-access.ts";
 export * from "./retention.ts";
 export * from "./rollback.ts";
 export * from "./run-deployment.ts";
