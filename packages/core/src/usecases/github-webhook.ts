@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { nowIso } from "../domain/ids.ts";
 import type { Project } from "../domain/model.ts";
 import { SlipwayError } from "../errors.ts";
@@ -7,14 +6,19 @@ import { cancelBranchPreviews } from "./cancel.ts";
 import type { CoreDeps } from "./deps.ts";
 import { queueDeployment } from "./queue-deployment.ts";
 import { isSha } from "./validation.ts";
+import { startSignatureCheck } from "./webhook-signature.ts";
 
-export interface GithubDelivery {
+/** What a delivery says about itself in its headers: all of it is checked before the body is read. */
+export interface GithubDeliveryHeaders {
   projectId: string;
   event: string | undefined;
   deliveryId: string | undefined;
   signature: string | undefined;
+}
+
+export interface GithubDelivery extends GithubDeliveryHeaders {
   /** The exact bytes GitHub signed: parse only after the signature checks out. */
-  rawBody: Buffer;
+  rawBody: Uint8Array;
 }
 
 export type WebhookOutcome =
@@ -24,27 +28,75 @@ export type WebhookOutcome =
   | { kind: "queued"; deploymentId: string }
   | { kind: "alias-removed"; hostname: string };
 
+/** A delivery whose headers passed: the body is fed as it streams in, then finished once. */
+export interface GithubDeliveryIntake {
+  write(chunk: Uint8Array): void;
+  /** Verifies the signature over everything written, then acts on the payload. */
+  finish(): Promise<WebhookOutcome>;
+}
+
 const PR_DEPLOY_ACTIONS = new Set(["opened", "synchronize", "reopened"]);
 
+/**
+ * The secret a project's deliveries are signed with. The one place it is read, so moving it into
+ * encrypted storage changes only this function.
+ */
+export async function webhookSecretOf(_deps: Pick<CoreDeps, "store">, project: Project): Promise<string> {
+  return project.webhookSecret;
+}
+
+/**
+ * Opens a delivery from its headers alone: an unknown project (PROJECT_NOT_FOUND) and a missing or
+ * malformed signature (BAD_SIGNATURE) are refused before the caller reads a byte of the body.
+ */
+export async function openGithubDelivery(
+  deps: CoreDeps,
+  headers: GithubDeliveryHeaders,
+): Promise<GithubDeliveryIntake> {
+  const project = await deps.store.projects.get(headers.projectId);
+  if (!project) throw new SlipwayError("PROJECT_NOT_FOUND", `No project with id "${headers.projectId}".`);
+  const check = startSignatureCheck(await webhookSecretOf(deps, project), headers.signature);
+  const chunks: Uint8Array[] = [];
+  return {
+    write(chunk) {
+      check.update(chunk);
+      chunks.push(chunk);
+    },
+    async finish() {
+      // Signature first: recording unverified delivery ids would let anyone burn real ones.
+      check.verify();
+      return actOnDelivery(deps, project, headers, Buffer.concat(chunks));
+    },
+  };
+}
+
+/** A delivery whose body is already in memory. */
 export async function handleGithubWebhook(deps: CoreDeps, delivery: GithubDelivery): Promise<WebhookOutcome> {
-  const project = await deps.store.projects.get(delivery.projectId);
-  if (!project) throw new SlipwayError("PROJECT_NOT_FOUND", `No project with id "${delivery.projectId}".`);
-  // Signature first: recording unverified delivery ids would let anyone burn real ones.
-  verifySignature(project.webhookSecret, delivery.signature, delivery.rawBody);
-  if (!delivery.deliveryId || !delivery.event) {
+  const intake = await openGithubDelivery(deps, delivery);
+  intake.write(delivery.rawBody);
+  return intake.finish();
+}
+
+async function actOnDelivery(
+  deps: CoreDeps,
+  project: Project,
+  headers: GithubDeliveryHeaders,
+  rawBody: Buffer,
+): Promise<WebhookOutcome> {
+  if (!headers.deliveryId || !headers.event) {
     throw new SlipwayError("INVALID_INPUT", "The X-GitHub-Delivery and X-GitHub-Event headers are required.");
   }
-  const payload = parsePayload(delivery.rawBody);
+  const payload = parsePayload(rawBody);
   const fresh = await deps.store.webhookDeliveries.record({
-    id: delivery.deliveryId,
+    id: headers.deliveryId,
     projectId: project.id,
-    event: delivery.event,
+    event: headers.event,
     receivedAt: nowIso(),
     outcome: "received",
   });
   if (!fresh) return { kind: "duplicate" };
 
-  switch (delivery.event) {
+  switch (headers.event) {
     case "ping":
       return { kind: "pong" };
     case "push":
@@ -52,20 +104,7 @@ export async function handleGithubWebhook(deps: CoreDeps, delivery: GithubDelive
     case "pull_request":
       return onPullRequest(deps, project, payload);
     default:
-      return { kind: "ignored", reason: `event "${delivery.event}" is not used by Slipway` };
-  }
-}
-
-export function verifySignature(secret: string, header: string | undefined, body: Buffer): void {
-  if (!secret) throw new SlipwayError("INTERNAL", "Project has an empty webhook secret."); // never stored so
-  const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
-  const given = Buffer.from(header ?? "");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new SlipwayError(
-      "BAD_SIGNATURE",
-      header ? "X-Hub-Signature-256 does not match the body." : "X-Hub-Signature-256 header is missing.",
-      "Set the webhook secret in GitHub to the one `slipway projects create` printed, content type application/json.",
-    );
+      return { kind: "ignored", reason: `event "${headers.event}" is not used by Slipway` };
   }
 }
 
