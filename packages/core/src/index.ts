@@ -1,4 +1,5 @@
 export * from "./domain/chars.ts";
+export * from "./domain/dotenv-line.ts";
 export * from "./domain/ids.ts";
 export * from "./domain/mask.ts";
 export * from "./domain/model.ts";
