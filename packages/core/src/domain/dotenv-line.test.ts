@@ -19,6 +19,7 @@ const HOSTILE: Record<string, string> = {
   NEWLINES: "line one\nline two\n\nB=injected",
   HASH: "#not a comment",
   HASH_AFTER_SPACE: "value # still value",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${NAME} is the point of the case
   DOLLAR_NAME: "$HOME and ${PATH}",
   DOLLAR_ALONE: "costs $5 or $",
   SPACES: "  padded  ",
