@@ -21,12 +21,16 @@ export function webhookRoutes(deps: ApiDeps) {
   const budget = createByteBudget(WEBHOOK_BYTES_IN_FLIGHT);
   return new Hono().post("/github/:projectId", async (c) => {
     const declared = declaredLength(c);
-    const intake = await openGithubDelivery(deps, {
-      projectId: c.req.param("projectId"),
-      event: c.req.header("x-github-event"),
-      deliveryId: c.req.header("x-github-delivery"),
-      signature: c.req.header("x-hub-signature-256"),
-    });
+    const intake = await openGithubDelivery(
+      deps,
+      {
+        projectId: c.req.param("projectId"),
+        event: c.req.header("x-github-event"),
+        deliveryId: c.req.header("x-github-delivery"),
+        signature: c.req.header("x-hub-signature-256"),
+      },
+      declared ?? undefined,
+    );
     // A body of unknown length may be as large as the limit: reserve that much.
     const size = declared ?? WEBHOOK_BODY_LIMIT;
     const release = await budget.acquire(size, WEBHOOK_QUEUE_WAIT_MS);

@@ -48,25 +48,50 @@ export async function webhookSecretOf(_deps: Pick<CoreDeps, "store">, project: P
 /**
  * Opens a delivery from its headers alone: an unknown project (PROJECT_NOT_FOUND) and a missing or
  * malformed signature (BAD_SIGNATURE) are refused before the caller reads a byte of the body.
+ * `expectedBytes` (the Content-Length) lets the body be collected into one buffer of that size
+ * instead of chunks joined at the end, which would hold it twice.
  */
 export async function openGithubDelivery(
   deps: CoreDeps,
   headers: GithubDeliveryHeaders,
+  expectedBytes?: number,
 ): Promise<GithubDeliveryIntake> {
   const project = await deps.store.projects.get(headers.projectId);
   if (!project) throw new SlipwayError("PROJECT_NOT_FOUND", `No project with id "${headers.projectId}".`);
   const check = startSignatureCheck(await webhookSecretOf(deps, project), headers.signature);
-  const chunks: Uint8Array[] = [];
+  const body = collector(expectedBytes);
   return {
     write(chunk) {
       check.update(chunk);
-      chunks.push(chunk);
+      body.add(chunk);
     },
     async finish() {
       // Signature first: recording unverified delivery ids would let anyone burn real ones.
       check.verify();
-      return actOnDelivery(deps, project, headers, Buffer.concat(chunks));
+      return actOnDelivery(deps, project, headers, body.bytes());
     },
+  };
+}
+
+/** Collects a body: into one buffer when its size is known, else as chunks joined once. */
+function collector(expectedBytes: number | undefined) {
+  let buffer: Buffer | null = null;
+  let length = 0;
+  let chunks: Uint8Array[] = [];
+  return {
+    add(chunk: Uint8Array) {
+      // Allocated with the first byte, not before: the caller admits the body (and its memory) then.
+      if (length === 0 && expectedBytes !== undefined) buffer = Buffer.allocUnsafe(expectedBytes);
+      if (buffer && length + chunk.byteLength <= buffer.length) buffer.set(chunk, length);
+      else {
+        // More than announced: keep what came so far and carry on in chunks.
+        if (buffer) chunks = [buffer.subarray(0, length)];
+        buffer = null;
+        chunks.push(chunk);
+      }
+      length += chunk.byteLength;
+    },
+    bytes: (): Buffer => (buffer ? buffer.subarray(0, length) : Buffer.concat(chunks)),
   };
 }
 
