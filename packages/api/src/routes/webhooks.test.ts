@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { request as httpRequest } from "node:http";
+import { request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { describe, expect, it } from "vitest";
@@ -81,7 +81,7 @@ describe("GitHub webhooks", () => {
 
   it("answers 401 over real HTTP while the sender is still sending an endless body", async () => {
     const { app, projectId } = await setupWithProject();
-    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }) as Server;
     await new Promise((resolve) => server.once("listening", resolve));
     const { port } = server.address() as AddressInfo;
     try {
@@ -102,7 +102,7 @@ describe("GitHub webhooks", () => {
       });
       expect(status).toBe(401);
     } finally {
-      server.closeAllConnections?.();
+      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
   });
