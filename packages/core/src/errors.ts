@@ -25,7 +25,9 @@ export const ERROR_CATALOG = {
   DEPLOYMENT_FINISHED: { status: 409, title: "Deployment already finished" },
   PAYLOAD_TOO_LARGE: { status: 413, title: "Payload too large" },
   REPOSITORY_UNREACHABLE: { status: 422, title: "Repository cannot be read" },
+  SANDBOX_REQUIRED: { status: 500, title: "No sandbox for untrusted code" },
   INTERNAL: { status: 500, title: "Internal error" },
+  BUSY: { status: 503, title: "Too busy, retry later" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -1,5 +1,6 @@
 export * from "./artifact-tree.ts";
 export * from "./domain/chars.ts";
+export * from "./domain/dotenv-line.ts";
 export * from "./domain/ids.ts";
 export * from "./domain/mask.ts";
 export * from "./domain/model.ts";

@@ -38,6 +38,8 @@ const schema = z.object({
     .min(10_000)
     .default(20 * 60_000),
   sandbox: z.enum(["auto", "bwrap", "none"]).default("auto"),
+  /** Serve a public domain or address even without a sandbox (`--unsafe-no-sandbox`). */
+  unsafeNoSandbox: z.boolean().default(false),
   githubToken: z.string().min(1).optional(),
   githubApiUrl: z.url().default("https://api.github.com"),
 });
@@ -50,6 +52,7 @@ export interface UpFlags {
   port?: unknown;
   edgePort?: unknown;
   domain?: unknown;
+  unsafeNoSandbox?: unknown;
 }
 
 export function parsePlatformConfig(flags: UpFlags, env: NodeJS.ProcessEnv): PlatformConfig {
@@ -66,6 +69,8 @@ export function parsePlatformConfig(flags: UpFlags, env: NodeJS.ProcessEnv): Pla
     maxWorkersPerDeployment: env.SLIPWAY_MAX_WORKERS,
     buildTimeoutMs: env.SLIPWAY_BUILD_TIMEOUT_MS,
     sandbox: env.SLIPWAY_SANDBOX,
+    // A flag only: an accepted risk should be visible on the command line, not hidden in the env.
+    unsafeNoSandbox: flags.unsafeNoSandbox === true ? true : undefined,
     githubToken: env.SLIPWAY_GITHUB_TOKEN,
     githubApiUrl: env.SLIPWAY_GITHUB_API_URL,
   };

@@ -1,9 +1,8 @@
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApi } from "@slipway/api";
-import { createLocalBuilder } from "@slipway/builder";
+import { bwrapWorks, createLocalBuilder } from "@slipway/builder";
 import {
   type CoreDeps,
   createMasker,
@@ -30,9 +29,11 @@ import {
 import { createEdge, createFunctionHost, createLocalDeployer } from "@slipway/runtime";
 import { ensureAdminToken } from "./admin-token.ts";
 import type { PlatformConfig } from "./config.ts";
+import { lockDownDataDir } from "./data-dir.ts";
 import { createGithubStatusReporter } from "./github-status.ts";
 import { startJobRunner } from "./job-runner.ts";
 import { runningPid, writePidFile } from "./pid-file.ts";
+import { decideSandbox } from "./sandbox-policy.ts";
 import { localUrlScheme, selfAddress } from "./urls.ts";
 
 const OPEN_NEXT_CONFIG = fileURLToPath(new URL("../../runtime/opennext/open-next.config.ts", import.meta.url));
@@ -54,7 +55,12 @@ export interface RunningPlatform {
 /** `slipway up`: opens the data dir, wires every port to its local adapter and starts serving. */
 export async function startPlatform(config: PlatformConfig, log: (line: string) => void): Promise<RunningPlatform> {
   const dir = (name: string) => join(config.dataDir, name);
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  // Before anything is opened: an unsafe configuration stops here, having touched nothing.
+  const sandbox = decideSandbox(config, () => bwrapWorks());
+  if (sandbox.kind === "none") log(sandbox.banner);
+  // Everything this process creates from now on (database, blobs, keys, scratch) is its user's only.
+  const previousUmask = process.umask(0o077);
+  await lockDownDataDir(config.dataDir);
   const other = runningPid(config.dataDir);
   if (other !== null && other !== process.pid) {
     throw new SlipwayError(
@@ -85,7 +91,8 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     socketDir: dir("run"),
     idleTimeoutMs: config.idleTimeoutMs,
     maxWorkersPerDeployment: config.maxWorkersPerDeployment,
-    sandbox: config.sandbox,
+    // Decided once above, so workers and builds agree (the host alone only checks bwrap is on PATH).
+    sandbox: sandbox.kind,
     revalidateOrigin: `http://${selfAddress(config.host)}:${config.edgePort}`,
     getRuntimeEnv: async (deploymentId) => {
       const deployment = await store.deployments.get(deploymentId);
@@ -194,6 +201,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
       await functionHost.close();
       await store.close();
       removePidFile();
+      process.umask(previousUmask);
     },
   };
 }

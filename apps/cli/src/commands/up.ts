@@ -3,13 +3,16 @@ import { defineCommand } from "../command.ts";
 export const up = defineCommand({
   path: ["up"],
   summary: "Start the platform in the foreground (API on --port, sites on --edge-port)",
-  usage: "slipway up [--data-dir DIR] [--port 7300] [--edge-port 7380] [--domain localhost] [--host 127.0.0.1]",
+  usage:
+    "slipway up [--data-dir DIR] [--port 7300] [--edge-port 7380] [--domain localhost] [--host 127.0.0.1]\n" +
+    "           [--unsafe-no-sandbox]   serve a public domain or address even without bubblewrap",
   options: {
     "data-dir": { type: "string" },
     port: { type: "string" },
     "edge-port": { type: "string" },
     domain: { type: "string" },
     host: { type: "string" },
+    "unsafe-no-sandbox": { type: "boolean" },
   },
   async run(ctx, { values }) {
     // Imported here so the rest of the CLI never loads the platform (SQLite, builders, workers).
@@ -21,6 +24,7 @@ export const up = defineCommand({
         edgePort: values["edge-port"],
         domain: values.domain,
         host: values.host,
+        unsafeNoSandbox: values["unsafe-no-sandbox"],
       },
       ctx.env,
     );

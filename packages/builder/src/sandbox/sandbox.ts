@@ -41,7 +41,8 @@ function limitPrefix(limits: ResourceLimits): string[] {
 const SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
 const probed = new Map<string, boolean>();
 
-function bwrapWorks(bwrapPath: string): boolean {
+/** True when bubblewrap runs here with every namespace (user, net, …) it unshares; probed once per path. */
+export function bwrapWorks(bwrapPath = "bwrap"): boolean {
   let ok = probed.get(bwrapPath);
   if (ok === undefined) {
     try {

@@ -15,3 +15,4 @@ export * from "./retention.ts";
 export * from "./rollback.ts";
 export * from "./run-deployment.ts";
 export * from "./validation.ts";
+export * from "./webhook-signature.ts";
