@@ -1,0 +1,11 @@
+export {
+  bwrapFeatures,
+  type NetworkIsolation,
+  type NetworkMode,
+  networkIsolationStatus,
+  type SandboxCapabilities,
+  sandboxCapabilities,
+} from "./capabilities.ts";
+export { type Cgroup, type CgroupLimits, type CgroupSupport, cgroupSupport, createCgroup } from "./cgroup.ts";
+export { type Box, type BoxLaunch, launchBox } from "./launch.ts";
+export { findSlirp, SLIRP_DNS, slirpResolvConf } from "./slirp.ts";
