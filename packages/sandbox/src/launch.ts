@@ -53,8 +53,9 @@ export function launchBox(spec: BoxLaunch): Box {
       info += chunk.toString();
       const match = /"child-pid"\s*:\s*(\d+)/.exec(info);
       if (!match) return;
+      // Keep draining: bwrap writes more fields later, and a closed pipe would kill it (SIGPIPE).
       infoPipe.off("data", onInfo);
-      infoPipe.destroy();
+      infoPipe.resume();
       attach(Number(match[1])).then(resolve, (error: unknown) => {
         child.kill("SIGKILL");
         reject(error);
