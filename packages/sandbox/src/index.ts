@@ -7,5 +7,5 @@ export {
   sandboxCapabilities,
 } from "./capabilities.ts";
 export { type Cgroup, type CgroupLimits, type CgroupSupport, cgroupSupport, createCgroup } from "./cgroup.ts";
-export { type Box, type BoxLaunch, launchBox } from "./launch.ts";
+export { type Box, type BoxLaunch, launchBox, launchDirect } from "./launch.ts";
 export { findSlirp, SLIRP_DNS, slirpResolvConf } from "./slirp.ts";

@@ -80,3 +80,28 @@ export function launchBox(spec: BoxLaunch): Box {
   started.catch(() => {});
   return { child, started };
 }
+
+/**
+ * Without bubblewrap: a plain process that joins the cgroup right after it starts (before it can
+ * have done much; a fork that early is unlikely, but this path is the weaker one and says so).
+ */
+export function launchDirect(spec: Omit<BoxLaunch, "bwrap" | "bwrapArgs" | "slirp">): Box {
+  const [command, ...args] = spec.argv as [string, ...string[]];
+  const child: ChildProcess = spawn(command, args, {
+    cwd: spec.cwd,
+    env: spec.env,
+    detached: spec.detached ?? false,
+    stdio: spec.stdio,
+  });
+  let started: Promise<void> = Promise.resolve();
+  if (child.pid !== undefined && spec.cgroup !== null) {
+    try {
+      spec.cgroup.attach(child.pid);
+    } catch (error) {
+      child.kill("SIGKILL");
+      started = Promise.reject(error);
+    }
+  }
+  started.catch(() => {});
+  return { child, started };
+}

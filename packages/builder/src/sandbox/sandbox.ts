@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import {
   type Box,
   bwrapFeatures,
   type Cgroup,
   launchBox,
+  launchDirect,
   type NetworkIsolation,
   type NetworkMode,
   networkIsolationStatus,
@@ -54,7 +54,15 @@ export function resolveSandbox(
     return {
       kind: "none",
       network: networkIsolationStatus("host"),
-      start: ({ argv, mounts, env, cgroup }) => startPlain([...prefix, ...argv], mounts.cwd, env, cgroup),
+      start: ({ argv, mounts, env, cgroup }) =>
+        launchDirect({
+          argv: [...prefix, ...argv],
+          cwd: mounts.cwd,
+          env,
+          stdio: ["ignore", "pipe", "pipe"],
+          detached: true,
+          cgroup,
+        }),
     };
   }
   const net = networkIsolationStatus(network);
@@ -75,20 +83,4 @@ export function resolveSandbox(
         slirp: net.slirp4netns,
       }),
   };
-}
-
-/** Unsandboxed: the cgroup still applies (attached right after spawn; a fork that early is unlikely). */
-function startPlain(argv: string[], cwd: string, env: Record<string, string>, cgroup: Cgroup | null): Box {
-  const [command, ...args] = argv as [string, ...string[]];
-  const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  let started: Promise<void> = Promise.resolve();
-  if (child.pid !== undefined && cgroup !== null) {
-    try {
-      cgroup.attach(child.pid);
-    } catch (error) {
-      started = Promise.reject(error);
-    }
-  }
-  started.catch(() => {});
-  return { child, started };
 }
