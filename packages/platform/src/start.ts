@@ -82,6 +82,9 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     idleTimeoutMs: config.idleTimeoutMs,
     maxWorkersPerDeployment: config.maxWorkersPerDeployment,
     sandbox: config.sandbox,
+    network: config.sandboxNetwork,
+    allowLoopback: config.allowLoopback,
+    workerLimits: { memoryMb: config.workerMemoryMb, tmpMb: config.workerTmpMb },
     revalidateOrigin: `http://${selfAddress(config.host)}:${config.edgePort}`,
     getRuntimeEnv: async (deploymentId) => {
       const deployment = await store.deployments.get(deploymentId);
@@ -98,9 +101,17 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     onEvent: (event) => {
       if (event.type === "cold-start") log(`cold start ${event.deploymentId} (${event.kind}) in ${event.ms} ms`);
       else if (event.type === "crash")
-        log(`worker of ${event.deploymentId} crashed (code ${event.code}, signal ${event.signal})`);
+        log(
+          event.cause === "out-of-memory"
+            ? `worker of ${event.deploymentId} exceeded its memory limit and was killed`
+            : `worker of ${event.deploymentId} crashed (code ${event.code}, signal ${event.signal})`,
+        );
+      else if (event.type === "recycle")
+        log(`worker of ${event.deploymentId} recycled: a request ran past the timeout (${event.inflight} in flight)`);
     },
   });
+  // What the sandbox enforces on this host, said once and loudly where it falls short.
+  for (const note of functionHost.isolation) log(`sandbox: ${note}`);
   const deployer = createLocalDeployer({
     blobs,
     deploymentsDir: dir("deployments"),
@@ -115,7 +126,9 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     openNextConfigPath: OPEN_NEXT_CONFIG,
     readOnlyPaths: OPEN_NEXT_CONFIG_IMPORTS,
     sandbox: config.sandbox,
+    network: config.sandboxNetwork,
     timeoutMs: config.buildTimeoutMs,
+    limits: { memoryMb: config.buildMemoryMb, processes: config.buildProcesses, diskMb: config.buildDiskMb },
   });
   const deps: CoreDeps = {
     store,

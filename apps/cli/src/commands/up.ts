@@ -3,13 +3,16 @@ import { defineCommand } from "../command.ts";
 export const up = defineCommand({
   path: ["up"],
   summary: "Start the platform in the foreground (API on --port, sites on --edge-port)",
-  usage: "slipway up [--data-dir DIR] [--port 7300] [--edge-port 7380] [--domain localhost] [--host 127.0.0.1]",
+  usage:
+    "slipway up [--data-dir DIR] [--port 7300] [--edge-port 7380] [--domain localhost] [--host 127.0.0.1] [--allow-loopback 127.0.0.1:5432,...]",
   options: {
     "data-dir": { type: "string" },
     port: { type: "string" },
     "edge-port": { type: "string" },
     domain: { type: "string" },
     host: { type: "string" },
+    /** Loopback services (host:port) the sandboxed functions may reach; nothing else of the host's. */
+    "allow-loopback": { type: "string" },
   },
   async run(ctx, { values }) {
     // Imported here so the rest of the CLI never loads the platform (SQLite, builders, workers).
@@ -21,6 +24,7 @@ export const up = defineCommand({
         edgePort: values["edge-port"],
         domain: values.domain,
         host: values.host,
+        allowLoopback: values["allow-loopback"],
       },
       ctx.env,
     );
