@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 /** Which cgroup hierarchy this host lets Slipway write, and which limits it can apply there. */
@@ -129,6 +129,28 @@ function makeCgroup(name: string, limits: CgroupLimits): Cgroup | null {
       removeWhenEmpty(all);
     },
   };
+}
+
+/**
+ * Removes the empty `slipway-*` cgroups a killed process left (its sandboxes died with it). Only
+ * empty ones: rmdir refuses a cgroup with processes, so another Slipway's live boxes are safe.
+ */
+export function sweepEmptyCgroups(): void {
+  const support = cgroupSupport();
+  const parents =
+    support.version === "v2" ? [ownCgroupDir("v2", "")] : [ownCgroupDir("v1", "memory"), ownCgroupDir("v1", "pids")];
+  for (const parent of parents) {
+    if (parent === null) continue;
+    for (const entry of readdirOr(parent)) if (entry.startsWith("slipway-")) tryRmdir(path.join(parent, entry));
+  }
+}
+
+function readdirOr(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 /** The directory of this process's own cgroup in a hierarchy (`/proc/self/cgroup`). */
