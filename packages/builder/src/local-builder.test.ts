@@ -134,7 +134,7 @@ describe("local builder (real next build + OpenNext)", () => {
     expect(probe).toMatch(/^secret=\*\*\* master=absent loopback=\S+ root=/);
     // The install above came from the registry through the same isolated network.
     if (networkIsolationStatus().mode === "isolated") expect(probe).toContain("loopback=ECONNREFUSED ");
-    else expect(texts).toContain("⚠ " + networkIsolationStatus().note);
+    else expect(texts).toContain(`⚠ ${networkIsolationStatus().note}`);
     // The sandbox shows a minimal root: no platform home or data folders.
     expect(probe).not.toMatch(/root=.*\b(root|home|srv|opt),/);
   });
