@@ -44,6 +44,8 @@ export function launchBox(spec: BoxLaunch): Box {
       stdio: [...spec.stdio, "pipe", "pipe"],
     },
   );
+  // The control pipes die with the box (ECONNRESET): that must never crash the host.
+  for (const fd of [infoFd, blockFd]) child.stdio[fd]?.on("error", () => {});
   const started = new Promise<void>((resolve, reject) => {
     let network: SlirpNetwork | null = null;
     child.once("exit", () => network?.stop());

@@ -35,6 +35,8 @@ export function startSlirp(slirpPath: string, pid: number, timeoutMs = 10_000): 
     // fd 4 is only ever read by slirp: when this process dies, it reads EOF and exits.
     { stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"], env: { PATH: SYSTEM_PATH } },
   );
+  // Its pipes die with it (ECONNRESET): that must never crash the host.
+  for (const fd of [3, 4]) child.stdio[fd]?.on("error", () => {});
   const stop = () => {
     (child.stdio[4] as Writable).destroy();
     child.kill("SIGKILL");

@@ -105,6 +105,7 @@ export class WorkerProcess {
       const timer = setTimeout(() => fail(`no ready signal after ${input.startTimeoutMs} ms`), input.startTimeoutMs);
       box.started.catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
       const control = child.stdio[3] as Readable;
+      control.on("error", () => {}); // reset when the worker dies: its exit is what counts
       createInterface({ input: control }).once("line", (line) => {
         const message = safeParse(line);
         if (message?.ready !== true) return fail(String(message?.error ?? line));
