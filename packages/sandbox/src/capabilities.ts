@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { SlipwayError } from "@slipway/core";
 import { type CgroupSupport, cgroupSupport } from "./cgroup.ts";
 import { findSlirp } from "./slirp.ts";
 
@@ -34,7 +35,13 @@ export function networkIsolationStatus(mode: NetworkMode = "auto"): NetworkIsola
       note: "own network namespace via slirp4netns, host loopback blocked",
     };
   }
-  if (mode === "isolated") throw new Error("network isolation requested but slirp4netns is not installed");
+  if (mode === "isolated") {
+    throw new SlipwayError(
+      "INVALID_CONFIG",
+      'Sandbox network "isolated" requested but slirp4netns is not installed.',
+      "Install slirp4netns (apt-get install slirp4netns), or set SLIPWAY_SANDBOX_NETWORK=auto to fall back to the host's network.",
+    );
+  }
   return {
     mode: "host",
     slirp4netns: null,
