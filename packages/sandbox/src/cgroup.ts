@@ -81,7 +81,8 @@ export function createCgroup(name: string, limits: CgroupLimits): Cgroup | null 
 function makeCgroup(name: string, limits: CgroupLimits): Cgroup | null {
   const support = cgroupSupport();
   if (support.version === "none") return null;
-  const leaf = `slipway-${name}`;
+  // The creator's pid in the name: a sweep only touches cgroups of processes that are gone.
+  const leaf = `slipway-${process.pid}-${name}`;
   if (support.version === "v2") {
     const parent = ownCgroupDir("v2", "");
     if (parent === null) return null;
@@ -125,15 +126,17 @@ function makeCgroup(name: string, limits: CgroupLimits): Cgroup | null {
     oomKills: () => (dirs.memory ? counter(path.join(dirs.memory, "memory.oom_control"), "oom_kill") : 0),
     pidsRefused: () => (dirs.pids ? counter(path.join(dirs.pids, "pids.events"), "max") : 0),
     remove: () => {
-      for (const dir of all) killAll(dir);
+      // v1 has no cgroup.kill: a process forked while the list was read survives one pass.
+      for (let pass = 0; pass < 3; pass++) for (const dir of all) killAll(dir);
       removeWhenEmpty(all);
     },
   };
 }
 
 /**
- * Removes the empty `slipway-*` cgroups a killed process left (its sandboxes died with it). Only
- * empty ones: rmdir refuses a cgroup with processes, so another Slipway's live boxes are safe.
+ * Removes the `slipway-<pid>-*` cgroups a killed process left (its sandboxes died with it): only
+ * those of processes that are gone, so another Slipway's boxes (made, not yet attached) are safe,
+ * and only empty ones (rmdir refuses others).
  */
 export function sweepEmptyCgroups(): void {
   const support = cgroupSupport();
@@ -141,7 +144,19 @@ export function sweepEmptyCgroups(): void {
     support.version === "v2" ? [ownCgroupDir("v2", "")] : [ownCgroupDir("v1", "memory"), ownCgroupDir("v1", "pids")];
   for (const parent of parents) {
     if (parent === null) continue;
-    for (const entry of readdirOr(parent)) if (entry.startsWith("slipway-")) tryRmdir(path.join(parent, entry));
+    for (const entry of readdirOr(parent)) {
+      const owner = /^slipway-(\d+)-/.exec(entry)?.[1];
+      if (owner !== undefined && !isAlive(Number(owner))) tryRmdir(path.join(parent, entry));
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
