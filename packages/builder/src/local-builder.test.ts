@@ -1,9 +1,11 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { type BuildRequest, type BuildResult, type LogLine, MANIFEST_FILE, parseManifest } from "@slipway/core";
+import { networkIsolationStatus } from "@slipway/sandbox";
 import { extract } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFsBlobStore } from "../../local/src/blob-store/filesystem.ts";
@@ -47,8 +49,14 @@ describe("local builder (real next build + OpenNext)", () => {
   let app: { repoUrl: string; sha: string };
   let result: BuildResult;
   let artifact: string;
+  // A service on the host's loopback (as the admin API is): the build must not reach it.
+  let loopbackService: Server;
 
   beforeAll(async () => {
+    loopbackService = createServer((socket) => socket.end()).listen(0, "127.0.0.1");
+    await new Promise((resolve) => loopbackService.once("listening", resolve));
+    const { port } = loopbackService.address() as { port: number };
+    const probeLoopback = `node -e 'require("net").connect(${port}, "127.0.0.1").on("connect", () => { console.log("reached"); process.exit(); }).on("error", (e) => console.log(e.code))'`;
     app = fixtureRepo("next-app", dir);
     // A stand-in for the platform's own secrets: the build must not see them.
     process.env.SLIPWAY_MASTER_KEY = "platform-master-key-canary";
@@ -59,7 +67,7 @@ describe("local builder (real next build + OpenNext)", () => {
           env: { BUILD_SECRET: SECRET, NEXT_PUBLIC_GREETING: "hello from the build" },
           mask: [SECRET],
           // Proves the project's build command is honoured, and shows what the build can see.
-          buildCommand: `echo "secret=$BUILD_SECRET master=\${SLIPWAY_MASTER_KEY:-absent} root=$(ls / | tr '\\n' ,)" && npm run build`,
+          buildCommand: `echo "secret=$BUILD_SECRET master=\${SLIPWAY_MASTER_KEY:-absent} loopback=$(${probeLoopback}) root=$(ls / | tr '\\n' ,)" && npm run build`,
         },
         lines,
       ),
@@ -74,6 +82,7 @@ describe("local builder (real next build + OpenNext)", () => {
   }, BUILD_TIMEOUT);
 
   afterAll(async () => {
+    loopbackService?.close();
     delete process.env.SLIPWAY_MASTER_KEY;
     // Several checkouts and the cached node_modules: tens of thousands of files.
     await rm(dir, { recursive: true, force: true });
@@ -123,7 +132,10 @@ describe("local builder (real next build + OpenNext)", () => {
     );
     expect(texts.join("\n")).not.toContain(SECRET);
     const probe = texts.find((text) => text.startsWith("secret="));
-    expect(probe).toMatch(/^secret=\*\*\* master=absent root=/);
+    expect(probe).toMatch(/^secret=\*\*\* master=absent loopback=\S+ root=/);
+    // The install above came from the registry through the same isolated network.
+    if (networkIsolationStatus().mode === "isolated") expect(probe).toContain("loopback=ECONNREFUSED ");
+    else expect(texts).toContain(`⚠ ${networkIsolationStatus().note}`);
     // The sandbox shows a minimal root: no platform home or data folders.
     expect(probe).not.toMatch(/root=.*\b(root|home|srv|opt),/);
   });

@@ -1,6 +1,7 @@
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { type Builder, type BuildRequest, type BuildResult, isSlipwayError } from "@slipway/core";
+import { sweepEmptyCgroups } from "@slipway/sandbox";
 import { bestEffort } from "./cache/best-effort.ts";
 import { nextCache } from "./cache/next-cache.ts";
 import { type BuildContext, openBuild, timed } from "./context.ts";
@@ -23,10 +24,12 @@ export function createLocalBuilder(input: LocalBuilderOptions) {
   return {
     name: "local",
     /**
-     * Removes build folders a killed process left behind (~100 MB each). Call before the first
-     * build: only one platform runs per data dir, so nothing in the work dir is in use then.
+     * Removes build folders a killed process left behind (~100 MB each), and the empty cgroups of
+     * its sandboxes. Call before the first build: only one platform runs per data dir, so nothing
+     * in the work dir is in use then.
      */
     async sweepWorkDir(): Promise<void> {
+      sweepEmptyCgroups();
       const entries = await readdir(options.workDir).catch(() => []);
       await Promise.all(entries.map((name) => rm(path.join(options.workDir, name), { recursive: true, force: true })));
     },

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { SlipwayError } from "@slipway/core";
+import { parseLoopbackTarget } from "@slipway/runtime";
 import { z } from "zod";
 
 /**
@@ -7,6 +8,29 @@ import { z } from "zod";
  * and the environment. Nothing deeper reads process.env.
  */
 const port = z.coerce.number().int().min(1).max(65_535);
+/** Unset limits keep the builder's and the function host's own defaults (defined there only). */
+const megabytes = (min: number) => z.coerce.number().int().min(min).optional();
+/** `127.0.0.1:5432,localhost:6379`: loopback services sandboxed workers may reach. */
+const loopbackList = z
+  .string()
+  .transform((text) =>
+    text
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (entries) =>
+      entries.every((entry) => {
+        try {
+          parseLoopbackTarget(entry);
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    "must be a comma-separated list of loopback host:port (e.g. 127.0.0.1:5432)",
+  );
 
 const schema = z.object({
   dataDir: z.string().min(1).default(".slipway"),
@@ -40,6 +64,14 @@ const schema = z.object({
   sandbox: z.enum(["auto", "bwrap", "none"]).default("auto"),
   /** Serve a public domain or address even without a sandbox (`--unsafe-no-sandbox`). */
   unsafeNoSandbox: z.boolean().default(false),
+  /** Builds' and workers' network: own namespace via slirp4netns (`isolated`) or the host's. */
+  sandboxNetwork: z.enum(["auto", "isolated", "host"]).default("auto"),
+  allowLoopback: loopbackList.default([]),
+  buildMemoryMb: megabytes(256),
+  buildProcesses: z.coerce.number().int().min(64).optional(),
+  buildDiskMb: megabytes(256),
+  workerMemoryMb: megabytes(128),
+  workerTmpMb: megabytes(1),
   githubToken: z.string().min(1).optional(),
   githubApiUrl: z.url().default("https://api.github.com"),
 });
@@ -53,6 +85,7 @@ export interface UpFlags {
   edgePort?: unknown;
   domain?: unknown;
   unsafeNoSandbox?: unknown;
+  allowLoopback?: unknown;
 }
 
 export function parsePlatformConfig(flags: UpFlags, env: NodeJS.ProcessEnv): PlatformConfig {
@@ -71,6 +104,13 @@ export function parsePlatformConfig(flags: UpFlags, env: NodeJS.ProcessEnv): Pla
     sandbox: env.SLIPWAY_SANDBOX,
     // A flag only: an accepted risk should be visible on the command line, not hidden in the env.
     unsafeNoSandbox: flags.unsafeNoSandbox === true ? true : undefined,
+    sandboxNetwork: env.SLIPWAY_SANDBOX_NETWORK,
+    allowLoopback: flags.allowLoopback ?? env.SLIPWAY_ALLOW_LOOPBACK,
+    buildMemoryMb: env.SLIPWAY_BUILD_MEMORY_MB,
+    buildProcesses: env.SLIPWAY_BUILD_PROCESSES,
+    buildDiskMb: env.SLIPWAY_BUILD_DISK_MB,
+    workerMemoryMb: env.SLIPWAY_WORKER_MEMORY_MB,
+    workerTmpMb: env.SLIPWAY_WORKER_TMP_MB,
     githubToken: env.SLIPWAY_GITHUB_TOKEN,
     githubApiUrl: env.SLIPWAY_GITHUB_API_URL,
   };

@@ -93,6 +93,9 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     maxWorkersPerDeployment: config.maxWorkersPerDeployment,
     // Decided once above, so workers and builds agree (the host alone only checks bwrap is on PATH).
     sandbox: sandbox.kind,
+    network: config.sandboxNetwork,
+    allowLoopback: config.allowLoopback,
+    workerLimits: { memoryMb: config.workerMemoryMb, tmpMb: config.workerTmpMb },
     revalidateOrigin: `http://${selfAddress(config.host)}:${config.edgePort}`,
     getRuntimeEnv: async (deploymentId) => {
       const deployment = await store.deployments.get(deploymentId);
@@ -109,9 +112,17 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     onEvent: (event) => {
       if (event.type === "cold-start") log(`cold start ${event.deploymentId} (${event.kind}) in ${event.ms} ms`);
       else if (event.type === "crash")
-        log(`worker of ${event.deploymentId} crashed (code ${event.code}, signal ${event.signal})`);
+        log(
+          event.cause === "out-of-memory"
+            ? `worker of ${event.deploymentId} exceeded its memory limit and was killed`
+            : `worker of ${event.deploymentId} crashed (code ${event.code}, signal ${event.signal})`,
+        );
+      else if (event.type === "recycle")
+        log(`worker of ${event.deploymentId} recycled: a request ran past the timeout (${event.inflight} in flight)`);
     },
   });
+  // What the sandbox enforces on this host, said once and loudly where it falls short.
+  for (const note of functionHost.isolation) log(`sandbox: ${note}`);
   const deployer = createLocalDeployer({
     blobs,
     deploymentsDir: dir("deployments"),
@@ -126,7 +137,9 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     openNextConfigPath: OPEN_NEXT_CONFIG,
     readOnlyPaths: OPEN_NEXT_CONFIG_IMPORTS,
     sandbox: config.sandbox,
+    network: config.sandboxNetwork,
     timeoutMs: config.buildTimeoutMs,
+    limits: { memoryMb: config.buildMemoryMb, processes: config.buildProcesses, diskMb: config.buildDiskMb },
   });
   const deps: CoreDeps = {
     store,

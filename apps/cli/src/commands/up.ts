@@ -5,6 +5,7 @@ export const up = defineCommand({
   summary: "Start the platform in the foreground (API on --port, sites on --edge-port)",
   usage:
     "slipway up [--data-dir DIR] [--port 7300] [--edge-port 7380] [--domain localhost] [--host 127.0.0.1]\n" +
+    "           [--allow-loopback 127.0.0.1:5432,...]   loopback services sandboxed functions may reach\n" +
     "           [--unsafe-no-sandbox]   serve a public domain or address even without bubblewrap",
   options: {
     "data-dir": { type: "string" },
@@ -13,6 +14,8 @@ export const up = defineCommand({
     domain: { type: "string" },
     host: { type: "string" },
     "unsafe-no-sandbox": { type: "boolean" },
+    /** Loopback services (host:port) the sandboxed functions may reach; nothing else of the host's. */
+    "allow-loopback": { type: "string" },
   },
   async run(ctx, { values }) {
     // Imported here so the rest of the CLI never loads the platform (SQLite, builders, workers).
@@ -25,6 +28,7 @@ export const up = defineCommand({
         domain: values.domain,
         host: values.host,
         unsafeNoSandbox: values["unsafe-no-sandbox"],
+        allowLoopback: values["allow-loopback"],
       },
       ctx.env,
     );

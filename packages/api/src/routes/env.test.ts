@@ -8,7 +8,7 @@ import { setupApi } from "../testing/setup-api.ts";
 
 describe("env pull", () => {
   it("renders a dotenv file a shell sources without running anything in it", async () => {
-    const { app, store } = await setupApi();
+    const { app, store, deps } = await setupApi();
     await store.projects.create({
       id: "p-env",
       name: "envy",
@@ -17,7 +17,8 @@ describe("env pull", () => {
       rootDir: "",
       installCommand: null,
       buildCommand: null,
-      webhookSecret: "whsec",
+      repoCredentialEncrypted: null,
+      webhookSecretEncrypted: await deps.secrets.encrypt("whsec"),
       createdAt: new Date().toISOString(),
     });
     const dir = await mkdtemp(join(tmpdir(), "slipway-env-pull-"));

@@ -46,7 +46,7 @@ function countedBody(size: number, { signed = true } = {}) {
 }
 
 async function setupWithProject() {
-  const { app, store } = await setupApi();
+  const { app, store, deps } = await setupApi();
   const p = {
     id: "p-hooks",
     name: "hooks",
@@ -55,7 +55,8 @@ async function setupWithProject() {
     rootDir: "",
     installCommand: null,
     buildCommand: null,
-    webhookSecret: SECRET,
+    repoCredentialEncrypted: null,
+    webhookSecretEncrypted: await deps.secrets.encrypt(SECRET),
     createdAt: new Date().toISOString(),
   };
   await store.projects.create(p);
