@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -55,12 +55,35 @@ export function startSlirp(slirpPath: string, pid: number, timeoutMs = 10_000): 
     (child.stdio[3] as Readable).once("data", () => {
       clearTimeout(timer);
       child.removeAllListeners("exit");
+      try {
+        blockLinkLocal(pid);
+      } catch (error) {
+        stop();
+        reject(new Error(`could not block link-local addresses for pid ${pid}: ${(error as Error).message}`));
+        return;
+      }
       resolve({ stop });
     });
     child.once("exit", (code, signal) => fail(`exited with ${signal ?? code}`));
     child.once("error", (error) => fail(error.message));
   });
 }
+
+/**
+ * 169.254.0.0/16 holds cloud metadata services (169.254.169.254 hands out the VM's credentials on
+ * AWS, GCP and Azure); slirp would NAT it like any other address. A prohibit route in the
+ * sandbox's own namespace refuses it, set from outside: the sandboxed command has no
+ * CAP_NET_ADMIN and is still blocked on bwrap's --block-fd while this runs.
+ */
+function blockLinkLocal(pid: number): void {
+  execFileSync("nsenter", [`--net=/proc/${pid}/ns/net`, "ip", "route", "add", "prohibit", LINK_LOCAL], {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { PATH: SYSTEM_PATH_WITH_SBIN },
+  });
+}
+
+const LINK_LOCAL = "169.254.0.0/16";
+const SYSTEM_PATH_WITH_SBIN = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 let resolvConf: string | undefined;
 

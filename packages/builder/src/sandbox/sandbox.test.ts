@@ -92,16 +92,18 @@ describe("resolveSandbox", () => {
   );
 
   it.skipIf(bwrap.kind !== "bwrap" || bwrap.network.mode !== "isolated")(
-    "isolated: the host's loopback services are unreachable, names still resolve",
+    "isolated: the host's loopback services and the cloud metadata address are unreachable, names still resolve",
     async () => {
       const server = createServer((socket) => socket.end("reached\n")).listen(0, "127.0.0.1");
       await new Promise((resolve) => server.once("listening", resolve));
       const { port } = server.address() as { port: number };
       const probe = `require("net").connect(${port}, "127.0.0.1").on("data", (d) => console.log(String(d).trim())).on("error", (e) => console.log(e.code))`;
+      // A prohibit route answers at once with EACCES; without it slirp would try the address.
+      const metadata = `require("net").connect(80, "169.254.169.254").on("connect", () => console.log("metadata reached")).on("error", (e) => console.log("metadata", e.code)).setTimeout(3000, () => { console.log("metadata timeout"); process.exit(0); })`;
       const argv = [
         "/bin/sh",
         "-c",
-        `node -e '${probe}'; node -e 'require("dns").lookup("localhost", (e, a) => console.log(e ? e.code : a))'`,
+        `node -e '${probe}'; node -e '${metadata}'; node -e 'require("dns").lookup("localhost", (e, a) => console.log(e ? e.code : a))'`,
       ];
       const work = mkdtempSync(path.join(tmpdir(), "slipway-sandbox-"));
       const out = await output(
@@ -115,6 +117,7 @@ describe("resolveSandbox", () => {
       server.close();
       expect(out).toContain("ECONNREFUSED");
       expect(out).not.toContain("reached");
+      expect(out).toContain("metadata EACCES");
     },
   );
 });
