@@ -14,9 +14,11 @@ import { promote } from "./promote.ts";
 import { rollback } from "./rollback.ts";
 import { rotateKey } from "./rotate-key.ts";
 import { up } from "./up.ts";
+import { worker } from "./worker.ts";
 
 export const COMMANDS: Command[] = [
   up,
+  worker,
   login,
   projectsCreate,
   projectsLs,

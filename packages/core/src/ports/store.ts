@@ -36,8 +36,19 @@ export type DeploymentPatch = Partial<
   Pick<Deployment, "statusReason" | "artifactKey" | "envSnapshot" | "buildStartedAt" | "readyAt" | "finishedAt">
 >;
 
+/** A queue message written with a store change, in one transaction (a transactional outbox). */
+export interface OutboxMessage {
+  type: string;
+  payload: unknown;
+}
+
 export interface DeploymentRepo {
-  create(deployment: Deployment): Promise<void>;
+  /**
+   * Inserts the deployment and, atomically with it, enqueues `outbox` on the platform's Queue
+   * (local: the same SQLite file; AWS: one DynamoDB transaction whose stream feeds SQS). A crash
+   * can never leave a deployment that no message will ever move.
+   */
+  create(deployment: Deployment, outbox?: readonly OutboxMessage[]): Promise<void>;
   get(id: string): Promise<Deployment | null>;
   /** Newest first. */
   listByProject(projectId: string, options?: { limit?: number }): Promise<Deployment[]>;
@@ -61,6 +72,12 @@ export interface DeploymentRepo {
 export interface AliasRepo {
   /** Points `hostname` at a deployment, creating or replacing the row atomically. */
   set(alias: Omit<Alias, "updatedAt">): Promise<void>;
+  /**
+   * Compare-and-set: points `hostname` at `alias.deploymentId` only while it points at
+   * `expectedDeploymentId` (`null`: only while the hostname has no row). Returns false when
+   * another writer moved it first, so a read-then-write can never move an alias backwards.
+   */
+  setIf(alias: Omit<Alias, "updatedAt">, expectedDeploymentId: string | null): Promise<boolean>;
   get(hostname: string): Promise<Alias | null>;
   delete(hostname: string): Promise<boolean>;
   listByProject(projectId: string): Promise<Alias[]>;

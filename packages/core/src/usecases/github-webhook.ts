@@ -35,16 +35,28 @@ export async function handleGithubWebhook(deps: CoreDeps, delivery: GithubDelive
     throw new SlipwayError("INVALID_INPUT", "The X-GitHub-Delivery and X-GitHub-Event headers are required.");
   }
   const payload = parsePayload(delivery.rawBody);
+  // The delivery id is recorded only once the event is handled (its deployment queued): were it
+  // recorded first, a failure in between would make GitHub's redelivery look like a duplicate and
+  // drop the push. A redelivery of a handled push finds the deployment queued before (the twin
+  // check in queueDeployment) and changes nothing.
+  const outcome = await handleEvent(deps, project, delivery.event, payload);
   const fresh = await deps.store.webhookDeliveries.record({
     id: delivery.deliveryId,
     projectId: project.id,
     event: delivery.event,
     receivedAt: nowIso(),
-    outcome: "received",
+    outcome: outcome.kind,
   });
-  if (!fresh) return { kind: "duplicate" };
+  return fresh ? outcome : { kind: "duplicate" };
+}
 
-  switch (delivery.event) {
+async function handleEvent(
+  deps: CoreDeps,
+  project: Project,
+  event: string,
+  payload: Record<string, unknown>,
+): Promise<WebhookOutcome> {
+  switch (event) {
     case "ping":
       return { kind: "pong" };
     case "push":
@@ -52,7 +64,7 @@ export async function handleGithubWebhook(deps: CoreDeps, delivery: GithubDelive
     case "pull_request":
       return onPullRequest(deps, project, payload);
     default:
-      return { kind: "ignored", reason: `event "${delivery.event}" is not used by Slipway` };
+      return { kind: "ignored", reason: `event "${event}" is not used by Slipway` };
   }
 }
 

@@ -15,6 +15,17 @@ export function createAliasRepo(db: Database.Database): AliasRepo {
        kind = excluded.kind,
        updated_at = excluded.updated_at`,
   );
+  // The compare-and-set: the insert only when no row exists, the update only while the row still
+  // points where the caller saw it; one statement each, so a racing writer makes `changes` 0.
+  const insertIfAbsent = db.prepare(
+    `INSERT INTO aliases (hostname, project_id, deployment_id, kind, updated_at)
+     VALUES (@hostname, @projectId, @deploymentId, @kind, @updatedAt)
+     ON CONFLICT (hostname) DO NOTHING`,
+  );
+  const updateIf = db.prepare(
+    `UPDATE aliases SET project_id = @projectId, deployment_id = @deploymentId, kind = @kind, updated_at = @updatedAt
+     WHERE hostname = @hostname AND deployment_id = @expected`,
+  );
   const get = db.prepare<[string], AliasRow>("SELECT * FROM aliases WHERE hostname = ?");
   const remove = db.prepare<[string]>("DELETE FROM aliases WHERE hostname = ?");
   const listByProject = db.prepare<[string], AliasRow>("SELECT * FROM aliases WHERE project_id = ? ORDER BY hostname");
@@ -29,6 +40,11 @@ export function createAliasRepo(db: Database.Database): AliasRepo {
   return {
     async set(alias) {
       set.run({ ...alias, updatedAt: nowIso() });
+    },
+    async setIf(alias, expectedDeploymentId) {
+      const row = { ...alias, updatedAt: nowIso() };
+      if (expectedDeploymentId === null) return insertIfAbsent.run(row).changes === 1;
+      return updateIf.run({ ...row, expected: expectedDeploymentId }).changes === 1;
     },
     async get(hostname) {
       const row = get.get(hostname);

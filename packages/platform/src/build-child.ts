@@ -1,0 +1,66 @@
+/**
+ * The child process of one supervised build (see @slipway/builder's supervisor): runs the build
+ * pipeline in its job folder and writes the build's log lines to the LogStore itself (SQLite in
+ * WAL mode takes a second writer), so the log survives whatever happens to the platform.
+ * Started as `node --import tsx build-child.ts <jobDir>`.
+ */
+
+import { createLocalBuilder, type JobFile, runSupervisedJob, type SandboxMode } from "@slipway/builder";
+import type { LogLine } from "@slipway/core";
+import { createFsBlobStore, createSqliteLogStore, openSqlite } from "@slipway/local";
+
+/** What the platform puts in every job file besides the request. */
+export interface BuildChildConfig {
+  dataDir: string;
+  dbPath: string;
+  cacheDir: string;
+  openNextConfigPath: string;
+  readOnlyPaths: string[];
+  sandbox: SandboxMode;
+  timeoutMs: number;
+}
+
+const FLUSH_MS = 200;
+
+async function main(dir: string): Promise<void> {
+  await runSupervisedJob(dir, async (job: JobFile, signal) => {
+    const config = job.config as BuildChildConfig;
+    const db = openSqlite(config.dbPath);
+    const logs = createSqliteLogStore(db);
+    const deploymentId = job.request.deploymentId;
+    // Builds print thousands of lines: batched, written at most every FLUSH_MS.
+    let pending: Array<Omit<LogLine, "seq">> = [];
+    const flush = async () => {
+      const batch = pending;
+      pending = [];
+      await logs.append(deploymentId, batch);
+    };
+    const timer = setInterval(() => void flush().catch(() => undefined), FLUSH_MS);
+    try {
+      const builder = createLocalBuilder({
+        blobStore: createFsBlobStore(config.dataDir),
+        cacheDir: config.cacheDir,
+        workDir: dir,
+        openNextConfigPath: config.openNextConfigPath,
+        readOnlyPaths: config.readOnlyPaths,
+        sandbox: config.sandbox,
+        timeoutMs: config.timeoutMs,
+      });
+      const result = await builder.build({ ...job.request, onLog: (line) => pending.push(line), signal });
+      return result.ok ? { ok: true, artifactKey: result.artifactKey } : { ok: false, reason: result.reason };
+    } finally {
+      clearInterval(timer);
+      await flush();
+      db.close();
+    }
+  });
+}
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error("usage: build-child <jobDir>");
+  process.exitCode = 2;
+} else {
+  await main(dir);
+  process.exit(0);
+}
