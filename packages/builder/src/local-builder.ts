@@ -1,4 +1,3 @@
-import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { isSlipwayError } from "@slipway/core";
 import { bestEffort } from "./cache/best-effort.ts";
@@ -25,14 +24,6 @@ export function createLocalBuilder(input: LocalBuilderOptions) {
   const options = resolveOptions(input);
   return {
     name: "local",
-    /**
-     * Removes build folders a killed process left behind (~100 MB each). Call before the first
-     * build: only one platform runs per data dir, so nothing in the work dir is in use then.
-     */
-    async sweepWorkDir(): Promise<void> {
-      const entries = await readdir(options.workDir).catch(() => []);
-      await Promise.all(entries.map((name) => rm(path.join(options.workDir, name), { recursive: true, force: true })));
-    },
     async build(request: PipelineRequest): Promise<BuildResult> {
       const ctx = await openBuild(options, request);
       try {

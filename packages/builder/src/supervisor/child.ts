@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { JOB_FILE, type JobFile, type JobResult, RESULT_FILE, readJson, writeJson } from "./job-files.ts";
+import { CANCEL_FILE, JOB_FILE, type JobFile, type JobResult, RESULT_FILE, readJson, writeJson } from "./job-files.ts";
 
 /** How long a canceled child may take to wind down before it exits anyway. */
 const CANCEL_GRACE_MS = 10_000;
@@ -25,6 +25,8 @@ export async function runSupervisedJob(
     controller.abort();
     setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
   });
+  // Canceled before this process could listen for the signal.
+  if ((await readJson(dir, CANCEL_FILE)) !== null) controller.abort();
   let result: JobResult;
   try {
     result = await run(job, controller.signal);

@@ -8,12 +8,15 @@ import type { BuildRequest } from "@slipway/core";
  *   it once read;
  * - `pid.json`: the child's pid, written by the supervisor right after the spawn;
  * - `result.json`: written once by the child when the build ends;
+ * - `canceled.json`: written by `cancel` before it signals, so a child that had not yet set up
+ *   its signal handler (or is not yet spawned) still ends as canceled, not lost;
  * - `child.log`: the child's own stdout/stderr (faults only: the build log goes to the LogStore).
  * Every file is written to a temp name and renamed, so a reader never sees half of one.
  */
 export const JOB_FILE = "job.json";
 export const PID_FILE = "pid.json";
 export const RESULT_FILE = "result.json";
+export const CANCEL_FILE = "canceled.json";
 export const CHILD_LOG = "child.log";
 
 export interface JobFile {

@@ -1,9 +1,19 @@
 import { spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { closeSync, existsSync, openSync } from "node:fs";
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Builder, BuildRequest, BuildStatus } from "@slipway/core";
-import { CHILD_LOG, JOB_FILE, PID_FILE, parsePid, parseResult, RESULT_FILE, readJson, writeJson } from "./job-files.ts";
+import {
+  CANCEL_FILE,
+  CHILD_LOG,
+  JOB_FILE,
+  PID_FILE,
+  parsePid,
+  parseResult,
+  RESULT_FILE,
+  readJson,
+  writeJson,
+} from "./job-files.ts";
 import { isBuildChild } from "./process-alive.ts";
 
 export interface SupervisedBuilderOptions {
@@ -46,6 +56,7 @@ export function createSupervisedBuilder(options: SupervisedBuilderOptions) {
       () => null,
     );
     if (created === null) return { state: "lost", reason: "the build's folder is gone" };
+    if ((await readJson(dir, CANCEL_FILE)) !== null) return { state: "failed", reason: "canceled" };
     if (pid === null && Date.now() - created < startGraceMs) return { state: "running" };
     return { state: "lost", reason: "the build process ended without a result" };
   }
@@ -88,6 +99,8 @@ export function createSupervisedBuilder(options: SupervisedBuilderOptions) {
     async cancel(handle: string): Promise<void> {
       if (!isHandle(handle)) return;
       const dir = jobDir(handle);
+      if (!existsSync(dir)) return;
+      await writeJson(dir, CANCEL_FILE, { at: new Date().toISOString() });
       const pid = parsePid(await readJson(dir, PID_FILE));
       // SIGTERM to the group: the child aborts the build, records "canceled" and exits.
       if (pid !== null && isBuildChild(pid, dir)) {
