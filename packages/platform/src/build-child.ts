@@ -5,6 +5,7 @@
  * Started as `node --import tsx build-child.ts <jobDir>`.
  */
 
+import { dirname } from "node:path";
 import { createLocalBuilder, type JobFile, runSupervisedJob, type SandboxMode } from "@slipway/builder";
 import type { LogLine } from "@slipway/core";
 import { createFsBlobStore, createSqliteLogStore, openSqlite } from "@slipway/local";
@@ -40,7 +41,8 @@ async function main(dir: string): Promise<void> {
       const builder = createLocalBuilder({
         blobStore: createFsBlobStore(config.dataDir),
         cacheDir: config.cacheDir,
-        workDir: dir,
+        // Scratch next to the job folder (`builds/<id>-…`), removed by the pipeline when it ends.
+        workDir: dirname(dir),
         openNextConfigPath: config.openNextConfigPath,
         readOnlyPaths: config.readOnlyPaths,
         sandbox: config.sandbox,

@@ -112,21 +112,31 @@ export function createSupervisedBuilder(options: SupervisedBuilderOptions) {
       }
     },
     /**
-     * Removes job folders nothing will read again: builds whose process is gone without a
-     * result, and finished ones older than `keepFinishedMs` (their watcher has long read them).
+     * Removes what nothing will read again: job folders of builds whose process is gone without
+     * a result, finished ones older than `keepFinishedMs` (their watcher has long read them), and
+     * scratch folders (`<handle>-…`, next to the job folders) of builds no longer running.
      * Running builds are left alone: they may belong to another process.
      */
     async sweep(keepFinishedMs = 3_600_000): Promise<void> {
-      for (const handle of await readdir(jobsDir).catch(() => [] as string[])) {
-        const dir = jobDir(handle);
-        const state = (await status(handle)).state;
+      const entries = await readdir(jobsDir).catch(() => [] as string[]);
+      const jobs = new Map<string, BuildStatus["state"]>();
+      for (const name of entries) {
+        if (existsSync(path.join(jobDir(name), PID_FILE)) || existsSync(path.join(jobDir(name), RESULT_FILE))) {
+          jobs.set(name, (await status(name)).state);
+        }
+      }
+      for (const name of entries) {
+        const dir = jobDir(name);
+        const state = jobs.get(name);
         const age = await stat(dir).then(
           (s) => Date.now() - s.mtimeMs,
           () => 0,
         );
-        if (state === "lost" || (state !== "running" && age > keepFinishedMs)) {
-          await rm(dir, { recursive: true, force: true });
-        }
+        const remove =
+          state === undefined
+            ? ![...jobs].some(([handle, s]) => s === "running" && name.startsWith(`${handle}-`)) && age > startGraceMs
+            : state === "lost" || (state !== "running" && age > keepFinishedMs);
+        if (remove) await rm(dir, { recursive: true, force: true });
       }
     },
   } satisfies Builder & { sweep(keepFinishedMs?: number): Promise<void> };
