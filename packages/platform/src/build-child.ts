@@ -5,7 +5,8 @@
  * Started as `node --import tsx build-child.ts <jobDir>`.
  */
 
-import { dirname } from "node:path";
+import { readdir, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { createLocalBuilder, type JobFile, runSupervisedJob, type SandboxMode } from "@slipway/builder";
 import type { LogLine } from "@slipway/core";
 import { createFsBlobStore, createSqliteLogStore, openSqlite } from "@slipway/local";
@@ -58,11 +59,27 @@ async function main(dir: string): Promise<void> {
   });
 }
 
+/**
+ * The pipeline removes its scratch folder without waiting (nothing needs to); this process exits
+ * right after the build, so it waits here, after the result is recorded, instead.
+ */
+async function removeScratch(jobDir: string): Promise<void> {
+  const parent = dirname(jobDir);
+  const prefix = `${basename(jobDir)}-`;
+  const names = await readdir(parent).catch(() => [] as string[]);
+  await Promise.all(
+    names
+      .filter((name) => name.startsWith(prefix))
+      .map((name) => rm(join(parent, name), { recursive: true, force: true })),
+  );
+}
+
 const dir = process.argv[2];
 if (!dir) {
   console.error("usage: build-child <jobDir>");
   process.exitCode = 2;
 } else {
   await main(dir);
+  await removeScratch(dir);
   process.exit(0);
 }
