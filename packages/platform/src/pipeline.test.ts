@@ -248,6 +248,26 @@ describe("deploy pipeline", () => {
     expect(await h.production()).toBe(good.id);
   });
 
+  it("reports to GitHub when the build starts and when the deployment ends, failed or ready", async () => {
+    const h = await harness();
+    const reported: string[] = [];
+    h.deps.statusReporter = {
+      name: "fake",
+      report: async (_project, deployment) => {
+        reported.push(deployment.status);
+      },
+    } as NonNullable<typeof h.deps.statusReporter>;
+    h.buildOutcome = () => ({ state: "failed", reason: "clone failed" });
+    await h.deploy();
+    await h.drain();
+    expect(reported).toEqual(["queued", "error"]);
+    reported.length = 0;
+    h.buildOutcome = () => null;
+    await h.deploy();
+    await h.drain();
+    expect(reported).toEqual(["queued", "ready"]);
+  });
+
   it("a build whose process vanished is started again", async () => {
     const h = await harness();
     let lost = 0;

@@ -36,13 +36,14 @@ export async function startBuildStep(deps: CoreDeps, deploymentId: string): Prom
       await deps.queue.enqueue(DEPLOY_JOB, { deploymentId }, { delayMs: WATCH_INTERVAL_MS });
       return;
     }
+    // GitHub hears of it once, as its build is about to start (still "queued" there).
+    await reportStatus(deps, project, deploymentId);
     if (!(await store.transition(deploymentId, ["queued"], "building", { buildStartedAt: nowIso() }))) return;
     await logSystem(
       deps,
       deploymentId,
       `▶ Building ${project.name} at ${deployment.commit.sha.slice(0, 7)} (${deployment.environment})`,
     );
-    await reportStatus(deps, project, deploymentId);
   }
 
   const { env, mask } = await deploymentEnv(deps, project, deployment);
