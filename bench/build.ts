@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { BuildResult, LogLine } from "@slipway/core";
+import type { LogLine } from "@slipway/core";
+import type { BuildResult } from "../packages/builder/src/index.ts";
 import { createLocalBuilder } from "../packages/builder/src/index.ts";
 import { fixtureRepo, openNextConfig } from "../packages/builder/src/test-support/fixture-repo.ts";
 import { createFsBlobStore } from "../packages/local/src/blob-store/filesystem.ts";

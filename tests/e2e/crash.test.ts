@@ -1,31 +1,38 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { edgeRequest } from "./support/edge.ts";
 import { createFixtureRepo, type FixtureRepo } from "./support/git.ts";
-import { waitForNoProcessesUsing } from "./support/orphans.ts";
-import { startPlatform, type TestPlatform } from "./support/platform.ts";
+import { descendantsOf, isBuild, killBuilds, waitForNoProcessesUsing } from "./support/orphans.ts";
+import { REPO_ROOT, startPlatform, type TestPlatform } from "./support/platform.ts";
 import { type ProductionWatch, watchProduction } from "./support/production-watch.ts";
 import { pickSeed, seededRandom } from "./support/seeded-random.ts";
 
-// Issue 4: crash safety. The platform is SIGKILLed at random points of 20 deploy cycles (mid-clone,
-// mid-build, right as a deployment flips to deploying, while idle, with a second deploy queued
-// behind the first) and restarted on the same data dir and ports. After every restart and at the
-// end it checks: no process of the dead platform lives on; no deployment is lost or invented; none
-// stays queued/building/deploying past a bound; every accepted deploy ends ready (the fixture
-// builds fine, so a crash must never turn it into an error); and production keeps answering 200
-// with its last good (or the newly activated) version whenever the platform is up.
+// Issues 4 and 9: crash safety of the deploy pipeline. The platform is SIGKILLed at random points of
+// 20 deploy cycles, between every pair of steps (right after a deployment is accepted, mid-clone,
+// mid-build, right as it flips to deploying, right as it turns ready while the aliases move,
+// while idle, with a second deploy queued behind the first) and restarted on the same data dir
+// and ports, while a `slipway worker` handles the same queue side by side the whole time (two
+// consumers, one queue; it keeps the pipeline going while the platform is down). After every
+// restart and at the end it checks: no function-host worker of the dead platform lives on (builds
+// run detached and go on by design); no deployment is lost or invented; none stays
+// queued/building/deploying past a bound; every accepted deploy ends ready (the fixture builds
+// fine, so a crash must never turn it into an error); and production keeps answering 200,
+// never going back to an older version, whenever the platform is up.
 
 const seed = pickSeed(process.env.SLIPWAY_CRASH_SEED);
 const random = seededRandom(seed);
 const replay = `seed ${seed} (replay: SLIPWAY_CRASH_SEED=${seed} npx vitest run tests/e2e/crash.test.ts)`;
 
-type KillPoint = "clone" | "build" | "deploying" | "idle" | "queued-behind";
+type KillPoint = "queued" | "clone" | "build" | "deploying" | "ready" | "idle" | "queued-behind";
 // Fixed counts, shuffled by the seed: every run covers every kind of kill point.
 const PLAN: KillPoint[] = random.shuffle([
+  ...Array<KillPoint>(2).fill("queued"),
   ...Array<KillPoint>(3).fill("clone"),
-  ...Array<KillPoint>(7).fill("build"),
-  ...Array<KillPoint>(6).fill("deploying"),
+  ...Array<KillPoint>(5).fill("build"),
+  ...Array<KillPoint>(4).fill("deploying"),
+  ...Array<KillPoint>(2).fill("ready"),
   ...Array<KillPoint>(2).fill("idle"),
   ...Array<KillPoint>(2).fill("queued-behind"),
 ]);
@@ -67,6 +74,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe(`crash safety: SIGKILL at random points, ${replay}`, () => {
   let platform: TestPlatform;
+  let worker: ChildProcess | undefined;
+  let workerOutput = "";
   let repo: FixtureRepo;
   let watch: ProductionWatch;
   let page: string;
@@ -79,7 +88,7 @@ describe(`crash safety: SIGKILL at random points, ${replay}`, () => {
   let typicalBuildMs = 40_000;
 
   const inFlight = () => [...tracked.values()].filter((d) => !FINAL.has(d.status));
-  const tail = () => platform.output().slice(-4000);
+  const tail = () => `${platform.output().slice(-3000)}\n--- worker ---\n${workerOutput.slice(-1500)}`;
 
   /** Reads every deployment of the project; a ready one raises the production floor. */
   async function refresh(): Promise<DeploymentJson[]> {
@@ -92,7 +101,6 @@ describe(`crash safety: SIGKILL at random points, ${replay}`, () => {
       const mine = tracked.get(d.id);
       if (!mine) continue;
       if (d.status === "ready" && mine.status !== "ready") {
-        watch?.raiseFloor(mine.version);
         // The shortest warm build seen: one resumed after a kill looks longer than it was, and a
         // kill point drawn past the real build time would only hit an idle platform.
         const took = Date.parse(d.readyAt ?? "") - Date.parse(d.buildStartedAt ?? "");
@@ -131,16 +139,34 @@ describe(`crash safety: SIGKILL at random points, ${replay}`, () => {
     }
   }
 
-  /** Polls one deployment fast and returns as soon as it is deploying (false if it finished first). */
-  async function untilDeploying(id: string): Promise<boolean> {
+  /** Polls one deployment fast and returns as soon as it has `status` (false if it ended otherwise). */
+  async function untilStatus(id: string, status: "deploying" | "ready"): Promise<boolean> {
     const deadline = Date.now() + FINISH_BOUND_MS;
     while (Date.now() < deadline) {
       const { body } = await platform.api("GET", `/api/v1/deployments/${id}`);
-      if (body.status === "deploying") return true;
+      if (body.status === status) return true;
       if (FINAL.has(body.status)) return false;
       await sleep(10);
     }
-    throw new Error(`deployment ${id} never reached deploying; ${replay}\n${tail()}`);
+    throw new Error(`deployment ${id} never reached ${status}; ${replay}\n${tail()}`);
+  }
+
+  /** `slipway worker` on the same data dir: a second consumer of the pipeline's queue. */
+  function startWorker(): void {
+    worker = spawn(
+      process.execPath,
+      [
+        join(REPO_ROOT, "apps/cli/bin/slipway.js"),
+        "worker",
+        "--data-dir",
+        platform.dataDir,
+        "--edge-port",
+        String(platform.edgePort),
+      ],
+      { cwd: REPO_ROOT, env: { ...process.env, SLIPWAY_IDLE_TIMEOUT_MS: "600000" }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    worker.stdout?.on("data", (d) => (workerOutput += d));
+    worker.stderr?.on("data", (d) => (workerOutput += d));
   }
 
   async function crashAndRestart(point: string): Promise<void> {
@@ -148,7 +174,13 @@ describe(`crash safety: SIGKILL at random points, ${replay}`, () => {
     watch.markDown();
     await platform.stop("SIGKILL");
     // The builds and workers of the dead process must die with it (bubblewrap --die-with-parent).
-    const orphans = await waitForNoProcessesUsing(platform.dataDir, 5_000);
+    // Builds and the worker (with its app workers) are not the dead platform's to take along.
+    const workerTree = worker?.pid ? descendantsOf(worker.pid) : new Set<number>();
+    const orphans = await waitForNoProcessesUsing(
+      platform.dataDir,
+      5_000,
+      (p) => isBuild(platform.dataDir)(p) || workerTree.has(p.pid),
+    );
     if (orphans.length > 0)
       violations.push(
         `after a kill at ${point}, still running: ${orphans.map((o) => `${o.pid} ${o.cmdline.slice(0, 160)}`).join(" | ")}`,
@@ -178,11 +210,18 @@ describe(`crash safety: SIGKILL at random points, ${replay}`, () => {
     page = await readFile(join(repo.work, "app/page.js"), "utf8");
     const created = await platform.cli(["projects", "create", "crash", "--repo", repo.bare, "--json"]);
     expect(created.code, created.stderr).toBe(0);
+    startWorker();
   });
 
   afterAll(async () => {
     await watch?.stop();
     await platform?.stop();
+    if (worker && worker.exitCode === null) {
+      const exited = new Promise((r) => worker?.once("exit", r));
+      worker.kill("SIGTERM");
+      await exited;
+    }
+    if (platform) await killBuilds(platform.dataDir);
   });
 
   it("keeps every deploy and production intact across 20 crashes", { timeout: 25 * 60_000 }, async () => {
@@ -217,7 +256,7 @@ describe(`crash safety: SIGKILL at random points, ${replay}`, () => {
       const oldest = inFlight()[0];
       // Enough kills on one build: let it finish, or the run would never end. And a deployment
       // resumed past its build (it only activates now) cannot be killed mid-clone or mid-build.
-      const pastBuild = point !== "deploying" && inFlight().some((d) => d.status === "deploying");
+      const pastBuild = point !== "deploying" && point !== "ready" && inFlight().some((d) => d.status === "deploying");
       if (point === "idle" || pastBuild || (oldest && oldest.kills >= MAX_KILLS_PER_DEPLOYMENT))
         await waitAllFinished();
       const wanted = point === "queued-behind" ? 2 : point === "idle" ? 0 : 1;
@@ -227,9 +266,9 @@ describe(`crash safety: SIGKILL at random points, ${replay}`, () => {
       if (point === "clone") await sleep(random.int(0, 1_500));
       else if (point === "build" || point === "queued-behind") await sleep(random.int(0, typicalBuildMs));
       else if (point === "idle") await sleep(random.int(0, 2_000));
-      else if (point === "deploying") {
+      else if (point === "deploying" || point === "ready") {
         const target = inFlight()[0] as Tracked;
-        if (!(await untilDeploying(target.id))) killedAt = "deploying (missed: finished first)";
+        if (!(await untilStatus(target.id, point))) killedAt = `${point} (missed: finished first)`;
       }
       counts[killedAt] = (counts[killedAt] ?? 0) + 1;
       const statuses = (await refresh()).map((d) => d.status).join(",");

@@ -7,6 +7,7 @@ import { createGithubStatusReporter } from "../../packages/platform/src/github-s
 import { edgeRequest } from "./support/edge.ts";
 import { type FakeGithub, startFakeGithub } from "./support/fake-github.ts";
 import { createFixtureRepo, type FixtureRepo } from "./support/git.ts";
+import { killBuilds } from "./support/orphans.ts";
 import { startPlatform, type TestPlatform, waitForDeployment } from "./support/platform.ts";
 import { processesMentioning, waitUntil } from "./support/processes.ts";
 import { pullRequestPayload, pushPayload, sendWebhook } from "./support/webhook.ts";
@@ -64,6 +65,7 @@ describe("deployment lifecycle", () => {
 
   afterAll(async () => {
     await platform?.stop();
+    if (platform) await killBuilds(platform.dataDir);
     await github?.close();
   });
 

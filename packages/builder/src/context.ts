@@ -1,10 +1,10 @@
 import { mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
 import path from "node:path";
-import type { BuildRequest } from "@slipway/core";
 import { createMasker } from "@slipway/core";
 import { type Cgroup, cgroupSupport, createCgroup } from "@slipway/sandbox";
 import { type BuildLog, createBuildLog } from "./log/build-log.ts";
 import type { ResolvedOptions } from "./options.ts";
+import type { PipelineRequest } from "./pipeline-types.ts";
 import { resolveSandbox, type Sandbox } from "./sandbox/sandbox.ts";
 
 export interface BuildDirs {
@@ -22,7 +22,7 @@ export interface BuildDirs {
 
 /** Everything a step needs about the build in progress. */
 export interface BuildContext {
-  request: BuildRequest;
+  request: PipelineRequest;
   options: ResolvedOptions;
   log: BuildLog;
   /** Fires on cancellation or timeout; `abortCause` says which. */
@@ -38,7 +38,7 @@ export interface BuildContext {
   close(): Promise<void>;
 }
 
-export async function openBuild(options: ResolvedOptions, request: BuildRequest): Promise<BuildContext> {
+export async function openBuild(options: ResolvedOptions, request: PipelineRequest): Promise<BuildContext> {
   const log = createBuildLog({
     onLog: request.onLog,
     mask: createMasker(request.mask),

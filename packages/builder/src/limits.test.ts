@@ -2,12 +2,13 @@ import { mkdtempSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { BuildRequest, LogLine } from "@slipway/core";
+import type { LogLine } from "@slipway/core";
 import { cgroupSupport } from "@slipway/sandbox";
 import { afterAll, describe, expect, it } from "vitest";
 import { createFsBlobStore } from "../../local/src/blob-store/filesystem.ts";
 import type { BuildLimits } from "./limits.ts";
 import { createLocalBuilder } from "./local-builder.ts";
+import type { PipelineRequest } from "./pipeline-types.ts";
 import { openNextConfig, repoWith } from "./test-support/fixture-repo.ts";
 
 // Each limit is hit by the project's install command, so no next build is needed: the build
@@ -25,7 +26,7 @@ async function buildWith(limits: Partial<BuildLimits>, installCommand: string) {
     ...openNextConfig(dir),
   });
   const lines: LogLine[] = [];
-  const request: BuildRequest = {
+  const request: PipelineRequest = {
     ...app,
     deploymentId: "dpl_limits",
     projectId: "prj_limits",

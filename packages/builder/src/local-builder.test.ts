@@ -4,12 +4,13 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { type BuildRequest, type BuildResult, type LogLine, MANIFEST_FILE, parseManifest } from "@slipway/core";
+import { type LogLine, MANIFEST_FILE, parseManifest } from "@slipway/core";
 import { networkIsolationStatus } from "@slipway/sandbox";
 import { extract } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFsBlobStore } from "../../local/src/blob-store/filesystem.ts";
 import { createLocalBuilder } from "./local-builder.ts";
+import type { PipelineRequest as BuildRequest, BuildResult } from "./pipeline-types.ts";
 import { fixtureRepo, openNextConfig } from "./test-support/fixture-repo.ts";
 
 // One real build shared by every assertion: next build + OpenNext take ~30 s on two cores.

@@ -1,7 +1,5 @@
-import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { type Builder, type BuildRequest, type BuildResult, isSlipwayError } from "@slipway/core";
-import { sweepEmptyCgroups } from "@slipway/sandbox";
+import { isSlipwayError } from "@slipway/core";
 import { bestEffort } from "./cache/best-effort.ts";
 import { nextCache } from "./cache/next-cache.ts";
 import { type BuildContext, openBuild, timed } from "./context.ts";
@@ -9,6 +7,7 @@ import { buildChildEnv } from "./env.ts";
 import { BuildFailure } from "./failure.ts";
 import { type LocalBuilderOptions, resolveOptions } from "./options.ts";
 import { checkBuildOutput } from "./output/check-output.ts";
+import type { BuildResult, PipelineRequest } from "./pipeline-types.ts";
 import { cloneRepo } from "./steps/clone.ts";
 import { planInstall } from "./steps/detect-package-manager.ts";
 import { installDependencies, seconds } from "./steps/install.ts";
@@ -18,22 +17,15 @@ import { precompressAssets } from "./steps/precompress.ts";
 import { artifactKey, storeArtifact } from "./steps/store-artifact.ts";
 import { resolveRootDir } from "./validate/root-dir.ts";
 
-/** The local Builder: a commit becomes an OpenNext artifact in the BlobStore, built in bubblewrap. */
+/**
+ * The build pipeline, in this process: a commit becomes an OpenNext artifact in the BlobStore,
+ * built in bubblewrap. The local Builder runs it in a supervised child process (`supervisor.ts`).
+ */
 export function createLocalBuilder(input: LocalBuilderOptions) {
   const options = resolveOptions(input);
   return {
     name: "local",
-    /**
-     * Removes build folders a killed process left behind (~100 MB each), and the empty cgroups of
-     * its sandboxes. Call before the first build: only one platform runs per data dir, so nothing
-     * in the work dir is in use then.
-     */
-    async sweepWorkDir(): Promise<void> {
-      sweepEmptyCgroups();
-      const entries = await readdir(options.workDir).catch(() => []);
-      await Promise.all(entries.map((name) => rm(path.join(options.workDir, name), { recursive: true, force: true })));
-    },
-    async build(request: BuildRequest): Promise<BuildResult> {
+    async build(request: PipelineRequest): Promise<BuildResult> {
       const ctx = await openBuild(options, request);
       try {
         return await pipeline(ctx);
@@ -43,7 +35,7 @@ export function createLocalBuilder(input: LocalBuilderOptions) {
         await ctx.close();
       }
     },
-  } satisfies Builder & { sweepWorkDir(): Promise<void> };
+  };
 }
 
 async function pipeline(ctx: BuildContext): Promise<BuildResult> {

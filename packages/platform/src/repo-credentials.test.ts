@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { createAdaptorServer } from "@hono/node-server";
 import { createApi, hashToken } from "@slipway/api";
-import { createLocalBuilder } from "@slipway/builder";
+import { createInProcessBuilder, createLocalBuilder } from "@slipway/builder";
 import { main as cli } from "@slipway/cli";
-import { type CoreDeps, runDeployment } from "@slipway/core";
+import { type CoreDeps, handleDeployJob } from "@slipway/core";
 import {
   createAesGcmSecrets,
   createFsBlobStore,
@@ -77,13 +77,16 @@ beforeAll(async () => {
     blobs,
     logs: createSqliteLogStore(db),
     secrets: createAesGcmSecrets({ keyFile: join(dir, "master.key") }),
-    builder: createLocalBuilder({
-      blobStore: blobs,
-      cacheDir: join(dir, "cache"),
-      workDir: join(dir, "builds"),
-      openNextConfigPath: join(dir, "unused-open-next.config.ts"),
-      gitEnv,
-    }),
+    builder: createInProcessBuilder(
+      createLocalBuilder({
+        blobStore: blobs,
+        cacheDir: join(dir, "cache"),
+        workDir: join(dir, "builds"),
+        openNextConfigPath: join(dir, "unused-open-next.config.ts"),
+        gitEnv,
+      }),
+      (id, line) => void deps.logs.append(id, [line]),
+    ),
     deployer: { name: "unused", activate: async () => ({ ok: false, reason: "unused" }), deactivate: async () => {} },
     git: createLsRemoteGit({ env: gitEnv }),
     statusReporter: null,
@@ -98,12 +101,28 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Delivers the pipeline's messages, as the platform's step runner would, until the deployment ends. */
+async function runPipeline(id: string) {
+  for (;;) {
+    const deployment = await deps.store.deployments.get(id);
+    if (!deployment || ["ready", "error", "canceled"].includes(deployment.status)) return;
+    const job = await deps.queue.claim(30_000);
+    if (!job) {
+      // A watch-build message comes back after its delay: wait for it to be due.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
+    await handleDeployJob(deps, job);
+    await deps.queue.complete(job.receipt);
+  }
+}
+
 /** Runs the deploy job the API queued, as the platform's job runner would. */
 async function deployAndRun(project: string, body: Record<string, unknown>) {
   const queued = await api("POST", `/projects/${project}/deployments`, body);
   if (queued.status !== 202) return { queued, deployment: null, logs: "" };
   const id = String(queued.json.id);
-  await runDeployment(deps, id);
+  await runPipeline(id);
   const deployment = await api("GET", `/deployments/${id}`);
   const logs = await api("GET", `/deployments/${id}/logs`);
   return { queued, deployment, logs: logs.text };

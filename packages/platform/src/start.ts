@@ -1,19 +1,17 @@
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApi } from "@slipway/api";
-import { bwrapWorks, createLocalBuilder } from "@slipway/builder";
+import { bwrapWorks, createSupervisedBuilder } from "@slipway/builder";
 import {
   type CoreDeps,
   createMasker,
-  DEPLOY_JOB,
-  type DeployJobPayload,
   deploymentEnv,
+  deploymentIdOf,
   giveUpDeployment,
-  interruptRunningDeployments,
+  handleDeployJob,
   type Masker,
-  requeueUnfinished,
-  runDeployment,
   SlipwayError,
 } from "@slipway/core";
 import {
@@ -28,6 +26,7 @@ import {
 } from "@slipway/local";
 import { createEdge, createFunctionHost, createLocalDeployer } from "@slipway/runtime";
 import { ensureAdminToken } from "./admin-token.ts";
+import type { BuildChildConfig } from "./build-child.ts";
 import type { PlatformConfig } from "./config.ts";
 import { lockDownDataDir } from "./data-dir.ts";
 import { createGithubStatusReporter } from "./github-status.ts";
@@ -40,8 +39,14 @@ const OPEN_NEXT_CONFIG = fileURLToPath(new URL("../../runtime/opennext/open-next
 /** What the OpenNext config imports besides itself; the build sandbox must be able to read it. */
 const OPEN_NEXT_CONFIG_IMPORTS = [fileURLToPath(new URL("../../core/src", import.meta.url))];
 
+/** The child process of a supervised build, and the flag that lets Node run it as TypeScript. */
+const BUILD_CHILD = fileURLToPath(new URL("./build-child.ts", import.meta.url));
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
 /** Tries of a job that throws (a fault, not a failed build) before its deployment is given up. */
 const JOB_ATTEMPTS = 5;
+/** Pipeline steps are short (a build runs in its own process): a dead worker's step comes back soon. */
+const STEP_LEASE_MS = 30_000;
 
 export interface RunningPlatform {
   apiUrl: string;
@@ -54,13 +59,7 @@ export interface RunningPlatform {
 
 /** `slipway up`: opens the data dir, wires every port to its local adapter and starts serving. */
 export async function startPlatform(config: PlatformConfig, log: (line: string) => void): Promise<RunningPlatform> {
-  const dir = (name: string) => join(config.dataDir, name);
-  // Before anything is opened: an unsafe configuration stops here, having touched nothing.
-  const sandbox = decideSandbox(config, () => bwrapWorks());
-  if (sandbox.kind === "none") log(sandbox.banner);
-  // Everything this process creates from now on (database, blobs, keys, scratch) is its user's only.
-  const previousUmask = process.umask(0o077);
-  await lockDownDataDir(config.dataDir);
+  const sandbox = await openDataDir(config, log);
   const other = runningPid(config.dataDir);
   if (other !== null && other !== process.pid) {
     throw new SlipwayError(
@@ -70,6 +69,88 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     );
   }
   const removePidFile = writePidFile(config.dataDir);
+  let forget = (_deploymentId: string) => {};
+  const { deps, store, queue, builder, deployer, functionHost, urls, token } = await wirePorts(
+    config,
+    sandbox.kind,
+    log,
+    (id) => forget(id),
+  );
+  const dir = (name: string) => join(config.dataDir, name);
+
+  const edge = createEdge({
+    functionHost,
+    deploymentsDir: dir("deployments"),
+    resolveHost: async (hostname) => {
+      const alias = await store.aliases.get(hostname);
+      return alias ? { deploymentId: alias.deploymentId, projectId: alias.projectId } : null;
+    },
+    getDeployment: async (id) => {
+      const deployment = await store.deployments.get(id);
+      return deployment ? { projectId: deployment.projectId } : null;
+    },
+  });
+  await edge.listen(config.edgePort, config.host);
+
+  const api = createApi(deps);
+  const apiServer = serve({ fetch: api.fetch, port: config.port, hostname: config.host });
+  await new Promise<void>((resolve, reject) => {
+    apiServer.once("listening", () => resolve());
+    apiServer.once("error", reject);
+  });
+
+  // Scratch a killed process left behind: only what no live process (a worker, a build) uses.
+  await Promise.all([builder.sweep(), deployer.sweepLeftovers()]);
+  // The previous process may have died mid-step: its leases go back at once rather than at
+  // expiry. A `slipway worker` holding a lease may then see its step run twice: steps are
+  // idempotent. Unfinished deployments need nothing else: each always has a message queued.
+  await queue.releaseAll();
+  const runner = startStepRunner(deps, log);
+  forget = (deploymentId) => edge.forget(deploymentId);
+
+  return {
+    apiUrl: urls.apiUrl,
+    edgeUrl: urls.url(urls.hostname("<project>")),
+    adminTokenPath: token.path,
+    tokenCreated: token.created,
+    deps,
+    async stop() {
+      await new Promise((resolve) => apiServer.close(resolve));
+      await edge.close();
+      // Builds run in their own processes and go on; the next start (or a worker) watches them.
+      await runner.stop();
+      await functionHost.close();
+      await store.close();
+      removePidFile();
+      sandbox.restoreUmask();
+    },
+  };
+}
+
+/**
+ * Decides the sandbox before anything is opened (an unsafe configuration stops here, having touched
+ * nothing), then makes the data dir and everything this process creates in it its user's only.
+ */
+async function openDataDir(config: PlatformConfig, log: (line: string) => void) {
+  // Decided once, so workers and builds agree (the host alone only checks bwrap is on PATH).
+  const sandbox = decideSandbox(config, () => bwrapWorks());
+  if (sandbox.kind === "none") log(sandbox.banner);
+  const previousUmask = process.umask(0o077);
+  await lockDownDataDir(config.dataDir);
+  return { kind: sandbox.kind, restoreUmask: () => process.umask(previousUmask) };
+}
+
+/**
+ * Every port on its local adapter, shared by `slipway up` and `slipway worker`. `onDeactivated`
+ * tells the edge (when this process has one) that a deployment's files are gone.
+ */
+async function wirePorts(
+  config: PlatformConfig,
+  sandboxKind: "bwrap" | "none",
+  log: (line: string) => void,
+  onDeactivated: (id: string) => void,
+) {
+  const dir = (name: string) => join(config.dataDir, name);
 
   const secrets = createAesGcmSecrets(config.masterKey ? { key: config.masterKey } : { keyFile: dir("master.key") });
   const db = openSqlite(dir("slipway.db"));
@@ -92,7 +173,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     idleTimeoutMs: config.idleTimeoutMs,
     maxWorkersPerDeployment: config.maxWorkersPerDeployment,
     // Decided once above, so workers and builds agree (the host alone only checks bwrap is on PATH).
-    sandbox: sandbox.kind,
+    sandbox: sandboxKind,
     network: config.sandboxNetwork,
     allowLoopback: config.allowLoopback,
     workerLimits: { memoryMb: config.workerMemoryMb, tmpMb: config.workerTmpMb },
@@ -127,19 +208,24 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     blobs,
     deploymentsDir: dir("deployments"),
     functionHost,
-    onDeactivated: (deploymentId) => edge.forget(deploymentId),
+    onDeactivated,
   });
 
-  const builder = createLocalBuilder({
-    blobStore: blobs,
-    cacheDir: dir("build-cache"),
-    workDir: dir("builds"),
-    openNextConfigPath: OPEN_NEXT_CONFIG,
-    readOnlyPaths: OPEN_NEXT_CONFIG_IMPORTS,
-    sandbox: config.sandbox,
-    network: config.sandboxNetwork,
-    timeoutMs: config.buildTimeoutMs,
-    limits: { memoryMb: config.buildMemoryMb, processes: config.buildProcesses, diskMb: config.buildDiskMb },
+  const builder = createSupervisedBuilder({
+    jobsDir: dir("builds"),
+    entry: BUILD_CHILD,
+    nodeArgs: ["--import", TSX_LOADER],
+    config: {
+      dataDir: config.dataDir,
+      dbPath: dir("slipway.db"),
+      cacheDir: dir("build-cache"),
+      openNextConfigPath: OPEN_NEXT_CONFIG,
+      readOnlyPaths: OPEN_NEXT_CONFIG_IMPORTS,
+      sandbox: config.sandbox,
+      network: config.sandboxNetwork,
+      timeoutMs: config.buildTimeoutMs,
+      limits: { memoryMb: config.buildMemoryMb, processes: config.buildProcesses, diskMb: config.buildDiskMb },
+    } satisfies BuildChildConfig,
   });
   const deps: CoreDeps = {
     store,
@@ -156,65 +242,47 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     urls,
     settings: { retainDeployments: config.retainDeployments },
   };
+  return { deps, store, queue, builder, deployer, functionHost, urls, token };
+}
 
-  const edge = createEdge({
-    functionHost,
-    deploymentsDir: dir("deployments"),
-    resolveHost: async (hostname) => {
-      const alias = await store.aliases.get(hostname);
-      return alias ? { deploymentId: alias.deploymentId, projectId: alias.projectId } : null;
-    },
-    getDeployment: async (id) => {
-      const deployment = await store.deployments.get(id);
-      return deployment ? { projectId: deployment.projectId } : null;
-    },
-  });
-  await edge.listen(config.edgePort, config.host);
-
-  const api = createApi(deps);
-  const apiServer = serve({ fetch: api.fetch, port: config.port, hostname: config.host });
-  await new Promise<void>((resolve, reject) => {
-    apiServer.once("listening", () => resolve());
-    apiServer.once("error", reject);
-  });
-
-  // A killed process leaves scratch folders behind; nothing is using them now.
-  await Promise.all([builder.sweepWorkDir(), deployer.sweepLeftovers()]);
-  // The previous process may have died mid-build: its leases go back and unfinished work is queued again.
-  await queue.releaseAll();
-  const resumed = await requeueUnfinished(deps);
-  if (resumed > 0) log(`resuming ${resumed} unfinished deployment(s)`);
-  const runner = startJobRunner({
-    queue,
+/** Runs the deploy pipeline's steps from the queue, in this process. */
+function startStepRunner(deps: CoreDeps, log: (line: string) => void) {
+  return startJobRunner({
+    queue: deps.queue,
     log,
+    // Steps are short and mostly wait on I/O; one slow activation must not hold up the others.
+    concurrency: 2,
+    leaseMs: STEP_LEASE_MS,
     handle: async (job) => {
-      if (job.type !== DEPLOY_JOB) return;
-      const { deploymentId } = job.payload as DeployJobPayload;
       try {
-        await runDeployment(deps, deploymentId);
+        await handleDeployJob(deps, job);
       } catch (error) {
-        if (job.attempts >= JOB_ATTEMPTS) await giveUpDeployment(deps, deploymentId, error);
+        const deploymentId = deploymentIdOf(job);
+        if (deploymentId !== null && job.attempts >= JOB_ATTEMPTS) await giveUpDeployment(deps, deploymentId, error);
         throw error;
       }
     },
   });
+}
 
+export interface RunningWorker {
+  stop(): Promise<void>;
+}
+
+/**
+ * `slipway worker`: only the pipeline's step handlers, on the same data dir as a running
+ * `slipway up` (two consumers, one queue). No API, no edge, no sweeping: the platform owns those.
+ */
+export async function startWorker(config: PlatformConfig, log: (line: string) => void): Promise<RunningWorker> {
+  const sandbox = await openDataDir(config, log);
+  const { deps, store, functionHost } = await wirePorts(config, sandbox.kind, log, () => {});
+  const runner = startStepRunner(deps, log);
   return {
-    apiUrl: urls.apiUrl,
-    edgeUrl: urls.url(urls.hostname("<project>")),
-    adminTokenPath: token.path,
-    tokenCreated: token.created,
-    deps,
     async stop() {
-      await new Promise((resolve) => apiServer.close(resolve));
-      await edge.close();
-      // Without this, a stop waits for the running build to finish (minutes).
-      interruptRunningDeployments("the platform is stopping");
       await runner.stop();
       await functionHost.close();
       await store.close();
-      removePidFile();
-      process.umask(previousUmask);
+      sandbox.restoreUmask();
     },
   };
 }

@@ -23,8 +23,9 @@ export interface ProductionWatchReport {
 /**
  * Polls the production host on the edge for the whole crash test and judges every answer:
  * while the platform is up each one must be a 200 carrying a version in [floor, ceiling]
- * (floor: the newest deployment seen ready, so production never goes back; ceiling: the newest
- * accepted one, which may already serve between its alias flip and its `ready`). A refused or
+ * (floor: the newest version production has served, or one the test raised it to, so production
+ * never goes back; ceiling: the newest accepted one). Aliases move just after `ready` (a kill
+ * in between finishes the move after the restart), so `ready` alone does not raise the floor. A refused or
  * reset connection is fine only while the platform is down or if it went down mid-request.
  * Floor and ceiling are read when a request starts, so a status the test learns of later can
  * never make an answer that was right at the time look wrong.
@@ -62,7 +63,10 @@ export function watchProduction(options: ProductionWatchOptions) {
       if (version === null) fail(`${path} answered 200 without a version marker: ${response.text.slice(0, 300)}`);
       else if (version < at.floor || version > at.ceiling)
         fail(`${path} served version ${version}; expected ${at.floor}..${at.ceiling}`);
-      else report.ok++;
+      else {
+        report.ok++;
+        floor = Math.max(floor, version);
+      }
     } catch (error) {
       if (down || kills !== at.kills) report.refusedWhileDown++;
       else fail(`${path} failed while the platform was up: ${(error as Error).message}`);

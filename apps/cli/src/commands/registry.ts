@@ -15,10 +15,12 @@ import { promote } from "./promote.ts";
 import { rollback } from "./rollback.ts";
 import { rotateKey } from "./rotate-key.ts";
 import { up } from "./up.ts";
+import { worker } from "./worker.ts";
 
 export const COMMANDS: Command[] = [
   up,
   doctor,
+  worker,
   login,
   projectsCreate,
   projectsLs,

@@ -1,6 +1,7 @@
 /**
- * Durable job queue (SQLite locally, SQS on AWS). At-least-once: a job whose lease runs out
- * (its worker died) is handed out again, so handlers must be idempotent.
+ * Durable job queue (SQLite locally, SQS on AWS), with SQS's guarantees and no more: at least
+ * once (a job whose lease runs out is handed out again), in no particular order, and a stale
+ * receipt is accepted silently. Handlers must be idempotent and order-independent.
  */
 export interface Job<P = unknown> {
   id: string;
@@ -18,11 +19,14 @@ export interface Job<P = unknown> {
 export interface Queue {
   readonly name: string;
   enqueue(type: string, payload: unknown, options?: { delayMs?: number }): Promise<string>;
-  /** Leases the oldest ready job for `leaseMs`; null when none is ready. */
+  /** Leases a ready job (any one) for `leaseMs`; null when none is ready. */
   claim(leaseMs: number): Promise<Job | null>;
   /** Keeps a long job's lease alive. Returns false when the lease was lost. */
   extend(receipt: string, leaseMs: number): Promise<boolean>;
-  /** Removes the job; returns false when the receipt is stale (the job was claimed again). */
+  /**
+   * Removes the job. Returns false when the adapter knows the receipt is stale (the job was
+   * claimed again); an adapter that cannot tell (SQS) returns true. Never throws for a stale one.
+   */
   complete(receipt: string): Promise<boolean>;
   /** Gives the job back to be retried after `delayMs`, or drops it to the dead-letter set. */
   fail(receipt: string, error: string, options?: { retryAfterMs?: number }): Promise<void>;

@@ -42,8 +42,19 @@ export type DeploymentPatch = Partial<
   Pick<Deployment, "statusReason" | "artifactKey" | "envSnapshot" | "buildStartedAt" | "readyAt" | "finishedAt">
 >;
 
+/** A queue message written with a store change, in one transaction (a transactional outbox). */
+export interface OutboxMessage {
+  type: string;
+  payload: unknown;
+}
+
 export interface DeploymentRepo {
-  create(deployment: Deployment): Promise<void>;
+  /**
+   * Inserts the deployment and, atomically with it, enqueues `outbox` on the platform's Queue
+   * (local: the same SQLite file; AWS: one DynamoDB transaction whose stream feeds SQS). A crash
+   * can never leave a deployment that no message will ever move.
+   */
+  create(deployment: Deployment, outbox?: readonly OutboxMessage[]): Promise<void>;
   get(id: string): Promise<Deployment | null>;
   /** Newest first. */
   listByProject(projectId: string, options?: { limit?: number }): Promise<Deployment[]>;
@@ -71,6 +82,13 @@ export interface AliasRepo {
    * returns false (checked in the same statement as the write, never read-then-write).
    */
   set(alias: Omit<Alias, "updatedAt">): Promise<boolean>;
+  /**
+   * Compare-and-set: points `hostname` at `alias.deploymentId` only while it points at
+   * `expectedDeploymentId` (`null`: only while the hostname has no row) and belongs to
+   * `alias.projectId`. Returns false when another writer moved it first (so a read-then-write can
+   * never move an alias backwards) or another project owns it.
+   */
+  setIf(alias: Omit<Alias, "updatedAt">, expectedDeploymentId: string | null): Promise<boolean>;
   get(hostname: string): Promise<Alias | null>;
   /** Removes the row only while it belongs to `projectId`; false when absent or owned by another. */
   delete(hostname: string, projectId: string): Promise<boolean>;

@@ -16,9 +16,10 @@ export function productionHostname(deps: Pick<CoreDeps, "urls">, project: Projec
 }
 
 /**
- * Points the aliases of a freshly ready deployment: its own URL always, its branch URL, and
- * production when it is a production deployment. Shared URLs only move forward: an older build
- * that finishes late never overrides a newer one (rollback is the way to go back).
+ * Points the aliases of a freshly ready deployment: its branch URL, production when it is a
+ * production deployment, and its own URL last, which marks the moves as done (see
+ * `aliasesPointed`). Shared URLs only move forward: an older build that finishes late never
+ * overrides a newer one (rollback is the way to go back).
  * Returns the hostnames the store refused because another project owns them (only possible for
  * projects created before colliding names were refused): they keep serving their owner.
  */
@@ -27,7 +28,10 @@ export async function pointAliases(
   project: Project,
   deployment: Deployment,
 ): Promise<string[]> {
-  const refused: string[] = [];
+  const refused = await pointBranchAlias(deps, project, deployment);
+  if (deployment.environment === "production") {
+    refused.push(...(await pointIfNewer(deps, productionHostname(deps, project), "production", project, deployment)));
+  }
   const hostname = deploymentHostname(deps, project, deployment.id);
   const own = await deps.store.aliases.set({
     hostname,
@@ -36,11 +40,17 @@ export async function pointAliases(
     kind: "deployment",
   });
   if (!own) refused.push(hostname);
-  refused.push(...(await pointBranchAlias(deps, project, deployment)));
-  if (deployment.environment === "production") {
-    refused.push(...(await pointIfNewer(deps, productionHostname(deps, project), "production", project, deployment)));
-  }
   return refused;
+}
+
+/** True once `pointAliases` ran to its end for this deployment. */
+export async function aliasesPointed(
+  deps: Pick<CoreDeps, "store" | "urls">,
+  project: Project,
+  deploymentId: string,
+): Promise<boolean> {
+  const own = await deps.store.aliases.get(deploymentHostname(deps, project, deploymentId));
+  return own?.deploymentId === deploymentId;
 }
 
 /** The branch URL follows the newest ready deployment of its branch (never an older one). */
@@ -53,7 +63,12 @@ export async function pointBranchAlias(
   return pointIfNewer(deps, branchHostname(deps, project, deployment.commit.branch), "branch", project, deployment);
 }
 
-/** Returns `[hostname]` when another project owns it, else `[]`. */
+/**
+ * Moves a shared URL to `deployment` unless it already serves a newer one. Compare-and-set on the
+ * alias's current target: when two deployments finish together, the loser of the write sees the
+ * winner's value on its next read and stops if the winner is newer; production never moves back.
+ * Returns `[hostname]` when another project owns it, else `[]`.
+ */
 async function pointIfNewer(
   deps: Pick<CoreDeps, "store">,
   hostname: string,
@@ -61,20 +76,16 @@ async function pointIfNewer(
   project: Project,
   deployment: Deployment,
 ): Promise<string[]> {
-  const current = await deps.store.aliases.get(hostname);
-  if (current && current.projectId !== project.id) return [hostname];
-  const currentDeployment = current ? await deps.store.deployments.get(current.deploymentId) : null;
-  if (!currentDeployment || currentDeployment.createdAt <= deployment.createdAt) {
-    // The read above is only an early answer: the store's owner check is what holds under races.
-    const written = await deps.store.aliases.set({
-      hostname,
-      projectId: project.id,
-      deploymentId: deployment.id,
-      kind,
-    });
-    if (!written) return [hostname];
+  const alias = { hostname, projectId: project.id, deploymentId: deployment.id, kind };
+  for (;;) {
+    const current = await deps.store.aliases.get(hostname);
+    // The store's owner check is what holds under races; this read only ends the loop.
+    if (current && current.projectId !== project.id) return [hostname];
+    if (current?.deploymentId === deployment.id) return [];
+    const currentDeployment = current ? await deps.store.deployments.get(current.deploymentId) : null;
+    if (currentDeployment && currentDeployment.createdAt > deployment.createdAt) return [];
+    if (await deps.store.aliases.setIf(alias, current?.deploymentId ?? null)) return [];
   }
-  return [];
 }
 
 export async function setProduction(deps: Pick<CoreDeps, "store" | "urls">, project: Project, deploymentId: string) {

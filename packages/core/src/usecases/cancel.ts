@@ -2,9 +2,13 @@ import { nowIso } from "../domain/ids.ts";
 import { ACTIVE_STATUSES, type Deployment } from "../domain/model.ts";
 import { SlipwayError } from "../errors.ts";
 import type { CoreDeps } from "./deps.ts";
-import { abortRunning } from "./running-builds.ts";
 
-/** Cancels a queued or running deployment. Finished deployments are left alone (an error). */
+/**
+ * Cancels a queued or running deployment. Finished deployments are left alone (an error). Only the
+ * status changes here, in whichever process serves the call: the build's watcher sees it at its
+ * next look (about a second) and stops the build through the Builder, and activation checks it
+ * before anything moves.
+ */
 export async function cancelDeployment(deps: CoreDeps, deployment: Deployment, reason: string): Promise<Deployment> {
   const canceled = await deps.store.deployments.transition(deployment.id, ACTIVE_STATUSES, "canceled", {
     statusReason: reason,
@@ -17,7 +21,6 @@ export async function cancelDeployment(deps: CoreDeps, deployment: Deployment, r
       `Deployment ${deployment.id} is already ${current?.status ?? "gone"}; only queued or running deployments can be canceled.`,
     );
   }
-  abortRunning(deployment.id, reason);
   await deps.logs.append(deployment.id, [{ at: nowIso(), stream: "system", text: `✗ Canceled: ${reason}` }]);
   return (await deps.store.deployments.get(deployment.id)) ?? deployment;
 }

@@ -21,6 +21,8 @@ export interface UrlScheme {
 export interface Settings {
   /** Deployments kept per project besides those an alias points to. */
   retainDeployments: number;
+  /** Builds running at once (a build needs most of a small box). Default 1. */
+  maxConcurrentBuilds?: number;
 }
 
 /** Everything the use cases talk to. Built once at start by the target's wiring. */
@@ -36,9 +38,4 @@ export interface CoreDeps {
   statusReporter: CommitStatusReporter | null;
   urls: UrlScheme;
   settings: Settings;
-}
-
-export const DEPLOY_JOB = "deploy";
-export interface DeployJobPayload {
-  deploymentId: string;
 }

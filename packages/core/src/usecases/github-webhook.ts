@@ -105,16 +105,28 @@ async function actOnDelivery(
     throw new SlipwayError("INVALID_INPUT", "The X-GitHub-Delivery and X-GitHub-Event headers are required.");
   }
   const payload = parsePayload(rawBody);
+  // The delivery id is recorded only once the event is handled (its deployment queued): were it
+  // recorded first, a failure in between would make GitHub's redelivery look like a duplicate and
+  // drop the push. A redelivery of a handled push finds the deployment queued before (the twin
+  // check in queueDeployment) and changes nothing.
+  const outcome = await handleEvent(deps, project, headers.event, payload);
   const fresh = await deps.store.webhookDeliveries.record({
     id: headers.deliveryId,
     projectId: project.id,
     event: headers.event,
     receivedAt: nowIso(),
-    outcome: "received",
+    outcome: outcome.kind,
   });
-  if (!fresh) return { kind: "duplicate" };
+  return fresh ? outcome : { kind: "duplicate" };
+}
 
-  switch (headers.event) {
+async function handleEvent(
+  deps: CoreDeps,
+  project: Project,
+  event: string,
+  payload: Record<string, unknown>,
+): Promise<WebhookOutcome> {
+  switch (event) {
     case "ping":
       return { kind: "pong" };
     case "push":
@@ -122,7 +134,7 @@ async function actOnDelivery(
     case "pull_request":
       return onPullRequest(deps, project, payload);
     default:
-      return { kind: "ignored", reason: `event "${headers.event}" is not used by Slipway` };
+      return { kind: "ignored", reason: `event "${event}" is not used by Slipway` };
   }
 }
 

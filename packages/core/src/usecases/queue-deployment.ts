@@ -3,8 +3,9 @@ import { ACTIVE_STATUSES, type Deployment, type Environment, type Project } from
 import { SlipwayError } from "../errors.ts";
 import { pointBranchAlias } from "./aliases.ts";
 import { cancelSuperseded } from "./cancel.ts";
-import { type CoreDeps, DEPLOY_JOB, type DeployJobPayload } from "./deps.ts";
+import type { CoreDeps } from "./deps.ts";
 import { snapshotEnv } from "./env-snapshot.ts";
+import { DEPLOY_JOB, type DeployJobPayload } from "./pipeline/jobs.ts";
 import { repoCredentialOf } from "./repo-access.ts";
 import { isSha, validateBranchName } from "./validation.ts";
 
@@ -19,7 +20,7 @@ export interface QueueDeploymentInput {
 }
 
 /**
- * Records a deployment as `queued` and hands it to the build queue. The env vars it will be
+ * Records a deployment as `queued` together with its first pipeline message. The env vars it will be
  * built and run with are snapshotted now, so later edits only affect later deployments.
  */
 export async function queueDeployment(deps: CoreDeps, input: QueueDeploymentInput): Promise<Deployment> {
@@ -58,9 +59,11 @@ export async function queueDeployment(deps: CoreDeps, input: QueueDeploymentInpu
     finishedAt: null,
   };
   deployment.envSnapshot = await snapshotEnv(deps, input.project, deployment);
-  await deps.store.deployments.create(deployment);
+  // Its first pipeline message is written in the same transaction: no crash can strand it.
+  await deps.store.deployments.create(deployment, [
+    { type: DEPLOY_JOB, payload: { deploymentId: deployment.id } satisfies DeployJobPayload },
+  ]);
   if (deployment.commit.branch) await cancelSuperseded(deps, deployment);
-  await deps.queue.enqueue(DEPLOY_JOB, { deploymentId: deployment.id } satisfies DeployJobPayload);
   return deployment;
 }
 

@@ -32,6 +32,24 @@ runQueueContract({
 });
 
 describe("sqlite queue", () => {
+  // Stricter than the contract (which allows SQS's silent stale receipts): the attempt number
+  // fences a claim, so a stale holder's complete, extend or fail changes nothing.
+  it("fences stale receipts: a worker whose lease ran out cannot complete, extend or fail the job", async () => {
+    let now = 1_000_000;
+    const queue = createSqliteQueue(await tempDb(), { now: () => now });
+    await queue.enqueue("build", {});
+    const stale = await queue.claim(100);
+    now += 200;
+    const current = await queue.claim(60_000);
+    expect(await queue.complete(stale?.receipt ?? "")).toBe(false);
+    expect(await queue.extend(stale?.receipt ?? "", 60_000)).toBe(false);
+    await queue.fail(stale?.receipt ?? "", "late", { retryAfterMs: 0 });
+    expect(await queue.pending()).toBe(1);
+    expect(await queue.claim(60_000)).toBeNull();
+    expect(await queue.complete(current?.receipt ?? "")).toBe(true);
+    await queue.close();
+  });
+
   it("releaseAll returns the dead process's leases at startup", async () => {
     const path = await tempDb();
     const before = createSqliteQueue(path);

@@ -1,6 +1,6 @@
 import type { Job, Queue } from "@slipway/core";
-import { newId, nowIso } from "@slipway/core";
 import { resolveDatabase, type SqliteDatabase } from "../sqlite/open.ts";
+import { prepareInsertJob } from "./insert-job.ts";
 
 export interface SqliteQueueOptions {
   /** Attempts (claims) before a job goes to the dead set. Default 5. */
@@ -60,9 +60,7 @@ export function createSqliteQueue(target: string | SqliteDatabase, options: Sqli
   const retryDelayMs = options.retryDelayMs ?? defaultRetryDelay;
   const now = options.now ?? Date.now;
 
-  const insert = db.prepare(
-    `INSERT INTO queue_jobs (id, type, payload, run_at, enqueued_at) VALUES (@id, @type, @payload, @runAt, @enqueuedAt)`,
-  );
+  const insertJob = prepareInsertJob(db);
   // A job whose lease ran out this many times is poison (it keeps killing its worker): bury it
   // rather than hand it out forever.
   const buryExhausted = db.prepare<{ now: number; max: number }>(
@@ -109,10 +107,7 @@ export function createSqliteQueue(target: string | SqliteDatabase, options: Sqli
   return {
     name: "sqlite",
     async enqueue(type, payload, enqueueOptions) {
-      const id = newId(16);
-      const runAt = now() + (enqueueOptions?.delayMs ?? 0);
-      insert.run({ id, type, payload: JSON.stringify(payload ?? null), runAt, enqueuedAt: nowIso() });
-      return id;
+      return insertJob({ type, payload, runAt: now() + (enqueueOptions?.delayMs ?? 0) });
     },
     async claim(leaseMs) {
       const row = claimTx.immediate(now(), leaseMs);

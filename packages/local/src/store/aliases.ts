@@ -17,6 +17,17 @@ export function createAliasRepo(db: Database.Database): AliasRepo {
        updated_at = excluded.updated_at
      WHERE aliases.project_id = excluded.project_id`,
   );
+  // The compare-and-set: the insert only when no row exists, the update only while the row still
+  // points where the caller saw it and belongs to the caller's project; one statement each, so a racing writer makes `changes` 0.
+  const insertIfAbsent = db.prepare(
+    `INSERT INTO aliases (hostname, project_id, deployment_id, kind, updated_at)
+     VALUES (@hostname, @projectId, @deploymentId, @kind, @updatedAt)
+     ON CONFLICT (hostname) DO NOTHING`,
+  );
+  const updateIf = db.prepare(
+    `UPDATE aliases SET deployment_id = @deploymentId, kind = @kind, updated_at = @updatedAt
+     WHERE hostname = @hostname AND deployment_id = @expected AND project_id = @projectId`,
+  );
   const get = db.prepare<[string], AliasRow>("SELECT * FROM aliases WHERE hostname = ?");
   const remove = db.prepare<[string, string]>("DELETE FROM aliases WHERE hostname = ? AND project_id = ?");
   const listByProject = db.prepare<[string], AliasRow>("SELECT * FROM aliases WHERE project_id = ? ORDER BY hostname");
@@ -31,6 +42,11 @@ export function createAliasRepo(db: Database.Database): AliasRepo {
   return {
     async set(alias) {
       return set.run({ ...alias, updatedAt: nowIso() }).changes === 1;
+    },
+    async setIf(alias, expectedDeploymentId) {
+      const row = { ...alias, updatedAt: nowIso() };
+      if (expectedDeploymentId === null) return insertIfAbsent.run(row).changes === 1;
+      return updateIf.run({ ...row, expected: expectedDeploymentId }).changes === 1;
     },
     async get(hostname) {
       const row = get.get(hostname);

@@ -1,5 +1,6 @@
-import type { DeploymentPatch, DeploymentRepo, DeploymentStatus } from "@slipway/core";
+import type { Deployment, DeploymentPatch, DeploymentRepo, DeploymentStatus, OutboxMessage } from "@slipway/core";
 import type Database from "better-sqlite3";
+import { prepareInsertJob } from "../queue/insert-job.ts";
 import { DEPLOYMENT_COLUMNS, type DeploymentRow, deploymentFromRow, deploymentToRow } from "./deployment-rows.ts";
 import { insertSql } from "./rows.ts";
 
@@ -48,10 +49,16 @@ export function createDeploymentRepo(db: Database.Database): DeploymentRepo {
      WHERE id = @id AND status IN (SELECT value FROM json_each(@from))`,
   );
   const update = db.prepare(`UPDATE deployments SET ${PATCH_SET} WHERE id = @id`);
+  // The outbox: the queue lives in the same file, so the row and its first job commit together.
+  const insertJob = prepareInsertJob(db);
+  const createTx = db.transaction((deployment: Deployment, outbox: readonly OutboxMessage[]) => {
+    insert.run(deploymentToRow(deployment));
+    for (const message of outbox) insertJob({ ...message, runAt: Date.now() });
+  });
 
   return {
-    async create(deployment) {
-      insert.run(deploymentToRow(deployment));
+    async create(deployment, outbox = []) {
+      createTx.immediate(deployment, outbox);
     },
     async get(id) {
       const row = get.get(id);

@@ -37,7 +37,7 @@ export function createLocalDeployer(options: LocalDeployerOptions) {
     if (!deployment.artifactKey) return `deployment ${deployment.id} has no artifact`;
     const body = await blobs.get(deployment.artifactKey);
     if (!body) return `artifact ${deployment.artifactKey} not found in ${blobs.name}`;
-    const tmp = path.join(deploymentsDir, `.tmp-${deployment.id}-${randomUUID().slice(0, 8)}`);
+    const tmp = path.join(deploymentsDir, `${tmpPrefix}${deployment.id}-${randomUUID().slice(0, 8)}`);
     await fs.mkdir(tmp, { recursive: true });
     try {
       await extractArtifact(body, tmp);
@@ -62,7 +62,7 @@ export function createLocalDeployer(options: LocalDeployerOptions) {
     const { root, cache } = functionHost.paths(deploymentId);
     if (await exists(cache)) return;
     const manifest = parseManifest(JSON.parse(await fs.readFile(path.join(root, MANIFEST_FILE), "utf8")));
-    const tmp = `${cache}.tmp-${randomUUID().slice(0, 8)}`;
+    const tmp = `${cache}${tmpPrefix}${randomUUID().slice(0, 8)}`;
     await fs.mkdir(path.dirname(cache), { recursive: true });
     const source = path.join(root, manifest.cache.dir);
     if (await exists(source)) await fs.cp(source, tmp, { recursive: true });
@@ -71,17 +71,18 @@ export function createLocalDeployer(options: LocalDeployerOptions) {
   }
 
   /**
-   * Temp folders of unpacks and cache seeds a killed process left behind (~70 MB each). Call at
-   * start, before any activation: one platform runs per data dir.
+   * Temp folders of unpacks and cache seeds a killed process left behind (~70 MB each). Each
+   * carries the pid of its process, so only those of dead processes go: a worker process
+   * (`slipway worker`) may be unpacking next to a restarting platform.
    */
   async function sweepLeftovers(): Promise<void> {
     const cachesDir = path.dirname(functionHost.paths("x").cache);
     const leftovers = [
       ...(await fs.readdir(deploymentsDir).catch(() => []))
-        .filter((name) => name.startsWith(".tmp-"))
+        .filter((name) => name.startsWith(".tmp-") && !aliveTmp(name))
         .map((name) => path.join(deploymentsDir, name)),
       ...(await fs.readdir(cachesDir).catch(() => []))
-        .filter((name) => name.includes(".tmp-"))
+        .filter((name) => name.includes(".tmp-") && !aliveTmp(name))
         .map((name) => path.join(cachesDir, name)),
     ];
     await Promise.all(leftovers.map((dir) => fs.rm(dir, { recursive: true, force: true })));
@@ -112,6 +113,21 @@ export function createLocalDeployer(options: LocalDeployerOptions) {
       options.onDeactivated?.(deploymentId);
     },
   } satisfies Deployer & { sweepLeftovers(): Promise<void> };
+}
+
+/** `.tmp-<pid>-…`: the prefix of this process's temp folders. */
+const tmpPrefix = `.tmp-${process.pid}-`;
+
+/** Whether the process that made a temp folder still runs (folders without a pid: no). */
+function aliveTmp(name: string): boolean {
+  const pid = Number(/\.tmp-(\d+)-/.exec(name)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 async function exists(file: string): Promise<boolean> {

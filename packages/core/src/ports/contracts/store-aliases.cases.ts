@@ -43,6 +43,43 @@ export function aliasCases(test: ContractTest<Store>): void {
     expect(ds.map((d) => d.id)).toContain(rows[0]?.deploymentId);
   });
 
+  test("aliases: setIf moves only from the expected deployment, null meaning no row", async (store) => {
+    const p = await savedProject(store);
+    const [a, b, c] = await Promise.all([1, 2, 3].map(() => savedDeployment(store, { projectId: p.id })));
+    if (!a || !b || !c) throw new Error("fixture deployments missing");
+    const to = (d: { id: string }) => ({
+      hostname: "cas.localhost",
+      projectId: p.id,
+      deploymentId: d.id,
+      kind: "production" as const,
+    });
+    expect(await store.aliases.setIf(to(a), "someone-else")).toBe(false);
+    expect(await store.aliases.get("cas.localhost")).toBeNull();
+    expect(await store.aliases.setIf(to(a), null)).toBe(true);
+    expect(await store.aliases.setIf(to(b), null)).toBe(false);
+    expect(await store.aliases.setIf(to(b), c.id)).toBe(false);
+    expect((await store.aliases.get("cas.localhost"))?.deploymentId).toBe(a.id);
+    expect(await store.aliases.setIf(to(b), a.id)).toBe(true);
+    expect((await store.aliases.get("cas.localhost"))?.deploymentId).toBe(b.id);
+  });
+
+  test("aliases: of concurrent setIf calls from one expected value exactly one wins", async (store) => {
+    const p = await savedProject(store);
+    const base = await savedDeployment(store, { projectId: p.id });
+    await store.aliases.set({ hostname: "race2.localhost", projectId: p.id, deploymentId: base.id, kind: "branch" });
+    const ds = await Promise.all([1, 2, 3, 4].map(() => savedDeployment(store, { projectId: p.id })));
+    const results = await Promise.all(
+      ds.map((d) =>
+        store.aliases.setIf(
+          { hostname: "race2.localhost", projectId: p.id, deploymentId: d.id, kind: "branch" },
+          base.id,
+        ),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await store.aliases.get("race2.localhost"))?.deploymentId).toBe(ds[results.indexOf(true)]?.id);
+  });
+
   test("aliases: delete returns true once, then false", async (store) => {
     const d = await savedDeployment(store);
     await store.aliases.set({

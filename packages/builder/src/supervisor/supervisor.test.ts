@@ -1,0 +1,113 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Builder, BuildRequest, BuildStatus } from "@slipway/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { createSupervisedBuilder } from "./supervisor.ts";
+
+// Real detached child processes (a stand-in child that builds nothing): the state on disk is the
+// only thing two supervisors share, as two platform processes would.
+
+const CHILD = fileURLToPath(new URL("../test-support/supervised-child.ts", import.meta.url));
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function jobsDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "slipway-supervisor-"));
+  dirs.push(dir);
+  return dir;
+}
+
+function supervisor(dir: string) {
+  return createSupervisedBuilder({ jobsDir: dir, entry: CHILD, nodeArgs: ["--import", TSX], config: { n: 1 } });
+}
+
+function request(deploymentId: string, mode: string): BuildRequest {
+  return {
+    deploymentId,
+    projectId: "p1",
+    repoUrl: "https://example.invalid/repo.git",
+    repoCredential: null,
+    sha: "a".repeat(40),
+    rootDir: "",
+    installCommand: null,
+    buildCommand: null,
+    env: { MODE: mode, SECRET: "hunter2" },
+    mask: ["hunter2"],
+  };
+}
+
+/** Polls status until it leaves `running` (a condition, not a fixed sleep). */
+async function settled(builder: Builder, handle: string, timeoutMs = 20_000): Promise<BuildStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await builder.status(handle);
+    if (status.state !== "running" || Date.now() > deadline) return status;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function pidOf(dir: string, handle: string): Promise<number> {
+  return (JSON.parse(await readFile(path.join(dir, handle, "pid.json"), "utf8")) as { pid: number }).pid;
+}
+
+describe("supervised builder", () => {
+  it("runs a build in a child process and reports its result; a second start returns the same build", async () => {
+    const dir = await jobsDir();
+    const builder = supervisor(dir);
+    const handle = await builder.start(request("d1", "succeed"));
+    expect(await builder.start(request("d1", "succeed"))).toBe(handle);
+    expect(await settled(builder, handle)).toEqual({ state: "succeeded", artifactKey: "artifacts/d1.tar" });
+    const pid = await pidOf(dir, handle);
+    expect(await builder.start(request("d1", "succeed"))).toBe(handle);
+    expect(await pidOf(dir, handle)).toBe(pid);
+    // The job file held the build's secrets: the child deleted it once read.
+    expect(existsSync(path.join(dir, handle, "job.json"))).toBe(false);
+  });
+
+  it("reports a failed build with its reason", async () => {
+    const builder = supervisor(await jobsDir());
+    const handle = await builder.start(request("d2", "fail"));
+    expect(await settled(builder, handle)).toEqual({ state: "failed", reason: "next build exited with code 1" });
+  });
+
+  it("is canceled from another supervisor on the same folder (another process)", async () => {
+    const dir = await jobsDir();
+    const handle = await supervisor(dir).start(request("d3", "hang"));
+    const other = supervisor(dir);
+    expect(await other.status(handle)).toEqual({ state: "running" });
+    await other.cancel(handle);
+    expect(await settled(other, handle)).toEqual({ state: "failed", reason: "canceled" });
+    await other.cancel(handle); // idempotent
+    await other.cancel("../../etc"); // not a handle: ignored
+  });
+
+  it("reports a build whose process was killed as lost, starts it again, and sweeps only what is dead", async () => {
+    const dir = await jobsDir();
+    const builder = supervisor(dir);
+    const handle = await builder.start(request("d4", "hang"));
+    await settled(builder, handle, 0); // written pid first
+    const pid = await pidOf(dir, handle);
+    process.kill(-pid, "SIGKILL");
+    expect(await settled(builder, handle)).toEqual({
+      state: "lost",
+      reason: "the build process ended without a result",
+    });
+
+    const running = await builder.start(request("d5", "hang"));
+    await builder.sweep();
+    expect(existsSync(path.join(dir, handle))).toBe(false);
+    expect(await builder.status(running)).toEqual({ state: "running" });
+
+    expect(await builder.start(request("d4", "succeed"))).toBe(handle);
+    expect(await settled(builder, handle)).toMatchObject({ state: "succeeded" });
+    await builder.cancel(running);
+    expect(await settled(builder, running)).toMatchObject({ state: "failed" });
+  });
+});

@@ -1,0 +1,2 @@
+export * from "./handle-job.ts";
+export * from "./jobs.ts";

@@ -1,0 +1,95 @@
+/**
+ * The child process of one supervised build (see @slipway/builder's supervisor): runs the build
+ * pipeline in its job folder and writes the build's log lines to the LogStore itself (SQLite in
+ * WAL mode takes a second writer), so the log survives whatever happens to the platform.
+ * Started as `node --import tsx build-child.ts <jobDir>`.
+ */
+
+import { readdir, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import {
+  createLocalBuilder,
+  type JobFile,
+  type LocalBuilderOptions,
+  runSupervisedJob,
+  type SandboxMode,
+} from "@slipway/builder";
+import type { LogLine } from "@slipway/core";
+import { createFsBlobStore, createSqliteLogStore, openSqlite } from "@slipway/local";
+
+/** What the platform puts in every job file besides the request. */
+export interface BuildChildConfig {
+  dataDir: string;
+  dbPath: string;
+  cacheDir: string;
+  openNextConfigPath: string;
+  readOnlyPaths: string[];
+  sandbox: SandboxMode;
+  network: LocalBuilderOptions["network"];
+  timeoutMs: number;
+  limits: LocalBuilderOptions["limits"];
+}
+
+const FLUSH_MS = 200;
+
+async function main(dir: string): Promise<void> {
+  await runSupervisedJob(dir, async (job: JobFile, signal) => {
+    const config = job.config as BuildChildConfig;
+    const db = openSqlite(config.dbPath);
+    const logs = createSqliteLogStore(db);
+    const deploymentId = job.request.deploymentId;
+    // Builds print thousands of lines: batched, written at most every FLUSH_MS.
+    let pending: Array<Omit<LogLine, "seq">> = [];
+    const flush = async () => {
+      const batch = pending;
+      pending = [];
+      await logs.append(deploymentId, batch);
+    };
+    const timer = setInterval(() => void flush().catch(() => undefined), FLUSH_MS);
+    try {
+      const builder = createLocalBuilder({
+        blobStore: createFsBlobStore(config.dataDir),
+        cacheDir: config.cacheDir,
+        // Scratch next to the job folder (`builds/<id>-…`), removed by the pipeline when it ends.
+        workDir: dirname(dir),
+        openNextConfigPath: config.openNextConfigPath,
+        readOnlyPaths: config.readOnlyPaths,
+        sandbox: config.sandbox,
+        network: config.network,
+        timeoutMs: config.timeoutMs,
+        limits: config.limits,
+      });
+      const result = await builder.build({ ...job.request, onLog: (line) => pending.push(line), signal });
+      return result.ok ? { ok: true, artifactKey: result.artifactKey } : { ok: false, reason: result.reason };
+    } finally {
+      clearInterval(timer);
+      await flush();
+      db.close();
+    }
+  });
+}
+
+/**
+ * The pipeline removes its scratch folder without waiting (nothing needs to); this process exits
+ * right after the build, so it waits here, after the result is recorded, instead.
+ */
+async function removeScratch(jobDir: string): Promise<void> {
+  const parent = dirname(jobDir);
+  const prefix = `${basename(jobDir)}-`;
+  const names = await readdir(parent).catch(() => [] as string[]);
+  await Promise.all(
+    names
+      .filter((name) => name.startsWith(prefix))
+      .map((name) => rm(join(parent, name), { recursive: true, force: true })),
+  );
+}
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error("usage: build-child <jobDir>");
+  process.exitCode = 2;
+} else {
+  await main(dir);
+  await removeScratch(dir);
+  process.exit(0);
+}
