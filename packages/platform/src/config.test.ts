@@ -19,13 +19,24 @@ describe("parsePlatformConfig", () => {
   });
 
   it.each([
-    [{ port: "abc" }, {}, 'Invalid port "abc"'],
-    [{ edgePort: "70000" }, {}, 'Invalid edgePort "70000"'],
-    [{ domain: "Bad Domain" }, {}, 'Invalid domain "Bad Domain"'],
-    [{}, { SLIPWAY_SANDBOX: "docker" }, 'Invalid sandbox "docker"'],
-  ])("names the bad value: %j %j", (flags, env, message) => {
+    [{ port: "abc" }, {}, '--port "abc" (or SLIPWAY_PORT) must be a port number 1-65535'],
+    [{}, { SLIPWAY_PORT: "abc" }, 'SLIPWAY_PORT "abc" (or --port) must be a port number 1-65535'],
+    [{ edgePort: "70000" }, {}, '--edge-port "70000" (or SLIPWAY_EDGE_PORT) must be a port number 1-65535'],
+    [
+      { domain: "Bad Domain" },
+      {},
+      '--domain "Bad Domain" (or SLIPWAY_DOMAIN) is invalid: must be a lowercase DNS name',
+    ],
+    [{}, { SLIPWAY_SANDBOX: "docker" }, 'SLIPWAY_SANDBOX "docker" is invalid'],
+  ])("names the flag, the variable and the bad value: %j %j", (flags, env, message) => {
     expect(() => parsePlatformConfig(flags, env)).toThrow(
       expect.objectContaining({ code: "INVALID_CONFIG", message: expect.stringContaining(message) }),
+    );
+  });
+
+  it("names only the variable for settings without a flag", () => {
+    expect(() => parsePlatformConfig({}, { SLIPWAY_RETAIN_DEPLOYMENTS: "0" })).toThrow(
+      /^SLIPWAY_RETAIN_DEPLOYMENTS "0" is invalid/,
     );
   });
 });
