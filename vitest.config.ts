@@ -9,12 +9,24 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts"],
-          testTimeout: 30_000,
+          exclude: ["**/*.integration.test.ts", "**/node_modules/**"],
+          testTimeout: 10_000,
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          globalSetup: ["apps/cli/build.mjs"],
+          include: ["packages/*/src/**/*.integration.test.ts", "apps/*/src/**/*.integration.test.ts"],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
         },
       },
       {
         test: {
           name: "e2e",
+          globalSetup: ["apps/cli/build.mjs"],
           include: ["tests/e2e/**/*.test.ts"],
           fileParallelism: false,
           testTimeout: 600_000,

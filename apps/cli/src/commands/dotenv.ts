@@ -1,4 +1,4 @@
-import { CliError } from "../errors.ts";
+import { SlipwayError } from "@slipway/core/errors";
 
 /**
  * Parses a .env file: `KEY=value`, optional `export `, single quotes literal, double quotes with
@@ -11,7 +11,12 @@ export function parseDotenv(text: string, file: string): Array<{ key: string; va
     const line = raw.trim();
     if (!line || line.startsWith("#")) return;
     const match = /^(?:export\s+)?([^=\s]+)\s*=\s*(.*)$/.exec(line);
-    if (!match) throw new CliError(`${file}:${index + 1} is not KEY=value: "${line.slice(0, 60)}"`);
+    if (!match)
+      throw new SlipwayError(
+        "INVALID_INPUT",
+        `${file}:${index + 1} is not KEY=value: "${line.slice(0, 60)}"`,
+        "Write one KEY=value per line; # starts a comment.",
+      );
     const key = match[1] as string;
     let value = (match[2] as string).trim();
     if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) {

@@ -1,9 +1,11 @@
 import { defineCommand } from "../command.ts";
+import { loadPlatform } from "../platform.ts";
 
 export const up = defineCommand({
   path: ["up"],
   summary: "Start the platform in the foreground (API on --port, sites on --edge-port)",
   usage: "slipway up [--data-dir DIR] [--port 7300] [--edge-port 7380] [--domain localhost] [--host 127.0.0.1]",
+  maxPositionals: 0,
   options: {
     "data-dir": { type: "string" },
     port: { type: "string" },
@@ -13,7 +15,7 @@ export const up = defineCommand({
   },
   async run(ctx, { values }) {
     // Imported here so the rest of the CLI never loads the platform (SQLite, builders, workers).
-    const { parsePlatformConfig, startPlatform } = await import("@slipway/platform");
+    const { parsePlatformConfig, startPlatform } = await loadPlatform();
     const config = parsePlatformConfig(
       {
         dataDir: values["data-dir"],
