@@ -1,7 +1,11 @@
 import { defineConfig } from "vitest/config";
 
-// Unit and contract tests run in parallel; end-to-end tests share real builds (next build +
-// OpenNext take ~30 s each on two cores), so they run one file at a time.
+// Three projects, run one after the other by `npm test`:
+// - unit: unit and contract tests, hermetic (no network, no real builds) and fast, in parallel;
+// - integration (`*.integration.test.ts`): real next builds (~30 s each on two cores), real
+//   processes, the real CLI binary, one file at a time;
+// - e2e: `slipway up` driven from outside, one file at a time.
+// Integration and e2e spawn the CLI: their global setup bundles it from the current sources.
 export default defineConfig({
   test: {
     projects: [

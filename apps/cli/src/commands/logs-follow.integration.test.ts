@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { startTestApi, type TestApi } from "../test-support/api-server.ts";
-import { waitUntil } from "../test-support/wait.ts";
 
 let api: TestApi | null = null;
 afterEach(async () => {
@@ -26,7 +25,8 @@ describe("slipway logs --follow", () => {
       await api.deps.logs.append("dpl_other", [line(`noise ${batch}`)]);
       expected.push(...texts);
       const streams = api.logStreams();
-      await waitUntil(`the CLI reconnects after batch ${batch}`, () => server.logStreams() > streams);
+      // The CLI reconnects.
+      await vi.waitUntil(() => server.logStreams() > streams, { timeout: 10_000, interval: 10 });
     }
     await api.deps.logs.append("dpl_follow", [line("last line")]);
     expected.push("last line");
