@@ -11,7 +11,7 @@ function bundleIsFresh() {
   try {
     const builtAt = statSync(bundle).mtimeMs;
     const inputs = JSON.parse(readFileSync(new URL("../dist/inputs.json", import.meta.url), "utf8"));
-    return inputs.every((file) => statSync(new URL(file, root)).mtimeMs <= builtAt);
+    return inputs.every((file) => statSync(new URL(file, root)).mtimeMs < builtAt);
   } catch {
     return false; // not built, or a source it was built from is gone
   }

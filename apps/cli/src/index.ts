@@ -32,7 +32,8 @@ async function dispatch(argv: string[], io: Io, json: boolean): Promise<number> 
   const { positionals: words } = parseArgs({ args: argv, options: ALL_OPTIONS, allowPositionals: true, strict: false });
   const command = findCommand(words);
   if (!command) {
-    if (words.length === 0 && (argv.includes("--help") || argv.includes("-h"))) {
+    // `slipway --help`, and `slipway env --help` for a group of commands: the list of commands.
+    if (argv.includes("--help") || argv.includes("-h")) {
       io.stdout.write(`${generalHelp()}\n`);
       return 0;
     }
