@@ -38,8 +38,8 @@ export async function followLogs(
   let failures = 0;
   for (;;) {
     try {
-      const response = await api.stream(path, { lastEventId: lastSeq === null ? undefined : String(lastSeq) });
-      for await (const event of serverSentEvents(response)) {
+      const body = await api.stream(path, { lastEventId: lastSeq === null ? undefined : String(lastSeq) });
+      for await (const event of serverSentEvents(body)) {
         if (event.type === "log") {
           const line = JSON.parse(event.data) as StreamedLine;
           if (lastSeq !== null && line.seq <= lastSeq) continue;
@@ -74,24 +74,16 @@ interface ServerSentEvent {
 }
 
 /** The events of a text/event-stream body, as they arrive. */
-async function* serverSentEvents(response: Response): AsyncGenerator<ServerSentEvent> {
-  if (!response.body) throw new Error("the log stream has no body");
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+async function* serverSentEvents(body: AsyncIterable<string>): AsyncGenerator<ServerSentEvent> {
   let buffer = "";
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += value.replace(/\r\n?/g, "\n");
-      let boundary = buffer.indexOf("\n\n");
-      while (boundary !== -1) {
-        yield parseEvent(buffer.slice(0, boundary));
-        buffer = buffer.slice(boundary + 2);
-        boundary = buffer.indexOf("\n\n");
-      }
+  for await (const chunk of body) {
+    buffer += chunk.replace(/\r\n?/g, "\n");
+    let boundary = buffer.indexOf("\n\n");
+    while (boundary !== -1) {
+      yield parseEvent(buffer.slice(0, boundary));
+      buffer = buffer.slice(boundary + 2);
+      boundary = buffer.indexOf("\n\n");
     }
-  } finally {
-    reader.cancel().catch(() => {});
   }
 }
 
