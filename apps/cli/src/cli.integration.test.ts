@@ -22,6 +22,16 @@ describe("slipway command line", () => {
     expect(flagFirst).toMatchObject({ code: 0, stderr: "" });
   });
 
+  it("sends a JSON body and reads the answer (env add, then env ls)", async () => {
+    const added = await api.cli(["env", "add", "GREETING", "héllo wörld", "--project", "site", "--target", "preview"]);
+    expect(added).toMatchObject({ code: 0, stderr: "" });
+    const listed = await api.cli(["env", "ls", "--project", "site", "--json"]);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ key: "GREETING", value: "héllo wörld" })]),
+    );
+  });
+
   it.each([
     [["projects", "lss"], 'Error: Unknown command "projects lss".', "Usage: slipway COMMAND"],
     [[], "Error: No command given.", "Usage: slipway COMMAND"],
