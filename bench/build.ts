@@ -32,6 +32,7 @@ export async function benchBuild(): Promise<string> {
         deploymentId: `dpl_bench_${name}`,
         projectId: "prj_bench",
         ...repo,
+        repoCredential: null,
         rootDir: "",
         installCommand: null,
         buildCommand: null,

@@ -99,7 +99,7 @@ describe("environment variables and secrets", () => {
     const file = join(repo.work, "..", ".env.local");
     expect((await cli(["env", "pull", file, "--project", "envapp"])).code).toBe(0);
     const content = await readFile(file, "utf8");
-    expect(content).toContain('DEV_ONLY="dev-only-value"');
+    expect(content).toContain("DEV_ONLY='dev-only-value'");
     expect(content).not.toContain("hello-production");
     expect(content).not.toContain(SECRET);
   });

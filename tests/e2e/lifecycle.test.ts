@@ -116,11 +116,12 @@ describe("deployment lifecycle", () => {
         id: "p1",
         name: "site",
         repoUrl: "git@github.com:acme/site.git",
+        repoCredentialEncrypted: null,
         productionBranch: "main",
         rootDir: "",
         installCommand: null,
         buildCommand: null,
-        webhookSecret: "s",
+        webhookSecretEncrypted: "v1:unused",
         createdAt: new Date().toISOString(),
       };
       const deployment: Deployment = {

@@ -1,44 +1,9 @@
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { CoreDeps } from "@slipway/core";
-import {
-  createAesGcmSecrets,
-  createSqliteLogStore,
-  createSqliteQueue,
-  createSqliteStore,
-  openSqlite,
-} from "@slipway/local";
 import { describe, expect, it } from "vitest";
-import { createApi } from "./app.ts";
-import { hashToken } from "./auth.ts";
 import { openApiDocument } from "./routes/openapi.ts";
+import { setupApi } from "./testing/setup-api.ts";
 
 async function setup() {
-  const dir = await mkdtemp(join(tmpdir(), "slipway-api-"));
-  const db = openSqlite(join(dir, "db.sqlite"));
-  const store = createSqliteStore(db);
-  await store.tokens.create({
-    id: "t1",
-    name: "admin",
-    tokenHash: hashToken("good-token"),
-    createdAt: new Date().toISOString(),
-  });
-  // Only the parts these routes touch are real; builder and deployer are never reached here.
-  const deps = {
-    store,
-    queue: createSqliteQueue(db),
-    logs: createSqliteLogStore(db),
-    secrets: createAesGcmSecrets({ keyFile: join(dir, "master.key") }),
-    urls: {
-      hostname: (l: string) => `${l}.localhost`,
-      url: (h: string) => `http://${h}:7380`,
-      apiUrl: "http://127.0.0.1:7300",
-    },
-    settings: { retainDeployments: 10 },
-    statusReporter: null,
-  } as unknown as CoreDeps;
-  return createApi(deps);
+  return (await setupApi()).app;
 }
 
 describe("API", () => {
@@ -88,5 +53,51 @@ describe("API", () => {
       body: "x",
     });
     expect(response.status).toBe(413);
+  });
+
+  it("refuses a project whose URLs would overlap another project's with 409 naming both", async () => {
+    const app = await setup();
+    const create = (name: string) =>
+      app.request("/api/v1/projects", {
+        method: "POST",
+        headers: { authorization: "Bearer good-token", "content-type": "application/json" },
+        body: JSON.stringify({ name, repo: "https://github.com/acme/shop.git" }),
+      });
+    expect((await create("shop")).status).toBe(201);
+    const clash = await create("shop-git-main");
+    expect(clash.status).toBe(409);
+    const body = (await clash.json()) as { code: string; message: string };
+    expect(body.code).toBe("PROJECT_NAME_CONFLICT");
+    expect(body.message).toContain('"shop-git-main"');
+    expect(body.message).toContain('"shop"');
+    expect((await create("shopping")).status).toBe(201);
+  });
+
+  it("refuses admin bodies over 1 MB with PAYLOAD_TOO_LARGE, declared or streamed", async () => {
+    const app = await setup();
+    const headers = { authorization: "Bearer good-token", "content-type": "application/json" };
+    const big = JSON.stringify({ name: "x".repeat(1024 * 1024) });
+    const declared = await app.request("/api/v1/projects", { method: "POST", headers, body: big });
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toMatchObject({
+      code: "PAYLOAD_TOO_LARGE",
+      message: expect.stringContaining("1048576"),
+    });
+    const bytes = new TextEncoder().encode(big);
+    const streamed = await app.request("/api/v1/projects", {
+      method: "POST",
+      headers,
+      duplex: "half",
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 65_536) controller.enqueue(bytes.subarray(i, i + 65_536));
+          controller.close();
+        },
+      }),
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    // An env import may be larger: this one gets past the limit to the project lookup.
+    const envImport = await app.request("/api/v1/projects/nope/env", { method: "POST", headers, body: big });
+    expect(await envImport.json()).toMatchObject({ code: "PROJECT_NOT_FOUND" });
   });
 });

@@ -1,6 +1,7 @@
 import { type CoreDeps, ERROR_CATALOG, isSlipwayError } from "@slipway/core";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { adminBodyLimit } from "./admin-body-limit.ts";
 import { requireToken } from "./auth.ts";
 import { deploymentRoutes } from "./routes/deployments.ts";
 import { envRoutes } from "./routes/env.ts";
@@ -25,6 +26,8 @@ export function createApi(deps: ApiDeps): Hono {
 
   const v1 = new Hono();
   v1.use("*", requireToken(deps.store));
+  // After the token check: an anonymous sender gets 401 without a byte of its body read.
+  v1.use("*", adminBodyLimit());
   v1.route("/projects", projectRoutes(deps));
   v1.route("/projects", envRoutes(deps));
   v1.route("/", deploymentRoutes(deps));

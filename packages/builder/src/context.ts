@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
 import path from "node:path";
 import type { BuildRequest } from "@slipway/core";
 import { createMasker } from "@slipway/core";
+import { type Cgroup, cgroupSupport, createCgroup } from "@slipway/sandbox";
 import { type BuildLog, createBuildLog } from "./log/build-log.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { resolveSandbox, type Sandbox } from "./sandbox/sandbox.ts";
@@ -29,6 +30,8 @@ export interface BuildContext {
   abortCause(): "canceled" | "timeout" | null;
   dirs: BuildDirs;
   sandbox: Sandbox;
+  /** Where the build's memory and processes are counted and limited; null where the host has no usable cgroup. */
+  cgroup: Cgroup | null;
   timings: Record<string, number>;
   /** Registers work that must run when the build ends, however it ends. */
   defer(task: () => Promise<void>): void;
@@ -70,10 +73,24 @@ export async function openBuild(options: ResolvedOptions, request: BuildRequest)
   await Promise.all([dirs.home, dirs.tmp, dirs.pmCache].map((dir) => mkdir(dir, { recursive: true })));
 
   const deferred: Array<() => Promise<void>> = [];
-  const sandbox = resolveSandbox(options.sandbox, options.limits);
+  const { limits } = options;
+  const sandbox = resolveSandbox(options.sandbox, options.network, {
+    nofile: limits.nofile,
+    fileSizeBytes: limits.diskMb * 1024 * 1024,
+  });
   if (sandbox.kind === "none" && options.sandbox !== "none") {
     log.system("⚠ bubblewrap is not available: building WITHOUT a sandbox");
   }
+  if (sandbox.network.mode === "host" && options.network !== "host" && sandbox.kind === "bwrap") {
+    log.system(`⚠ ${sandbox.network.note}`);
+  }
+  const cgroup = createCgroup(`build-${path.basename(work)}`, {
+    memoryBytes: limits.memoryMb * 1024 * 1024,
+    pids: limits.processes,
+  });
+
+  const support = cgroupSupport();
+  if (!support.memory || !support.pids) log.system(`⚠ ${support.note}: memory and process limits not enforced`);
 
   return {
     request,
@@ -83,11 +100,14 @@ export async function openBuild(options: ResolvedOptions, request: BuildRequest)
     abortCause: () => cause,
     dirs,
     sandbox,
+    cgroup,
     timings: {},
     defer: (task) => deferred.push(task),
     async close() {
       clearTimeout(timer);
       request.signal.removeEventListener("abort", cancel);
+      // Kills whatever the build left running (a daemon that escaped its process group) first.
+      cgroup?.remove();
       for (const task of deferred.reverse()) await task();
       // Removing ~10k files takes ~0.5 s; nothing waits for it, so the result doesn't either.
       if (!options.keepWorkDir) void rm(work, { recursive: true, force: true }).catch(() => {});

@@ -1,9 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { type BuildRequest, type BuildResult, type LogLine, MANIFEST_FILE, parseManifest } from "@slipway/core";
+import { networkIsolationStatus } from "@slipway/sandbox";
 import { extract } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFsBlobStore } from "../../local/src/blob-store/filesystem.ts";
@@ -30,6 +32,7 @@ function request(
   return {
     deploymentId: "dpl_it1",
     projectId: "prj_next",
+    repoCredential: null,
     rootDir: "",
     installCommand: null,
     buildCommand: null,
@@ -54,8 +57,14 @@ describe("local builder (real next build + OpenNext)", () => {
   let app: { repoUrl: string; sha: string };
   let result: BuildResult;
   let artifact: string;
+  // A service on the host's loopback (as the admin API is): the build must not reach it.
+  let loopbackService: Server;
 
   beforeAll(async () => {
+    loopbackService = createServer((socket) => socket.end()).listen(0, "127.0.0.1");
+    await new Promise((resolve) => loopbackService.once("listening", resolve));
+    const { port } = loopbackService.address() as { port: number };
+    const probeLoopback = `node -e 'require("net").connect(${port}, "127.0.0.1").on("connect", () => { console.log("reached"); process.exit(); }).on("error", (e) => console.log(e.code))'`;
     app = fixtureRepo("next-app", dir);
     // A stand-in for the platform's own secrets: the build must not see them.
     process.env.SLIPWAY_MASTER_KEY = "platform-master-key-canary";
@@ -66,7 +75,7 @@ describe("local builder (real next build + OpenNext)", () => {
           env: { BUILD_SECRET: SECRET, NEXT_PUBLIC_GREETING: "hello from the build" },
           mask: [SECRET],
           // Proves the project's build command is honoured, and shows what the build can see.
-          buildCommand: `echo "secret=$BUILD_SECRET master=\${SLIPWAY_MASTER_KEY:-absent} root=$(ls / | tr '\\n' ,)" && npm run build`,
+          buildCommand: `echo "secret=$BUILD_SECRET master=\${SLIPWAY_MASTER_KEY:-absent} loopback=$(${probeLoopback}) root=$(ls / | tr '\\n' ,)" && npm run build`,
         },
         lines,
       ),
@@ -81,6 +90,7 @@ describe("local builder (real next build + OpenNext)", () => {
   }, BUILD_TIMEOUT);
 
   afterAll(async () => {
+    loopbackService?.close();
     delete process.env.SLIPWAY_MASTER_KEY;
     // Several checkouts and the cached node_modules: tens of thousands of files.
     await rm(dir, { recursive: true, force: true });
@@ -130,7 +140,10 @@ describe("local builder (real next build + OpenNext)", () => {
     );
     expect(texts.join("\n")).not.toContain(SECRET);
     const probe = texts.find((text) => text.startsWith("secret="));
-    expect(probe).toMatch(/^secret=\*\*\* master=absent root=/);
+    expect(probe).toMatch(/^secret=\*\*\* master=absent loopback=\S+ root=/);
+    // The install above came from the registry through the same isolated network.
+    if (networkIsolationStatus().mode === "isolated") expect(probe).toContain("loopback=ECONNREFUSED ");
+    else expect(texts).toContain(`⚠ ${networkIsolationStatus().note}`);
     // The sandbox shows a minimal root: no platform home or data folders.
     expect(probe).not.toMatch(/root=.*\b(root|home|srv|opt),/);
   });
@@ -196,6 +209,50 @@ describe("local builder (real next build + OpenNext)", () => {
         reason: "next build failed (exit 1): Module not found: Can't resolve './this-module-does-not-exist'",
       });
       expect(log.some((l) => l.text.includes("this-module-does-not-exist") && l.stream !== "system")).toBe(true);
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it(
+    "fails a build that plants links out of its output, and the host follows none of them",
+    async () => {
+      // fixtures/hostile-app plants links at every name the host reads or writes after the
+      // sandbox exits (see its plant.mjs); same lockfile and project, so node_modules is reused.
+      const hostile = fixtureRepo("hostile-app", dir);
+      const secret = path.join(dir, "canary-secret");
+      const target = path.join(dir, "canary-target");
+      writeFileSync(secret, "CANARY-admin-token-value");
+      writeFileSync(target, "CANARY-target-untouched");
+      const log: LogLine[] = [];
+      const outcome = await builder.build(
+        request(
+          { ...hostile, deploymentId: "dpl_hostile", env: { CANARY_SECRET: secret, CANARY_TARGET: target } },
+          log,
+        ),
+      );
+      const texts = log.map((line) => line.text);
+      // OpenNext finished (the decoys held), so the refusal is the host's, not a crash.
+      expect(texts).toContain(`planted links to ${secret} and ${target}`);
+      expect(texts.some((text) => text.startsWith("✓ OpenNext packaging"))).toBe(true);
+      expect(outcome.ok).toBe(false);
+      expect(outcome.ok ? "" : outcome.reason).toMatch(
+        /^build output contains a symlink \.open-next\/assets\/BUILD_ID -> l\/m\/s\d+\/canary-secret; links are not allowed in build output$/,
+      );
+      const also = texts.filter((text) => text.startsWith("  also: ")).join("\n");
+      for (const planted of [
+        /symlink \.open-next\/assets\/_next\/static\/chunks\/\S+\.js\.br -> \/\S+\/canary-target; links are not/,
+        /symlink \.open-next\/assets\/_next\/static\/chunks\/\S+\.js\.gz -> \/\S+\/canary-target; links are not/,
+        /FIFO \.open-next\/assets\/pipe\.txt/,
+        /symlink \.open-next\/open-next\.output\.json -> o\/p\/s\d+\/canary-secret; links are not/,
+        /symlink \.open-next\/server-functions\/default\/node_modules\/leak -> \.ladder\/s\d+\/canary-secret; it passes through another link/,
+        /symlink \.open-next\/slipway-manifest\.json -> \/\S+\/canary-target; links are not/,
+      ]) {
+        expect(also).toMatch(planted);
+      }
+      // Nothing was read through the links into an artifact, and nothing written through them.
+      expect(await blobStore.head("artifacts/dpl_hostile.tar")).toBeNull();
+      expect(readFileSync(target, "utf8")).toBe("CANARY-target-untouched");
+      expect(texts.join("\n")).not.toContain("CANARY-admin-token-value");
     },
     BUILD_TIMEOUT,
   );

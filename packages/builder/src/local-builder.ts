@@ -1,12 +1,14 @@
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { type Builder, type BuildRequest, type BuildResult, isSlipwayError } from "@slipway/core";
+import { sweepEmptyCgroups } from "@slipway/sandbox";
 import { bestEffort } from "./cache/best-effort.ts";
 import { nextCache } from "./cache/next-cache.ts";
 import { type BuildContext, openBuild, timed } from "./context.ts";
 import { buildChildEnv } from "./env.ts";
 import { BuildFailure } from "./failure.ts";
 import { type LocalBuilderOptions, resolveOptions } from "./options.ts";
+import { checkBuildOutput } from "./output/check-output.ts";
 import { cloneRepo } from "./steps/clone.ts";
 import { planInstall } from "./steps/detect-package-manager.ts";
 import { installDependencies, seconds } from "./steps/install.ts";
@@ -22,10 +24,12 @@ export function createLocalBuilder(input: LocalBuilderOptions) {
   return {
     name: "local",
     /**
-     * Removes build folders a killed process left behind (~100 MB each). Call before the first
-     * build: only one platform runs per data dir, so nothing in the work dir is in use then.
+     * Removes build folders a killed process left behind (~100 MB each), and the empty cgroups of
+     * its sandboxes. Call before the first build: only one platform runs per data dir, so nothing
+     * in the work dir is in use then.
      */
     async sweepWorkDir(): Promise<void> {
+      sweepEmptyCgroups();
       const entries = await readdir(options.workDir).catch(() => []);
       await Promise.all(entries.map((name) => rm(path.join(options.workDir, name), { recursive: true, force: true })));
     },
@@ -63,6 +67,8 @@ async function pipeline(ctx: BuildContext): Promise<BuildResult> {
   const buildCache = nextCache(dirs.projectCache, appDir);
   await timed(ctx, "cacheRestore", () => bestEffort(ctx.log, "restore .next/cache", false, buildCache.restore));
   const artifactRoot = await buildWithOpenNext(ctx, appDir, env);
+  // The sandbox has exited: from here on the host reads what the build wrote, so check it first.
+  await checkBuildOutput(ctx.log, appDir, artifactRoot);
   await timed(ctx, "cacheSave", () => bestEffort(ctx.log, "save .next/cache", false, buildCache.save));
 
   const packStart = performance.now();
@@ -70,6 +76,7 @@ async function pipeline(ctx: BuildContext): Promise<BuildResult> {
   const manifest = await writeManifest({
     artifactRoot,
     appDir,
+    repoDir,
     deploymentId: request.deploymentId,
     envKeys: Object.keys(request.env),
     precompressed,

@@ -1,5 +1,7 @@
 import type { BlobStore } from "@slipway/core";
-import type { ResourceLimits, SandboxMode } from "./sandbox/sandbox.ts";
+import type { NetworkMode } from "@slipway/sandbox";
+import { type BuildLimits, DEFAULT_BUILD_LIMITS } from "./limits.ts";
+import type { SandboxMode } from "./sandbox/sandbox.ts";
 
 export interface LocalBuilderOptions {
   blobStore: BlobStore;
@@ -15,7 +17,14 @@ export interface LocalBuilderOptions {
   timeoutMs?: number;
   /** Log bytes kept per build (default 5 MiB); later output is dropped, the build goes on. */
   logLimitBytes?: number;
-  limits?: ResourceLimits;
+  /** Memory, processes, disk and open files per build; unset ones keep DEFAULT_BUILD_LIMITS. */
+  limits?: Partial<BuildLimits>;
+  /**
+   * "auto" (default): the build gets its own network namespace through slirp4netns (the internet,
+   * not the host's loopback services) when slirp4netns is installed, else the host's network with
+   * a warning in every build log; "isolated" insists; "host" shares the host's network.
+   */
+  network?: NetworkMode;
   /** Platform additions to every build's env (a registry mirror, a proxy); the user's env wins. */
   env?: Record<string, string>;
   /** Extra env for git on the host, e.g. GIT_SSH_COMMAND with a deploy key. */
@@ -27,7 +36,7 @@ export interface LocalBuilderOptions {
 }
 
 export type ResolvedOptions = Required<Omit<LocalBuilderOptions, "limits" | "env" | "gitEnv" | "readOnlyPaths">> & {
-  limits: ResourceLimits;
+  limits: BuildLimits;
   env: Record<string, string>;
   gitEnv: Record<string, string>;
   readOnlyPaths: string[];
@@ -40,9 +49,15 @@ export function resolveOptions(options: LocalBuilderOptions): ResolvedOptions {
     logLimitBytes: 5 * 1024 * 1024,
     keepWorkDir: false,
     ...options,
-    limits: options.limits ?? {},
+    network: options.network ?? "auto",
+    limits: { ...DEFAULT_BUILD_LIMITS, ...definedOnly(options.limits ?? {}) },
     env: options.env ?? {},
     gitEnv: options.gitEnv ?? {},
     readOnlyPaths: options.readOnlyPaths ?? [],
   };
+}
+
+/** `{ memoryMb: undefined }` from an unset flag must not erase the default. */
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

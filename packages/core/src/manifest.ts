@@ -8,6 +8,17 @@ import { z } from "zod";
 export const MANIFEST_VERSION = 1;
 export const MANIFEST_FILE = "slipway-manifest.json";
 
+/**
+ * A path inside the artifact: relative, `/`-separated, no `.`/`..` segments. A manifest is build
+ * output, so whoever reads it must not be pointed at the rest of the machine by it.
+ */
+export function isArtifactPath(value: string): boolean {
+  if (value.length === 0 || value.length > 1024 || value.startsWith("/") || /[\\\0]/.test(value)) return false;
+  return value.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..");
+}
+
+const artifactPath = z.string().refine(isArtifactPath, { message: "must be a relative path inside the artifact" });
+
 export const manifestSchema = z.object({
   version: z.literal(MANIFEST_VERSION),
   deploymentId: z.string(),
@@ -18,23 +29,23 @@ export const manifestSchema = z.object({
   /** All paths are relative to the artifact root (the `.open-next` folder plus this manifest). */
   server: z.object({
     /** Folder of the OpenNext server function bundle. */
-    dir: z.string(),
+    dir: artifactPath,
     /** Module file inside `dir` exporting `handler`. */
-    entry: z.string(),
+    entry: artifactPath,
     /** Whether the bundle uses OpenNext's streaming wrapper (`awslambda.streamifyResponse`). */
     streaming: z.boolean(),
   }),
-  image: z.object({ dir: z.string(), entry: z.string() }).nullable(),
+  image: z.object({ dir: artifactPath, entry: artifactPath }).nullable(),
   /** Static files served by the edge: public files at the root, `_next/static/...`, `BUILD_ID`. */
   assets: z.object({
-    dir: z.string(),
+    dir: artifactPath,
     /** URL prefixes whose files are content-hashed and so cacheable forever. */
     immutablePrefixes: z.array(z.string()),
     /** Files that have `.br` and `.gz` siblings compressed at build time. */
-    precompressed: z.array(z.string()),
+    precompressed: z.array(artifactPath),
   }),
   /** Prerendered pages and fetch cache seeded into the incremental cache at activation. */
-  cache: z.object({ dir: z.string() }),
+  cache: z.object({ dir: artifactPath }),
   /** Keys (not values) of the env vars the build saw; values live encrypted in the store. */
   envKeys: z.array(z.string()),
   timings: z.record(z.string(), z.number()),

@@ -7,4 +7,5 @@ export { type AesGcmSecrets, type AesGcmSecretsOptions, createAesGcmSecrets } fr
 export { type RotationResult, rotateMasterKey } from "./secrets/rotate.ts";
 export { openSqlite, type SqliteDatabase } from "./sqlite/open.ts";
 export { runMigrations } from "./store/migrate.ts";
+export { sealProjectSecrets } from "./store/seal-project-secrets.ts";
 export { createSqliteStore } from "./store/sqlite.ts";

@@ -13,6 +13,20 @@ describe("parsePlatformConfig", () => {
     });
   });
 
+  it("parses sandbox limits and the loopback allowlist, leaving unset limits to the packages' defaults", () => {
+    const config = parsePlatformConfig(
+      { allowLoopback: "127.0.0.1:5432, localhost:6379" },
+      { SLIPWAY_BUILD_MEMORY_MB: "2048", SLIPWAY_WORKER_MEMORY_MB: "512", SLIPWAY_SANDBOX_NETWORK: "isolated" },
+    );
+    expect(config).toMatchObject({
+      allowLoopback: ["127.0.0.1:5432", "localhost:6379"],
+      buildMemoryMb: 2048,
+      workerMemoryMb: 512,
+      sandboxNetwork: "isolated",
+    });
+    expect(config.buildDiskMb).toBeUndefined();
+  });
+
   it("takes flags over the environment", () => {
     const config = parsePlatformConfig({ port: "8000" }, { SLIPWAY_PORT: "9000", SLIPWAY_EDGE_PORT: "9001" });
     expect(config).toMatchObject({ port: 8000, edgePort: 9001 });
@@ -28,6 +42,9 @@ describe("parsePlatformConfig", () => {
       '--domain "Bad Domain" (or SLIPWAY_DOMAIN) is invalid: must be a lowercase DNS name',
     ],
     [{}, { SLIPWAY_SANDBOX: "docker" }, 'SLIPWAY_SANDBOX "docker" is invalid'],
+    [{}, { SLIPWAY_SANDBOX_NETWORK: "open" }, 'SLIPWAY_SANDBOX_NETWORK "open" is invalid'],
+    [{ allowLoopback: "10.0.0.5:5432" }, {}, '--allow-loopback "10.0.0.5:5432" (or SLIPWAY_ALLOW_LOOPBACK) is invalid'],
+    [{}, { SLIPWAY_BUILD_MEMORY_MB: "lots" }, 'SLIPWAY_BUILD_MEMORY_MB "lots" is invalid'],
   ])("names the flag, the variable and the bad value: %j %j", (flags, env, message) => {
     expect(() => parsePlatformConfig(flags, env)).toThrow(
       expect.objectContaining({ code: "INVALID_CONFIG", message: expect.stringContaining(message) }),

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { SlipwayError } from "@slipway/core";
+import { parseLoopbackTarget } from "@slipway/runtime";
 import { z } from "zod";
 
 /**
@@ -7,6 +8,29 @@ import { z } from "zod";
  * and the environment. Nothing deeper reads process.env.
  */
 const port = z.coerce.number().int().min(1).max(65_535);
+/** Unset limits keep the builder's and the function host's own defaults (defined there only). */
+const megabytes = (min: number) => z.coerce.number().int().min(min).optional();
+/** `127.0.0.1:5432,localhost:6379`: loopback services sandboxed workers may reach. */
+const loopbackList = z
+  .string()
+  .transform((text) =>
+    text
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (entries) =>
+      entries.every((entry) => {
+        try {
+          parseLoopbackTarget(entry);
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    "must be a comma-separated list of loopback host:port (e.g. 127.0.0.1:5432)",
+  );
 
 const schema = z.object({
   dataDir: z.string().min(1).default(".slipway"),
@@ -38,6 +62,16 @@ const schema = z.object({
     .min(10_000)
     .default(20 * 60_000),
   sandbox: z.enum(["auto", "bwrap", "none"]).default("auto"),
+  /** Serve a public domain or address even without a sandbox (`--unsafe-no-sandbox`). */
+  unsafeNoSandbox: z.boolean().default(false),
+  /** Builds' and workers' network: own namespace via slirp4netns (`isolated`) or the host's. */
+  sandboxNetwork: z.enum(["auto", "isolated", "host"]).default("auto"),
+  allowLoopback: loopbackList.default([]),
+  buildMemoryMb: megabytes(256),
+  buildProcesses: z.coerce.number().int().min(64).optional(),
+  buildDiskMb: megabytes(256),
+  workerMemoryMb: megabytes(128),
+  workerTmpMb: megabytes(1),
   githubToken: z.string().min(1).optional(),
   githubApiUrl: z.url().default("https://api.github.com"),
 });
@@ -50,6 +84,8 @@ export interface UpFlags {
   port?: unknown;
   edgePort?: unknown;
   domain?: unknown;
+  unsafeNoSandbox?: unknown;
+  allowLoopback?: unknown;
 }
 
 /** Where each setting comes from: its `slipway up` flag (if any) and its environment variable. */
@@ -66,33 +102,42 @@ const SOURCES = {
   maxWorkersPerDeployment: { env: "SLIPWAY_MAX_WORKERS" },
   buildTimeoutMs: { env: "SLIPWAY_BUILD_TIMEOUT_MS" },
   sandbox: { env: "SLIPWAY_SANDBOX" },
+  // A flag only: an accepted risk should be visible on the command line, not hidden in the env.
+  unsafeNoSandbox: { flag: "--unsafe-no-sandbox" },
+  sandboxNetwork: { env: "SLIPWAY_SANDBOX_NETWORK" },
+  allowLoopback: { flag: "--allow-loopback", env: "SLIPWAY_ALLOW_LOOPBACK" },
+  buildMemoryMb: { env: "SLIPWAY_BUILD_MEMORY_MB" },
+  buildProcesses: { env: "SLIPWAY_BUILD_PROCESSES" },
+  buildDiskMb: { env: "SLIPWAY_BUILD_DISK_MB" },
+  workerMemoryMb: { env: "SLIPWAY_WORKER_MEMORY_MB" },
+  workerTmpMb: { env: "SLIPWAY_WORKER_TMP_MB" },
   githubToken: { env: "SLIPWAY_GITHUB_TOKEN" },
   githubApiUrl: { env: "SLIPWAY_GITHUB_API_URL" },
-} as const satisfies Record<keyof PlatformConfig, { flag?: `--${string}`; env: string }>;
+} as const satisfies Record<keyof PlatformConfig, { flag?: `--${string}`; env?: string }>;
 
 type Key = keyof typeof SOURCES;
 
 export function parsePlatformConfig(flags: UpFlags, env: NodeJS.ProcessEnv): PlatformConfig {
   const fromFlag = new Set<Key>();
   const input: Partial<Record<Key, unknown>> = {};
-  for (const [key, source] of Object.entries(SOURCES) as Array<[Key, { flag?: string; env: string }]>) {
+  for (const [key, source] of Object.entries(SOURCES) as Array<[Key, { flag?: string; env?: string }]>) {
     const flag = source.flag ? flags[key as keyof UpFlags] : undefined;
     if (flag !== undefined) fromFlag.add(key);
-    input[key] = flag ?? env[source.env];
+    input[key] = flag ?? (source.env ? env[source.env] : undefined);
   }
+  // A boolean flag: absent or false leaves the default.
+  input.unsafeNoSandbox = flags.unsafeNoSandbox === true ? true : undefined;
   const parsed = schema.safeParse(
     Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== "")),
   );
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = (issue?.path[0] ?? "dataDir") as Key;
-    const source: { flag?: string; env: string } = SOURCES[key];
+    const source: { flag?: string; env?: string } = SOURCES[key];
     // Name the one the user set first, then the other way to set it.
-    const names = source.flag
-      ? fromFlag.has(key)
-        ? `${source.flag} "${String(input[key])}" (or ${source.env})`
-        : `${source.env} "${String(input[key])}" (or ${source.flag})`
-      : `${source.env} "${String(input[key])}"`;
+    const [given, other] =
+      source.flag && (fromFlag.has(key) || !source.env) ? [source.flag, source.env] : [source.env, source.flag];
+    const names = `${given} "${String(input[key])}"${other ? ` (or ${other})` : ""}`;
     throw new SlipwayError(
       "INVALID_CONFIG",
       `${names} ${describeIssue(key, issue?.message)}.`,

@@ -96,11 +96,12 @@ async function harness(): Promise<Harness> {
     id: "p1",
     name: "site",
     repoUrl: "https://github.com/acme/site.git",
+    repoCredentialEncrypted: null,
     productionBranch: "main",
     rootDir: "",
     installCommand: null,
     buildCommand: null,
-    webhookSecret: "s",
+    webhookSecretEncrypted: "v1:unused",
     createdAt: "2026-01-01T00:00:00.000Z",
   };
   await store.projects.create(h.project);

@@ -1,6 +1,12 @@
 import { join } from "node:path";
 import { SlipwayError } from "@slipway/core";
-import { createAesGcmSecrets, createSqliteStore, openSqlite, rotateMasterKey } from "@slipway/local";
+import {
+  createAesGcmSecrets,
+  createSqliteStore,
+  openSqlite,
+  rotateMasterKey,
+  sealProjectSecrets,
+} from "@slipway/local";
 import { runningPid } from "./pid-file.ts";
 
 /** `slipway admin rotate-key`: re-encrypts the data dir under a new master key, platform stopped. */
@@ -14,16 +20,21 @@ export async function rotateDataDirKey(dataDir: string) {
     );
   }
   const keyFile = join(dataDir, "master.key");
-  const store = createSqliteStore(openSqlite(join(dataDir, "slipway.db")));
+  const db = openSqlite(join(dataDir, "slipway.db"));
+  const store = createSqliteStore(db);
   try {
-    const result = await rotateMasterKey({ store, secrets: createAesGcmSecrets({ keyFile }), keyFile });
+    const secrets = createAesGcmSecrets({ keyFile });
+    // A database not started since its upgrade may still hold plaintext: it has to be sealed first.
+    await sealProjectSecrets(db, secrets);
+    const result = await rotateMasterKey({ store, secrets, keyFile });
     return {
       previousKeyId: result.previousKeyId,
       newKeyId: result.newKeyId,
       envVars: result.envVars,
       snapshots: result.snapshots,
+      projects: result.projects,
     };
   } finally {
-    await store.close();
+    db.close();
   }
 }

@@ -1,9 +1,8 @@
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApi } from "@slipway/api";
-import { createLocalBuilder } from "@slipway/builder";
+import { bwrapWorks, createLocalBuilder } from "@slipway/builder";
 import {
   type CoreDeps,
   createMasker,
@@ -25,13 +24,16 @@ import {
   createSqliteQueue,
   createSqliteStore,
   openSqlite,
+  sealProjectSecrets,
 } from "@slipway/local";
 import { createEdge, createFunctionHost, createLocalDeployer } from "@slipway/runtime";
 import { ensureAdminToken } from "./admin-token.ts";
 import type { PlatformConfig } from "./config.ts";
+import { lockDownDataDir } from "./data-dir.ts";
 import { createGithubStatusReporter } from "./github-status.ts";
 import { startJobRunner } from "./job-runner.ts";
 import { runningPid, writePidFile } from "./pid-file.ts";
+import { decideSandbox } from "./sandbox-policy.ts";
 import { localUrlScheme, selfAddress } from "./urls.ts";
 
 const OPEN_NEXT_CONFIG = fileURLToPath(new URL("../../runtime/opennext/open-next.config.ts", import.meta.url));
@@ -53,7 +55,12 @@ export interface RunningPlatform {
 /** `slipway up`: opens the data dir, wires every port to its local adapter and starts serving. */
 export async function startPlatform(config: PlatformConfig, log: (line: string) => void): Promise<RunningPlatform> {
   const dir = (name: string) => join(config.dataDir, name);
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  // Before anything is opened: an unsafe configuration stops here, having touched nothing.
+  const sandbox = decideSandbox(config, () => bwrapWorks());
+  if (sandbox.kind === "none") log(sandbox.banner);
+  // Everything this process creates from now on (database, blobs, keys, scratch) is its user's only.
+  const previousUmask = process.umask(0o077);
+  await lockDownDataDir(config.dataDir);
   const other = runningPid(config.dataDir);
   if (other !== null && other !== process.pid) {
     throw new SlipwayError(
@@ -67,6 +74,9 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   const secrets = createAesGcmSecrets(config.masterKey ? { key: config.masterKey } : { keyFile: dir("master.key") });
   const db = openSqlite(dir("slipway.db"));
   const store = createSqliteStore(db);
+  const sealed = await sealProjectSecrets(db, secrets);
+  if (sealed > 0)
+    log(`encrypted the webhook secrets and repository tokens of ${sealed} project(s) stored in plaintext`);
   const queue = createSqliteQueue(db, { maxAttempts: JOB_ATTEMPTS });
   const logs = createSqliteLogStore(db);
   const blobs = createFsBlobStore(config.dataDir); // keeps blobs in <dataDir>/blobs
@@ -81,7 +91,11 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     socketDir: dir("run"),
     idleTimeoutMs: config.idleTimeoutMs,
     maxWorkersPerDeployment: config.maxWorkersPerDeployment,
-    sandbox: config.sandbox,
+    // Decided once above, so workers and builds agree (the host alone only checks bwrap is on PATH).
+    sandbox: sandbox.kind,
+    network: config.sandboxNetwork,
+    allowLoopback: config.allowLoopback,
+    workerLimits: { memoryMb: config.workerMemoryMb, tmpMb: config.workerTmpMb },
     revalidateOrigin: `http://${selfAddress(config.host)}:${config.edgePort}`,
     getRuntimeEnv: async (deploymentId) => {
       const deployment = await store.deployments.get(deploymentId);
@@ -98,9 +112,17 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     onEvent: (event) => {
       if (event.type === "cold-start") log(`cold start ${event.deploymentId} (${event.kind}) in ${event.ms} ms`);
       else if (event.type === "crash")
-        log(`worker of ${event.deploymentId} crashed (code ${event.code}, signal ${event.signal})`);
+        log(
+          event.cause === "out-of-memory"
+            ? `worker of ${event.deploymentId} exceeded its memory limit and was killed`
+            : `worker of ${event.deploymentId} crashed (code ${event.code}, signal ${event.signal})`,
+        );
+      else if (event.type === "recycle")
+        log(`worker of ${event.deploymentId} recycled: a request ran past the timeout (${event.inflight} in flight)`);
     },
   });
+  // What the sandbox enforces on this host, said once and loudly where it falls short.
+  for (const note of functionHost.isolation) log(`sandbox: ${note}`);
   const deployer = createLocalDeployer({
     blobs,
     deploymentsDir: dir("deployments"),
@@ -115,7 +137,9 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     openNextConfigPath: OPEN_NEXT_CONFIG,
     readOnlyPaths: OPEN_NEXT_CONFIG_IMPORTS,
     sandbox: config.sandbox,
+    network: config.sandboxNetwork,
     timeoutMs: config.buildTimeoutMs,
+    limits: { memoryMb: config.buildMemoryMb, processes: config.buildProcesses, diskMb: config.buildDiskMb },
   });
   const deps: CoreDeps = {
     store,
@@ -190,6 +214,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
       await functionHost.close();
       await store.close();
       removePidFile();
+      process.umask(previousUmask);
     },
   };
 }

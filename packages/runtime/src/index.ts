@@ -2,6 +2,8 @@ export { createLocalDeployer, type LocalDeployerOptions } from "./deployer/local
 export { createEdge } from "./edge/edge.ts";
 export type { Edge, EdgeOptions, RequestReport } from "./edge/types.ts";
 export { createFunctionHost } from "./function-host/host.ts";
+export { DEFAULT_WORKER_LIMITS, type WorkerLimits } from "./function-host/limits.ts";
+export { parseLoopbackTarget } from "./function-host/loopback-forward.ts";
 export type {
   DispatchInput,
   DispatchResult,

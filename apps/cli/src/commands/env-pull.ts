@@ -15,8 +15,16 @@ export const envPull = defineCommand({
       `/api/v1/projects/${encodeURIComponent(project)}/env/pull`,
     );
     await writeFile(file, body, { mode: 0o600 });
-    if (ctx.json) ctx.printJson({ file });
-    else ctx.print(`Wrote ${file}.`);
+    // Variables the file names but leaves out (secrets, values no line carries faithfully).
+    const byHand = body
+      .split("\n")
+      .filter((line) => line.startsWith("# ") && line.endsWith(": set it by hand"))
+      .map((line) => line.slice(2));
+    if (ctx.json) ctx.printJson({ file, leftOut: byHand });
+    else {
+      ctx.print(`Wrote ${file}.`);
+      for (const note of byHand) ctx.stderr.write(`note: ${note}\n`);
+    }
     return 0;
   },
 });

@@ -2,6 +2,7 @@ import type { Command } from "../command.ts";
 import { cancel } from "./cancel.ts";
 import { deploy } from "./deploy.ts";
 import { deploymentsLs } from "./deployments-ls.ts";
+import { doctor } from "./doctor.ts";
 import { envAdd } from "./env-add.ts";
 import { envLs } from "./env-ls.ts";
 import { envPull } from "./env-pull.ts";
@@ -17,6 +18,7 @@ import { up } from "./up.ts";
 
 export const COMMANDS: Command[] = [
   up,
+  doctor,
   login,
   projectsCreate,
   projectsLs,

@@ -16,7 +16,7 @@ export const rotateKey = defineCommand({
     if (ctx.json) ctx.printJson(result);
     else
       ctx.print(
-        `Rotated the master key ${result.previousKeyId} → ${result.newKeyId}; re-encrypted ${result.envVars} variables and ${result.snapshots} deployment snapshots.`,
+        `Rotated the master key ${result.previousKeyId} → ${result.newKeyId}; re-encrypted ${result.envVars} variables, ${result.snapshots} deployment snapshots and the secrets of ${result.projects} projects.`,
       );
     return 0;
   },

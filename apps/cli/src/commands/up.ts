@@ -4,7 +4,10 @@ import { loadPlatform } from "../platform.ts";
 export const up = defineCommand({
   path: ["up"],
   summary: "Start the platform in the foreground (API on --port, sites on --edge-port)",
-  usage: "slipway up [--data-dir DIR] [--port 7300] [--edge-port 7380] [--domain localhost] [--host 127.0.0.1]",
+  usage:
+    "slipway up [--data-dir DIR] [--port 7300] [--edge-port 7380] [--domain localhost] [--host 127.0.0.1]\n" +
+    "           [--allow-loopback 127.0.0.1:5432,...]   loopback services sandboxed functions may reach\n" +
+    "           [--unsafe-no-sandbox]   serve a public domain or address even without bubblewrap",
   maxPositionals: 0,
   options: {
     "data-dir": { type: "string" },
@@ -12,6 +15,9 @@ export const up = defineCommand({
     "edge-port": { type: "string" },
     domain: { type: "string" },
     host: { type: "string" },
+    "unsafe-no-sandbox": { type: "boolean" },
+    /** Loopback services (host:port) the sandboxed functions may reach; nothing else of the host's. */
+    "allow-loopback": { type: "string" },
   },
   async run(ctx, { values }) {
     // Imported here so the rest of the CLI never loads the platform (SQLite, builders, workers).
@@ -23,6 +29,8 @@ export const up = defineCommand({
         edgePort: values["edge-port"],
         domain: values.domain,
         host: values.host,
+        unsafeNoSandbox: values["unsafe-no-sandbox"],
+        allowLoopback: values["allow-loopback"],
       },
       ctx.env,
     );

@@ -17,11 +17,11 @@ export function projectRoutes(deps: ApiDeps) {
   return new Hono()
     .post("/", async (c) => {
       const project = await createProject(deps, await readJson(c, createProjectBody));
-      return c.json(presentProject(deps, project), 201);
+      return c.json(await presentProject(deps, project), 201);
     })
     .get("/", async (c) => {
       const projects = await deps.store.projects.list();
-      return c.json(projects.map((p) => presentProject(deps, p)));
+      return c.json(await Promise.all(projects.map((p) => presentProject(deps, p))));
     })
-    .get("/:name", async (c) => c.json(presentProject(deps, await getProjectByName(deps, c.req.param("name")))));
+    .get("/:name", async (c) => c.json(await presentProject(deps, await getProjectByName(deps, c.req.param("name")))));
 }

@@ -1,11 +1,14 @@
 import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { lstat, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { assertCacheableTree, assertRealDir } from "./checked-tree.ts";
 import { move } from "./fs-ops.ts";
 
 /**
  * `.next/cache` between builds of a project. Moved in before the build and moved back only after a
  * successful one: a failed or killed build may leave it half-written, so it is dropped instead.
+ * `.next` comes from the repository or the build, so it may be a link: the host then neither
+ * restores into it nor saves from it (a rename through it would move some other folder).
  */
 export function nextCache(projectCacheDir: string, appDir: string) {
   const stored = path.join(projectCacheDir, "next-cache");
@@ -13,13 +16,19 @@ export function nextCache(projectCacheDir: string, appDir: string) {
   return {
     async restore(): Promise<boolean> {
       if (!existsSync(stored)) return false;
-      await mkdir(path.dirname(live), { recursive: true });
+      const dotNext = path.dirname(live);
+      const existing = await lstat(dotNext).catch(() => null);
+      if (existing && !existing.isDirectory()) throw new Error(`${dotNext} in the repository is not a folder`);
+      await mkdir(dotNext, { recursive: true });
+      await assertRealDir(dotNext);
       await rm(live, { recursive: true, force: true });
       await move(stored, live);
       return true;
     },
     async save(): Promise<boolean> {
       if (!existsSync(live)) return false;
+      // Next writes no links into its cache; a build that did is not trusted with the next one.
+      await assertCacheableTree(live, {});
       await rm(stored, { recursive: true, force: true });
       await move(live, stored);
       return true;

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import { assertCacheableTree } from "./checked-tree.ts";
 import { hardlinkCopy, move } from "./fs-ops.ts";
 
 const exec = promisify(execFile);
@@ -20,8 +21,11 @@ export interface NodeModulesCache {
   key: string;
   /** Hardlinks the cached tree into `nodeModulesDir`; false on a miss. */
   restore(nodeModulesDir: string): Promise<boolean>;
-  /** Stores a freshly installed tree under the key, replacing older keys. */
-  save(nodeModulesDir: string): Promise<void>;
+  /**
+   * Stores a freshly installed tree under the key, replacing older keys. Its links (npm's bin
+   * links, workspace packages) must resolve inside `linkBoundary`, the checkout.
+   */
+  save(nodeModulesDir: string, linkBoundary: string): Promise<void>;
   /** Evicts the entry if any of its files changed after it was sealed. Returns true if evicted. */
   verify(): Promise<boolean>;
 }
@@ -49,7 +53,9 @@ export function nodeModulesCache(projectCacheDir: string, key: string): NodeModu
       await hardlinkCopy(tree, target);
       return true;
     },
-    async save(source) {
+    async save(source, linkBoundary) {
+      // The install ran user code: the tree could be a link to a host folder, or hold FIFOs.
+      await assertCacheableTree(source, { linksAllowed: () => true, boundary: linkBoundary });
       await mkdir(root, { recursive: true });
       const staging = path.join(root, `.staging-${key}-${process.pid}-${Date.now()}`);
       await mkdir(staging);

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import type { Box } from "@slipway/sandbox";
 import type { BuildLog } from "../log/build-log.ts";
 import { createLineSplitter } from "../log/line-splitter.ts";
 
@@ -12,6 +13,11 @@ export interface RunSpec {
   signal: AbortSignal;
   /** Sees every output line (already masked) before it is logged. */
   onLine?: (line: string) => void;
+  /**
+   * Starts the process instead of spawning argv directly (the sandbox's launcher). It must put the
+   * child in its own process group with stdout and stderr piped.
+   */
+  launch?: () => Box;
 }
 
 export type RunOutcome =
@@ -31,12 +37,11 @@ export function run(spec: RunSpec): Promise<RunOutcome> {
     if (command === undefined) throw new Error("run: empty argv");
     if (spec.signal.aborted) return resolve({ kind: "aborted" });
 
-    const child = spawn(command, args, {
-      cwd: spec.cwd,
-      env: spec.env,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const box: Box = spec.launch?.() ?? {
+      child: spawn(command, args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ["ignore", "pipe", "pipe"] }),
+      started: Promise.resolve(),
+    };
+    const child = box.child;
 
     const killGroup = () => {
       if (child.pid === undefined) return;
@@ -54,8 +59,8 @@ export function run(spec: RunSpec): Promise<RunOutcome> {
         spec.onLine?.(line);
         spec.log.output(stream, line);
       });
-      child[stream].on("data", (chunk: Buffer) => splitter.push(chunk));
-      child[stream].on("end", () => splitter.end());
+      child[stream]?.on("data", (chunk: Buffer) => splitter.push(chunk));
+      child[stream]?.on("end", () => splitter.end());
     };
     pipe("stdout");
     pipe("stderr");
@@ -63,6 +68,10 @@ export function run(spec: RunSpec): Promise<RunOutcome> {
     let spawnError: string | null = null;
     child.on("error", (error) => {
       spawnError = error.message;
+    });
+    box.started.catch((error: unknown) => {
+      spawnError ??= error instanceof Error ? error.message : String(error);
+      killGroup();
     });
     child.on("close", (code, signal) => {
       spec.signal.removeEventListener("abort", onAbort);

@@ -1,6 +1,8 @@
 import path from "node:path";
 import type { BuildContext } from "../context.ts";
 import { BuildFailure, explainFailure } from "../failure.ts";
+import { DISK_CHECK_INTERVAL_MS } from "../limits.ts";
+import { watchDiskUsage } from "./disk-watch.ts";
 import { run } from "./run.ts";
 
 /** The Node install the platform runs on (bin/node, lib/node_modules/npm); /usr is bound anyway. */
@@ -19,39 +21,70 @@ export interface SandboxedCommand {
 }
 
 /**
- * Runs a user-controlled command (install, build) in the sandbox and turns a non-zero exit into a
- * BuildFailure whose reason quotes the most telling output line.
+ * Runs a user-controlled command (install, build) in the sandbox, within the build's limits, and
+ * turns a non-zero exit into a BuildFailure whose reason names the limit that was hit, or else
+ * quotes the most telling output line.
  */
 export async function runSandboxed(ctx: BuildContext, spec: SandboxedCommand): Promise<void> {
   const argv = "argv" in spec.command ? spec.command.argv : ["/bin/sh", "-c", spec.command.shell];
-  const wrapped = ctx.sandbox.wrap(argv, {
+  const mounts = {
     // Not the cached node_modules or .next/cache: the build never sees the saved copies.
     writable: [ctx.dirs.work, ctx.dirs.pmCache],
     readOnly: [NODE_PREFIX, ...(spec.readOnly ?? []), ...ctx.options.readOnlyPaths].filter(
       (dir) => !isInside(dir, ctx.dirs.work) && !isInside(dir, "/usr"),
     ),
     cwd: spec.cwd,
-  });
+  };
+  const { limits } = ctx.options;
+  const before = { oom: ctx.cgroup?.oomKills() ?? 0, pids: ctx.cgroup?.pidsRefused() ?? 0 };
+  const overDisk = new AbortController();
+  const stopWatching = watchDiskUsage(ctx.dirs.work, limits.diskMb * 1024 * 1024, DISK_CHECK_INTERVAL_MS, () =>
+    overDisk.abort(),
+  );
   ctx.log.clearTail();
   const outcome = await run({
-    argv: wrapped,
+    argv,
     cwd: spec.cwd,
     env: spec.env,
     log: ctx.log,
-    signal: ctx.signal,
+    signal: AbortSignal.any([ctx.signal, overDisk.signal]),
     onLine: spec.onLine,
-  });
+    launch: () => ctx.sandbox.start({ argv, mounts, env: spec.env, cgroup: ctx.cgroup }),
+  }).finally(stopWatching);
+
+  if (outcome.kind === "exited" && outcome.code === 0) return;
+  // A limit explains the failure better than whatever the dying process printed last.
+  if (outcome.kind !== "aborted" || overDisk.signal.aborted) {
+    if ((ctx.cgroup?.oomKills() ?? 0) > before.oom) throw new BuildFailure(limitReason("memory", limits.memoryMb));
+    if ((ctx.cgroup?.pidsRefused() ?? 0) > before.pids)
+      throw new BuildFailure(limitReason("process", limits.processes));
+    const fileTooBig = outcome.kind === "killed" && outcome.signal === "SIGXFSZ";
+    if (overDisk.signal.aborted || fileTooBig || /File size limit exceeded/.test(ctx.log.tail().join("\n"))) {
+      throw new BuildFailure(limitReason("disk", limits.diskMb));
+    }
+  }
   switch (outcome.kind) {
     case "exited":
-      if (outcome.code === 0) return;
       throw new BuildFailure(withDetail(`${spec.what} failed (exit ${outcome.code})`, explainFailure(ctx.log.tail())));
     case "killed":
-      throw new BuildFailure(`${spec.what} was killed by ${outcome.signal} (out of memory?)`);
+      throw new BuildFailure(`${spec.what} was killed by ${outcome.signal}`);
     case "spawn-failed":
       throw new BuildFailure(`${spec.what} could not start: ${outcome.message}`);
     case "aborted":
       // The entry point reports cancellation or the timeout from ctx.abortCause().
       throw new BuildFailure("aborted");
+  }
+}
+
+/** The one wording of a limit failure, in the reason and (through it) in the build log. */
+export function limitReason(limit: "memory" | "process" | "disk", value: number): string {
+  switch (limit) {
+    case "memory":
+      return `build exceeded its memory limit of ${value} MB`;
+    case "process":
+      return `build exceeded its process limit of ${value} processes and threads`;
+    case "disk":
+      return `build exceeded its disk limit of ${value} MB (work dir)`;
   }
 }
 

@@ -1,60 +1,91 @@
-import { execFileSync } from "node:child_process";
+import {
+  type Box,
+  bwrapFeatures,
+  type Cgroup,
+  launchBox,
+  launchDirect,
+  type NetworkIsolation,
+  type NetworkMode,
+  networkIsolationStatus,
+  slirpResolvConf,
+} from "@slipway/sandbox";
 import { bwrapArgs, type SandboxMounts } from "./bwrap-args.ts";
 
 export type SandboxMode = "auto" | "bwrap" | "none";
 
-export interface ResourceLimits {
-  /** Max processes (RLIMIT_NPROC). Not enforced for root: the kernel exempts it. */
-  nproc?: number;
-  /** Max open files (RLIMIT_NOFILE). */
-  nofile?: number;
+/** Per-process limits set with prlimit inside the sandbox (cgroup limits are the build's). */
+export interface ProcessLimits {
+  /** RLIMIT_NOFILE. */
+  nofile: number;
+  /** RLIMIT_FSIZE in bytes: no single file may be larger than the build's disk limit. */
+  fileSizeBytes: number;
+}
+
+export interface StartSpec {
+  argv: string[];
+  mounts: SandboxMounts;
+  env: Record<string, string>;
+  cgroup: Cgroup | null;
 }
 
 export interface Sandbox {
   readonly kind: "bwrap" | "none";
-  /** Prefixes argv so it runs inside the sandbox with the given mounts and limits. */
-  wrap(argv: string[], mounts: SandboxMounts): string[];
+  readonly network: NetworkIsolation;
+  /** Starts argv inside the sandbox, in its own process group, stdout and stderr piped. */
+  start(spec: StartSpec): Box;
 }
 
 /**
  * Resolves the sandbox once per build. "auto" uses bubblewrap when it works here and otherwise
- * runs unsandboxed (the caller logs a warning); "bwrap" insists on it.
+ * runs unsandboxed (the caller logs a warning); "bwrap" insists on it. The network is isolated
+ * (slirp4netns) unless `network` says "host" or slirp4netns is missing in "auto" mode.
  */
-export function resolveSandbox(mode: SandboxMode, limits: ResourceLimits, bwrapPath = "bwrap"): Sandbox {
-  const prefix = limitPrefix(limits);
-  if (mode === "none") return { kind: "none", wrap: (argv) => [...prefix, ...argv] };
-  if (!bwrapWorks(bwrapPath)) {
-    if (mode === "bwrap") throw new Error(`sandbox "bwrap" requested but ${bwrapPath} cannot run here`);
-    return { kind: "none", wrap: (argv) => [...prefix, ...argv] };
-  }
+export function resolveSandbox(
+  mode: SandboxMode,
+  network: NetworkMode,
+  limits: ProcessLimits,
+  bwrapPath = "bwrap",
+): Sandbox {
   // prlimit goes inside bwrap so the limits apply to the build, not to bwrap's setup.
-  return { kind: "bwrap", wrap: (argv, mounts) => [bwrapPath, ...bwrapArgs(mounts), ...prefix, ...argv] };
-}
-
-function limitPrefix(limits: ResourceLimits): string[] {
-  const flags: string[] = [];
-  if (limits.nproc !== undefined) flags.push(`--nproc=${limits.nproc}`);
-  if (limits.nofile !== undefined) flags.push(`--nofile=${limits.nofile}`);
-  return flags.length > 0 ? ["prlimit", ...flags, "--"] : [];
-}
-
-const SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
-const probed = new Map<string, boolean>();
-
-function bwrapWorks(bwrapPath: string): boolean {
-  let ok = probed.get(bwrapPath);
-  if (ok === undefined) {
-    try {
-      // Present is not enough: containers often forbid the namespaces bwrap needs.
-      execFileSync(bwrapPath, ["--unshare-all", "--ro-bind", "/", "/", "true"], {
-        stdio: "ignore",
-        env: { PATH: SYSTEM_PATH },
-      });
-      ok = true;
-    } catch {
-      ok = false;
-    }
-    probed.set(bwrapPath, ok);
+  const prefix = ["prlimit", `--nofile=${limits.nofile}`, `--fsize=${limits.fileSizeBytes}`, "--"];
+  const works = mode !== "none" && bwrapFeatures(bwrapPath).works;
+  if (mode === "bwrap" && !works) throw new Error(`sandbox "bwrap" requested but ${bwrapPath} cannot run here`);
+  if (!works) {
+    return {
+      kind: "none",
+      network: networkIsolationStatus("host"),
+      start: ({ argv, mounts, env, cgroup }) =>
+        launchDirect({
+          argv: [...prefix, ...argv],
+          cwd: mounts.cwd,
+          env,
+          stdio: ["ignore", "pipe", "pipe"],
+          detached: true,
+          cgroup,
+        }),
+    };
   }
-  return ok;
+  const net = networkIsolationStatus(network);
+  const isolated = net.mode === "isolated";
+  return {
+    kind: "bwrap",
+    network: net,
+    start: ({ argv, mounts, env, cgroup }) =>
+      launchBox({
+        bwrap: bwrapPath,
+        bwrapArgs: bwrapArgs(mounts, { isolated, resolvConf: isolated ? slirpResolvConf() : null }),
+        argv: [...prefix, ...argv],
+        cwd: mounts.cwd,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+        cgroup,
+        slirp: net.slirp4netns,
+      }),
+  };
+}
+
+/** True when bubblewrap runs here with the namespaces it unshares (probed once per path). */
+export function bwrapWorks(bwrapPath = "bwrap"): boolean {
+  return bwrapFeatures(bwrapPath).works;
 }

@@ -1,5 +1,5 @@
 import { mkdir } from "node:fs/promises";
-import { validateRepoUrl } from "@slipway/core";
+import { gitCredentialArgs, gitCredentialEnv, redactRepoUrl, validateRepoUrl } from "@slipway/core";
 import type { BuildContext } from "../context.ts";
 import { buildGitEnv } from "../env.ts";
 import { BuildFailure, explainFailure } from "../failure.ts";
@@ -9,19 +9,23 @@ import { validateSha } from "../validate/sha.ts";
 /**
  * Fetches exactly one commit into an empty repository. Runs on the host (it needs the network and
  * maybe a deploy key) but with a scrubbed env, no hooks, no credential prompts, and only the
- * transport the URL asked for enabled.
+ * transport the URL asked for enabled. A repository token reaches git through its environment
+ * and Slipway's credential helper, never through argv (`ps` shows argv to every user).
  */
 export async function cloneRepo(ctx: BuildContext): Promise<string> {
-  const { repoUrl, sha } = ctx.request;
+  const { repoUrl, repoCredential, sha } = ctx.request;
   const kind = validateRepoUrl(repoUrl);
   validateSha(sha);
-  ctx.log.system(`▶ Cloning ${redactUrl(repoUrl)} at ${sha.slice(0, 12)}`);
+  // Messages name the URL; one that still carried a token (a caller that did not split it) is redacted.
+  const shown = redactRepoUrl(repoUrl);
+  ctx.log.system(`▶ Cloning ${shown} at ${sha.slice(0, 12)}`);
 
   const dir = ctx.dirs.repo;
   await mkdir(dir, { recursive: true });
-  const env = buildGitEnv(ctx.dirs.home, ctx.options.gitEnv);
+  const env = { ...buildGitEnv(ctx.dirs.home, ctx.options.gitEnv), ...gitCredentialEnv(repoCredential) };
+  const flags = [...safety(kind), ...gitCredentialArgs(repoCredential)];
   const git = (...args: string[]) =>
-    run({ argv: ["git", ...safety(kind), ...args], cwd: dir, env, log: ctx.log, signal: ctx.signal });
+    run({ argv: ["git", ...flags, ...args], cwd: dir, env, log: ctx.log, signal: ctx.signal });
   const must = async (what: string, ...args: string[]) => {
     ctx.log.clearTail();
     const outcome = await git(...args);
@@ -40,7 +44,7 @@ export async function cloneRepo(ctx: BuildContext): Promise<string> {
   if (shallow.kind !== "exited" || shallow.code !== 0) {
     ctx.log.system("  the server refused a shallow fetch of the commit; fetching all branches");
     await must(
-      `could not fetch ${repoUrl}`,
+      `could not fetch ${shown}`,
       "fetch",
       "--quiet",
       "--no-tags",
@@ -50,7 +54,7 @@ export async function cloneRepo(ctx: BuildContext): Promise<string> {
     );
   }
   await must(
-    `commit ${sha} not found in ${repoUrl}`,
+    `commit ${sha} not found in ${shown}`,
     "-c",
     "advice.detachedHead=false",
     "checkout",
@@ -61,14 +65,12 @@ export async function cloneRepo(ctx: BuildContext): Promise<string> {
   return dir;
 }
 
-/** `-c` flags that apply to every git call: no hooks, no helpers, one transport. */
+/** `-c` flags that apply to every git call: no hooks, one transport (helpers: gitCredentialArgs). */
 function safety(kind: ReturnType<typeof validateRepoUrl>): string[] {
   const transport = { https: "https", ssh: "ssh", scp: "ssh", file: "file" }[kind];
   return [
     "-c",
     "core.hooksPath=/dev/null",
-    "-c",
-    "credential.helper=",
     "-c",
     "protocol.allow=never",
     "-c",
@@ -78,9 +80,4 @@ function safety(kind: ReturnType<typeof validateRepoUrl>): string[] {
     "-c",
     "submodule.recurse=false",
   ];
-}
-
-/** https://user:token@host/... → https://user:***@host/...: tokens in URLs are common with CI. */
-export function redactUrl(url: string): string {
-  return url.replace(/^(https?:\/\/[^/:@]*):[^/@]*@/, "$1:***@");
 }

@@ -1,10 +1,13 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { bestEffort } from "../cache/best-effort.ts";
 import { cacheKey, type NodeModulesCache, nodeModulesCache } from "../cache/node-modules-cache.ts";
 import type { BuildContext } from "../context.ts";
+import { readBuildFile } from "../output/safe-fs.ts";
 import { runSandboxed } from "../process/sandboxed.ts";
 import type { InstallPlan } from "./detect-package-manager.ts";
+
+// Lockfiles of big monorepos reach a few tens of MB.
+const LOCKFILE_LIMIT = 64 * 1024 * 1024;
 
 /**
  * Installs dependencies in the sandbox, or restores them from the project's cache when the
@@ -37,12 +40,17 @@ export async function installDependencies(
   const start = performance.now();
   await runSandboxed(ctx, { command: plan.command, cwd: plan.dir, env, what: plan.label });
   ctx.log.system(`✓ ${plan.label} in ${seconds(performance.now() - start)}`);
-  if (cache) await bestEffort(ctx.log, "save node_modules", undefined, () => cache.save(target));
+  if (cache) await bestEffort(ctx.log, "save node_modules", undefined, () => cache.save(target, ctx.dirs.repo));
 }
 
-async function cacheFor(ctx: BuildContext, lockfile: string, plan: InstallPlan): Promise<NodeModulesCache> {
+async function cacheFor(ctx: BuildContext, lockfile: string, plan: InstallPlan): Promise<NodeModulesCache | null> {
+  // The lockfile comes from the repository: a link to /dev/zero or a huge file must not hang the host.
+  const contents = await readBuildFile(lockfile, LOCKFILE_LIMIT, path.relative(ctx.dirs.repo, lockfile)).catch(
+    () => null,
+  );
+  if (contents === null) return null;
   const key = cacheKey({
-    lockfile: await readFile(lockfile),
+    lockfile: contents,
     command: plan.label,
     installDir: path.relative(ctx.dirs.repo, plan.dir),
   });

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { BuildContext } from "../context.ts";
 import { BuildFailure } from "../failure.ts";
+import { writeFresh } from "../output/safe-fs.ts";
 import { runSandboxed } from "../process/sandboxed.ts";
 import { seconds } from "./install.ts";
 
@@ -87,6 +87,7 @@ async function configFor(ctx: BuildContext): Promise<string> {
     `export default { ...base, buildCommand: ${JSON.stringify(command)} };`,
     "",
   ].join("\n");
-  await writeFile(wrapper, source);
+  // The install already ran user code that could write the work dir: never write through its links.
+  await writeFresh(wrapper, source, "open-next.config.ts");
   return wrapper;
 }

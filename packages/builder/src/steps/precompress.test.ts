@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
@@ -26,6 +26,25 @@ describe("precompressAssets", () => {
 
     // Running again does not compress the compressed files.
     expect(await precompressAssets(dir)).toEqual(done);
+  });
+
+  it("never reads through a link nor writes through a planted sibling", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "slipway-precompress-"));
+    const assets = path.join(dir, "assets");
+    mkdirSync(assets);
+    const secret = path.join(dir, "secret.js");
+    const target = path.join(dir, "target.txt");
+    writeFileSync(secret, "const secret = 'platform';\n".repeat(100));
+    writeFileSync(target, "untouched");
+    symlinkSync(secret, path.join(assets, "leak.js"));
+    writeFileSync(path.join(assets, "app.js"), "export const a = 1;\n".repeat(200));
+    symlinkSync(target, path.join(assets, "app.js.gz"));
+    linkSync(target, path.join(assets, "app.js.br"));
+
+    expect(await precompressAssets(assets)).toEqual(["app.js"]);
+    expect(existsSync(path.join(assets, "leak.js.gz"))).toBe(false);
+    expect(readFileSync(target, "utf8")).toBe("untouched");
+    expect(gunzipSync(readFileSync(path.join(assets, "app.js.gz"))).toString()).toContain("export const a");
   });
 
   it("skips files that do not shrink", async () => {

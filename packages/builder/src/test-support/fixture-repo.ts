@@ -14,8 +14,21 @@ const SKIP = new Set(["node_modules", ".next", ".open-next", "next-env.d.ts"]);
  */
 export function fixtureRepo(fixture: string, dir: string): { repoUrl: string; sha: string } {
   const work = path.join(dir, `${fixture}-work`);
-  const bare = path.join(dir, `${fixture}.git`);
   cpSync(path.join(FIXTURES, fixture), work, { recursive: true, filter: (src) => !SKIP.has(path.basename(src)) });
+  return pushRepo(work, path.join(dir, `${fixture}.git`), dir);
+}
+
+/** A repository holding just `files` (path → content), for builds that never reach next build. */
+export function repoWith(name: string, files: Record<string, string>, dir: string): { repoUrl: string; sha: string } {
+  const work = path.join(dir, `${name}-work`);
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
+    writeFileSync(path.join(work, file), content);
+  }
+  return pushRepo(work, path.join(dir, `${name}.git`), dir);
+}
+
+function pushRepo(work: string, bare: string, dir: string): { repoUrl: string; sha: string } {
   const git = (cwd: string, ...args: string[]) =>
     execFileSync("git", ["-c", "user.name=Slipway Test", "-c", "user.email=test@slipway.invalid", ...args], {
       cwd,
@@ -24,7 +37,7 @@ export function fixtureRepo(fixture: string, dir: string): { repoUrl: string; sh
     }).trim();
   git(work, "init", "-q", "-b", "main");
   git(work, "add", "-A");
-  git(work, "commit", "-q", "-m", `fixture ${fixture}`);
+  git(work, "commit", "-q", "-m", `fixture ${path.basename(work)}`);
   git(dir, "init", "-q", "--bare", bare);
   git(work, "push", "-q", bare, "main");
   return { repoUrl: bare, sha: git(work, "rev-parse", "HEAD") };

@@ -18,14 +18,17 @@ export interface Project {
   id: string;
   /** A DNS label: it becomes part of every hostname of the project. */
   name: string;
+  /** Never holds a credential: one given in the URL is split off into `repoCredentialEncrypted`. */
   repoUrl: string;
+  /** Ciphertext (Secrets port) of the URL's `user:token` as JSON; null for a public or ssh repository. */
+  repoCredentialEncrypted: string | null;
   productionBranch: string;
   /** Folder inside the repository that holds the Next.js app ("" = repository root). */
   rootDir: string;
   installCommand: string | null;
   buildCommand: string | null;
-  /** HMAC key for GitHub webhooks; never empty. */
-  webhookSecret: string;
+  /** Ciphertext (Secrets port) of the HMAC key for GitHub webhooks; the key is never empty. */
+  webhookSecretEncrypted: string;
   createdAt: string;
 }
 

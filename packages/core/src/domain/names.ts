@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { ID_LENGTH } from "./ids.ts";
 
 /** DNS allows 63 characters per label; project names leave room for `-<deployment id>` and `-git-<branch>`. */
 export const DNS_LABEL_MAX = 63;
@@ -41,4 +42,29 @@ export function deploymentHostLabel(projectName: string, deploymentId: string): 
 export function branchHostLabel(projectName: string, branch: string): string {
   const prefix = `${projectName}-git-`;
   return prefix + branchSlug(branch, DNS_LABEL_MAX - prefix.length);
+}
+
+const DEPLOYMENT_SUFFIX = new RegExp(`^-[a-z0-9]{${ID_LENGTH}}$`);
+
+/**
+ * Why two distinct project names could produce the same hostname, or null when they never can.
+ * A project's labels are `<name>`, `<name>-<deployment id>` (ID_LENGTH base36 characters) and
+ * `<name>-git-<branch slug>` (any slug). Names hold no `--`, ids hold no hyphen, so a label of
+ * one equals a label of the other only when the longer name is `<shorter>-<id-shaped word>`,
+ * `<shorter>-git` or starts with `<shorter>-git-`. Checked both ways round.
+ */
+export function hostnameCollision(a: string, b: string): string | null {
+  if (a === b) return null;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (long.startsWith(`${short}-git-`)) {
+    const branch = long.slice(short.length + "-git-".length);
+    return `"${long}" is also the branch URL of "${short}" for a branch named ${branch}`;
+  }
+  if (long === `${short}-git`) {
+    return `"${long}-<deployment id>" is also the branch URL of "${short}" for a branch named like a deployment id`;
+  }
+  if (DEPLOYMENT_SUFFIX.test(long.slice(short.length)) && long.startsWith(short)) {
+    return `"${long}" is also the URL of a deployment of "${short}" with id ${long.slice(short.length + 1)}`;
+  }
+  return null;
 }

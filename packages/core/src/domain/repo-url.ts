@@ -1,5 +1,6 @@
 import { SlipwayError } from "../errors.ts";
 import { hasControlChars } from "./chars.ts";
+import { redactRepoUrl } from "./repo-credentials.ts";
 
 export type RepoUrlKind = "https" | "ssh" | "scp" | "file";
 
@@ -11,7 +12,8 @@ const HINT = "Use https://host/owner/repo.git, ssh://git@host/owner/repo.git or 
  * with `-` becomes an ssh option (CVE-2017-1000117), so only plain, known shapes pass.
  */
 export function validateRepoUrl(url: string): RepoUrlKind {
-  const bad = (why: string) => new SlipwayError("INVALID_INPUT", `Repository URL "${url}" ${why}`, HINT);
+  // Never echo a token: a refused URL may still carry one.
+  const bad = (why: string) => new SlipwayError("INVALID_INPUT", `Repository URL "${redactRepoUrl(url)}" ${why}`, HINT);
   if (url.length === 0) throw bad("is empty");
   if (url.length > 2048) throw bad("is too long");
   if (/\s/.test(url) || hasControlChars(url)) throw bad("contains whitespace or control characters");

@@ -1,10 +1,13 @@
 import type { LogLine } from "../domain/model.ts";
+import type { RepoCredential } from "../domain/repo-credentials.ts";
 import type { DeploymentManifest } from "../manifest.ts";
 
 export interface BuildRequest {
   deploymentId: string;
   projectId: string;
+  /** Holds no credential; that comes apart in `repoCredential` and reaches git only through its env. */
   repoUrl: string;
+  repoCredential: RepoCredential | null;
   sha: string;
   rootDir: string;
   installCommand: string | null;

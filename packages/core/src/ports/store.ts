@@ -30,7 +30,13 @@ export interface ProjectRepo {
   get(id: string): Promise<Project | null>;
   getByName(name: string): Promise<Project | null>;
   list(): Promise<Project[]>;
+  /** Replaces the secret-bearing fields (key rotation, sealing values stored before they were encrypted). */
+  updateSecrets(id: string, patch: ProjectSecretsPatch): Promise<void>;
 }
+
+export type ProjectSecretsPatch = Partial<
+  Pick<Project, "repoUrl" | "repoCredentialEncrypted" | "webhookSecretEncrypted">
+>;
 
 export type DeploymentPatch = Partial<
   Pick<Deployment, "statusReason" | "artifactKey" | "envSnapshot" | "buildStartedAt" | "readyAt" | "finishedAt">
@@ -59,10 +65,15 @@ export interface DeploymentRepo {
 }
 
 export interface AliasRepo {
-  /** Points `hostname` at a deployment, creating or replacing the row atomically. */
-  set(alias: Omit<Alias, "updatedAt">): Promise<void>;
+  /**
+   * Points `hostname` at a deployment, creating or replacing the row atomically. A hostname
+   * belongs to the project that created it: a set by another project changes nothing and
+   * returns false (checked in the same statement as the write, never read-then-write).
+   */
+  set(alias: Omit<Alias, "updatedAt">): Promise<boolean>;
   get(hostname: string): Promise<Alias | null>;
-  delete(hostname: string): Promise<boolean>;
+  /** Removes the row only while it belongs to `projectId`; false when absent or owned by another. */
+  delete(hostname: string, projectId: string): Promise<boolean>;
   listByProject(projectId: string): Promise<Alias[]>;
   listByDeployment(deploymentId: string): Promise<Alias[]>;
   /** The project's production alias, if any. */

@@ -1,3 +1,4 @@
+import { dotenvLine } from "../domain/dotenv-line.ts";
 import { newId, nowIso } from "../domain/ids.ts";
 import { ENV_TARGETS, type EnvTarget, type EnvVar, type Project } from "../domain/model.ts";
 import { SlipwayError } from "../errors.ts";
@@ -104,13 +105,20 @@ export async function listEnvVars(deps: Pick<CoreDeps, "store" | "secrets">, pro
   );
 }
 
-/** `env pull`: the development values as a dotenv file; secrets are left out, named in a comment. */
+/**
+ * `env pull`: the development values as a dotenv file safe to `source` (see dotenvLine); secrets,
+ * and the rare value no line can carry faithfully, are left out and named in a comment.
+ */
 export async function developmentDotenv(deps: Pick<CoreDeps, "store" | "secrets">, project: Project): Promise<string> {
   const vars = selectEnvVars(await deps.store.envVars.listByProject(project.id), "development", null);
   const lines = [`# Development environment of ${project.name}, written by slipway env pull`];
   for (const v of vars) {
-    if (v.secret) lines.push(`# ${v.key} is a secret: set it by hand`);
-    else lines.push(`${v.key}=${JSON.stringify(await deps.secrets.decrypt(v.valueEncrypted))}`);
+    if (v.secret) {
+      lines.push(`# ${v.key} is a secret: set it by hand`);
+      continue;
+    }
+    const line = dotenvLine(v.key, await deps.secrets.decrypt(v.valueEncrypted));
+    lines.push(line ?? `# ${v.key} has characters a shell and Next.js would read differently: set it by hand`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { nowIso } from "../domain/ids.ts";
 import type { Project } from "../domain/model.ts";
 import { SlipwayError } from "../errors.ts";
@@ -6,15 +5,21 @@ import { branchHostname } from "./aliases.ts";
 import { cancelBranchPreviews } from "./cancel.ts";
 import type { CoreDeps } from "./deps.ts";
 import { queueDeployment } from "./queue-deployment.ts";
+import { webhookSecretOf } from "./repo-access.ts";
 import { isSha } from "./validation.ts";
+import { startSignatureCheck } from "./webhook-signature.ts";
 
-export interface GithubDelivery {
+/** What a delivery says about itself in its headers: all of it is checked before the body is read. */
+export interface GithubDeliveryHeaders {
   projectId: string;
   event: string | undefined;
   deliveryId: string | undefined;
   signature: string | undefined;
+}
+
+export interface GithubDelivery extends GithubDeliveryHeaders {
   /** The exact bytes GitHub signed: parse only after the signature checks out. */
-  rawBody: Buffer;
+  rawBody: Uint8Array;
 }
 
 export type WebhookOutcome =
@@ -24,27 +29,92 @@ export type WebhookOutcome =
   | { kind: "queued"; deploymentId: string }
   | { kind: "alias-removed"; hostname: string };
 
+/** A delivery whose headers passed: the body is fed as it streams in, then finished once. */
+export interface GithubDeliveryIntake {
+  write(chunk: Uint8Array): void;
+  /** Verifies the signature over everything written, then acts on the payload. */
+  finish(): Promise<WebhookOutcome>;
+}
+
 const PR_DEPLOY_ACTIONS = new Set(["opened", "synchronize", "reopened"]);
 
+/**
+ * Opens a delivery from its headers alone: an unknown project (PROJECT_NOT_FOUND) and a missing or
+ * malformed signature (BAD_SIGNATURE) are refused before the caller reads a byte of the body.
+ * `expectedBytes` (the Content-Length) lets the body be collected into one buffer of that size
+ * instead of chunks joined at the end, which would hold it twice.
+ */
+export async function openGithubDelivery(
+  deps: CoreDeps,
+  headers: GithubDeliveryHeaders,
+  expectedBytes?: number,
+): Promise<GithubDeliveryIntake> {
+  const project = await deps.store.projects.get(headers.projectId);
+  if (!project) throw new SlipwayError("PROJECT_NOT_FOUND", `No project with id "${headers.projectId}".`);
+  const check = startSignatureCheck(await webhookSecretOf(deps, project), headers.signature);
+  const body = collector(expectedBytes);
+  return {
+    write(chunk) {
+      check.update(chunk);
+      body.add(chunk);
+    },
+    async finish() {
+      // Signature first: recording unverified delivery ids would let anyone burn real ones.
+      check.verify();
+      return actOnDelivery(deps, project, headers, body.bytes());
+    },
+  };
+}
+
+/** Collects a body: into one buffer when its size is known, else as chunks joined once. */
+function collector(expectedBytes: number | undefined) {
+  let buffer: Buffer | null = null;
+  let length = 0;
+  let chunks: Uint8Array[] = [];
+  return {
+    add(chunk: Uint8Array) {
+      // Allocated with the first byte, not before: the caller admits the body (and its memory) then.
+      if (length === 0 && expectedBytes !== undefined) buffer = Buffer.allocUnsafe(expectedBytes);
+      if (buffer && length + chunk.byteLength <= buffer.length) buffer.set(chunk, length);
+      else {
+        // More than announced: keep what came so far and carry on in chunks.
+        if (buffer) chunks = [buffer.subarray(0, length)];
+        buffer = null;
+        chunks.push(chunk);
+      }
+      length += chunk.byteLength;
+    },
+    bytes: (): Buffer => (buffer ? buffer.subarray(0, length) : Buffer.concat(chunks)),
+  };
+}
+
+/** A delivery whose body is already in memory. */
 export async function handleGithubWebhook(deps: CoreDeps, delivery: GithubDelivery): Promise<WebhookOutcome> {
-  const project = await deps.store.projects.get(delivery.projectId);
-  if (!project) throw new SlipwayError("PROJECT_NOT_FOUND", `No project with id "${delivery.projectId}".`);
-  // Signature first: recording unverified delivery ids would let anyone burn real ones.
-  verifySignature(project.webhookSecret, delivery.signature, delivery.rawBody);
-  if (!delivery.deliveryId || !delivery.event) {
+  const intake = await openGithubDelivery(deps, delivery);
+  intake.write(delivery.rawBody);
+  return intake.finish();
+}
+
+async function actOnDelivery(
+  deps: CoreDeps,
+  project: Project,
+  headers: GithubDeliveryHeaders,
+  rawBody: Buffer,
+): Promise<WebhookOutcome> {
+  if (!headers.deliveryId || !headers.event) {
     throw new SlipwayError("INVALID_INPUT", "The X-GitHub-Delivery and X-GitHub-Event headers are required.");
   }
-  const payload = parsePayload(delivery.rawBody);
+  const payload = parsePayload(rawBody);
   const fresh = await deps.store.webhookDeliveries.record({
-    id: delivery.deliveryId,
+    id: headers.deliveryId,
     projectId: project.id,
-    event: delivery.event,
+    event: headers.event,
     receivedAt: nowIso(),
     outcome: "received",
   });
   if (!fresh) return { kind: "duplicate" };
 
-  switch (delivery.event) {
+  switch (headers.event) {
     case "ping":
       return { kind: "pong" };
     case "push":
@@ -52,20 +122,7 @@ export async function handleGithubWebhook(deps: CoreDeps, delivery: GithubDelive
     case "pull_request":
       return onPullRequest(deps, project, payload);
     default:
-      return { kind: "ignored", reason: `event "${delivery.event}" is not used by Slipway` };
-  }
-}
-
-export function verifySignature(secret: string, header: string | undefined, body: Buffer): void {
-  if (!secret) throw new SlipwayError("INTERNAL", "Project has an empty webhook secret."); // never stored so
-  const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
-  const given = Buffer.from(header ?? "");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new SlipwayError(
-      "BAD_SIGNATURE",
-      header ? "X-Hub-Signature-256 does not match the body." : "X-Hub-Signature-256 header is missing.",
-      "Set the webhook secret in GitHub to the one `slipway projects create` printed, content type application/json.",
-    );
+      return { kind: "ignored", reason: `event "${headers.event}" is not used by Slipway` };
   }
 }
 
@@ -136,7 +193,13 @@ async function onPullRequest(
   if (action === "closed") {
     await cancelBranchPreviews(deps, project.id, branch, `pull request #${String(payload.number ?? "?")} closed`);
     const hostname = branchHostname(deps, project, branch);
-    await deps.store.aliases.delete(hostname);
+    if (!(await deps.store.aliases.delete(hostname, project.id))) {
+      // The delete only removes this project's row; say so when the hostname is someone else's.
+      const other = await deps.store.aliases.get(hostname);
+      if (other && other.projectId !== project.id) {
+        return { kind: "ignored", reason: `${hostname} belongs to another project` };
+      }
+    }
     return { kind: "alias-removed", hostname };
   }
   if (!PR_DEPLOY_ACTIONS.has(action)) return { kind: "ignored", reason: `pull_request action "${action}"` };

@@ -1,7 +1,9 @@
 import type { Deployment, Project } from "../domain/model.ts";
+import { displayRepoUrl } from "../domain/repo-credentials.ts";
 import { deploymentHostname } from "./aliases.ts";
 import type { CoreDeps } from "./deps.ts";
 import { webhookUrl } from "./projects.ts";
+import { webhookSecretOf } from "./repo-access.ts";
 
 /** The public JSON shape of a deployment (API and `--json` output). */
 export function presentDeployment(deps: Pick<CoreDeps, "urls">, project: Project, d: Deployment) {
@@ -23,18 +25,21 @@ export function presentDeployment(deps: Pick<CoreDeps, "urls">, project: Project
 
 export type DeploymentView = ReturnType<typeof presentDeployment>;
 
-/** The webhook secret is shown: it is needed to configure GitHub, and only the owner can read it. */
-export function presentProject(deps: Pick<CoreDeps, "urls">, project: Project) {
+/**
+ * The webhook secret is shown: it is needed to configure GitHub, and only the owner can read it.
+ * A repository credential never is: the URL shows `***@` where it goes.
+ */
+export async function presentProject(deps: Pick<CoreDeps, "urls" | "secrets">, project: Project) {
   return {
     id: project.id,
     name: project.name,
-    repo: project.repoUrl,
+    repo: displayRepoUrl(project.repoUrl, project.repoCredentialEncrypted !== null),
     productionBranch: project.productionBranch,
     rootDir: project.rootDir,
     installCommand: project.installCommand,
     buildCommand: project.buildCommand,
     url: deps.urls.url(deps.urls.hostname(project.name)),
-    webhook: { url: webhookUrl(deps, project), secret: project.webhookSecret },
+    webhook: { url: webhookUrl(deps, project), secret: await webhookSecretOf(deps, project) },
     createdAt: project.createdAt,
   };
 }

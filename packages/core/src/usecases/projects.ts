@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { newId, nowIso } from "../domain/ids.ts";
 import type { Project } from "../domain/model.ts";
-import { projectNameProblem } from "../domain/names.ts";
+import { hostnameCollision, projectNameProblem } from "../domain/names.ts";
+import { splitRepoCredential } from "../domain/repo-credentials.ts";
 import { validateRepoUrl } from "../domain/repo-url.ts";
 import { SlipwayError } from "../errors.ts";
 import type { CoreDeps } from "./deps.ts";
+import { sealRepoCredential } from "./repo-access.ts";
 import { validateBranchName, validateRootDir } from "./validation.ts";
 
 export interface CreateProjectInput {
@@ -16,7 +18,10 @@ export interface CreateProjectInput {
   buildCommand?: string | null;
 }
 
-export async function createProject(deps: Pick<CoreDeps, "store">, input: CreateProjectInput): Promise<Project> {
+export async function createProject(
+  deps: Pick<CoreDeps, "store" | "secrets">,
+  input: CreateProjectInput,
+): Promise<Project> {
   const problem = projectNameProblem(input.name);
   if (problem) {
     throw new SlipwayError(
@@ -26,22 +31,44 @@ export async function createProject(deps: Pick<CoreDeps, "store">, input: Create
     );
   }
   validateRepoUrl(input.repo);
+  // The token in https://user:token@host/... is stored encrypted; the URL kept is shown anywhere.
+  const { url, credential } = splitRepoCredential(input.repo);
+  await refuseCollidingName(deps, input.name);
   const project: Project = {
     id: newId(),
     name: input.name,
-    repoUrl: input.repo,
+    repoUrl: url,
+    repoCredentialEncrypted: await sealRepoCredential(deps, credential),
     productionBranch: validateBranchName(input.branch ?? "main"),
     rootDir: validateRootDir(input.rootDir ?? ""),
     installCommand: input.installCommand || null,
     buildCommand: input.buildCommand || null,
     // 32 random bytes: a project can never have an empty or guessable webhook secret.
-    webhookSecret: randomBytes(32).toString("hex"),
+    webhookSecretEncrypted: await deps.secrets.encrypt(randomBytes(32).toString("hex")),
     createdAt: nowIso(),
   };
   if (!(await deps.store.projects.create(project))) {
     throw new SlipwayError("PROJECT_EXISTS", `A project named "${input.name}" already exists.`, "Pick another name.");
   }
   return project;
+}
+
+/**
+ * Hostnames belong to projects, so a name whose URLs could equal another project's URLs is
+ * refused. Two creates racing past this check still cannot take each other's hostnames: the
+ * store's owner check on every alias write is the guard that holds; this gives the clear error.
+ */
+async function refuseCollidingName(deps: Pick<CoreDeps, "store">, name: string): Promise<void> {
+  for (const other of await deps.store.projects.list()) {
+    const collision = hostnameCollision(name, other.name);
+    if (collision) {
+      throw new SlipwayError(
+        "PROJECT_NAME_CONFLICT",
+        `Project name "${name}" collides with project "${other.name}": ${collision}.`,
+        "Pick another name: a project's URLs are <name>, <name>-<deployment id> and <name>-git-<branch>, and no two projects may share one.",
+      );
+    }
+  }
 }
 
 export async function getProjectByName(deps: Pick<CoreDeps, "store">, name: string): Promise<Project> {

@@ -5,6 +5,7 @@ import { pointBranchAlias } from "./aliases.ts";
 import { cancelSuperseded } from "./cancel.ts";
 import { type CoreDeps, DEPLOY_JOB, type DeployJobPayload } from "./deps.ts";
 import { snapshotEnv } from "./env-snapshot.ts";
+import { repoCredentialOf } from "./repo-access.ts";
 import { isSha, validateBranchName } from "./validation.ts";
 
 export interface QueueDeploymentInput {
@@ -81,7 +82,7 @@ export async function deployRef(deps: CoreDeps, input: DeployRefInput): Promise<
     branch = null;
   } else {
     branch = validateBranchName(ref);
-    const resolved = await deps.git.resolveRef(input.project.repoUrl, ref);
+    const resolved = await deps.git.resolveRef(input.project.repoUrl, ref, await repoCredentialOf(deps, input.project));
     if (!resolved) {
       throw new SlipwayError(
         "INVALID_REF",

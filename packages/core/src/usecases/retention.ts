@@ -25,7 +25,7 @@ export async function pruneDeployments(deps: CoreDeps, project: Project): Promis
     await deps.store.deployments.update(deployment.id, { artifactKey: null });
     // Its own URL would only answer with an error now; a 404 for an unknown host is clearer.
     for (const alias of await deps.store.aliases.listByDeployment(deployment.id)) {
-      await deps.store.aliases.delete(alias.hostname);
+      await deps.store.aliases.delete(alias.hostname, project.id);
     }
     removed.push(deployment.id);
   }

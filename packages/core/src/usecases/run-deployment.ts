@@ -1,9 +1,11 @@
 import { nowIso } from "../domain/ids.ts";
 import type { Deployment, LogLine, Project } from "../domain/model.ts";
+import { credentialSecrets, scrubCredential } from "../domain/repo-credentials.ts";
 import type { ActivationResult } from "../ports/deployer.ts";
 import { deploymentHostname, pointAliases } from "./aliases.ts";
 import type { CoreDeps } from "./deps.ts";
 import { deploymentEnv } from "./env-snapshot.ts";
+import { repoCredentialOf } from "./repo-access.ts";
 import { pruneDeployments } from "./retention.ts";
 import { trackRunning, untrackRunning } from "./running-builds.ts";
 
@@ -51,6 +53,7 @@ async function execute(
 ): Promise<void> {
   const store = deps.store.deployments;
   const { env, mask } = await deploymentEnv(deps, project, deployment);
+  const repoCredential = await repoCredentialOf(deps, project);
   let artifactKey = deployment.artifactKey;
   // After a crash past the build, the stored artifact is reused instead of building again.
   if (artifactKey && (await deps.blobs.head(artifactKey)) === null) artifactKey = null;
@@ -69,12 +72,14 @@ async function execute(
       deploymentId: deployment.id,
       projectId: project.id,
       repoUrl: project.repoUrl,
+      repoCredential,
       sha: deployment.commit.sha,
       rootDir: project.rootDir,
       installCommand: project.installCommand,
       buildCommand: project.buildCommand,
       env,
-      mask,
+      // git or the build may echo the token: it is hidden like a secret env value.
+      mask: [...mask, ...credentialSecrets(repoCredential)],
       onLog: (line) => log.push(line),
       signal,
     });
@@ -87,9 +92,11 @@ async function execute(
         }
         return;
       }
-      log.push(system(`✗ Build failed: ${result.reason}`));
+      // A builder on another target may not mask its reason; the token never reaches the record.
+      const reason = scrubCredential(result.reason, repoCredential);
+      log.push(system(`✗ Build failed: ${reason}`));
       await store.transition(deployment.id, ["building"], "error", {
-        statusReason: result.reason,
+        statusReason: reason,
         finishedAt: nowIso(),
       });
       return;
@@ -122,7 +129,9 @@ async function execute(
     await deps.deployer.deactivate(deployment.id);
     return;
   }
-  await pointAliases(deps, project, current);
+  for (const hostname of await pointAliases(deps, project, current)) {
+    log.push(system(`⚠ ${hostname} belongs to another project: it keeps serving that project`));
+  }
   const readyAt = nowIso();
   if (!(await store.transition(deployment.id, ["deploying"], "ready", { readyAt, finishedAt: readyAt }))) return;
   const url = deps.urls.url(deploymentHostname(deps, project, deployment.id));

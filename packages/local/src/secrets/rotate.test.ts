@@ -20,13 +20,17 @@ async function setup() {
   const store = createSqliteStore(join(dir, "slipway.db"));
   const secrets = createAesGcmSecrets({ keyFile });
   const p = await savedProject(store);
+  await store.projects.updateSecrets(p.id, {
+    webhookSecretEncrypted: await secrets.encrypt("webhook-hmac-key"),
+    repoCredentialEncrypted: await secrets.encrypt('{"username":"ci","password":"tok"}'),
+  });
   const values = ["one", "two", "three"];
   for (const [i, value] of values.entries()) {
     await store.envVars.upsert(envVar(p.id, { key: `K${i}`, valueEncrypted: await secrets.encrypt(value) }));
   }
   const d = deployment(p.id, { envSnapshot: await secrets.encrypt('{"K0":"one"}') });
   await store.deployments.create(d);
-  return { dir, keyFile, store, secrets, values, deploymentId: d.id };
+  return { dir, keyFile, store, secrets, values, deploymentId: d.id, projectId: p.id };
 }
 
 async function plaintexts(store: Store, secrets: { decrypt(c: string): Promise<string> }) {
@@ -39,10 +43,10 @@ async function plaintexts(store: Store, secrets: { decrypt(c: string): Promise<s
 
 describe("rotateMasterKey", () => {
   it("re-encrypts every env var and snapshot with a new key and drops the old one", async () => {
-    const { dir, keyFile, store, secrets, values } = await setup();
+    const { dir, keyFile, store, secrets, values, projectId } = await setup();
     const oldKey = await readFile(keyFile, "utf8");
     const result = await rotateMasterKey({ store, secrets, keyFile });
-    expect(result).toMatchObject({ previousKeyId: secrets.currentKeyId(), envVars: 3, snapshots: 1 });
+    expect(result).toMatchObject({ previousKeyId: secrets.currentKeyId(), envVars: 3, snapshots: 1, projects: 1 });
     expect(result.newKeyId).not.toBe(secrets.currentKeyId());
     expect(await readFile(keyFile, "utf8")).not.toBe(oldKey);
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
@@ -52,6 +56,9 @@ describe("rotateMasterKey", () => {
     expect(fresh.keyIds()).toEqual([result.newKeyId]);
     expect(await plaintexts(store, fresh)).toEqual({ vars: values, snapshots: ['{"K0":"one"}'] });
     for (const v of await store.envVars.all()) expect(fresh.isCurrent(v.valueEncrypted)).toBe(true);
+    const project = await store.projects.get(projectId);
+    expect(await fresh.decrypt(project?.webhookSecretEncrypted ?? "")).toBe("webhook-hmac-key");
+    expect(await fresh.decrypt(project?.repoCredentialEncrypted ?? "")).toBe('{"username":"ci","password":"tok"}');
     await expect(secrets.decrypt((await store.envVars.all())[0]?.valueEncrypted ?? "")).rejects.toThrow();
     await store.close();
   });

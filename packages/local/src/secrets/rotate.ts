@@ -10,6 +10,8 @@ export interface RotationResult {
   newKeyId: string;
   envVars: number;
   snapshots: number;
+  /** Projects whose webhook secret or repository credential was re-encrypted. */
+  projects: number;
   /** An adapter on the new key; the one passed in still encrypts with the old key. */
   secrets: AesGcmSecrets;
 }
@@ -17,8 +19,8 @@ export interface RotationResult {
 const MAX_PASSES = 4;
 
 /**
- * Replaces the master key in `keyFile` and re-encrypts every env var value and deployment env
- * snapshot with it. Meant to run while the platform is stopped: a running process would keep
+ * Replaces the master key in `keyFile` and re-encrypts every env var value, deployment env
+ * snapshot, webhook secret and repository credential with it. Meant to run while the platform is stopped: a running process would keep
  * encrypting with the old key it holds in memory.
  *
  * Crash safety, step by step:
@@ -53,6 +55,7 @@ export async function rotateMasterKey(options: {
 
   let envVars = 0;
   let snapshots = 0;
+  let projects = 0;
   let clean = false;
   // Later passes catch values written with the old key while the first pass ran; the key only
   // moves once a whole pass found nothing left to re-encrypt.
@@ -69,6 +72,18 @@ export async function rotateMasterKey(options: {
       if (deployment.envSnapshot === null || next.isCurrent(deployment.envSnapshot)) continue;
       await store.deployments.update(deployment.id, { envSnapshot: await reseal(deployment.envSnapshot) });
       snapshots += 1;
+      changed += 1;
+    }
+    for (const project of await store.projects.list()) {
+      const credential = project.repoCredentialEncrypted;
+      const staleSecret = !next.isCurrent(project.webhookSecretEncrypted);
+      const staleCredential = credential !== null && !next.isCurrent(credential);
+      if (!staleSecret && !staleCredential) continue;
+      await store.projects.updateSecrets(project.id, {
+        ...(staleSecret ? { webhookSecretEncrypted: await reseal(project.webhookSecretEncrypted) } : {}),
+        ...(staleCredential ? { repoCredentialEncrypted: await reseal(credential) } : {}),
+      });
+      projects += 1;
       changed += 1;
     }
     clean = changed === 0;
@@ -88,6 +103,7 @@ export async function rotateMasterKey(options: {
     newKeyId: next.currentKeyId(),
     envVars,
     snapshots,
+    projects,
     secrets: createAesGcmSecrets({ keyFile }),
   };
 }

@@ -20,6 +20,9 @@ export function openSqlite(path: string): SqliteDatabase {
   db.pragma("foreign_keys = ON");
   // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commit.
   db.pragma("synchronous = NORMAL");
+  // Deleted and overwritten rows are zeroed, so a removed secret or ciphertext does not linger in
+  // free space of the file.
+  db.pragma("secure_delete = ON");
   runMigrations(db);
   return db;
 }

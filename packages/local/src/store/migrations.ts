@@ -114,4 +114,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: "repository credentials",
+    // Encrypted `user:token` split off repository URLs. The start of the platform moves any
+    // credential still inside repo_url here, and encrypts webhook secrets stored in plaintext.
+    sql: `
+      ALTER TABLE projects ADD COLUMN repo_credential_encrypted TEXT;
+    `,
+  },
 ];

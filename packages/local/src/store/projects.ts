@@ -8,6 +8,13 @@ export function createProjectRepo(db: Database.Database): ProjectRepo {
   const get = db.prepare<[string], ProjectRow>("SELECT * FROM projects WHERE id = ?");
   const getByName = db.prepare<[string], ProjectRow>("SELECT * FROM projects WHERE name = ?");
   const list = db.prepare<[], ProjectRow>("SELECT * FROM projects ORDER BY name");
+  const updateSecrets = db.prepare(
+    `UPDATE projects SET
+       repo_url = coalesce(@repoUrl, repo_url),
+       repo_credential_encrypted = CASE WHEN @setCredential THEN @repoCredentialEncrypted ELSE repo_credential_encrypted END,
+       webhook_secret = coalesce(@webhookSecretEncrypted, webhook_secret)
+     WHERE id = @id`,
+  );
 
   return {
     async create(project) {
@@ -23,6 +30,16 @@ export function createProjectRepo(db: Database.Database): ProjectRepo {
     },
     async list() {
       return list.all().map(projectFromRow);
+    },
+    async updateSecrets(id, patch) {
+      updateSecrets.run({
+        id,
+        repoUrl: patch.repoUrl ?? null,
+        // null is a value here (no credential any more), so "absent" needs its own flag.
+        setCredential: patch.repoCredentialEncrypted === undefined ? 0 : 1,
+        repoCredentialEncrypted: patch.repoCredentialEncrypted ?? null,
+        webhookSecretEncrypted: patch.webhookSecretEncrypted ?? null,
+      });
     },
   };
 }

@@ -20,7 +20,9 @@ export interface ProjectRow {
   root_dir: string;
   install_command: string | null;
   build_command: string | null;
+  /** Holds the ciphertext (the column predates encryption; see seal-project-secrets.ts). */
   webhook_secret: string;
+  repo_credential_encrypted: string | null;
   created_at: string;
 }
 
@@ -33,6 +35,7 @@ export const PROJECT_COLUMNS = columns<ProjectRow>({
   install_command: true,
   build_command: true,
   webhook_secret: true,
+  repo_credential_encrypted: true,
   created_at: true,
 });
 
@@ -41,11 +44,12 @@ export function projectFromRow(row: ProjectRow): Project {
     id: row.id,
     name: row.name,
     repoUrl: row.repo_url,
+    repoCredentialEncrypted: row.repo_credential_encrypted,
     productionBranch: row.production_branch,
     rootDir: row.root_dir,
     installCommand: row.install_command,
     buildCommand: row.build_command,
-    webhookSecret: row.webhook_secret,
+    webhookSecretEncrypted: row.webhook_secret,
     createdAt: row.created_at,
   };
 }
@@ -59,7 +63,8 @@ export function projectToRow(p: Project): ProjectRow {
     root_dir: p.rootDir,
     install_command: p.installCommand,
     build_command: p.buildCommand,
-    webhook_secret: p.webhookSecret,
+    webhook_secret: p.webhookSecretEncrypted,
+    repo_credential_encrypted: p.repoCredentialEncrypted,
     created_at: p.createdAt,
   };
 }

@@ -61,6 +61,23 @@ describe("local deployer", () => {
     await expect(fs.access(path.join(dir, "deployments", "dpl_evil"))).rejects.toThrow();
   });
 
+  it("refuses a chain of links that each read as inside but, followed, reach the data dir", async () => {
+    await fs.writeFile(path.join(dir, "admin-token"), "platform secret");
+    const key = await artifact("dpl_chain", async (root) => {
+      await fs.mkdir(path.join(root, "assets", "l"), { recursive: true });
+      await fs.symlink("..", path.join(root, "assets", "l", "s0")); // the assets folder
+      await fs.symlink("s0/../..", path.join(root, "assets", "l", "s1")); // reads as assets, is deployments/
+      await fs.symlink("s1/..", path.join(root, "assets", "l", "s2")); // reads as assets/l, is the data dir
+      await fs.symlink("l/s2/admin-token", path.join(root, "assets", "BUILD_ID"));
+    });
+    const result = await deployer().activate(deployment("dpl_chain", key));
+    expect(result).toEqual({
+      ok: false,
+      reason: `could not unpack ${key}: unsafe artifact: artifact contains a symlink ./assets/BUILD_ID -> l/s2/admin-token; links are not allowed in artifact`,
+    });
+    await expect(fs.access(path.join(dir, "deployments", "dpl_chain"))).rejects.toThrow();
+  });
+
   it("reports a missing artifact and a failed warm-up as reasons", async () => {
     expect(await deployer().activate(deployment("dpl_none", "artifacts/missing.tgz"))).toMatchObject({ ok: false });
     const key = await artifact("dpl_broken");

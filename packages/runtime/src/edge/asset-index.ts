@@ -2,7 +2,6 @@ import { type Dirent, promises as fs } from "node:fs";
 import path from "node:path";
 import type { DeploymentManifest } from "@slipway/core";
 import { contentTypeOf } from "./mime.ts";
-import { isInside } from "./path-safety.ts";
 
 export interface Variant {
   readonly file: string;
@@ -26,9 +25,11 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
 const REVALIDATE = "public, max-age=0, must-revalidate";
 
 export async function buildAssetIndex(root: string, manifest: DeploymentManifest): Promise<AssetIndex> {
-  const assetsRoot = await fs.realpath(path.join(root, manifest.assets.dir));
   const files = new Map<string, { file: string; size: number; mtimeMs: number }>();
-  await walk(assetsRoot, assetsRoot, "", files, 0);
+  const assetsRoot = path.join(await fs.realpath(root), manifest.assets.dir);
+  // The assets folder itself must be reached without a link (the manifest's path has no `..`).
+  const real = await fs.realpath(assetsRoot).catch(() => null);
+  if (real === assetsRoot) await walk(assetsRoot, "", files, 0);
   const immutable = manifest.assets.immutablePrefixes.map((p) => `/${p.replace(/^\/+/, "")}`);
   const precompressed = new Set(manifest.assets.precompressed.map((p) => `/${p.replace(/^\/+/, "")}`));
   const index: AssetIndex = new Map();
@@ -52,15 +53,17 @@ export async function buildAssetIndex(root: string, manifest: DeploymentManifest
   return index;
 }
 
-/** Regular files only; a symlink is followed only when its target stays inside the assets root. */
+/**
+ * Regular files and folders only, as lstat sees them: builds never put links among assets (the
+ * builder refuses them), so a link here is skipped rather than followed anywhere.
+ */
 async function walk(
-  root: string,
   dir: string,
   prefix: string,
   out: Map<string, { file: string; size: number; mtimeMs: number }>,
   depth: number,
 ) {
-  // Symlinked folders may form cycles; no real asset tree is this deep.
+  // No real asset tree is this deep.
   if (depth > 32) return;
   let entries: Dirent[];
   try {
@@ -71,14 +74,9 @@ async function walk(
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     const key = `${prefix}/${entry.name}`;
-    let real = full;
-    if (entry.isSymbolicLink()) {
-      real = await fs.realpath(full).catch(() => "");
-      if (!real || !isInside(root, real)) continue;
-    }
-    const stat = await fs.stat(real).catch(() => null);
+    const stat = await fs.lstat(full).catch(() => null);
     if (!stat) continue;
-    if (stat.isDirectory()) await walk(root, real, key, out, depth + 1);
-    else if (stat.isFile()) out.set(key, { file: real, size: stat.size, mtimeMs: stat.mtimeMs });
+    if (stat.isDirectory()) await walk(full, key, out, depth + 1);
+    else if (stat.isFile()) out.set(key, { file: full, size: stat.size, mtimeMs: stat.mtimeMs });
   }
 }

@@ -74,10 +74,11 @@ describe("edge static serving", () => {
     expect(plain.headers.etag).not.toBe(gz.headers.etag);
   });
 
-  it("never follows a symlink out of the assets folder, but does inside it", async () => {
+  it("serves regular files only: never a symlink, not even one that stays in the assets folder", async () => {
     const leak = await get("/leak.txt");
     expect(leak.body.toString()).not.toContain("platform secret");
-    expect((await get("/robots-alias.txt")).body.toString()).toBe("ok");
+    expect((await get("/robots-alias.txt")).body.toString()).toBe("from function");
+    expect((await get("/robots.txt")).body.toString()).toBe("ok");
   });
 
   it("serves ?dpl= assets from the older deployment of the same project only", async () => {

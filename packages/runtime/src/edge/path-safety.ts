@@ -2,7 +2,7 @@
  * Turns a raw request path into the key of a static asset, or null when the path is not one we
  * would ever serve from disk: malformed percent-encoding, NUL bytes, backslashes, or `..`/`.`
  * segments (before or after decoding). The edge only serves files from an index built from the
- * assets folder (symlinks resolved and checked there), so a key can never leave that folder.
+ * assets folder (regular files only, links skipped), so a key can never leave that folder.
  */
 export function assetKey(rawPath: string): string | null {
   let decoded: string;
@@ -16,9 +16,4 @@ export function assetKey(rawPath: string): string | null {
   for (const segment of segments) if (segment === ".." || segment === ".") return null;
   // Collapse repeated slashes: `//_next//static/x.js` names the same file.
   return `/${segments.filter(Boolean).join("/")}`;
-}
-
-/** Whether `child` (absolute, resolved) is `root` or inside it. */
-export function isInside(root: string, child: string): boolean {
-  return child === root || child.startsWith(root.endsWith("/") ? root : `${root}/`);
 }

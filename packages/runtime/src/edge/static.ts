@@ -1,4 +1,4 @@
-import { createReadStream, promises as fs } from "node:fs";
+import { constants, promises as fs } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AssetEntry, Variant } from "./asset-index.ts";
 import { negotiateEncoding } from "./encoding.ts";
@@ -9,12 +9,14 @@ const MEMORY_FILE_LIMIT = 256 * 1024;
 const MEMORY_BUDGET = 128 * 1024 * 1024;
 let memoryUsed = 0;
 const memory = new Map<string, Buffer>();
+// The index holds regular files only; opening without following makes that hold at read time too.
+const READ_NO_FOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW;
 
 async function bodyOf(variant: Variant): Promise<Buffer | null> {
   const cached = memory.get(variant.file);
   if (cached) return cached;
   if (variant.size > MEMORY_FILE_LIMIT || memoryUsed + variant.size > MEMORY_BUDGET) return null;
-  const data = await fs.readFile(variant.file);
+  const data = await fs.readFile(variant.file, { flag: READ_NO_FOLLOW });
   memory.set(variant.file, data);
   memoryUsed += data.length;
   return data;
@@ -75,8 +77,13 @@ export async function serveAsset(req: IncomingMessage, res: ServerResponse, entr
   if (data) {
     res.end(status === 206 ? data.subarray(start, end + 1) : data);
   } else {
+    const handle = await fs.open(variant.file, READ_NO_FOLLOW).catch(() => null);
+    if (!handle) {
+      res.destroy();
+      return { status, bytes: 0 };
+    }
     await new Promise<void>((resolve) => {
-      const stream = createReadStream(variant.file, { start, end });
+      const stream = handle.createReadStream({ start, end });
       stream.on("error", () => {
         res.destroy();
         resolve();

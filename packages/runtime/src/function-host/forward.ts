@@ -92,7 +92,13 @@ export function forward(input: ForwardInput): Promise<{ status: number; bytes: n
     }
     worker.inflight++;
     worker.lastUsed = Date.now();
-    let timer = setTimeout(() => fail(504, "The function did not answer in time."), input.timeoutMs);
+    // Past the timeout the worker is retired: it may be spinning on this request, and the next
+    // request must get a fresh worker instead of queueing behind it.
+    const timedOut = (message: string) => {
+      fail(504, message);
+      worker.retire("timeout");
+    };
+    let timer = setTimeout(() => timedOut("The function did not answer in time."), input.timeoutMs);
     // The process dying is the surest crash signal: do not wait for socket errors.
     const stopWatchingExit = worker.onExit(() => fail(502, "The function crashed while handling this request."));
 
@@ -101,7 +107,7 @@ export function forward(input: ForwardInput): Promise<{ status: number; bytes: n
       // The timeout is for starting an answer; a response that streams (SSE, long downloads) may
       // go on up to Lambda's own limit, so the same app behaves alike on both targets.
       clearTimeout(timer);
-      timer = setTimeout(() => fail(504, "The function's response exceeded the maximum duration."), MAX_RESPONSE_MS);
+      timer = setTimeout(() => timedOut("The function's response exceeded the maximum duration."), MAX_RESPONSE_MS);
       // No flushHeaders(): Node sends the headers with the first body chunk, one write instead of
       // two; the worker already flushed its headers, so streamed bodies are not held back.
       res.writeHead(status, { ...stripHopByHop(answer.headers), "x-request-id": requestId });

@@ -1,14 +1,16 @@
 import { promises as fs } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { cgroupSupport, networkIsolationStatus } from "@slipway/sandbox";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { request } from "../test-support/http-client.ts";
 import { testManifest } from "../test-support/manifest.ts";
 import { createFunctionHost } from "./host.ts";
 import { bwrapAvailable } from "./sandbox.ts";
-import type { FunctionHost } from "./types.ts";
+import type { FunctionHost, FunctionHostEvent } from "./types.ts";
 
 // A tiny stand-in for an OpenNext server bundle, using the same streaming protocol, so the host's
 // failure paths (timeouts, slow requests, env isolation) are tested without a Next build.
@@ -19,7 +21,18 @@ export const handler = awslambda.streamifyResponse(async (event, stream) => {
     stream.write(new Uint8Array(8));
     stream.end(body);
   };
-  if (event.rawPath === "/hang") return new Promise(() => {});
+  if (event.rawPath === "/hang") for (;;) {} // spins: only a kill stops it
+  if (event.rawPath === "/hog") { const keep = []; for (;;) keep.push(Buffer.alloc(16 << 20, 1)); }
+  if (event.rawPath === "/heap") { const keep = []; for (;;) keep.push(new Array(1 << 20).fill(Math.random())); }
+  if (event.rawPath === "/connect") {
+    const { connect } = await import("node:net");
+    const answer = await new Promise((resolve) => {
+      const socket = connect(Number(event.queryStringParameters.port), "127.0.0.1");
+      socket.on("data", (data) => { resolve(String(data).trim()); socket.destroy(); });
+      socket.on("error", (error) => resolve(error.code));
+    });
+    return respond(200, answer);
+  }
   if (event.rawPath === "/slow") await new Promise((r) => setTimeout(r, 300));
   if (event.rawPath === "/env") return respond(200, JSON.stringify(process.env));
   if (event.rawPath === "/read") {
@@ -33,8 +46,33 @@ export const handler = awslambda.streamifyResponse(async (event, stream) => {
 
 let dir: string;
 let host: FunctionHost;
+let patient: FunctionHost;
 let port: number;
 let server: http.Server;
+const events: FunctionHostEvent[] = [];
+// Two services on the host's loopback: workers may reach only the allowlisted one.
+const services = { open: 0, allowed: 0 };
+const listening: net.Server[] = [];
+const sandboxed = bwrapAvailable("/usr/local/bin:/usr/bin:/bin");
+const isolated = sandboxed && networkIsolationStatus().mode === "isolated";
+
+/** Polls a condition (never a fixed sleep): resolves once it holds, fails after `ms`. */
+async function until(condition: () => boolean, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), "slipway-fh-"));
@@ -45,17 +83,31 @@ beforeAll(async () => {
   const manifest = testManifest("dpl_fake", "b");
 
   await fs.writeFile(path.join(root, "slipway-manifest.json"), JSON.stringify(manifest));
-  host = createFunctionHost({
+  for (const name of ["open", "allowed"] as const) {
+    const service = net.createServer((socket) => socket.end(`${name} service\n`));
+    await new Promise<void>((resolve) => service.listen(0, "127.0.0.1", resolve));
+    services[name] = (service.address() as AddressInfo).port;
+    listening.push(service);
+  }
+  const options = {
     deploymentsDir: path.join(dir, "deployments"),
     cachesDir: path.join(dir, "cache"),
     getRuntimeEnv: async () => ({ APP_SECRET: "s3cret" }),
     revalidateOrigin: "http://127.0.0.1:1",
     requestTimeoutMs: 1_000,
     maxWorkersPerDeployment: 2,
-  });
+    workerLimits: { memoryMb: 160 },
+    allowLoopback: [`127.0.0.1:${services.allowed}`],
+    onEvent: (event: FunctionHostEvent) => events.push(event),
+  };
+  host = createFunctionHost(options);
+  // Reaching a memory limit takes seconds on a busy two-core box: those requests get a host with
+  // a timeout that cannot fire first.
+  patient = createFunctionHost({ ...options, requestTimeoutMs: 60_000 });
   server = http.createServer((req, res) => {
     const requestId = String(req.headers["x-request-id"] ?? "r");
-    host.dispatch({ deploymentId: "dpl_fake", kind: "server", req, res, headers: req.headers, requestId });
+    const target = req.headers["x-patient"] ? patient : host;
+    target.dispatch({ deploymentId: "dpl_fake", kind: "server", req, res, headers: req.headers, requestId });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   port = (server.address() as AddressInfo).port;
@@ -63,7 +115,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   server?.close();
+  for (const service of listening) service.close();
   await host?.close();
+  await patient?.close();
   await fs.rm(dir, { recursive: true, force: true });
 });
 
@@ -88,21 +142,51 @@ describe("function host", () => {
     );
   });
 
-  it.skipIf(!bwrapAvailable("/usr/local/bin:/usr/bin:/bin"))(
-    "sandboxes workers: no platform files, no other deployments",
-    async () => {
-      await fs.writeFile(path.join(dir, "platform-secret.txt"), "secret");
-      const read = (file: string) => request(port, `/read?file=${encodeURIComponent(file)}`);
-      expect((await read(path.join(dir, "platform-secret.txt"))).status).toBe(403);
-      expect((await read(path.join(dir, "deployments", "dpl_fake", "slipway-manifest.json"))).status).toBe(200);
-      expect((await read("/etc/shadow")).status).toBe(403);
-    },
-  );
+  it.skipIf(!sandboxed)("sandboxes workers: no platform files, no other deployments", async () => {
+    await fs.writeFile(path.join(dir, "platform-secret.txt"), "secret");
+    const read = (file: string) => request(port, `/read?file=${encodeURIComponent(file)}`);
+    expect((await read(path.join(dir, "platform-secret.txt"))).status).toBe(403);
+    expect((await read(path.join(dir, "deployments", "dpl_fake", "slipway-manifest.json"))).status).toBe(200);
+    expect((await read("/etc/shadow")).status).toBe(403);
+  });
 
-  it("answers 504 with the request id when the function does not answer in time", async () => {
+  it("answers 504 after the timeout, recycles the spinning worker, and serves the next request at once", async () => {
     const res = await request(port, "/hang", { headers: { "x-request-id": "req-hang" } });
     expect(res.status).toBe(504);
     expect(res.body.toString()).toContain("req-hang");
+    await until(() => events.some((e) => e.type === "recycle"));
+    const recycled = events.find((e) => e.type === "recycle");
+    if (recycled?.type !== "recycle") throw new Error("no recycle event");
+    expect(recycled.reason).toBe("timeout");
+    // Queued behind the spinning worker, it would get a 504 too; it gets an answer from another one.
+    const next = await request(port, "/");
+    expect(next.status).toBe(200);
+    expect(next.body.toString()).not.toBe(`pid ${recycled.pid}`);
+    await until(() => !alive(recycled.pid));
+  });
+
+  it("a worker past its V8 heap limit dies and the next request is served", async () => {
+    const res = await request(port, "/heap", { headers: { "x-patient": "1" } });
+    expect(res.status).toBe(502);
+    await until(() => events.some((e) => e.type === "crash" && e.cause === "out-of-memory"));
+    expect((await request(port, "/", { headers: { "x-patient": "1" } })).status).toBe(200);
+  });
+
+  it.skipIf(!cgroupSupport().memory)(
+    "a worker past its memory limit (Buffers, outside the V8 heap) is killed and the next request is served",
+    async () => {
+      const before = events.filter((e) => e.type === "crash" && e.cause === "out-of-memory").length;
+      const res = await request(port, "/hog", { headers: { "x-patient": "1" } });
+      expect(res.status).toBe(502);
+      await until(() => events.filter((e) => e.type === "crash" && e.cause === "out-of-memory").length > before);
+      expect((await request(port, "/", { headers: { "x-patient": "1" } })).status).toBe(200);
+    },
+  );
+
+  it.skipIf(!isolated)("workers reach an allowlisted loopback service and no other", async () => {
+    const connect = async (to: number) => (await request(port, `/connect?port=${to}`)).body.toString();
+    expect(await connect(services.open)).toBe("ECONNREFUSED");
+    expect(await connect(services.allowed)).toBe("allowed service");
   });
 
   it("adds a worker when every worker is busy, up to the maximum", async () => {

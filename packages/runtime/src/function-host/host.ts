@@ -1,14 +1,18 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { RUNTIME_ENV } from "@slipway/core";
+import { createCgroup } from "@slipway/sandbox";
 import { createManifestCache } from "../deployment-files.ts";
 import { errorPage } from "./error-page.ts";
 import { forward } from "./forward.ts";
+import { resolveWorkerIsolation } from "./isolation.ts";
+import { DEFAULT_WORKER_LIMITS, heapLimitMb } from "./limits.ts";
+import { type LoopbackTarget, openForwards, parseLoopbackTarget } from "./loopback-forward.ts";
 import { Pool } from "./pool.ts";
-import { bwrapAvailable, planWorkerSpawn } from "./sandbox.ts";
+import { planWorkerSpawn } from "./sandbox.ts";
 import type { FunctionHost, FunctionHostOptions, FunctionKind } from "./types.ts";
 import { warmRequest } from "./warm.ts";
 import { WorkerProcess } from "./worker-process.ts";
@@ -17,7 +21,17 @@ const WORKER_SCRIPT = fileURLToPath(new URL("./worker/worker.mjs", import.meta.u
 
 export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
   const workerPath = options.workerPath ?? "/usr/local/bin:/usr/bin:/bin";
-  const sandbox = options.sandbox === "bwrap" || (options.sandbox !== "none" && bwrapAvailable(workerPath));
+  const workerLimits = {
+    memoryMb: options.workerLimits?.memoryMb ?? DEFAULT_WORKER_LIMITS.memoryMb,
+    tmpMb: options.workerLimits?.tmpMb ?? DEFAULT_WORKER_LIMITS.tmpMb,
+  };
+  const isolation = resolveWorkerIsolation(
+    options.sandbox ?? "auto",
+    options.network ?? "auto",
+    workerLimits,
+    workerPath,
+  );
+  const allowed = (options.allowLoopback ?? []).map(parseLoopbackTarget);
   const socketDir = options.socketDir ?? mkdtempSync(path.join(os.tmpdir(), "slw-"));
   const manifests = createManifestCache(options.deploymentsDir);
   const pools = new Map<string, Pool>();
@@ -44,8 +58,19 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
     mkdirSync(ownSocketDir, { recursive: true });
     const socketPath = path.join(ownSocketDir, "s");
     const bundleDir = path.join(root, fn.dir);
-    const revalidateOrigin =
-      typeof options.revalidateOrigin === "function" ? options.revalidateOrigin() : options.revalidateOrigin;
+    const origin = new URL(
+      typeof options.revalidateOrigin === "function" ? options.revalidateOrigin() : options.revalidateOrigin,
+    );
+    const isolated = isolation.sandbox && isolation.network.mode === "isolated";
+    // In its own network namespace the worker reaches the edge (ISR revalidation) and the
+    // allowlisted services through forwards on its own loopback, and nothing else of the host's.
+    const forwards = isolated
+      ? await openForwards(ownSocketDir, [edgeTarget(origin), ...allowed])
+      : { specs: [], close: () => {} };
+    if (isolated) origin.hostname = "127.0.0.1";
+    const cgroup = createCgroup(`worker-${path.basename(ownSocketDir)}`, {
+      memoryBytes: workerLimits.memoryMb * 1024 * 1024,
+    });
     const env: Record<string, string> = {
       ...(await options.getRuntimeEnv(deploymentId)),
       PATH: workerPath,
@@ -53,18 +78,27 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
       TZ: options.tz ?? "UTC",
       [RUNTIME_ENV.cacheDir]: cache,
       [RUNTIME_ENV.assetsDir]: path.join(root, manifest.assets.dir),
-      [RUNTIME_ENV.revalidateOrigin]: revalidateOrigin,
+      [RUNTIME_ENV.revalidateOrigin]: origin.origin,
     };
     const plan = planWorkerSpawn({
-      sandbox,
+      sandbox: isolation.sandbox,
       nodePath: options.nodePath ?? process.execPath,
+      nodeFlags: [`--max-old-space-size=${heapLimitMb(workerLimits)}`],
       workerScript: WORKER_SCRIPT,
       socketPath,
       entry: path.join(bundleDir, fn.entry),
+      forwards: forwards.specs,
       bundleDir,
       deploymentDir: root,
       cacheDir: cache,
+      isolatedNetwork: isolated && isolation.resolvConf ? { resolvConf: isolation.resolvConf } : null,
+      tmpBytes: isolation.tmpBytes,
     });
+    const cleanup = () => {
+      forwards.close();
+      cgroup?.remove();
+      rmSync(ownSocketDir, { recursive: true, force: true });
+    };
     try {
       const worker = await WorkerProcess.start({
         plan,
@@ -73,12 +107,16 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
         deploymentId,
         kind,
         startTimeoutMs: options.startTimeoutMs ?? 15_000,
+        cgroup,
+        slirp: isolated ? isolation.network.slirp4netns : null,
+        cleanup,
         onLine: (stream, line) => options.onLog?.({ deploymentId, kind, stream, line }),
       });
       const ms = Math.round(performance.now() - started);
       onEvent({ type: "cold-start", deploymentId, kind, pid: worker.pid, ms, importMs: worker.importMs });
       return worker;
     } catch (error) {
+      cleanup();
       onEvent({ type: "start-failed", deploymentId, kind, error: String(error) });
       throw error;
     }
@@ -114,6 +152,7 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
   }
 
   return {
+    isolation: isolation.notes,
     paths,
     async dispatch({ deploymentId, kind, req, res, headers, requestId }) {
       const declared = Number(req.headers["content-length"] ?? 0);
@@ -161,4 +200,10 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
       await Promise.all([...ids].map(stop));
     },
   };
+}
+
+/** The edge as the host reaches it; inside the sandbox it is 127.0.0.1 on the same port. */
+function edgeTarget(origin: URL): LoopbackTarget {
+  const port = Number(origin.port) || (origin.protocol === "https:" ? 443 : 80);
+  return { host: origin.hostname.replace(/^\[(.*)\]$/, "$1"), port };
 }

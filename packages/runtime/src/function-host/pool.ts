@@ -1,5 +1,5 @@
 import type { FunctionHostEvent, FunctionKind } from "./types.ts";
-import type { WorkerProcess } from "./worker-process.ts";
+import type { ExitCause, WorkerProcess } from "./worker-process.ts";
 
 export interface PoolOptions {
   readonly deploymentId: string;
@@ -13,7 +13,7 @@ export interface PoolOptions {
 /**
  * The workers of one function of one deployment. Starts on demand, routes each request to the
  * least busy worker, adds a worker (up to `maxWorkers`) when every worker is busy, replaces a
- * crashed one, and stops workers idle longer than `idleTimeoutMs` (scale to zero).
+ * crashed or retired one (a retired worker is never picked, even before it is gone), and stops workers idle longer than `idleTimeoutMs` (scale to zero).
  */
 export class Pool {
   readonly workers: WorkerProcess[] = [];
@@ -64,7 +64,9 @@ export class Pool {
 
   private leastBusy(): WorkerProcess | undefined {
     let best: WorkerProcess | undefined;
-    for (const w of this.workers) if (!w.exited && (!best || w.inflight < best.inflight)) best = w;
+    for (const w of this.workers) {
+      if (!w.exited && w.retiredFor === null && (!best || w.inflight < best.inflight)) best = w;
+    }
     return best;
   }
 
@@ -77,7 +79,7 @@ export class Pool {
         throw new Error(`deployment ${this.options.deploymentId} was stopped`);
       }
       this.workers.push(worker);
-      worker.onExit((code, signal) => this.onWorkerExit(worker, code, signal));
+      worker.onExit((code, signal, cause) => this.onWorkerExit(worker, code, signal, cause));
       if (this.workers.length > 1)
         this.options.onEvent({ ...this.ids(), type: "scale-up", workers: this.workers.length });
       return worker;
@@ -86,11 +88,13 @@ export class Pool {
     }
   }
 
-  private onWorkerExit(worker: WorkerProcess, code: number | null, signal: string | null): void {
+  private onWorkerExit(worker: WorkerProcess, code: number | null, signal: string | null, cause: ExitCause): void {
     const index = this.workers.indexOf(worker);
     if (index < 0) return; // stopped on purpose: already removed
     this.workers.splice(index, 1);
-    this.options.onEvent({ ...this.ids(), type: "crash", pid: worker.pid, code, signal, inflight: worker.inflight });
+    const { pid, inflight } = worker;
+    if (cause === "timeout") this.options.onEvent({ ...this.ids(), type: "recycle", pid, reason: cause, inflight });
+    else this.options.onEvent({ ...this.ids(), type: "crash", pid, code, signal, inflight, cause });
     // Replace it so the next request does not pay a cold start; idle reaping still applies.
     if (!this.closed && this.workers.length === 0) this.grow().catch(() => {});
   }

@@ -4,39 +4,59 @@ import path from "node:path";
 export interface SpawnPlanInput {
   readonly sandbox: boolean;
   readonly nodePath: string;
+  /** Node flags before the script, e.g. the heap limit. */
+  readonly nodeFlags: readonly string[];
   readonly workerScript: string;
   readonly socketPath: string;
   readonly entry: string;
+  /** `port=unix-socket` pairs the worker listens on at 127.0.0.1 inside its network namespace. */
+  readonly forwards: readonly string[];
   readonly bundleDir: string;
   readonly deploymentDir: string;
   readonly cacheDir: string;
+  /** Own network namespace (slirp4netns attaches to it) and this resolv.conf; null: the host's network. */
+  readonly isolatedNetwork: { readonly resolvConf: string } | null;
+  /** Size cap of the private /tmp, when bwrap supports `--size`; else memory accounting bounds it. */
+  readonly tmpBytes: number | null;
 }
 
 export interface SpawnPlan {
-  readonly command: string;
-  readonly args: string[];
+  /** bubblewrap's arguments (without `--` and the command), or null to run the command directly. */
+  readonly bwrapArgs: string[] | null;
+  readonly argv: string[];
   readonly cwd: string;
 }
 
 /** Read-only system files a Node process needs; nothing else of the host is visible. */
 const SYSTEM_DIRS = ["/bin", "/sbin", "/lib", "/lib32", "/lib64"];
-const ETC_FILES = ["/etc/ssl", "/etc/ca-certificates", "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf"];
+const ETC_FILES = ["/etc/ssl", "/etc/ca-certificates", "/etc/hosts", "/etc/nsswitch.conf"];
 const ETC_MORE = ["/etc/localtime", "/etc/passwd", "/etc/group", "/etc/host.conf", "/etc/gai.conf"];
 
 /**
  * How to start a worker. With bubblewrap the worker sees only the system dirs, its own deployment
- * (read-only), its own cache dir and the socket dir (writable), a private /tmp and the network
- * (apps call APIs); not the platform's data, other deployments or the platform's env. It dies
- * with the host.
+ * (read-only), its own cache dir and the socket dir (writable), a private size-capped /tmp and
+ * its own network namespace (apps call APIs: outbound through slirp4netns, without the host's
+ * loopback); not the platform's data, other deployments, the platform's env or the admin API.
+ * It dies with the host.
  */
 export function planWorkerSpawn(input: SpawnPlanInput): SpawnPlan {
-  const direct = [input.workerScript, input.socketPath, input.entry];
-  if (!input.sandbox) return { command: input.nodePath, args: direct, cwd: input.bundleDir };
-  const args = ["--unshare-all", "--share-net", "--die-with-parent", "--new-session"];
+  const forwardArg = input.forwards.length > 0 ? [input.forwards.join(",")] : [];
+  const argv = [input.nodePath, ...input.nodeFlags, input.workerScript, input.socketPath, input.entry, ...forwardArg];
+  if (!input.sandbox) return { bwrapArgs: null, argv, cwd: input.bundleDir };
+  const args = [
+    "--unshare-all",
+    ...(input.isolatedNetwork ? [] : ["--share-net"]),
+    "--die-with-parent",
+    "--new-session",
+  ];
   args.push("--ro-bind", "/usr", "/usr");
   for (const dir of SYSTEM_DIRS) args.push(...systemDir(dir));
   for (const file of [...ETC_FILES, ...ETC_MORE]) args.push("--ro-bind-try", file, file);
-  args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
+  if (input.isolatedNetwork) args.push("--ro-bind", input.isolatedNetwork.resolvConf, "/etc/resolv.conf");
+  else args.push("--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf");
+  args.push("--proc", "/proc", "--dev", "/dev");
+  if (input.tmpBytes !== null) args.push("--size", String(input.tmpBytes));
+  args.push("--tmpfs", "/tmp");
   // Binds after the tmpfs so paths under /tmp (tests, TMPDIR) stay reachable.
   const nodeDir = path.dirname(input.nodePath);
   if (!nodeDir.startsWith("/usr/")) args.push("--ro-bind", nodeDir, nodeDir);
@@ -46,8 +66,8 @@ export function planWorkerSpawn(input: SpawnPlanInput): SpawnPlan {
   args.push("--bind", input.cacheDir, input.cacheDir);
   const socketDir = path.dirname(input.socketPath);
   args.push("--bind", socketDir, socketDir);
-  args.push("--chdir", input.bundleDir, "--", input.nodePath, ...direct);
-  return { command: "bwrap", args, cwd: input.bundleDir };
+  args.push("--chdir", input.bundleDir);
+  return { bwrapArgs: args, argv, cwd: input.bundleDir };
 }
 
 /** Merged-/usr systems have /lib → usr/lib symlinks: recreate the link rather than bind it. */

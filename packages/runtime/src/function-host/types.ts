@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { NetworkMode } from "@slipway/sandbox";
+import type { WorkerLimits } from "./limits.ts";
 
 /** The two OpenNext functions a deployment runs locally, each in its own worker pool. */
 export type FunctionKind = "server" | "image";
@@ -8,6 +10,8 @@ export type FunctionHostEvent =
   | { type: "start-failed"; deploymentId: string; kind: FunctionKind; error: string }
   | { type: "scale-up"; deploymentId: string; kind: FunctionKind; workers: number }
   | { type: "scale-down"; deploymentId: string; kind: FunctionKind; pid: number; reason: "idle" | "stop" }
+  /** A worker killed because a request ran past its timeout: it may still be spinning on it. */
+  | { type: "recycle"; deploymentId: string; kind: FunctionKind; pid: number; reason: "timeout"; inflight: number }
   | {
       type: "crash";
       deploymentId: string;
@@ -16,6 +20,8 @@ export type FunctionHostEvent =
       code: number | null;
       signal: string | null;
       inflight: number;
+      /** "out-of-memory": past its memory limit (cgroup) or V8 heap limit. */
+      cause: "crash" | "out-of-memory";
     };
 
 export interface FunctionHostOptions {
@@ -41,6 +47,18 @@ export interface FunctionHostOptions {
   readonly startTimeoutMs?: number;
   /** "auto": bubblewrap when `bwrap` is on the PATH. @default "auto" */
   readonly sandbox?: "auto" | "bwrap" | "none";
+  /**
+   * Sandboxed workers' network: "auto" gives each its own namespace through slirp4netns (outbound
+   * only, no host loopback) when installed, else the host's network. @default "auto"
+   */
+  readonly network?: NetworkMode;
+  /**
+   * Host loopback services (`127.0.0.1:5432`) workers may reach from an isolated network, each on
+   * the same port of the worker's own loopback. The edge (ISR revalidation) is always reachable.
+   */
+  readonly allowLoopback?: readonly string[];
+  /** @default DEFAULT_WORKER_LIMITS */
+  readonly workerLimits?: Partial<WorkerLimits>;
   /** @default process.execPath */
   readonly nodePath?: string;
   /** PATH given to workers. @default "/usr/local/bin:/usr/bin:/bin" */
@@ -93,6 +111,8 @@ export interface DeploymentPaths {
 }
 
 export interface FunctionHost {
+  /** What the workers' sandbox enforces here (network, memory, /tmp), one line each. */
+  readonly isolation: readonly string[];
   paths(deploymentId: string): DeploymentPaths;
   dispatch(input: DispatchInput): Promise<DispatchResult>;
   /** Starts a server worker (if none) and sends it a real request. */

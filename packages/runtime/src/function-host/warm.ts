@@ -9,7 +9,10 @@ export function warmRequest(worker: WorkerProcess, path: string, host: string, t
   worker.inflight++;
   return new Promise<number>((resolve) => {
     const stopWatching = worker.onExit(() => done(502, true));
-    const timer = setTimeout(() => done(504, true), timeoutMs);
+    const timer = setTimeout(() => {
+      done(504, true);
+      worker.retire("timeout");
+    }, timeoutMs);
     function done(status: number, abort = false) {
       clearTimeout(timer);
       stopWatching();

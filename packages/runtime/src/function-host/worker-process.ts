@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import http from "node:http";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
+import { type Box, type Cgroup, launchBox, launchDirect } from "@slipway/sandbox";
 import type { SpawnPlan } from "./sandbox.ts";
 import type { FunctionKind } from "./types.ts";
 
@@ -12,32 +13,48 @@ export interface WorkerStartInput {
   readonly deploymentId: string;
   readonly kind: FunctionKind;
   readonly startTimeoutMs: number;
+  /** The worker's own cgroup (memory limit), attached before its code runs. */
+  readonly cgroup: Cgroup | null;
+  /** slirp4netns for an isolated network namespace, or null. */
+  readonly slirp: string | null;
+  /** Releases what the worker used on the host (forwards, cgroup) once it is gone. */
+  readonly cleanup: () => void;
   readonly onLine?: (stream: "stdout" | "stderr", line: string) => void;
 }
+
+/** Why a worker went away, for events and logs. */
+export type ExitCause = "crash" | "out-of-memory" | "timeout";
 
 /**
  * One worker process and its keep-alive connections. `inflight` counts requests being served,
  * for least-busy routing and idle detection; `onExit` lets the pool replace a crashed worker and
- * fail its in-flight requests at once instead of waiting for socket errors.
+ * fail its in-flight requests at once instead of waiting for socket errors. A worker retired
+ * (a request ran past its timeout) is killed and never picked again.
  */
 export class WorkerProcess {
   inflight = 0;
   lastUsed = Date.now();
   exited = false;
   importMs = 0;
+  retiredFor: "timeout" | null = null;
   readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  private readonly exitListeners = new Set<(code: number | null, signal: string | null) => void>();
+  private heapExhausted = false;
+  private readonly exitListeners = new Set<(code: number | null, signal: string | null, cause: ExitCause) => void>();
 
   private constructor(
     readonly child: ChildProcess,
     readonly socketPath: string,
     readonly deploymentId: string,
     readonly kind: FunctionKind,
+    private readonly cgroup: Cgroup | null,
+    cleanup: () => void,
   ) {
     child.once("exit", (code, signal) => {
       this.exited = true;
       this.agent.destroy();
-      for (const listener of this.exitListeners) listener(code, signal);
+      const cause = this.cause();
+      cleanup();
+      for (const listener of this.exitListeners) listener(code, signal, cause);
     });
   }
 
@@ -45,20 +62,40 @@ export class WorkerProcess {
     return this.child.pid ?? -1;
   }
 
-  onExit(listener: (code: number | null, signal: string | null) => void): () => void {
+  onExit(listener: (code: number | null, signal: string | null, cause: ExitCause) => void): () => void {
     this.exitListeners.add(listener);
     return () => this.exitListeners.delete(listener);
   }
 
+  /** Kills a worker that can no longer be trusted to answer (still spinning on a timed-out request). */
+  retire(reason: "timeout"): void {
+    if (this.retiredFor !== null || this.exited) return;
+    this.retiredFor = reason;
+    this.child.kill("SIGKILL");
+  }
+
+  private cause(): ExitCause {
+    if (this.retiredFor !== null) return this.retiredFor;
+    if (this.heapExhausted || (this.cgroup?.oomKills() ?? 0) > 0) return "out-of-memory";
+    return "crash";
+  }
+
   static start(input: WorkerStartInput): Promise<WorkerProcess> {
-    const child = spawn(input.plan.command, input.plan.args, {
-      cwd: input.plan.cwd,
-      env: input.env,
-      stdio: ["ignore", "pipe", "pipe", "pipe"],
-    });
-    const worker = new WorkerProcess(child, input.socketPath, input.deploymentId, input.kind);
+    const box = launch(input);
+    const child = box.child;
+    const worker = new WorkerProcess(
+      child,
+      input.socketPath,
+      input.deploymentId,
+      input.kind,
+      input.cgroup,
+      input.cleanup,
+    );
     pipeLines(child.stdout, (line) => input.onLine?.("stdout", line));
-    pipeLines(child.stderr, (line) => input.onLine?.("stderr", line));
+    pipeLines(child.stderr, (line) => {
+      if (line.includes("JavaScript heap out of memory")) worker.heapExhausted = true;
+      input.onLine?.("stderr", line);
+    });
     return new Promise((resolve, reject) => {
       const fail = (reason: string) => {
         clearTimeout(timer);
@@ -66,7 +103,9 @@ export class WorkerProcess {
         reject(new Error(`worker for ${input.deploymentId} (${input.kind}) did not start: ${reason}`));
       };
       const timer = setTimeout(() => fail(`no ready signal after ${input.startTimeoutMs} ms`), input.startTimeoutMs);
+      box.started.catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
       const control = child.stdio[3] as Readable;
+      control.on("error", () => {}); // reset when the worker dies: its exit is what counts
       createInterface({ input: control }).once("line", (line) => {
         const message = safeParse(line);
         if (message?.ready !== true) return fail(String(message?.error ?? line));
@@ -91,6 +130,30 @@ export class WorkerProcess {
       this.child.kill("SIGTERM");
     });
   }
+}
+
+/** bubblewrap with its cgroup and network in place before the worker runs, or a plain process. */
+function launch(input: WorkerStartInput): Box {
+  const { plan } = input;
+  if (plan.bwrapArgs !== null) {
+    return launchBox({
+      bwrap: "bwrap",
+      bwrapArgs: plan.bwrapArgs,
+      argv: plan.argv,
+      cwd: plan.cwd,
+      env: input.env,
+      stdio: ["ignore", "pipe", "pipe", "pipe"],
+      cgroup: input.cgroup,
+      slirp: input.slirp,
+    });
+  }
+  return launchDirect({
+    argv: plan.argv,
+    cwd: plan.cwd,
+    env: input.env,
+    stdio: ["ignore", "pipe", "pipe", "pipe"],
+    cgroup: input.cgroup,
+  });
 }
 
 function pipeLines(stream: Readable | null, onLine: (line: string) => void): void {

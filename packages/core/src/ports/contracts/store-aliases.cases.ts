@@ -51,9 +51,61 @@ export function aliasCases(test: ContractTest<Store>): void {
       deploymentId: d.id,
       kind: "deployment",
     });
-    expect(await store.aliases.delete("x.localhost")).toBe(true);
-    expect(await store.aliases.delete("x.localhost")).toBe(false);
+    expect(await store.aliases.delete("x.localhost", d.projectId)).toBe(true);
+    expect(await store.aliases.delete("x.localhost", d.projectId)).toBe(false);
     expect(await store.aliases.get("x.localhost")).toBeNull();
+  });
+
+  test("aliases: a hostname belongs to its project; another project's set changes nothing", async (store) => {
+    const owner = await savedDeployment(store);
+    const intruder = await savedDeployment(store);
+    const hostname = "shop-git-main.localhost";
+    expect(
+      await store.aliases.set({ hostname, projectId: owner.projectId, deploymentId: owner.id, kind: "branch" }),
+    ).toBe(true);
+    expect(
+      await store.aliases.set({
+        hostname,
+        projectId: intruder.projectId,
+        deploymentId: intruder.id,
+        kind: "production",
+      }),
+    ).toBe(false);
+    expect(await store.aliases.get(hostname)).toMatchObject({
+      projectId: owner.projectId,
+      deploymentId: owner.id,
+      kind: "branch",
+    });
+    expect(await store.aliases.listByProject(intruder.projectId)).toEqual([]);
+  });
+
+  test("aliases: another project's delete leaves the row and returns false", async (store) => {
+    const owner = await savedDeployment(store);
+    const intruder = await savedProject(store);
+    const hostname = "shop.localhost";
+    await store.aliases.set({ hostname, projectId: owner.projectId, deploymentId: owner.id, kind: "production" });
+    expect(await store.aliases.delete(hostname, intruder.id)).toBe(false);
+    expect(await store.aliases.get(hostname)).toMatchObject({ projectId: owner.projectId, deploymentId: owner.id });
+  });
+
+  test("aliases: two projects racing for a new hostname: exactly one owns it", async (store) => {
+    const ds = await Promise.all([1, 2, 3, 4].map(() => savedDeployment(store)));
+    const results = await Promise.all(
+      ds.map((d) =>
+        store.aliases.set({
+          hostname: "contested.localhost",
+          projectId: d.projectId,
+          deploymentId: d.id,
+          kind: "branch",
+        }),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const winner = ds[results.indexOf(true)];
+    expect(await store.aliases.get("contested.localhost")).toMatchObject({
+      projectId: winner?.projectId,
+      deploymentId: winner?.id,
+    });
   });
 
   test("aliases: listByProject, listByDeployment and production", async (store) => {

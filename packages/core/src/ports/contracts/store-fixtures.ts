@@ -13,11 +13,12 @@ export function project(overrides: Partial<Project> = {}): Project {
     id: uniq("p"),
     name: uniq("site-"),
     repoUrl: "https://github.com/acme/site.git",
+    repoCredentialEncrypted: null,
     productionBranch: "main",
     rootDir: "",
     installCommand: null,
     buildCommand: "npm run build",
-    webhookSecret: "whsec",
+    webhookSecretEncrypted: "v1:k:whsec",
     createdAt: "2026-01-01T00:00:00.000Z",
     ...overrides,
   };

@@ -29,6 +29,23 @@ export function runStoreContract(options: ContractOptions<Store>): void {
         expect(await store.projects.list()).toHaveLength(1);
       });
 
+      test("projects: updateSecrets replaces only the fields it is given; null clears a credential", async (store) => {
+        const p = project({ repoCredentialEncrypted: "v1:k:cred" });
+        await store.projects.create(p);
+        await store.projects.updateSecrets(p.id, { webhookSecretEncrypted: "v1:k:new" });
+        expect(await store.projects.get(p.id)).toEqual({ ...p, webhookSecretEncrypted: "v1:k:new" });
+        await store.projects.updateSecrets(p.id, {
+          repoUrl: "https://example.com/r.git",
+          repoCredentialEncrypted: null,
+        });
+        expect(await store.projects.get(p.id)).toEqual({
+          ...p,
+          webhookSecretEncrypted: "v1:k:new",
+          repoUrl: "https://example.com/r.git",
+          repoCredentialEncrypted: null,
+        });
+      });
+
       deploymentCases(test);
       aliasCases(test);
       envVarCases(test);

@@ -2,17 +2,21 @@
 // unix socket. Plain .mjs on purpose: no TypeScript loader in the cold-start path.
 //
 // Protocol with the host:
-//   argv: <socket path> <absolute entry module>; cwd is the function's bundle folder (as on Lambda).
+//   argv: <socket path> <absolute entry module> [<port>=<unix socket>,...]; cwd is the function's
+//   bundle folder (as on Lambda). Each forward makes 127.0.0.1:<port> inside the worker's own
+//   network namespace reach the host service behind <unix socket> (the loopback allowlist and
+//   ISR revalidation to the edge); every other host loopback port stays unreachable.
 //   fd 3: one JSON line `{"ready":true,"importMs":n}` once listening (or `{"ready":false,"error":s}`).
 //   Requests: plain HTTP/1.1 over the socket, `x-request-id` set by the host; each becomes an
 //   API Gateway v2 event; the response streams back as the function writes it.
 import { writeSync } from "node:fs";
 import http from "node:http";
+import net from "node:net";
 import { pathToFileURL } from "node:url";
 import { toApiGatewayV2Event } from "./apigw-event.mjs";
 import { createResponseSink, installLambdaShim, writeBufferedResult } from "./lambda-stream.mjs";
 
-const [socketPath, entry] = process.argv.slice(2);
+const [socketPath, entry, forwards = ""] = process.argv.slice(2);
 
 function report(message) {
   try {
@@ -31,6 +35,38 @@ process.on("uncaughtException", (error) => {
 installLambdaShim();
 // Some bundles (the image loader helpers) read this global as on Lambda.
 globalThis.monorepoPackagePath ??= "";
+
+/** Listens on the sandbox's own loopback and pipes each connection to the host's unix socket. */
+function listenForward(port, target) {
+  const listen = (host) =>
+    new Promise((resolve, reject) => {
+      const server = net.createServer((inside) => {
+        const outside = net.connect(target);
+        inside.pipe(outside).pipe(inside);
+        inside.on("error", () => outside.destroy());
+        outside.on("error", () => inside.destroy());
+      });
+      server.once("error", reject);
+      server.listen(port, host, resolve);
+    });
+  // IPv4 must work; ::1 only where the namespace has IPv6 (`localhost` may resolve to it).
+  return listen("127.0.0.1").then(() => listen("::1").catch(() => {}));
+}
+
+try {
+  await Promise.all(
+    forwards
+      .split(",")
+      .filter(Boolean)
+      .map((spec) => {
+        const at = spec.indexOf("=");
+        return listenForward(Number(spec.slice(0, at)), spec.slice(at + 1));
+      }),
+  );
+} catch (error) {
+  report({ ready: false, error: `loopback forward: ${String(error)}` });
+  process.exit(72);
+}
 
 const started = performance.now();
 let handler;

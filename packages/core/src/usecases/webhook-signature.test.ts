@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { verifySignature } from "./github-webhook.ts";
+import { verifySignature } from "./webhook-signature.ts";
 
 describe("verifySignature", () => {
   const body = Buffer.from('{"zen":"Keep it logically awesome."}');

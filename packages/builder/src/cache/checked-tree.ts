@@ -1,0 +1,20 @@
+import { lstat, realpath } from "node:fs/promises";
+import { checkArtifactTree, describeTreeProblem, type TreeRules } from "@slipway/core";
+
+/**
+ * Before a tree the build wrote is moved or copied into the project's cache: it must be the real
+ * folder at `dir` (no link on the way, which would make the host copy some other folder into the
+ * cache and hand it to the next build) and hold no FIFOs or devices; links only as `rules` allow.
+ * Throws: saving a cache is best effort, so the build goes on without one.
+ */
+export async function assertCacheableTree(dir: string, rules: TreeRules): Promise<void> {
+  await assertRealDir(dir);
+  const [problem] = await checkArtifactTree(dir, { ...rules, maxProblems: 1 });
+  if (problem) throw new Error(describeTreeProblem(problem, "the folder", dir));
+}
+
+/** `dir` is a folder reached without any link (its own name included). */
+export async function assertRealDir(dir: string): Promise<void> {
+  const stat = await lstat(dir);
+  if (!stat.isDirectory() || (await realpath(dir)) !== dir) throw new Error(`${dir} is not a plain folder`);
+}

@@ -1,0 +1,17 @@
+/** What one worker may use. Defined here only; the platform overrides them from its config. */
+export interface WorkerLimits {
+  /**
+   * Memory of the worker process in MB, as Lambda's MemorySize: a cgroup limit where the host
+   * delegates one, and V8's old-space limit at 3/4 of it so a JS heap leak fails as a heap error
+   * before the kernel kills the process.
+   */
+  readonly memoryMb: number;
+  /** The worker's private /tmp (tmpfs; Lambda gives 512 MB of /tmp by default, on disk). */
+  readonly tmpMb: number;
+}
+
+export const DEFAULT_WORKER_LIMITS: WorkerLimits = { memoryMb: 1024, tmpMb: 128 };
+
+export function heapLimitMb(limits: WorkerLimits): number {
+  return Math.max(64, Math.floor((limits.memoryMb * 3) / 4));
+}

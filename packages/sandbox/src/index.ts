@@ -1,0 +1,18 @@
+export {
+  bwrapFeatures,
+  type NetworkIsolation,
+  type NetworkMode,
+  networkIsolationStatus,
+  type SandboxCapabilities,
+  sandboxCapabilities,
+} from "./capabilities.ts";
+export {
+  type Cgroup,
+  type CgroupLimits,
+  type CgroupSupport,
+  cgroupSupport,
+  createCgroup,
+  sweepEmptyCgroups,
+} from "./cgroup.ts";
+export { type Box, type BoxLaunch, launchBox, launchDirect } from "./launch.ts";
+export { findSlirp, SLIRP_DNS, slirpResolvConf } from "./slirp.ts";

@@ -1,0 +1,109 @@
+import { type ChildProcess, type IOType, spawn } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+import type { Cgroup } from "./cgroup.ts";
+import { type SlirpNetwork, startSlirp } from "./slirp.ts";
+
+export interface BoxLaunch {
+  /** bwrap and its sandbox arguments, without `--` and the command. */
+  readonly bwrap: string;
+  readonly bwrapArgs: readonly string[];
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  readonly env: Record<string, string>;
+  /** stdio of the command: the sandbox's own two control pipes are appended after it. */
+  readonly stdio: IOType[];
+  readonly detached?: boolean;
+  /** Where the box's processes are counted and limited; attached before the command starts. */
+  readonly cgroup: Cgroup | null;
+  /** slirp4netns binary when the box has its own network namespace (no --share-net). */
+  readonly slirp: string | null;
+}
+
+export interface Box {
+  readonly child: ChildProcess;
+  /** Settles once the command runs inside its cgroup and network; rejects (child killed) otherwise. */
+  readonly started: Promise<void>;
+}
+
+/**
+ * Starts bwrap so that nothing of the user's command runs before its limits and its network are
+ * in place: bwrap reports the sandbox's first pid on `--info-fd` and waits on `--block-fd`; that
+ * pid joins the cgroup (its descendants inherit it), slirp4netns attaches to its network
+ * namespace, and only then is the command released.
+ */
+export function launchBox(spec: BoxLaunch): Box {
+  const infoFd = spec.stdio.length;
+  const blockFd = infoFd + 1;
+  const child: ChildProcess = spawn(
+    spec.bwrap,
+    [...spec.bwrapArgs, "--info-fd", String(infoFd), "--block-fd", String(blockFd), "--", ...spec.argv],
+    {
+      cwd: spec.cwd,
+      env: spec.env,
+      detached: spec.detached ?? false,
+      stdio: [...spec.stdio, "pipe", "pipe"],
+    },
+  );
+  // The control pipes die with the box (ECONNRESET): that must never crash the host.
+  for (const fd of [infoFd, blockFd]) child.stdio[fd]?.on("error", () => {});
+  const started = new Promise<void>((resolve, reject) => {
+    let network: SlirpNetwork | null = null;
+    child.once("exit", () => network?.stop());
+    let info = "";
+    const infoPipe = child.stdio[infoFd] as Readable;
+    const onInfo = (chunk: Buffer) => {
+      info += chunk.toString();
+      const match = /"child-pid"\s*:\s*(\d+)/.exec(info);
+      if (!match) return;
+      // Keep draining: bwrap writes more fields later, and a closed pipe would kill it (SIGPIPE).
+      infoPipe.off("data", onInfo);
+      infoPipe.resume();
+      attach(Number(match[1])).then(resolve, (error: unknown) => {
+        child.kill("SIGKILL");
+        reject(error);
+      });
+    };
+    infoPipe.on("data", onInfo);
+    child.once("error", reject);
+    child.once("exit", (code, signal) => reject(new Error(`sandbox exited with ${signal ?? code} before it started`)));
+
+    async function attach(pid: number): Promise<void> {
+      spec.cgroup?.attach(pid);
+      if (spec.slirp !== null) network = await startSlirp(spec.slirp, pid);
+      if (child.exitCode !== null || child.signalCode !== null) {
+        network?.stop();
+        throw new Error("sandbox exited before it started");
+      }
+      const block = child.stdio[blockFd] as Writable;
+      block.end("1");
+    }
+  });
+  // Whoever awaits `started` sees the error; an unawaited rejection must not crash the host.
+  started.catch(() => {});
+  return { child, started };
+}
+
+/**
+ * Without bubblewrap: a plain process that joins the cgroup right after it starts (before it can
+ * have done much; a fork that early is unlikely, but this path is the weaker one and says so).
+ */
+export function launchDirect(spec: Omit<BoxLaunch, "bwrap" | "bwrapArgs" | "slirp">): Box {
+  const [command, ...args] = spec.argv as [string, ...string[]];
+  const child: ChildProcess = spawn(command, args, {
+    cwd: spec.cwd,
+    env: spec.env,
+    detached: spec.detached ?? false,
+    stdio: spec.stdio,
+  });
+  let started: Promise<void> = Promise.resolve();
+  if (child.pid !== undefined && spec.cgroup !== null) {
+    try {
+      spec.cgroup.attach(child.pid);
+    } catch (error) {
+      child.kill("SIGKILL");
+      started = Promise.reject(error);
+    }
+  }
+  started.catch(() => {});
+  return { child, started };
+}

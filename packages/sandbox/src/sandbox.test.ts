@@ -1,0 +1,89 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { bwrapFeatures } from "./capabilities.ts";
+import { cgroupSupport, createCgroup, sweepEmptyCgroups } from "./cgroup.ts";
+import { launchBox } from "./launch.ts";
+
+const support = cgroupSupport();
+const ENV = { PATH: "/usr/local/bin:/usr/bin:/bin" };
+
+describe("cgroups", () => {
+  it("names the hierarchy it found, and never fails without one", () => {
+    expect(["v1", "v2", "none"]).toContain(support.version);
+    expect(support.note.length).toBeGreaterThan(0);
+  });
+
+  it.skipIf(!support.pids)("limits processes and counts the refused forks; remove kills what is left", async () => {
+    const cgroup = createCgroup("test-pids", { pids: 8 });
+    if (!cgroup) throw new Error("no cgroup");
+    const child = spawn("/bin/sh", ["-c", "i=0; while [ $i -lt 20 ]; do sleep 30 & i=$((i+1)); done; wait"], {
+      env: ENV,
+      stdio: "ignore",
+    });
+    // The shell may give up ("Cannot fork") and exit before remove(): listen from the start.
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    cgroup.attach(child.pid ?? 0);
+    const deadline = Date.now() + 5_000;
+    while (cgroup.pidsRefused() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(cgroup.pidsRefused()).toBeGreaterThan(0);
+    cgroup.remove();
+    await exited;
+  });
+
+  it.skipIf(support.version === "none")("sweeps the empty cgroups of dead processes only", async () => {
+    const dead = spawn("true", { env: ENV, stdio: "ignore" });
+    await new Promise((resolve) => dead.once("exit", resolve));
+    const parents = ownCgroupDirs();
+    for (const parent of parents) mkdirSync(path.join(parent, `slipway-${dead.pid}-left`));
+    const mine = createCgroup("mine", { pids: 10, memoryBytes: 64 << 20 });
+    sweepEmptyCgroups();
+    for (const parent of parents) {
+      expect(existsSync(path.join(parent, `slipway-${dead.pid}-left`))).toBe(false);
+      expect(existsSync(path.join(parent, `slipway-${process.pid}-mine`))).toBe(true);
+    }
+    mine?.remove();
+  });
+});
+
+/** This process's cgroup folders in the hierarchies the sandbox uses. */
+function ownCgroupDirs(): string[] {
+  return readFileSync("/proc/self/cgroup", "utf8")
+    .split("\n")
+    .flatMap((line) => {
+      const [, controllers, relative] = line.split(":");
+      if (relative === undefined) return [];
+      if (support.version === "v2") return line.startsWith("0::") ? [path.join("/sys/fs/cgroup", relative)] : [];
+      const controller = ["memory", "pids"].find((c) => controllers?.split(",").includes(c));
+      return controller ? [path.join("/sys/fs/cgroup", controller, relative)] : [];
+    });
+}
+
+describe("launchBox", () => {
+  it.skipIf(!bwrapFeatures().works || support.version === "none")(
+    "runs the command inside its cgroup from its first instruction",
+    async () => {
+      const cgroup = createCgroup("test-launch", { pids: 50, memoryBytes: 128 << 20 });
+      const box = launchBox({
+        bwrap: "bwrap",
+        // No cgroup namespace here, so the command sees its cgroup's full path.
+        bwrapArgs: ["--unshare-pid", "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc"],
+        argv: ["cat", "/proc/self/cgroup"],
+        cwd: "/",
+        env: ENV,
+        stdio: ["ignore", "pipe", "pipe"],
+        cgroup,
+        slirp: null,
+      });
+      let out = "";
+      box.child.stdout?.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      await box.started;
+      await new Promise((resolve) => box.child.once("close", resolve));
+      cgroup?.remove();
+      expect(out).toContain(`/slipway-${process.pid}-test-launch`);
+    },
+  );
+});
