@@ -65,11 +65,12 @@ export async function startTestApi(options: { logStreamMaxMs?: number } = {}): P
     id: "p1",
     name: "site",
     repoUrl: "https://github.com/acme/site.git",
+    repoCredentialEncrypted: null,
     productionBranch: "main",
     rootDir: "",
     installCommand: null,
     buildCommand: null,
-    webhookSecret: "s",
+    webhookSecretEncrypted: await deps.secrets.encrypt("webhook-secret"),
     createdAt: "2026-01-01T00:00:00.000Z",
   };
   await store.projects.create(project);
