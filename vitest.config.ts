@@ -1,7 +1,11 @@
 import { defineConfig } from "vitest/config";
 
-// Unit and contract tests run in parallel; end-to-end tests share real builds (next build +
-// OpenNext take ~30 s each on two cores), so they run one file at a time.
+// Three projects, run one after the other by `npm test`:
+// - unit: unit and contract tests, hermetic (no network, no real builds) and fast, in parallel;
+// - integration (`*.integration.test.ts`): real next builds (~30 s each on two cores), real
+//   processes, the real CLI binary, one file at a time;
+// - e2e: `slipway up` driven from outside, one file at a time.
+// Integration and e2e spawn the CLI: their global setup bundles it from the current sources.
 export default defineConfig({
   test: {
     projects: [
@@ -9,12 +13,24 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts"],
-          testTimeout: 30_000,
+          exclude: ["**/*.integration.test.ts", "**/node_modules/**"],
+          testTimeout: 10_000,
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          globalSetup: ["apps/cli/build.mjs"],
+          include: ["packages/*/src/**/*.integration.test.ts", "apps/*/src/**/*.integration.test.ts"],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
         },
       },
       {
         test: {
           name: "e2e",
+          globalSetup: ["apps/cli/build.mjs"],
           include: ["tests/e2e/**/*.test.ts"],
           fileParallelism: false,
           testTimeout: 600_000,

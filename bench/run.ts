@@ -30,6 +30,7 @@ const SECTIONS: Section[] = [
     file: "lifecycle.ts",
     fn: "benchLifecycle",
   },
+  { name: "cli", title: "CLI: command latency", file: "cli.ts", fn: "benchCli" },
 ];
 
 type Outcome =

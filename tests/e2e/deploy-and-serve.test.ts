@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { imageSize } from "../../packages/runtime/src/test-support/image-size.ts";
 import { edgeRequest } from "./support/edge.ts";
 import { createFixtureRepo, type FixtureRepo } from "./support/git.ts";
-import { startPlatform, type TestPlatform, waitForDeployment } from "./support/platform.ts";
+import { expectReady, startPlatform, type TestPlatform, waitForDeployment } from "./support/platform.ts";
 import { pushPayload, sendWebhook } from "./support/webhook.ts";
 
 // The deploy path (issue 2) and serving (issue 3), end to end through the CLI, the API and the
@@ -95,7 +95,7 @@ describe("a git push becomes a live deployment", () => {
     expect(followed.stdout).toContain("Ready");
 
     first = await waitForDeployment(platform, sent.body.deploymentId);
-    expect(first.status, platform.output()).toBe("ready");
+    await expectReady(platform, first);
     const list = (await platform.cli(["deployments", "ls", "--project", "fixture", "--json"])).json();
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({

@@ -8,7 +8,7 @@ import { edgeRequest } from "./support/edge.ts";
 import { type FakeGithub, startFakeGithub } from "./support/fake-github.ts";
 import { createFixtureRepo, type FixtureRepo } from "./support/git.ts";
 import { killBuilds } from "./support/orphans.ts";
-import { startPlatform, type TestPlatform, waitForDeployment } from "./support/platform.ts";
+import { expectReady, startPlatform, type TestPlatform, waitForDeployment } from "./support/platform.ts";
 import { processesMentioning, waitUntil } from "./support/processes.ts";
 import { pullRequestPayload, pushPayload, sendWebhook } from "./support/webhook.ts";
 
@@ -41,7 +41,7 @@ describe("deployment lifecycle", () => {
   };
   const ready = async (id: string) => {
     const deployment = await waitForDeployment(platform, id);
-    expect(deployment.status, `${deployment.statusReason}\n${platform.output().slice(-4000)}`).toBe("ready");
+    await expectReady(platform, deployment);
     return deployment;
   };
   const count = async () => (await platform.api("GET", "/api/v1/projects/fixture/deployments")).body.length;

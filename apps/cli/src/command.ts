@@ -1,6 +1,6 @@
 import type { ParseArgsConfig } from "node:util";
+import { SlipwayError } from "@slipway/core/errors";
 import type { CommandContext } from "./context.ts";
-import { CliError } from "./errors.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -10,6 +10,8 @@ export interface Command<O extends Options = Options> {
   path: string[];
   summary: string;
   usage: string;
+  /** Arguments after the command's words it accepts; more is a usage error. */
+  maxPositionals: number;
   options: O;
   examples?: string[];
   run(
@@ -22,16 +24,19 @@ export function defineCommand<O extends Options>(command: Command<O>): Command<O
   return command;
 }
 
+/** A usage error (exit code 2) whose hint is the command's usage line. */
+export function usageError(message: string, usage: string): SlipwayError {
+  return new SlipwayError("USAGE", message, `Usage: ${usage.split("\n")[0]}`);
+}
+
 export function requireString(values: Record<string, unknown>, name: string, usage: string): string {
   const value = values[name];
-  if (typeof value !== "string" || value.length === 0) {
-    throw new CliError(`--${name} is required.`, `Usage: ${usage}`, "MISSING_OPTION");
-  }
+  if (typeof value !== "string" || value.length === 0) throw usageError(`--${name} is required.`, usage);
   return value;
 }
 
 export function requirePositional(positionals: string[], index: number, what: string, usage: string): string {
   const value = positionals[index];
-  if (!value) throw new CliError(`${what} is required.`, `Usage: ${usage}`, "MISSING_ARGUMENT");
+  if (!value) throw usageError(`${what} is required.`, usage);
   return value;
 }

@@ -10,7 +10,12 @@ import { openApiDocument } from "./routes/openapi.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 
-export type ApiDeps = CoreDeps;
+export interface ApiOptions {
+  /** How long one log-follow stream may stay open before the client resumes it (default 25 s). */
+  logStreamMaxMs?: number;
+}
+
+export type ApiDeps = CoreDeps & ApiOptions;
 
 /** One Hono app for the API on every target: @hono/node-server locally, the Lambda adapter on AWS. */
 export function createApi(deps: ApiDeps): Hono {

@@ -1,3 +1,4 @@
-export { type ApiDeps, createApi } from "./app.ts";
+export { type ApiDeps, type ApiOptions, createApi } from "./app.ts";
 export { hashToken } from "./auth.ts";
+export { DEFAULT_LOG_STREAM_MAX_MS } from "./routes/logs.ts";
 export { WEBHOOK_BODY_LIMIT } from "./routes/webhooks.ts";

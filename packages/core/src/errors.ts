@@ -28,6 +28,10 @@ export const ERROR_CATALOG = {
   SANDBOX_REQUIRED: { status: 500, title: "No sandbox for untrusted code" },
   INTERNAL: { status: 500, title: "Internal error" },
   BUSY: { status: 503, title: "Too busy, retry later" },
+  // Raised by the CLI (the status is what an API would answer for the same fault).
+  USAGE: { status: 400, title: "Invalid command line" },
+  API_UNREACHABLE: { status: 503, title: "The Slipway API cannot be reached" },
+  DEPLOYMENT_FAILED: { status: 409, title: "Deployment did not become ready" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
@@ -52,5 +56,23 @@ export class SlipwayError extends Error {
 }
 
 export function isSlipwayError(error: unknown): error is SlipwayError {
-  return error instanceof SlipwayError;
+  if (error instanceof SlipwayError) return true;
+  // A second copy of this module (the bundled CLI loading the platform's sources) has its own class.
+  return error instanceof Error && error.name === "SlipwayError" && isErrorCode((error as { code?: unknown }).code);
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(ERROR_CATALOG, value);
+}
+
+/**
+ * The error an API response body describes (`{ code, message, hint }`), so a client raises the
+ * same catalogued error the server did. A code this build does not know (a newer server) keeps
+ * its message and becomes INTERNAL; a body that is not an error at all gets `fallback`.
+ */
+export function slipwayErrorFromJson(body: unknown, fallback: string): SlipwayError {
+  const { code, message, hint } = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
+  const text = typeof message === "string" && message ? message : fallback;
+  const tip = typeof hint === "string" && hint ? hint : undefined;
+  return new SlipwayError(isErrorCode(code) ? code : "INTERNAL", text, tip);
 }

@@ -33,16 +33,27 @@ describe("parsePlatformConfig", () => {
   });
 
   it.each([
-    [{ port: "abc" }, {}, 'Invalid port "abc"'],
-    [{ edgePort: "70000" }, {}, 'Invalid edgePort "70000"'],
-    [{ domain: "Bad Domain" }, {}, 'Invalid domain "Bad Domain"'],
-    [{}, { SLIPWAY_SANDBOX: "docker" }, 'Invalid sandbox "docker"'],
-    [{}, { SLIPWAY_SANDBOX_NETWORK: "open" }, 'Invalid sandboxNetwork "open"'],
-    [{ allowLoopback: "10.0.0.5:5432" }, {}, 'Invalid allowLoopback "10.0.0.5:5432"'],
-    [{}, { SLIPWAY_BUILD_MEMORY_MB: "lots" }, 'Invalid buildMemoryMb "lots"'],
-  ])("names the bad value: %j %j", (flags, env, message) => {
+    [{ port: "abc" }, {}, '--port "abc" (or SLIPWAY_PORT) must be a port number 1-65535'],
+    [{}, { SLIPWAY_PORT: "abc" }, 'SLIPWAY_PORT "abc" (or --port) must be a port number 1-65535'],
+    [{ edgePort: "70000" }, {}, '--edge-port "70000" (or SLIPWAY_EDGE_PORT) must be a port number 1-65535'],
+    [
+      { domain: "Bad Domain" },
+      {},
+      '--domain "Bad Domain" (or SLIPWAY_DOMAIN) is invalid: must be a lowercase DNS name',
+    ],
+    [{}, { SLIPWAY_SANDBOX: "docker" }, 'SLIPWAY_SANDBOX "docker" is invalid'],
+    [{}, { SLIPWAY_SANDBOX_NETWORK: "open" }, 'SLIPWAY_SANDBOX_NETWORK "open" is invalid'],
+    [{ allowLoopback: "10.0.0.5:5432" }, {}, '--allow-loopback "10.0.0.5:5432" (or SLIPWAY_ALLOW_LOOPBACK) is invalid'],
+    [{}, { SLIPWAY_BUILD_MEMORY_MB: "lots" }, 'SLIPWAY_BUILD_MEMORY_MB "lots" is invalid'],
+  ])("names the flag, the variable and the bad value: %j %j", (flags, env, message) => {
     expect(() => parsePlatformConfig(flags, env)).toThrow(
       expect.objectContaining({ code: "INVALID_CONFIG", message: expect.stringContaining(message) }),
+    );
+  });
+
+  it("names only the variable for settings without a flag", () => {
+    expect(() => parsePlatformConfig({}, { SLIPWAY_RETAIN_DEPLOYMENTS: "0" })).toThrow(
+      /^SLIPWAY_RETAIN_DEPLOYMENTS "0" is invalid/,
     );
   });
 });

@@ -88,44 +88,66 @@ export interface UpFlags {
   allowLoopback?: unknown;
 }
 
+/** Where each setting comes from: its `slipway up` flag (if any) and its environment variable. */
+const SOURCES = {
+  dataDir: { flag: "--data-dir", env: "SLIPWAY_DATA_DIR" },
+  host: { flag: "--host", env: "SLIPWAY_HOST" },
+  port: { flag: "--port", env: "SLIPWAY_PORT" },
+  edgePort: { flag: "--edge-port", env: "SLIPWAY_EDGE_PORT" },
+  domain: { flag: "--domain", env: "SLIPWAY_DOMAIN" },
+  masterKey: { env: "SLIPWAY_MASTER_KEY" },
+  publicUrl: { env: "SLIPWAY_PUBLIC_URL" },
+  retainDeployments: { env: "SLIPWAY_RETAIN_DEPLOYMENTS" },
+  idleTimeoutMs: { env: "SLIPWAY_IDLE_TIMEOUT_MS" },
+  maxWorkersPerDeployment: { env: "SLIPWAY_MAX_WORKERS" },
+  buildTimeoutMs: { env: "SLIPWAY_BUILD_TIMEOUT_MS" },
+  sandbox: { env: "SLIPWAY_SANDBOX" },
+  // A flag only: an accepted risk should be visible on the command line, not hidden in the env.
+  unsafeNoSandbox: { flag: "--unsafe-no-sandbox" },
+  sandboxNetwork: { env: "SLIPWAY_SANDBOX_NETWORK" },
+  allowLoopback: { flag: "--allow-loopback", env: "SLIPWAY_ALLOW_LOOPBACK" },
+  buildMemoryMb: { env: "SLIPWAY_BUILD_MEMORY_MB" },
+  buildProcesses: { env: "SLIPWAY_BUILD_PROCESSES" },
+  buildDiskMb: { env: "SLIPWAY_BUILD_DISK_MB" },
+  workerMemoryMb: { env: "SLIPWAY_WORKER_MEMORY_MB" },
+  workerTmpMb: { env: "SLIPWAY_WORKER_TMP_MB" },
+  githubToken: { env: "SLIPWAY_GITHUB_TOKEN" },
+  githubApiUrl: { env: "SLIPWAY_GITHUB_API_URL" },
+} as const satisfies Record<keyof PlatformConfig, { flag?: `--${string}`; env?: string }>;
+
+type Key = keyof typeof SOURCES;
+
 export function parsePlatformConfig(flags: UpFlags, env: NodeJS.ProcessEnv): PlatformConfig {
-  const input = {
-    dataDir: flags.dataDir ?? env.SLIPWAY_DATA_DIR,
-    host: flags.host ?? env.SLIPWAY_HOST,
-    port: flags.port ?? env.SLIPWAY_PORT,
-    edgePort: flags.edgePort ?? env.SLIPWAY_EDGE_PORT,
-    domain: flags.domain ?? env.SLIPWAY_DOMAIN,
-    masterKey: env.SLIPWAY_MASTER_KEY,
-    publicUrl: env.SLIPWAY_PUBLIC_URL,
-    retainDeployments: env.SLIPWAY_RETAIN_DEPLOYMENTS,
-    idleTimeoutMs: env.SLIPWAY_IDLE_TIMEOUT_MS,
-    maxWorkersPerDeployment: env.SLIPWAY_MAX_WORKERS,
-    buildTimeoutMs: env.SLIPWAY_BUILD_TIMEOUT_MS,
-    sandbox: env.SLIPWAY_SANDBOX,
-    // A flag only: an accepted risk should be visible on the command line, not hidden in the env.
-    unsafeNoSandbox: flags.unsafeNoSandbox === true ? true : undefined,
-    sandboxNetwork: env.SLIPWAY_SANDBOX_NETWORK,
-    allowLoopback: flags.allowLoopback ?? env.SLIPWAY_ALLOW_LOOPBACK,
-    buildMemoryMb: env.SLIPWAY_BUILD_MEMORY_MB,
-    buildProcesses: env.SLIPWAY_BUILD_PROCESSES,
-    buildDiskMb: env.SLIPWAY_BUILD_DISK_MB,
-    workerMemoryMb: env.SLIPWAY_WORKER_MEMORY_MB,
-    workerTmpMb: env.SLIPWAY_WORKER_TMP_MB,
-    githubToken: env.SLIPWAY_GITHUB_TOKEN,
-    githubApiUrl: env.SLIPWAY_GITHUB_API_URL,
-  };
+  const fromFlag = new Set<Key>();
+  const input: Partial<Record<Key, unknown>> = {};
+  for (const [key, source] of Object.entries(SOURCES) as Array<[Key, { flag?: string; env?: string }]>) {
+    const flag = source.flag ? flags[key as keyof UpFlags] : undefined;
+    if (flag !== undefined) fromFlag.add(key);
+    input[key] = flag ?? (source.env ? env[source.env] : undefined);
+  }
+  // A boolean flag: absent or false leaves the default.
+  input.unsafeNoSandbox = flags.unsafeNoSandbox === true ? true : undefined;
   const parsed = schema.safeParse(
     Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== "")),
   );
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const key = String(issue?.path[0] ?? "config");
-    const value = (input as Record<string, unknown>)[key];
+    const key = (issue?.path[0] ?? "dataDir") as Key;
+    const source: { flag?: string; env?: string } = SOURCES[key];
+    // Name the one the user set first, then the other way to set it.
+    const [given, other] =
+      source.flag && (fromFlag.has(key) || !source.env) ? [source.flag, source.env] : [source.env, source.flag];
+    const names = `${given} "${String(input[key])}"${other ? ` (or ${other})` : ""}`;
     throw new SlipwayError(
       "INVALID_CONFIG",
-      `Invalid ${key} "${String(value)}": ${issue?.message}.`,
-      "Check the `slipway up` flags and SLIPWAY_* environment variables.",
+      `${names} ${describeIssue(key, issue?.message)}.`,
+      "Fix the `slipway up` flag or the SLIPWAY_* environment variable (docs/operations.md lists them).",
     );
   }
   return { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
+}
+
+function describeIssue(key: Key, zodMessage: string | undefined): string {
+  if (key === "port" || key === "edgePort") return "must be a port number 1-65535";
+  return `is invalid: ${zodMessage ?? "unexpected value"}`;
 }

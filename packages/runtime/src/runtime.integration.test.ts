@@ -1,6 +1,6 @@
 import http from "node:http";
 import { brotliDecompressSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { fixtureArtifact } from "./test-support/fixture-artifact.ts";
 import { request } from "./test-support/http-client.ts";
 import { imageSize } from "./test-support/image-size.ts";
@@ -159,11 +159,14 @@ describe("local runtime, through the edge", () => {
       req.on("error", reject);
       req.write("only part of the body"); // the worker waits for the rest
     });
-    await new Promise((r) => setTimeout(r, 300));
-    const worker = stack.functionHost
-      .workers(stack.activation.ok ? "dpl_fixture1" : "")
-      .find((w) => w.kind === "server" && w.inflight > 0);
-    expect(worker).toBeDefined();
+    // Wait until a worker holds the request.
+    const worker = await vi.waitUntil(
+      () =>
+        stack.functionHost
+          .workers(stack.activation.ok ? "dpl_fixture1" : "")
+          .find((w) => w.kind === "server" && w.inflight > 0),
+      { timeout: 5_000 },
+    );
     process.kill(worker?.pid ?? 0, "SIGKILL");
     const res = await answer;
     expect(res.status).toBe(502);

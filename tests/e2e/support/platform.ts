@@ -145,6 +145,23 @@ export async function runCli(args: string[], env: Record<string, string>, input?
   });
 }
 
+/**
+ * Fails unless the deployment is ready, with what a reader needs to see why: its status reason,
+ * the end of its build log and of the platform's output.
+ */
+export async function expectReady(
+  platform: TestPlatform,
+  deployment: { id: string; status: string; statusReason?: string | null },
+) {
+  if (deployment.status === "ready") return;
+  const { body } = await platform.api<Array<{ text: string }>>("GET", `/api/v1/deployments/${deployment.id}/logs`);
+  const buildLog = Array.isArray(body) ? body.map((line) => line.text).join("\n") : JSON.stringify(body);
+  throw new Error(
+    `deployment ${deployment.id} is ${deployment.status}: ${deployment.statusReason ?? "no reason"}\n` +
+      `--- build log (end) ---\n${buildLog.slice(-8000)}\n--- platform output (end) ---\n${platform.output().slice(-4000)}`,
+  );
+}
+
 /** Polls until the deployment is finished; returns its final JSON. */
 export async function waitForDeployment(platform: TestPlatform, id: string, timeoutMs = 300_000): Promise<any> {
   const deadline = Date.now() + timeoutMs;

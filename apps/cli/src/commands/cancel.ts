@@ -5,6 +5,7 @@ export const cancel = defineCommand({
   path: ["cancel"],
   summary: "Cancel a queued or running deployment",
   usage: "slipway cancel DEPLOYMENT_ID",
+  maxPositionals: 1,
   options: {},
   async run(ctx, { positionals }) {
     const id = requirePositional(positionals, 0, "A deployment id", this.usage);

@@ -1,5 +1,5 @@
+import { SlipwayError } from "@slipway/core/errors";
 import { defineCommand, requireString } from "../command.ts";
-import { CliError } from "../errors.ts";
 import { type DeploymentView, deploymentJson } from "./deployment-view.ts";
 import { followLogs } from "./logs-stream.ts";
 
@@ -7,6 +7,7 @@ export const deploy = defineCommand({
   path: ["deploy"],
   summary: "Deploy a branch or commit (production with --prod or the production branch)",
   usage: "slipway deploy --project NAME [--ref BRANCH|SHA] [--prod] [--no-wait]",
+  maxPositionals: 0,
   options: {
     project: { type: "string", short: "p" },
     ref: { type: "string" },
@@ -39,10 +40,10 @@ export const deploy = defineCommand({
     if (ctx.json) ctx.printJson(deploymentJson(final));
     else ctx.print(final.status === "ready" ? `Ready: ${final.url}` : `Deployment ${final.id} is ${final.status}`);
     if (final.status !== "ready") {
-      throw new CliError(
+      throw new SlipwayError(
+        "DEPLOYMENT_FAILED",
         `Deployment ${final.id} ended ${final.status}: ${final.statusReason ?? "no reason recorded"}`,
         `Read the whole log with \`slipway logs ${final.id}\`.`,
-        "DEPLOYMENT_FAILED",
       );
     }
     return 0;

@@ -6,6 +6,7 @@ export const deploymentsLs = defineCommand({
   path: ["deployments", "ls"],
   summary: "List a project's deployments, newest first",
   usage: "slipway deployments ls --project NAME [--limit N]",
+  maxPositionals: 0,
   options: { project: { type: "string", short: "p" }, limit: { type: "string" } },
   async run(ctx, { values }) {
     const project = requireString(values, "project", this.usage);

@@ -1,4 +1,6 @@
-import { CliError } from "../errors.ts";
+import { SlipwayError } from "@slipway/core/errors";
+
+const HINT = "Write one KEY=value per line; # starts a comment; quote values that span lines.";
 
 const ASSIGNMENT = /^[ \t]*(?:export[ \t]+)?([^=\s]+)[ \t]*=[ \t]*/;
 const DOUBLE_QUOTE_ESCAPES: Record<string, string> = { n: "\n", '"': '"', "\\": "\\", $: "$" };
@@ -23,13 +25,23 @@ export function parseDotenv(text: string, file: string): Array<{ key: string; va
       continue;
     }
     const match = ASSIGNMENT.exec(line);
-    if (!match) throw new CliError(`${file}:${lineNumber(at)} is not KEY=value: "${trimmed.slice(0, 60)}"`);
+    if (!match)
+      throw new SlipwayError(
+        "INVALID_INPUT",
+        `${file}:${lineNumber(at)} is not KEY=value: "${trimmed.slice(0, 60)}"`,
+        HINT,
+      );
     const key = match[1] as string;
     const valueStart = at + match[0].length;
     const quote = source[valueStart];
     if (quote === "'" || quote === '"') {
       const close = closingQuote(source, valueStart + 1, quote);
-      if (close === -1) throw new CliError(`${file}:${lineNumber(at)}: the ${quote} quote of ${key} is never closed.`);
+      if (close === -1)
+        throw new SlipwayError(
+          "INVALID_INPUT",
+          `${file}:${lineNumber(at)}: the ${quote} quote of ${key} is never closed.`,
+          HINT,
+        );
       const inner = source.slice(valueStart + 1, close);
       const value =
         quote === "'" ? inner : inner.replace(/\\([n"\\$])/g, (_, c: string) => DOUBLE_QUOTE_ESCAPES[c] ?? c);
@@ -37,8 +49,10 @@ export function parseDotenv(text: string, file: string): Array<{ key: string; va
       const rest = source.indexOf("\n", close);
       const after = source.slice(close + 1, rest === -1 ? source.length : rest).trim();
       if (after && !after.startsWith("#")) {
-        throw new CliError(
+        throw new SlipwayError(
+          "INVALID_INPUT",
           `${file}:${lineNumber(close)}: unexpected "${after.slice(0, 40)}" after the value of ${key}.`,
+          HINT,
         );
       }
       at = rest === -1 ? source.length : rest + 1;

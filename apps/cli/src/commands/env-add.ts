@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { text } from "node:stream/consumers";
+import { SlipwayError } from "@slipway/core/errors";
 import { defineCommand, requirePositional, requireString } from "../command.ts";
-import { CliError } from "../errors.ts";
 import { parseDotenv } from "./dotenv.ts";
 
 export const envAdd = defineCommand({
@@ -10,6 +10,7 @@ export const envAdd = defineCommand({
   usage:
     "slipway env add KEY [VALUE] --project NAME [--target production,preview,development] [--branch B] [--secret]\n" +
     "       slipway env add --from-file .env --project NAME [--target …] [--secret]",
+  maxPositionals: 2,
   options: {
     project: { type: "string", short: "p" },
     target: { type: "string" },
@@ -32,10 +33,11 @@ export const envAdd = defineCommand({
     if (typeof values["from-file"] === "string") {
       const file = values["from-file"];
       const content = await readFile(file, "utf8").catch(() => {
-        throw new CliError(`Cannot read ${file}.`);
+        throw new SlipwayError("INVALID_INPUT", `Cannot read ${file}.`, "Pass the path of a readable dotenv file.");
       });
       vars = parseDotenv(content, file);
-      if (vars.length === 0) throw new CliError(`${file} holds no variables.`);
+      if (vars.length === 0)
+        throw new SlipwayError("INVALID_INPUT", `${file} holds no variables.`, "Write one KEY=value per line.");
     } else {
       const key = requirePositional(positionals, 0, "A variable name", this.usage);
       // Reading from stdin keeps secrets out of shell history and `ps`.

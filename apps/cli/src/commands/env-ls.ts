@@ -13,6 +13,7 @@ export const envLs = defineCommand({
   path: ["env", "ls"],
   summary: "List environment variables (secret values are never shown)",
   usage: "slipway env ls --project NAME",
+  maxPositionals: 0,
   options: { project: { type: "string", short: "p" } },
   async run(ctx, { values }) {
     const project = requireString(values, "project", this.usage);

@@ -5,6 +5,7 @@ export const envPull = defineCommand({
   path: ["env", "pull"],
   summary: "Write the development variables to a dotenv file (default .env.local)",
   usage: "slipway env pull [FILE] --project NAME",
+  maxPositionals: 1,
   options: { project: { type: "string", short: "p" } },
   async run(ctx, { values, positionals }) {
     const project = requireString(values, "project", this.usage);

@@ -4,6 +4,7 @@ export const envRm = defineCommand({
   path: ["env", "rm"],
   summary: "Remove an environment variable",
   usage: "slipway env rm KEY --project NAME [--branch B]",
+  maxPositionals: 1,
   options: { project: { type: "string", short: "p" }, branch: { type: "string" } },
   async run(ctx, { values, positionals }) {
     const project = requireString(values, "project", this.usage);

@@ -1,19 +1,20 @@
 import { text } from "node:stream/consumers";
+import { SlipwayError } from "@slipway/core/errors";
 import { createApiClient } from "../client.ts";
 import { defineCommand } from "../command.ts";
 import { DEFAULT_API_URL, writeCredentials } from "../credentials.ts";
-import { CliError } from "../errors.ts";
 
 export const login = defineCommand({
   path: ["login"],
   summary: "Save the API URL and token (token from stdin when --token is omitted)",
   usage: "slipway login [--url URL] [--token TOKEN]",
+  maxPositionals: 0,
   options: { url: { type: "string" }, token: { type: "string" } },
   examples: ["slipway login --url http://127.0.0.1:7300 < .slipway/admin-token"],
   async run(ctx, { values }) {
     const url = (values.url as string | undefined) ?? ctx.env.SLIPWAY_URL ?? DEFAULT_API_URL;
     const token = ((values.token as string | undefined) ?? (await text(ctx.stdin))).trim();
-    if (!token) throw new CliError("No token given.", "Pass --token or pipe the token on stdin.");
+    if (!token) throw new SlipwayError("USAGE", "No token given.", "Pass --token or pipe the token on stdin.");
     await createApiClient(url, token).request("GET", "/api/v1/projects"); // fails loudly on a bad token
     const path = await writeCredentials(ctx.env, { url, token });
     if (ctx.json) ctx.printJson({ url, credentials: path });

@@ -12,6 +12,7 @@ export const logs = defineCommand({
   path: ["logs"],
   summary: "Print a deployment's build log (--follow streams it live)",
   usage: "slipway logs DEPLOYMENT_ID [--follow]",
+  maxPositionals: 1,
   options: { follow: { type: "boolean", short: "f" } },
   async run(ctx, { values, positionals }) {
     const id = requirePositional(positionals, 0, "A deployment id", this.usage);

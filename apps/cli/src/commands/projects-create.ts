@@ -14,6 +14,7 @@ export const projectsCreate = defineCommand({
   summary: "Create a project from a git repository",
   usage:
     "slipway projects create NAME --repo GIT_URL [--branch main] [--root-dir D] [--install-command C] [--build-command C]",
+  maxPositionals: 1,
   options: {
     repo: { type: "string" },
     branch: { type: "string" },

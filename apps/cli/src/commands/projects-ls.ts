@@ -13,6 +13,7 @@ export const projectsLs = defineCommand({
   path: ["projects", "ls"],
   summary: "List projects",
   usage: "slipway projects ls",
+  maxPositionals: 0,
   options: {},
   async run(ctx) {
     const projects = await (await ctx.api()).request<ProjectRow[]>("GET", "/api/v1/projects");

@@ -5,6 +5,7 @@ export const promote = defineCommand({
   path: ["promote"],
   summary: "Point production at any ready deployment, previews included",
   usage: "slipway promote DEPLOYMENT_ID",
+  maxPositionals: 1,
   options: {},
   async run(ctx, { positionals }) {
     const id = requirePositional(positionals, 0, "A deployment id", this.usage);

@@ -37,6 +37,19 @@ export const COMMANDS: Command[] = [
   rotateKey,
 ] as Command[];
 
+/** Flags every command takes. */
+export const GLOBAL_FLAGS = {
+  json: { type: "boolean" },
+  debug: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies Command["options"];
+
+/**
+ * Every flag of every command, to find the command's words before knowing the command. A flag
+ * name means one thing everywhere (registry.test.ts checks), so this union is unambiguous.
+ */
+export const ALL_OPTIONS: Command["options"] = Object.assign({}, GLOBAL_FLAGS, ...COMMANDS.map((c) => c.options));
+
 /** The command whose path is the longest prefix of the words given. */
 export function findCommand(words: string[]): Command | null {
   let best: Command | null = null;

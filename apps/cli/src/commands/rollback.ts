@@ -5,6 +5,7 @@ export const rollback = defineCommand({
   path: ["rollback"],
   summary: "Move production back (default: the previous production deployment); no build",
   usage: "slipway rollback --project NAME [DEPLOYMENT_ID]",
+  maxPositionals: 1,
   options: { project: { type: "string", short: "p" } },
   async run(ctx, { values, positionals }) {
     const project = requireString(values, "project", this.usage);

@@ -1,4 +1,5 @@
 import { defineCommand } from "../command.ts";
+import { loadPlatform } from "../platform.ts";
 
 export const up = defineCommand({
   path: ["up"],
@@ -7,6 +8,7 @@ export const up = defineCommand({
     "slipway up [--data-dir DIR] [--port 7300] [--edge-port 7380] [--domain localhost] [--host 127.0.0.1]\n" +
     "           [--allow-loopback 127.0.0.1:5432,...]   loopback services sandboxed functions may reach\n" +
     "           [--unsafe-no-sandbox]   serve a public domain or address even without bubblewrap",
+  maxPositionals: 0,
   options: {
     "data-dir": { type: "string" },
     port: { type: "string" },
@@ -19,7 +21,7 @@ export const up = defineCommand({
   },
   async run(ctx, { values }) {
     // Imported here so the rest of the CLI never loads the platform (SQLite, builders, workers).
-    const { parsePlatformConfig, startPlatform } = await import("@slipway/platform");
+    const { parsePlatformConfig, startPlatform } = await loadPlatform();
     const config = parsePlatformConfig(
       {
         dataDir: values["data-dir"],

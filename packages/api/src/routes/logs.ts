@@ -1,29 +1,39 @@
-import { ACTIVE_STATUSES, findDeployment, type LogLine } from "@slipway/core";
+import { ACTIVE_STATUSES, findDeployment, type LogLine, SlipwayError } from "@slipway/core";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { ApiDeps } from "../app.ts";
 
 const POLL_MS = 250;
+/** Below API Gateway's and Lambda URLs' 30 s request limit, with room for the last write. */
+export const DEFAULT_LOG_STREAM_MAX_MS = 25_000;
 
 /**
  * Build logs. JSON for a page of lines (`?after=SEQ`), or Server-Sent Events with `?follow=1`
- * (or `Accept: text/event-stream`): every line as a `log` event, then one `end` event with the
- * final status once the deployment has finished and every line was sent.
+ * (or `Accept: text/event-stream`): every line as a `log` event whose id is its seq, then one
+ * `end` event with the final status once the deployment has finished and every line was sent.
+ *
+ * A stream lasts at most `logStreamMaxMs`, so it fits a request limit: when it closes without
+ * `end`, the client reconnects with `Last-Event-ID` (the EventSource way) or `?after=` and picks
+ * up after the last line it got. Seqs only grow; they may skip values.
  */
 export function logRoutes(deps: ApiDeps) {
+  const maxStreamMs = deps.logStreamMaxMs ?? DEFAULT_LOG_STREAM_MAX_MS;
   return new Hono().get("/:id/logs", async (c) => {
     const { deployment } = await findDeployment(deps, c.req.param("id"));
-    const after = Number(c.req.query("after") ?? 0) || 0;
+    const lastEventId = c.req.header("last-event-id");
+    const after =
+      lastEventId !== undefined ? parseSeq(lastEventId, "Last-Event-ID") : parseSeq(c.req.query("after"), "after");
     const follow = c.req.query("follow") === "1" || c.req.header("accept")?.includes("text/event-stream");
     if (!follow) return c.json(await deps.logs.read(deployment.id, after, 10_000));
 
     return streamSSE(c, async (stream) => {
+      const deadline = Date.now() + maxStreamMs;
       let seq = after;
       let closed = false;
       stream.onAbort(() => {
         closed = true;
       });
-      while (!closed) {
+      while (!closed && Date.now() < deadline) {
         const lines: LogLine[] = await deps.logs.read(deployment.id, seq, 1000);
         for (const line of lines) {
           await stream.writeSSE({ event: "log", id: String(line.seq), data: JSON.stringify(line) });
@@ -40,8 +50,21 @@ export function logRoutes(deps: ApiDeps) {
           });
           return;
         }
-        await stream.sleep(POLL_MS);
+        await stream.sleep(Math.max(0, Math.min(POLL_MS, deadline - Date.now())));
       }
+      // Out of time: the stream just ends; the client resumes from the last id it saw.
     });
   });
+}
+
+function parseSeq(raw: string | undefined, name: string): number {
+  if (raw === undefined || raw === "") return 0;
+  if (!/^\d{1,15}$/.test(raw)) {
+    throw new SlipwayError(
+      "INVALID_INPUT",
+      `${name} "${raw.slice(0, 40)}" is not a log sequence number.`,
+      "Pass the id of the last event received, a non-negative integer.",
+    );
+  }
+  return Number(raw);
 }

@@ -32,7 +32,11 @@ export const openApiDocument = {
     "/api/v1/deployments/{id}": { get: op("Get a deployment") },
     "/api/v1/deployments/{id}/cancel": { post: op("Cancel a queued or running deployment") },
     "/api/v1/deployments/{id}/promote": { post: op("Point production at this deployment") },
-    "/api/v1/deployments/{id}/logs": { get: op("Build log; `?follow=1` streams Server-Sent Events") },
+    "/api/v1/deployments/{id}/logs": {
+      get: op(
+        "Build log; `?follow=1` streams Server-Sent Events (id = seq) for at most 25 s: reconnect with `Last-Event-ID` until the `end` event",
+      ),
+    },
     "/api/v1/webhooks/github/{projectId}": { post: op("GitHub webhook (HMAC-signed)", { security: [] }) },
   },
 } as const;

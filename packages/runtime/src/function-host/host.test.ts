@@ -5,7 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { cgroupSupport, networkIsolationStatus } from "@slipway/sandbox";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { request } from "../test-support/http-client.ts";
 import { testManifest } from "../test-support/manifest.ts";
 import { createFunctionHost } from "./host.ts";
@@ -191,7 +191,8 @@ describe("function host", () => {
 
   it("adds a worker when every worker is busy, up to the maximum", async () => {
     await Promise.all(Array.from({ length: 6 }, () => request(port, "/slow")));
-    await new Promise((r) => setTimeout(r, 500)); // the extra worker starts in the background
+    // The extra worker starts in the background.
+    await vi.waitUntil(() => host.workers("dpl_fake").length === 2, { timeout: 5_000 });
     await Promise.all(Array.from({ length: 6 }, () => request(port, "/slow")));
     expect(host.workers("dpl_fake").length).toBe(2);
   }, 15_000);

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { promises as fs, readFileSync } from "node:fs";
 import os from "node:os";
@@ -39,13 +39,9 @@ export async function fixtureArtifact(): Promise<{ artifactDir: string; appDir: 
     NEXT_DEPLOYMENT_ID: FIXTURE_DEPLOYMENT_ID,
     NEXT_TELEMETRY_DISABLED: "1",
   };
-  execFileSync("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: appDir, env, stdio: "ignore" });
+  runStep("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], appDir, env);
   // OpenNext joins --config-path onto the cwd even when absolute: pass it relative.
-  execFileSync(OPEN_NEXT_BIN, ["build", "--config-path", path.relative(appDir, CONFIG)], {
-    cwd: appDir,
-    env,
-    stdio: "ignore",
-  });
+  runStep(OPEN_NEXT_BIN, ["build", "--config-path", path.relative(appDir, CONFIG)], appDir, env);
   const staging = `${artifactDir}.tmp`;
   await fs.cp(path.join(appDir, ".open-next"), staging, { recursive: true, verbatimSymlinks: true });
   const precompressed = await compressAssets(path.join(staging, "assets"));
@@ -66,6 +62,16 @@ export async function fixtureArtifact(): Promise<{ artifactDir: string; appDir: 
   await fs.writeFile(path.join(staging, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
   await fs.rename(staging, artifactDir);
   return { artifactDir, appDir };
+}
+
+/** Runs one build step; when it fails, the error carries its output, so CI shows why. */
+function runStep(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): void {
+  const result = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (result.status === 0) return;
+  const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.slice(-20_000);
+  throw new Error(
+    `fixture build step failed: ${command} ${args.join(" ")} (${result.error?.message ?? `exit ${result.status}, signal ${result.signal}`})\n${output}`,
+  );
 }
 
 async function compressAssets(assetsDir: string): Promise<string[]> {

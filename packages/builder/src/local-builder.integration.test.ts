@@ -45,6 +45,14 @@ function request(
   };
 }
 
+/** The end of a build log, for assertion messages: a failed build in CI must say why. */
+function logText(lines: LogLine[]): string {
+  return `--- build log (end) ---\n${lines
+    .slice(-200)
+    .map((line) => line.text)
+    .join("\n")}`;
+}
+
 describe("local builder (real next build + OpenNext)", () => {
   const lines: LogLine[] = [];
   let app: { repoUrl: string; sha: string };
@@ -90,7 +98,7 @@ describe("local builder (real next build + OpenNext)", () => {
   }, 120_000);
 
   it("stores an artifact with a valid manifest, server bundle, assets and precompressed siblings", () => {
-    if (!result.ok) throw new Error(`build failed: ${result.reason}`);
+    if (!result.ok) throw new Error(`build failed: ${result.reason}\n${logText(lines)}`);
     expect(result.artifactKey).toBe("artifacts/dpl_it1.tar");
     const manifest = parseManifest(JSON.parse(readFileSync(path.join(artifact, MANIFEST_FILE), "utf8")));
     expect(manifest).toEqual(result.manifest);
@@ -162,7 +170,7 @@ describe("local builder (real next build + OpenNext)", () => {
           warm,
         ),
       );
-      expect(outcome).toEqual({ ok: false, reason: "canceled" });
+      expect(outcome, logText(warm)).toEqual({ ok: false, reason: "canceled" });
       expect(warm.some((l) => l.text.startsWith("✓ Restored node_modules from the build cache"))).toBe(true);
       expect(warm.at(-1)?.text).toBe("✗ Build canceled");
       expect(performance.now() - started).toBeLessThan(15_000);
@@ -183,7 +191,7 @@ describe("local builder (real next build + OpenNext)", () => {
       });
       const log: LogLine[] = [];
       const outcome = await quick.build(request({ ...app, deploymentId: "dpl_it3", buildCommand: "sleep 60" }, log));
-      expect(outcome).toEqual({ ok: false, reason: "build timed out after 2 s" });
+      expect(outcome, logText(log)).toEqual({ ok: false, reason: "build timed out after 2 s" });
       expect(log.at(-1)?.text).toBe("✗ build timed out after 2 s");
     },
     BUILD_TIMEOUT,
@@ -197,7 +205,7 @@ describe("local builder (real next build + OpenNext)", () => {
       const outcome = await builder.build(
         request({ ...broken, deploymentId: "dpl_broken", projectId: "prj_broken" }, log),
       );
-      expect(outcome).toEqual({
+      expect(outcome, logText(log)).toEqual({
         ok: false,
         reason: "next build failed (exit 1): Module not found: Can't resolve './this-module-does-not-exist'",
       });

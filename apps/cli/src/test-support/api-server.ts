@@ -1,0 +1,161 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import { createApi, hashToken } from "@slipway/api";
+import type { CoreDeps, Deployment, DeploymentStatus, Project } from "@slipway/core";
+import {
+  createAesGcmSecrets,
+  createSqliteLogStore,
+  createSqliteQueue,
+  createSqliteStore,
+  openSqlite,
+} from "@slipway/local";
+
+const CLI = new URL("../../bin/slipway.js", import.meta.url).pathname;
+const TOKEN = "cli-test-token";
+
+/**
+ * The real API (Hono, SQLite) on a loopback port, without builder or deployer: what the CLI
+ * talks to. Counts the log-stream requests it answers, so a test can wait for reconnects.
+ */
+export interface TestApi {
+  url: string;
+  deps: CoreDeps;
+  project: Project;
+  logStreams(): number;
+  createDeployment(id: string, status?: DeploymentStatus): Promise<Deployment>;
+  cli(args: string[], options?: { env?: Record<string, string> }): Promise<CliRun>;
+  close(): Promise<void>;
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export async function startTestApi(options: { logStreamMaxMs?: number } = {}): Promise<TestApi> {
+  const dir = await mkdtemp(join(tmpdir(), "slipway-cli-"));
+  const db = openSqlite(join(dir, "slipway.db"));
+  const store = createSqliteStore(db);
+  await store.tokens.create({
+    id: "t1",
+    name: "admin",
+    tokenHash: hashToken(TOKEN),
+    createdAt: new Date().toISOString(),
+  });
+  // Only what the read routes touch is real; builder and deployer are never reached.
+  const deps = {
+    store,
+    queue: createSqliteQueue(db),
+    logs: createSqliteLogStore(db),
+    secrets: createAesGcmSecrets({ keyFile: join(dir, "master.key") }),
+    urls: {
+      hostname: (label: string) => `${label}.localhost`,
+      url: (host: string) => `http://${host}:7380`,
+      apiUrl: "http://127.0.0.1:7300",
+    },
+    settings: { retainDeployments: 10 },
+    statusReporter: null,
+  } as unknown as CoreDeps;
+  const project: Project = {
+    id: "p1",
+    name: "site",
+    repoUrl: "https://github.com/acme/site.git",
+    repoCredentialEncrypted: null,
+    productionBranch: "main",
+    rootDir: "",
+    installCommand: null,
+    buildCommand: null,
+    webhookSecretEncrypted: await deps.secrets.encrypt("webhook-secret"),
+    createdAt: "2026-01-01T00:00:00.000Z",
+  };
+  await store.projects.create(project);
+
+  const api = createApi({ ...deps, logStreamMaxMs: options.logStreamMaxMs });
+  let logStreams = 0;
+  const server = serve({
+    fetch: (request) => {
+      const url = new URL(request.url);
+      if (url.pathname.endsWith("/logs") && url.searchParams.get("follow") === "1") logStreams++;
+      return api.fetch(request);
+    },
+    port: 0,
+    hostname: "127.0.0.1",
+  });
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    deps,
+    project,
+    logStreams: () => logStreams,
+    async createDeployment(id, status = "building") {
+      const deployment: Deployment = {
+        id,
+        projectId: project.id,
+        environment: "preview",
+        status,
+        statusReason: null,
+        commit: { sha: "0123456789abcdef0123456789abcdef01234567", branch: "main", message: null, author: null },
+        trigger: "api",
+        artifactKey: null,
+        envSnapshot: null,
+        createdAt: new Date().toISOString(),
+        buildStartedAt: null,
+        readyAt: null,
+        finishedAt: null,
+      };
+      await store.deployments.create(deployment);
+      return deployment;
+    },
+    cli: (args, cliOptions = {}) => runCli(args, { SLIPWAY_URL: url, SLIPWAY_TOKEN: TOKEN, ...cliOptions.env }),
+    async close() {
+      killLeftoverClis();
+      // A failed test may leave a CLI following a stream: end its connection, it then gives up.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      (server as unknown as { closeAllConnections(): void }).closeAllConnections();
+      await closed;
+      db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const running = new Set<ChildProcess>();
+
+/** Kills CLI processes a failed test left behind. */
+export function killLeftoverClis(): void {
+  for (const child of running) child.kill("SIGKILL");
+}
+
+/** The real `slipway` binary in a child process; HOME points nowhere so no saved login leaks in. */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: tmpdir(),
+        XDG_CONFIG_HOME: join(tmpdir(), "slipway-cli-none"),
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.once("error", reject);
+    running.add(child);
+    child.once("close", (code) => {
+      running.delete(child);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export { CLI };
