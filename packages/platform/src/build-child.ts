@@ -17,7 +17,7 @@ import {
 import type { LogLine } from "@slipway/core";
 import { createFsBlobStore, createSqliteLogStore, openSqlite } from "@slipway/local";
 
-/** What the platform puts in every job file besides the request. */
+/** What the platform sends every build child besides the request. */
 export interface BuildChildConfig {
   dataDir: string;
   dbPath: string;

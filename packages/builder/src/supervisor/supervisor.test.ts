@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -67,8 +67,10 @@ describe("supervised builder", () => {
     const pid = await pidOf(dir, handle);
     expect(await builder.start(request("d1", "succeed"))).toBe(handle);
     expect(await pidOf(dir, handle)).toBe(pid);
-    // The job file held the build's secrets: the child deleted it once read.
-    expect(existsSync(path.join(dir, handle, "job.json"))).toBe(false);
+    // The request holds the build's secrets: it reached the child over stdin, never a file.
+    for (const name of await readdir(path.join(dir, handle))) {
+      expect(await readFile(path.join(dir, handle, name), "utf8")).not.toContain("hunter2");
+    }
   });
 
   it("reports a failed build with its reason", async () => {

@@ -24,7 +24,7 @@ export interface SupervisedBuilderOptions {
   entry: string;
   /** Node flags for the child, e.g. `["--import", "tsx"]` to run a TypeScript entry. */
   nodeArgs?: string[];
-  /** Passed to the child in its job file (data dir, sandbox mode, …). */
+  /** Passed to the child with the request, on its stdin (data dir, sandbox mode, …). */
   config: unknown;
   /** A job folder with neither a pid nor a result yet counts as starting for this long. */
   startGraceMs?: number;
