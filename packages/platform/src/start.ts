@@ -238,7 +238,12 @@ async function wirePorts(
     deployer,
     git: createLsRemoteGit(),
     statusReporter: config.githubToken
-      ? createGithubStatusReporter({ token: config.githubToken, apiUrl: config.githubApiUrl, log })
+      ? createGithubStatusReporter({
+          token: config.githubToken,
+          apiUrl: config.githubApiUrl,
+          deployments: store.deployments,
+          log,
+        })
       : null,
     urls,
     settings: { retainDeployments: config.retainDeployments },
