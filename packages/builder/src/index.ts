@@ -8,5 +8,3 @@ export { bwrapWorks, type SandboxMode } from "./sandbox/sandbox.ts";
 export { runSupervisedJob } from "./supervisor/child.ts";
 export type { JobFile, JobResult } from "./supervisor/job-files.ts";
 export { createSupervisedBuilder, type SupervisedBuilderOptions } from "./supervisor/supervisor.ts";
-export { normalizeRootDir } from "./validate/root-dir.ts";
-export { validateSha } from "./validate/sha.ts";
