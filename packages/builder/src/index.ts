@@ -1,6 +1,6 @@
 export { networkIsolationStatus, type SandboxCapabilities, sandboxCapabilities } from "@slipway/sandbox";
 export { createInProcessBuilder, type InProcessPipeline } from "./in-process-builder.ts";
-export { type BuildLimits, DEFAULT_BUILD_LIMITS } from "./limits.ts";
+export { type BuildLimits, DEFAULT_BUILD_LIMITS, DEFAULT_BUILD_TIMEOUT_MS } from "./limits.ts";
 export { createLocalBuilder } from "./local-builder.ts";
 export type { LocalBuilderOptions } from "./options.ts";
 export type { BuildResult, PipelineRequest } from "./pipeline-types.ts";

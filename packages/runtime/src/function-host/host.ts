@@ -15,7 +15,12 @@ import {
 import { errorPage } from "./error-page.ts";
 import { forward } from "./forward.ts";
 import { resolveWorkerIsolation } from "./isolation.ts";
-import { DEFAULT_WORKER_LIMITS, heapLimitMb } from "./limits.ts";
+import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_WORKERS_PER_DEPLOYMENT,
+  DEFAULT_WORKER_LIMITS,
+  heapLimitMb,
+} from "./limits.ts";
 import { type LoopbackTarget, openForwards, parseLoopbackTarget } from "./loopback-forward.ts";
 import { Pool } from "./pool.ts";
 import { planWorkerSpawn } from "./sandbox.ts";
@@ -135,8 +140,8 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
       pool = new Pool({
         deploymentId,
         kind,
-        maxWorkers: options.maxWorkersPerDeployment ?? 4,
-        idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
+        maxWorkers: options.maxWorkersPerDeployment ?? DEFAULT_MAX_WORKERS_PER_DEPLOYMENT,
+        idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
         startWorker: () => startWorker(deploymentId, kind),
         onEvent,
       });
