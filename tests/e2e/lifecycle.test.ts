@@ -112,7 +112,12 @@ describe("deployment lifecycle", () => {
 
     it("reports a ready deployment as success with its URL as the environment URL", async () => {
       const logged: string[] = [];
-      const reporter = createGithubStatusReporter({ token: "test", apiUrl: github.url, log: (l) => logged.push(l) });
+      const reporter = createGithubStatusReporter({
+        token: "test",
+        apiUrl: github.url,
+        deployments: { update: async () => {} },
+        log: (l) => logged.push(l),
+      });
       const sha = "fedcba9876543210".repeat(3).slice(0, 40);
       const site: Project = {
         id: "p1",

@@ -1,6 +1,6 @@
 export { networkIsolationStatus, type SandboxCapabilities, sandboxCapabilities } from "@slipway/sandbox";
 export { createInProcessBuilder, type InProcessPipeline } from "./in-process-builder.ts";
-export { type BuildLimits, DEFAULT_BUILD_LIMITS } from "./limits.ts";
+export { type BuildLimits, DEFAULT_BUILD_LIMITS, DEFAULT_BUILD_TIMEOUT_MS } from "./limits.ts";
 export { createLocalBuilder } from "./local-builder.ts";
 export type { LocalBuilderOptions } from "./options.ts";
 export type { BuildResult, PipelineRequest } from "./pipeline-types.ts";
@@ -8,5 +8,3 @@ export { bwrapWorks, type SandboxMode } from "./sandbox/sandbox.ts";
 export { runSupervisedJob } from "./supervisor/child.ts";
 export type { JobFile, JobResult } from "./supervisor/job-files.ts";
 export { createSupervisedBuilder, type SupervisedBuilderOptions } from "./supervisor/supervisor.ts";
-export { normalizeRootDir } from "./validate/root-dir.ts";
-export { validateSha } from "./validate/sha.ts";

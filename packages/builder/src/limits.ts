@@ -18,5 +18,8 @@ export const DEFAULT_BUILD_LIMITS: BuildLimits = {
   nofile: 8192,
 };
 
+/** Wall-clock limit of one build (clone to manifest). */
+export const DEFAULT_BUILD_TIMEOUT_MS = 20 * 60_000;
+
 /** How often the work dir's size is measured (`du`): a few ms for a node_modules tree. */
 export const DISK_CHECK_INTERVAL_MS = 2_000;

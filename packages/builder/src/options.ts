@@ -1,6 +1,6 @@
 import type { BlobStore } from "@slipway/core";
 import type { NetworkMode } from "@slipway/sandbox";
-import { type BuildLimits, DEFAULT_BUILD_LIMITS } from "./limits.ts";
+import { type BuildLimits, DEFAULT_BUILD_LIMITS, DEFAULT_BUILD_TIMEOUT_MS } from "./limits.ts";
 import type { SandboxMode } from "./sandbox/sandbox.ts";
 
 export interface LocalBuilderOptions {
@@ -45,10 +45,11 @@ export type ResolvedOptions = Required<Omit<LocalBuilderOptions, "limits" | "env
 export function resolveOptions(options: LocalBuilderOptions): ResolvedOptions {
   return {
     sandbox: "auto",
-    timeoutMs: 20 * 60_000,
     logLimitBytes: 5 * 1024 * 1024,
     keepWorkDir: false,
     ...options,
+    // An unset setting passed along as `undefined` must not erase the default either.
+    timeoutMs: options.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS,
     network: options.network ?? "auto",
     limits: { ...DEFAULT_BUILD_LIMITS, ...definedOnly(options.limits ?? {}) },
     env: options.env ?? {},

@@ -1,6 +1,7 @@
 export * from "./artifact-tree.ts";
 export * from "./domain/chars.ts";
 export * from "./domain/dotenv-line.ts";
+export * from "./domain/env-key.ts";
 export * from "./domain/ids.ts";
 export * from "./domain/mask.ts";
 export * from "./domain/model.ts";

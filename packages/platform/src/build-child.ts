@@ -26,7 +26,7 @@ export interface BuildChildConfig {
   readOnlyPaths: string[];
   sandbox: SandboxMode;
   network: LocalBuilderOptions["network"];
-  timeoutMs: number;
+  timeoutMs?: number;
   limits: LocalBuilderOptions["limits"];
 }
 

@@ -50,17 +50,11 @@ const schema = z.object({
   /** Public URL of the API (for webhook URLs) when it differs from http://host:port. */
   publicUrl: z.url().optional(),
   retainDeployments: z.coerce.number().int().min(1).default(10),
-  idleTimeoutMs: z.coerce
-    .number()
-    .int()
-    .min(1000)
-    .default(5 * 60_000),
-  maxWorkersPerDeployment: z.coerce.number().int().min(1).default(2),
-  buildTimeoutMs: z.coerce
-    .number()
-    .int()
-    .min(10_000)
-    .default(20 * 60_000),
+  // Unset: the function host's and the builder's defaults (DEFAULT_IDLE_TIMEOUT_MS,
+  // DEFAULT_MAX_WORKERS_PER_DEPLOYMENT, DEFAULT_BUILD_TIMEOUT_MS), like the limits below.
+  idleTimeoutMs: z.coerce.number().int().min(1000).optional(),
+  maxWorkersPerDeployment: z.coerce.number().int().min(1).optional(),
+  buildTimeoutMs: z.coerce.number().int().min(10_000).optional(),
   sandbox: z.enum(["auto", "bwrap", "none"]).default("auto"),
   /** Serve a public domain or address even without a sandbox (`--unsafe-no-sandbox`). */
   unsafeNoSandbox: z.boolean().default(false),

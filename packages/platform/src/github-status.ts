@@ -1,9 +1,11 @@
-import type { CommitStatusReporter, Deployment, DeploymentStatus, Project } from "@slipway/core";
+import type { CommitStatusReporter, Deployment, DeploymentRepo, DeploymentStatus, Project } from "@slipway/core";
 
 export interface GithubStatusOptions {
   token: string;
   /** https://api.github.com, or a GitHub Enterprise / test server. */
   apiUrl: string;
+  /** Where the GitHub deployment id of each deployment is kept (`statusReportId`). */
+  deployments: Pick<DeploymentRepo, "update">;
   log(line: string): void;
 }
 
@@ -36,9 +38,6 @@ export function githubRepoOf(repoUrl: string): string | null {
  * "View deployment" button on pull requests), through GitHub's REST API with a token.
  */
 export function createGithubStatusReporter(options: GithubStatusOptions): CommitStatusReporter {
-  // GitHub deployment id per Slipway deployment; after a restart a new GitHub deployment is made.
-  const githubDeployments = new Map<string, number>();
-
   const call = async (method: string, path: string, body: unknown) => {
     const response = await fetch(`${options.apiUrl.replace(/\/$/, "")}${path}`, {
       method,
@@ -65,7 +64,10 @@ export function createGithubStatusReporter(options: GithubStatusOptions): Commit
       description,
       context: `slipway/${project.name}`,
     });
-    let id = githubDeployments.get(deployment.id);
+    // Kept with the deployment, not in this process: whichever process (`slipway up`, a worker,
+    // after a restart) reports next adds its status to the same GitHub deployment. The pipeline
+    // reports a deployment's statuses one after another, so two never race to create it.
+    let id = deployment.statusReportId;
     if (id === undefined) {
       const created = await call("POST", `/repos/${repo}/deployments`, {
         ref: deployment.commit.sha,
@@ -79,8 +81,10 @@ export function createGithubStatusReporter(options: GithubStatusOptions): Commit
         production_environment: deployment.environment === "production",
         payload: { slipwayDeploymentId: deployment.id },
       });
-      id = Number(created.id);
-      githubDeployments.set(deployment.id, id);
+      // The id goes into a URL path: only a number GitHub gave is used.
+      if (!Number.isSafeInteger(created.id)) throw new Error(`GitHub answered a deployment id ${String(created.id)}`);
+      id = String(created.id);
+      await options.deployments.update(deployment.id, { statusReportId: id });
     }
     await call("POST", `/repos/${repo}/deployments/${id}/statuses`, {
       state: DEPLOYMENT_STATE[deployment.status],

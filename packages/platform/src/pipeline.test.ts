@@ -6,6 +6,8 @@ import {
   handleDeployJob,
   handleGithubWebhook,
   type Job,
+  resumeStalledDeployments,
+  STALL_AFTER_MS,
   WATCH_BUILD_JOB,
 } from "@slipway/core";
 import { afterEach, describe, expect, it } from "vitest";
@@ -310,6 +312,53 @@ describe("deploy pipeline", () => {
     await h.queue.enqueue(ACTIVATE_JOB, { deploymentId: second.id });
     await h.drain();
     expect(await h.production()).toBe(first.id);
+  });
+});
+
+describe("stalled-deployment sweep", () => {
+  /** Claims and acks every due message without running it: the queue "lost" them. */
+  async function loseAllMessages(h: PipelineHarness): Promise<number> {
+    let lost = 0;
+    for (let job = await h.claim(); job; job = await h.claim(), lost++) await h.queue.complete(job.receipt);
+    return lost;
+  }
+
+  it("brings a deployment whose message was lost, at any step, to ready with one build", async () => {
+    for (const expected of ["queued", "building", "deploying"]) {
+      const h = await harness();
+      const d = await h.deploy();
+      // Runs messages one by one until the deployment reaches the step where its message is lost.
+      while ((await h.status(d.id)) !== expected) {
+        h.advance(1_000);
+        const job = await h.claim();
+        if (job) await h.run(job);
+      }
+      h.advance(60_000); // every delayed message is due, then gone
+      expect(await loseAllMessages(h)).toBeGreaterThan(0);
+      expect(await h.queue.pending()).toBe(0);
+
+      // Touched just now: left alone. Untouched for the stall time: its due step is enqueued.
+      expect(await resumeStalledDeployments(h.deps)).toEqual([]);
+      const sweptAt = Date.now();
+      expect(await resumeStalledDeployments(h.deps, { now: Date.now() + STALL_AFTER_MS + 1 })).toEqual([d.id]);
+      expect(await h.queue.pending()).toBe(1);
+      // Stamped when resumed: the next sweeps leave it to that message rather than pile up more.
+      const stamped = Date.parse((await h.deps.store.deployments.get(d.id))?.updatedAt ?? "");
+      expect(stamped).toBeGreaterThanOrEqual(sweptAt);
+      await h.drain();
+      expect(await h.status(d.id), `lost at ${expected}`).toBe("ready");
+      expect(await h.production()).toBe(d.id);
+      expect(h.starts).toEqual([d.id]);
+      expect(h.activations).toEqual([d.id]);
+    }
+  });
+
+  it("leaves finished deployments alone", async () => {
+    const h = await harness();
+    const d = await h.deploy();
+    await h.drain();
+    expect(await resumeStalledDeployments(h.deps, { now: Date.now() + 10 * STALL_AFTER_MS })).toEqual([]);
+    expect(await h.status(d.id)).toBe("ready");
   });
 });
 

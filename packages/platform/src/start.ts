@@ -32,6 +32,7 @@ import { lockDownDataDir } from "./data-dir.ts";
 import { createGithubStatusReporter } from "./github-status.ts";
 import { startJobRunner } from "./job-runner.ts";
 import { runningPid, writePidFile } from "./pid-file.ts";
+import { startPipelineSweeper } from "./pipeline-sweeper.ts";
 import { decideSandbox } from "./sandbox-policy.ts";
 import { localUrlScheme, selfAddress } from "./urls.ts";
 
@@ -103,7 +104,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   await Promise.all([builder.sweep(), deployer.sweepLeftovers()]);
   // The previous process may have died mid-step: its leases go back at once rather than at
   // expiry. A `slipway worker` holding a lease may then see its step run twice: steps are
-  // idempotent. Unfinished deployments need nothing else: each always has a message queued.
+  // idempotent. A deployment whose message is gone altogether is the sweeper's.
   await queue.releaseAll();
   const runner = startStepRunner(deps, log);
   forget = (deploymentId) => edge.forget(deploymentId);
@@ -237,7 +238,12 @@ async function wirePorts(
     deployer,
     git: createLsRemoteGit(),
     statusReporter: config.githubToken
-      ? createGithubStatusReporter({ token: config.githubToken, apiUrl: config.githubApiUrl, log })
+      ? createGithubStatusReporter({
+          token: config.githubToken,
+          apiUrl: config.githubApiUrl,
+          deployments: store.deployments,
+          log,
+        })
       : null,
     urls,
     settings: { retainDeployments: config.retainDeployments },
@@ -245,9 +251,12 @@ async function wirePorts(
   return { deps, store, queue, builder, deployer, functionHost, urls, token };
 }
 
-/** Runs the deploy pipeline's steps from the queue, in this process. */
+/**
+ * Runs the deploy pipeline's steps from the queue, in this process, and sweeps for deployments
+ * whose message was lost (any number of processes may sweep: resuming is idempotent).
+ */
 function startStepRunner(deps: CoreDeps, log: (line: string) => void) {
-  return startJobRunner({
+  const runner = startJobRunner({
     queue: deps.queue,
     log,
     // Steps are short and mostly wait on I/O; one slow activation must not hold up the others.
@@ -263,6 +272,13 @@ function startStepRunner(deps: CoreDeps, log: (line: string) => void) {
       }
     },
   });
+  const sweeper = startPipelineSweeper({ deps, log, onResumed: () => runner.poke() });
+  return {
+    async stop() {
+      await sweeper.stop();
+      await runner.stop();
+    },
+  };
 }
 
 export interface RunningWorker {
@@ -270,8 +286,9 @@ export interface RunningWorker {
 }
 
 /**
- * `slipway worker`: only the pipeline's step handlers, on the same data dir as a running
- * `slipway up` (two consumers, one queue). No API, no edge, no sweeping: the platform owns those.
+ * `slipway worker`: only the pipeline's step handlers (and the stalled-deployment sweep), on the
+ * same data dir as a running `slipway up` (two consumers, one queue). No API, no edge, no
+ * start-up sweeping of leftovers: the platform owns those.
  */
 export async function startWorker(config: PlatformConfig, log: (line: string) => void): Promise<RunningWorker> {
   const sandbox = await openDataDir(config, log);

@@ -2,7 +2,12 @@ export { createLocalDeployer, type LocalDeployerOptions } from "./deployer/local
 export { createEdge } from "./edge/edge.ts";
 export type { Edge, EdgeOptions, RequestReport } from "./edge/types.ts";
 export { createFunctionHost } from "./function-host/host.ts";
-export { DEFAULT_WORKER_LIMITS, type WorkerLimits } from "./function-host/limits.ts";
+export {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_WORKERS_PER_DEPLOYMENT,
+  DEFAULT_WORKER_LIMITS,
+  type WorkerLimits,
+} from "./function-host/limits.ts";
 export { parseLoopbackTarget } from "./function-host/loopback-forward.ts";
 export type {
   DispatchInput,

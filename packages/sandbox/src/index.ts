@@ -1,3 +1,4 @@
+export { type BwrapOptions, bwrapArgs, type SandboxMounts, type SandboxNetwork } from "./bwrap-args.ts";
 export {
   bwrapFeatures,
   type NetworkIsolation,

@@ -1,5 +1,6 @@
 import {
   type Box,
+  bwrapArgs,
   bwrapFeatures,
   type Cgroup,
   launchBox,
@@ -7,9 +8,9 @@ import {
   type NetworkIsolation,
   type NetworkMode,
   networkIsolationStatus,
+  type SandboxMounts,
   slirpResolvConf,
 } from "@slipway/sandbox";
-import { bwrapArgs, type SandboxMounts } from "./bwrap-args.ts";
 
 export type SandboxMode = "auto" | "bwrap" | "none";
 

@@ -1,10 +1,9 @@
 import { mkdir } from "node:fs/promises";
-import { gitCredentialArgs, gitCredentialEnv, redactRepoUrl, validateRepoUrl } from "@slipway/core";
+import { gitCredentialArgs, gitCredentialEnv, redactRepoUrl, validateRepoUrl, validateSha } from "@slipway/core";
 import type { BuildContext } from "../context.ts";
 import { buildGitEnv } from "../env.ts";
 import { BuildFailure, explainFailure } from "../failure.ts";
 import { run } from "../process/run.ts";
-import { validateSha } from "../validate/sha.ts";
 
 /**
  * Fetches exactly one commit into an empty repository. Runs on the host (it needs the network and

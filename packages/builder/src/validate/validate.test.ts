@@ -1,10 +1,9 @@
 import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { SlipwayError, validateRepoUrl } from "@slipway/core";
+import { SlipwayError, validateRepoUrl, validateRootDir, validateSha } from "@slipway/core";
 import { describe, expect, it } from "vitest";
-import { normalizeRootDir, resolveRootDir } from "./root-dir.ts";
-import { validateSha } from "./sha.ts";
+import { resolveRootDir } from "./root-dir.ts";
 
 describe("validateRepoUrl", () => {
   it.each([
@@ -64,11 +63,11 @@ describe("root dir", () => {
     ["./apps//web", "apps/web"],
     ["apps/../web", "web"],
   ])("normalizes %j to %j", (input, expected) => {
-    expect(normalizeRootDir(input)).toBe(expected);
+    expect(validateRootDir(input)).toBe(expected);
   });
 
   it.each(["/etc", "..", "../other", "apps/../../x"])("rejects %j", (input) => {
-    expect(() => normalizeRootDir(input)).toThrow(`Root directory "${input}"`);
+    expect(() => validateRootDir(input)).toThrow(`Root directory "${input}"`);
   });
 
   it("refuses a symlink that leads outside the checkout, and a missing folder", () => {

@@ -1,3 +1,5 @@
+import { isEnvKeyShape } from "./env-key.ts";
+
 /**
  * One `KEY=value` line of a dotenv file that a shell (`set -a; . .env.local`) and Next.js
  * (@next/env: dotenv, then dotenv-expand) both read back as exactly `value`, and that runs nothing
@@ -11,7 +13,7 @@
  * - A carriage return never survives dotenv (it rewrites line endings), in either quoting.
  */
 export function dotenvLine(key: string, value: string): string | null {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) || value.includes("\r") || value.includes("\0")) return null;
+  if (!isEnvKeyShape(key) || value.includes("\r") || value.includes("\0")) return null;
   const expandable = /\$[{\w]|\\\$/.test(value);
   if (!value.includes("'") && !expandable) return `${key}='${value}'`;
   if (!/[\\"`]/.test(value)) return `${key}="${value.replaceAll("$", "\\$")}"`;

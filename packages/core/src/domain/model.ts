@@ -57,6 +57,17 @@ export interface Deployment {
   buildStartedAt: string | null;
   readyAt: string | null;
   finishedAt: string | null;
+  /**
+   * When a transition or update last touched the deployment, stamped by the Store (a bare
+   * `update(id, {})` is a heartbeat); absent while `createdAt` is its last write. The pipeline's
+   * sweeper re-enqueues an unfinished deployment nothing has touched for a while.
+   */
+  updatedAt?: string;
+  /**
+   * The CommitStatusReporter's own id for this deployment (GitHub: its deployment id), kept so
+   * every process reports to the same entry. Absent until the first report.
+   */
+  statusReportId?: string;
 }
 
 export interface Alias {

@@ -39,7 +39,10 @@ export type ProjectSecretsPatch = Partial<
 >;
 
 export type DeploymentPatch = Partial<
-  Pick<Deployment, "statusReason" | "artifactKey" | "envSnapshot" | "buildStartedAt" | "readyAt" | "finishedAt">
+  Pick<
+    Deployment,
+    "statusReason" | "artifactKey" | "envSnapshot" | "buildStartedAt" | "readyAt" | "finishedAt" | "statusReportId"
+  >
 >;
 
 /** A queue message written with a store change, in one transaction (a transactional outbox). */
@@ -69,7 +72,10 @@ export interface DeploymentRepo {
     to: DeploymentStatus,
     patch?: DeploymentPatch,
   ): Promise<boolean>;
-  /** Changes fields other than status (e.g. clearing `artifactKey` when retention removes it). */
+  /**
+   * Changes fields other than status (e.g. clearing `artifactKey` when retention removes it).
+   * Like `create` and `transition`, it stamps `updatedAt`: an empty patch is a heartbeat.
+   */
   update(id: string, patch: DeploymentPatch): Promise<void>;
   /** Every deployment whose `envSnapshot` is set, of every project, for key rotation. */
   listWithEnvSnapshot(): Promise<Deployment[]>;

@@ -1,3 +1,4 @@
+import { isEnvKeyShape } from "../domain/env-key.ts";
 import { SlipwayError } from "../errors.ts";
 
 export const ENV_KEY_MAX = 256;
@@ -5,7 +6,6 @@ export const ENV_KEY_MAX = 256;
 export const ENV_VALUE_MAX_BYTES = 64 * 1024;
 export const ENV_TOTAL_MAX_BYTES = 1024 * 1024;
 
-const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Names the platform or the runtimes own: letting users set them would break or hijack the process.
 const RESERVED_EXACT = new Set([
   "PATH",
@@ -26,7 +26,7 @@ const RESERVED_EXACT = new Set([
 const RESERVED_PREFIXES = ["SLIPWAY_", "AWS_", "LAMBDA_", "LD_", "DYLD_", "__NEXT_", "NPM_CONFIG_", "OPEN_NEXT_"];
 
 export function validateEnvKey(key: string): string {
-  if (!KEY.test(key) || key.length > ENV_KEY_MAX) {
+  if (!isEnvKeyShape(key) || key.length > ENV_KEY_MAX) {
     throw new SlipwayError(
       "INVALID_ENV_KEY",
       `"${key}" is not a valid environment variable name.`,

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { hasControlChars } from "../domain/chars.ts";
 import { SlipwayError } from "../errors.ts";
 
@@ -5,8 +6,21 @@ const SHA = /^[0-9a-f]{40}$/;
 // git check-ref-format rules that matter here, plus no leading "-" so a ref can never be an option.
 const BAD_REF = /(^[-./])|(\.\.)|([~^:?*[\\ ])|(@\{)|(\.lock$)|(\/$)|(\.$)|(\/\.)|(\/\/)/;
 
+/** A full commit id: 40 lowercase hex characters. */
 export function isSha(ref: string): boolean {
   return SHA.test(ref);
+}
+
+/** Builds are pinned to a full commit id: a branch name or short sha could move under us. */
+export function validateSha(sha: string): string {
+  if (!isSha(sha)) {
+    throw new SlipwayError(
+      "INVALID_REF",
+      `Commit "${sha}" is not a full 40-character lowercase hex sha`,
+      "Pass the full commit id, e.g. from `git rev-parse HEAD`.",
+    );
+  }
+  return sha;
 }
 
 export function validateBranchName(branch: string): string {
@@ -20,10 +34,17 @@ export function validateBranchName(branch: string): string {
   return branch;
 }
 
-export function validateRootDir(dir: string): string {
-  const clean = dir.replace(/^\.\/?/, "").replace(/\/+$/, "");
-  if (clean.startsWith("/") || clean.split("/").some((part) => part === ".." || part === ".")) {
-    throw new SlipwayError("INVALID_INPUT", `Root directory "${dir}" must be a relative path inside the repository.`);
-  }
-  return clean;
+const ROOT_DIR_HINT = 'Use a folder inside the repository, relative to its root, e.g. "apps/web" (or "" for the root).';
+
+/**
+ * Normalises a project's root directory: relative, no control characters, never above the
+ * repository's root (`apps/../web` is `web`). Pure: the builder checks links in the checkout.
+ */
+export function validateRootDir(rootDir: string): string {
+  const bad = (why: string) => new SlipwayError("INVALID_INPUT", `Root directory "${rootDir}" ${why}`, ROOT_DIR_HINT);
+  if (hasControlChars(rootDir)) throw bad("contains control characters");
+  if (rootDir.startsWith("/") || /^[A-Za-z]:/.test(rootDir)) throw bad("must be relative");
+  const normalized = path.posix.normalize(rootDir === "" ? "." : rootDir).replace(/\/+$/, "");
+  if (normalized === ".." || normalized.startsWith("../")) throw bad("points outside the repository");
+  return normalized === "." ? "" : normalized;
 }

@@ -1,6 +1,13 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { type GitRemote, gitCredentialArgs, gitCredentialEnv, SlipwayError, scrubCredential } from "@slipway/core";
+import {
+  type GitRemote,
+  gitCredentialArgs,
+  gitCredentialEnv,
+  isSha,
+  SlipwayError,
+  scrubCredential,
+} from "@slipway/core";
 
 const run = promisify(execFile);
 
@@ -48,7 +55,7 @@ export function createLsRemoteGit(
       });
       const line = stdout.split("\n").find((l) => l.trim().length > 0);
       const sha = line?.split("\t")[0];
-      return sha && /^[0-9a-f]{40}$/.test(sha) ? sha : null;
+      return sha && isSha(sha) ? sha : null;
     },
   };
 }

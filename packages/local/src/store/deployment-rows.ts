@@ -20,6 +20,8 @@ export interface DeploymentRow {
   build_started_at: string | null;
   ready_at: string | null;
   finished_at: string | null;
+  updated_at: string | null;
+  status_report_id: string | null;
 }
 
 /** Every column, checked by the compiler against the row type so INSERTs cannot miss one. */
@@ -40,6 +42,8 @@ export const DEPLOYMENT_COLUMNS = columns<DeploymentRow>({
   build_started_at: true,
   ready_at: true,
   finished_at: true,
+  updated_at: true,
+  status_report_id: true,
 });
 
 export function deploymentFromRow(row: DeploymentRow): Deployment {
@@ -57,6 +61,9 @@ export function deploymentFromRow(row: DeploymentRow): Deployment {
     buildStartedAt: row.build_started_at,
     readyAt: row.ready_at,
     finishedAt: row.finished_at,
+    // Optional fields: absent rather than null, as on a deployment that was never written to.
+    ...(row.updated_at !== null && { updatedAt: row.updated_at }),
+    ...(row.status_report_id !== null && { statusReportId: row.status_report_id }),
   };
 }
 
@@ -78,5 +85,7 @@ export function deploymentToRow(d: Deployment): DeploymentRow {
     build_started_at: d.buildStartedAt,
     ready_at: d.readyAt,
     finished_at: d.finishedAt,
+    updated_at: d.updatedAt ?? null,
+    status_report_id: d.statusReportId ?? null,
   };
 }

@@ -1,4 +1,11 @@
-import type { Deployment, DeploymentPatch, DeploymentRepo, DeploymentStatus, OutboxMessage } from "@slipway/core";
+import {
+  type Deployment,
+  type DeploymentPatch,
+  type DeploymentRepo,
+  type DeploymentStatus,
+  nowIso,
+  type OutboxMessage,
+} from "@slipway/core";
 import type Database from "better-sqlite3";
 import { prepareInsertJob } from "../queue/insert-job.ts";
 import { DEPLOYMENT_COLUMNS, type DeploymentRow, deploymentFromRow, deploymentToRow } from "./deployment-rows.ts";
@@ -13,6 +20,7 @@ const PATCH_COLUMNS = {
   buildStartedAt: "build_started_at",
   readyAt: "ready_at",
   finishedAt: "finished_at",
+  statusReportId: "status_report_id",
 } as const satisfies Record<keyof DeploymentPatch, string>;
 
 const PATCH_SET = Object.values(PATCH_COLUMNS)
@@ -45,10 +53,10 @@ export function createDeploymentRepo(db: Database.Database): DeploymentRepo {
   // The compare-and-set: one UPDATE whose WHERE re-checks the status, so of two racing actors
   // exactly one sees `changes === 1`, whichever connection or process they run in.
   const transition = db.prepare(
-    `UPDATE deployments SET status = @to, ${PATCH_SET}
+    `UPDATE deployments SET status = @to, updated_at = @updated_at, ${PATCH_SET}
      WHERE id = @id AND status IN (SELECT value FROM json_each(@from))`,
   );
-  const update = db.prepare(`UPDATE deployments SET ${PATCH_SET} WHERE id = @id`);
+  const update = db.prepare(`UPDATE deployments SET updated_at = @updated_at, ${PATCH_SET} WHERE id = @id`);
   // The outbox: the queue lives in the same file, so the row and its first job commit together.
   const insertJob = prepareInsertJob(db);
   const createTx = db.transaction((deployment: Deployment, outbox: readonly OutboxMessage[]) => {
@@ -72,11 +80,17 @@ export function createDeploymentRepo(db: Database.Database): DeploymentRepo {
       return listByStatus.all(JSON.stringify(statuses)).map(deploymentFromRow);
     },
     async transition(id, from, to, patch) {
-      const result = transition.run({ id, from: JSON.stringify(from), to, ...patchParams(patch) });
+      const result = transition.run({
+        id,
+        from: JSON.stringify(from),
+        to,
+        updated_at: nowIso(),
+        ...patchParams(patch),
+      });
       return result.changes === 1;
     },
     async update(id, patch) {
-      update.run({ id, ...patchParams(patch) });
+      update.run({ id, updated_at: nowIso(), ...patchParams(patch) });
     },
     async listWithEnvSnapshot() {
       return listWithEnvSnapshot.all().map(deploymentFromRow);

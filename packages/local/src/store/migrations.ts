@@ -123,4 +123,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE projects ADD COLUMN repo_credential_encrypted TEXT;
     `,
   },
+  {
+    version: 5,
+    name: "deployment heartbeat and status report id",
+    // updated_at: stamped by every transition and update, so the pipeline's sweeper can tell an
+    // unfinished deployment nothing moves. status_report_id: the GitHub deployment every process
+    // reports to.
+    sql: `
+      ALTER TABLE deployments ADD COLUMN updated_at TEXT;
+      ALTER TABLE deployments ADD COLUMN status_report_id TEXT;
+    `,
+  },
 ];

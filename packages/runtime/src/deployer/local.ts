@@ -1,14 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import {
-  type ActivationResult,
-  type BlobStore,
-  type Deployer,
-  type Deployment,
-  MANIFEST_FILE,
-  parseManifest,
-} from "@slipway/core";
+import type { ActivationResult, BlobStore, Deployer, Deployment } from "@slipway/core";
+import { cacheSeedDirOf, deploymentRoot, manifestFileOf, readManifestFile } from "../deployment-files.ts";
 import type { FunctionHost } from "../function-host/types.ts";
 import { extractArtifact } from "./extract.ts";
 
@@ -32,8 +26,8 @@ export function createLocalDeployer(options: LocalDeployerOptions) {
   const { blobs, deploymentsDir, functionHost } = options;
 
   async function unpack(deployment: Deployment): Promise<string | null> {
-    const root = path.join(deploymentsDir, deployment.id);
-    if (await exists(path.join(root, MANIFEST_FILE))) return null; // already unpacked: retry
+    const root = deploymentRoot(deploymentsDir, deployment.id);
+    if (await exists(manifestFileOf(root))) return null; // already unpacked: retry
     if (!deployment.artifactKey) return `deployment ${deployment.id} has no artifact`;
     const body = await blobs.get(deployment.artifactKey);
     if (!body) return `artifact ${deployment.artifactKey} not found in ${blobs.name}`;
@@ -41,7 +35,8 @@ export function createLocalDeployer(options: LocalDeployerOptions) {
     await fs.mkdir(tmp, { recursive: true });
     try {
       await extractArtifact(body, tmp);
-      const manifest = parseManifest(JSON.parse(await fs.readFile(path.join(tmp, MANIFEST_FILE), "utf8")));
+      // Build output: read without following a link, bounded, validated.
+      const manifest = await readManifestFile(manifestFileOf(tmp));
       if (manifest.deploymentId !== deployment.id) {
         return `artifact manifest is for deployment ${manifest.deploymentId}, not ${deployment.id}`;
       }
@@ -61,10 +56,10 @@ export function createLocalDeployer(options: LocalDeployerOptions) {
   async function seedCache(deploymentId: string): Promise<void> {
     const { root, cache } = functionHost.paths(deploymentId);
     if (await exists(cache)) return;
-    const manifest = parseManifest(JSON.parse(await fs.readFile(path.join(root, MANIFEST_FILE), "utf8")));
+    const manifest = await readManifestFile(manifestFileOf(root));
     const tmp = `${cache}${tmpPrefix}${randomUUID().slice(0, 8)}`;
     await fs.mkdir(path.dirname(cache), { recursive: true });
-    const source = path.join(root, manifest.cache.dir);
+    const source = cacheSeedDirOf(root, manifest);
     if (await exists(source)) await fs.cp(source, tmp, { recursive: true });
     else await fs.mkdir(tmp);
     await fs.rename(tmp, cache).catch(() => fs.rm(tmp, { recursive: true, force: true }));

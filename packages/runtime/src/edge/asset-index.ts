@@ -1,6 +1,7 @@
 import { type Dirent, promises as fs } from "node:fs";
 import path from "node:path";
 import type { DeploymentManifest } from "@slipway/core";
+import { assetsDirOf } from "../deployment-files.ts";
 import { contentTypeOf } from "./mime.ts";
 
 export interface Variant {
@@ -26,7 +27,7 @@ const REVALIDATE = "public, max-age=0, must-revalidate";
 
 export async function buildAssetIndex(root: string, manifest: DeploymentManifest): Promise<AssetIndex> {
   const files = new Map<string, { file: string; size: number; mtimeMs: number }>();
-  const assetsRoot = path.join(await fs.realpath(root), manifest.assets.dir);
+  const assetsRoot = assetsDirOf(await fs.realpath(root), manifest);
   // The assets folder itself must be reached without a link (the manifest's path has no `..`).
   const real = await fs.realpath(assetsRoot).catch(() => null);
   if (real === assetsRoot) await walk(assetsRoot, "", files, 0);

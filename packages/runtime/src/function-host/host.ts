@@ -5,11 +5,22 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { RUNTIME_ENV } from "@slipway/core";
 import { createCgroup } from "@slipway/sandbox";
-import { createManifestCache } from "../deployment-files.ts";
+import {
+  assetsDirOf,
+  createManifestCache,
+  deploymentCacheDir,
+  deploymentRoot,
+  functionDirOf,
+} from "../deployment-files.ts";
 import { errorPage } from "./error-page.ts";
 import { forward } from "./forward.ts";
 import { resolveWorkerIsolation } from "./isolation.ts";
-import { DEFAULT_WORKER_LIMITS, heapLimitMb } from "./limits.ts";
+import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_WORKERS_PER_DEPLOYMENT,
+  DEFAULT_WORKER_LIMITS,
+  heapLimitMb,
+} from "./limits.ts";
 import { type LoopbackTarget, openForwards, parseLoopbackTarget } from "./loopback-forward.ts";
 import { Pool } from "./pool.ts";
 import { planWorkerSpawn } from "./sandbox.ts";
@@ -42,8 +53,8 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
   };
 
   const paths = (deploymentId: string) => ({
-    root: path.join(options.deploymentsDir, deploymentId),
-    cache: path.join(options.cachesDir, deploymentId),
+    root: deploymentRoot(options.deploymentsDir, deploymentId),
+    cache: deploymentCacheDir(options.cachesDir, deploymentId),
   });
 
   async function startWorker(deploymentId: string, kind: FunctionKind): Promise<WorkerProcess> {
@@ -57,7 +68,7 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
     const ownSocketDir = path.join(socketDir, randomUUID().slice(0, 8));
     mkdirSync(ownSocketDir, { recursive: true });
     const socketPath = path.join(ownSocketDir, "s");
-    const bundleDir = path.join(root, fn.dir);
+    const bundleDir = functionDirOf(root, fn);
     const origin = new URL(
       typeof options.revalidateOrigin === "function" ? options.revalidateOrigin() : options.revalidateOrigin,
     );
@@ -77,7 +88,7 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
       NODE_ENV: "production",
       TZ: options.tz ?? "UTC",
       [RUNTIME_ENV.cacheDir]: cache,
-      [RUNTIME_ENV.assetsDir]: path.join(root, manifest.assets.dir),
+      [RUNTIME_ENV.assetsDir]: assetsDirOf(root, manifest),
       [RUNTIME_ENV.revalidateOrigin]: origin.origin,
     };
     const plan = planWorkerSpawn({
@@ -129,8 +140,8 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
       pool = new Pool({
         deploymentId,
         kind,
-        maxWorkers: options.maxWorkersPerDeployment ?? 4,
-        idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
+        maxWorkers: options.maxWorkersPerDeployment ?? DEFAULT_MAX_WORKERS_PER_DEPLOYMENT,
+        idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
         startWorker: () => startWorker(deploymentId, kind),
         onEvent,
       });

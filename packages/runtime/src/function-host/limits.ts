@@ -12,6 +12,11 @@ export interface WorkerLimits {
 
 export const DEFAULT_WORKER_LIMITS: WorkerLimits = { memoryMb: 1024, tmpMb: 128 };
 
+/** Scale to zero: a deployment's workers stop after this long without requests. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
+/** Worker processes per deployment under load (each up to DEFAULT_WORKER_LIMITS.memoryMb). */
+export const DEFAULT_MAX_WORKERS_PER_DEPLOYMENT = 2;
+
 export function heapLimitMb(limits: WorkerLimits): number {
   return Math.max(64, Math.floor((limits.memoryMb * 3) / 4));
 }

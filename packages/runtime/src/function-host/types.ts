@@ -35,9 +35,9 @@ export interface FunctionHostOptions {
   readonly getRuntimeEnv: (deploymentId: string) => Promise<Record<string, string>>;
   /** Origin ISR revalidation requests go to (the edge): a function because the port may be late-bound. */
   readonly revalidateOrigin: string | (() => string);
-  /** Stop a worker after this long without requests (scale to zero). @default 300_000 */
+  /** Stop a worker after this long without requests (scale to zero). @default DEFAULT_IDLE_TIMEOUT_MS */
   readonly idleTimeoutMs?: number;
-  /** @default 4 */
+  /** @default DEFAULT_MAX_WORKERS_PER_DEPLOYMENT */
   readonly maxWorkersPerDeployment?: number;
   /** Whole-response limit; 504 when no response has started by then. @default 60_000 */
   readonly requestTimeoutMs?: number;

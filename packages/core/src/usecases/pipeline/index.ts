@@ -1,2 +1,3 @@
 export * from "./handle-job.ts";
 export * from "./jobs.ts";
+export * from "./resume-stalled.ts";

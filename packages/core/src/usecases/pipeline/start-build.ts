@@ -5,6 +5,7 @@ import { deploymentEnv } from "../env-snapshot.ts";
 import { repoCredentialOf } from "../repo-access.ts";
 import { ACTIVATE_JOB, DEPLOY_JOB, WATCH_BUILD_JOB, WATCH_INTERVAL_MS, type WatchBuildPayload } from "./jobs.ts";
 import { logSystem, reportStatus } from "./report.ts";
+import { heartbeat } from "./resume-stalled.ts";
 
 /**
  * Step `queued → building`: waits for a build slot, then starts the build and hands it to the
@@ -36,6 +37,7 @@ export async function startBuildStep(deps: CoreDeps, deploymentId: string): Prom
     if (await buildSlotsTaken(deps, deploymentId)) {
       // Not a sleep holding a worker: the message comes back when the slot may be free.
       await deps.queue.enqueue(DEPLOY_JOB, { deploymentId }, { delayMs: WATCH_INTERVAL_MS });
+      await heartbeat(deps, deployment);
       return;
     }
     // GitHub hears of it once, as its build is about to start (still "queued" there).

@@ -4,6 +4,7 @@ import type { CoreDeps } from "../deps.ts";
 import { repoCredentialOf } from "../repo-access.ts";
 import { ACTIVATE_JOB, DEPLOY_JOB, WATCH_BUILD_JOB, WATCH_INTERVAL_MS, type WatchBuildPayload } from "./jobs.ts";
 import { logSystem, reportStatus } from "./report.ts";
+import { heartbeat } from "./resume-stalled.ts";
 
 /**
  * Step `building → deploying`: one look at the build. Still running: the message comes back after
@@ -30,6 +31,7 @@ export async function watchBuildStep(deps: CoreDeps, payload: WatchBuildPayload)
   switch (status.state) {
     case "running":
       await deps.queue.enqueue(WATCH_BUILD_JOB, payload, { delayMs: WATCH_INTERVAL_MS });
+      await heartbeat(deps, deployment);
       return;
     case "succeeded":
       if (await store.transition(deploymentId, ["building"], "deploying", { artifactKey: status.artifactKey })) {

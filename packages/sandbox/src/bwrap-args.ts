@@ -1,10 +1,11 @@
 import { existsSync, lstatSync, readlinkSync } from "node:fs";
 
+/** What differs between boxes (a build, a function worker): their own folders. */
 export interface SandboxMounts {
-  /** Folders the build may write: the build's work dir and the project's cache dir. */
-  writable: string[];
-  /** Extra read-only folders at their own paths: Slipway's node_modules, the OpenNext config, Node. */
-  readOnly: string[];
+  /** Folders the box may write, e.g. a build's work dir and cache, a worker's cache and socket dir. */
+  writable: readonly string[];
+  /** Extra read-only folders at their own paths: Slipway's node_modules, Node, a deployment's files. */
+  readOnly: readonly string[];
   cwd: string;
 }
 
@@ -15,7 +16,12 @@ export interface SandboxNetwork {
   resolvConf: string | null;
 }
 
-// The system folders a build needs to run node, npm, git and sh. On merged-/usr systems /bin, /lib,
+export interface BwrapOptions {
+  /** Size cap of the private /tmp, for a bwrap that supports `--size` (else memory accounting bounds it). */
+  tmpBytes?: number | null;
+}
+
+// The system folders a box needs to run node, npm, git and sh. On merged-/usr systems /bin, /lib,
 // /lib64 and /sbin are symlinks into /usr and are recreated as symlinks, not bound.
 const SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32"];
 
@@ -23,6 +29,8 @@ const SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32"];
 // Notably absent: everything else in /etc, the platform's data dir and $HOME.
 const ETC_FILES = [
   "/etc/hosts",
+  "/etc/host.conf",
+  "/etc/gai.conf",
   "/etc/nsswitch.conf",
   "/etc/passwd",
   "/etc/group",
@@ -34,10 +42,12 @@ const ETC_FILES = [
 ];
 
 /**
- * The bubblewrap arguments of the build sandbox, without `--` and the command (the launcher adds
- * its control fds first). Pure apart from lstat.
+ * The bubblewrap arguments of every Slipway sandbox (builds and function workers), without `--`
+ * and the command (the launcher adds its control fds first): every namespace unshared (the
+ * network too when isolated), the system read-only, a minimal /etc, a private /tmp, then the
+ * box's own folders. Pure apart from lstat.
  */
-export function bwrapArgs(mounts: SandboxMounts, network: SandboxNetwork): string[] {
+export function bwrapArgs(mounts: SandboxMounts, network: SandboxNetwork, options: BwrapOptions = {}): string[] {
   const args = ["--unshare-all", ...(network.isolated ? [] : ["--share-net"]), "--die-with-parent", "--new-session"];
   for (const dir of SYSTEM_DIRS) {
     if (!existsSync(dir)) continue;
@@ -48,8 +58,10 @@ export function bwrapArgs(mounts: SandboxMounts, network: SandboxNetwork): strin
   for (const file of ETC_FILES) args.push("--ro-bind-try", file, file);
   if (network.isolated && network.resolvConf !== null) args.push("--ro-bind", network.resolvConf, "/etc/resolv.conf");
   else args.push("--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf");
-  // /tmp first: later binds below /tmp (a work dir under os.tmpdir()) are mounted on top of it.
-  args.push("--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev");
+  args.push("--proc", "/proc", "--dev", "/dev");
+  if (options.tmpBytes != null) args.push("--size", String(options.tmpBytes));
+  // /tmp before the binds: later binds below /tmp (a work dir under os.tmpdir()) are mounted on top of it.
+  args.push("--tmpfs", "/tmp");
   for (const dir of mounts.readOnly) args.push("--ro-bind", dir, dir);
   for (const dir of mounts.writable) args.push("--bind", dir, dir);
   args.push("--chdir", mounts.cwd);

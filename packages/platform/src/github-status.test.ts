@@ -1,0 +1,89 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Deployment, Project } from "@slipway/core";
+import { createSqliteStore, openSqlite } from "@slipway/local";
+import { afterEach, describe, expect, it } from "vitest";
+import { type FakeGithub, startFakeGithub } from "../../../tests/e2e/support/fake-github.ts";
+import { createGithubStatusReporter } from "./github-status.ts";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const project: Project = {
+  id: "p1",
+  name: "site",
+  repoUrl: "https://github.com/acme/site.git",
+  repoCredentialEncrypted: null,
+  productionBranch: "main",
+  rootDir: "",
+  installCommand: null,
+  buildCommand: null,
+  webhookSecretEncrypted: "v1:unused",
+  createdAt: "2026-01-01T00:00:00.000Z",
+};
+
+async function setUp() {
+  const dir = await mkdtemp(join(tmpdir(), "slipway-github-status-"));
+  const db = openSqlite(join(dir, "slipway.db"));
+  const store = createSqliteStore(db);
+  const github: FakeGithub = await startFakeGithub();
+  cleanups.push(async () => {
+    await github.close();
+    await store.close();
+    db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  await store.projects.create(project);
+  const deployment: Deployment = {
+    id: "d1",
+    projectId: project.id,
+    environment: "production",
+    status: "queued",
+    statusReason: null,
+    commit: { sha: "a".repeat(40), branch: "main", message: null, author: null },
+    trigger: "api",
+    artifactKey: null,
+    envSnapshot: null,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    buildStartedAt: null,
+    readyAt: null,
+    finishedAt: null,
+  };
+  await store.deployments.create(deployment);
+  // One reporter per process: `slipway up` and a `slipway worker`, each with its own connection.
+  const logged: string[] = [];
+  const reporter = () =>
+    createGithubStatusReporter({
+      token: "t",
+      apiUrl: github.url,
+      deployments: store.deployments,
+      log: (line) => logged.push(line),
+    });
+  return { store, github, reporter, logged };
+}
+
+describe("GitHub status reporter", () => {
+  it("reports every status of a deployment to one GitHub deployment, whichever process reports it", async () => {
+    const { store, github, reporter, logged } = await setUp();
+    const platform = reporter();
+    const worker = reporter();
+    const fresh = async () => (await store.deployments.get("d1")) as Deployment;
+
+    await platform.report(project, await fresh(), "http://site.localhost");
+    await store.deployments.transition("d1", ["queued"], "ready");
+    await worker.report(project, await fresh(), "http://site.localhost");
+
+    expect(logged).toEqual([]);
+    const created = github.requests.filter((r) => r.path === "/repos/acme/site/deployments");
+    expect(created).toHaveLength(1);
+    const statuses = github.requests.filter((r) => /\/deployments\/\d+\/statuses$/.test(r.path));
+    expect(statuses.map((r) => [r.path, r.body.state])).toEqual([
+      ["/repos/acme/site/deployments/1000/statuses", "queued"],
+      ["/repos/acme/site/deployments/1000/statuses", "success"],
+    ]);
+    expect((await fresh()).statusReportId).toBe("1000");
+  });
+});
