@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runStoreContract } from "@slipway/core/contracts";
 import { afterAll } from "vitest";
-import { runStoreContract } from "../../../core/src/ports/contracts/store.contract.ts";
 import { createSqliteStore } from "./sqlite.ts";
 
 const dirs: string[] = [];
