@@ -2,6 +2,7 @@ import type { Queue, Store } from "@slipway/core";
 import {
   buildRequest,
   deployment,
+  project,
   runBlobStoreContract,
   runBuilderContract,
   runCommitStatusContract,
@@ -99,18 +100,7 @@ runGitRemoteContract({
 runCommitStatusContract({
   name: "memory",
   create: async () => createMemoryStatusRecorder(),
-  project: () => ({
-    id: "p1",
-    name: "site",
-    repoUrl: "https://github.com/acme/site.git",
-    repoCredentialEncrypted: null,
-    productionBranch: "main",
-    rootDir: "",
-    installCommand: null,
-    buildCommand: null,
-    webhookSecretEncrypted: "x",
-    createdAt: "2026-01-01T00:00:00.000Z",
-  }),
+  project: () => project({ repoUrl: "https://github.com/acme/site.git" }),
   recorded: async (reporter, sha) =>
     (reporter as MemoryStatusRecorder).reports
       .filter((r) => r.sha === sha)

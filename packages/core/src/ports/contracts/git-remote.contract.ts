@@ -7,7 +7,7 @@ export interface ContractRepo {
   url: string;
   /** `main` → its commit. */
   main: string;
-  /** The (lightweight) tag `v1` → the commit it names, an older one than main's. */
+  /** The tag `v1` (annotated, where the host has them) → the commit it names, older than main's. */
   v1: string;
 }
 
