@@ -18,6 +18,8 @@ export type MemoryBuilder = Builder & {
   readonly starts: string[];
   /** Deployment ids, once per running build canceled. */
   readonly cancels: string[];
+  /** Status polls a build answers `running` before it ends; a test may change it between builds. */
+  pollsPerBuild: number;
 };
 
 interface Build {
@@ -43,10 +45,11 @@ export function createMemoryBuilder(options: MemoryBuilderOptions = {}): MemoryB
     return { state: "succeeded", artifactKey };
   };
 
-  return {
+  const builder: MemoryBuilder = {
     name: "memory",
     starts,
     cancels,
+    pollsPerBuild: options.pollsPerBuild ?? 0,
     async start(request) {
       const handle = `build-${request.deploymentId}`;
       const current = builds.get(handle);
@@ -58,7 +61,7 @@ export function createMemoryBuilder(options: MemoryBuilderOptions = {}): MemoryB
     async status(handle) {
       const build = builds.get(handle);
       if (!build) return { state: "lost", reason: `no build ${JSON.stringify(handle)}` };
-      if (build.status.state === "running" && build.polls++ >= (options.pollsPerBuild ?? 0)) {
+      if (build.status.state === "running" && build.polls++ >= builder.pollsPerBuild) {
         build.status = await end(build);
       }
       return { ...build.status };
@@ -70,4 +73,5 @@ export function createMemoryBuilder(options: MemoryBuilderOptions = {}): MemoryB
       cancels.push(build.request.deploymentId);
     },
   };
+  return builder;
 }
