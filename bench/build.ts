@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { type BuildResult, createLocalBuilder } from "@slipway/builder";
+import { fixtureRepo, openNextConfig } from "@slipway/builder/test-support";
 import type { LogLine } from "@slipway/core";
-import type { BuildResult } from "../packages/builder/src/index.ts";
-import { createLocalBuilder } from "../packages/builder/src/index.ts";
-import { fixtureRepo, openNextConfig } from "../packages/builder/src/test-support/fixture-repo.ts";
-import { createFsBlobStore } from "../packages/local/src/blob-store/filesystem.ts";
+import { createFsBlobStore } from "@slipway/local";
 
 type Row = { name: string; wall: number; timings: Record<string, number> };
 

@@ -3,9 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { fixtureArtifact } from "../packages/runtime/src/test-support/fixture-artifact.ts";
-import { request } from "../packages/runtime/src/test-support/http-client.ts";
-import { startStack } from "../packages/runtime/src/test-support/stack.ts";
+import { fixtureArtifact, request, startStack } from "@slipway/runtime/test-support";
 import { idlePlatformRssMb } from "./idle-rss.ts";
 
 const run = promisify(execFile);

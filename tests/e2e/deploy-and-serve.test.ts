@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { imageSize } from "@slipway/runtime/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { imageSize } from "../../packages/runtime/src/test-support/image-size.ts";
 import { edgeRequest } from "./support/edge.ts";
 import { createFixtureRepo, type FixtureRepo } from "./support/git.ts";
 import { expectReady, startPlatform, type TestPlatform, waitForDeployment } from "./support/platform.ts";

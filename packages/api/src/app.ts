@@ -15,7 +15,11 @@ export interface ApiOptions {
   logStreamMaxMs?: number;
 }
 
-export type ApiDeps = CoreDeps & ApiOptions;
+/**
+ * The ports the routes use, and no more: the API queues deployments and moves aliases, but never
+ * builds, deploys or touches blobs (the pipeline, fed by the queue, does that).
+ */
+export type ApiDeps = Pick<CoreDeps, "store" | "secrets" | "logs" | "urls" | "git"> & ApiOptions;
 
 /** One Hono app for the API on every target: @hono/node-server locally, the Lambda adapter on AWS. */
 export function createApi(deps: ApiDeps): Hono {

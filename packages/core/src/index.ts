@@ -1,5 +1,7 @@
 export * from "./artifact-tree.ts";
+export * from "./domain/blob-keys.ts";
 export * from "./domain/chars.ts";
+export * from "./domain/commit-state.ts";
 export * from "./domain/dotenv-line.ts";
 export * from "./domain/env-key.ts";
 export * from "./domain/ids.ts";

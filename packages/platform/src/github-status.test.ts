@@ -2,10 +2,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Deployment, Project } from "@slipway/core";
+import { project as contractProject, runCommitStatusContract } from "@slipway/core/contracts";
 import { createSqliteStore, openSqlite } from "@slipway/local";
-import { afterEach, describe, expect, it } from "vitest";
-import { type FakeGithub, startFakeGithub } from "../../../tests/e2e/support/fake-github.ts";
+import { createMemoryQueue, createMemoryStore } from "@slipway/memory";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createGithubStatusReporter } from "./github-status.ts";
+import { type FakeGithub, startFakeGithub } from "./test-support/fake-github.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -86,4 +88,32 @@ describe("GitHub status reporter", () => {
     ]);
     expect((await fresh()).statusReportId).toBe("1000");
   });
+});
+
+// GitHub's REST API played by the local stand-in: real HTTP, the requests it records are the truth.
+let contractGithub: FakeGithub;
+beforeAll(async () => {
+  contractGithub = await startFakeGithub();
+});
+afterAll(() => contractGithub.close());
+
+runCommitStatusContract({
+  name: "github",
+  create: async () => {
+    contractGithub.failing = false;
+    return createGithubStatusReporter({
+      token: "test-token",
+      apiUrl: contractGithub.url,
+      deployments: createMemoryStore(createMemoryQueue()).deployments,
+      log: () => {},
+    });
+  },
+  project: () => contractProject({ repoUrl: "https://github.com/acme/site.git" }),
+  recorded: async (_reporter, sha) =>
+    contractGithub.requests
+      .filter((r) => r.method === "POST" && r.path === `/repos/acme/site/statuses/${sha}`)
+      .map((r) => ({ sha, state: r.body.state as "pending", url: String(r.body.target_url) })),
+  breakHost: async () => {
+    contractGithub.failing = true;
+  },
 });

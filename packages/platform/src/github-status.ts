@@ -1,4 +1,11 @@
-import type { CommitStatusReporter, Deployment, DeploymentRepo, DeploymentStatus, Project } from "@slipway/core";
+import {
+  COMMIT_STATE_OF,
+  type CommitStatusReporter,
+  type Deployment,
+  type DeploymentRepo,
+  type DeploymentStatus,
+  type Project,
+} from "@slipway/core";
 
 export interface GithubStatusOptions {
   token: string;
@@ -8,15 +15,6 @@ export interface GithubStatusOptions {
   deployments: Pick<DeploymentRepo, "update">;
   log(line: string): void;
 }
-
-const COMMIT_STATE: Record<DeploymentStatus, "pending" | "success" | "failure" | "error"> = {
-  queued: "pending",
-  building: "pending",
-  deploying: "pending",
-  ready: "success",
-  error: "failure",
-  canceled: "error",
-};
 
 const DEPLOYMENT_STATE: Record<DeploymentStatus, string> = {
   queued: "queued",
@@ -59,7 +57,7 @@ export function createGithubStatusReporter(options: GithubStatusOptions): Commit
     if (!repo) return;
     const description = deployment.statusReason?.slice(0, 140) ?? `Slipway deployment ${deployment.status}`;
     await call("POST", `/repos/${repo}/statuses/${deployment.commit.sha}`, {
-      state: COMMIT_STATE[deployment.status],
+      state: COMMIT_STATE_OF[deployment.status],
       target_url: url,
       description,
       context: `slipway/${project.name}`,

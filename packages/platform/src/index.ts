@@ -1,4 +1,5 @@
 export { type PlatformConfig, parsePlatformConfig } from "./config.ts";
 export { type Check, type CheckStatus, diagnose } from "./doctor/index.ts";
+export { createGithubStatusReporter, type GithubStatusOptions } from "./github-status.ts";
 export { rotateDataDirKey } from "./rotate-key.ts";
 export { type RunningPlatform, type RunningWorker, startPlatform, startWorker } from "./start.ts";

@@ -1,4 +1,4 @@
-import { type ClientResponse, request } from "../../../packages/runtime/src/test-support/http-client.ts";
+import { type ClientResponse, request } from "@slipway/runtime/test-support";
 
 export interface EdgeResponse extends ClientResponse {
   text: string;

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Builder, BuildRequest, BuildStatus } from "@slipway/core";
+import { runBuilderContract } from "@slipway/core/contracts";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSupervisedBuilder } from "./supervisor.ts";
 
@@ -56,6 +57,9 @@ async function settled(builder: Builder, handle: string, timeoutMs = 20_000): Pr
 async function pidOf(dir: string, handle: string): Promise<number> {
   return (JSON.parse(await readFile(path.join(dir, handle, "pid.json"), "utf8")) as { pid: number }).pid;
 }
+
+// The port's promises, with the stand-in child (it builds by request.env.MODE, as the contract asks).
+runBuilderContract({ name: "supervised", create: async () => supervisor(await jobsDir()) });
 
 describe("supervised builder", () => {
   it("runs a build in a child process and reports its result; a second start returns the same build", async () => {

@@ -9,7 +9,10 @@ import type { CoreDeps } from "./deps.ts";
  * next look (about a second) and stops the build through the Builder, and activation checks it
  * before anything moves.
  */
-export async function cancelDeployment(deps: CoreDeps, deployment: Deployment, reason: string): Promise<Deployment> {
+/** What canceling needs: a build still running is stopped by the pipeline, which sees the status. */
+export type CancelDeps = Pick<CoreDeps, "store" | "logs">;
+
+export async function cancelDeployment(deps: CancelDeps, deployment: Deployment, reason: string): Promise<Deployment> {
   const canceled = await deps.store.deployments.transition(deployment.id, ACTIVE_STATUSES, "canceled", {
     statusReason: reason,
     finishedAt: nowIso(),
@@ -26,7 +29,7 @@ export async function cancelDeployment(deps: CoreDeps, deployment: Deployment, r
 }
 
 /** A newer push to a branch makes older, unfinished deployments of that branch pointless. */
-export async function cancelSuperseded(deps: CoreDeps, newer: Deployment): Promise<void> {
+export async function cancelSuperseded(deps: CancelDeps, newer: Deployment): Promise<void> {
   const reason = `superseded by ${newer.id} (${newer.commit.sha.slice(0, 7)}) on ${newer.commit.branch}`;
   await cancelActive(
     deps,
@@ -45,7 +48,7 @@ export async function cancelSuperseded(deps: CoreDeps, newer: Deployment): Promi
  * request from the production branch must not stop a production deploy.
  */
 export async function cancelBranchPreviews(
-  deps: CoreDeps,
+  deps: CancelDeps,
   projectId: string,
   branch: string,
   reason: string,
@@ -57,7 +60,7 @@ export async function cancelBranchPreviews(
   );
 }
 
-async function cancelActive(deps: CoreDeps, matches: (d: Deployment) => boolean, reason: string): Promise<void> {
+async function cancelActive(deps: CancelDeps, matches: (d: Deployment) => boolean, reason: string): Promise<void> {
   for (const deployment of await deps.store.deployments.listByStatus(ACTIVE_STATUSES)) {
     if (!matches(deployment)) continue;
     try {

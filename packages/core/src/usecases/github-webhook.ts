@@ -3,7 +3,7 @@ import type { Project } from "../domain/model.ts";
 import { SlipwayError } from "../errors.ts";
 import { branchHostname } from "./aliases.ts";
 import { cancelBranchPreviews } from "./cancel.ts";
-import type { CoreDeps } from "./deps.ts";
+import type { QueueDeps } from "./queue-deployment.ts";
 import { queueDeployment } from "./queue-deployment.ts";
 import { webhookSecretOf } from "./repo-access.ts";
 import { isSha } from "./validation.ts";
@@ -45,7 +45,7 @@ const PR_DEPLOY_ACTIONS = new Set(["opened", "synchronize", "reopened"]);
  * instead of chunks joined at the end, which would hold it twice.
  */
 export async function openGithubDelivery(
-  deps: CoreDeps,
+  deps: QueueDeps,
   headers: GithubDeliveryHeaders,
   expectedBytes?: number,
 ): Promise<GithubDeliveryIntake> {
@@ -89,14 +89,14 @@ function collector(expectedBytes: number | undefined) {
 }
 
 /** A delivery whose body is already in memory. */
-export async function handleGithubWebhook(deps: CoreDeps, delivery: GithubDelivery): Promise<WebhookOutcome> {
+export async function handleGithubWebhook(deps: QueueDeps, delivery: GithubDelivery): Promise<WebhookOutcome> {
   const intake = await openGithubDelivery(deps, delivery);
   intake.write(delivery.rawBody);
   return intake.finish();
 }
 
 async function actOnDelivery(
-  deps: CoreDeps,
+  deps: QueueDeps,
   project: Project,
   headers: GithubDeliveryHeaders,
   rawBody: Buffer,
@@ -121,7 +121,7 @@ async function actOnDelivery(
 }
 
 async function handleEvent(
-  deps: CoreDeps,
+  deps: QueueDeps,
   project: Project,
   event: string,
   payload: Record<string, unknown>,
@@ -150,7 +150,7 @@ function parsePayload(body: Buffer): Record<string, unknown> {
   );
 }
 
-async function onPush(deps: CoreDeps, project: Project, payload: Record<string, unknown>): Promise<WebhookOutcome> {
+async function onPush(deps: QueueDeps, project: Project, payload: Record<string, unknown>): Promise<WebhookOutcome> {
   const ref = typeof payload.ref === "string" ? payload.ref : "";
   const after = typeof payload.after === "string" ? payload.after : "";
   if (!ref.startsWith("refs/heads/")) return { kind: "ignored", reason: `ref "${ref}" is not a branch` };
@@ -191,7 +191,7 @@ function forkOf(pr: PullRequest): string | null {
 }
 
 async function onPullRequest(
-  deps: CoreDeps,
+  deps: QueueDeps,
   project: Project,
   payload: Record<string, unknown>,
 ): Promise<WebhookOutcome> {

@@ -23,7 +23,9 @@ export interface QueueDeploymentInput {
  * Records a deployment as `queued` together with its first pipeline message. The env vars it will be
  * built and run with are snapshotted now, so later edits only affect later deployments.
  */
-export async function queueDeployment(deps: CoreDeps, input: QueueDeploymentInput): Promise<Deployment> {
+export type QueueDeps = Pick<CoreDeps, "store" | "secrets" | "logs" | "urls" | "git">;
+
+export async function queueDeployment(deps: QueueDeps, input: QueueDeploymentInput): Promise<Deployment> {
   if (!isSha(input.sha)) {
     throw new SlipwayError("INVALID_REF", `"${input.sha}" is not a full 40-character commit sha.`);
   }
@@ -76,7 +78,7 @@ export interface DeployRefInput {
 }
 
 /** `slipway deploy`: resolves a branch to its head commit, then queues it. */
-export async function deployRef(deps: CoreDeps, input: DeployRefInput): Promise<Deployment> {
+export async function deployRef(deps: QueueDeps, input: DeployRefInput): Promise<Deployment> {
   const ref = input.ref ?? input.project.productionBranch;
   let sha: string;
   let branch: string | null;

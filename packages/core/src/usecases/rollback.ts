@@ -7,7 +7,11 @@ import type { CoreDeps } from "./deps.ts";
  * Moves production to any ready deployment of the project (previews included). Only the alias
  * row changes: no build, no copy, so it takes effect on the next request.
  */
-export async function promote(deps: CoreDeps, project: Project, deploymentId: string): Promise<Deployment> {
+export async function promote(
+  deps: Pick<CoreDeps, "store" | "urls">,
+  project: Project,
+  deploymentId: string,
+): Promise<Deployment> {
   const deployment = await deps.store.deployments.get(deploymentId);
   if (!deployment || deployment.projectId !== project.id) {
     throw new SlipwayError("DEPLOYMENT_NOT_FOUND", `Project ${project.name} has no deployment "${deploymentId}".`);
@@ -24,7 +28,11 @@ export async function promote(deps: CoreDeps, project: Project, deploymentId: st
 }
 
 /** Without a target: the ready production deployment that served before the current one. */
-export async function rollback(deps: CoreDeps, project: Project, deploymentId?: string): Promise<Deployment> {
+export async function rollback(
+  deps: Pick<CoreDeps, "store" | "urls">,
+  project: Project,
+  deploymentId?: string,
+): Promise<Deployment> {
   if (deploymentId) return promote(deps, project, deploymentId);
   const current = await deps.store.aliases.production(project.id);
   const history = await deps.store.deployments.listByProject(project.id);

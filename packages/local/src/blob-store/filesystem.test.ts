@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runBlobStoreContract } from "@slipway/core/contracts";
 import { afterAll, describe, expect, it } from "vitest";
-import { runBlobStoreContract } from "../../../core/src/ports/contracts/blob-store.contract.ts";
 import { createFsBlobStore } from "./filesystem.ts";
 
 const dirs: string[] = [];

@@ -4,8 +4,7 @@ import { mkdir, open, readdir, rename, rm, stat, unlink } from "node:fs/promises
 import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { BlobStore } from "@slipway/core";
-import { keySegments, prefixSegments } from "./keys.ts";
+import { type BlobStore, keySegments, prefixSegments } from "@slipway/core";
 
 /**
  * Blobs as files under `<rootDir>/blobs/<key>`. Uploads land in `<rootDir>/tmp` first and are

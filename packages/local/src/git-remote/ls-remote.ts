@@ -33,6 +33,8 @@ export function createLsRemoteGit(
         repoUrl,
         `refs/heads/${ref}`,
         `refs/tags/${ref}`,
+        // An annotated tag is an object of its own: its peeled line names the commit it tags.
+        `refs/tags/${ref}^{}`,
       ];
       const { stdout } = await run("git", argv, {
         timeout: options.timeoutMs ?? 30_000,
@@ -53,8 +55,9 @@ export function createLsRemoteGit(
           "Check the project's repository URL and that this machine can reach it.",
         );
       });
-      const line = stdout.split("\n").find((l) => l.trim().length > 0);
-      const sha = line?.split("\t")[0];
+      const refs = new Map(stdout.split("\n").map((l) => [l.split("\t")[1]?.trim(), l.split("\t")[0]] as const));
+      // A branch wins over a tag of the same name, as in `git checkout`.
+      const sha = refs.get(`refs/heads/${ref}`) ?? refs.get(`refs/tags/${ref}^{}`) ?? refs.get(`refs/tags/${ref}`);
       return sha && isSha(sha) ? sha : null;
     },
   };

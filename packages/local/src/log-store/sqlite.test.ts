@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LogStore } from "@slipway/core";
+import { runLogStoreContract } from "@slipway/core/contracts";
 import { afterAll, describe, expect, it } from "vitest";
-import { runLogStoreContract } from "../../../core/src/ports/contracts/log-store.contract.ts";
 import { openSqlite, type SqliteDatabase } from "../sqlite/open.ts";
 import { createSqliteLogStore } from "./sqlite.ts";
 

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runSecretsContract } from "@slipway/core/contracts";
 import { afterAll, describe, expect, it } from "vitest";
-import { runSecretsContract } from "../../../core/src/ports/contracts/secrets.contract.ts";
 import { createAesGcmSecrets } from "./aes-gcm.ts";
 import { keyIdOf } from "./key-file.ts";
 

@@ -2,8 +2,8 @@ import { type ChildProcess, fork } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { deployment, project } from "@slipway/core/contracts";
 import { afterAll, describe, expect, it } from "vitest";
-import { deployment, project } from "../../../core/src/ports/contracts/store-fixtures.ts";
 import { createSqliteQueue } from "../queue/sqlite.ts";
 import { createSqliteStore } from "../store/sqlite.ts";
 

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import {
   type ActivationResult,
   type BuildRequest,
@@ -13,23 +10,26 @@ import {
   queueDeployment,
 } from "@slipway/core";
 import {
-  createAesGcmSecrets,
-  createFsBlobStore,
-  createSqliteLogStore,
-  createSqliteQueue,
-  createSqliteStore,
-  openSqlite,
-  type SqliteQueue,
-} from "@slipway/local";
+  createMemoryBlobStore,
+  createMemoryBuilder,
+  createMemoryDeployer,
+  createMemoryGitRemote,
+  createMemoryLogStore,
+  createMemoryQueue,
+  createMemorySecrets,
+  createMemoryStore,
+  type MemoryQueue,
+} from "@slipway/memory";
 
 /**
- * The deploy pipeline on the real SQLite store, queue and blob store, with a fake builder and
- * deployer, and a queue clock the test moves (no sleeps): each step can be delivered, repeated,
- * reordered or "crashed" exactly where a test wants.
+ * The deploy pipeline on the in-memory adapters (each passes its port's contract, SQLite's
+ * compare-and-set and outbox included), with a queue clock the test moves (no sleeps): each step
+ * can be delivered, repeated, reordered or "crashed" exactly where a test wants. Real processes
+ * racing on SQLite are pinned in packages/local's concurrency tests.
  */
 export interface PipelineHarness {
   deps: CoreDeps;
-  queue: SqliteQueue;
+  queue: MemoryQueue;
   project: Project;
   /** Deployment ids whose build was started, once per real start. */
   starts: string[];
@@ -62,70 +62,39 @@ export interface PipelineHarness {
 let counter = 0;
 
 export async function pipelineHarness(): Promise<PipelineHarness> {
-  const dir = await mkdtemp(join(tmpdir(), "slipway-pipeline-"));
-  const db = openSqlite(join(dir, "slipway.db"));
-  // Real time plus what the test skipped: the outbox stamps its messages with the real clock.
+  // Real time plus what the test skipped: the outbox stamps its messages with the queue's clock.
   let skipped = 0;
-  const store = createSqliteStore(db);
-  const queue = createSqliteQueue(db, { now: () => Date.now() + skipped, maxAttempts: 1_000_000 });
-  const blobs = createFsBlobStore(dir);
-  const builds = new Map<string, { request: BuildRequest; polls: number; canceled: boolean }>();
+  const queue = createMemoryQueue({ now: () => Date.now() + skipped, maxAttempts: 1_000_000 });
+  const store = createMemoryStore(queue);
+  const blobs = createMemoryBlobStore();
+  // Like the real one: one build per deployment, whatever the number of starts.
+  const builder = createMemoryBuilder({ blobs, pollsPerBuild: 2, outcome: (request) => h.buildOutcome(request) });
+  const deployer = createMemoryDeployer({ activate: (deployment) => h.activate(deployment) });
 
   const h = {
     queue,
-    starts: [] as string[],
-    cancels: [] as string[],
-    activations: [] as string[],
-    pollsPerBuild: 2,
+    starts: builder.starts,
+    cancels: builder.cancels,
+    activations: deployer.activations,
     buildOutcome: () => null,
     activate: async (): Promise<ActivationResult> => ({ ok: true, warmMs: 1 }),
   } as Partial<PipelineHarness> as PipelineHarness;
+  Object.defineProperty(h, "pollsPerBuild", {
+    get: () => builder.pollsPerBuild,
+    set: (polls: number) => {
+      builder.pollsPerBuild = polls;
+    },
+  });
 
   h.deps = {
     store,
     queue,
     blobs,
-    logs: createSqliteLogStore(db),
-    secrets: createAesGcmSecrets({ keyFile: join(dir, "master.key") }),
-    builder: {
-      name: "fake",
-      // Like the real one: one build per deployment, whatever the number of starts.
-      async start(request) {
-        const handle = `build-${request.deploymentId}`;
-        if (!builds.has(handle)) {
-          builds.set(handle, { request, polls: 0, canceled: false });
-          h.starts.push(request.deploymentId);
-        }
-        return handle;
-      },
-      async status(handle): Promise<BuildStatus> {
-        const build = builds.get(handle);
-        if (!build) return { state: "lost", reason: "unknown build" };
-        if (build.canceled) return { state: "failed", reason: "canceled" };
-        if (build.polls++ < h.pollsPerBuild) return { state: "running" };
-        const forced = h.buildOutcome(build.request);
-        if (forced) return forced;
-        const artifactKey = `artifacts/${build.request.deploymentId}.tar`;
-        await blobs.put(artifactKey, Buffer.from("artifact"));
-        return { state: "succeeded", artifactKey };
-      },
-      async cancel(handle) {
-        const build = builds.get(handle);
-        if (build && !build.canceled) {
-          build.canceled = true;
-          h.cancels.push(build.request.deploymentId);
-        }
-      },
-    },
-    deployer: {
-      name: "fake",
-      async activate(deployment) {
-        h.activations.push(deployment.id);
-        return h.activate(deployment);
-      },
-      async deactivate() {},
-    },
-    git: { resolveRef: async () => null } as unknown as CoreDeps["git"],
+    logs: createMemoryLogStore(),
+    secrets: createMemorySecrets(),
+    builder,
+    deployer,
+    git: createMemoryGitRemote(),
     statusReporter: null,
     urls: { hostname: (l) => `${l}.localhost`, url: (host) => `http://${host}`, apiUrl: "http://127.0.0.1:7300" },
     settings: { retainDeployments: 10, maxConcurrentBuilds: 1 },
@@ -189,8 +158,6 @@ export async function pipelineHarness(): Promise<PipelineHarness> {
   h.production = async () => (await store.aliases.production(h.project.id))?.deploymentId;
   h.close = async () => {
     await store.close();
-    db.close();
-    await rm(dir, { recursive: true, force: true });
   };
   return h;
 }

@@ -2,15 +2,16 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Deployment } from "@slipway/core";
+import { runDeployerContract } from "@slipway/core/contracts";
+import { createMemoryBlobStore } from "@slipway/memory";
 import { create as createTar } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testManifest } from "../test-support/manifest.ts";
-import { memoryBlobs } from "../test-support/memory-blobs.ts";
 import { createLocalDeployer } from "./local.ts";
 
 // The deployer with a fake function host: unpack, seed, warm and the failure paths, no Next build.
 let dir: string;
-const blobs = memoryBlobs();
+const blobs = createMemoryBlobStore();
 let warmStatus = 200;
 const stopped: string[] = [];
 const functionHost = {
@@ -41,6 +42,22 @@ beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), "slipway-deployer-"));
 });
 afterAll(() => fs.rm(dir, { recursive: true, force: true }));
+
+// The port's promises, on real unpacking with the fake host: a good artifact warms (200), a bad
+// one never does (its warm-up answers 500).
+let contractArtifacts = 0;
+runDeployerContract({
+  name: "local",
+  create: async () => createLocalDeployer({ blobs, deploymentsDir: path.join(dir, "deployments"), functionHost }),
+  good: async () => {
+    const id = `dpl_contract_${++contractArtifacts}`;
+    return deployment(id, await artifact(id));
+  },
+  bad: async () => {
+    const id = `dpl_contract_bad_${++contractArtifacts}`;
+    return deployment(id, `artifacts/${id}-never-built.tgz`);
+  },
+});
 
 describe("local deployer", () => {
   const deployer = () => createLocalDeployer({ blobs, deploymentsDir: path.join(dir, "deployments"), functionHost });

@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Deployment } from "@slipway/core";
+import { createMemoryBlobStore } from "@slipway/memory";
 import { create as createTar } from "tar";
 import { createLocalDeployer } from "../deployer/local.ts";
 import { createEdge } from "../edge/edge.ts";
@@ -9,7 +10,6 @@ import type { RequestReport } from "../edge/types.ts";
 import { createFunctionHost } from "../function-host/host.ts";
 import type { FunctionHostEvent, FunctionHostOptions } from "../function-host/types.ts";
 import { FIXTURE_DEPLOYMENT_ID } from "./fixture-artifact.ts";
-import { memoryBlobs } from "./memory-blobs.ts";
 
 /**
  * The local read side wired the way the platform wires it (edge + function host + deployer),
@@ -19,7 +19,7 @@ export async function startStack(artifactDir: string, hostOptions: Partial<Funct
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "slipway-runtime-"));
   const deploymentsDir = path.join(dataDir, "deployments");
   await fs.mkdir(deploymentsDir, { recursive: true });
-  const blobs = memoryBlobs();
+  const blobs = createMemoryBlobStore();
   const tarFile = path.join(dataDir, "artifact.tgz");
   await createTar({ file: tarFile, cwd: artifactDir, gzip: true, portable: true }, ["."]);
   await blobs.put(`artifacts/${FIXTURE_DEPLOYMENT_ID}.tgz`, await fs.readFile(tarFile));

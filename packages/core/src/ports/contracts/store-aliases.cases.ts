@@ -116,6 +116,17 @@ export function aliasCases(test: ContractTest<Store>): void {
     expect(await store.aliases.listByProject(intruder.projectId)).toEqual([]);
   });
 
+  test("aliases: setIf by another project changes nothing, even from the expected deployment", async (store) => {
+    const owner = await savedDeployment(store);
+    const intruder = await savedDeployment(store);
+    const hostname = "owned.localhost";
+    await store.aliases.set({ hostname, projectId: owner.projectId, deploymentId: owner.id, kind: "production" });
+    const taken = { hostname, projectId: intruder.projectId, deploymentId: intruder.id, kind: "production" as const };
+    expect(await store.aliases.setIf(taken, owner.id)).toBe(false);
+    expect(await store.aliases.setIf(taken, null)).toBe(false);
+    expect(await store.aliases.get(hostname)).toMatchObject({ projectId: owner.projectId, deploymentId: owner.id });
+  });
+
   test("aliases: another project's delete leaves the row and returns false", async (store) => {
     const owner = await savedDeployment(store);
     const intruder = await savedProject(store);

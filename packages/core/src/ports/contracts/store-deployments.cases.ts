@@ -53,6 +53,16 @@ export function deploymentCases(test: ContractTest<Store>): void {
     expect(await store.deployments.transition("missing", ["queued"], "building")).toBe(false);
   });
 
+  test("deployments: transitions and updates stamp updatedAt (the sweeper's sign of life)", async (store) => {
+    const d = await savedDeployment(store);
+    const before = Date.now();
+    const stamp = async () => Date.parse((await store.deployments.get(d.id))?.updatedAt ?? "");
+    await store.deployments.transition(d.id, ["queued"], "building");
+    expect(await stamp()).toBeGreaterThanOrEqual(before - 1_000);
+    await store.deployments.update(d.id, {});
+    expect(await stamp()).toBeGreaterThanOrEqual(before - 1_000);
+  });
+
   test("deployments: a losing transition leaves status and patch untouched", async (store) => {
     const d = await savedDeployment(store);
     await store.deployments.transition(d.id, ["queued"], "canceled", { statusReason: "canceled by ada" });

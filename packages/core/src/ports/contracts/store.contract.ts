@@ -1,13 +1,19 @@
 import { expect } from "vitest";
+import type { Queue } from "../queue.ts";
 import type { Store } from "../store.ts";
 import { type ContractOptions, defineContract } from "./harness.ts";
 import { aliasCases } from "./store-aliases.cases.ts";
 import { deploymentCases } from "./store-deployments.cases.ts";
 import { envVarCases } from "./store-env-vars.cases.ts";
-import { project, savedProject, uniq } from "./store-fixtures.ts";
+import { deployment, project, savedProject, uniq } from "./store-fixtures.ts";
+
+export interface StoreContractOptions extends ContractOptions<Store> {
+  /** The queue that receives the store's outbox messages (SQLite: the same file; AWS: the stream's SQS). */
+  outboxOf: (store: Store) => Queue;
+}
 
 /** The Store contract: every adapter (SQLite, DynamoDB, …) runs these cases. */
-export function runStoreContract(options: ContractOptions<Store>): void {
+export function runStoreContract(options: StoreContractOptions): void {
   defineContract<Store>(
     "Store",
     options,
@@ -83,6 +89,28 @@ export function runStoreContract(options: ContractOptions<Store>): void {
         expect(await store.tokens.findByHash(token.tokenHash)).toEqual(token);
         expect(await store.tokens.findByHash("c".repeat(64))).toBeNull();
         expect(await store.tokens.count()).toBe(2);
+      });
+
+      test("deployments: create with an outbox enqueues its messages with the row", async (store) => {
+        const p = await savedProject(store);
+        const d = deployment(p.id);
+        await store.deployments.create(d, [{ type: "deploy.start", payload: { deploymentId: d.id } }]);
+        const job = await options.outboxOf(store).claim(10_000);
+        expect(job).toMatchObject({ type: "deploy.start", payload: { deploymentId: d.id } });
+        expect(await store.deployments.get(d.id)).toEqual(d);
+      });
+
+      test("deployments: a create that fails enqueues nothing", async (store) => {
+        const p = await savedProject(store);
+        const d = deployment(p.id);
+        await store.deployments.create(d);
+        await expect(
+          store.deployments.create({ ...d, commit: { ...d.commit, sha: "f".repeat(40) } }, [
+            { type: "deploy.start", payload: { deploymentId: d.id } },
+          ]),
+        ).rejects.toThrow();
+        expect(await options.outboxOf(store).pending()).toBe(0);
+        expect(await store.deployments.get(d.id)).toEqual(d);
       });
     },
   );

@@ -1,4 +1,4 @@
-import { SlipwayError } from "@slipway/core";
+import { SlipwayError } from "../errors.ts";
 
 const HINT =
   "Blob keys are relative, '/'-separated paths such as 'artifacts/<id>.tar.gz': no '..', '.', '\\' or empty parts.";

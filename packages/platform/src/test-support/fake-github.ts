@@ -12,12 +12,20 @@ export interface RecordedRequest {
 export interface FakeGithub {
   url: string;
   requests: RecordedRequest[];
+  /** While true, every request is answered 503 (a GitHub outage). */
+  failing: boolean;
   close(): Promise<void>;
 }
 
 export async function startFakeGithub(): Promise<FakeGithub> {
   const requests: RecordedRequest[] = [];
   let nextDeploymentId = 1000;
+  const fake: FakeGithub = {
+    url: "",
+    requests,
+    failing: false,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
   const server: Server = createServer((req, res) => {
     let raw = "";
     req.on("data", (chunk) => (raw += chunk));
@@ -29,6 +37,10 @@ export async function startFakeGithub(): Promise<FakeGithub> {
         authorization: req.headers.authorization,
         body: raw ? JSON.parse(raw) : {},
       });
+      if (fake.failing) {
+        res.writeHead(503, { "content-type": "application/json" }).end('{"message":"unavailable"}');
+        return;
+      }
       // Creating a deployment is the one call whose answer the reporter reads (the id).
       const body = /\/deployments$/.test(path) ? { id: nextDeploymentId++ } : { id: 1 };
       res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify(body));
@@ -36,9 +48,6 @@ export async function startFakeGithub(): Promise<FakeGithub> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  fake.url = `http://127.0.0.1:${port}`;
+  return fake;
 }
