@@ -1,8 +1,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Deployment, Project } from "@slipway/core";
-import { project as contractProject, runCommitStatusContract } from "@slipway/core/contracts";
+import type { Deployment } from "@slipway/core";
+import {
+  deployment as contractDeployment,
+  project as contractProject,
+  runCommitStatusContract,
+} from "@slipway/core/contracts";
 import { createSqliteStore, openSqlite } from "@slipway/local";
 import { createMemoryQueue, createMemoryStore } from "@slipway/memory";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -14,18 +18,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const project: Project = {
-  id: "p1",
-  name: "site",
-  repoUrl: "https://github.com/acme/site.git",
-  repoCredentialEncrypted: null,
-  productionBranch: "main",
-  rootDir: "",
-  installCommand: null,
-  buildCommand: null,
-  webhookSecretEncrypted: "v1:unused",
-  createdAt: "2026-01-01T00:00:00.000Z",
-};
+const project = contractProject({ id: "p1", name: "site" });
 
 async function setUp() {
   const dir = await mkdtemp(join(tmpdir(), "slipway-github-status-"));
@@ -39,21 +32,12 @@ async function setUp() {
     await rm(dir, { recursive: true, force: true });
   });
   await store.projects.create(project);
-  const deployment: Deployment = {
+  const deployment = contractDeployment(project.id, {
     id: "d1",
-    projectId: project.id,
     environment: "production",
-    status: "queued",
-    statusReason: null,
     commit: { sha: "a".repeat(40), branch: "main", message: null, author: null },
     trigger: "api",
-    artifactKey: null,
-    envSnapshot: null,
-    createdAt: "2026-01-01T00:00:00.000Z",
-    buildStartedAt: null,
-    readyAt: null,
-    finishedAt: null,
-  };
+  });
   await store.deployments.create(deployment);
   // One reporter per process: `slipway up` and a `slipway worker`, each with its own connection.
   const logged: string[] = [];
