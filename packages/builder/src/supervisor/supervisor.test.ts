@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Builder, BuildRequest, BuildStatus } from "@slipway/core";
-import { runBuilderContract } from "@slipway/core/contracts";
+import { type BuildMode, buildRequest, runBuilderContract } from "@slipway/core/contracts";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSupervisedBuilder } from "./supervisor.ts";
 
@@ -29,19 +29,9 @@ function supervisor(dir: string) {
   return createSupervisedBuilder({ jobsDir: dir, entry: CHILD, nodeArgs: ["--import", TSX], config: { n: 1 } });
 }
 
-function request(deploymentId: string, mode: string): BuildRequest {
-  return {
-    deploymentId,
-    projectId: "p1",
-    repoUrl: "https://example.invalid/repo.git",
-    repoCredential: null,
-    sha: "a".repeat(40),
-    rootDir: "",
-    installCommand: null,
-    buildCommand: null,
-    env: { MODE: mode, SECRET: "hunter2" },
-    mask: ["hunter2"],
-  };
+/** The contract's request, carrying a secret: the job folder must never hold it. */
+function request(deploymentId: string, mode: BuildMode): BuildRequest {
+  return { ...buildRequest(mode, deploymentId), env: { MODE: mode, SECRET: "hunter2" }, mask: ["hunter2"] };
 }
 
 /** Polls status until it leaves `running` (a condition, not a fixed sleep). */
