@@ -1,5 +1,5 @@
 import type { DeploymentManifest, LogLine } from "@slipway/core";
-import { runBuilderContract } from "@slipway/core/contracts";
+import { buildRequest, runBuilderContract } from "@slipway/core/contracts";
 import { describe, expect, it } from "vitest";
 import { createInProcessBuilder, type InProcessPipeline } from "./in-process-builder.ts";
 import type { BuildResult } from "./pipeline-types.ts";
@@ -29,35 +29,13 @@ describe("in-process builder", () => {
   it("passes the build's log lines on with the deployment they belong to", async () => {
     const lines: Array<[string, Omit<LogLine, "seq">]> = [];
     const builder = createInProcessBuilder(fakePipeline, (id, line) => lines.push([id, line]));
-    await builder.start({
-      deploymentId: "d1",
-      projectId: "p1",
-      repoUrl: "https://example.invalid/r.git",
-      repoCredential: null,
-      sha: "a".repeat(40),
-      rootDir: "",
-      installCommand: null,
-      buildCommand: null,
-      env: { MODE: "succeed" },
-      mask: [],
-    });
+    await builder.start(buildRequest("succeed", "d1"));
     expect(lines).toEqual([["d1", expect.objectContaining({ text: "mode succeed" })]]);
   });
 
   it("a pipeline that throws ends the build failed with the error's message", async () => {
     const builder = createInProcessBuilder({ build: async () => Promise.reject(new Error("disk full")) }, () => {});
-    const handle = await builder.start({
-      deploymentId: "d2",
-      projectId: "p1",
-      repoUrl: "https://example.invalid/r.git",
-      repoCredential: null,
-      sha: "a".repeat(40),
-      rootDir: "",
-      installCommand: null,
-      buildCommand: null,
-      env: {},
-      mask: [],
-    });
+    const handle = await builder.start({ ...buildRequest("succeed", "d2"), env: {} });
     await expect.poll(() => builder.status(handle)).toEqual({ state: "failed", reason: "disk full" });
   });
 });

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { createApi, hashToken } from "@slipway/api";
 import type { CoreDeps, Deployment, DeploymentStatus, Project } from "@slipway/core";
+import { project as projectFixture } from "@slipway/core/contracts";
 import {
   createAesGcmSecrets,
   createSqliteLogStore,
@@ -61,18 +62,12 @@ export async function startTestApi(options: { logStreamMaxMs?: number } = {}): P
     settings: { retainDeployments: 10 },
     statusReporter: null,
   } as unknown as CoreDeps;
-  const project: Project = {
+  const project = projectFixture({
     id: "p1",
     name: "site",
-    repoUrl: "https://github.com/acme/site.git",
-    repoCredentialEncrypted: null,
-    productionBranch: "main",
-    rootDir: "",
-    installCommand: null,
     buildCommand: null,
     webhookSecretEncrypted: await deps.secrets.encrypt("webhook-secret"),
-    createdAt: "2026-01-01T00:00:00.000Z",
-  };
+  });
   await store.projects.create(project);
 
   const api = createApi({ ...deps, logStreamMaxMs: options.logStreamMaxMs });

@@ -9,6 +9,7 @@ import {
   type Project,
   queueDeployment,
 } from "@slipway/core";
+import { project } from "@slipway/core/contracts";
 import {
   createMemoryBlobStore,
   createMemoryBuilder,
@@ -99,18 +100,12 @@ export async function pipelineHarness(): Promise<PipelineHarness> {
     urls: { hostname: (l) => `${l}.localhost`, url: (host) => `http://${host}`, apiUrl: "http://127.0.0.1:7300" },
     settings: { retainDeployments: 10, maxConcurrentBuilds: 1 },
   };
-  h.project = {
+  h.project = project({
     id: "p1",
     name: "site",
-    repoUrl: "https://github.com/acme/site.git",
-    repoCredentialEncrypted: null,
-    productionBranch: "main",
-    rootDir: "",
-    installCommand: null,
     buildCommand: null,
     webhookSecretEncrypted: await h.deps.secrets.encrypt("s"),
-    createdAt: "2026-01-01T00:00:00.000Z",
-  };
+  });
   await store.projects.create(h.project);
 
   h.advance = (ms) => {
