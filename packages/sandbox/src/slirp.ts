@@ -1,8 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
+import { promisify } from "node:util";
 
 /** slirp4netns's built-in DNS forwarder, as seen from inside the sandbox. */
 export const SLIRP_DNS = "10.0.2.3";
@@ -55,14 +56,14 @@ export function startSlirp(slirpPath: string, pid: number, timeoutMs = 10_000): 
     (child.stdio[3] as Readable).once("data", () => {
       clearTimeout(timer);
       child.removeAllListeners("exit");
-      try {
-        blockLinkLocal(pid);
-      } catch (error) {
-        stop();
-        reject(new Error(`could not block link-local addresses for pid ${pid}: ${(error as Error).message}`));
-        return;
-      }
-      resolve({ stop });
+      // Off the event loop: workers start while the edge serves other requests.
+      blockLinkLocal(pid).then(
+        () => resolve({ stop }),
+        (error: Error) => {
+          stop();
+          reject(new Error(`could not block link-local addresses for pid ${pid}: ${error.message}`));
+        },
+      );
     });
     child.once("exit", (code, signal) => fail(`exited with ${signal ?? code}`));
     child.once("error", (error) => fail(error.message));
@@ -75,12 +76,13 @@ export function startSlirp(slirpPath: string, pid: number, timeoutMs = 10_000): 
  * sandbox's own namespace refuses it, set from outside: the sandboxed command has no
  * CAP_NET_ADMIN and is still blocked on bwrap's --block-fd while this runs.
  */
-function blockLinkLocal(pid: number): void {
-  execFileSync("nsenter", [`--net=/proc/${pid}/ns/net`, "ip", "route", "add", "prohibit", LINK_LOCAL], {
-    stdio: ["ignore", "ignore", "pipe"],
+async function blockLinkLocal(pid: number): Promise<void> {
+  await execFileAsync("nsenter", [`--net=/proc/${pid}/ns/net`, "ip", "route", "add", "prohibit", LINK_LOCAL], {
     env: { PATH: SYSTEM_PATH_WITH_SBIN },
   });
 }
+
+const execFileAsync = promisify(execFile);
 
 const LINK_LOCAL = "169.254.0.0/16";
 const SYSTEM_PATH_WITH_SBIN = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
