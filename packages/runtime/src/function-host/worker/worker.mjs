@@ -18,6 +18,14 @@ import { createResponseSink, installLambdaShim, writeBufferedResult } from "./la
 
 const [socketPath, entry, forwards = ""] = process.argv.slice(2);
 
+// fd 3 is a socket pair with the platform: it closes when the platform dies, even a SIGKILL that
+// landed while bubblewrap was still setting up (then --die-with-parent has no parent to watch).
+// A worker without its platform serves nobody: it exits.
+new net.Socket({ fd: 3, readable: true, writable: false })
+  .on("end", () => process.exit(0))
+  .on("error", () => process.exit(0))
+  .resume();
+
 function report(message) {
   try {
     writeSync(3, `${JSON.stringify(message)}\n`);
