@@ -31,6 +31,7 @@ import type { PlatformConfig } from "./config.ts";
 import { lockDownDataDir } from "./data-dir.ts";
 import { createGithubStatusReporter } from "./github-status.ts";
 import { startJobRunner } from "./job-runner.ts";
+import { explainListenError } from "./listen-error.ts";
 import { runningPid, writePidFile } from "./pid-file.ts";
 import { startPipelineSweeper } from "./pipeline-sweeper.ts";
 import { decideSandbox } from "./sandbox-policy.ts";
@@ -91,13 +92,17 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
       return deployment ? { projectId: deployment.projectId } : null;
     },
   });
-  await edge.listen(config.edgePort, config.host);
+  await edge.listen(config.edgePort, config.host).catch((error: unknown) => {
+    throw explainListenError(error, { name: "edge", host: config.host, port: config.edgePort, flag: "--edge-port" });
+  });
 
   const api = createApi(deps);
   const apiServer = serve({ fetch: api.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {
     apiServer.once("listening", () => resolve());
-    apiServer.once("error", reject);
+    apiServer.once("error", (error) =>
+      reject(explainListenError(error, { name: "API", host: config.host, port: config.port, flag: "--port" })),
+    );
   });
 
   // Scratch a killed process left behind: only what no live process (a worker, a build) uses.
