@@ -85,6 +85,8 @@ export async function benchServe(): Promise<string> {
     const html = (await request(stack.port, "/")).body.toString("utf8");
     const chunk = /src="(\/_next\/static\/[^"]+\.js)/.exec(html)?.[1] ?? "/hello.txt";
     const targets = [
+      { name: "Prerendered `/`", path: "/" },
+      { name: "ISR `/isr`", path: "/isr" },
       { name: "SSR `/ssr`", path: "/ssr" },
       { name: "Route handler `/api/hello`", path: "/api/hello" },
       { name: "Static `_next/static` chunk", path: chunk },
