@@ -54,8 +54,11 @@ export function createRefresher(handle: (req: IncomingMessage, res: ServerRespon
     async close(): Promise<void> {
       if (!server) return;
       const { server: srv, dir } = await server.catch(() => ({ server: null, dir: null }));
-      if (srv) await new Promise<void>((resolve) => srv.close(() => resolve()));
-      srv?.closeAllConnections();
+      if (srv) {
+        const closed = new Promise<void>((resolve) => srv.close(() => resolve()));
+        srv.closeAllConnections();
+        await closed;
+      }
       if (dir) await fs.rm(dir, { recursive: true, force: true });
     },
   };

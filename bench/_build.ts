@@ -1,4 +1,0 @@
-import { fixtureArtifact } from "@slipway/runtime/test-support";
-
-const t = performance.now();
-console.log(await fixtureArtifact(), Math.round(performance.now() - t), "ms");
