@@ -216,7 +216,10 @@ describe("edge cache", () => {
     const first = await get(url, { accept: "image/webp,*/*" });
     expect(first.headers["cache-control"]).toBe("public, max-age=14400, must-revalidate");
     const again = await get(url, { accept: "image/webp,image/apng" });
-    expect(again.headers).toMatchObject({ "x-nextjs-cache": "HIT", "cache-control": "public, max-age=14400, must-revalidate" });
+    expect(again.headers).toMatchObject({
+      "x-nextjs-cache": "HIT",
+      "cache-control": "public, max-age=14400, must-revalidate",
+    });
     expect((await get(url, { accept: "image/png" })).body.toString()).toBe("PNG");
     expect(calls.get("/_next/image")).toBe(2);
     const reportOf = (id: unknown) => reports.find((r) => r.requestId === id);
