@@ -58,7 +58,8 @@ describe("edge cache on the fixture", () => {
     expect(rsc.headers["x-slipway-cache"]).toMatch(/HIT|STALE/);
     const html = await get("/isr");
     expect(String(html.headers["content-type"])).toContain("text/html");
-    for (let i = 0; i < 2; i++) expect((await get("/ssr")).headers["x-slipway-cache"]).toBe("MISS");
+    // /ssr is dynamic and behind middleware: every request reaches the worker.
+    for (let i = 0; i < 2; i++) expect(servedBy(await get("/ssr"))).toBe("function");
   });
 
   it("serves an ISR page STALE after its s-maxage, refreshes it once in the background, then HIT", async () => {

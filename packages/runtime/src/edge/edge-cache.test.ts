@@ -33,6 +33,13 @@ beforeAll(async () => {
     await fs.mkdir(path.join(root, "assets"), { recursive: true });
     const manifest = { ...testManifest(id, id), image: { dir: "image", entry: "index.mjs" } };
     await fs.writeFile(path.join(root, "slipway-manifest.json"), JSON.stringify(manifest));
+    // Middleware on /mw-* only: those paths must reach the worker every time.
+    await fs.mkdir(path.join(root, "server", ".next", "server"), { recursive: true });
+    const middleware = { middleware: { "/": { matchers: [{ regexp: "^/mw-.*$", originalSource: "/mw-:path*" }] } } };
+    await fs.writeFile(
+      path.join(root, "server", ".next", "server", "middleware-manifest.json"),
+      JSON.stringify(middleware),
+    );
   }
   edge = createEdge({
     deploymentsDir: path.join(dir, "deployments"),
@@ -106,7 +113,7 @@ describe("edge cache", () => {
     expect(calls.get(p)).toBe(5);
   });
 
-  it("never stores private, no-store, Set-Cookie, cookie-varying, POST or draft-mode answers", async () => {
+  it("never stores private, no-store, Set-Cookie, cookie-varying, POST, draft-mode or middleware answers", async () => {
     const cases: Array<[Script, Record<string, string>]> = [
       [page("private, s-maxage=60"), {}],
       [page("private, no-cache, no-store, max-age=0, must-revalidate"), {}],
@@ -122,6 +129,11 @@ describe("edge cache", () => {
       await get(p, headers);
       expect(calls.get(p)).toBe(2);
     }
+    const mw = `/mw-${++unique}`;
+    scripts.set(mw, page("s-maxage=60"));
+    await get(mw);
+    await get(mw);
+    expect(calls.get(mw)).toBe(2);
     const p = fresh("post");
     scripts.set(p, page("s-maxage=60"));
     await request(port, p, { host: "a.localhost", method: "POST", body: "x" });

@@ -85,7 +85,11 @@ export function createEdge(options: EdgeOptions): Edge {
         };
     }
     const kind: FunctionKind = key === "/_next/image" && view.hasImageFunction ? "image" : "server";
-    const served = cache?.handle(req, res, { deploymentId, url, kind, requestId }, isRefresh, refresh);
+    // Image requests never pass through middleware (OpenNext routes them to the image function).
+    const served =
+      kind === "server" && view.middleware(rawPath)
+        ? null
+        : cache?.handle(req, res, { deploymentId, url, kind, requestId }, isRefresh, refresh);
     if (served)
       return { status: served.status, bytes: served.bytes, coldStart: false, servedBy: "cache", deploymentId };
     const headers = {
