@@ -165,7 +165,7 @@ describe("edge cache", () => {
     expect(calls.get(p)).toBe(2);
   });
 
-  it("purges on revalidatePath / revalidateTag (the deployment's tag store) and on Next's revalidation request", async () => {
+  it("purges on revalidatePath / revalidateTag (the deployment's tag store), refreshes after Next regenerated a page", async () => {
     const p = fresh("tagged");
     scripts.set(p, page("s-maxage=3600"));
     await get(p);
@@ -186,7 +186,37 @@ describe("edge cache", () => {
       page("s-maxage=3600")(req, res, n);
     });
     await request(port, p, { host: "a.localhost", method: "HEAD", headers: { "x-prerender-revalidate": "id" } });
-    expect((await get(p)).body.toString()).toBe("page 4");
+    // Regenerated in the background (ISR): served STALE once more while one refresh fetches it.
+    const stale = await get(p);
+    expect(stale.headers["x-nextjs-cache"]).toBe("STALE");
+    expect(stale.body.toString()).toBe("page 2");
+    await vi.waitUntil(async () => (await get(p)).body.toString() === "page 4", { timeout: 5_000 });
+    expect(calls.get(p)).toBe(4);
+  });
+
+  it("stores a body only under the content coding it is in", async () => {
+    const p = fresh("coding");
+    scripts.set(p, (_req, res, n) => {
+      res.writeHead(200, { "cache-control": "s-maxage=60", "content-encoding": "gzip" });
+      res.end(`gzip ${n}`);
+    });
+    await get(p, { "accept-encoding": "br, gzip" }); // the worker chose gzip: a br client must not get it
+    await get(p, { "accept-encoding": "br" });
+    expect(calls.get(p)).toBe(2);
+    await get(p, { "accept-encoding": "gzip" });
+    expect((await get(p, { "accept-encoding": "gzip" })).headers["x-slipway-cache"]).toBe("HIT");
+    expect(calls.get(p)).toBe(3);
+  });
+
+  it("stops serving a stale page whose refresh is no longer cacheable", async () => {
+    const p = fresh("gone");
+    scripts.set(p, (req, res, n) =>
+      n === 1 ? page("s-maxage=1, stale-while-revalidate=60")(req, res, n) : page("private, no-store")(req, res, n),
+    );
+    await get(p);
+    await vi.waitUntil(async () => (await get(p)).headers["x-nextjs-cache"] === "STALE", { timeout: 5_000 });
+    await vi.waitUntil(async () => (await get(p)).headers["x-slipway-cache"] === "MISS", { timeout: 5_000 });
+    expect((await get(p)).body.toString()).not.toBe("page 1");
   });
 
   it("streams a response over the entry limit without storing it", async () => {

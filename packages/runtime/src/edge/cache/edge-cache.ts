@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Captured, captureResponse } from "./capture.ts";
 import { type CacheEntry, freshnessOf } from "./entry.ts";
 import { imageCacheControl } from "./image-cache-control.ts";
-import { implicitTags, pageOf, primaryKey, variantKey } from "./key.ts";
+import { encodingOf, implicitTags, pageOf, primaryKey, variantKey } from "./key.ts";
 import { requestDecision, responseLifetime, varyList } from "./policy.ts";
 import { createCacheStore, type StoreLimits } from "./store.ts";
 import { createTagLog } from "./tag-log.ts";
@@ -50,14 +50,18 @@ export type RequestContext = {
 export function createEdgeCache(options: EdgeCacheOptions) {
   const store = createCacheStore(options);
   const tagLog = createTagLog(options.tagsDirOf);
-  /** `<deploymentId> <page>` → when it was last regenerated on demand. */
-  const purgedAt = new Map<string, number>();
+  /**
+   * `<deploymentId> <page>` → when Next last regenerated it (its `x-prerender-revalidate`
+   * request). Older entries of the page turn STALE: the next hit still answers at once while one
+   * refresh fetches the new page, instead of every concurrent request missing to the worker.
+   */
+  const regeneratedAt = new Map<string, number>();
 
-  function markPurged(deploymentId: string, page: string, at: number): void {
+  function markRegenerated(deploymentId: string, page: string, at: number): void {
     const mark = `${deploymentId} ${page}`;
-    purgedAt.delete(mark);
-    purgedAt.set(mark, at);
-    if (purgedAt.size > MAX_PURGE_MARKS) purgedAt.delete(purgedAt.keys().next().value as string);
+    regeneratedAt.delete(mark);
+    regeneratedAt.set(mark, at);
+    if (regeneratedAt.size > MAX_PURGE_MARKS) regeneratedAt.delete(regeneratedAt.keys().next().value as string);
   }
 
   function lookup(req: IncomingMessage, primary: string, deploymentId: string, now: number) {
@@ -73,7 +77,8 @@ export function createEdgeCache(options: EdgeCacheOptions) {
       store.delete(key);
       return null;
     }
-    if (revalidated === "stale") freshness = "stale";
+    if (revalidated === "stale" || (regeneratedAt.get(`${deploymentId} ${entry.page}`) ?? 0) > entry.storedAt)
+      freshness = "stale";
     return { key, entry, freshness };
   }
 
@@ -109,15 +114,32 @@ export function createEdgeCache(options: EdgeCacheOptions) {
     return { status: entry.status, bytes: entry.body.length, state };
   }
 
-  function store_(req: IncomingMessage, ctx: RequestContext, primary: string, startedAt: number, captured: Captured) {
+  function store_(
+    req: IncomingMessage,
+    ctx: RequestContext,
+    primary: string,
+    startedAt: number,
+    captured: Captured,
+    refresh: boolean,
+  ) {
     if (req.method !== "GET") return;
     const lifetime = responseLifetime(captured.status, captured.headers);
     const vary = varyList(captured.headers.vary);
-    if (!lifetime || !vary) return;
+    if (!lifetime || !vary) {
+      // The page is no longer cacheable (e.g. now `notFound()`): stop serving the stale copy.
+      // A failing refresh (5xx) keeps it, as a CDN serves stale on origin errors.
+      const known = store.varyOf(primary);
+      if (refresh && captured.status < 500 && known) store.delete(variantKey(primary, known, req.headers));
+      return;
+    }
+    // Stored bodies are served as they are: only under the key of the coding they are in.
+    const coding = captured.headers["content-encoding"] ?? "identity";
+    if (coding !== encodingOf(req.headers["accept-encoding"])) return;
     const declared = captured.headers["content-length"];
     if (declared !== undefined && Number(declared) !== captured.body.length) return;
     const page = pageOf(ctx.url);
-    if ((purgedAt.get(`${ctx.deploymentId} ${page}`) ?? 0) >= startedAt) return;
+    // A render that began before the page was regenerated may hold the old page.
+    if ((regeneratedAt.get(`${ctx.deploymentId} ${page}`) ?? 0) >= startedAt) return;
     const header = captured.headers["x-next-cache-tags"];
     const tagsKnown = typeof header === "string" && header.length > 0;
     const tags = new Set(tagsKnown ? header.split(",").map((t) => t.trim()) : implicitTags(page));
@@ -178,8 +200,7 @@ export function createEdgeCache(options: EdgeCacheOptions) {
         if (decision.purge)
           res.once("finish", () => {
             const page = pageOf(ctx.url);
-            store.purgePage(ctx.deploymentId, page);
-            markPurged(ctx.deploymentId, page, Date.now());
+            markRegenerated(ctx.deploymentId, page, Date.now());
           });
         if (rewriteHeaders) captureResponse(res, { maxBytes: 0, rewriteHeaders, onComplete: () => {} });
         return null;
@@ -197,14 +218,14 @@ export function createEdgeCache(options: EdgeCacheOptions) {
       captureResponse(res, {
         maxBytes: store.limits.maxEntryBytes,
         ...(rewriteHeaders ? { rewriteHeaders } : {}),
-        onComplete: (captured) => store_(req, ctx, primary, now, captured),
+        onComplete: (captured) => store_(req, ctx, primary, now, captured, refresh),
       });
       return null;
     },
     forget(deploymentId: string): void {
       store.dropDeployment(deploymentId);
       tagLog.forget(deploymentId);
-      for (const mark of purgedAt.keys()) if (mark.startsWith(`${deploymentId} `)) purgedAt.delete(mark);
+      for (const mark of regeneratedAt.keys()) if (mark.startsWith(`${deploymentId} `)) regeneratedAt.delete(mark);
     },
   };
 }

@@ -9,28 +9,21 @@ export interface StoreLimits {
 
 /**
  * The edge cache's memory: least recently used entries go first once `maxBytes` is reached
- * (a Map keeps insertion order; a hit re-inserts). Two indexes make purges cheap: by deployment
- * (dropped when the deployment is forgotten) and by deployment + page (path revalidation).
- * Each primary key remembers the `Vary` list of its last response, to find the variant.
+ * (a Map keeps insertion order; a hit re-inserts). An index by deployment drops a forgotten
+ * deployment's entries at once. Each primary key remembers the `Vary` list of its last response,
+ * to find the variant.
  */
 export function createCacheStore(limits: StoreLimits) {
   const entries = new Map<string, CacheEntry>();
   const varies = new Map<string, readonly string[]>();
-  const byPage = new Map<string, Set<string>>();
   const byDeployment = new Map<string, Set<string>>();
   let bytes = 0;
-
-  const pageKey = (deploymentId: string, page: string) => `${deploymentId} ${page}`;
 
   function remove(key: string): void {
     const entry = entries.get(key);
     if (!entry) return;
     entries.delete(key);
     bytes -= entry.size;
-    const pk = pageKey(entry.deploymentId, entry.page);
-    const page = byPage.get(pk);
-    page?.delete(key);
-    if (page?.size === 0) byPage.delete(pk);
     const deployment = byDeployment.get(entry.deploymentId);
     deployment?.delete(key);
     if (deployment?.size === 0) byDeployment.delete(entry.deploymentId);
@@ -63,8 +56,6 @@ export function createCacheStore(limits: StoreLimits) {
       varies.set(primary, vary);
       entries.set(key, entry);
       bytes += entry.size;
-      const pk = pageKey(entry.deploymentId, entry.page);
-      byPage.set(pk, (byPage.get(pk) ?? new Set()).add(key));
       byDeployment.set(entry.deploymentId, (byDeployment.get(entry.deploymentId) ?? new Set()).add(key));
       for (const oldest of entries.keys()) {
         if (bytes <= limits.maxBytes) break;
@@ -73,11 +64,6 @@ export function createCacheStore(limits: StoreLimits) {
       return true;
     },
     delete: remove,
-    purgePage(deploymentId: string, page: string): number {
-      const keys = [...(byPage.get(pageKey(deploymentId, page)) ?? [])];
-      for (const key of keys) remove(key);
-      return keys.length;
-    },
     dropDeployment(deploymentId: string): void {
       for (const key of [...(byDeployment.get(deploymentId) ?? [])]) remove(key);
     },
