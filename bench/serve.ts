@@ -85,6 +85,8 @@ export async function benchServe(): Promise<string> {
     const html = (await request(stack.port, "/")).body.toString("utf8");
     const chunk = /src="(\/_next\/static\/[^"]+\.js)/.exec(html)?.[1] ?? "/hello.txt";
     const targets = [
+      { name: "Prerendered `/`", path: "/" },
+      { name: "ISR `/isr`", path: "/isr" },
       { name: "SSR `/ssr`", path: "/ssr" },
       { name: "Route handler `/api/hello`", path: "/api/hello" },
       { name: "Static `_next/static` chunk", path: chunk },
@@ -92,9 +94,14 @@ export async function benchServe(): Promise<string> {
     const rows: string[] = [];
     const results: Array<{ path: string; edge: { rps: number }; next: { rps: number } }> = [];
     let workerRss = 0;
+    // Requests the edge handed to a worker; the edge cache must keep this at 0 for cached pages.
+    const workerRequests = () => stack.requests.filter((r) => r.servedBy === "function").length;
+    const workerRequestsDuring: Record<string, number> = {};
     for (const t of targets) {
       await load(`http://127.0.0.1:${stack.port}${t.path}`, "fixture.localhost", 2); // warm up
+      const workersBefore = workerRequests();
       const edge = await load(`http://127.0.0.1:${stack.port}${t.path}`, "fixture.localhost");
+      workerRequestsDuring[t.path] = workerRequests() - workersBefore;
       // Measure a warm worker right after function load, before idle reaping can stop it.
       const warmWorker = stack.functionHost.workers("dpl_fixture1").find((w) => w.kind === "server");
       if (warmWorker) workerRss = Math.max(workerRss, treeRssMb(warmWorker.pid));
@@ -136,6 +143,7 @@ export async function benchServe(): Promise<string> {
       `| cold start after scale to zero${scaledToZero ? "" : " (DID NOT scale to zero)"}: first \`/ssr\` through the edge (status ${cold.status}) | ${coldMs} ms |`,
       `| of which worker start (spawn + import + listen) / bundle import | ${coldEvent?.type === "cold-start" ? `${coldEvent.ms} ms / ${coldEvent.importMs} ms` : "n/a"} |`,
       `| next \`/ssr\` on the warm worker | ${warmMs} ms |`,
+      `| worker requests during the \`/\` load (edge cache hits need none) | ${workerRequestsDuring["/"] ?? "n/a"} |`,
       `| RSS of the platform process (edge + function host; bench process) | ${platformRss} MB |`,
       `| RSS of one warm server worker (right after a load run; bwrap + node) | ${workerRss} MB |`,
       `| RSS of an idle \`slipway up\` (its own process) | ${idleRss} MB |`,

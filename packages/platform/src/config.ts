@@ -66,6 +66,8 @@ const schema = z.object({
   buildDiskMb: megabytes(256),
   workerMemoryMb: megabytes(128),
   workerTmpMb: megabytes(1),
+  /** Memory of the edge response cache; 0 turns it off. */
+  edgeCacheMb: z.coerce.number().int().min(0).default(64),
   githubToken: z.string().min(1).optional(),
   githubApiUrl: z.url().default("https://api.github.com"),
 });
@@ -105,6 +107,7 @@ const SOURCES = {
   buildDiskMb: { env: "SLIPWAY_BUILD_DISK_MB" },
   workerMemoryMb: { env: "SLIPWAY_WORKER_MEMORY_MB" },
   workerTmpMb: { env: "SLIPWAY_WORKER_TMP_MB" },
+  edgeCacheMb: { env: "SLIPWAY_EDGE_CACHE_MB" },
   githubToken: { env: "SLIPWAY_GITHUB_TOKEN" },
   githubApiUrl: { env: "SLIPWAY_GITHUB_API_URL" },
 } as const satisfies Record<keyof PlatformConfig, { flag?: `--${string}`; env?: string }>;

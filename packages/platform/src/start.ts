@@ -83,6 +83,9 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   const edge = createEdge({
     functionHost,
     deploymentsDir: dir("deployments"),
+    ...(config.edgeCacheMb > 0
+      ? { cache: { cachesDir: dir("caches"), maxBytes: config.edgeCacheMb * 1024 * 1024 } }
+      : {}),
     resolveHost: async (hostname) => {
       const alias = await store.aliases.get(hostname);
       return alias ? { deploymentId: alias.deploymentId, projectId: alias.projectId } : null;

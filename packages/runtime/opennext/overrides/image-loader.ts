@@ -29,7 +29,11 @@ const imageLoader: ImageLoader = {
     return {
       body: fs.createReadStream(file),
       contentType: TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream",
-      cacheControl: "public, max-age=31536000, immutable",
+      // Next's optimizer takes max(this max-age, minimumCacheTTL) as the result's lifetime: only
+      // hashed build output may live for a year; a `public/` file keeps its name across deploys.
+      cacheControl: pathname.startsWith("/_next/static/")
+        ? "public, max-age=31536000, immutable"
+        : "public, max-age=0, must-revalidate",
     };
   },
 };

@@ -8,9 +8,10 @@ import { cacheDir } from "./env.ts";
  * Tag cache on the local filesystem ("nextMode": needs no seeding at build time). One small file
  * per tag under `<cacheDir>/__tags/` instead of one shared JSON document: workers of the same
  * deployment write concurrently, and per-tag files make every write an atomic rename with no
- * read-modify-write race.
+ * read-modify-write race. A record names its tag: the edge cache reads these files to purge the
+ * responses a revalidation touched (packages/runtime/src/edge/cache/tag-log.ts).
  */
-type TagRecord = { revalidatedAt: number; stale?: number; expire?: number };
+type TagRecord = { tag: string; revalidatedAt: number; stale?: number; expire?: number };
 
 function tagFile(tag: string): string {
   const name = createHash("sha256").update(tag).digest("hex");
@@ -66,8 +67,8 @@ const tagCache: NextModeTagCache = {
         const tag = typeof input === "string" ? input : input.tag;
         const record: TagRecord =
           typeof input === "string"
-            ? { revalidatedAt: now }
-            : { revalidatedAt: now, stale: input.stale, expire: input.expire };
+            ? { tag, revalidatedAt: now }
+            : { tag, revalidatedAt: now, stale: input.stale, expire: input.expire };
         const file = tagFile(tag);
         const tmp = `${file}.${randomUUID()}.tmp`;
         await fs.writeFile(tmp, JSON.stringify(record));

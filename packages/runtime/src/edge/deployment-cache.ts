@@ -1,9 +1,12 @@
-import { createManifestCache } from "../deployment-files.ts";
+import { createManifestCache, functionDirOf } from "../deployment-files.ts";
 import { type AssetIndex, buildAssetIndex } from "./asset-index.ts";
+import { loadMiddlewareMatcher, type MiddlewareMatcher } from "./cache/middleware-matcher.ts";
 
 export interface DeploymentView {
   readonly assets: AssetIndex;
   readonly hasImageFunction: boolean;
+  /** Paths the deployment's middleware runs on: never answered from the edge cache. */
+  readonly middleware: MiddlewareMatcher;
 }
 
 /**
@@ -18,8 +21,12 @@ export function createDeploymentCache(deploymentsDir: string) {
   async function load(deploymentId: string): Promise<DeploymentView | null> {
     try {
       const manifest = await manifests.load(deploymentId);
-      const assets = await buildAssetIndex(manifests.rootOf(deploymentId), manifest);
-      const view = { assets, hasImageFunction: manifest.image !== null };
+      const root = manifests.rootOf(deploymentId);
+      const [assets, middleware] = await Promise.all([
+        buildAssetIndex(root, manifest),
+        loadMiddlewareMatcher(functionDirOf(root, manifest.server)),
+      ]);
+      const view = { assets, hasImageFunction: manifest.image !== null, middleware };
       views.set(deploymentId, view);
       return view;
     } catch {

@@ -1,13 +1,20 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { errorPage } from "../function-host/error-page.ts";
 import type { FunctionKind } from "../function-host/types.ts";
+import { createEdgeCache } from "./cache/edge-cache.ts";
+import { createRefresher } from "./cache/refresh.ts";
 import { createDeploymentCache, type DeploymentView } from "./deployment-cache.ts";
 import { unknownHostPage } from "./not-found.ts";
 import { assetKey } from "./path-safety.ts";
 import { requestIdOf } from "./request-id.ts";
 import { serveAsset } from "./static.ts";
 import type { Edge, EdgeOptions, RequestReport } from "./types.ts";
+
+/** 64 MiB: a few thousand typical pages; a page over 4 MiB is streamed but not kept. */
+export const DEFAULT_EDGE_CACHE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_EDGE_CACHE_ENTRY_BYTES = 4 * 1024 * 1024;
 
 type Outcome = {
   status: number;
@@ -25,8 +32,27 @@ type Outcome = {
 export function createEdge(options: EdgeOptions): Edge {
   const deployments = createDeploymentCache(options.deploymentsDir);
   const protocol = options.protocol ?? "http";
+  // Memory only, on purpose: a miss costs one worker request that OpenNext answers from its own
+  // on-disk incremental cache, so a disk tier here would keep a second copy of the same bytes.
+  const cache = options.cache
+    ? createEdgeCache({
+        maxBytes: options.cache.maxBytes ?? DEFAULT_EDGE_CACHE_BYTES,
+        maxEntryBytes: options.cache.maxEntryBytes ?? DEFAULT_EDGE_CACHE_ENTRY_BYTES,
+        tagsDirOf: (deploymentId) => path.join(options.cache?.cachesDir ?? "", deploymentId, "__tags"),
+      })
+    : null;
+  const refresher = createRefresher((req, res) => handle(req, res, true));
+  const refresh = (key: string, url: string, headers: Readonly<Record<string, string>>) => {
+    void refresher.refresh(key, url, headers);
+  };
 
-  async function route(req: IncomingMessage, res: ServerResponse, host: string, requestId: string): Promise<Outcome> {
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    host: string,
+    requestId: string,
+    isRefresh: boolean,
+  ): Promise<Outcome> {
     const target = await options.resolveHost(host);
     if (!target) return send(res, 404, unknownHostPage(host, requestId), requestId, null);
     const { deploymentId } = target;
@@ -59,6 +85,13 @@ export function createEdge(options: EdgeOptions): Edge {
         };
     }
     const kind: FunctionKind = key === "/_next/image" && view.hasImageFunction ? "image" : "server";
+    // Image requests never pass through middleware (OpenNext routes them to the image function).
+    const served =
+      kind === "server" && view.middleware(rawPath)
+        ? null
+        : cache?.handle(req, res, { deploymentId, url, kind, requestId }, isRefresh, refresh);
+    if (served)
+      return { status: served.status, bytes: served.bytes, coldStart: false, servedBy: "cache", deploymentId };
     const headers = {
       ...req.headers,
       "x-forwarded-for": forwardedFor(req, options.trustForwardedFor === true),
@@ -79,7 +112,7 @@ export function createEdge(options: EdgeOptions): Edge {
     return (await deployments.get(dpl)) ?? view;
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse): void {
+  function handle(req: IncomingMessage, res: ServerResponse, isRefresh = false): void {
     const started = performance.now();
     const requestId = requestIdOf(req.headers["x-request-id"]);
     const host = hostnameOf(req.headers.host);
@@ -96,7 +129,7 @@ export function createEdge(options: EdgeOptions): Edge {
         coldStart: outcome.coldStart,
         servedBy: outcome.servedBy,
       });
-    route(req, res, host, requestId).then(report, (error: unknown) => {
+    route(req, res, host, requestId, isRefresh).then(report, (error: unknown) => {
       const outcome = res.headersSent
         ? { status: res.statusCode, bytes: 0 }
         : send(res, 500, errorPage(500, `Edge error: ${String(error)}`, requestId), requestId, null);
@@ -110,16 +143,25 @@ export function createEdge(options: EdgeOptions): Edge {
   server.keepAliveTimeout = 65_000;
 
   return {
-    handle,
-    forget: (deploymentId) => deployments.forget(deploymentId),
+    handle: (req, res) => handle(req, res),
+    forget(deploymentId) {
+      deployments.forget(deploymentId);
+      cache?.forget(deploymentId);
+    },
+    cacheStats: () => ({
+      entries: cache?.store.size ?? 0,
+      bytes: cache?.store.bytes ?? 0,
+      refreshing: refresher.inflight,
+    }),
     listen(port, hostname) {
       return new Promise((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, hostname, () => resolve((server.address() as AddressInfo).port));
       });
     },
-    close() {
-      return new Promise((resolve) => {
+    async close() {
+      await refresher.close();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });

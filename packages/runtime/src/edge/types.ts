@@ -11,8 +11,11 @@ export interface RequestReport {
   readonly durationMs: number;
   readonly bytes: number;
   readonly coldStart: boolean;
-  /** "static" when the edge served the file itself. */
-  readonly servedBy: "static" | "function" | "image" | "edge";
+  /**
+   * "static" when the edge served the file itself, "cache" when the edge cache answered (no
+   * worker involved), "edge" for the edge's own error pages.
+   */
+  readonly servedBy: "static" | "cache" | "function" | "image" | "edge";
 }
 
 export interface EdgeOptions {
@@ -32,6 +35,20 @@ export interface EdgeOptions {
   /** Value of X-Forwarded-Proto for proxied requests. @default "http" */
   readonly protocol?: "http" | "https";
   readonly onRequest?: (report: RequestReport) => void;
+  /**
+   * The edge response cache: prerendered / ISR pages, route handlers with `revalidate` and
+   * optimized images served without a worker. Off when absent.
+   */
+  readonly cache?: EdgeCacheSettings;
+}
+
+export interface EdgeCacheSettings {
+  /** The function host's writable caches, `<cachesDir>/<deploymentId>/` (tag store for purges). */
+  readonly cachesDir: string;
+  /** Memory for cached responses (bodies and headers). @default DEFAULT_EDGE_CACHE_BYTES */
+  readonly maxBytes?: number;
+  /** Larger responses are streamed but not stored. @default DEFAULT_EDGE_CACHE_ENTRY_BYTES */
+  readonly maxEntryBytes?: number;
 }
 
 export interface Edge {
@@ -39,7 +56,9 @@ export interface Edge {
   listen(port: number, hostname?: string): Promise<number>;
   /** The request handler, for mounting on another server (e.g. HTTPS later). */
   handle(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse): void;
-  /** Drops cached manifest and asset index of a removed deployment. */
+  /** Drops cached manifest, asset index and cached responses of a removed deployment. */
   forget(deploymentId: string): void;
+  /** What the edge cache holds now, and how many background refreshes are under way. */
+  cacheStats(): { entries: number; bytes: number; refreshing: number };
   close(): Promise<void>;
 }

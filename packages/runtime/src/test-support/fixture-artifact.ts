@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { promises as fs, readFileSync } from "node:fs";
+import { promises as fs, readdirSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -98,7 +98,16 @@ function hashInputs(): string {
   ]) {
     hash.update(readFileSync(path.join(RUNTIME_DIR, "opennext", file)));
   }
-  hash.update(readFileSync(path.join(FIXTURE, "package-lock.json")));
+  // The app's own files too: a route added to the fixture must rebuild the cached artifact.
+  const files = readdirSync(FIXTURE, { recursive: true, encoding: "utf8" })
+    .filter((rel) => !rel.split(path.sep).some((part) => part === "node_modules" || part.startsWith(".")))
+    .sort();
+  for (const rel of files) {
+    const file = path.join(FIXTURE, rel);
+    if (!statSync(file).isFile()) continue;
+    hash.update(rel);
+    hash.update(readFileSync(file));
+  }
   return hash.digest("hex").slice(0, 12);
 }
 

@@ -6,7 +6,7 @@ import { createMemoryBlobStore } from "@slipway/memory";
 import { create as createTar } from "tar";
 import { createLocalDeployer } from "../deployer/local.ts";
 import { createEdge } from "../edge/edge.ts";
-import type { RequestReport } from "../edge/types.ts";
+import type { EdgeCacheSettings, RequestReport } from "../edge/types.ts";
 import { createFunctionHost } from "../function-host/host.ts";
 import type { FunctionHostEvent, FunctionHostOptions } from "../function-host/types.ts";
 import { FIXTURE_DEPLOYMENT_ID } from "./fixture-artifact.ts";
@@ -15,7 +15,11 @@ import { FIXTURE_DEPLOYMENT_ID } from "./fixture-artifact.ts";
  * The local read side wired the way the platform wires it (edge + function host + deployer),
  * with one project `fixture` whose alias `fixture.localhost` points at the activated artifact.
  */
-export async function startStack(artifactDir: string, hostOptions: Partial<FunctionHostOptions> = {}) {
+export async function startStack(
+  artifactDir: string,
+  hostOptions: Partial<FunctionHostOptions> = {},
+  edgeOptions: { cache?: false | Omit<EdgeCacheSettings, "cachesDir"> } = {},
+) {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "slipway-runtime-"));
   const deploymentsDir = path.join(dataDir, "deployments");
   await fs.mkdir(deploymentsDir, { recursive: true });
@@ -28,9 +32,10 @@ export async function startStack(artifactDir: string, hostOptions: Partial<Funct
   const requests: RequestReport[] = [];
   const aliases = new Map<string, { deploymentId: string; projectId: string }>();
   let edgePort = 0;
+  const cachesDir = path.join(dataDir, "cache");
   const functionHost = createFunctionHost({
     deploymentsDir,
-    cachesDir: path.join(dataDir, "cache"),
+    cachesDir,
     getRuntimeEnv: async (id) => ({ GREETING: "hello from env", SLIPWAY_ENV: "production", SLIPWAY_DEPLOYMENT_ID: id }),
     revalidateOrigin: () => `http://127.0.0.1:${edgePort}`,
     onEvent: (event) => events.push(event),
@@ -42,6 +47,7 @@ export async function startStack(artifactDir: string, hostOptions: Partial<Funct
     functionHost,
     deploymentsDir,
     onRequest: (report) => requests.push(report),
+    ...(edgeOptions.cache === false ? {} : { cache: { cachesDir, ...edgeOptions.cache } }),
   });
   edgePort = await edge.listen(0, "127.0.0.1");
   const deployer = createLocalDeployer({ blobs, deploymentsDir, functionHost, onDeactivated: edge.forget });
