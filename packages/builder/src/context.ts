@@ -44,6 +44,7 @@ export async function openBuild(options: ResolvedOptions, request: PipelineReque
     onLog: request.onLog,
     mask: createMasker(request.mask),
     limitBytes: options.logLimitBytes,
+    linesBefore: request.logLinesBefore ?? 0,
   });
 
   // One signal for both ways a build is stopped, so every process runner only watches one.

@@ -26,10 +26,12 @@ export function createBuildLog(options: {
   onLog(line: Omit<LogLine, "seq">): void;
   mask: Masker;
   limitBytes: number;
+  /** Lines already in the deployment's log: numbering goes on from there. */
+  linesBefore?: number;
 }): BuildLog {
   let bytes = 0;
   let truncated = false;
-  let lineCount = 0;
+  let lineCount = options.linesBefore ?? 0;
   let seen = 0; // output lines of this step, the tail's lines are the last of them
   let head: NumberedLine[] = [];
   let tail: NumberedLine[] = [];

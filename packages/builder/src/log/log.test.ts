@@ -64,6 +64,12 @@ describe("build log", () => {
     expect(new Set(step.map((l) => l.line)).size).toBe(600);
   });
 
+  it("numbers on from the lines the deployment's log held before the build", () => {
+    const log = createBuildLog({ onLog: () => {}, mask: createMasker([]), limitBytes: 1000, linesBefore: 3 });
+    log.output("stderr", "Type error: nope");
+    expect(log.stepOutput()).toEqual([{ line: 4, text: "Type error: nope" }]);
+  });
+
   it("gives output cut by the cap no line number", () => {
     const { log } = collect(10);
     log.output("stdout", "short");
