@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { runBuildCacheContract } from "@slipway/core/contracts";
 import { afterEach, describe, expect, it } from "vitest";
 import { createBuildCacheDir } from "./build-cache-dir.ts";
 import { projectCacheDir } from "./project-cache-dir.ts";
@@ -22,6 +23,22 @@ async function cacheWith(projects: Record<string, Record<string, number>>) {
   }
   return root;
 }
+
+const roots = new WeakMap<object, string>();
+runBuildCacheContract({
+  name: "local",
+  create: async () => {
+    const root = await cacheWith({});
+    const cache = createBuildCacheDir(root);
+    roots.set(cache, root);
+    return cache;
+  },
+  fill: async (cache, projectId, bytes) => {
+    const file = path.join(projectCacheDir(roots.get(cache) ?? "", projectId), "node_modules", "blob");
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, Buffer.alloc(bytes));
+  },
+});
 
 describe("the local build cache", () => {
   it("clears one project's caches, reports the bytes and leaves the others", async () => {
