@@ -174,6 +174,19 @@ describe("explainFailure names the cause, not the wrapper", () => {
     expect(explainFailure(log)).toBe("getaddrinfo ENOTFOUND registry.corp.invalid (log line 1)");
   });
 
+  it("git's fatal line when a clone fails", () => {
+    const log = numbered(
+      [
+        "Cloning into '/builds/dpl_1/repo'...",
+        "fatal: could not read Username for 'https://github.com': terminal prompts disabled",
+      ].join("\n"),
+      3,
+    );
+    expect(explainFailure(log)).toBe(
+      "fatal: could not read Username for 'https://github.com': terminal prompts disabled (log line 4)",
+    );
+  });
+
   it("falls back to the first line that reads like an error, and to null", () => {
     expect(explainFailure(numbered("compiling\nsomething failed badly\nError: Command failed: npm run build"))).toBe(
       "something failed badly (log line 2)",

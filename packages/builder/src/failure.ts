@@ -68,6 +68,8 @@ const CAUSES: Cause[] = [
   { test: /ERR_PNPM_\w+/ },
   { test: /^Error: \S/, describe: (text) => text.replace(/^Error: /, "") },
   { test: /^error / },
+  // git: "fatal: repository 'https://…' not found", "fatal: could not read Username for …".
+  { test: /^fatal: / },
 ];
 
 // Lines that wrap a cause without naming it: Next's and OpenNext's summaries, npm's epilogue,
