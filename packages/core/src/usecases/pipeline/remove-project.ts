@@ -32,10 +32,12 @@ export async function removeProjectStep(deps: CoreDeps, projectId: string): Prom
   const project = await deps.store.projects.get(projectId);
   if (!project) return "already-gone";
 
-  let building = false;
+  // A build or an activation may still be writing (a build's artifact, an activation's unpacked
+  // folder): both stop at their next look at the status, so the removal waits for that look.
+  let inFlight = false;
   for (const deployment of await deps.store.deployments.listByStatus(ACTIVE_STATUSES)) {
     if (deployment.projectId !== projectId) continue;
-    building ||= deployment.status === "building";
+    inFlight ||= deployment.status === "building" || deployment.status === "deploying";
     try {
       await cancelDeployment(deps, deployment, `project ${project.name} is being removed`);
     } catch (error) {
@@ -43,7 +45,7 @@ export async function removeProjectStep(deps: CoreDeps, projectId: string): Prom
       if (!(error instanceof SlipwayError)) throw error;
     }
   }
-  if (building) {
+  if (inFlight) {
     await deps.queue.enqueue(REMOVE_PROJECT_JOB, { projectId } satisfies RemoveProjectPayload, {
       delayMs: BUILD_STOP_WAIT_MS,
     });
