@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { imageSize } from "@slipway/runtime/test-support";
@@ -217,7 +217,56 @@ describe("a git push becomes a live deployment", () => {
     expect(result.stderr).toContain("this-module-does-not-exist");
     const [deployment] = (await platform.cli(["deployments", "ls", "--project", "broken", "--json"])).json();
     expect(deployment).toMatchObject({ status: "error" });
-    expect((await platform.cli(["logs", deployment.id])).stdout).toContain("this-module-does-not-exist");
+    const log = (await platform.cli(["logs", deployment.id])).stdout;
+    expect(log).toContain("this-module-does-not-exist");
     expect((await get("/", {}, "broken.localhost")).status).toBe(404);
+    // The reason is the compiler's line, never a wrapper, and its number is its line in `slipway logs`.
+    const { statusReason } = (await platform.api("GET", `/api/v1/deployments/${deployment.id}`)).body;
+    expect(result.stderr).toContain(statusReason);
+    expect(statusReason).toMatch(
+      /^next build failed \(exit 1\): Module not found: Can't resolve '\.\/this-module-does-not-exist'.* \(log line \d+\)$/,
+    );
+    const line = Number(/\(log line (\d+)\)$/.exec(statusReason)?.[1]);
+    expect(log.split("\n")[line - 1]).toContain("Module not found");
+  });
+
+  it("removes a project with projects rm: its URLs stop answering, its files and caches are gone", async () => {
+    const deployments: Array<{ id: string }> = (
+      await platform.cli(["deployments", "ls", "--project", "fixture", "--json"])
+    ).json();
+    expect(deployments.length).toBeGreaterThanOrEqual(2);
+    const data = (...parts: string[]) => join(platform.dataDir, ...parts);
+    for (const { id } of deployments) expect(existsSync(data("deployments", id))).toBe(true);
+    expect(existsSync(data("build-cache", project.id))).toBe(true);
+
+    // The CLI's stdin here is not a terminal: without --yes nothing happens.
+    const refused = await platform.cli(["projects", "rm", "fixture"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("--yes");
+    expect((await get("/")).status).toBe(200);
+
+    const removed = await platform.cli(["projects", "rm", "fixture", "--yes", "--json"]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.json()).toEqual({ name: "fixture", status: "removed" });
+    expect((await get("/")).status).toBe(404);
+    for (const { id } of deployments) {
+      expect((await get("/", {}, `fixture-${id}.localhost`)).status).toBe(404);
+      expect(existsSync(data("deployments", id))).toBe(false);
+      expect(existsSync(data("blobs", "artifacts", `${id}.tar`))).toBe(false);
+    }
+    expect(existsSync(data("build-cache", project.id))).toBe(false);
+    const names = (await platform.cli(["projects", "ls", "--json"])).json().map((p: { name: string }) => p.name);
+    expect(names).toEqual(["broken"]);
+    // Removing it again names it as unknown; the name is free for a new project.
+    expect((await platform.cli(["projects", "rm", "fixture", "--yes"])).stderr).toContain('No project named "fixture"');
+    const again = await platform.cli(["projects", "create", "fixture", "--repo", repo.bare, "--json"]);
+    expect(again.code, again.stderr).toBe(0);
+  });
+
+  it("clears every build cache with admin cache clear, reporting the bytes freed", async () => {
+    const cleared = await platform.cli(["admin", "cache", "clear", "--json"]);
+    expect(cleared.code, cleared.stderr).toBe(0);
+    expect(cleared.json()).toMatchObject({ project: null, bytesFreed: expect.any(Number) });
+    expect(readdirSync(join(platform.dataDir, "build-cache"))).toEqual([]);
   });
 });

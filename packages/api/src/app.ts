@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { adminBodyLimit } from "./admin-body-limit.ts";
 import { requireToken } from "./auth.ts";
+import { adminRoutes } from "./routes/admin.ts";
 import { deploymentRoutes } from "./routes/deployments.ts";
 import { envRoutes } from "./routes/env.ts";
 import { logRoutes } from "./routes/logs.ts";
@@ -16,10 +17,12 @@ export interface ApiOptions {
 }
 
 /**
- * The ports the routes use, and no more: the API queues deployments and moves aliases, but never
- * builds, deploys or touches blobs (the pipeline, fed by the queue, does that).
+ * The ports the routes use, and no more: the API queues deployments and project removals and moves
+ * aliases, but never builds, deploys or touches blobs (the pipeline, fed by the queue, does that).
+ * It clears build caches itself (an admin's request, answered with the bytes freed).
  */
-export type ApiDeps = Pick<CoreDeps, "store" | "secrets" | "logs" | "urls" | "git"> & ApiOptions;
+export type ApiDeps = Pick<CoreDeps, "store" | "queue" | "secrets" | "logs" | "urls" | "git" | "buildCache"> &
+  ApiOptions;
 
 /** One Hono app for the API on every target: @hono/node-server locally, the Lambda adapter on AWS. */
 export function createApi(deps: ApiDeps): Hono {
@@ -36,6 +39,7 @@ export function createApi(deps: ApiDeps): Hono {
   v1.route("/projects", envRoutes(deps));
   v1.route("/", deploymentRoutes(deps));
   v1.route("/deployments", logRoutes(deps));
+  v1.route("/admin", adminRoutes(deps));
   app.route("/api/v1", v1);
 
   app.notFound((c) => c.json({ code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}.` }, 404));

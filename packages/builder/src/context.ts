@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
 import path from "node:path";
 import { createMasker } from "@slipway/core";
 import { type Cgroup, cgroupSupport, createCgroup } from "@slipway/sandbox";
+import { projectCacheDir, safeName } from "./cache/project-cache-dir.ts";
 import { type BuildLog, createBuildLog } from "./log/build-log.ts";
 import type { ResolvedOptions } from "./options.ts";
 import type { PipelineRequest } from "./pipeline-types.ts";
@@ -43,6 +44,7 @@ export async function openBuild(options: ResolvedOptions, request: PipelineReque
     onLog: request.onLog,
     mask: createMasker(request.mask),
     limitBytes: options.logLimitBytes,
+    linesBefore: request.logLinesBefore ?? 0,
   });
 
   // One signal for both ways a build is stopped, so every process runner only watches one.
@@ -67,8 +69,8 @@ export async function openBuild(options: ResolvedOptions, request: PipelineReque
     repo: path.join(work, "repo"),
     home: path.join(work, "home"),
     tmp: path.join(work, "tmp"),
-    projectCache: path.join(options.cacheDir, safeName(request.projectId)),
-    pmCache: path.join(options.cacheDir, safeName(request.projectId), "pm"),
+    projectCache: projectCacheDir(options.cacheDir, request.projectId),
+    pmCache: path.join(projectCacheDir(options.cacheDir, request.projectId), "pm"),
   };
   await Promise.all([dirs.home, dirs.tmp, dirs.pmCache].map((dir) => mkdir(dir, { recursive: true })));
 
@@ -116,10 +118,6 @@ export async function openBuild(options: ResolvedOptions, request: PipelineReque
 }
 
 /** Ids become folder names; anything unexpected is flattened rather than trusted. */
-function safeName(id: string): string {
-  const name = id.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 80);
-  return name.length > 0 ? name : "_";
-}
 
 /** Runs a step and records its wall time under `name`. */
 export async function timed<T>(ctx: BuildContext, name: string, step: () => Promise<T>): Promise<T> {

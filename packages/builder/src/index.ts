@@ -1,4 +1,5 @@
 export { networkIsolationStatus, type SandboxCapabilities, sandboxCapabilities } from "@slipway/sandbox";
+export { createBuildCacheDir } from "./cache/build-cache-dir.ts";
 export { createInProcessBuilder, type InProcessPipeline } from "./in-process-builder.ts";
 export { type BuildLimits, DEFAULT_BUILD_LIMITS, DEFAULT_BUILD_TIMEOUT_MS } from "./limits.ts";
 export { createLocalBuilder } from "./local-builder.ts";

@@ -4,6 +4,11 @@ import type { BuildRequest, DeploymentManifest, LogLine } from "@slipway/core";
 export interface PipelineRequest extends BuildRequest {
   onLog(line: Omit<LogLine, "seq">): void;
   signal: AbortSignal;
+  /**
+   * Lines the deployment's log holds before this build's first (the pipeline's own, an earlier
+   * attempt's), so a failure reason's "log line N" is the Nth line `slipway logs` prints. Default 0.
+   */
+  logLinesBefore?: number;
 }
 
 export type BuildResult =

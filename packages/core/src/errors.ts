@@ -32,6 +32,7 @@ export const ERROR_CATALOG = {
   USAGE: { status: 400, title: "Invalid command line" },
   API_UNREACHABLE: { status: 503, title: "The Slipway API cannot be reached" },
   DEPLOYMENT_FAILED: { status: 409, title: "Deployment did not become ready" },
+  CONFIRMATION_REQUIRED: { status: 400, title: "Confirmation required" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

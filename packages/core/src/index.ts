@@ -13,6 +13,7 @@ export * from "./domain/repo-url.ts";
 export * from "./errors.ts";
 export * from "./manifest.ts";
 export type * from "./ports/blob-store.ts";
+export type * from "./ports/build-cache.ts";
 export type * from "./ports/builder.ts";
 export type * from "./ports/commit-status.ts";
 export type * from "./ports/deployer.ts";

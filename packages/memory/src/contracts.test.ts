@@ -1,9 +1,10 @@
-import type { Queue, Store } from "@slipway/core";
+import type { BuildCache, Queue, Store } from "@slipway/core";
 import {
   buildRequest,
   deployment,
   project,
   runBlobStoreContract,
+  runBuildCacheContract,
   runBuilderContract,
   runCommitStatusContract,
   runDeployerContract,
@@ -16,6 +17,7 @@ import {
 import { describe, expect, it } from "vitest";
 import {
   createMemoryBlobStore,
+  createMemoryBuildCache,
   createMemoryBuilder,
   createMemoryDeployer,
   createMemoryGitRemote,
@@ -24,6 +26,7 @@ import {
   createMemorySecrets,
   createMemoryStatusRecorder,
   createMemoryStore,
+  type MemoryBuildCache,
   type MemoryDeployer,
   type MemoryGitRemote,
   type MemoryStatusRecorder,
@@ -52,6 +55,17 @@ runQueueContract({
 
 runLogStoreContract({ name: "memory", create: async () => createMemoryLogStore() });
 runBlobStoreContract({ name: "memory", create: async () => createMemoryBlobStore() });
+
+const buildCaches = new WeakMap<BuildCache, MemoryBuildCache>();
+runBuildCacheContract({
+  name: "memory",
+  create: async () => {
+    const cache = createMemoryBuildCache();
+    buildCaches.set(cache, cache);
+    return cache;
+  },
+  fill: async (cache, projectId, bytes) => buildCaches.get(cache)?.fill(projectId, bytes),
+});
 
 runSecretsContract({
   name: "memory",

@@ -1,4 +1,5 @@
 export { createMemoryBlobStore } from "./blob-store.ts";
+export { createMemoryBuildCache, type MemoryBuildCache } from "./build-cache.ts";
 export { createMemoryBuilder, type MemoryBuilder, type MemoryBuilderOptions } from "./builder.ts";
 export { createMemoryStatusRecorder, type MemoryStatusRecorder, type RecordedReport } from "./commit-status.ts";
 export { createMemoryDeployer, type MemoryDeployer, type MemoryDeployerOptions } from "./deployer.ts";

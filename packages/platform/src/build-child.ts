@@ -14,7 +14,7 @@ import {
   runSupervisedJob,
   type SandboxMode,
 } from "@slipway/builder";
-import type { LogLine } from "@slipway/core";
+import type { LogLine, LogStore } from "@slipway/core";
 import { createFsBlobStore, createSqliteLogStore, openSqlite } from "@slipway/local";
 
 /** What the platform sends every build child besides the request. */
@@ -59,7 +59,13 @@ async function main(dir: string): Promise<void> {
         timeoutMs: config.timeoutMs,
         limits: config.limits,
       });
-      const result = await builder.build({ ...job.request, onLog: (line) => pending.push(line), signal });
+      const logLinesBefore = await countLines(logs, deploymentId);
+      const result = await builder.build({
+        ...job.request,
+        onLog: (line) => pending.push(line),
+        signal,
+        logLinesBefore,
+      });
       return result.ok ? { ok: true, artifactKey: result.artifactKey } : { ok: false, reason: result.reason };
     } finally {
       clearInterval(timer);
@@ -67,6 +73,20 @@ async function main(dir: string): Promise<void> {
       db.close();
     }
   });
+}
+
+/** Lines in the deployment's log so far, page by page. */
+async function countLines(logs: LogStore, deploymentId: string): Promise<number> {
+  const PAGE = 5_000;
+  let count = 0;
+  let after = 0;
+  for (;;) {
+    const page = await logs.read(deploymentId, after, PAGE);
+    count += page.length;
+    const last = page.at(-1);
+    if (page.length < PAGE || last === undefined) return count;
+    after = last.seq;
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { createAdaptorServer } from "@hono/node-server";
 import { createApi, hashToken } from "@slipway/api";
-import { createInProcessBuilder, createLocalBuilder } from "@slipway/builder";
+import { createBuildCacheDir, createInProcessBuilder, createLocalBuilder } from "@slipway/builder";
 import { main as cli } from "@slipway/cli";
 import { type CoreDeps, handleDeployJob } from "@slipway/core";
 import {
@@ -77,6 +77,7 @@ beforeAll(async () => {
     blobs,
     logs: createSqliteLogStore(db),
     secrets: createAesGcmSecrets({ keyFile: join(dir, "master.key") }),
+    buildCache: createBuildCacheDir(join(dir, "cache")),
     builder: createInProcessBuilder(
       createLocalBuilder({
         blobStore: blobs,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApi } from "@slipway/api";
-import { bwrapWorks, createSupervisedBuilder } from "@slipway/builder";
+import { bwrapWorks, createBuildCacheDir, createSupervisedBuilder } from "@slipway/builder";
 import {
   type CoreDeps,
   createMasker,
@@ -220,6 +220,7 @@ async function wirePorts(
     onDeactivated,
   });
 
+  const buildCacheDir = dir("build-cache");
   const builder = createSupervisedBuilder({
     jobsDir: dir("builds"),
     entry: BUILD_CHILD,
@@ -227,7 +228,7 @@ async function wirePorts(
     config: {
       dataDir: config.dataDir,
       dbPath: dir("slipway.db"),
-      cacheDir: dir("build-cache"),
+      cacheDir: buildCacheDir,
       openNextConfigPath: OPEN_NEXT_CONFIG,
       readOnlyPaths: OPEN_NEXT_CONFIG_IMPORTS,
       sandbox: config.sandbox,
@@ -243,6 +244,7 @@ async function wirePorts(
     logs,
     secrets,
     builder,
+    buildCache: createBuildCacheDir(buildCacheDir),
     deployer,
     git: createLsRemoteGit(),
     statusReporter: config.githubToken

@@ -10,9 +10,16 @@ import {
   type Project,
   pointAliases,
   promote,
+  removeProjectStep,
   webhookSecretOf,
 } from "@slipway/core";
 import { createAesGcmSecrets, createSqliteQueue, createSqliteStore, openSqlite } from "@slipway/local";
+import {
+  createMemoryBlobStore,
+  createMemoryBuildCache,
+  createMemoryDeployer,
+  createMemoryLogStore,
+} from "@slipway/memory";
 import { afterEach, describe, expect, it } from "vitest";
 
 // Hostnames belong to projects: the use cases on the real SQLite store, with two projects whose
@@ -124,5 +131,29 @@ describe("tenancy: hostnames belong to projects", () => {
       projectId: intruder.id,
       kind: "production",
     });
+  });
+
+  it("removing a project removes its own hostnames only, never another project's it collides with", async () => {
+    const deps = {
+      ...(await setup()),
+      deployer: createMemoryDeployer(),
+      blobs: createMemoryBlobStore(),
+      logs: createMemoryLogStore(),
+      buildCache: createMemoryBuildCache(),
+    };
+    const shop = await createProject(deps, { name: "shop", repo: "https://github.com/acme/shop.git" });
+    const intruder: Project = { ...shop, id: "intruder01", name: "shop-git-main", createdAt: shop.createdAt };
+    expect(await deps.store.projects.create(intruder)).toBe(true);
+    const shopMain = await readyDeployment(deps, shop, "main");
+    await pointAliases(deps, shop, shopMain);
+    const intruderMain = await readyDeployment(deps, intruder, "main");
+    await pointAliases(deps, intruder, intruderMain);
+    const shopHostnames = (await deps.store.aliases.listByProject(shop.id)).map((a) => a.hostname).sort();
+    expect(shopHostnames).toContain("shop-git-main.localhost");
+
+    expect(await removeProjectStep(deps, intruder.id)).toBe("removed");
+    expect((await deps.store.aliases.listByProject(shop.id)).map((a) => a.hostname).sort()).toEqual(shopHostnames);
+    expect(await deps.store.aliases.get("shop-git-main.localhost")).toMatchObject({ projectId: shop.id });
+    expect(await deps.store.deployments.get(shopMain.id)).not.toBeNull();
   });
 });

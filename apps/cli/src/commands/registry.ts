@@ -1,4 +1,5 @@
 import type { Command } from "../command.ts";
+import { adminCacheClear } from "./admin-cache-clear.ts";
 import { cancel } from "./cancel.ts";
 import { deploy } from "./deploy.ts";
 import { deploymentsLs } from "./deployments-ls.ts";
@@ -11,6 +12,8 @@ import { login } from "./login.ts";
 import { logs } from "./logs.ts";
 import { projectsCreate } from "./projects-create.ts";
 import { projectsLs } from "./projects-ls.ts";
+import { projectsRm } from "./projects-rm.ts";
+import { projectsUpdate } from "./projects-update.ts";
 import { promote } from "./promote.ts";
 import { rollback } from "./rollback.ts";
 import { rotateKey } from "./rotate-key.ts";
@@ -24,6 +27,8 @@ export const COMMANDS: Command[] = [
   login,
   projectsCreate,
   projectsLs,
+  projectsUpdate,
+  projectsRm,
   deploy,
   deploymentsLs,
   logs,
@@ -35,6 +40,7 @@ export const COMMANDS: Command[] = [
   envRm,
   envPull,
   rotateKey,
+  adminCacheClear,
 ] as Command[];
 
 /** Flags every command takes. */

@@ -20,7 +20,13 @@ export const openApiDocument = {
     "/api/v1/health": { get: op("Readiness", { security: [] }) },
     "/api/v1/openapi.json": { get: op("This document", { security: [] }) },
     "/api/v1/projects": { get: op("List projects"), post: op("Create a project", body) },
-    "/api/v1/projects/{name}": { get: op("Get a project") },
+    "/api/v1/projects/{name}": {
+      get: op("Get a project"),
+      patch: op("Change build settings: branch, rootDir, installCommand, buildCommand (null: the default)", body),
+      delete: op(
+        "Remove the project and all it owns (URLs, deployments, artifacts, caches, env vars); 202, runs in the background until the project answers 404",
+      ),
+    },
     "/api/v1/projects/{name}/deployments": {
       get: op("List deployments, newest first"),
       post: op("Deploy a ref", body),
@@ -36,6 +42,9 @@ export const openApiDocument = {
       get: op(
         "Build log; `?follow=1` streams Server-Sent Events (id = seq) for at most 25 s: reconnect with `Last-Event-ID` until the `end` event",
       ),
+    },
+    "/api/v1/admin/cache/clear": {
+      post: op("Clear build caches, of one project ({ project }) or all; answers { bytesFreed }", body),
     },
     "/api/v1/webhooks/github/{projectId}": { post: op("GitHub webhook (HMAC-signed)", { security: [] }) },
   },

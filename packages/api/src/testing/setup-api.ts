@@ -1,4 +1,5 @@
 import {
+  createMemoryBuildCache,
   createMemoryGitRemote,
   createMemoryLogStore,
   createMemoryQueue,
@@ -19,8 +20,11 @@ export async function setupApi() {
     createdAt: new Date().toISOString(),
   });
   // Exactly the ports the routes use: ApiDeps names them, so nothing here is a stand-in cast.
+  const buildCache = createMemoryBuildCache();
   const deps: ApiDeps = {
     store,
+    queue,
+    buildCache,
     logs: createMemoryLogStore(),
     secrets: createMemorySecrets(),
     git: createMemoryGitRemote(),
@@ -30,5 +34,5 @@ export async function setupApi() {
       apiUrl: "http://127.0.0.1:7300",
     },
   };
-  return { app: createApi(deps), deps, store, queue };
+  return { app: createApi(deps), deps, store, queue, buildCache };
 }

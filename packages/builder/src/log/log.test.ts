@@ -1,7 +1,6 @@
 import type { LogLine } from "@slipway/core";
 import { createMasker } from "@slipway/core";
 import { describe, expect, it } from "vitest";
-import { explainFailure } from "../failure.ts";
 import { createBuildLog } from "./build-log.ts";
 import { createLineSplitter } from "./line-splitter.ts";
 
@@ -48,6 +47,38 @@ describe("build log", () => {
     // The tail still sees everything, so a failure after the cap can still be explained.
     expect(log.tail()).toHaveLength(10);
   });
+
+  it("numbers a step's output as the log does and keeps its first lines past the tail", () => {
+    const { log, lines } = collect(1_000_000);
+    log.system("▶ Installing");
+    log.output("stdout", "installed");
+    log.clearTail();
+    log.system("▶ Building");
+    log.output("stderr", "Module not found: Can't resolve 'x'");
+    for (let i = 0; i < 1000; i++) log.output("stdout", `noise ${i}`);
+    const step = log.stepOutput();
+    expect(step[0]).toEqual({ line: 4, text: "Module not found: Can't resolve 'x'" });
+    expect(lines[3]?.text).toBe("Module not found: Can't resolve 'x'");
+    expect(step.at(-1)).toEqual({ line: 1004, text: "noise 999" });
+    expect(step).toHaveLength(600);
+    expect(new Set(step.map((l) => l.line)).size).toBe(600);
+  });
+
+  it("numbers on from the lines the deployment's log held before the build", () => {
+    const log = createBuildLog({ onLog: () => {}, mask: createMasker([]), limitBytes: 1000, linesBefore: 3 });
+    log.output("stderr", "Type error: nope");
+    expect(log.stepOutput()).toEqual([{ line: 4, text: "Type error: nope" }]);
+  });
+
+  it("gives output cut by the cap no line number", () => {
+    const { log } = collect(10);
+    log.output("stdout", "short");
+    log.output("stdout", "this one is over");
+    expect(log.stepOutput()).toEqual([
+      { line: 1, text: "short" },
+      { line: null, text: "this one is over" },
+    ]);
+  });
 });
 
 describe("line splitter", () => {
@@ -59,27 +90,5 @@ describe("line splitter", () => {
     splitter.push(bytes.subarray(7));
     splitter.end();
     expect(lines).toEqual(["a", "b", "c✓", "last"]);
-  });
-});
-
-describe("explainFailure", () => {
-  it("prefers the compiler's message over npm's summary", () => {
-    const tail = [
-      "> Build error occurred",
-      "Error: Turbopack build failed with 1 error:",
-      "./app/page.js:2:1",
-      "\u001b[31mError: Module not found: Can't resolve './this-module-does-not-exist'\u001b[39m",
-      "Error: Command failed: npm run build",
-    ];
-    expect(explainFailure(tail)).toBe("Module not found: Can't resolve './this-module-does-not-exist'");
-  });
-
-  it("finds npm's error code", () => {
-    const tail = ["npm error code E404", "npm error 404 Not Found - GET https://registry.npmjs.org/nope"];
-    expect(explainFailure(tail)).toBe("npm error code E404");
-  });
-
-  it("returns null when nothing looks like an error", () => {
-    expect(explainFailure(["all good", ""])).toBeNull();
   });
 });

@@ -65,7 +65,9 @@ export async function runSandboxed(ctx: BuildContext, spec: SandboxedCommand): P
   }
   switch (outcome.kind) {
     case "exited":
-      throw new BuildFailure(withDetail(`${spec.what} failed (exit ${outcome.code})`, explainFailure(ctx.log.tail())));
+      throw new BuildFailure(
+        withDetail(`${spec.what} failed (exit ${outcome.code})`, explainFailure(ctx.log.stepOutput())),
+      );
     case "killed":
       throw new BuildFailure(`${spec.what} was killed by ${outcome.signal}`);
     case "spawn-failed":

@@ -30,7 +30,7 @@ export async function cloneRepo(ctx: BuildContext): Promise<string> {
     const outcome = await git(...args);
     if (outcome.kind === "aborted") throw new BuildFailure("aborted");
     if (outcome.kind !== "exited" || outcome.code !== 0) {
-      const detail = explainFailure(ctx.log.tail());
+      const detail = explainFailure(ctx.log.stepOutput());
       throw new BuildFailure(`clone failed: ${what}${detail ? `: ${detail}` : ""}`);
     }
   };

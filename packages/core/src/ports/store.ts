@@ -32,7 +32,18 @@ export interface ProjectRepo {
   list(): Promise<Project[]>;
   /** Replaces the secret-bearing fields (key rotation, sealing values stored before they were encrypted). */
   updateSecrets(id: string, patch: ProjectSecretsPatch): Promise<void>;
+  /** Changes the build settings given in `patch`; the project as it is now, or null when it is gone. */
+  update(id: string, patch: ProjectSettingsPatch): Promise<Project | null>;
+  /**
+   * Deletes the project and every record the store keeps for it (deployments, aliases, env vars,
+   * webhook deliveries) at once. Returns false when it was already gone.
+   */
+  delete(id: string): Promise<boolean>;
 }
+
+export type ProjectSettingsPatch = Partial<
+  Pick<Project, "productionBranch" | "rootDir" | "installCommand" | "buildCommand">
+>;
 
 export type ProjectSecretsPatch = Partial<
   Pick<Project, "repoUrl" | "repoCredentialEncrypted" | "webhookSecretEncrypted">

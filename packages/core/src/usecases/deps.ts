@@ -1,4 +1,5 @@
 import type { BlobStore } from "../ports/blob-store.ts";
+import type { BuildCache } from "../ports/build-cache.ts";
 import type { Builder } from "../ports/builder.ts";
 import type { CommitStatusReporter } from "../ports/commit-status.ts";
 import type { Deployer } from "../ports/deployer.ts";
@@ -33,6 +34,7 @@ export interface CoreDeps {
   logs: LogStore;
   secrets: Secrets;
   builder: Builder;
+  buildCache: BuildCache;
   deployer: Deployer;
   git: GitRemote;
   statusReporter: CommitStatusReporter | null;

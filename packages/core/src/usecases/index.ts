@@ -13,5 +13,6 @@ export * from "./queue-deployment.ts";
 export * from "./repo-access.ts";
 export * from "./retention.ts";
 export * from "./rollback.ts";
+export * from "./update-project.ts";
 export * from "./validation.ts";
 export * from "./webhook-signature.ts";

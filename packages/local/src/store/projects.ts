@@ -16,6 +16,24 @@ export function createProjectRepo(db: Database.Database): ProjectRepo {
      WHERE id = @id`,
   );
 
+  // Only the fields the patch names: a set_* flag per field, since null is a value for commands.
+  const update = db.prepare(
+    `UPDATE projects SET
+       production_branch = CASE WHEN @setBranch THEN @productionBranch ELSE production_branch END,
+       root_dir = CASE WHEN @setRootDir THEN @rootDir ELSE root_dir END,
+       install_command = CASE WHEN @setInstall THEN @installCommand ELSE install_command END,
+       build_command = CASE WHEN @setBuild THEN @buildCommand ELSE build_command END
+     WHERE id = @id`,
+  );
+  // Deployments, aliases and env vars go with the project (ON DELETE CASCADE); webhook deliveries
+  // have no foreign key, so they go in the same transaction.
+  const removeDeliveries = db.prepare<[string]>("DELETE FROM webhook_deliveries WHERE project_id = ?");
+  const removeProject = db.prepare<[string]>("DELETE FROM projects WHERE id = ?");
+  const remove = db.transaction((id: string) => {
+    removeDeliveries.run(id);
+    return removeProject.run(id).changes === 1;
+  });
+
   return {
     async create(project) {
       return insert.run(projectToRow(project)).changes === 1;
@@ -40,6 +58,25 @@ export function createProjectRepo(db: Database.Database): ProjectRepo {
         repoCredentialEncrypted: patch.repoCredentialEncrypted ?? null,
         webhookSecretEncrypted: patch.webhookSecretEncrypted ?? null,
       });
+    },
+    async update(id, patch) {
+      const flag = (value: unknown) => (value === undefined ? 0 : 1);
+      update.run({
+        id,
+        setBranch: flag(patch.productionBranch),
+        productionBranch: patch.productionBranch ?? null,
+        setRootDir: flag(patch.rootDir),
+        rootDir: patch.rootDir ?? null,
+        setInstall: flag(patch.installCommand),
+        installCommand: patch.installCommand ?? null,
+        setBuild: flag(patch.buildCommand),
+        buildCommand: patch.buildCommand ?? null,
+      });
+      const row = get.get(id);
+      return row ? projectFromRow(row) : null;
+    },
+    async delete(id) {
+      return remove.immediate(id);
     },
   };
 }

@@ -1,14 +1,17 @@
 import { type Alias, type AliasRepo, nowIso } from "@slipway/core";
-import { by, copy } from "./order.ts";
+import { by, copy, type ProjectScoped } from "./order.ts";
 
 const byHostname = by<Alias>((a) => a.hostname);
 
 /** Each method checks and writes without yielding, so it is as atomic as the SQLite statement. */
-export function createMemoryAliasRepo(): AliasRepo {
+export function createMemoryAliasRepo(): AliasRepo & ProjectScoped {
   const rows = new Map<string, Alias>();
   const select = (where: (a: Alias) => boolean) => [...rows.values()].filter(where).sort(byHostname).map(copy);
 
   return {
+    dropProject(projectId) {
+      for (const [hostname, alias] of rows) if (alias.projectId === projectId) rows.delete(hostname);
+    },
     async set(alias) {
       const existing = rows.get(alias.hostname);
       // A hostname belongs to the project that created it.

@@ -1,6 +1,6 @@
 import { type Deployment, type DeploymentPatch, type DeploymentRepo, nowIso } from "@slipway/core";
 import type { MemoryQueue } from "../queue.ts";
-import { by, copy } from "./order.ts";
+import { by, copy, type ProjectScoped } from "./order.ts";
 
 interface Row {
   deployment: Deployment;
@@ -20,7 +20,7 @@ const oldestFirst = by<Row>(
   (r) => r.rowid,
 );
 
-export function createMemoryDeploymentRepo(queue: MemoryQueue): DeploymentRepo {
+export function createMemoryDeploymentRepo(queue: MemoryQueue): DeploymentRepo & ProjectScoped {
   const rows = new Map<string, Row>();
   let rowid = 0;
   const select = (where: (d: Deployment) => boolean) =>
@@ -30,6 +30,9 @@ export function createMemoryDeploymentRepo(queue: MemoryQueue): DeploymentRepo {
       .map((r) => copy(r.deployment));
 
   return {
+    dropProject(projectId) {
+      for (const [id, row] of rows) if (row.deployment.projectId === projectId) rows.delete(id);
+    },
     async create(deployment, outbox = []) {
       // No await between the checks and the writes: the row and its messages land together or
       // not at all, like the SQLite transaction (a reused id is a fault there too).

@@ -1,5 +1,5 @@
 import { type EnvVar, type EnvVarRepo, newId } from "@slipway/core";
-import { by, copy } from "./order.ts";
+import { by, copy, type ProjectScoped } from "./order.ts";
 
 interface Row {
   envVar: EnvVar;
@@ -7,7 +7,7 @@ interface Row {
 }
 
 /** The SQLite repo's rules, step for step (see packages/local/src/store/env-vars.ts). */
-export function createMemoryEnvVarRepo(): EnvVarRepo {
+export function createMemoryEnvVarRepo(): EnvVarRepo & ProjectScoped {
   let rows: Row[] = [];
   let rowid = 0;
   const sorted = (where: (v: EnvVar) => boolean, projectFirst: boolean) =>
@@ -25,6 +25,9 @@ export function createMemoryEnvVarRepo(): EnvVarRepo {
       .map((r) => copy(r.envVar));
 
   return {
+    dropProject(projectId) {
+      rows = rows.filter((r) => r.envVar.projectId !== projectId);
+    },
     async upsert(envVar) {
       if (
         rows.some(

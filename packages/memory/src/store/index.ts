@@ -14,6 +14,9 @@ export function createMemoryStore(queue: MemoryQueue): Store {
   const projects = new Map<string, Project>();
   const deliveries = new Map<string, WebhookDelivery>();
   const tokens = new Map<string, ApiToken>();
+  const deployments = createMemoryDeploymentRepo(queue);
+  const aliases = createMemoryAliasRepo();
+  const envVars = createMemoryEnvVarRepo();
 
   return {
     name: "memory",
@@ -45,10 +48,28 @@ export function createMemoryStore(queue: MemoryQueue): Store {
         if (patch.webhookSecretEncrypted !== undefined && patch.webhookSecretEncrypted !== null)
           project.webhookSecretEncrypted = patch.webhookSecretEncrypted;
       },
+      async update(id, patch) {
+        const project = projects.get(id);
+        if (!project) return null;
+        // undefined leaves a field alone; null is a value (no install or build command).
+        for (const [field, value] of Object.entries(patch)) {
+          if (value !== undefined) Object.assign(project, { [field]: value });
+        }
+        return copy(project);
+      },
+      async delete(id) {
+        // Everything at once, as SQLite's cascade does in one statement.
+        if (!projects.delete(id)) return false;
+        deployments.dropProject(id);
+        aliases.dropProject(id);
+        envVars.dropProject(id);
+        for (const [key, delivery] of deliveries) if (delivery.projectId === id) deliveries.delete(key);
+        return true;
+      },
     },
-    deployments: createMemoryDeploymentRepo(queue),
-    aliases: createMemoryAliasRepo(),
-    envVars: createMemoryEnvVarRepo(),
+    deployments,
+    aliases,
+    envVars,
     webhookDeliveries: {
       async record(delivery) {
         if (deliveries.has(delivery.id)) return false;

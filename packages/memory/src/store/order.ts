@@ -19,3 +19,8 @@ export function by<T>(...keys: Array<(row: T) => string | number | null>): (a: T
 
 /** Rows leave the store as copies, so a caller mutating one cannot change what is stored. */
 export const copy = <T>(row: T): T => structuredClone(row);
+
+/** A repo whose rows go when their project is deleted (SQLite's ON DELETE CASCADE). */
+export interface ProjectScoped {
+  dropProject(projectId: string): void;
+}

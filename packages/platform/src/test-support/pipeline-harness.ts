@@ -12,6 +12,7 @@ import {
 import { project } from "@slipway/core/contracts";
 import {
   createMemoryBlobStore,
+  createMemoryBuildCache,
   createMemoryBuilder,
   createMemoryDeployer,
   createMemoryGitRemote,
@@ -19,6 +20,8 @@ import {
   createMemoryQueue,
   createMemorySecrets,
   createMemoryStore,
+  type MemoryBuildCache,
+  type MemoryDeployer,
   type MemoryQueue,
 } from "@slipway/memory";
 
@@ -36,6 +39,8 @@ export interface PipelineHarness {
   starts: string[];
   cancels: string[];
   activations: string[];
+  buildCache: MemoryBuildCache;
+  deployer: MemoryDeployer;
   /** Polls a build answers `running` before it succeeds. */
   pollsPerBuild: number;
   /** Overrides the next build's outcome. */
@@ -79,6 +84,8 @@ export async function pipelineHarness(): Promise<PipelineHarness> {
     activations: deployer.activations,
     buildOutcome: () => null,
     activate: async (): Promise<ActivationResult> => ({ ok: true, warmMs: 1 }),
+    buildCache: createMemoryBuildCache(),
+    deployer,
   } as Partial<PipelineHarness> as PipelineHarness;
   Object.defineProperty(h, "pollsPerBuild", {
     get: () => builder.pollsPerBuild,
@@ -94,6 +101,7 @@ export async function pipelineHarness(): Promise<PipelineHarness> {
     logs: createMemoryLogStore(),
     secrets: createMemorySecrets(),
     builder,
+    buildCache: h.buildCache,
     deployer,
     git: createMemoryGitRemote(),
     statusReporter: null,

@@ -9,7 +9,7 @@ import { MANIFEST_FILE } from "@slipway/core";
 
 const RUNTIME_DIR = fileURLToPath(new URL("../..", import.meta.url));
 const REPO = path.resolve(RUNTIME_DIR, "../..");
-const FIXTURE = path.join(REPO, "fixtures/next-app");
+const FIXTURES = path.join(REPO, "fixtures");
 const CONFIG = path.join(RUNTIME_DIR, "opennext/open-next.config.ts");
 const OPEN_NEXT_BIN = path.join(REPO, "node_modules/.bin/open-next");
 
@@ -17,19 +17,21 @@ const OPEN_NEXT_BIN = path.join(REPO, "node_modules/.bin/open-next");
 export const FIXTURE_DEPLOYMENT_ID = "dpl_fixture1";
 
 /**
- * Builds fixtures/next-app with Slipway's OpenNext config once per content hash (~30 s) and
- * lays out an artifact root the way the builder does: `.open-next` contents, `.br`/`.gz`
- * siblings for text assets, and `slipway-manifest.json`. Shared by tests and the benchmark.
+ * Builds a fixture (fixtures/next-app unless named) with Slipway's OpenNext config once per
+ * content hash (~30 s) and lays out an artifact root the way the builder does: `.open-next`
+ * contents, `.br`/`.gz` siblings for text assets, and `slipway-manifest.json`. Shared by tests and
+ * the benchmark.
  */
-export async function fixtureArtifact(): Promise<{ artifactDir: string; appDir: string }> {
-  const key = hashInputs();
-  const base = path.join(os.tmpdir(), `slipway-runtime-fixture-${key}`);
+export async function fixtureArtifact(fixture = "next-app"): Promise<{ artifactDir: string; appDir: string }> {
+  const source = path.join(FIXTURES, fixture);
+  const key = hashInputs(source);
+  const base = path.join(os.tmpdir(), `slipway-runtime-fixture-${fixture}-${key}`);
   const artifactDir = path.join(base, "artifact");
   const appDir = path.join(base, "app");
   if (await exists(path.join(artifactDir, MANIFEST_FILE))) return { artifactDir, appDir };
   await fs.rm(base, { recursive: true, force: true });
   await fs.mkdir(path.join(base, "tmp"), { recursive: true });
-  await fs.cp(FIXTURE, appDir, {
+  await fs.cp(source, appDir, {
     recursive: true,
     filter: (src) => !src.includes(`${path.sep}node_modules`) && !src.includes(".next"),
   });
@@ -86,7 +88,7 @@ async function compressAssets(assetsDir: string): Promise<string[]> {
   return out;
 }
 
-function hashInputs(): string {
+function hashInputs(fixture: string): string {
   const hash = createHash("sha256");
   for (const file of [
     "open-next.config.ts",
@@ -98,12 +100,12 @@ function hashInputs(): string {
   ]) {
     hash.update(readFileSync(path.join(RUNTIME_DIR, "opennext", file)));
   }
-  // The app's own files too: a route added to the fixture must rebuild the cached artifact.
-  const files = readdirSync(FIXTURE, { recursive: true, encoding: "utf8" })
+  // Every source file of the fixture, not only its lockfile: a changed page is a different build.
+  const files = readdirSync(fixture, { recursive: true, encoding: "utf8" })
     .filter((rel) => !rel.split(path.sep).some((part) => part === "node_modules" || part.startsWith(".")))
     .sort();
   for (const rel of files) {
-    const file = path.join(FIXTURE, rel);
+    const file = path.join(fixture, rel);
     if (!statSync(file).isFile()) continue;
     hash.update(rel);
     hash.update(readFileSync(file));

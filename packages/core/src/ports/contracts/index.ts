@@ -1,6 +1,7 @@
 // The contract suites, one per port, for adapters' tests: `@slipway/core/contracts`. They import
 // vitest, so they live apart from the runtime entry (`@slipway/core`) that production code loads.
 export * from "./blob-store.contract.ts";
+export * from "./build-cache.contract.ts";
 export * from "./builder.contract.ts";
 export * from "./commit-status.contract.ts";
 export * from "./deployer.contract.ts";

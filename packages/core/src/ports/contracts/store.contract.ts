@@ -5,7 +5,7 @@ import { type ContractOptions, defineContract } from "./harness.ts";
 import { aliasCases } from "./store-aliases.cases.ts";
 import { deploymentCases } from "./store-deployments.cases.ts";
 import { envVarCases } from "./store-env-vars.cases.ts";
-import { deployment, project, savedProject, uniq } from "./store-fixtures.ts";
+import { deployment, envVar, project, savedProject, uniq } from "./store-fixtures.ts";
 
 export interface StoreContractOptions extends ContractOptions<Store> {
   /** The queue that receives the store's outbox messages (SQLite: the same file; AWS: the stream's SQS). */
@@ -50,6 +50,59 @@ export function runStoreContract(options: StoreContractOptions): void {
           repoUrl: "https://example.com/r.git",
           repoCredentialEncrypted: null,
         });
+      });
+
+      test("projects: update changes only the settings it is given; null clears a command", async (store) => {
+        const p = project({ installCommand: "npm ci", buildCommand: "npm run build" });
+        await store.projects.create(p);
+        expect(await store.projects.update(p.id, { rootDir: "apps/web", installCommand: null })).toEqual({
+          ...p,
+          rootDir: "apps/web",
+          installCommand: null,
+        });
+        const after = await store.projects.update(p.id, { productionBranch: "release", buildCommand: "make" });
+        expect(after).toEqual({
+          ...p,
+          rootDir: "apps/web",
+          installCommand: null,
+          productionBranch: "release",
+          buildCommand: "make",
+        });
+        expect(await store.projects.get(p.id)).toEqual(after);
+        expect(await store.projects.update("missing", { rootDir: "x" })).toBeNull();
+      });
+
+      test("projects: delete removes the project and all it owns, and only that; again it returns false", async (store) => {
+        const [gone, kept] = [project(), project()];
+        for (const p of [gone, kept]) {
+          await store.projects.create(p);
+          const d = deployment(p.id);
+          await store.deployments.create(d);
+          await store.aliases.set({ hostname: uniq("h-"), projectId: p.id, deploymentId: d.id, kind: "production" });
+          await store.envVars.upsert(envVar(p.id));
+        }
+        const delivery = {
+          id: uniq("gh-"),
+          projectId: gone.id,
+          event: "push",
+          receivedAt: "2026-01-01T00:00:00Z",
+          outcome: "queued",
+        };
+        await store.webhookDeliveries.record(delivery);
+
+        expect(await store.projects.delete(gone.id)).toBe(true);
+        expect(await store.projects.get(gone.id)).toBeNull();
+        expect(await store.deployments.listByProject(gone.id)).toEqual([]);
+        expect(await store.aliases.listByProject(gone.id)).toEqual([]);
+        expect(await store.envVars.listByProject(gone.id)).toEqual([]);
+        // Its delivery ids are forgotten with it: recording one again is not a replay.
+        expect(await store.webhookDeliveries.record(delivery)).toBe(true);
+        expect(await store.projects.delete(gone.id)).toBe(false);
+
+        expect(await store.projects.get(kept.id)).toEqual(kept);
+        expect(await store.deployments.listByProject(kept.id)).toHaveLength(1);
+        expect(await store.aliases.listByProject(kept.id)).toHaveLength(1);
+        expect(await store.envVars.listByProject(kept.id)).toHaveLength(1);
       });
 
       deploymentCases(test);

@@ -8,9 +8,12 @@ import {
   DEPLOY_JOB,
   DEPLOY_STEP_JOBS,
   type DeployJobPayload,
+  REMOVE_PROJECT_JOB,
+  type RemoveProjectPayload,
   WATCH_BUILD_JOB,
   type WatchBuildPayload,
 } from "./jobs.ts";
+import { removeProjectStep } from "./remove-project.ts";
 import { errorMessage, logSystem } from "./report.ts";
 import { startBuildStep } from "./start-build.ts";
 import { watchBuildStep } from "./watch-build.ts";
@@ -20,6 +23,11 @@ import { watchBuildStep } from "./watch-build.ts";
  * message is dropped, since retrying it cannot help.
  */
 export async function handleDeployJob(deps: CoreDeps, job: Pick<Job, "type" | "payload">): Promise<void> {
+  if (job.type === REMOVE_PROJECT_JOB) {
+    const projectId = (job.payload as Partial<RemoveProjectPayload> | null)?.projectId;
+    if (typeof projectId === "string") await removeProjectStep(deps, projectId);
+    return;
+  }
   const deploymentId = deploymentIdOf(job);
   if (deploymentId === null) return;
   switch (job.type) {

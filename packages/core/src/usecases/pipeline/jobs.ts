@@ -18,10 +18,17 @@ export const WATCH_BUILD_JOB = "deploy.watch-build";
 /** Unpacks and pre-warms, flips to ready, then moves the aliases (also re-done when redelivered). */
 export const ACTIVATE_JOB = "deploy.activate";
 
+/** Removes a project and everything it owns (see remove-project.ts); not a deployment's step. */
+export const REMOVE_PROJECT_JOB = "project.remove";
+
 export const DEPLOY_STEP_JOBS = [DEPLOY_JOB, WATCH_BUILD_JOB, ACTIVATE_JOB] as const;
 
 export interface DeployJobPayload {
   deploymentId: string;
+}
+
+export interface RemoveProjectPayload {
+  projectId: string;
 }
 
 export interface WatchBuildPayload {
