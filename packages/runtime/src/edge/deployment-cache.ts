@@ -1,9 +1,11 @@
 import { createManifestCache } from "../deployment-files.ts";
 import { type AssetIndex, buildAssetIndex } from "./asset-index.ts";
+import { type FunctionRoutes, functionRoutesOf } from "./function-route.ts";
 
 export interface DeploymentView {
   readonly assets: AssetIndex;
-  readonly hasImageFunction: boolean;
+  /** Which function serves which path (see function-route.ts). */
+  readonly functions: FunctionRoutes;
 }
 
 /**
@@ -19,7 +21,7 @@ export function createDeploymentCache(deploymentsDir: string) {
     try {
       const manifest = await manifests.load(deploymentId);
       const assets = await buildAssetIndex(manifests.rootOf(deploymentId), manifest);
-      const view = { assets, hasImageFunction: manifest.image !== null };
+      const view = { assets, functions: functionRoutesOf(manifest) };
       views.set(deploymentId, view);
       return view;
     } catch {

@@ -1,8 +1,8 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { errorPage } from "../function-host/error-page.ts";
-import type { FunctionKind } from "../function-host/types.ts";
 import { createDeploymentCache, type DeploymentView } from "./deployment-cache.ts";
+import { functionFor } from "./function-route.ts";
 import { unknownHostPage } from "./not-found.ts";
 import { assetKey } from "./path-safety.ts";
 import { requestIdOf } from "./request-id.ts";
@@ -58,7 +58,7 @@ export function createEdge(options: EdgeOptions): Edge {
           deploymentId,
         };
     }
-    const kind: FunctionKind = key === "/_next/image" && view.hasImageFunction ? "image" : "server";
+    const kind = functionFor(view.functions, key);
     const headers = {
       ...req.headers,
       "x-forwarded-for": forwardedFor(req, options.trustForwardedFor === true),
