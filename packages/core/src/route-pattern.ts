@@ -9,7 +9,8 @@ export type RouteSegment =
   | { kind: "catch-all"; name: string }
   | { kind: "optional-catch-all"; name: string };
 
-const STATIC_SEGMENT = /^[A-Za-z0-9._~!$&'()*+,;=:@%-]{1,200}$/;
+// No `:`, `*` or parentheses: path-to-regexp syntax (`/:path*`) is not a literal path.
+const STATIC_SEGMENT = /^[A-Za-z0-9._~!$&'+,;=@%-]{1,200}$/;
 const PARAM_NAME = /^[A-Za-z_$][\w$-]{0,63}$/;
 const MAX_PATTERN_LENGTH = 1024;
 

@@ -63,10 +63,45 @@ export async function prepareEdgeFunctions(appDir: string): Promise<EdgeFunction
   }
   const taken = new Set<string>();
   const result = entries.map((fn) => describe(fn, taken));
+  refuseMiddlewareBypass(manifest.middleware, result);
   if (entries.map(adaptForOpenNext).some(Boolean)) {
     await writeFresh(file, JSON.stringify(manifest), label);
   }
   return result;
+}
+
+/**
+ * Middleware runs in the server function; an edge route's requests go straight to its own
+ * function, so middleware would not run for them (an auth check silently skipped). Refused
+ * when a middleware matcher matches a static edge route, and for any dynamic edge route when
+ * there is middleware at all (its matchers cannot be compared with every value of a param).
+ */
+function refuseMiddlewareBypass(middleware: unknown, edge: readonly EdgeFunction[]): void {
+  const entries = middleware !== null && typeof middleware === "object" ? Object.values(middleware) : [];
+  if (entries.length === 0 || edge.length === 0) return;
+  const regexps = entries.flatMap((entry) =>
+    Array.isArray((entry as { matchers?: unknown }).matchers)
+      ? ((entry as { matchers: { regexp?: unknown }[] }).matchers.map((m) => m?.regexp) as unknown[])
+      : [null],
+  );
+  for (const fn of edge) {
+    const isStatic = !fn.path.includes("[");
+    if (!isStatic || regexps.some((regexp) => matchesOrUnknown(regexp, fn.path))) {
+      throw new BuildFailure(
+        `edge runtime in ${fn.route}: middleware would not run for ${fn.path}, and Slipway does not run middleware before edge runtime routes yet. Use the Node.js runtime for this route (remove \`export const runtime = "edge"\`; next/og works there too) or exclude it from the middleware matcher`,
+      );
+    }
+  }
+}
+
+/** Whether a middleware matcher matches a path; a matcher this cannot read counts as matching. */
+function matchesOrUnknown(regexp: unknown, path: string): boolean {
+  if (typeof regexp !== "string" || regexp.length > 4096) return true;
+  try {
+    return new RegExp(regexp.replaceAll("(?P<", "(?<")).test(path);
+  } catch {
+    return true;
+  }
 }
 
 function describe(fn: ManifestFunction, taken: Set<string>): EdgeFunction {
@@ -90,7 +125,7 @@ function describe(fn: ManifestFunction, taken: Set<string>): EdgeFunction {
 export function functionNameFor(route: string): string {
   const words = route
     .replace(/^(app|pages)\//, "")
-    .replace(/\/(route|page)$/, "")
+    .replace(/(^|\/)(route|page)$/, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
