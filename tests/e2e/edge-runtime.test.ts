@@ -5,6 +5,8 @@ import { createFixtureRepo } from "./support/git.ts";
 import { expectReady, startPlatform, type TestPlatform, waitForDeployment } from "./support/platform.ts";
 import { pushPayload, sendWebhook } from "./support/webhook.ts";
 
+// A cold install and next build on two cores shared with other builds can take 6+ minutes.
+const BUILD_WAIT_MS = 720_000;
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 // Issue 17: `export const runtime = "edge"` routes (a route handler, a dynamic route handler, a
@@ -13,23 +15,25 @@ const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 describe("edge runtime routes and next/og", () => {
   let platform: TestPlatform;
   let deployment: { id: string; status: string; statusReason?: string | null };
+  let repo: Awaited<ReturnType<typeof createFixtureRepo>>;
+  let webhook: { url: string; secret: string };
   const host = "edgeapp.localhost";
   const get = (path: string) => edgeRequest(platform.edgePort, host, path);
 
   beforeAll(async () => {
     platform = await startPlatform();
-    const repo = await createFixtureRepo("edge-app");
+    repo = await createFixtureRepo("edge-app");
     const created = await platform.cli(["projects", "create", "edgeapp", "--repo", repo.bare, "--json"]);
     expect(created.code, created.stderr).toBe(0);
-    const { webhook } = created.json();
+    webhook = created.json().webhook;
     const sent = await sendWebhook(webhook.url, {
       event: "push",
       body: JSON.stringify(pushPayload("main", repo.head())),
       secret: webhook.secret,
     });
     expect(sent.status).toBe(202);
-    deployment = await waitForDeployment(platform, sent.body.deploymentId);
-  });
+    deployment = await waitForDeployment(platform, sent.body.deploymentId, BUILD_WAIT_MS);
+  }, BUILD_WAIT_MS + 120_000);
 
   afterAll(async () => {
     await platform?.stop();
@@ -70,4 +74,27 @@ describe("edge runtime routes and next/og", () => {
     const home = await get("/");
     expect(home.text).toContain("edge fixture home");
   });
+
+  it(
+    "fails a build whose middleware edge routes would bypass, naming the route; production keeps serving",
+    async () => {
+      const sha = await repo.commit(
+        "main",
+        { "middleware.js": "export function middleware() {}\n" },
+        "Add middleware that matches every path",
+      );
+      const sent = await sendWebhook(webhook.url, {
+        event: "push",
+        body: JSON.stringify(pushPayload("main", sha)),
+        secret: webhook.secret,
+      });
+      const failed = await waitForDeployment(platform, sent.body.deploymentId, BUILD_WAIT_MS);
+      expect(failed.status).toBe("error");
+      expect(failed.statusReason).toMatch(
+        /^edge runtime in app\/\S+\/(route|page): middleware would not run for \/\S*, and Slipway does not run middleware before edge runtime routes yet/,
+      );
+      expect((await get("/og")).headers["content-type"]).toBe("image/png");
+    },
+    BUILD_WAIT_MS,
+  );
 });
