@@ -235,24 +235,24 @@ describe("local builder (real next build + OpenNext)", () => {
         ),
       );
       const texts = log.map((line) => line.text);
-      // OpenNext finished (the decoys held), so the refusal is the host's, not a crash.
+      // OpenNext finished, so the refusal is the host's, not a crash.
       expect(texts).toContain(`planted links to ${secret} and ${target}`);
       expect(texts.some((text) => text.startsWith("✓ OpenNext packaging"))).toBe(true);
       expect(outcome.ok).toBe(false);
-      expect(outcome.ok ? "" : outcome.reason).toMatch(
-        /^build output contains a symlink \.open-next\/assets\/BUILD_ID -> l\/m\/s\d+\/canary-secret; links are not allowed in build output$/,
-      );
+      // OpenNext copied the links planted in .next/static into the assets: the host refuses them.
+      const chunkLink = (ext: string) =>
+        new RegExp(
+          `symlink \\.open-next/assets/_next/static/chunks/\\S+\\.js\\.${ext} -> /\\S+/canary-target; links are not`,
+        );
+      const reason = outcome.ok ? "" : outcome.reason;
       const also = texts.filter((text) => text.startsWith("  also: ")).join("\n");
-      for (const planted of [
-        /symlink \.open-next\/assets\/_next\/static\/chunks\/\S+\.js\.br -> \/\S+\/canary-target; links are not/,
-        /symlink \.open-next\/assets\/_next\/static\/chunks\/\S+\.js\.gz -> \/\S+\/canary-target; links are not/,
-        /FIFO \.open-next\/assets\/pipe\.txt/,
-        /symlink \.open-next\/open-next\.output\.json -> o\/p\/s\d+\/canary-secret; links are not/,
-        /symlink \.open-next\/server-functions\/default\/node_modules\/leak -> \.ladder\/s\d+\/canary-secret; it passes through another link/,
-        /symlink \.open-next\/slipway-manifest\.json -> \/\S+\/canary-target; links are not/,
-      ]) {
-        expect(also).toMatch(planted);
-      }
+      expect(reason).toMatch(/^build output contains a symlink .+; links are not allowed in build output$/);
+      expect(`${reason}\n${also}`).toMatch(chunkLink("br"));
+      expect(`${reason}\n${also}`).toMatch(chunkLink("gz"));
+      // What it planted in .open-next before packaging (BUILD_ID, open-next.output.json, the
+      // manifest, a FIFO, a function's node_modules) was deleted with the folder by OpenNext:
+      // since Slipway runs next build on its own, no user code runs after OpenNext creates it.
+      expect(`${reason}\n${also}`).not.toMatch(/BUILD_ID|open-next\.output\.json|slipway-manifest|pipe\.txt|leak/);
       // Nothing was read through the links into an artifact, and nothing written through them.
       expect(await blobStore.head("artifacts/dpl_hostile.tar")).toBeNull();
       expect(readFileSync(target, "utf8")).toBe("CANARY-target-untouched");

@@ -13,6 +13,7 @@ import { planInstall } from "./steps/detect-package-manager.ts";
 import { installDependencies, seconds } from "./steps/install.ts";
 import { packageVersion, writeManifest } from "./steps/manifest.ts";
 import { buildWithOpenNext, OPEN_NEXT_ENTRY } from "./steps/open-next-build.ts";
+import { patchEdgeBundles } from "./steps/patch-edge-bundles.ts";
 import { precompressAssets } from "./steps/precompress.ts";
 import { artifactKey, storeArtifact } from "./steps/store-artifact.ts";
 import { resolveRootDir } from "./validate/root-dir.ts";
@@ -58,9 +59,10 @@ async function pipeline(ctx: BuildContext): Promise<BuildResult> {
 
   const buildCache = nextCache(dirs.projectCache, appDir);
   await timed(ctx, "cacheRestore", () => bestEffort(ctx.log, "restore .next/cache", false, buildCache.restore));
-  const artifactRoot = await buildWithOpenNext(ctx, appDir, env);
+  const { artifactRoot, edge } = await buildWithOpenNext(ctx, appDir, env);
   // The sandbox has exited: from here on the host reads what the build wrote, so check it first.
   await checkBuildOutput(ctx.log, appDir, artifactRoot);
+  await patchEdgeBundles(artifactRoot, edge);
   await timed(ctx, "cacheSave", () => bestEffort(ctx.log, "save .next/cache", false, buildCache.save));
 
   const packStart = performance.now();
@@ -72,6 +74,7 @@ async function pipeline(ctx: BuildContext): Promise<BuildResult> {
     deploymentId: request.deploymentId,
     envKeys: Object.keys(request.env),
     precompressed,
+    edge,
     openNextVersion: await packageVersion(path.join(OPEN_NEXT_ENTRY, "..", "..", "package.json")),
     timings: { ...timings },
   });

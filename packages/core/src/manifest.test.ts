@@ -10,6 +10,7 @@ const manifest = {
   createdAt: "2026-01-01T00:00:00.000Z",
   server: { dir: "server-functions/default", entry: "index.mjs", streaming: true },
   image: null,
+  functions: [],
   assets: { dir: "assets", immutablePrefixes: ["_next/static/"], precompressed: ["_next/static/a.js"] },
   cache: { dir: "cache" },
   envKeys: [],
@@ -31,4 +32,40 @@ describe("manifest paths", () => {
       );
     },
   );
+});
+
+describe("manifest routed functions (version 2)", () => {
+  const edge = {
+    name: "edge-og",
+    runtime: "edge",
+    dir: "server-functions/edge-og",
+    entry: "index.mjs",
+    streaming: true,
+    routes: ["app/og/route"],
+    paths: ["/og"],
+    cdnPatterns: ["og"],
+  };
+
+  it("reads a version 1 manifest as one without routed functions", () => {
+    const { functions: _, ...v1 } = manifest;
+    expect(parseManifest({ ...v1, version: 1 }).functions).toEqual([]);
+    expect(() => parseManifest({ ...manifest, version: 3 })).toThrow();
+  });
+
+  it("accepts an edge function with a route path", () => {
+    expect(parseManifest({ ...manifest, functions: [edge] }).functions).toEqual([edge]);
+  });
+
+  it.each([
+    ["a name that is not a folder name", { name: "../x" }],
+    ["a reserved name", { name: "server" }],
+    ["a path that is not a route path", { paths: ["/:path*"] }],
+    ["a folder outside the artifact", { dir: "../server-functions" }],
+  ])("refuses %s", (_what, patch) => {
+    expect(() => parseManifest({ ...manifest, functions: [{ ...edge, ...patch }] })).toThrow();
+  });
+
+  it("refuses two functions with one name", () => {
+    expect(() => parseManifest({ ...manifest, functions: [edge, edge] })).toThrow(/must differ/);
+  });
 });

@@ -1,11 +1,14 @@
 import { z } from "zod";
+import { isRoutePattern } from "./route-pattern.ts";
 
 /**
  * The deployment manifest: the only contract between the builder and whatever runs a deployment
  * (the local function host and edge, or the AWS deployer). Versioned: readers reject versions they
  * do not know instead of guessing.
  */
-export const MANIFEST_VERSION = 1;
+export const MANIFEST_VERSION = 2;
+/** Versions this reader understands: 1 predates `functions` (read as none). */
+const KNOWN_VERSIONS = [1, 2] as const;
 export const MANIFEST_FILE = "slipway-manifest.json";
 
 /**
@@ -19,8 +22,37 @@ export function isArtifactPath(value: string): boolean {
 
 const artifactPath = z.string().refine(isArtifactPath, { message: "must be a relative path inside the artifact" });
 
+/** A function name: a folder name and a Lambda name suffix, so a DNS-label-like word. */
+export const FUNCTION_NAME = /^[a-z][a-z0-9-]{0,47}$/;
+
+/**
+ * A function other than the server and the image optimizer: today the OpenNext edge bundle of
+ * each `export const runtime = "edge"` route (OpenNext bundles one edge route per function).
+ * Requests whose path matches one of `paths` go to it instead of the server function; on AWS
+ * each becomes its own Lambda behind a CDN behaviour per `cdnPatterns` entry.
+ */
+export const routedFunctionSchema = z.object({
+  name: z
+    .string()
+    .regex(FUNCTION_NAME, { message: "must be lowercase letters, digits and dashes" })
+    // The host names the two OpenNext functions it always has this way.
+    .refine((name) => name !== "server" && name !== "image", { message: "is reserved" }),
+  runtime: z.literal("edge"),
+  dir: artifactPath,
+  entry: artifactPath,
+  streaming: z.boolean(),
+  /** Next's names for the routes it serves, e.g. `app/og/route` (for logs and the deployer). */
+  routes: z.array(z.string().max(1024)).min(1),
+  /** Route paths as Next writes them (`/og`, `/hello/[name]`), matched segment by segment. */
+  paths: z.array(z.string().refine(isRoutePattern, { message: "must be a Next.js route path" })).min(1),
+  /** The same routes as CDN path patterns (`hello/*`), for a deployer that routes in a CDN. */
+  cdnPatterns: z.array(z.string().max(1024)),
+});
+
+export type RoutedFunction = z.infer<typeof routedFunctionSchema>;
+
 export const manifestSchema = z.object({
-  version: z.literal(MANIFEST_VERSION),
+  version: z.literal(KNOWN_VERSIONS),
   deploymentId: z.string(),
   buildId: z.string(),
   nextVersion: z.string(),
@@ -36,6 +68,12 @@ export const manifestSchema = z.object({
     streaming: z.boolean(),
   }),
   image: z.object({ dir: artifactPath, entry: artifactPath }).nullable(),
+  /** Functions that serve some routes instead of `server` (edge routes); none before version 2. */
+  functions: z
+    .array(routedFunctionSchema)
+    .max(200)
+    .default([])
+    .refine((fns) => new Set(fns.map((fn) => fn.name)).size === fns.length, { message: "function names must differ" }),
   /** Static files served by the edge: public files at the root, `_next/static/...`, `BUILD_ID`. */
   assets: z.object({
     dir: artifactPath,

@@ -11,6 +11,17 @@ import type { OpenNextConfig } from "@opennextjs/aws/types/open-next.js";
  * `CACHE_BUCKET_NAME` is set, delegate to OpenNext's S3 cache / DynamoDB tag cache / SQS queue /
  * S3 image loader (the AWS deployer sets those variables on the Lambda).
  */
+/**
+ * Override for each edge runtime function the builder adds to the generated config (OpenNext
+ * `functions.<name>`, one per edge route): the same event shape as the server function, with the
+ * wrapper that gives Next's edge code its bundled assets. Edge bundles are compiled for a
+ * browser-like platform, so the generated config also marks `node:*` external.
+ */
+export const edgeFunctionOverride = {
+  wrapper: () => import("./overrides/edge-wrapper.ts").then((m) => m.default),
+  converter: "aws-apigw-v2",
+} as const;
+
 const config = {
   default: {
     override: {

@@ -4,6 +4,7 @@ import path from "node:path";
 import { type DeploymentManifest, isArtifactPath, MANIFEST_FILE, MANIFEST_VERSION, parseManifest } from "@slipway/core";
 import { BuildFailure } from "../failure.ts";
 import { readBuildFile, readInside, writeFresh } from "../output/safe-fs.ts";
+import type { EdgeFunction } from "./edge-functions.ts";
 
 // Far above what OpenNext and Next write; a bigger file is not theirs.
 const OUTPUT_JSON_LIMIT = 1024 * 1024;
@@ -17,15 +18,23 @@ export interface ManifestInput {
   deploymentId: string;
   envKeys: string[];
   precompressed: string[];
+  /** Edge runtime routes, each bundled by OpenNext as its own function. */
+  edge?: readonly EdgeFunction[];
   openNextVersion: string;
   timings: Record<string, number>;
 }
 
 /** What OpenNext says about its own output; only the fields the manifest needs. */
+interface OpenNextOrigin {
+  bundle?: string;
+  handler?: string;
+  streaming?: boolean;
+}
+
 interface OpenNextOutput {
-  origins?: {
-    default?: { bundle?: string; handler?: string; streaming?: boolean };
-    imageOptimizer?: { bundle?: string; handler?: string };
+  origins?: Record<string, OpenNextOrigin | undefined> & {
+    default?: OpenNextOrigin;
+    imageOptimizer?: OpenNextOrigin;
   };
 }
 
@@ -66,6 +75,20 @@ export async function writeManifest(input: ManifestInput): Promise<DeploymentMan
       image?.bundle && existsSync(path.join(root, stripOutputDir(image.bundle)))
         ? functionAt(root, image.bundle, image.handler)
         : null,
+    functions: (input.edge ?? []).map((fn) => {
+      const origin = output.origins?.[fn.name];
+      if (!origin?.bundle)
+        throw new BuildFailure(`OpenNext packaging produced no function for the edge route ${fn.route}`);
+      return {
+        name: fn.name,
+        runtime: "edge" as const,
+        ...functionAt(root, origin.bundle, origin.handler),
+        streaming: origin.streaming === true,
+        routes: [fn.route],
+        paths: [fn.path],
+        cdnPatterns: [fn.cdnPattern],
+      };
+    }),
     assets: { dir: "assets", immutablePrefixes: ["_next/static/"], precompressed: input.precompressed },
     cache: { dir: "cache" },
     envKeys: [...input.envKeys].sort(),

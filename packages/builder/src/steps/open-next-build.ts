@@ -1,11 +1,11 @@
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { BuildContext } from "../context.ts";
-import { BuildFailure } from "../failure.ts";
-import { writeFresh } from "../output/safe-fs.ts";
 import { runSandboxed } from "../process/sandboxed.ts";
+import { type EdgeFunction, prepareEdgeFunctions } from "./edge-functions.ts";
 import { seconds } from "./install.ts";
+import { writeOpenNextConfig } from "./open-next-config.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -14,30 +14,51 @@ export const OPEN_NEXT_ENTRY = require.resolve("@opennextjs/aws/index.js");
 /** The node_modules folder that holds it (and esbuild), bound read-only into the sandbox. */
 export const PLATFORM_NODE_MODULES = OPEN_NEXT_ENTRY.slice(0, OPEN_NEXT_ENTRY.lastIndexOf("/node_modules/") + 13);
 
+const NEXT_BUILD_SCRIPT = fileURLToPath(new URL("./next-build-in-sandbox.mjs", import.meta.url));
+/** OpenNext's `dist` folder: the next-build script loads OpenNext's own helpers from it. */
+const OPEN_NEXT_DIST = path.dirname(OPEN_NEXT_ENTRY);
+
+export interface OpenNextBuild {
+  /** The `.open-next` folder. */
+  readonly artifactRoot: string;
+  /** The edge runtime routes, each bundled as its own function. */
+  readonly edge: readonly EdgeFunction[];
+}
+
 /**
- * `open-next build`: it runs the app's build script (next build) and then bundles `.open-next/`.
- * Its output is watched to split the time between the two and to name the failing half.
+ * Two sandboxed runs: the app's build (next build, as OpenNext would run it), then `open-next
+ * build` with a config generated from that build's output, so edge runtime routes become their
+ * own functions. OpenNext has no option to skip its build, so the second run gets `true` as its
+ * build command: splitting costs ~0.3 s (measured: docs/repositories.md), no second `next build`.
  */
 export async function buildWithOpenNext(
   ctx: BuildContext,
   appDir: string,
   env: Record<string, string>,
-): Promise<string> {
-  const configPath = await configFor(ctx);
-  const label = ctx.request.buildCommand ?? "next build";
-  ctx.log.system(`▶ Building with OpenNext, which runs ${label}`);
-
+): Promise<OpenNextBuild> {
+  const label = ctx.request.buildCommand?.trim() || "next build";
+  ctx.log.system(`▶ Building with ${label}`);
   const start = performance.now();
-  let bundlingAt: number | null = null;
-  let sharpMissing = false;
-  const onLine = (line: string) => {
-    if (bundlingAt === null && line.includes("OpenNext — Generating bundle")) {
-      bundlingAt = performance.now();
-      ctx.log.system(`✓ ${label} in ${seconds(bundlingAt - start)}`);
-    }
-    if (line.includes("Could not install dependencies")) sharpMissing = true;
-  };
+  try {
+    await runSandboxed(ctx, {
+      command: { argv: [process.execPath, NEXT_BUILD_SCRIPT, OPEN_NEXT_DIST, ...buildCommandArg(ctx)] },
+      cwd: appDir,
+      env,
+      what: label,
+      readOnly: [PLATFORM_NODE_MODULES, path.dirname(NEXT_BUILD_SCRIPT)],
+    });
+  } finally {
+    ctx.timings.build = Math.round(performance.now() - start);
+  }
+  ctx.log.system(`✓ ${label} in ${seconds(ctx.timings.build)}`);
 
+  const edge = await prepareEdgeFunctions(appDir);
+  for (const fn of edge) ctx.log.system(`  edge runtime: ${fn.path} (${fn.route}) → function ${fn.name}`);
+  const configPath = await writeOpenNextConfig(ctx, edge);
+
+  ctx.log.system("▶ Packaging with OpenNext");
+  const packStart = performance.now();
+  let sharpMissing = false;
   try {
     await runSandboxed(ctx, {
       // OpenNext joins --config-path onto its cwd, so it has to be relative.
@@ -46,48 +67,22 @@ export async function buildWithOpenNext(
       },
       cwd: appDir,
       env,
-      what: label,
+      what: "OpenNext packaging",
       readOnly: [PLATFORM_NODE_MODULES, path.dirname(ctx.options.openNextConfigPath)],
-      onLine,
+      onLine: (line) => {
+        if (line.includes("Could not install dependencies")) sharpMissing = true;
+      },
     });
-  } catch (error) {
-    if (error instanceof BuildFailure && bundlingAt !== null) {
-      throw new BuildFailure(`OpenNext packaging${error.message.slice(label.length)}`);
-    }
-    throw error;
   } finally {
-    const end = performance.now();
-    ctx.timings.build = Math.round((bundlingAt ?? end) - start);
-    ctx.timings.openNext = Math.round(bundlingAt === null ? 0 : end - bundlingAt);
+    ctx.timings.openNext = Math.round(performance.now() - packStart);
   }
-  if (bundlingAt === null) throw new BuildFailure(`${label} failed: OpenNext never reached its bundling step`);
-  ctx.log.system(`✓ OpenNext packaging in ${seconds(ctx.timings.openNext ?? 0)}`);
+  ctx.log.system(`✓ OpenNext packaging in ${seconds(ctx.timings.openNext)}`);
   if (sharpMissing) ctx.log.system("⚠ OpenNext could not install sharp: images will be served unresized");
-  return path.join(appDir, ".open-next");
+  return { artifactRoot: path.join(appDir, ".open-next"), edge };
 }
 
-/**
- * The project's build command can only reach OpenNext through its config, so when one is set a
- * small wrapper config re-exports Slipway's with `buildCommand` added.
- */
-async function configFor(ctx: BuildContext): Promise<string> {
-  const base = path.resolve(ctx.options.openNextConfigPath);
-  // Without its file OpenNext silently falls back to AWS defaults (arm64 sharp, S3 cache): a
-  // platform misconfiguration, so a fault rather than a failed build.
-  if (!existsSync(base)) throw new Error(`OpenNext config not found at ${base}`);
+/** The project's own build command, passed on to OpenNext's build step (its `buildCommand`). */
+function buildCommandArg(ctx: BuildContext): string[] {
   const command = ctx.request.buildCommand?.trim();
-  if (!command) return base;
-  const wrapper = path.join(ctx.dirs.work, "open-next.config.ts");
-  // Relative on purpose: OpenNext compiles configs with `external: [""]`, which leaves every
-  // absolute import unbundled (and Node can't load the .ts file at run time).
-  let from = path.relative(path.dirname(wrapper), base);
-  if (!from.startsWith(".")) from = `./${from}`;
-  const source = [
-    `import base from ${JSON.stringify(from)};`,
-    `export default { ...base, buildCommand: ${JSON.stringify(command)} };`,
-    "",
-  ].join("\n");
-  // The install already ran user code that could write the work dir: never write through its links.
-  await writeFresh(wrapper, source, "open-next.config.ts");
-  return wrapper;
+  return command ? [command] : [];
 }

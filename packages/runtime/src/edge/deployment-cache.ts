@@ -1,10 +1,12 @@
 import { createManifestCache, functionDirOf } from "../deployment-files.ts";
 import { type AssetIndex, buildAssetIndex } from "./asset-index.ts";
 import { loadMiddlewareMatcher, type MiddlewareMatcher } from "./cache/middleware-matcher.ts";
+import { type FunctionRoutes, functionRoutesOf } from "./function-route.ts";
 
 export interface DeploymentView {
   readonly assets: AssetIndex;
-  readonly hasImageFunction: boolean;
+  /** Which function serves which path (see function-route.ts). */
+  readonly functions: FunctionRoutes;
   /** Paths the deployment's middleware runs on: never answered from the edge cache. */
   readonly middleware: MiddlewareMatcher;
 }
@@ -26,7 +28,7 @@ export function createDeploymentCache(deploymentsDir: string) {
         buildAssetIndex(root, manifest),
         loadMiddlewareMatcher(functionDirOf(root, manifest.server)),
       ]);
-      const view = { assets, hasImageFunction: manifest.image !== null, middleware };
+      const view = { assets, functions: functionRoutesOf(manifest), middleware };
       views.set(deploymentId, view);
       return view;
     } catch {

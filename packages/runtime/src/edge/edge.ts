@@ -2,10 +2,10 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { errorPage } from "../function-host/error-page.ts";
-import type { FunctionKind } from "../function-host/types.ts";
 import { createEdgeCache } from "./cache/edge-cache.ts";
 import { createRefresher } from "./cache/refresh.ts";
 import { createDeploymentCache, type DeploymentView } from "./deployment-cache.ts";
+import { functionFor } from "./function-route.ts";
 import { unknownHostPage } from "./not-found.ts";
 import { assetKey } from "./path-safety.ts";
 import { requestIdOf } from "./request-id.ts";
@@ -84,12 +84,13 @@ export function createEdge(options: EdgeOptions): Edge {
           deploymentId,
         };
     }
-    const kind: FunctionKind = key === "/_next/image" && view.hasImageFunction ? "image" : "server";
-    // Image requests never pass through middleware (OpenNext routes them to the image function).
-    const served =
-      kind === "server" && view.middleware(rawPath)
-        ? null
-        : cache?.handle(req, res, { deploymentId, url, kind, requestId }, isRefresh, refresh);
+    const kind = functionFor(view.functions, key);
+    // Image requests never pass through middleware (OpenNext routes them to the image function);
+    // edge runtime functions answer uncached.
+    const cacheable = kind === "image" ? "image" : kind === "server" && !view.middleware(rawPath) ? "server" : null;
+    const served = cacheable
+      ? cache?.handle(req, res, { deploymentId, url, kind: cacheable, requestId }, isRefresh, refresh)
+      : null;
     if (served)
       return { status: served.status, bytes: served.bytes, coldStart: false, servedBy: "cache", deploymentId };
     const headers = {

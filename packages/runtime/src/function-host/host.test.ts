@@ -83,6 +83,34 @@ beforeAll(async () => {
   const manifest = testManifest("dpl_fake", "b");
 
   await fs.writeFile(path.join(root, "slipway-manifest.json"), JSON.stringify(manifest));
+  // A second deployment with a routed function (an edge runtime route) beside its server.
+  const routed = path.join(dir, "deployments", "dpl_routed");
+  for (const folder of ["server", "server-functions/edge-og", "assets"]) {
+    await fs.mkdir(path.join(routed, folder), { recursive: true });
+  }
+  await fs.writeFile(path.join(routed, "server", "index.mjs"), BUNDLE);
+  await fs.writeFile(
+    path.join(routed, "server-functions/edge-og", "index.mjs"),
+    BUNDLE.replace('respond(200, "pid " + process.pid);', 'respond(200, "edge-og bundle");'),
+  );
+  await fs.writeFile(
+    path.join(routed, "slipway-manifest.json"),
+    JSON.stringify({
+      ...testManifest("dpl_routed", "b"),
+      functions: [
+        {
+          name: "edge-og",
+          runtime: "edge",
+          dir: "server-functions/edge-og",
+          entry: "index.mjs",
+          streaming: true,
+          routes: ["app/og/route"],
+          paths: ["/og"],
+          cdnPatterns: ["og"],
+        },
+      ],
+    }),
+  );
   for (const name of ["open", "allowed"] as const) {
     const service = net.createServer((socket) => socket.end(`${name} service\n`));
     await new Promise<void>((resolve) => service.listen(0, "127.0.0.1", resolve));
@@ -107,7 +135,9 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     const requestId = String(req.headers["x-request-id"] ?? "r");
     const target = req.headers["x-patient"] ? patient : host;
-    target.dispatch({ deploymentId: "dpl_fake", kind: "server", req, res, headers: req.headers, requestId });
+    const kind = String(req.headers["x-kind"] ?? "server");
+    const deploymentId = req.headers["x-kind"] ? "dpl_routed" : "dpl_fake";
+    target.dispatch({ deploymentId, kind, req, res, headers: req.headers, requestId });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   port = (server.address() as AddressInfo).port;
@@ -122,6 +152,22 @@ afterAll(async () => {
 });
 
 describe("function host", () => {
+  it("runs a routed function from the manifest in its own pool, and stops it with its deployment", async () => {
+    const edge = await request(port, "/og", { headers: { "x-kind": "edge-og" } });
+    const server = await request(port, "/", { headers: { "x-kind": "server" } });
+    expect([edge.status, server.status]).toEqual([200, 200]);
+    const workers = host.workers("dpl_routed");
+    expect(workers.map((w) => w.kind).sort()).toEqual(["edge-og", "server"]);
+    expect(edge.body.toString()).toBe("edge-og bundle");
+    expect(server.body.toString()).toMatch(/^pid \d+$/);
+    const missing = await request(port, "/", { headers: { "x-kind": "edge-missing" } });
+    expect(missing.status).toBe(502);
+    expect(missing.body.toString()).toContain("has no edge-missing function");
+    await host.stop("dpl_routed");
+    expect(host.workers("dpl_routed")).toEqual([]);
+    for (const worker of workers) await until(() => !alive(worker.pid));
+  });
+
   it("gives workers the deployment's env and the runtime contract, nothing of the platform's", async () => {
     const env = JSON.parse((await request(port, "/env")).body.toString()) as Record<string, string>;
     expect(env.APP_SECRET).toBe("s3cret");

@@ -60,7 +60,12 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
   async function startWorker(deploymentId: string, kind: FunctionKind): Promise<WorkerProcess> {
     const started = performance.now();
     const manifest = await manifests.load(deploymentId);
-    const fn = kind === "server" ? manifest.server : manifest.image;
+    const fn =
+      kind === "server"
+        ? manifest.server
+        : kind === "image"
+          ? manifest.image
+          : manifest.functions.find((routed) => routed.name === kind);
     if (!fn) throw new Error(`deployment ${deploymentId} has no ${kind} function`);
     const { root, cache } = paths(deploymentId);
     mkdirSync(cache, { recursive: true });
@@ -152,11 +157,10 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
 
   async function stop(deploymentId: string): Promise<void> {
     const stopping: Promise<void>[] = [];
-    for (const kind of ["server", "image"] as const) {
-      const key = `${deploymentId}\0${kind}`;
-      const pool = pools.get(key);
+    for (const [key, pool] of pools) {
+      if (!key.startsWith(`${deploymentId}\0`)) continue;
       pools.delete(key);
-      if (pool) stopping.push(pool.stopAll());
+      stopping.push(pool.stopAll());
     }
     manifests.forget(deploymentId);
     await Promise.all(stopping);

@@ -2,8 +2,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NetworkMode } from "@slipway/sandbox";
 import type { WorkerLimits } from "./limits.ts";
 
-/** The two OpenNext functions a deployment runs locally, each in its own worker pool. */
-export type FunctionKind = "server" | "image";
+/**
+ * A function of a deployment, each run in its own worker pool: OpenNext's "server" and "image"
+ * functions, or a routed function named in the manifest's `functions` (an edge runtime route).
+ */
+export type FunctionKind = "server" | "image" | (string & {});
 
 export type FunctionHostEvent =
   | { type: "cold-start"; deploymentId: string; kind: FunctionKind; pid: number; ms: number; importMs: number }

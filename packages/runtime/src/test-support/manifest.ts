@@ -1,9 +1,9 @@
-import type { DeploymentManifest } from "@slipway/core";
+import { type DeploymentManifest, MANIFEST_VERSION } from "@slipway/core";
 
 /** A valid manifest for hand-made test deployments (a bundle in `server/`, no image function). */
 export function testManifest(deploymentId: string, buildId: string): DeploymentManifest {
   return {
-    version: 1,
+    version: MANIFEST_VERSION,
     deploymentId,
     buildId,
     nextVersion: "16.4.6",
@@ -11,6 +11,7 @@ export function testManifest(deploymentId: string, buildId: string): DeploymentM
     createdAt: new Date().toISOString(),
     server: { dir: "server", entry: "index.mjs", streaming: true },
     image: null,
+    functions: [],
     assets: { dir: "assets", immutablePrefixes: [], precompressed: [] },
     cache: { dir: "cache" },
     envKeys: [],
