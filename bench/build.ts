@@ -35,6 +35,7 @@ export async function benchBuild(): Promise<string> {
         repoCredential: null,
         rootDir: "",
         installCommand: null,
+        nodeVersion: "22",
         buildCommand: null,
         env: {},
         mask: [],

@@ -37,6 +37,7 @@ function request(
     rootDir: "",
     installCommand: null,
     buildCommand: null,
+    nodeVersion: "22",
     env: {},
     mask: [],
     onLog: (line) => lines.push({ ...line, seq: lines.length }),
