@@ -5,6 +5,7 @@ const input = {
   homeDir: "/w/home",
   tmpDir: "/w/tmp",
   pmCacheDir: "/c/pm",
+  nodeBinDir: "/data/toolchain/node-22.23.5/bin",
   manager: "npm" as const,
   deploymentId: "dpl_1",
   userEnv: { API_URL: "https://api", HOME: "/root", TMPDIR: "/tmp", NEXT_DEPLOYMENT_ID: "fake", CI: "0" },
@@ -36,6 +37,8 @@ describe("buildChildEnv", () => {
       npm_config_registry: "http://mirror",
     });
     expect(env.PATH?.split(":")).toContain("/usr/bin");
+    // The project's Node before the platform's, whose folder still gives npm.
+    expect(env.PATH?.split(":")[0]).toBe("/data/toolchain/node-22.23.5/bin");
   });
 
   it("points only the running package manager at its cache", () => {

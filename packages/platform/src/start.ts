@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApi } from "@slipway/api";
-import { bwrapWorks, createSupervisedBuilder } from "@slipway/builder";
+import { bwrapWorks, createSupervisedBuilder, createToolchain } from "@slipway/builder";
 import {
   type CoreDeps,
   createMasker,
@@ -167,6 +167,8 @@ async function wirePorts(
 
   // Secret values per deployment, so runtime log lines can be masked before anyone sees them.
   const maskers = new Map<string, Masker>();
+  // Pinned Node.js releases (and sharp) shared by builds and workers, installed on first use.
+  const toolchain = createToolchain(dir("toolchain"));
   const functionHost = createFunctionHost({
     deploymentsDir: dir("deployments"),
     cachesDir: dir("caches"),
@@ -179,6 +181,7 @@ async function wirePorts(
     allowLoopback: config.allowLoopback,
     workerLimits: { memoryMb: config.workerMemoryMb, tmpMb: config.workerTmpMb },
     revalidateOrigin: `http://${selfAddress(config.host)}:${config.edgePort}`,
+    nodeFor: async (version) => (await toolchain.node(version)).bin,
     getRuntimeEnv: async (deploymentId) => {
       const deployment = await store.deployments.get(deploymentId);
       const project = deployment && (await store.projects.get(deployment.projectId));
@@ -220,6 +223,7 @@ async function wirePorts(
       dataDir: config.dataDir,
       dbPath: dir("slipway.db"),
       cacheDir: dir("build-cache"),
+      toolchainDir: toolchain.dir,
       openNextConfigPath: OPEN_NEXT_CONFIG,
       readOnlyPaths: OPEN_NEXT_CONFIG_IMPORTS,
       sandbox: config.sandbox,

@@ -1,7 +1,14 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { type DeploymentManifest, isArtifactPath, MANIFEST_FILE, MANIFEST_VERSION, parseManifest } from "@slipway/core";
+import {
+  type DeploymentManifest,
+  isArtifactPath,
+  MANIFEST_FILE,
+  MANIFEST_VERSION,
+  type NodeVersion,
+  parseManifest,
+} from "@slipway/core";
 import { BuildFailure } from "../failure.ts";
 import { readBuildFile, readInside, writeFresh } from "../output/safe-fs.ts";
 
@@ -18,6 +25,7 @@ export interface ManifestInput {
   envKeys: string[];
   precompressed: string[];
   openNextVersion: string;
+  nodeVersion: NodeVersion;
   timings: Record<string, number>;
 }
 
@@ -61,6 +69,7 @@ export async function writeManifest(input: ManifestInput): Promise<DeploymentMan
     ),
     openNextVersion: input.openNextVersion,
     createdAt: new Date().toISOString(),
+    nodeVersion: input.nodeVersion,
     server: { ...functionAt(root, server.bundle, server.handler), streaming: server.streaming === true },
     image:
       image?.bundle && existsSync(path.join(root, stripOutputDir(image.bundle)))

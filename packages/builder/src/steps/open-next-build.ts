@@ -29,20 +29,24 @@ export async function buildWithOpenNext(
 
   const start = performance.now();
   let bundlingAt: number | null = null;
-  let sharpMissing = false;
   const onLine = (line: string) => {
     if (bundlingAt === null && line.includes("OpenNext — Generating bundle")) {
       bundlingAt = performance.now();
       ctx.log.system(`✓ ${label} in ${seconds(bundlingAt - start)}`);
     }
-    if (line.includes("Could not install dependencies")) sharpMissing = true;
   };
 
   try {
     await runSandboxed(ctx, {
       // OpenNext joins --config-path onto its cwd, so it has to be relative.
       command: {
-        argv: [process.execPath, OPEN_NEXT_ENTRY, "build", "--config-path", path.relative(appDir, configPath)],
+        argv: [
+          ctx.node?.bin ?? process.execPath,
+          OPEN_NEXT_ENTRY,
+          "build",
+          "--config-path",
+          path.relative(appDir, configPath),
+        ],
       },
       cwd: appDir,
       env,
@@ -62,7 +66,6 @@ export async function buildWithOpenNext(
   }
   if (bundlingAt === null) throw new BuildFailure(`${label} failed: OpenNext never reached its bundling step`);
   ctx.log.system(`✓ OpenNext packaging in ${seconds(ctx.timings.openNext ?? 0)}`);
-  if (sharpMissing) ctx.log.system("⚠ OpenNext could not install sharp: images will be served unresized");
   return path.join(appDir, ".open-next");
 }
 
