@@ -43,6 +43,10 @@ export function buildChildEnv(input: ChildEnvInput): Record<string, string> {
     npm_config_update_notifier: "false",
     npm_config_fund: "false",
     npm_config_audit: "false",
+    // npm finds its global npmrc (a cafile for a TLS-intercepting proxy, a registry) under the
+    // prefix of the node running it; on the build's Node that is the toolchain folder, which has
+    // none. The platform's npm and its global config are what builds always used.
+    npm_config_globalconfig: path.join(path.dirname(platformBin), "etc", "npmrc"),
     ...managerCacheEnv(input.manager, input.pmCacheDir),
     ...input.extraEnv,
     ...input.userEnv,

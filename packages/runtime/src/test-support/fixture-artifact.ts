@@ -12,6 +12,8 @@ const REPO = path.resolve(RUNTIME_DIR, "../..");
 const FIXTURE = path.join(REPO, "fixtures/next-app");
 const CONFIG = path.join(RUNTIME_DIR, "opennext/open-next.config.ts");
 const OPEN_NEXT_BIN = path.join(REPO, "node_modules/.bin/open-next");
+/** The builder's pinned sharp (package.json + lockfile), which it copies into every image function. */
+const SHARP_LOCK = path.join(REPO, "packages/builder/toolchain/sharp");
 
 /** The fixture is built with this id baked in (NEXT_DEPLOYMENT_ID → `?dpl=` on asset URLs). */
 export const FIXTURE_DEPLOYMENT_ID = "dpl_fixture1";
@@ -44,6 +46,18 @@ export async function fixtureArtifact(): Promise<{ artifactDir: string; appDir: 
   runStep(OPEN_NEXT_BIN, ["build", "--config-path", path.relative(appDir, CONFIG)], appDir, env);
   const staging = `${artifactDir}.tmp`;
   await fs.cp(path.join(appDir, ".open-next"), staging, { recursive: true, verbatimSymlinks: true });
+  // As the builder does: OpenNext installs no sharp (see open-next.config.ts), the pinned one goes in.
+  const sharpDir = path.join(base, "sharp");
+  await fs.cp(SHARP_LOCK, sharpDir, { recursive: true });
+  runStep(
+    "npm",
+    ["ci", "--os=linux", "--cpu=x64", "--libc=glibc", "--ignore-scripts", "--prefer-offline"],
+    sharpDir,
+    env,
+  );
+  await fs.cp(path.join(sharpDir, "node_modules"), path.join(staging, "image-optimization-function/node_modules"), {
+    recursive: true,
+  });
   const precompressed = await compressAssets(path.join(staging, "assets"));
   const manifest = {
     version: 1,
@@ -99,6 +113,7 @@ function hashInputs(): string {
     hash.update(readFileSync(path.join(RUNTIME_DIR, "opennext", file)));
   }
   hash.update(readFileSync(path.join(FIXTURE, "package-lock.json")));
+  hash.update(readFileSync(path.join(SHARP_LOCK, "package-lock.json")));
   return hash.digest("hex").slice(0, 12);
 }
 
