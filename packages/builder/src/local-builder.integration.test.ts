@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { type LogLine, MANIFEST_FILE, parseManifest } from "@slipway/core";
+import { artifactLinksAllowed, checkArtifactTree, type LogLine, MANIFEST_FILE, parseManifest } from "@slipway/core";
 import { createFsBlobStore } from "@slipway/local";
 import { networkIsolationStatus } from "@slipway/sandbox";
 import { extract } from "tar";
@@ -98,7 +98,7 @@ describe("local builder (real next build + OpenNext)", () => {
     await rm(dir, { recursive: true, force: true });
   }, 120_000);
 
-  it("stores an artifact with a valid manifest, server bundle, assets and precompressed siblings", () => {
+  it("stores an artifact with a valid manifest, server bundle, assets and precompressed siblings", async () => {
     if (!result.ok) throw new Error(`build failed: ${result.reason}\n${logText(lines)}`);
     expect(result.artifactKey).toBe("artifacts/dpl_it1.tar");
     const manifest = parseManifest(JSON.parse(readFileSync(path.join(artifact, MANIFEST_FILE), "utf8")));
@@ -112,6 +112,8 @@ describe("local builder (real next build + OpenNext)", () => {
     const imageModules = path.join(artifact, manifest.image?.dir ?? "-", "node_modules");
     expect(JSON.parse(readFileSync(path.join(imageModules, "sharp", "package.json"), "utf8")).version).toBe("0.35.5");
     expect(existsSync(path.join(imageModules, "@img", "sharp-linux-x64"))).toBe(true);
+    // What the deployer checks on unpacking: nothing in the artifact points outside it.
+    expect(await checkArtifactTree(artifact, { linksAllowed: artifactLinksAllowed })).toEqual([]);
     expect(readFileSync(path.join(artifact, manifest.assets.dir, "BUILD_ID"), "utf8").trim()).toBe(manifest.buildId);
     expect(existsSync(path.join(artifact, manifest.assets.dir, "hello.txt"))).toBe(true);
     expect(readdirSync(path.join(artifact, manifest.assets.dir, "_next/static")).length).toBeGreaterThan(0);

@@ -19,7 +19,15 @@ export async function addSharpToImageFunction(ctx: BuildContext, artifactRoot: s
   if (!stat?.isDirectory()) return false;
   const target = path.join(functionDir, "node_modules");
   await rm(target, { recursive: true, force: true });
-  await cp(sharpModules, target, { recursive: true, errorOnExist: true, force: false });
+  await cp(sharpModules, target, {
+    recursive: true,
+    errorOnExist: true,
+    force: false,
+    // No `.bin` (nothing runs sharp's CLI) and no link rewritten to an absolute path into the
+    // toolchain: the artifact must hold nothing that points outside it (the deployer refuses it).
+    filter: (source) => path.basename(source) !== ".bin",
+    verbatimSymlinks: true,
+  });
   if (!existsSync(path.join(target, "sharp", "package.json"))) throw new Error("sharp copy is incomplete");
   ctx.log.system("✓ sharp added to the image function from the toolchain cache");
   return true;

@@ -37,6 +37,7 @@ export async function ensureSharp(
         "--cpu=x64",
         "--libc=glibc",
         "--ignore-scripts",
+        "--no-bin-links",
         "--no-audit",
         "--no-fund",
         "--prefer-offline",

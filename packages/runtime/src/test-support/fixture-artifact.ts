@@ -51,12 +51,13 @@ export async function fixtureArtifact(): Promise<{ artifactDir: string; appDir: 
   await fs.cp(SHARP_LOCK, sharpDir, { recursive: true });
   runStep(
     "npm",
-    ["ci", "--os=linux", "--cpu=x64", "--libc=glibc", "--ignore-scripts", "--prefer-offline"],
+    ["ci", "--os=linux", "--cpu=x64", "--libc=glibc", "--ignore-scripts", "--no-bin-links", "--prefer-offline"],
     sharpDir,
     env,
   );
   await fs.cp(path.join(sharpDir, "node_modules"), path.join(staging, "image-optimization-function/node_modules"), {
     recursive: true,
+    verbatimSymlinks: true,
   });
   const precompressed = await compressAssets(path.join(staging, "assets"));
   const manifest = {
