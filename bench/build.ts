@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type BuildResult, createLocalBuilder } from "@slipway/builder";
+import { type BuildResult, createLocalBuilder, createToolchain } from "@slipway/builder";
 import { fixtureRepo, openNextConfig } from "@slipway/builder/test-support";
 import type { LogLine } from "@slipway/core";
 import { createFsBlobStore } from "@slipway/local";
@@ -12,15 +12,23 @@ type Row = { name: string; wall: number; timings: Record<string, number> };
  * Builds fixtures/next-app twice through the real builder (sandbox included): cold, with an empty
  * cache dir, then warm, same project and lockfile. Overhead is what Slipway adds around the user's
  * install and build and OpenNext: clone, cache restore/save, precompression, manifest, tar + store.
- * Goals: overhead ≤ 2 s, warm ≤ 1/3 of cold.
+ * The toolchain (pinned Node.js, sharp) is installed first and timed apart: it happens once per
+ * data dir, not per project, so it is in neither build.
+ * Goals: overhead ≤ 2 s, warm ≤ 1/4 of cold.
  */
 export async function benchBuild(): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "slipway-bench-build-"));
   try {
     const repo = fixtureRepo("next-app", dir);
+    const toolchainDir = path.join(dir, "toolchain");
+    const toolchain = createToolchain(toolchainDir);
+    const toolchainStart = performance.now();
+    await toolchain.sharp(await toolchain.node("22"));
+    const toolchainMs = performance.now() - toolchainStart;
     const builder = createLocalBuilder({
       blobStore: createFsBlobStore(path.join(dir, "blobs")),
       cacheDir: path.join(dir, "cache"),
+      toolchainDir,
       workDir: path.join(dir, "work"),
       ...openNextConfig(dir),
     });
@@ -35,6 +43,7 @@ export async function benchBuild(): Promise<string> {
         repoCredential: null,
         rootDir: "",
         installCommand: null,
+        nodeVersion: "22",
         buildCommand: null,
         env: {},
         mask: [],
@@ -44,7 +53,7 @@ export async function benchBuild(): Promise<string> {
       if (!result.ok) throw new Error(`${name} build failed: ${result.reason}\n${lines.map((l) => l.text).join("\n")}`);
       rows.push({ name, wall: performance.now() - started, timings: result.timings });
     }
-    return table(rows);
+    return `${table(rows)}\n\nToolchain first install (Node.js 22 + sharp, once per data dir, npm cache warm): ${(toolchainMs / 1000).toFixed(1)} s.`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -77,7 +86,7 @@ function table(rows: Row[]): string {
       "| goal | measured | target | result |",
       "| --- | ---: | --- | --- |",
       `| platform overhead (worst of cold and warm) | ${s(worst)} s | ≤ 2 s | ${worst <= 2000 ? "pass" : "FAIL"} |`,
-      `| warm rebuild / cold build (same lockfile) | ${ratio.toFixed(2)} | ≤ 0.33 | ${ratio <= 1 / 3 ? "pass" : "FAIL"} |`,
+      `| warm rebuild / cold build (same lockfile) | ${ratio.toFixed(2)} | ≤ 0.25 | ${ratio <= 0.25 ? "pass" : "FAIL"} |`,
     );
   }
   return out.join("\n");

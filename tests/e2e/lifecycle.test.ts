@@ -128,6 +128,7 @@ describe("deployment lifecycle", () => {
         rootDir: "",
         installCommand: null,
         buildCommand: null,
+        nodeVersion: "22",
         webhookSecretEncrypted: "v1:unused",
         createdAt: new Date().toISOString(),
       };

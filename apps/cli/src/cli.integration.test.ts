@@ -22,6 +22,18 @@ describe("slipway command line", () => {
     expect(flagFirst).toMatchObject({ code: 0, stderr: "" });
   });
 
+  it("creates a project on the Node.js version --node names, and refuses an unsupported one naming it", async () => {
+    const repo = "https://github.com/acme/fresh.git";
+    const created = await api.cli(["projects", "create", "fresh", "--repo", repo, "--node", "24", "--json"]);
+    expect(created).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(created.stdout)).toMatchObject({ name: "fresh", nodeVersion: "24" });
+    const human = await api.cli(["projects", "create", "plain", "--repo", repo]);
+    expect(human.stdout).toContain("Node.js 22");
+    const old = await api.cli(["projects", "create", "old", "--repo", repo, "--node", "18"]);
+    expect(old.code).toBe(1);
+    expect(old.stderr).toMatch(/^Error: Node.js version "18" is not supported.\nHint: Use one of 20, 22, 24/);
+  });
+
   it("sends a JSON body and reads the answer (env add, then env ls)", async () => {
     const added = await api.cli(["env", "add", "GREETING", "héllo wörld", "--project", "site", "--target", "preview"]);
     expect(added).toMatchObject({ code: 0, stderr: "" });

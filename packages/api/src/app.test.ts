@@ -45,6 +45,24 @@ describe("API", () => {
     expect(((await noRepo.json()) as { message: string }).message).toContain("repo");
   });
 
+  it("creates a project on Node 22 unless the body names 20 or 24, and refuses another version naming it", async () => {
+    const app = await setup();
+    const headers = { authorization: "Bearer good-token", "content-type": "application/json" };
+    const create = (name: string, nodeVersion?: string) =>
+      app.request("/api/v1/projects", {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ name, repo: "https://github.com/acme/shop.git", nodeVersion }),
+      });
+    expect(await (await create("plain")).json()).toMatchObject({ nodeVersion: "22" });
+    expect(await (await create("newer", "24")).json()).toMatchObject({ nodeVersion: "24" });
+    const old = await create("older", "18");
+    expect(old.status).toBe(400);
+    expect(await old.json()).toMatchObject({ code: "INVALID_INPUT", message: expect.stringContaining('"18"') });
+    const listed = (await (await app.request("/api/v1/projects/newer", { headers })).json()) as { nodeVersion: string };
+    expect(listed.nodeVersion).toBe("24");
+  });
+
   it("refuses webhook bodies over 25 MB before reading them whole", async () => {
     const app = await setup();
     const response = await app.request("/api/v1/webhooks/github/nope", {

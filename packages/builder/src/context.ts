@@ -7,6 +7,7 @@ import { type BuildLog, createBuildLog } from "./log/build-log.ts";
 import type { ResolvedOptions } from "./options.ts";
 import type { PipelineRequest } from "./pipeline-types.ts";
 import { resolveSandbox, type Sandbox } from "./sandbox/sandbox.ts";
+import type { NodeRuntime } from "./toolchain/node-toolchain.ts";
 
 export interface BuildDirs {
   /** The build's private scratch root: everything below is removed after the build. */
@@ -30,6 +31,8 @@ export interface BuildContext {
   signal: AbortSignal;
   abortCause(): "canceled" | "timeout" | null;
   dirs: BuildDirs;
+  /** The Node.js the project asked for, set by the toolchain step; null before it (the platform's Node). */
+  node: NodeRuntime | null;
   sandbox: Sandbox;
   /** Where the build's memory and processes are counted and limited; null where the host has no usable cgroup. */
   cgroup: Cgroup | null;
@@ -101,6 +104,7 @@ export async function openBuild(options: ResolvedOptions, request: PipelineReque
     signal: controller.signal,
     abortCause: () => cause,
     dirs,
+    node: null,
     sandbox,
     cgroup,
     timings: {},

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildChildEnv } from "./env.ts";
 
@@ -5,6 +6,7 @@ const input = {
   homeDir: "/w/home",
   tmpDir: "/w/tmp",
   pmCacheDir: "/c/pm",
+  nodeBinDir: "/data/toolchain/node-22.23.5/bin",
   manager: "npm" as const,
   deploymentId: "dpl_1",
   userEnv: { API_URL: "https://api", HOME: "/root", TMPDIR: "/tmp", NEXT_DEPLOYMENT_ID: "fake", CI: "0" },
@@ -36,6 +38,10 @@ describe("buildChildEnv", () => {
       npm_config_registry: "http://mirror",
     });
     expect(env.PATH?.split(":")).toContain("/usr/bin");
+    // The project's Node before the platform's, whose folder still gives npm.
+    expect(env.PATH?.split(":")[0]).toBe("/data/toolchain/node-22.23.5/bin");
+    // npm on that node still reads the platform's global npmrc (a proxy's cafile), not the toolchain's.
+    expect(env.npm_config_globalconfig).toBe(path.join(path.dirname(path.dirname(process.execPath)), "etc", "npmrc"));
   });
 
   it("points only the running package manager at its cache", () => {

@@ -7,6 +7,8 @@ export interface ChildEnvInput {
   tmpDir: string;
   /** The project's package-manager cache (npm, pnpm store, yarn cache). */
   pmCacheDir: string;
+  /** The build's Node.js `bin` folder: first on PATH, so `node` (and npm, pnpm, yarn through it) is the project's version. */
+  nodeBinDir: string;
   manager: PackageManager;
   deploymentId: string;
   /** The user's variables (project env vars + system vars). */
@@ -21,15 +23,16 @@ const PINNED = ["HOME", "TMPDIR", "PATH", "NEXT_DEPLOYMENT_ID", "npm_config_cach
 
 /**
  * The build's environment, made from nothing: the platform's process.env (master key, tokens,
- * database paths) never reaches user code. Node's bin folder comes first on PATH so `npm` and
- * `node` are the platform's pinned ones.
+ * database paths) never reaches user code. The build's Node bin folder comes first on PATH so
+ * `node` is the pinned release of the project's version, whatever runs it.
  */
 export function buildChildEnv(input: ChildEnvInput): Record<string, string> {
-  const nodeBin = path.dirname(process.execPath);
+  // The platform's Node folder after the build's: npm comes from there, and runs on the build's node.
+  const platformBin = path.dirname(process.execPath);
   const pinned: Record<(typeof PINNED)[number], string> = {
     HOME: input.homeDir,
     TMPDIR: input.tmpDir,
-    PATH: [nodeBin, "/usr/local/bin", "/usr/bin", "/bin"].filter(unique).join(":"),
+    PATH: [input.nodeBinDir, platformBin, "/usr/local/bin", "/usr/bin", "/bin"].filter(unique).join(":"),
     NEXT_DEPLOYMENT_ID: input.deploymentId,
     npm_config_cache: path.join(input.pmCacheDir, "npm"),
   };
@@ -40,6 +43,10 @@ export function buildChildEnv(input: ChildEnvInput): Record<string, string> {
     npm_config_update_notifier: "false",
     npm_config_fund: "false",
     npm_config_audit: "false",
+    // npm finds its global npmrc (a cafile for a TLS-intercepting proxy, a registry) under the
+    // prefix of the node running it; on the build's Node that is the toolchain folder, which has
+    // none. The platform's npm and its global config are what builds always used.
+    npm_config_globalconfig: path.join(path.dirname(platformBin), "etc", "npmrc"),
     ...managerCacheEnv(input.manager, input.pmCacheDir),
     ...input.extraEnv,
     ...input.userEnv,

@@ -33,6 +33,7 @@ async function buildWith(limits: Partial<BuildLimits>, installCommand: string) {
     rootDir: "",
     installCommand,
     buildCommand: null,
+    nodeVersion: "22",
     repoCredential: null,
     env: {},
     mask: [],

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { type LogLine, MANIFEST_FILE, parseManifest } from "@slipway/core";
+import { artifactLinksAllowed, checkArtifactTree, type LogLine, MANIFEST_FILE, parseManifest } from "@slipway/core";
 import { createFsBlobStore } from "@slipway/local";
 import { networkIsolationStatus } from "@slipway/sandbox";
 import { extract } from "tar";
@@ -37,6 +37,7 @@ function request(
     rootDir: "",
     installCommand: null,
     buildCommand: null,
+    nodeVersion: "22",
     env: {},
     mask: [],
     onLog: (line) => lines.push({ ...line, seq: lines.length }),
@@ -76,7 +77,7 @@ describe("local builder (real next build + OpenNext)", () => {
           env: { BUILD_SECRET: SECRET, NEXT_PUBLIC_GREETING: "hello from the build" },
           mask: [SECRET],
           // Proves the project's build command is honoured, and shows what the build can see.
-          buildCommand: `echo "secret=$BUILD_SECRET master=\${SLIPWAY_MASTER_KEY:-absent} loopback=$(${probeLoopback}) root=$(ls / | tr '\\n' ,)" && npm run build`,
+          buildCommand: `echo "secret=$BUILD_SECRET master=\${SLIPWAY_MASTER_KEY:-absent} loopback=$(${probeLoopback}) root=$(ls / | tr '\\n' ,) node=$(node --version)" && npm run build`,
         },
         lines,
       ),
@@ -97,7 +98,7 @@ describe("local builder (real next build + OpenNext)", () => {
     await rm(dir, { recursive: true, force: true });
   }, 120_000);
 
-  it("stores an artifact with a valid manifest, server bundle, assets and precompressed siblings", () => {
+  it("stores an artifact with a valid manifest, server bundle, assets and precompressed siblings", async () => {
     if (!result.ok) throw new Error(`build failed: ${result.reason}\n${logText(lines)}`);
     expect(result.artifactKey).toBe("artifacts/dpl_it1.tar");
     const manifest = parseManifest(JSON.parse(readFileSync(path.join(artifact, MANIFEST_FILE), "utf8")));
@@ -106,6 +107,13 @@ describe("local builder (real next build + OpenNext)", () => {
     expect(existsSync(path.join(artifact, manifest.server.dir, manifest.server.entry))).toBe(true);
     expect(manifest.server.streaming).toBe(true);
     expect(manifest.image).not.toBeNull();
+    // The project's Node, and the toolchain's sharp in the image function (OpenNext installs none).
+    expect(manifest.nodeVersion).toBe("22");
+    const imageModules = path.join(artifact, manifest.image?.dir ?? "-", "node_modules");
+    expect(JSON.parse(readFileSync(path.join(imageModules, "sharp", "package.json"), "utf8")).version).toBe("0.35.5");
+    expect(existsSync(path.join(imageModules, "@img", "sharp-linux-x64"))).toBe(true);
+    // What the deployer checks on unpacking: nothing in the artifact points outside it.
+    expect(await checkArtifactTree(artifact, { linksAllowed: artifactLinksAllowed })).toEqual([]);
     expect(readFileSync(path.join(artifact, manifest.assets.dir, "BUILD_ID"), "utf8").trim()).toBe(manifest.buildId);
     expect(existsSync(path.join(artifact, manifest.assets.dir, "hello.txt"))).toBe(true);
     expect(readdirSync(path.join(artifact, manifest.assets.dir, "_next/static")).length).toBeGreaterThan(0);
@@ -141,7 +149,8 @@ describe("local builder (real next build + OpenNext)", () => {
     );
     expect(texts.join("\n")).not.toContain(SECRET);
     const probe = texts.find((text) => text.startsWith("secret="));
-    expect(probe).toMatch(/^secret=\*\*\* master=absent loopback=\S+ root=/);
+    expect(probe).toMatch(/^secret=\*\*\* master=absent loopback=\S+ root=\S+ node=v22\.23\.5$/);
+    expect(texts).toContain("✓ Node.js 22.23.5 (project setting 22)");
     // The install above came from the registry through the same isolated network.
     if (networkIsolationStatus().mode === "isolated") expect(probe).toContain("loopback=ECONNREFUSED ");
     else expect(texts).toContain(`⚠ ${networkIsolationStatus().note}`);

@@ -10,12 +10,15 @@ import { checkBuildOutput } from "./output/check-output.ts";
 import type { BuildResult, PipelineRequest } from "./pipeline-types.ts";
 import { cloneRepo } from "./steps/clone.ts";
 import { planInstall } from "./steps/detect-package-manager.ts";
+import { addSharpToImageFunction } from "./steps/image-sharp.ts";
 import { installDependencies, seconds } from "./steps/install.ts";
 import { packageVersion, writeManifest } from "./steps/manifest.ts";
 import { buildWithOpenNext, OPEN_NEXT_ENTRY } from "./steps/open-next-build.ts";
 import { patchEdgeBundles } from "./steps/patch-edge-bundles.ts";
 import { precompressAssets } from "./steps/precompress.ts";
 import { artifactKey, storeArtifact } from "./steps/store-artifact.ts";
+import type { NodeRuntime } from "./toolchain/node-toolchain.ts";
+import { createToolchain, type Toolchain } from "./toolchain/toolchain.ts";
 import { resolveRootDir } from "./validate/root-dir.ts";
 
 /**
@@ -24,12 +27,13 @@ import { resolveRootDir } from "./validate/root-dir.ts";
  */
 export function createLocalBuilder(input: LocalBuilderOptions) {
   const options = resolveOptions(input);
+  const toolchain = createToolchain(options.toolchainDir, options.env);
   return {
     name: "local",
     async build(request: PipelineRequest): Promise<BuildResult> {
       const ctx = await openBuild(options, request);
       try {
-        return await pipeline(ctx);
+        return await pipeline(ctx, toolchain);
       } catch (error) {
         return failed(ctx, error);
       } finally {
@@ -39,9 +43,17 @@ export function createLocalBuilder(input: LocalBuilderOptions) {
   };
 }
 
-async function pipeline(ctx: BuildContext): Promise<BuildResult> {
+async function pipeline(ctx: BuildContext, toolchain: Toolchain): Promise<BuildResult> {
   const start = performance.now();
   const { request, dirs, timings } = ctx;
+
+  const node = await timed(ctx, "toolchain", () => nodeFor(ctx, toolchain));
+  ctx.node = node;
+  // sharp installs (first build only) while the build runs; its failure only costs resized images.
+  const sharp = toolchain.sharp(node).then(
+    (dir) => ({ dir }),
+    (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
+  );
 
   const repoDir = await timed(ctx, "clone", () => cloneRepo(ctx));
   const appDir = resolveRootDir(repoDir, request.rootDir);
@@ -50,6 +62,7 @@ async function pipeline(ctx: BuildContext): Promise<BuildResult> {
     homeDir: dirs.home,
     tmpDir: dirs.tmp,
     pmCacheDir: dirs.pmCache,
+    nodeBinDir: path.dirname(node.bin),
     manager: plan.manager,
     deploymentId: request.deploymentId,
     userEnv: request.env,
@@ -63,6 +76,7 @@ async function pipeline(ctx: BuildContext): Promise<BuildResult> {
   // The sandbox has exited: from here on the host reads what the build wrote, so check it first.
   await checkBuildOutput(ctx.log, appDir, artifactRoot);
   await patchEdgeBundles(artifactRoot, edge);
+  await timed(ctx, "sharp", () => withSharp(ctx, artifactRoot, sharp));
   await timed(ctx, "cacheSave", () => bestEffort(ctx.log, "save .next/cache", false, buildCache.save));
 
   const packStart = performance.now();
@@ -76,6 +90,7 @@ async function pipeline(ctx: BuildContext): Promise<BuildResult> {
     precompressed,
     edge,
     openNextVersion: await packageVersion(path.join(OPEN_NEXT_ENTRY, "..", "..", "package.json")),
+    nodeVersion: node.major,
     timings: { ...timings },
   });
   const key = artifactKey(request.deploymentId);
@@ -88,6 +103,29 @@ async function pipeline(ctx: BuildContext): Promise<BuildResult> {
   );
   ctx.log.system(`✓ Build completed in ${seconds(timings.total)}`);
   return { ok: true, manifest, artifactKey: key, timings: { ...timings } };
+}
+
+/** The project's Node.js, installed into the toolchain on its first build. */
+async function nodeFor(ctx: BuildContext, toolchain: Toolchain): Promise<NodeRuntime> {
+  const major = ctx.request.nodeVersion;
+  try {
+    const node = await toolchain.node(major);
+    ctx.log.system(`✓ Node.js ${node.version} (project setting ${major})`);
+    return node;
+  } catch (error) {
+    throw new BuildFailure(
+      `Node.js ${major} could not be installed into the toolchain (${toolchain.dir}): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+async function withSharp(ctx: BuildContext, artifactRoot: string, sharp: Promise<{ dir: string } | { error: string }>) {
+  const installed = await sharp;
+  if ("error" in installed) {
+    ctx.log.system(`⚠ sharp is not available (${installed.error}): images will be served unresized`);
+    return;
+  }
+  await addSharpToImageFunction(ctx, artifactRoot, installed.dir);
 }
 
 /** Expected endings become `{ ok: false }` with a one-line reason; anything else is a fault. */

@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { BlobStore } from "@slipway/core";
 import type { NetworkMode } from "@slipway/sandbox";
 import { type BuildLimits, DEFAULT_BUILD_LIMITS, DEFAULT_BUILD_TIMEOUT_MS } from "./limits.ts";
@@ -7,6 +8,11 @@ export interface LocalBuilderOptions {
   blobStore: BlobStore;
   /** Build caches, one folder per project: `<cacheDir>/<projectId>/`. */
   cacheDir: string;
+  /**
+   * Pinned Node.js releases and sharp, installed on first use and shared by every build (and the
+   * function host, through the platform). @default `toolchain` beside `cacheDir`
+   */
+  toolchainDir?: string;
   /** Scratch space: each build gets `<workDir>/<deploymentId>-<random>/`, removed afterwards. */
   workDir: string;
   /** Slipway's OpenNext config (owned by the runtime); passed to `open-next build --config-path`. */
@@ -51,6 +57,7 @@ export function resolveOptions(options: LocalBuilderOptions): ResolvedOptions {
     // An unset setting passed along as `undefined` must not erase the default either.
     timeoutMs: options.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS,
     network: options.network ?? "auto",
+    toolchainDir: options.toolchainDir ?? path.join(path.dirname(options.cacheDir), "toolchain"),
     limits: { ...DEFAULT_BUILD_LIMITS, ...definedOnly(options.limits ?? {}) },
     env: options.env ?? {},
     gitEnv: options.gitEnv ?? {},

@@ -8,6 +8,7 @@ const manifest = {
   nextVersion: "16.4.6",
   openNextVersion: "4.1.16",
   createdAt: "2026-01-01T00:00:00.000Z",
+  nodeVersion: "24",
   server: { dir: "server-functions/default", entry: "index.mjs", streaming: true },
   image: null,
   functions: [],
@@ -16,6 +17,14 @@ const manifest = {
   envKeys: [],
   timings: {},
 };
+
+describe("manifest node version", () => {
+  it("names the Node.js the functions run on; a manifest from before it runs on 22; others are refused", () => {
+    const { nodeVersion: _, ...older } = manifest;
+    expect(parseManifest(older).nodeVersion).toBe("22");
+    expect(() => parseManifest({ ...manifest, nodeVersion: "18" })).toThrow(/nodeVersion/);
+  });
+});
 
 describe("manifest paths", () => {
   it("accept relative paths inside the artifact", () => {

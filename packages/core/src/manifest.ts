@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_NODE_VERSION, NODE_VERSIONS } from "./domain/model.ts";
 import { isRoutePattern } from "./route-pattern.ts";
 
 /**
@@ -58,6 +59,11 @@ export const manifestSchema = z.object({
   nextVersion: z.string(),
   openNextVersion: z.string(),
   createdAt: z.string(),
+  /**
+   * Node.js major version the deployment was built with and its functions run on (Lambda's
+   * nodejs22.x). Manifests written before it existed ran on the platform's Node: they get 22.
+   */
+  nodeVersion: z.enum(NODE_VERSIONS).default(DEFAULT_NODE_VERSION),
   /** All paths are relative to the artifact root (the `.open-next` folder plus this manifest). */
   server: z.object({
     /** Folder of the OpenNext server function bundle. */

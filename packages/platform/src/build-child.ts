@@ -22,6 +22,7 @@ export interface BuildChildConfig {
   dataDir: string;
   dbPath: string;
   cacheDir: string;
+  toolchainDir: string;
   openNextConfigPath: string;
   readOnlyPaths: string[];
   sandbox: SandboxMode;
@@ -50,6 +51,7 @@ async function main(dir: string): Promise<void> {
       const builder = createLocalBuilder({
         blobStore: createFsBlobStore(config.dataDir),
         cacheDir: config.cacheDir,
+        toolchainDir: config.toolchainDir,
         // Scratch next to the job folder (`builds/<id>-…`), removed by the pipeline when it ends.
         workDir: dirname(dir),
         openNextConfigPath: config.openNextConfigPath,

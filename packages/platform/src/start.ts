@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApi } from "@slipway/api";
-import { bwrapWorks, createBuildCacheDir, createSupervisedBuilder } from "@slipway/builder";
+import { bwrapWorks, createBuildCacheDir, createSupervisedBuilder, createToolchain } from "@slipway/builder";
 import {
   type CoreDeps,
   createMasker,
@@ -175,6 +175,8 @@ async function wirePorts(
 
   // Secret values per deployment, so runtime log lines can be masked before anyone sees them.
   const maskers = new Map<string, Masker>();
+  // Pinned Node.js releases (and sharp) shared by builds and workers, installed on first use.
+  const toolchain = createToolchain(dir("toolchain"));
   const functionHost = createFunctionHost({
     deploymentsDir: dir("deployments"),
     cachesDir: dir("caches"),
@@ -187,6 +189,7 @@ async function wirePorts(
     allowLoopback: config.allowLoopback,
     workerLimits: { memoryMb: config.workerMemoryMb, tmpMb: config.workerTmpMb },
     revalidateOrigin: `http://${selfAddress(config.host)}:${config.edgePort}`,
+    nodeFor: async (version) => (await toolchain.node(version)).bin,
     getRuntimeEnv: async (deploymentId) => {
       const deployment = await store.deployments.get(deploymentId);
       const project = deployment && (await store.projects.get(deployment.projectId));
@@ -229,6 +232,7 @@ async function wirePorts(
       dataDir: config.dataDir,
       dbPath: dir("slipway.db"),
       cacheDir: buildCacheDir,
+      toolchainDir: toolchain.dir,
       openNextConfigPath: OPEN_NEXT_CONFIG,
       readOnlyPaths: OPEN_NEXT_CONFIG_IMPORTS,
       sandbox: config.sandbox,

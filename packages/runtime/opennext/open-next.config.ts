@@ -36,15 +36,11 @@ const config = {
   },
   imageOptimization: {
     loader: () => import("./overrides/image-loader.ts").then((m) => m.default),
-    // sharp must match the CPU it runs on (x64 here and on x86 Lambdas); --prefer-offline avoids
-    // a ~38 min stall in npm retries when the registry is unreachable and the cache is warm.
-    install: {
-      packages: ["sharp@0.35.5"],
-      arch: "x64",
-      os: "linux",
-      libc: "glibc",
-      additionalArgs: "--prefer-offline",
-    },
+    // No per-build `npm install sharp`: the builder copies sharp (linux x64, installed once into
+    // the toolchain folder, see packages/builder/src/toolchain/) into the image function after
+    // OpenNext's build. OpenNext skips its install only for a falsy value (undefined means
+    // "install arm64 sharp"), which its type does not allow, hence the cast.
+    install: false as never,
   },
 } satisfies OpenNextConfig;
 

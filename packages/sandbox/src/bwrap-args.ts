@@ -6,8 +6,17 @@ export interface SandboxMounts {
   writable: readonly string[];
   /** Extra read-only folders at their own paths: Slipway's node_modules, Node, a deployment's files. */
   readOnly: readonly string[];
+  /**
+   * A host folder bound writable at BOX_TMPDIR, the box's TMPDIR: a temp folder whose parents hold
+   * no package.json or node_modules (npm, run in a fresh temp folder, walks up to the nearest one
+   * and would try to install into the read-only Slipway checkout a data dir may sit in).
+   */
+  tmp?: string;
   cwd: string;
 }
+
+/** Where `SandboxMounts.tmp` appears inside the box. */
+export const BOX_TMPDIR = "/var/tmp";
 
 export interface SandboxNetwork {
   /** Own network namespace (outbound through slirp4netns) instead of the host's. */
@@ -64,6 +73,7 @@ export function bwrapArgs(mounts: SandboxMounts, network: SandboxNetwork, option
   args.push("--tmpfs", "/tmp");
   for (const dir of mounts.readOnly) args.push("--ro-bind", dir, dir);
   for (const dir of mounts.writable) args.push("--bind", dir, dir);
+  if (mounts.tmp !== undefined) args.push("--bind", mounts.tmp, BOX_TMPDIR);
   args.push("--chdir", mounts.cwd);
   return args;
 }

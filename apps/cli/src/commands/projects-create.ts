@@ -5,6 +5,7 @@ interface ProjectView {
   name: string;
   repo: string;
   productionBranch: string;
+  nodeVersion: string;
   url: string;
   webhook: { url: string; secret: string };
 }
@@ -13,7 +14,7 @@ export const projectsCreate = defineCommand({
   path: ["projects", "create"],
   summary: "Create a project from a git repository",
   usage:
-    "slipway projects create NAME --repo GIT_URL [--branch main] [--root-dir D] [--install-command C] [--build-command C]",
+    "slipway projects create NAME --repo GIT_URL [--branch main] [--root-dir D] [--install-command C] [--build-command C] [--node 20|22|24]",
   maxPositionals: 1,
   options: {
     repo: { type: "string" },
@@ -21,8 +22,12 @@ export const projectsCreate = defineCommand({
     "root-dir": { type: "string" },
     "install-command": { type: "string" },
     "build-command": { type: "string" },
+    node: { type: "string" },
   },
-  examples: ["slipway projects create shop --repo https://github.com/acme/shop.git"],
+  examples: [
+    "slipway projects create shop --repo https://github.com/acme/shop.git",
+    "slipway projects create shop --repo https://github.com/acme/shop.git --node 24",
+  ],
   async run(ctx, { values, positionals }) {
     const name = requirePositional(positionals, 0, "A project name", this.usage);
     const api = await ctx.api();
@@ -33,12 +38,15 @@ export const projectsCreate = defineCommand({
       rootDir: values["root-dir"],
       installCommand: values["install-command"],
       buildCommand: values["build-command"],
+      nodeVersion: values.node,
     });
     if (ctx.json) {
-      const { id, name: n, repo, productionBranch, webhook } = project;
-      ctx.printJson({ id, name: n, repo, productionBranch, webhook });
+      const { id, name: n, repo, productionBranch, nodeVersion, webhook } = project;
+      ctx.printJson({ id, name: n, repo, productionBranch, nodeVersion, webhook });
     } else {
-      ctx.print(`Created ${project.name} (production branch ${project.productionBranch}): ${project.url}`);
+      ctx.print(
+        `Created ${project.name} (production branch ${project.productionBranch}, Node.js ${project.nodeVersion}): ${project.url}`,
+      );
       ctx.print(`GitHub webhook: ${project.webhook.url}`);
       ctx.print(`Webhook secret: ${project.webhook.secret}`);
       ctx.print(

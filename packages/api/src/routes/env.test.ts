@@ -17,6 +17,7 @@ describe("env pull", () => {
       rootDir: "",
       installCommand: null,
       buildCommand: null,
+      nodeVersion: "22",
       repoCredentialEncrypted: null,
       webhookSecretEncrypted: await deps.secrets.encrypt("whsec"),
       createdAt: new Date().toISOString(),

@@ -1,3 +1,5 @@
+import { DEFAULT_NODE_VERSION, NODE_VERSIONS } from "@slipway/core";
+
 /**
  * The API described for clients and tools. Kept beside the routes; a test checks every route
  * the app serves is listed here.
@@ -10,6 +12,27 @@ const op = (summary: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 const body = { requestBody: { content: json } };
+const createProjectBody = {
+  requestBody: {
+    content: {
+      "application/json": {
+        schema: {
+          type: "object",
+          required: ["name", "repo"],
+          properties: {
+            name: { type: "string" },
+            repo: { type: "string" },
+            branch: { type: "string" },
+            rootDir: { type: "string" },
+            installCommand: { type: ["string", "null"] },
+            buildCommand: { type: ["string", "null"] },
+            nodeVersion: { enum: [...NODE_VERSIONS], default: DEFAULT_NODE_VERSION },
+          },
+        },
+      },
+    },
+  },
+};
 
 export const openApiDocument = {
   openapi: "3.1.0",
@@ -19,7 +42,7 @@ export const openApiDocument = {
   paths: {
     "/api/v1/health": { get: op("Readiness", { security: [] }) },
     "/api/v1/openapi.json": { get: op("This document", { security: [] }) },
-    "/api/v1/projects": { get: op("List projects"), post: op("Create a project", body) },
+    "/api/v1/projects": { get: op("List projects"), post: op("Create a project", createProjectBody) },
     "/api/v1/projects/{name}": {
       get: op("Get a project"),
       patch: op("Change build settings: branch, rootDir, installCommand, buildCommand (null: the default)", body),

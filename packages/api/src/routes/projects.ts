@@ -11,6 +11,8 @@ const createProjectBody = z.object({
   rootDir: z.string().optional(),
   installCommand: z.string().nullable().optional(),
   buildCommand: z.string().nullable().optional(),
+  // Checked by createProject, whose error names the value and the versions there are.
+  nodeVersion: z.string().optional(),
 });
 
 // Strict: a misspelled field ("rootdir") is refused by name instead of silently changing nothing.

@@ -55,6 +55,7 @@ async function setupWithProject() {
     rootDir: "",
     installCommand: null,
     buildCommand: null,
+    nodeVersion: "22" as const,
     repoCredentialEncrypted: null,
     webhookSecretEncrypted: await deps.secrets.encrypt(SECRET),
     createdAt: new Date().toISOString(),

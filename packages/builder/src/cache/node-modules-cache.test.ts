@@ -13,11 +13,12 @@ function installedTree(root: string): string {
 }
 
 describe("node_modules cache", () => {
-  it("keys on the lockfile contents and the install command", () => {
-    const base = { lockfile: Buffer.from("{}"), command: "npm ci", installDir: "" };
+  it("keys on the lockfile contents, the install command and the Node release", () => {
+    const base = { lockfile: Buffer.from("{}"), command: "npm ci", installDir: "", nodeVersion: "22.23.5" };
     expect(cacheKey(base)).toBe(cacheKey({ ...base }));
     expect(cacheKey(base)).not.toBe(cacheKey({ ...base, lockfile: Buffer.from("{ }") }));
     expect(cacheKey(base)).not.toBe(cacheKey({ ...base, command: "npm ci --omit=dev" }));
+    expect(cacheKey(base)).not.toBe(cacheKey({ ...base, nodeVersion: "24.22.3" }));
   });
 
   it("misses, saves, then restores a hardlinked copy", async () => {

@@ -30,9 +30,15 @@ export interface NodeModulesCache {
   verify(): Promise<boolean>;
 }
 
-export function cacheKey(parts: { lockfile: Buffer; command: string; installDir: string }): string {
+export function cacheKey(parts: {
+  lockfile: Buffer;
+  command: string;
+  installDir: string;
+  /** The Node.js release the install ran on: native addons are built for its ABI. */
+  nodeVersion: string;
+}): string {
   const hash = createHash("sha256");
-  for (const part of [parts.lockfile, parts.command, parts.installDir, process.version, process.arch]) {
+  for (const part of [parts.lockfile, parts.command, parts.installDir, parts.nodeVersion, process.arch]) {
     hash.update(part).update("\0");
   }
   return hash.digest("hex").slice(0, 24);

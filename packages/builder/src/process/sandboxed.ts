@@ -5,7 +5,10 @@ import { DISK_CHECK_INTERVAL_MS } from "../limits.ts";
 import { watchDiskUsage } from "./disk-watch.ts";
 import { run } from "./run.ts";
 
-/** The Node install the platform runs on (bin/node, lib/node_modules/npm); /usr is bound anyway. */
+/**
+ * The Node install the platform runs on (its npm, which runs on the build's Node from PATH);
+ * /usr is bound anyway. The build's own Node (`ctx.node`) is bound beside it.
+ */
 const NODE_PREFIX = path.dirname(path.dirname(process.execPath));
 
 export interface SandboxedCommand {
@@ -30,9 +33,13 @@ export async function runSandboxed(ctx: BuildContext, spec: SandboxedCommand): P
   const mounts = {
     // Not the cached node_modules or .next/cache: the build never sees the saved copies.
     writable: [ctx.dirs.work, ctx.dirs.pmCache],
-    readOnly: [NODE_PREFIX, ...(spec.readOnly ?? []), ...ctx.options.readOnlyPaths].filter(
-      (dir) => !isInside(dir, ctx.dirs.work) && !isInside(dir, "/usr"),
-    ),
+    readOnly: [
+      NODE_PREFIX,
+      ...(ctx.node ? [ctx.node.prefix] : []),
+      ...(spec.readOnly ?? []),
+      ...ctx.options.readOnlyPaths,
+    ].filter((dir) => !isInside(dir, ctx.dirs.work) && !isInside(dir, "/usr")),
+    tmp: ctx.dirs.tmp,
     cwd: spec.cwd,
   };
   const { limits } = ctx.options;

@@ -1,4 +1,5 @@
 import {
+  BOX_TMPDIR,
   type Box,
   bwrapArgs,
   bwrapFeatures,
@@ -77,7 +78,8 @@ export function resolveSandbox(
         bwrapArgs: bwrapArgs(mounts, { isolated, resolvConf: isolated ? slirpResolvConf() : null }),
         argv: [...prefix, ...argv],
         cwd: mounts.cwd,
-        env,
+        // The build's temp folder is the same host folder, seen where no project or checkout is above it.
+        env: mounts.tmp === undefined ? env : { ...env, TMPDIR: BOX_TMPDIR },
         stdio: ["ignore", "pipe", "pipe"],
         detached: true,
         cgroup,

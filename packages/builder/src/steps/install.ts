@@ -53,6 +53,7 @@ async function cacheFor(ctx: BuildContext, lockfile: string, plan: InstallPlan):
     lockfile: contents,
     command: plan.label,
     installDir: path.relative(ctx.dirs.repo, plan.dir),
+    nodeVersion: ctx.node?.version ?? process.version,
   });
   return nodeModulesCache(ctx.dirs.projectCache, key);
 }

@@ -38,6 +38,7 @@ function build(bundle = ".open-next/server-functions/default") {
     envKeys: [],
     precompressed: [],
     openNextVersion: "4.1.16",
+    nodeVersion: "24" as const,
     timings: {},
   };
   return { dir, repoDir, root, outside, input };
@@ -50,7 +51,7 @@ describe("writeManifest", () => {
     mkdirSync(store, { recursive: true });
     writeFileSync(path.join(store, "package.json"), '{"version":"16.4.6"}');
     symlinkSync(".pnpm/next/node_modules/next", path.join(repoDir, "node_modules", "next"));
-    expect(await writeManifest(input)).toMatchObject({ buildId: "b1", nextVersion: "16.4.6" });
+    expect(await writeManifest(input)).toMatchObject({ buildId: "b1", nextVersion: "16.4.6", nodeVersion: "24" });
 
     const other = build();
     mkdirSync(path.join(other.repoDir, "node_modules", "next"), { recursive: true });

@@ -1,7 +1,14 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { type DeploymentManifest, isArtifactPath, MANIFEST_FILE, MANIFEST_VERSION, parseManifest } from "@slipway/core";
+import {
+  type DeploymentManifest,
+  isArtifactPath,
+  MANIFEST_FILE,
+  MANIFEST_VERSION,
+  type NodeVersion,
+  parseManifest,
+} from "@slipway/core";
 import { BuildFailure } from "../failure.ts";
 import { readBuildFile, readInside, writeFresh } from "../output/safe-fs.ts";
 import type { EdgeFunction } from "./edge-functions.ts";
@@ -21,6 +28,7 @@ export interface ManifestInput {
   /** Edge runtime routes, each bundled by OpenNext as its own function. */
   edge?: readonly EdgeFunction[];
   openNextVersion: string;
+  nodeVersion: NodeVersion;
   timings: Record<string, number>;
 }
 
@@ -70,6 +78,7 @@ export async function writeManifest(input: ManifestInput): Promise<DeploymentMan
     ),
     openNextVersion: input.openNextVersion,
     createdAt: new Date().toISOString(),
+    nodeVersion: input.nodeVersion,
     server: { ...functionAt(root, server.bundle, server.handler), streaming: server.streaming === true },
     image:
       image?.bundle && existsSync(path.join(root, stripOutputDir(image.bundle)))

@@ -41,7 +41,9 @@ export async function buildWithOpenNext(
   const start = performance.now();
   try {
     await runSandboxed(ctx, {
-      command: { argv: [process.execPath, NEXT_BUILD_SCRIPT, OPEN_NEXT_DIST, ...buildCommandArg(ctx)] },
+      command: {
+        argv: [ctx.node?.bin ?? process.execPath, NEXT_BUILD_SCRIPT, OPEN_NEXT_DIST, ...buildCommandArg(ctx)],
+      },
       cwd: appDir,
       env,
       what: label,
@@ -58,26 +60,27 @@ export async function buildWithOpenNext(
 
   ctx.log.system("▶ Packaging with OpenNext");
   const packStart = performance.now();
-  let sharpMissing = false;
   try {
     await runSandboxed(ctx, {
       // OpenNext joins --config-path onto its cwd, so it has to be relative.
       command: {
-        argv: [process.execPath, OPEN_NEXT_ENTRY, "build", "--config-path", path.relative(appDir, configPath)],
+        argv: [
+          ctx.node?.bin ?? process.execPath,
+          OPEN_NEXT_ENTRY,
+          "build",
+          "--config-path",
+          path.relative(appDir, configPath),
+        ],
       },
       cwd: appDir,
       env,
       what: "OpenNext packaging",
       readOnly: [PLATFORM_NODE_MODULES, path.dirname(ctx.options.openNextConfigPath)],
-      onLine: (line) => {
-        if (line.includes("Could not install dependencies")) sharpMissing = true;
-      },
     });
   } finally {
     ctx.timings.openNext = Math.round(performance.now() - packStart);
   }
   ctx.log.system(`✓ OpenNext packaging in ${seconds(ctx.timings.openNext)}`);
-  if (sharpMissing) ctx.log.system("⚠ OpenNext could not install sharp: images will be served unresized");
   return { artifactRoot: path.join(appDir, ".open-next"), edge };
 }
 

@@ -14,6 +14,14 @@ export type EnvTarget = (typeof ENV_TARGETS)[number];
 export const ALIAS_KINDS = ["deployment", "branch", "production", "custom"] as const;
 export type AliasKind = (typeof ALIAS_KINDS)[number];
 
+/**
+ * Node.js major versions a project may run, builds and functions alike (Vercel's "Node.js
+ * Version", Lambda's nodejs20.x / 22.x / 24.x). Each maps to one pinned release in the toolchain.
+ */
+export const NODE_VERSIONS = ["20", "22", "24"] as const;
+export type NodeVersion = (typeof NODE_VERSIONS)[number];
+export const DEFAULT_NODE_VERSION: NodeVersion = "22";
+
 export interface Project {
   id: string;
   /** A DNS label: it becomes part of every hostname of the project. */
@@ -27,6 +35,8 @@ export interface Project {
   rootDir: string;
   installCommand: string | null;
   buildCommand: string | null;
+  /** Node.js major version the project builds and runs on. */
+  nodeVersion: NodeVersion;
   /** Ciphertext (Secrets port) of the HMAC key for GitHub webhooks; the key is never empty. */
   webhookSecretEncrypted: string;
   createdAt: string;

@@ -1,3 +1,4 @@
+import type { NodeVersion } from "../domain/model.ts";
 import type { RepoCredential } from "../domain/repo-credentials.ts";
 
 /** What a build needs; everything in it is plain data, so it can cross a process (or an AWS API). */
@@ -11,6 +12,8 @@ export interface BuildRequest {
   rootDir: string;
   installCommand: string | null;
   buildCommand: string | null;
+  /** Node.js major version the install and build run on (and the manifest records for the functions). */
+  nodeVersion: NodeVersion;
   /** Plain env for the build (user vars + system vars); secrets included, masked in logs by `mask`. */
   env: Record<string, string>;
   /** Values to replace with `***` in every log line. */

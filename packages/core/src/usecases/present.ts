@@ -38,6 +38,7 @@ export async function presentProject(deps: Pick<CoreDeps, "urls" | "secrets">, p
     rootDir: project.rootDir,
     installCommand: project.installCommand,
     buildCommand: project.buildCommand,
+    nodeVersion: project.nodeVersion,
     url: deps.urls.url(deps.urls.hostname(project.name)),
     webhook: { url: webhookUrl(deps, project), secret: await webhookSecretOf(deps, project) },
     createdAt: project.createdAt,

@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { newId, nowIso } from "../domain/ids.ts";
-import type { Project } from "../domain/model.ts";
+import { DEFAULT_NODE_VERSION, type Project } from "../domain/model.ts";
 import { hostnameCollision, projectNameProblem } from "../domain/names.ts";
 import { splitRepoCredential } from "../domain/repo-credentials.ts";
 import { validateRepoUrl } from "../domain/repo-url.ts";
 import { SlipwayError } from "../errors.ts";
 import type { CoreDeps } from "./deps.ts";
 import { sealRepoCredential } from "./repo-access.ts";
-import { validateBranchName, validateRootDir } from "./validation.ts";
+import { validateBranchName, validateNodeVersion, validateRootDir } from "./validation.ts";
 
 export interface CreateProjectInput {
   name: string;
@@ -16,6 +16,8 @@ export interface CreateProjectInput {
   rootDir?: string;
   installCommand?: string | null;
   buildCommand?: string | null;
+  /** Node.js major version: "20", "22" or "24". @default DEFAULT_NODE_VERSION */
+  nodeVersion?: string;
 }
 
 export async function createProject(
@@ -43,6 +45,7 @@ export async function createProject(
     rootDir: validateRootDir(input.rootDir ?? ""),
     installCommand: input.installCommand || null,
     buildCommand: input.buildCommand || null,
+    nodeVersion: validateNodeVersion(input.nodeVersion ?? DEFAULT_NODE_VERSION),
     // 32 random bytes: a project can never have an empty or guessable webhook secret.
     webhookSecretEncrypted: await deps.secrets.encrypt(randomBytes(32).toString("hex")),
     createdAt: nowIso(),

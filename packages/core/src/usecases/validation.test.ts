@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { validateRepoUrl } from "../domain/repo-url.ts";
 import { SlipwayError } from "../errors.ts";
-import { validateBranchName, validateRootDir } from "./validation.ts";
+import { validateBranchName, validateNodeVersion, validateRootDir } from "./validation.ts";
 
 describe("validateRepoUrl", () => {
   it.each([
@@ -31,4 +31,18 @@ describe("validateRootDir", () => {
     expect(validateRootDir("")).toBe("");
   });
   it.each(["/etc", "../up", "apps/../../x"])("rejects %j", (dir) => expect(() => validateRootDir(dir)).toThrow(dir));
+});
+
+describe("validateNodeVersion", () => {
+  it.each([
+    ["20", "20"],
+    ["22", "22"],
+    ["24", "24"],
+    ["22.x", "22"],
+    ["v24", "24"],
+  ])("accepts %j as %s", (input, major) => expect(validateNodeVersion(input)).toBe(major));
+  it.each(["18", "23", "22.1.0", "", "latest"])("refuses %j naming it and the supported versions", (input) => {
+    expect(() => validateNodeVersion(input)).toThrow(SlipwayError);
+    expect(() => validateNodeVersion(input)).toThrow(`"${input}"`);
+  });
 });

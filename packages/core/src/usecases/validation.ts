@@ -1,5 +1,6 @@
 import path from "node:path";
 import { hasControlChars } from "../domain/chars.ts";
+import { NODE_VERSIONS, type NodeVersion } from "../domain/model.ts";
 import { SlipwayError } from "../errors.ts";
 
 const SHA = /^[0-9a-f]{40}$/;
@@ -47,4 +48,18 @@ export function validateRootDir(rootDir: string): string {
   const normalized = path.posix.normalize(rootDir === "" ? "." : rootDir).replace(/\/+$/, "");
   if (normalized === ".." || normalized.startsWith("../")) throw bad("points outside the repository");
   return normalized === "." ? "" : normalized;
+}
+
+/** A Node.js major version the toolchain provides: "20", "22" or "24" ("22.x" and "v22" accepted). */
+export function validateNodeVersion(version: string): NodeVersion {
+  const major = version.trim().replace(/^v/, "").replace(/\.x$/, "");
+  const known = NODE_VERSIONS.find((candidate) => candidate === major);
+  if (!known) {
+    throw new SlipwayError(
+      "INVALID_INPUT",
+      `Node.js version "${version}" is not supported.`,
+      `Use one of ${NODE_VERSIONS.join(", ")} (a major version, as on Vercel and Lambda).`,
+    );
+  }
+  return known;
 }

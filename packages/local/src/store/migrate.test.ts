@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { runMigrations, userVersion } from "./migrate.ts";
 import { MIGRATIONS, type Migration } from "./migrations.ts";
+import { PROJECT_COLUMNS } from "./rows.ts";
 
 const tables = (db: Database.Database) =>
   db
@@ -56,5 +57,15 @@ describe("runMigrations", () => {
     expect(tables(db)).toEqual(
       expect.arrayContaining(["projects", "deployments", "aliases", "env_vars", "queue_jobs", "log_lines"]),
     );
+  });
+
+  it("migration 6 gives projects made before it Node 22 and refuses another version", () => {
+    const db = new Database(":memory:");
+    runMigrations(db, MIGRATIONS.slice(0, 5));
+    const before = PROJECT_COLUMNS.filter((column) => column !== "node_version");
+    db.prepare(`INSERT INTO projects (${before.join(", ")}) VALUES (${before.map(() => "'x'").join(", ")})`).run();
+    runMigrations(db);
+    expect(db.prepare("SELECT node_version FROM projects").get()).toEqual({ node_version: "22" });
+    expect(() => db.prepare("UPDATE projects SET node_version = '18'").run()).toThrow(/CHECK constraint/);
   });
 });

@@ -134,4 +134,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE deployments ADD COLUMN status_report_id TEXT;
     `,
   },
+  {
+    version: 6,
+    name: "project node version",
+    // The Node.js major version a project builds and runs on; projects made before it get the
+    // default ("22"), the version their builds ran on from this migration on.
+    sql: `
+      ALTER TABLE projects ADD COLUMN node_version TEXT NOT NULL DEFAULT '22'
+        CHECK (node_version IN ('20', '22', '24'));
+    `,
+  },
 ];

@@ -1,4 +1,4 @@
-import type { Alias, AliasKind, ApiToken, EnvTarget, EnvVar, Project } from "@slipway/core";
+import type { Alias, AliasKind, ApiToken, EnvTarget, EnvVar, NodeVersion, Project } from "@slipway/core";
 
 // Rows ↔ domain objects. Column names are snake_case; the CHECK constraints in the migrations
 // guarantee the enum columns, so the casts below only restate what SQLite already enforces.
@@ -20,6 +20,8 @@ export interface ProjectRow {
   root_dir: string;
   install_command: string | null;
   build_command: string | null;
+  /** "20" | "22" | "24" (CHECK constraint in migration 6). */
+  node_version: string;
   /** Holds the ciphertext (the column predates encryption; see seal-project-secrets.ts). */
   webhook_secret: string;
   repo_credential_encrypted: string | null;
@@ -34,6 +36,7 @@ export const PROJECT_COLUMNS = columns<ProjectRow>({
   root_dir: true,
   install_command: true,
   build_command: true,
+  node_version: true,
   webhook_secret: true,
   repo_credential_encrypted: true,
   created_at: true,
@@ -49,6 +52,7 @@ export function projectFromRow(row: ProjectRow): Project {
     rootDir: row.root_dir,
     installCommand: row.install_command,
     buildCommand: row.build_command,
+    nodeVersion: row.node_version as NodeVersion,
     webhookSecretEncrypted: row.webhook_secret,
     createdAt: row.created_at,
   };
@@ -63,6 +67,7 @@ export function projectToRow(p: Project): ProjectRow {
     root_dir: p.rootDir,
     install_command: p.installCommand,
     build_command: p.buildCommand,
+    node_version: p.nodeVersion,
     webhook_secret: p.webhookSecretEncrypted,
     repo_credential_encrypted: p.repoCredentialEncrypted,
     created_at: p.createdAt,

@@ -29,6 +29,8 @@ import { warmRequest } from "./warm.ts";
 import { WorkerProcess } from "./worker-process.ts";
 
 const WORKER_SCRIPT = fileURLToPath(new URL("./worker/worker.mjs", import.meta.url));
+/** Inside a deployment's writable cache dir: V8's compiled code for its bundle. */
+const COMPILE_CACHE_DIR = "v8-compile-cache";
 
 export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
   const workerPath = options.workerPath ?? "/usr/local/bin:/usr/bin:/bin";
@@ -67,6 +69,8 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
           ? manifest.image
           : manifest.functions.find((routed) => routed.name === kind);
     if (!fn) throw new Error(`deployment ${deploymentId} has no ${kind} function`);
+    // Before anything is opened for the worker: an install that fails leaves nothing to clean up.
+    const nodePath = options.nodeFor ? await options.nodeFor(manifest.nodeVersion) : process.execPath;
     const { root, cache } = paths(deploymentId);
     mkdirSync(cache, { recursive: true });
     // One socket folder per worker: a sandboxed worker can reach its own socket and no other.
@@ -95,10 +99,12 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
       [RUNTIME_ENV.cacheDir]: cache,
       [RUNTIME_ENV.assetsDir]: assetsDirOf(root, manifest),
       [RUNTIME_ENV.revalidateOrigin]: origin.origin,
+      // Read and removed by worker.mjs before the app loads.
+      SLIPWAY_COMPILE_CACHE_DIR: path.join(cache, COMPILE_CACHE_DIR),
     };
     const plan = planWorkerSpawn({
       sandbox: isolation.sandbox,
-      nodePath: options.nodePath ?? process.execPath,
+      nodePath,
       nodeFlags: [`--max-old-space-size=${heapLimitMb(workerLimits)}`],
       workerScript: WORKER_SCRIPT,
       socketPath,
@@ -129,7 +135,16 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
         onLine: (stream, line) => options.onLog?.({ deploymentId, kind, stream, line }),
       });
       const ms = Math.round(performance.now() - started);
-      onEvent({ type: "cold-start", deploymentId, kind, pid: worker.pid, ms, importMs: worker.importMs });
+      onEvent({
+        type: "cold-start",
+        deploymentId,
+        kind,
+        pid: worker.pid,
+        ms,
+        importMs: worker.importMs,
+        node: manifest.nodeVersion,
+        compileCache: worker.compileCache,
+      });
       return worker;
     } catch (error) {
       cleanup();

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { NodeVersion } from "@slipway/core";
 import type { NetworkMode } from "@slipway/sandbox";
 import type { WorkerLimits } from "./limits.ts";
 
@@ -9,7 +10,17 @@ import type { WorkerLimits } from "./limits.ts";
 export type FunctionKind = "server" | "image" | (string & {});
 
 export type FunctionHostEvent =
-  | { type: "cold-start"; deploymentId: string; kind: FunctionKind; pid: number; ms: number; importMs: number }
+  | {
+      type: "cold-start";
+      deploymentId: string;
+      kind: FunctionKind;
+      pid: number;
+      ms: number;
+      importMs: number;
+      /** The worker's Node.js version and whether its V8 compile cache is on. */
+      node: string;
+      compileCache: string;
+    }
   | { type: "start-failed"; deploymentId: string; kind: FunctionKind; error: string }
   | { type: "scale-up"; deploymentId: string; kind: FunctionKind; workers: number }
   | { type: "scale-down"; deploymentId: string; kind: FunctionKind; pid: number; reason: "idle" | "stop" }
@@ -62,8 +73,11 @@ export interface FunctionHostOptions {
   readonly allowLoopback?: readonly string[];
   /** @default DEFAULT_WORKER_LIMITS */
   readonly workerLimits?: Partial<WorkerLimits>;
-  /** @default process.execPath */
-  readonly nodePath?: string;
+  /**
+   * The node binary for a deployment's Node.js major version (its manifest's `nodeVersion`),
+   * installed if need be; the platform passes the toolchain's. @default always process.execPath
+   */
+  readonly nodeFor?: (version: NodeVersion) => Promise<string>;
   /** PATH given to workers. @default "/usr/local/bin:/usr/bin:/bin" */
   readonly workerPath?: string;
   /** @default "UTC" */

@@ -36,6 +36,8 @@ export class WorkerProcess {
   lastUsed = Date.now();
   exited = false;
   importMs = 0;
+  /** Whether the V8 compile cache is on for this worker ("enabled", "unavailable" before Node 22.1, "failed"). */
+  compileCache = "unavailable";
   retiredFor: "timeout" | null = null;
   readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   private heapExhausted = false;
@@ -111,6 +113,7 @@ export class WorkerProcess {
         if (message?.ready !== true) return fail(String(message?.error ?? line));
         clearTimeout(timer);
         worker.importMs = Number(message.importMs ?? 0);
+        worker.compileCache = String(message.compileCache ?? "unavailable");
         resolve(worker);
       });
       child.once("exit", (code, signal) => fail(`exited with ${signal ?? code}`));

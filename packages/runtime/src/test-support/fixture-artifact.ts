@@ -12,6 +12,8 @@ const REPO = path.resolve(RUNTIME_DIR, "../..");
 const FIXTURES = path.join(REPO, "fixtures");
 const CONFIG = path.join(RUNTIME_DIR, "opennext/open-next.config.ts");
 const OPEN_NEXT_BIN = path.join(REPO, "node_modules/.bin/open-next");
+/** The builder's pinned sharp (package.json + lockfile), which it copies into every image function. */
+const SHARP_LOCK = path.join(REPO, "packages/builder/toolchain/sharp");
 
 /** The fixture is built with this id baked in (NEXT_DEPLOYMENT_ID → `?dpl=` on asset URLs). */
 export const FIXTURE_DEPLOYMENT_ID = "dpl_fixture1";
@@ -46,6 +48,19 @@ export async function fixtureArtifact(fixture = "next-app"): Promise<{ artifactD
   runStep(OPEN_NEXT_BIN, ["build", "--config-path", path.relative(appDir, CONFIG)], appDir, env);
   const staging = `${artifactDir}.tmp`;
   await fs.cp(path.join(appDir, ".open-next"), staging, { recursive: true, verbatimSymlinks: true });
+  // As the builder does: OpenNext installs no sharp (see open-next.config.ts), the pinned one goes in.
+  const sharpDir = path.join(base, "sharp");
+  await fs.cp(SHARP_LOCK, sharpDir, { recursive: true });
+  runStep(
+    "npm",
+    ["ci", "--os=linux", "--cpu=x64", "--libc=glibc", "--ignore-scripts", "--no-bin-links", "--prefer-offline"],
+    sharpDir,
+    env,
+  );
+  await fs.cp(path.join(sharpDir, "node_modules"), path.join(staging, "image-optimization-function/node_modules"), {
+    recursive: true,
+    verbatimSymlinks: true,
+  });
   const precompressed = await compressAssets(path.join(staging, "assets"));
   const manifest = {
     version: 1,
@@ -110,6 +125,7 @@ function hashInputs(fixture: string): string {
     hash.update(rel);
     hash.update(readFileSync(file));
   }
+  hash.update(readFileSync(path.join(SHARP_LOCK, "package-lock.json")));
   return hash.digest("hex").slice(0, 12);
 }
 

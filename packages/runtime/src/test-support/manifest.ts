@@ -9,6 +9,7 @@ export function testManifest(deploymentId: string, buildId: string): DeploymentM
     nextVersion: "16.4.6",
     openNextVersion: "4.1.16",
     createdAt: new Date().toISOString(),
+    nodeVersion: "22",
     server: { dir: "server", entry: "index.mjs", streaming: true },
     image: null,
     functions: [],

@@ -25,6 +25,7 @@ export function buildRequest(mode: BuildMode, deploymentId = `d${Date.now().toSt
     rootDir: "",
     installCommand: null,
     buildCommand: null,
+    nodeVersion: "22",
     env: { MODE: mode },
     mask: [],
   };

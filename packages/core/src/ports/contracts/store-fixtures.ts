@@ -18,6 +18,7 @@ export function project(overrides: Partial<Project> = {}): Project {
     rootDir: "",
     installCommand: null,
     buildCommand: "npm run build",
+    nodeVersion: "22",
     webhookSecretEncrypted: "v1:k:whsec",
     createdAt: "2026-01-01T00:00:00.000Z",
     ...overrides,

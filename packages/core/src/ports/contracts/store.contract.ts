@@ -20,7 +20,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     (store) => store.close(),
     (test) => {
       test("projects: create then get, getByName and list return it", async (store) => {
-        const p = project({ installCommand: "pnpm i", rootDir: "apps/web" });
+        const p = project({ installCommand: "pnpm i", rootDir: "apps/web", nodeVersion: "24" });
         expect(await store.projects.create(p)).toBe(true);
         expect(await store.projects.get(p.id)).toEqual(p);
         expect(await store.projects.getByName(p.name)).toEqual(p);

@@ -61,6 +61,7 @@ export async function startBuildStep(deps: CoreDeps, deploymentId: string): Prom
     rootDir: project.rootDir,
     installCommand: project.installCommand,
     buildCommand: project.buildCommand,
+    nodeVersion: project.nodeVersion,
     env,
     // git or the build may echo the token: it is hidden like a secret env value.
     mask: [...mask, ...credentialSecrets(repoCredential)],

@@ -6,11 +6,12 @@
 //   bundle folder (as on Lambda). Each forward makes 127.0.0.1:<port> inside the worker's own
 //   network namespace reach the host service behind <unix socket> (the loopback allowlist and
 //   ISR revalidation to the edge); every other host loopback port stays unreachable.
-//   fd 3: one JSON line `{"ready":true,"importMs":n}` once listening (or `{"ready":false,"error":s}`).
+//   fd 3: one JSON line `{"ready":true,"importMs":n,"compileCache":s}` once listening (or `{"ready":false,"error":s}`).
 //   Requests: plain HTTP/1.1 over the socket, `x-request-id` set by the host; each becomes an
 //   API Gateway v2 event; the response streams back as the function writes it.
 import { writeSync } from "node:fs";
 import http from "node:http";
+import module from "node:module";
 import net from "node:net";
 import { pathToFileURL } from "node:url";
 import { toApiGatewayV2Event } from "./apigw-event.mjs";
@@ -75,6 +76,17 @@ try {
   report({ ready: false, error: `loopback forward: ${String(error)}` });
   process.exit(72);
 }
+
+// V8 compile cache, one folder per deployment (its writable cache dir): the second worker of a
+// deployment skips compiling the bundle. Node >= 22.1; on Node 20 workers compile as before. The
+// variable is the host's, not the app's: it is gone before the app is imported.
+const compileCacheDir = process.env.SLIPWAY_COMPILE_CACHE_DIR;
+delete process.env.SLIPWAY_COMPILE_CACHE_DIR;
+const compileCacheStatus = compileCacheDir ? module.enableCompileCache?.(compileCacheDir)?.status : undefined;
+const compileCache =
+  compileCacheStatus === undefined
+    ? "unavailable"
+    : (["failed", "enabled", "enabled", "disabled"][compileCacheStatus] ?? "failed");
 
 const started = performance.now();
 let handler;
@@ -145,4 +157,4 @@ const server = http.createServer((req, res) => {
 server.keepAliveTimeout = 0;
 server.requestTimeout = 0;
 server.headersTimeout = 0;
-server.listen(socketPath, () => report({ ready: true, importMs: Math.round(importMs) }));
+server.listen(socketPath, () => report({ ready: true, importMs: Math.round(importMs), compileCache }));

@@ -1,0 +1,80 @@
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createMemoryBlobStore } from "@slipway/memory";
+import { afterEach, describe, expect, it } from "vitest";
+import { type BuildContext, openBuild } from "../context.ts";
+import { resolveOptions } from "../options.ts";
+import { bwrapWorks } from "../sandbox/sandbox.ts";
+import { runSandboxed } from "./sandboxed.ts";
+
+const opened: BuildContext[] = [];
+afterEach(async () => {
+  for (const ctx of opened.splice(0)) await ctx.close();
+});
+
+/** A build whose data dir sits in a checkout (`npm start` uses `.slipway/` in Slipway's own). */
+async function buildInsideCheckout() {
+  const checkout = realpathSync(mkdtempSync(path.join(tmpdir(), "slipway-checkout-")));
+  writeFileSync(path.join(checkout, "package.json"), '{"name":"slipway","private":true}');
+  mkdirSync(path.join(checkout, "node_modules"));
+  const options = resolveOptions({
+    blobStore: createMemoryBlobStore(),
+    cacheDir: path.join(checkout, ".slipway", "build-cache"),
+    workDir: path.join(checkout, ".slipway", "builds"),
+    openNextConfigPath: path.join(checkout, "open-next.config.ts"),
+    // As the platform binds its own node_modules (OpenNext) read-only into every build.
+    readOnlyPaths: [path.join(checkout, "node_modules")],
+    sandbox: "bwrap",
+  });
+  const lines: string[] = [];
+  const ctx = await openBuild(options, {
+    deploymentId: "dpl_tmp",
+    projectId: "prj_tmp",
+    repoUrl: "https://example.invalid/r.git",
+    repoCredential: null,
+    sha: "a".repeat(40),
+    rootDir: "",
+    installCommand: null,
+    buildCommand: null,
+    nodeVersion: "22",
+    env: {},
+    mask: [],
+    onLog: (line) => lines.push(line.text),
+    signal: new AbortController().signal,
+  });
+  opened.push(ctx);
+  return { ctx, checkout, lines };
+}
+
+describe("runSandboxed", () => {
+  it.skipIf(!bwrapWorks())(
+    "gives the build a TMPDIR with no package above it, so npm in a fresh temp folder stays there",
+    async () => {
+      const { ctx, checkout, lines } = await buildInsideCheckout();
+      // What OpenNext did for sharp: mkdtemp(os.tmpdir()) and npm there. `npm prefix` is where an
+      // install would write: before the fix, the read-only checkout (EROFS).
+      const script = `const fs = require("fs"), os = require("os"), path = require("path");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "open-next-install-"));
+        console.log("tmp=" + os.tmpdir() + " dir=" + dir);`;
+      const env = {
+        PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`,
+        HOME: ctx.dirs.home,
+        TMPDIR: ctx.dirs.tmp,
+      };
+      await runSandboxed(ctx, {
+        command: {
+          shell: `node -e '${script}' && cd "$(ls -d "$TMPDIR"/open-next-install-*)" && echo "prefix=$(npm prefix)"`,
+        },
+        cwd: ctx.dirs.work,
+        env,
+        what: "probe",
+      });
+      const probe = lines.join("\n");
+      expect(probe).toMatch(/tmp=\/var\/tmp dir=\/var\/tmp\/open-next-install-\w+/);
+      expect(probe).toMatch(/prefix=\/var\/tmp\/open-next-install-\w+/);
+      expect(probe).not.toContain(`prefix=${checkout}`);
+    },
+    30_000,
+  );
+});

@@ -1,0 +1,88 @@
+import { promises as fs } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { createToolchain } from "@slipway/builder";
+import { type DeploymentManifest, MANIFEST_FILE } from "@slipway/core";
+import { createFunctionHost, type FunctionHostEvent } from "@slipway/runtime";
+import { request } from "@slipway/runtime/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// A stand-in server bundle that reports the Node.js it runs on.
+const BUNDLE = `
+export const handler = awslambda.streamifyResponse(async (event, stream) => {
+  stream.write(JSON.stringify({ statusCode: 200, headers: { "content-type": "text/plain" }, cookies: [] }));
+  stream.write(new Uint8Array(8));
+  stream.end(process.version + " " + (process.env.SLIPWAY_COMPILE_CACHE_DIR ?? "-"));
+});
+`;
+
+let dir: string;
+let server: http.Server;
+let port: number;
+const events: FunctionHostEvent[] = [];
+let host: ReturnType<typeof createFunctionHost>;
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), "slipway-node-runtime-"));
+  const root = path.join(dir, "deployments", "dpl_node22");
+  await fs.mkdir(path.join(root, "server"), { recursive: true });
+  await fs.mkdir(path.join(root, "assets"), { recursive: true });
+  await fs.writeFile(path.join(root, "server", "index.mjs"), BUNDLE);
+  const manifest: DeploymentManifest = {
+    version: 2,
+    deploymentId: "dpl_node22",
+    buildId: "b",
+    nextVersion: "16.4.6",
+    openNextVersion: "4.1.16",
+    createdAt: new Date().toISOString(),
+    nodeVersion: "22",
+    server: { dir: "server", entry: "index.mjs", streaming: true },
+    image: null,
+    functions: [],
+    assets: { dir: "assets", immutablePrefixes: [], precompressed: [] },
+    cache: { dir: "cache" },
+    envKeys: [],
+    timings: {},
+  };
+  await fs.writeFile(path.join(root, MANIFEST_FILE), JSON.stringify(manifest));
+  // As the platform wires it: the toolchain (here a fresh one) gives each deployment its Node.
+  const toolchain = createToolchain(path.join(dir, "toolchain"));
+  host = createFunctionHost({
+    deploymentsDir: path.join(dir, "deployments"),
+    cachesDir: path.join(dir, "cache"),
+    getRuntimeEnv: async () => ({}),
+    revalidateOrigin: "http://127.0.0.1:1",
+    maxWorkersPerDeployment: 1,
+    idleTimeoutMs: 60_000,
+    nodeFor: async (version) => (await toolchain.node(version)).bin,
+    onEvent: (event) => events.push(event),
+  });
+  server = http.createServer((req, res) => {
+    void host.dispatch({ deploymentId: "dpl_node22", kind: "server", req, res, headers: req.headers, requestId: "r" });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
+}, 300_000);
+
+afterAll(async () => {
+  server?.close();
+  await host?.close();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe("workers on the deployment's Node.js", () => {
+  it("start on the pinned release the manifest names, with a V8 compile cache in the deployment's cache dir", async () => {
+    const res = await request(port, "/", { headers: { host: "x.localhost" } });
+    // The host's variable is consumed by worker.mjs before the app runs.
+    expect(res.body.toString()).toBe("v22.23.5 -");
+    const cold = events.find((event) => event.type === "cold-start");
+    expect(cold).toMatchObject({ node: "22", compileCache: "enabled" });
+    await host.stop("dpl_node22");
+    // The cache is written when the worker exits at the latest.
+    const cacheDir = path.join(host.paths("dpl_node22").cache, "v8-compile-cache");
+    const written = await fs.readdir(cacheDir, { recursive: true });
+    expect(written.length).toBeGreaterThan(0);
+  });
+});
