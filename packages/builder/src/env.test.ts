@@ -1,3 +1,4 @@
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildChildEnv } from "./env.ts";
 
@@ -5,7 +6,8 @@ const input = {
   homeDir: "/w/home",
   tmpDir: "/w/tmp",
   pmCacheDir: "/c/pm",
-  manager: "npm" as const,
+  managerEnv: { npm_config_store_dir: "/c/pm/pnpm" },
+  toolBinDirs: ["/data/cache/.package-managers/pnpm@9.15.9/bin"],
   deploymentId: "dpl_1",
   userEnv: { API_URL: "https://api", HOME: "/root", TMPDIR: "/tmp", NEXT_DEPLOYMENT_ID: "fake", CI: "0" },
   extraEnv: { npm_config_registry: "http://mirror" },
@@ -38,8 +40,14 @@ describe("buildChildEnv", () => {
     expect(env.PATH?.split(":")).toContain("/usr/bin");
   });
 
-  it("points only the running package manager at its cache", () => {
-    expect(buildChildEnv(input).npm_config_store_dir).toBeUndefined();
-    expect(buildChildEnv({ ...input, manager: "pnpm" }).npm_config_store_dir).toBe("/c/pm/pnpm");
+  it("adds the package manager's settings and puts its commands on PATH after Node's", () => {
+    const env = buildChildEnv(input);
+    expect(env.npm_config_store_dir).toBe("/c/pm/pnpm");
+    const dirs = env.PATH?.split(":") ?? [];
+    expect(dirs.slice(0, 3)).toEqual([
+      path.dirname(process.execPath),
+      "/data/cache/.package-managers/pnpm@9.15.9/bin",
+      "/usr/local/bin",
+    ]);
   });
 });

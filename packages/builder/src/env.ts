@@ -1,5 +1,4 @@
 import path from "node:path";
-import type { PackageManager } from "./steps/detect-package-manager.ts";
 
 export interface ChildEnvInput {
   /** The build's private folders: nothing of the platform's own HOME or TMPDIR is shared. */
@@ -7,7 +6,10 @@ export interface ChildEnvInput {
   tmpDir: string;
   /** The project's package-manager cache (npm, pnpm store, yarn cache). */
   pmCacheDir: string;
-  manager: PackageManager;
+  /** The package manager's cache and network settings (package-managers/manager-env.ts). */
+  managerEnv: Record<string, string>;
+  /** Folders of the package manager's commands, after Node's bin folder on PATH. */
+  toolBinDirs: string[];
   deploymentId: string;
   /** The user's variables (project env vars + system vars). */
   userEnv: Record<string, string>;
@@ -29,7 +31,7 @@ export function buildChildEnv(input: ChildEnvInput): Record<string, string> {
   const pinned: Record<(typeof PINNED)[number], string> = {
     HOME: input.homeDir,
     TMPDIR: input.tmpDir,
-    PATH: [nodeBin, "/usr/local/bin", "/usr/bin", "/bin"].filter(unique).join(":"),
+    PATH: [nodeBin, ...input.toolBinDirs, "/usr/local/bin", "/usr/bin", "/bin"].filter(unique).join(":"),
     NEXT_DEPLOYMENT_ID: input.deploymentId,
     npm_config_cache: path.join(input.pmCacheDir, "npm"),
   };
@@ -40,25 +42,11 @@ export function buildChildEnv(input: ChildEnvInput): Record<string, string> {
     npm_config_update_notifier: "false",
     npm_config_fund: "false",
     npm_config_audit: "false",
-    ...managerCacheEnv(input.manager, input.pmCacheDir),
+    ...input.managerEnv,
     ...input.extraEnv,
     ...input.userEnv,
     ...pinned,
   };
-}
-
-/** Only the running manager's variable: npm warns about (and will reject) pnpm's `store-dir`. */
-function managerCacheEnv(manager: PackageManager, dir: string): Record<string, string> {
-  switch (manager) {
-    case "pnpm":
-      return { npm_config_store_dir: path.join(dir, "pnpm") };
-    case "yarn":
-      return { YARN_CACHE_FOLDER: path.join(dir, "yarn") };
-    case "bun":
-      return { BUN_INSTALL_CACHE_DIR: path.join(dir, "bun") };
-    case "npm":
-      return {};
-  }
 }
 
 function unique(value: string, index: number, all: string[]): boolean {

@@ -22,6 +22,7 @@ export async function buildWithOpenNext(
   ctx: BuildContext,
   appDir: string,
   env: Record<string, string>,
+  toolDirs: string[] = [],
 ): Promise<string> {
   const configPath = await configFor(ctx);
   const label = ctx.request.buildCommand ?? "next build";
@@ -47,7 +48,7 @@ export async function buildWithOpenNext(
       cwd: appDir,
       env,
       what: label,
-      readOnly: [PLATFORM_NODE_MODULES, path.dirname(ctx.options.openNextConfigPath)],
+      readOnly: [PLATFORM_NODE_MODULES, path.dirname(ctx.options.openNextConfigPath), ...toolDirs],
       onLine,
     });
   } catch (error) {
