@@ -55,10 +55,17 @@ export function networkEnv(network: HostNetwork, caBundle: string | null): Recor
   both("HTTPS_PROXY", network.httpsProxy);
   both("HTTP_PROXY", network.httpProxy);
   both("NO_PROXY", network.noProxy);
-  if (network.registry) env.npm_config_registry = network.registry;
+  if (network.registry) {
+    env.npm_config_registry = network.registry;
+    // bun reads only the upper-case spelling.
+    env.NPM_CONFIG_REGISTRY = network.registry;
+  }
   if (caBundle) {
     env.NODE_EXTRA_CA_CERTS = caBundle;
-    // OpenSSL-based tools (git, curl, bun's fallback) read this one.
+    // npm, pnpm and Yarn classic replace Node's roots with a `cafile` when one is configured (a
+    // distribution's global npmrc often names the system bundle): ours holds both, so it wins.
+    env.npm_config_cafile = caBundle;
+    // OpenSSL-based tools (git, curl, bun) read this one.
     env.SSL_CERT_FILE = caBundle;
   }
   return env;

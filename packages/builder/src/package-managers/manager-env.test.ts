@@ -23,6 +23,7 @@ describe("managerEnv", () => {
         NO_PROXY: "localhost,.corp",
         npm_config_registry: "https://npm.corp/",
         NODE_EXTRA_CA_CERTS: CA,
+        npm_config_cafile: CA,
       });
       expect(env.HTTP_PROXY).toBeUndefined();
     }

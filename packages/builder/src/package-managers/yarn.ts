@@ -38,7 +38,12 @@ export function yarnInstallArgv(version: string): string[] {
  * is turned off: OpenNext traces and copies files from node_modules, which PnP does not create.
  */
 export function yarnEnv(version: string, cacheDir: string, network: YarnNetwork): Record<string, string> {
-  if (!isBerry(version)) return { YARN_CACHE_FOLDER: path.join(cacheDir, "yarn") };
+  if (!isBerry(version)) {
+    return {
+      YARN_CACHE_FOLDER: path.join(cacheDir, "yarn"),
+      ...(network.caFile ? { YARN_CAFILE: network.caFile } : {}),
+    };
+  }
   return {
     YARN_CACHE_FOLDER: path.join(cacheDir, "yarn-berry"),
     YARN_ENABLE_GLOBAL_CACHE: "false",
