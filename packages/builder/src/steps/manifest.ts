@@ -3,7 +3,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { type DeploymentManifest, isArtifactPath, MANIFEST_FILE, MANIFEST_VERSION, parseManifest } from "@slipway/core";
 import { BuildFailure } from "../failure.ts";
-import { readBuildFile, readInside, writeFresh } from "../output/safe-fs.ts";
+import { readBuildFile, writeFresh } from "../output/safe-fs.ts";
+import { readNextPackageJson } from "./next-package.ts";
 
 // Far above what OpenNext and Next write; a bigger file is not theirs.
 const OUTPUT_JSON_LIMIT = 1024 * 1024;
@@ -56,9 +57,7 @@ export async function writeManifest(input: ManifestInput): Promise<DeploymentMan
     )
       .toString("utf8")
       .trim(),
-    nextVersion: versionOf(
-      await readInside(input.repoDir, path.join(input.appDir, "node_modules", "next", "package.json"), 1024 * 1024),
-    ),
+    nextVersion: versionOf(await readNextPackageJson(input.appDir, input.repoDir)),
     openNextVersion: input.openNextVersion,
     createdAt: new Date().toISOString(),
     server: { ...functionAt(root, server.bundle, server.handler), streaming: server.streaming === true },
