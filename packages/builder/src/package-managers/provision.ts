@@ -5,6 +5,7 @@ import { chmod, mkdir, mkdtemp, readdir, rename, rm, symlink, writeFile } from "
 import path from "node:path";
 import { promisify } from "node:util";
 import { SlipwayError } from "@slipway/core";
+import { BuildFailure } from "../failure.ts";
 import type { ToolPackage } from "./types.ts";
 
 const exec = promisify(execFile);
@@ -84,11 +85,8 @@ async function npmPack(spec: string, into: string, options: ProvisionOptions): P
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim();
     const detail = stderr.split("\n").find((line) => /ERR!|error/i.test(line)) ?? (error as Error).message;
-    throw new SlipwayError(
-      "REPOSITORY_UNREACHABLE",
-      `could not fetch ${spec} from the npm registry: ${detail.slice(0, 300)}`,
-      "Check that the version exists (npm view <name> versions) and that this machine reaches the registry.",
-    );
+    // The build's failure, not the platform's: a version that does not exist, or a registry down.
+    throw new BuildFailure(`could not fetch ${spec} from the npm registry: ${detail.slice(0, 300)}`);
   }
   const [tarball] = (await readdir(into)).filter((name) => name.endsWith(".tgz"));
   if (!tarball) throw new Error(`npm pack ${spec} wrote no tarball`);
