@@ -7,7 +7,8 @@ const input = {
   tmpDir: "/w/tmp",
   pmCacheDir: "/c/pm",
   nodeBinDir: "/data/toolchain/node-22.23.5/bin",
-  manager: "npm" as const,
+  managerEnv: { npm_config_store_dir: "/c/pm/pnpm" },
+  toolBinDirs: ["/data/cache/.package-managers/pnpm@9.15.9/bin"],
   deploymentId: "dpl_1",
   userEnv: { API_URL: "https://api", HOME: "/root", TMPDIR: "/tmp", NEXT_DEPLOYMENT_ID: "fake", CI: "0" },
   extraEnv: { npm_config_registry: "http://mirror" },
@@ -44,8 +45,14 @@ describe("buildChildEnv", () => {
     expect(env.npm_config_globalconfig).toBe(path.join(path.dirname(path.dirname(process.execPath)), "etc", "npmrc"));
   });
 
-  it("points only the running package manager at its cache", () => {
-    expect(buildChildEnv(input).npm_config_store_dir).toBeUndefined();
-    expect(buildChildEnv({ ...input, manager: "pnpm" }).npm_config_store_dir).toBe("/c/pm/pnpm");
+  it("adds the package manager's settings and puts its commands on PATH after Node's", () => {
+    const env = buildChildEnv(input);
+    expect(env.npm_config_store_dir).toBe("/c/pm/pnpm");
+    const dirs = env.PATH?.split(":") ?? [];
+    expect(dirs.slice(0, 3)).toEqual([
+      "/data/toolchain/node-22.23.5/bin",
+      "/data/cache/.package-managers/pnpm@9.15.9/bin",
+      path.dirname(process.execPath),
+    ]);
   });
 });

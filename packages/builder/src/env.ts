@@ -1,5 +1,4 @@
 import path from "node:path";
-import type { PackageManager } from "./steps/detect-package-manager.ts";
 
 export interface ChildEnvInput {
   /** The build's private folders: nothing of the platform's own HOME or TMPDIR is shared. */
@@ -9,7 +8,10 @@ export interface ChildEnvInput {
   pmCacheDir: string;
   /** The build's Node.js `bin` folder: first on PATH, so `node` (and npm, pnpm, yarn through it) is the project's version. */
   nodeBinDir: string;
-  manager: PackageManager;
+  /** The package manager's cache and network settings (package-managers/manager-env.ts). */
+  managerEnv: Record<string, string>;
+  /** Folders of the package manager's commands, after Node's bin folder on PATH. */
+  toolBinDirs: string[];
   deploymentId: string;
   /** The user's variables (project env vars + system vars). */
   userEnv: Record<string, string>;
@@ -32,7 +34,9 @@ export function buildChildEnv(input: ChildEnvInput): Record<string, string> {
   const pinned: Record<(typeof PINNED)[number], string> = {
     HOME: input.homeDir,
     TMPDIR: input.tmpDir,
-    PATH: [input.nodeBinDir, platformBin, "/usr/local/bin", "/usr/bin", "/bin"].filter(unique).join(":"),
+    PATH: [input.nodeBinDir, ...input.toolBinDirs, platformBin, "/usr/local/bin", "/usr/bin", "/bin"]
+      .filter(unique)
+      .join(":"),
     NEXT_DEPLOYMENT_ID: input.deploymentId,
     npm_config_cache: path.join(input.pmCacheDir, "npm"),
   };
@@ -47,25 +51,11 @@ export function buildChildEnv(input: ChildEnvInput): Record<string, string> {
     // prefix of the node running it; on the build's Node that is the toolchain folder, which has
     // none. The platform's npm and its global config are what builds always used.
     npm_config_globalconfig: path.join(path.dirname(platformBin), "etc", "npmrc"),
-    ...managerCacheEnv(input.manager, input.pmCacheDir),
+    ...input.managerEnv,
     ...input.extraEnv,
     ...input.userEnv,
     ...pinned,
   };
-}
-
-/** Only the running manager's variable: npm warns about (and will reject) pnpm's `store-dir`. */
-function managerCacheEnv(manager: PackageManager, dir: string): Record<string, string> {
-  switch (manager) {
-    case "pnpm":
-      return { npm_config_store_dir: path.join(dir, "pnpm") };
-    case "yarn":
-      return { YARN_CACHE_FOLDER: path.join(dir, "yarn") };
-    case "bun":
-      return { BUN_INSTALL_CACHE_DIR: path.join(dir, "bun") };
-    case "npm":
-      return {};
-  }
 }
 
 function unique(value: string, index: number, all: string[]): boolean {

@@ -5,15 +5,17 @@ import { nextCache } from "./cache/next-cache.ts";
 import { type BuildContext, openBuild, timed } from "./context.ts";
 import { buildChildEnv } from "./env.ts";
 import { BuildFailure } from "./failure.ts";
+import { writeCaBundle } from "./network-env.ts";
 import { type LocalBuilderOptions, resolveOptions } from "./options.ts";
 import { checkBuildOutput } from "./output/check-output.ts";
+import { managerEnv } from "./package-managers/manager-env.ts";
 import type { BuildResult, PipelineRequest } from "./pipeline-types.ts";
 import { cloneRepo } from "./steps/clone.ts";
-import { planInstall } from "./steps/detect-package-manager.ts";
 import { addSharpToImageFunction } from "./steps/image-sharp.ts";
 import { installDependencies, seconds } from "./steps/install.ts";
 import { packageVersion, writeManifest } from "./steps/manifest.ts";
 import { buildWithOpenNext, OPEN_NEXT_ENTRY } from "./steps/open-next-build.ts";
+import { preparePackageManager } from "./steps/package-manager.ts";
 import { patchEdgeBundles } from "./steps/patch-edge-bundles.ts";
 import { precompressAssets } from "./steps/precompress.ts";
 import { artifactKey, storeArtifact } from "./steps/store-artifact.ts";
@@ -57,22 +59,25 @@ async function pipeline(ctx: BuildContext, toolchain: Toolchain): Promise<BuildR
 
   const repoDir = await timed(ctx, "clone", () => cloneRepo(ctx));
   const appDir = resolveRootDir(repoDir, request.rootDir);
-  const plan = planInstall(appDir, repoDir, request.installCommand);
+  const { plan, manager, tool } = await timed(ctx, "packageManager", () => preparePackageManager(ctx, appDir, repoDir));
+  const caBundle = await writeCaBundle(ctx.options.hostNetwork, path.join(dirs.work, "ca-certificates.pem"));
   const env = buildChildEnv({
     homeDir: dirs.home,
     tmpDir: dirs.tmp,
     pmCacheDir: dirs.pmCache,
     nodeBinDir: path.dirname(node.bin),
-    manager: plan.manager,
+    managerEnv: managerEnv(manager, dirs.pmCache, ctx.options.hostNetwork, caBundle),
+    toolBinDirs: tool ? [tool.binDir] : [],
     deploymentId: request.deploymentId,
     userEnv: request.env,
     extraEnv: ctx.options.env,
   });
-  await timed(ctx, "install", () => installDependencies(ctx, plan, env));
+  await timed(ctx, "install", () => installDependencies(ctx, plan, env, manager.tool?.version ?? null));
 
   const buildCache = nextCache(dirs.projectCache, appDir);
   await timed(ctx, "cacheRestore", () => bestEffort(ctx.log, "restore .next/cache", false, buildCache.restore));
-  const { artifactRoot, edge } = await buildWithOpenNext(ctx, appDir, env);
+  // OpenNext runs the build script with the workspace's package manager: it needs it too.
+  const { artifactRoot, edge } = await buildWithOpenNext(ctx, appDir, env, plan.readOnly);
   // The sandbox has exited: from here on the host reads what the build wrote, so check it first.
   await checkBuildOutput(ctx.log, appDir, artifactRoot);
   await patchEdgeBundles(artifactRoot, edge);

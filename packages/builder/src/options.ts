@@ -2,6 +2,7 @@ import path from "node:path";
 import type { BlobStore } from "@slipway/core";
 import type { NetworkMode } from "@slipway/sandbox";
 import { type BuildLimits, DEFAULT_BUILD_LIMITS, DEFAULT_BUILD_TIMEOUT_MS } from "./limits.ts";
+import { type HostNetwork, hostNetwork } from "./network-env.ts";
 import type { SandboxMode } from "./sandbox/sandbox.ts";
 
 export interface LocalBuilderOptions {
@@ -37,11 +38,19 @@ export interface LocalBuilderOptions {
   gitEnv?: Record<string, string>;
   /** Extra read-only folders visible in the sandbox, e.g. what the OpenNext config imports. */
   readOnlyPaths?: string[];
+  /**
+   * How the host reaches the registry (CA file, proxies, registry); default: read from this
+   * process's env (NODE_EXTRA_CA_CERTS, HTTPS_PROXY, ...). Every package manager in the sandbox gets it.
+   */
+  hostNetwork?: HostNetwork;
   /** Keep the work dir after the build, for debugging. */
   keepWorkDir?: boolean;
 }
 
-export type ResolvedOptions = Required<Omit<LocalBuilderOptions, "limits" | "env" | "gitEnv" | "readOnlyPaths">> & {
+export type ResolvedOptions = Required<
+  Omit<LocalBuilderOptions, "limits" | "env" | "gitEnv" | "readOnlyPaths" | "hostNetwork">
+> & {
+  hostNetwork: HostNetwork;
   limits: BuildLimits;
   env: Record<string, string>;
   gitEnv: Record<string, string>;
@@ -62,6 +71,7 @@ export function resolveOptions(options: LocalBuilderOptions): ResolvedOptions {
     env: options.env ?? {},
     gitEnv: options.gitEnv ?? {},
     readOnlyPaths: options.readOnlyPaths ?? [],
+    hostNetwork: options.hostNetwork ?? hostNetwork(process.env),
   };
 }
 

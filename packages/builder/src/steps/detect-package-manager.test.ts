@@ -58,4 +58,17 @@ describe("planInstall", () => {
     const repo = repoWith(["package-lock.json"]);
     expect(planInstall(repo, repo, "   ").label).toBe("npm ci");
   });
+
+  it("installs with the resolved manager's exact command, which needs its own folder in the sandbox", () => {
+    const repo = repoWith(["yarn.lock"]);
+    const berry = { installArgv: ["yarn", "install", "--immutable"], readOnly: ["/cache/.package-managers/yarn"] };
+    expect(planInstall(repo, repo, null, berry)).toMatchObject({
+      manager: "yarn",
+      command: { argv: ["yarn", "install", "--immutable"] },
+      readOnly: ["/cache/.package-managers/yarn"],
+    });
+    // Without a lockfile there is nothing to be exact about.
+    const bare = repoWith(["package.json"]);
+    expect(planInstall(bare, bare, null, berry).label).toBe("npm install");
+  });
 });

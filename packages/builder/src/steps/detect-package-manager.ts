@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 
-export type PackageManager = "npm" | "pnpm" | "yarn" | "bun";
+import type { PackageManagerName } from "../package-managers/types.ts";
+
+export type PackageManager = PackageManagerName;
 
 export interface InstallPlan {
   manager: PackageManager;
@@ -13,6 +15,8 @@ export interface InstallPlan {
   command: { argv: string[] } | { shell: string };
   /** For the log: "npm ci", "yarn install --frozen-lockfile", or the project's command. */
   label: string;
+  /** Read-only folders the command needs in the sandbox (the package manager itself). */
+  readOnly: string[];
 }
 
 const LOCKFILES: ReadonlyArray<{ file: string; manager: PackageManager; argv: string[] }> = [
@@ -29,14 +33,22 @@ const LOCKFILES: ReadonlyArray<{ file: string; manager: PackageManager; argv: st
  * so an app inside a workspace installs from the workspace root. The project's own install command
  * wins but still runs where the lockfile is.
  */
-export function planInstall(appDir: string, repoDir: string, installCommand: string | null): InstallPlan {
+export function planInstall(
+  appDir: string,
+  repoDir: string,
+  installCommand: string | null,
+  manager?: { installArgv: string[]; readOnly: string[] },
+): InstallPlan {
   const found = findLockfile(appDir, repoDir);
   const dir = found ? path.dirname(found.path) : appDir;
-  const manager = found?.manager ?? "npm";
-  const defaultArgv = found?.argv ?? ["npm", "install"];
+  const name = found?.manager ?? "npm";
+  // Without a lockfile there is nothing to be exact about: `npm install`.
+  const defaultArgv = found ? (manager?.installArgv ?? found.argv) : ["npm", "install"];
+  const readOnly = manager?.readOnly ?? [];
   const custom = installCommand?.trim();
-  if (custom) return { manager, lockfile: found?.path ?? null, dir, command: { shell: custom }, label: custom };
-  return { manager, lockfile: found?.path ?? null, dir, command: { argv: defaultArgv }, label: defaultArgv.join(" ") };
+  const base = { manager: name, lockfile: found?.path ?? null, dir, readOnly };
+  if (custom) return { ...base, command: { shell: custom }, label: custom };
+  return { ...base, command: { argv: defaultArgv }, label: defaultArgv.join(" ") };
 }
 
 function findLockfile(appDir: string, repoDir: string) {

@@ -10,8 +10,9 @@ import {
   parseManifest,
 } from "@slipway/core";
 import { BuildFailure } from "../failure.ts";
-import { readBuildFile, readInside, writeFresh } from "../output/safe-fs.ts";
+import { readBuildFile, writeFresh } from "../output/safe-fs.ts";
 import type { EdgeFunction } from "./edge-functions.ts";
+import { readNextPackageJson } from "./next-package.ts";
 
 // Far above what OpenNext and Next write; a bigger file is not theirs.
 const OUTPUT_JSON_LIMIT = 1024 * 1024;
@@ -73,9 +74,7 @@ export async function writeManifest(input: ManifestInput): Promise<DeploymentMan
     )
       .toString("utf8")
       .trim(),
-    nextVersion: versionOf(
-      await readInside(input.repoDir, path.join(input.appDir, "node_modules", "next", "package.json"), 1024 * 1024),
-    ),
+    nextVersion: versionOf(await readNextPackageJson(input.appDir, input.repoDir)),
     openNextVersion: input.openNextVersion,
     createdAt: new Date().toISOString(),
     nodeVersion: input.nodeVersion,

@@ -35,6 +35,7 @@ export async function buildWithOpenNext(
   ctx: BuildContext,
   appDir: string,
   env: Record<string, string>,
+  toolDirs: string[] = [],
 ): Promise<OpenNextBuild> {
   const label = ctx.request.buildCommand?.trim() || "next build";
   ctx.log.system(`▶ Building with ${label}`);
@@ -47,7 +48,7 @@ export async function buildWithOpenNext(
       cwd: appDir,
       env,
       what: label,
-      readOnly: [PLATFORM_NODE_MODULES, path.dirname(NEXT_BUILD_SCRIPT)],
+      readOnly: [PLATFORM_NODE_MODULES, path.dirname(NEXT_BUILD_SCRIPT), ...toolDirs],
     });
   } finally {
     ctx.timings.build = Math.round(performance.now() - start);
