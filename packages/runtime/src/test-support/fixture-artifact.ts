@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { promises as fs, readFileSync } from "node:fs";
+import { promises as fs, readdirSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -86,19 +86,21 @@ async function compressAssets(assetsDir: string): Promise<string[]> {
   return out;
 }
 
+/** Everything the artifact is built from: Slipway's OpenNext config and overrides, the fixture's sources. */
 function hashInputs(): string {
   const hash = createHash("sha256");
-  for (const file of [
-    "open-next.config.ts",
-    "overrides/env.ts",
-    "overrides/incremental-cache.ts",
-    "overrides/tag-cache.ts",
-    "overrides/queue.ts",
-    "overrides/image-loader.ts",
-  ]) {
-    hash.update(readFileSync(path.join(RUNTIME_DIR, "opennext", file)));
+  const opennext = path.join(RUNTIME_DIR, "opennext");
+  const files = [
+    ...readdirSync(opennext, { recursive: true, encoding: "utf8" }).map((rel) => path.join(opennext, rel)),
+    ...readdirSync(FIXTURE, { recursive: true, encoding: "utf8" })
+      .filter((rel) => !rel.split(path.sep).some((part) => part === "node_modules" || part === ".next"))
+      .map((rel) => path.join(FIXTURE, rel)),
+  ];
+  for (const file of files.sort()) {
+    if (!statSync(file).isFile()) continue;
+    hash.update(path.relative(REPO, file));
+    hash.update(readFileSync(file));
   }
-  hash.update(readFileSync(path.join(FIXTURE, "package-lock.json")));
   return hash.digest("hex").slice(0, 12);
 }
 
