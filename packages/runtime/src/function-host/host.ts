@@ -59,31 +59,43 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
 
   async function startWorker(deploymentId: string, kind: FunctionKind): Promise<WorkerProcess> {
     const started = performance.now();
-    const manifest = await manifests.load(deploymentId);
-    const fn = kind === "server" ? manifest.server : manifest.image;
-    if (!fn) throw new Error(`deployment ${deploymentId} has no ${kind} function`);
     const { root, cache } = paths(deploymentId);
-    mkdirSync(cache, { recursive: true });
     // One socket folder per worker: a sandboxed worker can reach its own socket and no other.
     const ownSocketDir = path.join(socketDir, randomUUID().slice(0, 8));
     mkdirSync(ownSocketDir, { recursive: true });
+    mkdirSync(cache, { recursive: true });
     const socketPath = path.join(ownSocketDir, "s");
-    const bundleDir = functionDirOf(root, fn);
     const origin = new URL(
       typeof options.revalidateOrigin === "function" ? options.revalidateOrigin() : options.revalidateOrigin,
     );
     const isolated = isolation.sandbox && isolation.network.mode === "isolated";
+    // Everything a cold start waits for before the spawn, at once rather than one after another.
     // In its own network namespace the worker reaches the edge (ISR revalidation) and the
     // allowlisted services through forwards on its own loopback, and nothing else of the host's.
-    const forwards = isolated
-      ? await openForwards(ownSocketDir, [edgeTarget(origin), ...allowed])
-      : { specs: [], close: () => {} };
+    const [loaded, runtimeEnv, opened] = await Promise.allSettled([
+      manifests.load(deploymentId),
+      options.getRuntimeEnv(deploymentId),
+      isolated ? openForwards(ownSocketDir, [edgeTarget(origin), ...allowed]) : { specs: [], close: () => {} },
+    ]);
+    const abandon = (error: unknown): never => {
+      if (opened.status === "fulfilled") opened.value.close();
+      rmSync(ownSocketDir, { recursive: true, force: true });
+      throw error;
+    };
+    if (loaded.status === "rejected") return abandon(loaded.reason);
+    if (runtimeEnv.status === "rejected") return abandon(runtimeEnv.reason);
+    if (opened.status === "rejected") return abandon(opened.reason);
+    const manifest = loaded.value;
+    const forwards = opened.value;
+    const fn = kind === "server" ? manifest.server : manifest.image;
+    if (!fn) return abandon(new Error(`deployment ${deploymentId} has no ${kind} function`));
+    const bundleDir = functionDirOf(root, fn);
     if (isolated) origin.hostname = "127.0.0.1";
     const cgroup = createCgroup(`worker-${path.basename(ownSocketDir)}`, {
       memoryBytes: workerLimits.memoryMb * 1024 * 1024,
     });
     const env: Record<string, string> = {
-      ...(await options.getRuntimeEnv(deploymentId)),
+      ...runtimeEnv.value,
       PATH: workerPath,
       NODE_ENV: "production",
       TZ: options.tz ?? "UTC",
@@ -124,7 +136,7 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
         onLine: (stream, line) => options.onLog?.({ deploymentId, kind, stream, line }),
       });
       const ms = Math.round(performance.now() - started);
-      onEvent({ type: "cold-start", deploymentId, kind, pid: worker.pid, ms, importMs: worker.importMs });
+      onEvent({ type: "cold-start", deploymentId, kind, pid: worker.pid, ms, ...worker.phases });
       return worker;
     } catch (error) {
       cleanup();

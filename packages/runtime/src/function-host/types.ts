@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NetworkMode } from "@slipway/sandbox";
 import type { WorkerLimits } from "./limits.ts";
+import type { ColdStartPhases } from "./worker-process.ts";
 
 /** The two OpenNext functions a deployment runs locally, each in its own worker pool. */
 export type FunctionKind = "server" | "image";
 
 export type FunctionHostEvent =
-  | { type: "cold-start"; deploymentId: string; kind: FunctionKind; pid: number; ms: number; importMs: number }
+  | ({ type: "cold-start"; deploymentId: string; kind: FunctionKind; pid: number; ms: number } & ColdStartPhases)
   | { type: "start-failed"; deploymentId: string; kind: FunctionKind; error: string }
   | { type: "scale-up"; deploymentId: string; kind: FunctionKind; workers: number }
   | { type: "scale-down"; deploymentId: string; kind: FunctionKind; pid: number; reason: "idle" | "stop" }
