@@ -1,0 +1,33 @@
+import type { Store } from "@slipway/core";
+import { deployment, project } from "@slipway/core/contracts";
+
+/**
+ * Fills a store the way a busy platform looks: `projects` projects with `deploymentsPerProject`
+ * ready deployments each, a deployment alias per deployment and a production alias per project,
+ * all through the Store port (what the edge reads per request). Returns the seconds it took.
+ */
+export async function seedStore(store: Store, projects: number, deploymentsPerProject: number): Promise<number> {
+  const started = performance.now();
+  const now = new Date().toISOString();
+  for (let p = 0; p < projects; p++) {
+    const name = `seeded-${p}`;
+    const projectId = `prj_seed${p}`;
+    await store.projects.create(project({ id: projectId, name }));
+    for (let d = 0; d < deploymentsPerProject; d++) {
+      const id = `dpl_seed${p}_${d}`;
+      await store.deployments.create(
+        deployment(projectId, {
+          id,
+          status: "ready",
+          artifactKey: `artifacts/${id}.tgz`,
+          readyAt: now,
+          finishedAt: now,
+        }),
+      );
+      await store.aliases.set({ hostname: `${name}-${d}.localhost`, projectId, deploymentId: id, kind: "deployment" });
+    }
+    const production = `dpl_seed${p}_${deploymentsPerProject - 1}`;
+    await store.aliases.set({ hostname: `${name}.localhost`, projectId, deploymentId: production, kind: "production" });
+  }
+  return (performance.now() - started) / 1000;
+}
