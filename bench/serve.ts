@@ -8,7 +8,7 @@ import { DEFAULT_MAX_WORKERS_PER_DEPLOYMENT } from "@slipway/runtime";
 import { FIXTURE_DEPLOYMENT_ID, fixtureArtifact, request, startStack } from "@slipway/runtime/test-support";
 import { idlePlatformRssMb } from "./idle-rss.ts";
 import { startNext } from "./serve/next-start.ts";
-import { treeRssMb } from "./serve/rss.ts";
+import { treeCpuMs, treeRssMb } from "./serve/proc.ts";
 import { seedStore } from "./serve/seed-store.ts";
 
 const run = promisify(execFile);
@@ -109,6 +109,8 @@ export async function benchServe(): Promise<string> {
     const coldStarted = performance.now();
     const cold = await request(stack.port, "/ssr");
     const coldMs = Math.round(performance.now() - coldStarted);
+    const coldWorker = stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID)[0];
+    const coldCpuMs = coldWorker ? treeCpuMs(coldWorker.pid) : -1;
     const coldEvent = stack.events.filter((e) => e.type === "cold-start").at(-1);
     const warmStarted = performance.now();
     await request(stack.port, "/ssr");
@@ -156,8 +158,9 @@ export async function benchServe(): Promise<string> {
       "| measure | value |",
       "| --- | ---: |",
       `| cold start after scale to zero${scaledToZero ? "" : " (DID NOT scale to zero)"}: first \`/ssr\` through the edge (status ${cold.status}) | ${coldMs} ms |`,
-      `| \`next start\`: spawn to first \`/ssr\` response, same run | ${next.firstResponseMs} ms |`,
+      `| \`next start\`: spawn to first \`/ssr\` response, same run (CPU time used by then) | ${next.firstResponseMs} ms (${next.firstResponseCpuMs} ms CPU) |`,
       `| of which worker start | ${phases} |`,
+      `| CPU time the worker used up to that first response (all threads; barely moved by other load) | ${coldCpuMs} ms |`,
       `| next \`/ssr\` on the warm worker | ${warmMs} ms |`,
       `| RSS of the platform process (edge + function host; bench process) | ${platformRss} MB |`,
       `| RSS of the largest warm server worker (right after a load run; bwrap + node) | ${workerRss} MB |`,

@@ -1,10 +1,13 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { request } from "@slipway/runtime/test-support";
+import { treeCpuMs } from "./proc.ts";
 
 export interface NextStart {
   /** From spawn until `path` first answered 200. */
   readonly firstResponseMs: number;
+  /** CPU time (all threads) next start used up to that first response. */
+  readonly firstResponseCpuMs: number;
   stop(): Promise<void>;
 }
 
@@ -21,6 +24,7 @@ export async function startNext(appDir: string, port: number, firstPath = "/ssr"
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let firstResponseMs = -1;
+  let firstResponseCpuMs = -1;
   while (performance.now() - started < 30_000 && child.exitCode === null) {
     const ok = await request(port, firstPath, { host: "localhost" }).then(
       (r) => r.status === 200,
@@ -28,6 +32,7 @@ export async function startNext(appDir: string, port: number, firstPath = "/ssr"
     );
     if (ok) {
       firstResponseMs = Math.round(performance.now() - started);
+      firstResponseCpuMs = child.pid === undefined ? -1 : treeCpuMs(child.pid);
       break;
     }
     await new Promise((r) => setTimeout(r, 5));
@@ -40,5 +45,5 @@ export async function startNext(appDir: string, port: number, firstPath = "/ssr"
     await stop();
     throw new Error(`next start on port ${port} did not answer ${firstPath} within 30 s`);
   }
-  return { firstResponseMs, stop };
+  return { firstResponseMs, firstResponseCpuMs, stop };
 }

@@ -160,8 +160,16 @@ async function handle(req, res) {
   }
 }
 
+// The first request loads and compiles most of the app's route code (Next requires it lazily):
+// flushed once it is answered, so the activation's warm request fills the cache every later cold
+// start of this deployment reads.
+let flushAfterFirst = compileCache === "enabled";
 const server = http.createServer((req, res) => {
   handle(req, res).catch((error) => res.destroy(error));
+  if (flushAfterFirst) {
+    flushAfterFirst = false;
+    res.once("close", () => setImmediate(() => module.flushCompileCache?.()));
+  }
 });
 // The host keeps connections alive; never let Node close them first mid-reuse.
 server.keepAliveTimeout = 0;
