@@ -5,21 +5,39 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { createSqliteStore } from "@slipway/local";
 import { DEFAULT_MAX_WORKERS_PER_DEPLOYMENT } from "@slipway/runtime";
-import { FIXTURE_DEPLOYMENT_ID, fixtureArtifact, request, startStack } from "@slipway/runtime/test-support";
+import {
+  FIXTURE_DEPLOYMENT_ID,
+  FIXTURE_PROJECT_ID,
+  fixtureArtifact,
+  request,
+  startStack,
+} from "@slipway/runtime/test-support";
 import { idlePlatformRssMb } from "./idle-rss.ts";
 import { startNext } from "./serve/next-start.ts";
 import { treeCpuMs, treeRssMb } from "./serve/proc.ts";
-import { seedStore } from "./serve/seed-store.ts";
+import { seedFixture, seedStore } from "./serve/seed-store.ts";
+import { switchableStore } from "./serve/switchable-store.ts";
 
 const run = promisify(execFile);
 const AUTOCANNON = path.resolve(import.meta.dirname, "../node_modules/.bin/autocannon");
 const CONNECTIONS = 10;
 const SECONDS = 10;
+/** Each side's SECONDS are run in turns of this many seconds. */
+const SLICE = 5;
 const SCALE = { projects: 1_000, deploymentsPerProject: 10 };
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Result = { rps: number; p99: number; errors: number };
+
+/** Turns of equal length: mean req/s, worst p99, every error. */
+function combine(turns: Result[]): Result {
+  return {
+    rps: Math.round(turns.reduce((sum, t) => sum + t.rps, 0) / Math.max(1, turns.length)),
+    p99: Math.max(0, ...turns.map((t) => t.p99)),
+    errors: turns.reduce((sum, t) => sum + t.errors, 0),
+  };
+}
 
 /** autocannon in its own process, so the load generator does not share the edge's event loop. */
 async function load(url: string, host?: string, seconds = SECONDS): Promise<Result> {
@@ -52,10 +70,16 @@ export async function benchServe(): Promise<string> {
   const { artifactDir, appDir } = await fixtureArtifact();
   progress("artifact ready");
   const storeDir = await mkdtemp(path.join(os.tmpdir(), "slipway-bench-store-"));
-  // SQLite through the Store port, as `slipway up` routes: the scale run seeds this same file.
-  const store = createSqliteStore(path.join(storeDir, "slipway.db"));
+  // SQLite through the Store port, as `slipway up` routes. The edge reads one of two stores: the
+  // fixture alone, or the fixture beside a thousand seeded projects; the bench flips between them.
+  const alone = createSqliteStore(path.join(storeDir, "alone.db"));
+  const crowded = createSqliteStore(path.join(storeDir, "crowded.db"));
+  const routing = switchableStore(alone);
   const idleTimeoutMs = 3_000;
-  const stack = await startStack(artifactDir, { idleTimeoutMs }, store);
+  const stack = await startStack(artifactDir, { idleTimeoutMs }, routing.store);
+  await seedFixture(crowded, FIXTURE_PROJECT_ID, FIXTURE_DEPLOYMENT_ID);
+  const seedSeconds = await seedStore(crowded, SCALE.projects - 1, SCALE.deploymentsPerProject);
+  progress(`seeded ${SCALE.projects - 1} projects in ${seedSeconds.toFixed(1)} s`);
   const maxWorkers = DEFAULT_MAX_WORKERS_PER_DEPLOYMENT;
   const nextPort = 3_900 + Math.floor(Math.random() * 90);
   progress(`edge on ${stack.port}, activation ${JSON.stringify(stack.activation)}`);
@@ -72,36 +96,43 @@ export async function benchServe(): Promise<string> {
       { name: "Static `_next/static` chunk", path: chunk, target: 4 },
     ];
     const edgeUrl = (p: string) => `http://127.0.0.1:${stack.port}${p}`;
+    const nextUrl = (p: string) => `http://127.0.0.1:${nextPort}${p}`;
     const results = new Map<string, { edge: Result; next: Result; functionRequests: number }>();
+    const scaled = new Map<string, Result>();
     let workerRss = 0;
     for (const route of routes) {
       await load(edgeUrl(route.path), "fixture.localhost", 2); // warm up
-      stack.requests.length = 0;
-      const edge = await load(edgeUrl(route.path), "fixture.localhost");
-      // Requests the edge handed to a worker (an edge cache would answer `/` without one).
-      const functionRequests = stack.requests.filter((r) => r.servedBy === "function").length;
-      stack.requests.length = 0;
-      // A warm worker right after function load, before idle reaping can stop it.
-      for (const w of stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID))
-        workerRss = Math.max(workerRss, treeRssMb(w.pid));
-      await load(`http://127.0.0.1:${nextPort}${route.path}`, undefined, 2);
-      const nextResult = await load(`http://127.0.0.1:${nextPort}${route.path}`);
-      progress(`${route.name}: edge ${edge.rps} req/s (${functionRequests} to a worker), next ${nextResult.rps} req/s`);
-      results.set(route.path, { edge, next: nextResult, functionRequests });
+      await load(nextUrl(route.path), undefined, 2);
+      // The three sides in turns of SLICE seconds: other load on the box drifts over a run, and
+      // turns spread that drift over every side instead of favouring whichever ran last.
+      const edge: Result[] = [];
+      const nextSide: Result[] = [];
+      const crowdedSide: Result[] = [];
+      let functionRequests = 0;
+      for (let turn = 0; turn < SECONDS / SLICE; turn++) {
+        routing.use(alone);
+        stack.requests.length = 0;
+        edge.push(await load(edgeUrl(route.path), "fixture.localhost", SLICE));
+        // Requests the edge handed to a worker (an edge cache would answer `/` without one).
+        functionRequests += stack.requests.filter((r) => r.servedBy === "function").length;
+        stack.requests.length = 0;
+        // A warm worker right after function load, before idle reaping can stop it.
+        for (const w of stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID))
+          workerRss = Math.max(workerRss, treeRssMb(w.pid));
+        nextSide.push(await load(nextUrl(route.path), undefined, SLICE));
+        routing.use(crowded);
+        crowdedSide.push(await load(edgeUrl(route.path), "fixture.localhost", SLICE));
+        stack.requests.length = 0;
+      }
+      routing.use(alone);
+      const result = { edge: combine(edge), next: combine(nextSide), functionRequests };
+      results.set(route.path, result);
+      scaled.set(route.path, combine(crowdedSide));
+      progress(
+        `${route.name}: edge ${result.edge.rps} req/s (${functionRequests} to a worker), next ${result.next.rps}, edge with 1,000 projects ${scaled.get(route.path)?.rps}`,
+      );
     }
     const platformRss = Math.round(process.memoryUsage().rss / 1024 / 1024);
-
-    // Scale: the same loads with a thousand projects' worth of rows beside the fixture's.
-    const seedSeconds = await seedStore(store, SCALE.projects - 1, SCALE.deploymentsPerProject);
-    progress(`seeded ${SCALE.projects - 1} projects in ${seedSeconds.toFixed(1)} s`);
-    const scaled = new Map<string, Result>();
-    for (const route of routes) {
-      await load(edgeUrl(route.path), "fixture.localhost", 2);
-      const edge = await load(edgeUrl(route.path), "fixture.localhost");
-      stack.requests.length = 0;
-      progress(`${route.name} at scale: edge ${edge.rps} req/s`);
-      scaled.set(route.path, edge);
-    }
 
     // Scale to zero, then time the first request through the edge.
     for (let i = 0; i < 150 && stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID).length > 0; i++) await sleep(100);
@@ -133,7 +164,7 @@ export async function benchServe(): Promise<string> {
         ? `${coldEvent.ms} ms = sandbox ${coldEvent.sandboxMs} + node boot ${coldEvent.bootMs} + bundle import ${coldEvent.importMs} (+ the rest: listen, host side); compile cache: ${coldEvent.compileCache}`
         : "n/a";
     return [
-      `Edge vs \`next start\`, same fixture, same run: ${CONNECTIONS} connections, ${SECONDS} s each (autocannon in its own process), ${os.availableParallelism()} CPUs, up to ${maxWorkers} worker(s) per deployment (one per core), bubblewrap sandbox on; the edge routes through a SQLite store (Store port). Load average at the end: ${os
+      `Edge vs \`next start\`, same fixture, same run: ${CONNECTIONS} connections, ${SECONDS} s each in turns of ${SLICE} s (edge, next start, edge at scale; autocannon in its own process), ${os.availableParallelism()} CPUs, up to ${maxWorkers} worker(s) per deployment (one per core), bubblewrap sandbox on; the edge routes through a SQLite store (Store port). Load average at the end: ${os
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(" / ")}.`,
@@ -146,7 +177,7 @@ export async function benchServe(): Promise<string> {
         return `| ${route.name} | ${r.edge.rps} | ${r.edge.p99} | ${r.next.rps} | ${r.next.p99} | ${ratio(route.path).toFixed(2)}× | ${r.edge.errors}/${r.next.errors} | ${r.functionRequests} |`;
       }),
       "",
-      `Scale: ${SCALE.projects} projects and ${SCALE.projects * SCALE.deploymentsPerProject} ready deployments (${SCALE.projects * (SCALE.deploymentsPerProject + 1)} aliases) in the store, seeded through the Store port in ${seedSeconds.toFixed(1)} s; the same edge loads again.`,
+      `Scale: ${SCALE.projects} projects and ${SCALE.projects * SCALE.deploymentsPerProject} ready deployments (${SCALE.projects * (SCALE.deploymentsPerProject + 1)} aliases) in a second SQLite store, seeded through the Store port in ${seedSeconds.toFixed(1)} s; the edge reads it in the third turn of each route.`,
       "",
       "| route | one project req/s | 1,000 projects req/s | ratio |",
       "| --- | ---: | ---: | ---: |",
@@ -188,7 +219,9 @@ export async function benchServe(): Promise<string> {
     ].join("\n");
   } finally {
     await next.stop();
-    await stack.close();
+    await stack.close(); // closes the store in use
+    await alone.close();
+    await crowded.close();
     await rm(storeDir, { recursive: true, force: true });
   }
 }

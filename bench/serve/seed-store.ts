@@ -1,6 +1,16 @@
 import type { Store } from "@slipway/core";
 import { deployment, project } from "@slipway/core/contracts";
 
+/** The fixture's project, ready deployment and alias, as startStack writes them into its store. */
+export async function seedFixture(store: Store, projectId: string, deploymentId: string): Promise<void> {
+  const now = new Date().toISOString();
+  await store.projects.create(project({ id: projectId, name: "fixture" }));
+  await store.deployments.create(
+    deployment(projectId, { id: deploymentId, environment: "production", status: "ready", readyAt: now }),
+  );
+  await store.aliases.set({ hostname: "fixture.localhost", projectId, deploymentId, kind: "custom" });
+}
+
 /**
  * Fills a store the way a busy platform looks: `projects` projects with `deploymentsPerProject`
  * ready deployments each, a deployment alias per deployment and a production alias per project,
