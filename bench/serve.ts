@@ -75,7 +75,9 @@ export async function benchServe(): Promise<string> {
   const alone = createSqliteStore(path.join(storeDir, "alone.db"));
   const crowded = createSqliteStore(path.join(storeDir, "crowded.db"));
   const routing = switchableStore(alone);
-  const idleTimeoutMs = 3_000;
+  // Longer than one turn of the other sides (a slice plus autocannon's start), so the edge's
+  // workers are still warm when its turn comes back; short enough to time a scale to zero after.
+  const idleTimeoutMs = 8_000;
   const stack = await startStack(artifactDir, { idleTimeoutMs }, routing.store);
   await seedFixture(crowded, FIXTURE_PROJECT_ID, FIXTURE_DEPLOYMENT_ID);
   const seedSeconds = await seedStore(crowded, SCALE.projects - 1, SCALE.deploymentsPerProject);
@@ -135,7 +137,7 @@ export async function benchServe(): Promise<string> {
     const platformRss = Math.round(process.memoryUsage().rss / 1024 / 1024);
 
     // Scale to zero, then time the first request through the edge.
-    for (let i = 0; i < 150 && stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID).length > 0; i++) await sleep(100);
+    for (let i = 0; i < 300 && stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID).length > 0; i++) await sleep(100);
     const scaledToZero = stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID).length === 0;
     const coldStarted = performance.now();
     const cold = await request(stack.port, "/ssr");
