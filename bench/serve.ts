@@ -1,18 +1,43 @@
-import { execFile, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { fixtureArtifact, request, startStack } from "@slipway/runtime/test-support";
+import { createSqliteStore } from "@slipway/local";
+import { DEFAULT_MAX_WORKERS_PER_DEPLOYMENT } from "@slipway/runtime";
+import {
+  FIXTURE_DEPLOYMENT_ID,
+  FIXTURE_PROJECT_ID,
+  fixtureArtifact,
+  request,
+  startStack,
+} from "@slipway/runtime/test-support";
 import { idlePlatformRssMb } from "./idle-rss.ts";
+import { startNext } from "./serve/next-start.ts";
+import { treeCpuMs, treeRssMb } from "./serve/proc.ts";
+import { seedFixture, seedStore } from "./serve/seed-store.ts";
+import { switchableStore } from "./serve/switchable-store.ts";
 
 const run = promisify(execFile);
 const AUTOCANNON = path.resolve(import.meta.dirname, "../node_modules/.bin/autocannon");
 const CONNECTIONS = 10;
-const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const SECONDS = 10;
+/** Each side's SECONDS are run in turns of this many seconds. */
+const SLICE = 5;
+const SCALE = { projects: 1_000, deploymentsPerProject: 10 };
+const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Result = { rps: number; p99: number; errors: number };
+
+/** Turns of equal length: mean req/s, worst p99, every error. */
+function combine(turns: Result[]): Result {
+  return {
+    rps: Math.round(turns.reduce((sum, t) => sum + t.rps, 0) / Math.max(1, turns.length)),
+    p99: Math.max(0, ...turns.map((t) => t.p99)),
+    errors: turns.reduce((sum, t) => sum + t.errors, 0),
+  };
+}
 
 /** autocannon in its own process, so the load generator does not share the edge's event loop. */
 async function load(url: string, host?: string, seconds = SECONDS): Promise<Result> {
@@ -28,136 +53,179 @@ async function load(url: string, host?: string, seconds = SECONDS): Promise<Resu
   return { rps: Math.round(json.requests.average), p99: json.latency.p99, errors: json.errors + json.non2xx };
 }
 
-/** Resident memory of a process and its descendants (a sandboxed worker is bwrap → node). */
-function treeRssMb(pid: number): number {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // The command name may itself contain ") ": the fields start after the last one.
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(") ") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {}
-  }
-  let kb = 0;
-  const visit = (p: number) => {
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
-    } catch {}
-    for (const c of children.get(p) ?? []) visit(c);
-  };
-  visit(pid);
-  return Math.round(kb / 1024);
+interface Route {
+  readonly name: string;
+  readonly path: string;
+  /** The goal, as a multiple of next start's req/s (from issue 10). */
+  readonly target: number;
+  readonly note?: string;
 }
 
-async function startNext(appDir: string, port: number): Promise<() => void> {
-  const child = spawn(path.join(appDir, "node_modules/.bin/next"), ["start", "-p", String(port)], {
-    cwd: appDir,
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: "ignore",
-  });
-  for (let i = 0; i < 100; i++) {
-    const ok = await request(port, "/", { host: "localhost" }).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return () => child.kill("SIGTERM");
-}
-
-/** Benchmarks the local runtime against `next start` of the same fixture; returns a markdown table. */
+/**
+ * The local runtime against `next start` of the same fixture, in one run: every route kind, cold
+ * start after scale to zero against next start's spawn-to-first-response, the same loads again
+ * with 1,000 projects and 10,000 ready deployments in the store, idle RSS. Returns markdown.
+ */
 export async function benchServe(): Promise<string> {
   const { artifactDir, appDir } = await fixtureArtifact();
   progress("artifact ready");
-  const idleTimeoutMs = 3_000;
-  // The edge (this process) needs a core too: more workers than the remaining cores only adds
-  // context switches for CPU-bound SSR.
-  const maxWorkers = Math.max(1, os.availableParallelism() - 1);
-  const stack = await startStack(artifactDir, { idleTimeoutMs, maxWorkersPerDeployment: maxWorkers });
+  const storeDir = await mkdtemp(path.join(os.tmpdir(), "slipway-bench-store-"));
+  // SQLite through the Store port, as `slipway up` routes. The edge reads one of two stores: the
+  // fixture alone, or the fixture beside a thousand seeded projects; the bench flips between them.
+  const alone = createSqliteStore(path.join(storeDir, "alone.db"));
+  const crowded = createSqliteStore(path.join(storeDir, "crowded.db"));
+  const routing = switchableStore(alone);
+  // Longer than one turn of the other sides (a slice plus autocannon's start), so the edge's
+  // workers are still warm when its turn comes back; short enough to time a scale to zero after.
+  const idleTimeoutMs = 8_000;
+  const stack = await startStack(artifactDir, { idleTimeoutMs }, {}, routing.store);
+  await seedFixture(crowded, FIXTURE_PROJECT_ID, FIXTURE_DEPLOYMENT_ID);
+  const seedSeconds = await seedStore(crowded, SCALE.projects - 1, SCALE.deploymentsPerProject);
+  progress(`seeded ${SCALE.projects - 1} projects in ${seedSeconds.toFixed(1)} s`);
+  const maxWorkers = DEFAULT_MAX_WORKERS_PER_DEPLOYMENT;
   const nextPort = 3_900 + Math.floor(Math.random() * 90);
   progress(`edge on ${stack.port}, activation ${JSON.stringify(stack.activation)}`);
-  const stopNext = await startNext(appDir, nextPort);
+  let next = await startNext(appDir, nextPort, "/");
   progress(`next start on ${nextPort}`);
   try {
     const html = (await request(stack.port, "/")).body.toString("utf8");
     const chunk = /src="(\/_next\/static\/[^"]+\.js)/.exec(html)?.[1] ?? "/hello.txt";
-    const targets = [
-      { name: "Prerendered `/`", path: "/" },
-      { name: "ISR `/isr`", path: "/isr" },
-      { name: "SSR `/ssr`", path: "/ssr" },
-      { name: "Route handler `/api/hello`", path: "/api/hello" },
-      { name: "Static `_next/static` chunk", path: chunk },
+    const routes: Route[] = [
+      { name: "Prerendered `/`", path: "/", target: 5, note: "edge cache" },
+      { name: "ISR `/isr`", path: "/isr", target: 5, note: "edge cache" },
+      { name: "SSR `/ssr`", path: "/ssr", target: 1.1 },
+      { name: "Route handler `/api/hello`", path: "/api/hello", target: 1.1 },
+      { name: "Static `_next/static` chunk", path: chunk, target: 4 },
     ];
-    const rows: string[] = [];
-    const results: Array<{ path: string; edge: { rps: number }; next: { rps: number } }> = [];
+    const edgeUrl = (p: string) => `http://127.0.0.1:${stack.port}${p}`;
+    const nextUrl = (p: string) => `http://127.0.0.1:${nextPort}${p}`;
+    const results = new Map<string, { edge: Result; next: Result; functionRequests: number }>();
+    const scaled = new Map<string, Result>();
     let workerRss = 0;
-    // Requests the edge handed to a worker; the edge cache must keep this at 0 for cached pages.
-    const workerRequests = () => stack.requests.filter((r) => r.servedBy === "function").length;
-    const workerRequestsDuring: Record<string, number> = {};
-    for (const t of targets) {
-      await load(`http://127.0.0.1:${stack.port}${t.path}`, "fixture.localhost", 2); // warm up
-      const workersBefore = workerRequests();
-      const edge = await load(`http://127.0.0.1:${stack.port}${t.path}`, "fixture.localhost");
-      workerRequestsDuring[t.path] = workerRequests() - workersBefore;
-      // Measure a warm worker right after function load, before idle reaping can stop it.
-      const warmWorker = stack.functionHost.workers("dpl_fixture1").find((w) => w.kind === "server");
-      if (warmWorker) workerRss = Math.max(workerRss, treeRssMb(warmWorker.pid));
-      await load(`http://127.0.0.1:${nextPort}${t.path}`, undefined, 2);
-      const next = await load(`http://127.0.0.1:${nextPort}${t.path}`);
-      progress(`${t.name}: edge ${edge.rps} req/s, next ${next.rps} req/s`);
-      results.push({ path: t.path, edge, next });
-      const ratio = (edge.rps / Math.max(1, next.rps)).toFixed(2);
-      rows.push(
-        `| ${t.name} | ${edge.rps} | ${edge.p99} | ${next.rps} | ${next.p99} | ${ratio}× | ${edge.errors}/${next.errors} |`,
+    for (const route of routes) {
+      await load(edgeUrl(route.path), "fixture.localhost", 2); // warm up
+      await load(nextUrl(route.path), undefined, 2);
+      // The three sides in turns of SLICE seconds: other load on the box drifts over a run, and
+      // turns spread that drift over every side instead of favouring whichever ran last.
+      const edge: Result[] = [];
+      const nextSide: Result[] = [];
+      const crowdedSide: Result[] = [];
+      let functionRequests = 0;
+      for (let turn = 0; turn < SECONDS / SLICE; turn++) {
+        routing.use(alone);
+        stack.requests.length = 0;
+        edge.push(await load(edgeUrl(route.path), "fixture.localhost", SLICE));
+        // Requests the edge handed to a worker (an edge cache would answer `/` without one).
+        functionRequests += stack.requests.filter((r) => r.servedBy === "function").length;
+        stack.requests.length = 0;
+        // A warm worker right after function load, before idle reaping can stop it.
+        for (const w of stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID))
+          workerRss = Math.max(workerRss, treeRssMb(w.pid));
+        nextSide.push(await load(nextUrl(route.path), undefined, SLICE));
+        routing.use(crowded);
+        crowdedSide.push(await load(edgeUrl(route.path), "fixture.localhost", SLICE));
+        stack.requests.length = 0;
+      }
+      routing.use(alone);
+      const result = { edge: combine(edge), next: combine(nextSide), functionRequests };
+      results.set(route.path, result);
+      scaled.set(route.path, combine(crowdedSide));
+      progress(
+        `${route.name}: edge ${result.edge.rps} req/s (${functionRequests} to a worker), next ${result.next.rps}, edge with 1,000 projects ${scaled.get(route.path)?.rps}`,
       );
     }
     const platformRss = Math.round(process.memoryUsage().rss / 1024 / 1024);
+
     // Scale to zero, then time the first request through the edge.
-    for (let i = 0; i < 150 && stack.functionHost.workers("dpl_fixture1").length > 0; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const scaledToZero = stack.functionHost.workers("dpl_fixture1").length === 0;
+    for (let i = 0; i < 300 && stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID).length > 0; i++) await sleep(100);
+    const scaledToZero = stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID).length === 0;
     const coldStarted = performance.now();
     const cold = await request(stack.port, "/ssr");
     const coldMs = Math.round(performance.now() - coldStarted);
+    const coldWorker = stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID)[0];
+    const coldCpuMs = coldWorker ? treeCpuMs(coldWorker.pid) : -1;
     const coldEvent = stack.events.filter((e) => e.type === "cold-start").at(-1);
     const warmStarted = performance.now();
     await request(stack.port, "/ssr");
     const warmMs = (performance.now() - warmStarted).toFixed(1);
+    // next start's own cold start: a fresh process until its first `/ssr`.
+    await next.stop();
+    next = await startNext(appDir, nextPort, "/ssr");
     const idleRss = await idlePlatformRssMb();
-    const ratios = Object.fromEntries(results.map((r) => [r.path, r.edge.rps / Math.max(1, r.next.rps)]));
+
+    const ratio = (p: string) => {
+      const r = results.get(p);
+      return r ? r.edge.rps / Math.max(1, r.next.rps) : 0;
+    };
+    const scaleRatio = (p: string) => (scaled.get(p)?.rps ?? 0) / Math.max(1, results.get(p)?.edge.rps ?? 0);
+    const worstScale = Math.min(...routes.map((r) => scaleRatio(r.path)));
     const goal = (name: string, value: string, target: string, ok: boolean) =>
       `| ${name} | ${value} | ${target} | ${ok ? "pass" : "FAIL"} |`;
+    const phases =
+      coldEvent?.type === "cold-start"
+        ? `${coldEvent.ms} ms = sandbox ${coldEvent.sandboxMs} + node boot ${coldEvent.bootMs} + bundle import ${coldEvent.importMs} (+ the rest: listen, host side); compile cache: ${coldEvent.compileCache}`
+        : "n/a";
     return [
-      `Edge vs \`next start\`, same fixture, same run: ${CONNECTIONS} connections, ${SECONDS} s each (autocannon in its own process), ${os.availableParallelism()} CPUs, max ${maxWorkers} worker(s) per deployment, bubblewrap sandbox on.`,
+      `Edge vs \`next start\`, same fixture, same run: ${CONNECTIONS} connections, ${SECONDS} s each in turns of ${SLICE} s (edge, next start, edge at scale; autocannon in its own process), ${os.availableParallelism()} CPUs, up to ${maxWorkers} worker(s) per deployment (one per core), bubblewrap sandbox on; the edge routes through a SQLite store (Store port). Load average at the end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" / ")}.`,
       "",
-      "| route | edge req/s | edge p99 ms | next start req/s | next start p99 ms | edge / next | errors (edge/next) |",
-      "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-      ...rows,
+      "| route | edge req/s | edge p99 ms | next start req/s | next start p99 ms | edge / next | errors (edge/next) | requests to a worker (edge) |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+      ...routes.map((route) => {
+        const r = results.get(route.path);
+        if (!r) return `| ${route.name} | n/a |`;
+        return `| ${route.name} | ${r.edge.rps} | ${r.edge.p99} | ${r.next.rps} | ${r.next.p99} | ${ratio(route.path).toFixed(2)}× | ${r.edge.errors}/${r.next.errors} | ${r.functionRequests} |`;
+      }),
+      "",
+      `Scale: ${SCALE.projects} projects and ${SCALE.projects * SCALE.deploymentsPerProject} ready deployments (${SCALE.projects * (SCALE.deploymentsPerProject + 1)} aliases) in a second SQLite store, seeded through the Store port in ${seedSeconds.toFixed(1)} s; the edge reads it in the third turn of each route.`,
+      "",
+      "| route | one project req/s | 1,000 projects req/s | ratio |",
+      "| --- | ---: | ---: | ---: |",
+      ...routes.map(
+        (route) =>
+          `| ${route.name} | ${results.get(route.path)?.edge.rps ?? 0} | ${scaled.get(route.path)?.rps ?? 0} | ${scaleRatio(route.path).toFixed(2)}× |`,
+      ),
       "",
       "| measure | value |",
       "| --- | ---: |",
       `| cold start after scale to zero${scaledToZero ? "" : " (DID NOT scale to zero)"}: first \`/ssr\` through the edge (status ${cold.status}) | ${coldMs} ms |`,
-      `| of which worker start (spawn + import + listen) / bundle import | ${coldEvent?.type === "cold-start" ? `${coldEvent.ms} ms / ${coldEvent.importMs} ms` : "n/a"} |`,
+      `| \`next start\`: spawn to first \`/ssr\` response, same run (CPU time used by then) | ${next.firstResponseMs} ms (${next.firstResponseCpuMs} ms CPU) |`,
+      `| of which worker start | ${phases} |`,
+      `| CPU time the worker used up to that first response (all threads; barely moved by other load) | ${coldCpuMs} ms |`,
       `| next \`/ssr\` on the warm worker | ${warmMs} ms |`,
-      `| worker requests during the \`/\` load (edge cache hits need none) | ${workerRequestsDuring["/"] ?? "n/a"} |`,
+      `| worker requests during the \`/\` load (edge cache hits need none) | ${results.get("/")?.functionRequests ?? "n/a"} |`,
       `| RSS of the platform process (edge + function host; bench process) | ${platformRss} MB |`,
-      `| RSS of one warm server worker (right after a load run; bwrap + node) | ${workerRss} MB |`,
+      `| RSS of the largest warm server worker (right after a load run; bwrap + node) | ${workerRss} MB |`,
       `| RSS of an idle \`slipway up\` (its own process) | ${idleRss} MB |`,
       "",
       "| goal | measured | target | result |",
       "| --- | ---: | --- | --- |",
-      goal("SSR req/s vs next start", `${(ratios["/ssr"] ?? 0).toFixed(2)}×`, "≥ 1.0×", (ratios["/ssr"] ?? 0) >= 1),
-      goal("static req/s vs next start", `${(ratios[chunk] ?? 0).toFixed(2)}×`, "≥ 3×", (ratios[chunk] ?? 0) >= 3),
-      goal("cold start after scale to zero", `${coldMs} ms`, "≤ 300 ms", coldMs <= 300 && cold.status === 200),
+      ...routes.map((route) =>
+        goal(
+          `${route.name} req/s vs next start${route.note ? ` (${route.note})` : ""}`,
+          `${ratio(route.path).toFixed(2)}×`,
+          `≥ ${route.target}×`,
+          ratio(route.path) >= route.target,
+        ),
+      ),
+      goal(
+        "requests to a worker during the prerendered load (edge cache)",
+        String(results.get("/")?.functionRequests ?? -1),
+        "0",
+        results.get("/")?.functionRequests === 0,
+      ),
+      goal("cold start after scale to zero", `${coldMs} ms`, "≤ 250 ms", coldMs <= 250 && cold.status === 200),
+      goal("worst route at scale vs one project", `${worstScale.toFixed(2)}×`, "≥ 0.95×", worstScale >= 0.95),
       goal("idle platform RSS", `${idleRss} MB`, "≤ 200 MB", idleRss > 0 && idleRss <= 200),
     ].join("\n");
   } finally {
-    stopNext();
-    await stack.close();
+    await next.stop();
+    await stack.close(); // closes the store in use
+    await alone.close();
+    await crowded.close();
+    await rm(storeDir, { recursive: true, force: true });
   }
 }
 

@@ -24,7 +24,7 @@ import {
   openSqlite,
   sealProjectSecrets,
 } from "@slipway/local";
-import { createEdge, createFunctionHost, createLocalDeployer } from "@slipway/runtime";
+import { createEdge, createFunctionHost, createLocalDeployer, routeThroughStore } from "@slipway/runtime";
 import { ensureAdminToken } from "./admin-token.ts";
 import type { BuildChildConfig } from "./build-child.ts";
 import type { PlatformConfig } from "./config.ts";
@@ -86,14 +86,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     ...(config.edgeCacheMb > 0
       ? { cache: { cachesDir: dir("caches"), maxBytes: config.edgeCacheMb * 1024 * 1024 } }
       : {}),
-    resolveHost: async (hostname) => {
-      const alias = await store.aliases.get(hostname);
-      return alias ? { deploymentId: alias.deploymentId, projectId: alias.projectId } : null;
-    },
-    getDeployment: async (id) => {
-      const deployment = await store.deployments.get(id);
-      return deployment ? { projectId: deployment.projectId } : null;
-    },
+    ...routeThroughStore(store),
   });
   await edge.listen(config.edgePort, config.host).catch((error: unknown) => {
     throw explainListenError(error, { name: "edge", host: config.host, port: config.edgePort, flag: "--edge-port" });

@@ -28,7 +28,10 @@ const config = {
       // Streaming wrapper + API Gateway v2 events: streaming SSR streams, on Lambda (response
       // streaming) and in Slipway's worker (which installs the same `awslambda` shim).
       wrapper: "aws-lambda-streaming",
-      converter: "aws-apigw-v2",
+      // aws-apigw-v2 with the request's real scheme (see the override).
+      converter: () => import("./overrides/converter.ts").then((m) => m.default),
+      // Never crashes the worker on an unreachable rewrite target: 502 for that request.
+      proxyExternalRequest: () => import("./overrides/proxy-external-request.ts").then((m) => m.default),
       incrementalCache: () => import("./overrides/incremental-cache.ts").then((m) => m.default),
       tagCache: () => import("./overrides/tag-cache.ts").then((m) => m.default),
       queue: () => import("./overrides/queue.ts").then((m) => m.default),

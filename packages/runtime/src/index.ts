@@ -1,5 +1,6 @@
 export { createLocalDeployer, type LocalDeployerOptions } from "./deployer/local.ts";
 export { createEdge } from "./edge/edge.ts";
+export { routeThroughStore } from "./edge/store-routing.ts";
 export type { Edge, EdgeCacheSettings, EdgeOptions, RequestReport } from "./edge/types.ts";
 export { createFunctionHost } from "./function-host/host.ts";
 export {

@@ -1,7 +1,7 @@
 import http from "node:http";
 import { brotliDecompressSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { fixtureArtifact } from "./test-support/fixture-artifact.ts";
+import { FIXTURE_DEPLOYMENT_ID, fixtureArtifact } from "./test-support/fixture-artifact.ts";
 import { request } from "./test-support/http-client.ts";
 import { imageSize } from "./test-support/image-size.ts";
 import { startStack } from "./test-support/stack.ts";
@@ -62,6 +62,30 @@ describe("local runtime, through the edge", () => {
     const res = await get("/old-home");
     expect(res.status).toBe(308);
     expect(res.headers.location).toBe("/");
+  });
+
+  it("gives middleware the request's real scheme: it fetches its own API over plain HTTP", async () => {
+    // `localhost` resolves inside the sandbox, where the edge's port reaches the edge.
+    stack.aliasHost("localhost");
+    const res = await request(stack.port, "/self-fetch", { host: `localhost:${stack.port}` });
+    expect(res.status).toBe(200);
+    const body = JSON.parse(text(res.body));
+    expect(body.url).toBe(`http://localhost:${stack.port}/self-fetch`);
+    expect(body).toMatchObject({ status: 200, api: { hello: "world" } });
+  });
+
+  it("answers 502 for a rewrite to a host that does not resolve, and the worker goes on serving", async () => {
+    expect((await get("/ssr")).status).toBe(200);
+    const pids = stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID).map((w) => w.pid);
+    const crashes = () => stack.events.filter((e) => e.type === "crash").length;
+    const crashesBefore = crashes();
+    const res = await get("/external-missing");
+    expect(res.status).toBe(502);
+    expect(text(res.body)).toContain("rewrite target could not be reached");
+    expect((await get("/ssr")).status).toBe(200);
+    expect(crashes()).toBe(crashesBefore);
+    const after = stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID).map((w) => w.pid);
+    expect(after).toEqual(expect.arrayContaining(pids));
   });
 
   it("serves public files itself: ETag/304, Range 206/416, HEAD, short cache", async () => {

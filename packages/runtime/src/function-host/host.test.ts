@@ -1,5 +1,6 @@
 import { promises as fs } from "node:fs";
 import http from "node:http";
+import module from "node:module";
 import type { AddressInfo } from "node:net";
 import net from "node:net";
 import os from "node:os";
@@ -15,6 +16,9 @@ import type { FunctionHost, FunctionHostEvent } from "./types.ts";
 // A tiny stand-in for an OpenNext server bundle, using the same streaming protocol, so the host's
 // failure paths (timeouts, slow requests, env isolation) are tested without a Next build.
 const BUNDLE = `
+import { writeFileSync } from "node:fs";
+// Shows the worker went through Node's exit path (where Node writes its compile cache).
+process.on("exit", () => writeFileSync(process.env.SLIPWAY_CACHE_DIR + "/exited-cleanly", "yes"));
 export const handler = awslambda.streamifyResponse(async (event, stream) => {
   const respond = (status, body) => {
     stream.write(JSON.stringify({ statusCode: status, headers: { "content-type": "text/plain" }, cookies: [] }));
@@ -242,4 +246,32 @@ describe("function host", () => {
     await Promise.all(Array.from({ length: 6 }, () => request(port, "/slow")));
     expect(host.workers("dpl_fake").length).toBe(2);
   }, 15_000);
+
+  it("reports where a cold start went, and stops an idle worker through Node's exit path", async () => {
+    const own: FunctionHostEvent[] = [];
+    const cachesDir = path.join(dir, "cache-cold");
+    const fresh = createFunctionHost({
+      deploymentsDir: path.join(dir, "deployments"),
+      cachesDir,
+      getRuntimeEnv: async () => ({}),
+      revalidateOrigin: "http://127.0.0.1:1",
+      onEvent: (event) => own.push(event),
+    });
+    try {
+      expect((await fresh.warm("dpl_fake")).status).toBe(200);
+      const cold = own.find((e) => e.type === "cold-start");
+      expect(cold).toMatchObject({ type: "cold-start", kind: "server" });
+      if (cold?.type !== "cold-start") throw new Error("no cold-start event");
+      expect(cold.bootMs).toBeGreaterThan(0);
+      expect(cold.ms).toBeGreaterThanOrEqual(cold.sandboxMs + cold.bootMs + cold.importMs);
+      if (sandboxed) expect(cold.sandboxMs).toBeGreaterThan(0);
+      // Node >= 22.1 compiles the bundle once per deployment; older Node says it cannot.
+      const supported = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === "function";
+      expect(cold.compileCache).toBe(supported ? "enabled" : "unsupported");
+    } finally {
+      await fresh.stop("dpl_fake");
+      await fresh.close();
+    }
+    expect(await fs.readFile(path.join(cachesDir, "dpl_fake", "exited-cleanly"), "utf8")).toBe("yes");
+  });
 });

@@ -29,8 +29,6 @@ import { warmRequest } from "./warm.ts";
 import { WorkerProcess } from "./worker-process.ts";
 
 const WORKER_SCRIPT = fileURLToPath(new URL("./worker/worker.mjs", import.meta.url));
-/** Inside a deployment's writable cache dir: V8's compiled code for its bundle. */
-const COMPILE_CACHE_DIR = "v8-compile-cache";
 
 export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
   const workerPath = options.workerPath ?? "/usr/local/bin:/usr/bin:/bin";
@@ -61,46 +59,61 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
 
   async function startWorker(deploymentId: string, kind: FunctionKind): Promise<WorkerProcess> {
     const started = performance.now();
-    const manifest = await manifests.load(deploymentId);
+    const { root, cache } = paths(deploymentId);
+    // One socket folder per worker: a sandboxed worker can reach its own socket and no other.
+    const ownSocketDir = path.join(socketDir, randomUUID().slice(0, 8));
+    mkdirSync(ownSocketDir, { recursive: true });
+    mkdirSync(cache, { recursive: true });
+    const socketPath = path.join(ownSocketDir, "s");
+    const origin = new URL(
+      typeof options.revalidateOrigin === "function" ? options.revalidateOrigin() : options.revalidateOrigin,
+    );
+    const isolated = isolation.sandbox && isolation.network.mode === "isolated";
+    // Everything a cold start waits for before the spawn, at once rather than one after another.
+    // In its own network namespace the worker reaches the edge (ISR revalidation) and the
+    // allowlisted services through forwards on its own loopback, and nothing else of the host's.
+    const [loaded, runtimeEnv, opened] = await Promise.allSettled([
+      manifests.load(deploymentId),
+      options.getRuntimeEnv(deploymentId),
+      isolated ? openForwards(ownSocketDir, [edgeTarget(origin), ...allowed]) : { specs: [], close: () => {} },
+    ]);
+    const abandon = (error: unknown): never => {
+      if (opened.status === "fulfilled") opened.value.close();
+      rmSync(ownSocketDir, { recursive: true, force: true });
+      throw error;
+    };
+    if (loaded.status === "rejected") return abandon(loaded.reason);
+    if (runtimeEnv.status === "rejected") return abandon(runtimeEnv.reason);
+    if (opened.status === "rejected") return abandon(opened.reason);
+    const manifest = loaded.value;
+    const forwards = opened.value;
     const fn =
       kind === "server"
         ? manifest.server
         : kind === "image"
           ? manifest.image
           : manifest.functions.find((routed) => routed.name === kind);
-    if (!fn) throw new Error(`deployment ${deploymentId} has no ${kind} function`);
-    // Before anything is opened for the worker: an install that fails leaves nothing to clean up.
-    const nodePath = options.nodeFor ? await options.nodeFor(manifest.nodeVersion) : process.execPath;
-    const { root, cache } = paths(deploymentId);
-    mkdirSync(cache, { recursive: true });
-    // One socket folder per worker: a sandboxed worker can reach its own socket and no other.
-    const ownSocketDir = path.join(socketDir, randomUUID().slice(0, 8));
-    mkdirSync(ownSocketDir, { recursive: true });
-    const socketPath = path.join(ownSocketDir, "s");
+    if (!fn) return abandon(new Error(`deployment ${deploymentId} has no ${kind} function`));
+    // Before anything else is opened for the worker: an install that fails leaves little to clean up.
+    let nodePath = process.execPath;
+    try {
+      if (options.nodeFor) nodePath = await options.nodeFor(manifest.nodeVersion);
+    } catch (error) {
+      return abandon(error);
+    }
     const bundleDir = functionDirOf(root, fn);
-    const origin = new URL(
-      typeof options.revalidateOrigin === "function" ? options.revalidateOrigin() : options.revalidateOrigin,
-    );
-    const isolated = isolation.sandbox && isolation.network.mode === "isolated";
-    // In its own network namespace the worker reaches the edge (ISR revalidation) and the
-    // allowlisted services through forwards on its own loopback, and nothing else of the host's.
-    const forwards = isolated
-      ? await openForwards(ownSocketDir, [edgeTarget(origin), ...allowed])
-      : { specs: [], close: () => {} };
     if (isolated) origin.hostname = "127.0.0.1";
     const cgroup = createCgroup(`worker-${path.basename(ownSocketDir)}`, {
       memoryBytes: workerLimits.memoryMb * 1024 * 1024,
     });
     const env: Record<string, string> = {
-      ...(await options.getRuntimeEnv(deploymentId)),
+      ...runtimeEnv.value,
       PATH: workerPath,
       NODE_ENV: "production",
       TZ: options.tz ?? "UTC",
       [RUNTIME_ENV.cacheDir]: cache,
       [RUNTIME_ENV.assetsDir]: assetsDirOf(root, manifest),
       [RUNTIME_ENV.revalidateOrigin]: origin.origin,
-      // Read and removed by worker.mjs before the app loads.
-      SLIPWAY_COMPILE_CACHE_DIR: path.join(cache, COMPILE_CACHE_DIR),
     };
     const plan = planWorkerSpawn({
       sandbox: isolation.sandbox,
@@ -141,9 +154,8 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
         kind,
         pid: worker.pid,
         ms,
-        importMs: worker.importMs,
         node: manifest.nodeVersion,
-        compileCache: worker.compileCache,
+        ...worker.phases,
       });
       return worker;
     } catch (error) {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NodeVersion } from "@slipway/core";
 import type { NetworkMode } from "@slipway/sandbox";
 import type { WorkerLimits } from "./limits.ts";
+import type { ColdStartPhases } from "./worker-process.ts";
 
 /**
  * A function of a deployment, each run in its own worker pool: OpenNext's "server" and "image"
@@ -10,17 +11,15 @@ import type { WorkerLimits } from "./limits.ts";
 export type FunctionKind = "server" | "image" | (string & {});
 
 export type FunctionHostEvent =
-  | {
+  | ({
       type: "cold-start";
       deploymentId: string;
       kind: FunctionKind;
       pid: number;
       ms: number;
-      importMs: number;
-      /** The worker's Node.js version and whether its V8 compile cache is on. */
+      /** The worker's Node.js major version. */
       node: string;
-      compileCache: string;
-    }
+    } & ColdStartPhases)
   | { type: "start-failed"; deploymentId: string; kind: FunctionKind; error: string }
   | { type: "scale-up"; deploymentId: string; kind: FunctionKind; workers: number }
   | { type: "scale-down"; deploymentId: string; kind: FunctionKind; pid: number; reason: "idle" | "stop" }

@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import http from "node:http";
 import { createInterface } from "node:readline";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import { type Box, type Cgroup, launchBox, launchDirect } from "@slipway/sandbox";
 import type { SpawnPlan } from "./sandbox.ts";
 import type { FunctionKind } from "./types.ts";
@@ -22,6 +22,18 @@ export interface WorkerStartInput {
   readonly onLine?: (stream: "stdout" | "stderr", line: string) => void;
 }
 
+/** A worker's start, phase by phase, as the cold-start event reports it. */
+export interface ColdStartPhases {
+  /** Spawn until the sandbox's namespaces, cgroup and network were in place and the command released. */
+  readonly sandboxMs: number;
+  /** Node's own start-up inside the sandbox, until the worker script ran. */
+  readonly bootMs: number;
+  /** Importing the function's bundle. */
+  readonly importMs: number;
+  /** V8 compile cache: "enabled", "already_enabled", "failed", "disabled" or "unsupported" (Node < 22.1). */
+  readonly compileCache: string;
+}
+
 /** Why a worker went away, for events and logs. */
 export type ExitCause = "crash" | "out-of-memory" | "timeout";
 
@@ -35,9 +47,8 @@ export class WorkerProcess {
   inflight = 0;
   lastUsed = Date.now();
   exited = false;
-  importMs = 0;
-  /** Whether the V8 compile cache is on for this worker ("enabled", "unavailable" before Node 22.1, "failed"). */
-  compileCache = "unavailable";
+  /** Where the cold start went (see ColdStartPhases); zeros until the worker is ready. */
+  phases: ColdStartPhases = { sandboxMs: 0, bootMs: 0, importMs: 0, compileCache: "unsupported" };
   retiredFor: "timeout" | null = null;
   readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   private heapExhausted = false;
@@ -83,7 +94,15 @@ export class WorkerProcess {
   }
 
   static start(input: WorkerStartInput): Promise<WorkerProcess> {
+    const spawnedAt = performance.now();
     const box = launch(input);
+    let sandboxMs = 0;
+    box.started.then(
+      () => {
+        sandboxMs = Math.round(performance.now() - spawnedAt);
+      },
+      () => {},
+    );
     const child = box.child;
     const worker = new WorkerProcess(
       child,
@@ -112,8 +131,12 @@ export class WorkerProcess {
         const message = safeParse(line);
         if (message?.ready !== true) return fail(String(message?.error ?? line));
         clearTimeout(timer);
-        worker.importMs = Number(message.importMs ?? 0);
-        worker.compileCache = String(message.compileCache ?? "unavailable");
+        worker.phases = {
+          sandboxMs,
+          bootMs: Number(message.bootMs ?? 0),
+          importMs: Number(message.importMs ?? 0),
+          compileCache: String(message.compileCache ?? "unsupported"),
+        };
         resolve(worker);
       });
       child.once("exit", (code, signal) => fail(`exited with ${signal ?? code}`));
@@ -121,7 +144,11 @@ export class WorkerProcess {
     });
   }
 
-  /** SIGTERM, then SIGKILL if it lingers: in-flight work had its chance. */
+  /**
+   * Closes the control socket, on which the worker exits through Node's exit path (so the compile
+   * cache is written); SIGKILL if it lingers. Not SIGTERM: it would reach bubblewrap, whose death
+   * SIGKILLs the worker before Node can write anything.
+   */
   stop(graceMs = 2_000): Promise<void> {
     if (this.exited) return Promise.resolve();
     return new Promise((resolve) => {
@@ -130,7 +157,9 @@ export class WorkerProcess {
         clearTimeout(timer);
         resolve();
       });
-      this.child.kill("SIGTERM");
+      const control = this.child.stdio[3] as Writable | null;
+      if (control && !control.destroyed) control.end();
+      else this.child.kill("SIGTERM");
     });
   }
 }

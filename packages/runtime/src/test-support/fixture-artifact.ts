@@ -103,26 +103,19 @@ async function compressAssets(assetsDir: string): Promise<string[]> {
   return out;
 }
 
+/** Everything the artifact is built from: Slipway's OpenNext config and overrides, the fixture's sources, the pinned sharp. */
 function hashInputs(fixture: string): string {
   const hash = createHash("sha256");
-  for (const file of [
-    "open-next.config.ts",
-    "overrides/env.ts",
-    "overrides/incremental-cache.ts",
-    "overrides/tag-cache.ts",
-    "overrides/queue.ts",
-    "overrides/image-loader.ts",
-  ]) {
-    hash.update(readFileSync(path.join(RUNTIME_DIR, "opennext", file)));
-  }
-  // Every source file of the fixture, not only its lockfile: a changed page is a different build.
-  const files = readdirSync(fixture, { recursive: true, encoding: "utf8" })
-    .filter((rel) => !rel.split(path.sep).some((part) => part === "node_modules" || part.startsWith(".")))
-    .sort();
-  for (const rel of files) {
-    const file = path.join(fixture, rel);
+  const opennext = path.join(RUNTIME_DIR, "opennext");
+  const files = [
+    ...readdirSync(opennext, { recursive: true, encoding: "utf8" }).map((rel) => path.join(opennext, rel)),
+    ...readdirSync(fixture, { recursive: true, encoding: "utf8" })
+      .filter((rel) => !rel.split(path.sep).some((part) => part === "node_modules" || part === ".next"))
+      .map((rel) => path.join(fixture, rel)),
+  ];
+  for (const file of files.sort()) {
     if (!statSync(file).isFile()) continue;
-    hash.update(rel);
+    hash.update(path.relative(REPO, file));
     hash.update(readFileSync(file));
   }
   hash.update(readFileSync(path.join(SHARP_LOCK, "package-lock.json")));

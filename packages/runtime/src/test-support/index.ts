@@ -5,4 +5,4 @@
 export { FIXTURE_DEPLOYMENT_ID, fixtureArtifact } from "./fixture-artifact.ts";
 export { type ClientResponse, request } from "./http-client.ts";
 export { imageSize } from "./image-size.ts";
-export { startStack } from "./stack.ts";
+export { FIXTURE_PROJECT_ID, startStack } from "./stack.ts";

@@ -1,24 +1,31 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Deployment } from "@slipway/core";
-import { createMemoryBlobStore } from "@slipway/memory";
+import type { Store } from "@slipway/core";
+import { deployment as deploymentFixture, project as projectFixture } from "@slipway/core/contracts";
+import { createMemoryBlobStore, createMemoryQueue, createMemoryStore } from "@slipway/memory";
 import { create as createTar } from "tar";
 import { createLocalDeployer } from "../deployer/local.ts";
 import { createEdge } from "../edge/edge.ts";
+import { routeThroughStore } from "../edge/store-routing.ts";
 import type { EdgeCacheSettings, RequestReport } from "../edge/types.ts";
 import { createFunctionHost } from "../function-host/host.ts";
 import type { FunctionHostEvent, FunctionHostOptions } from "../function-host/types.ts";
 import { FIXTURE_DEPLOYMENT_ID } from "./fixture-artifact.ts";
 
+export const FIXTURE_PROJECT_ID = "prj_fixture";
+
 /**
- * The local read side wired the way the platform wires it (edge + function host + deployer),
- * with one project `fixture` whose alias `fixture.localhost` points at the activated artifact.
+ * The local read side wired the way the platform wires it (edge + function host + deployer, the
+ * edge routing through a Store), with one project `fixture` whose alias `fixture.localhost`
+ * points at the activated artifact. `store` defaults to the in-memory one; the benchmark passes
+ * SQLite, seeded with thousands of other projects.
  */
 export async function startStack(
   artifactDir: string,
   hostOptions: Partial<FunctionHostOptions> = {},
   edgeOptions: { cache?: false | Omit<EdgeCacheSettings, "cachesDir"> } = {},
+  store: Store = createMemoryStore(createMemoryQueue()),
 ) {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "slipway-runtime-"));
   const deploymentsDir = path.join(dataDir, "deployments");
@@ -30,7 +37,6 @@ export async function startStack(
 
   const events: FunctionHostEvent[] = [];
   const requests: RequestReport[] = [];
-  const aliases = new Map<string, { deploymentId: string; projectId: string }>();
   let edgePort = 0;
   const cachesDir = path.join(dataDir, "cache");
   const functionHost = createFunctionHost({
@@ -42,8 +48,7 @@ export async function startStack(
     ...hostOptions,
   });
   const edge = createEdge({
-    resolveHost: async (host) => aliases.get(host) ?? null,
-    getDeployment: async (id) => (id === FIXTURE_DEPLOYMENT_ID ? { projectId: "prj_fixture" } : null),
+    ...routeThroughStore(store),
     functionHost,
     deploymentsDir,
     onRequest: (report) => requests.push(report),
@@ -51,13 +56,23 @@ export async function startStack(
   });
   edgePort = await edge.listen(0, "127.0.0.1");
   const deployer = createLocalDeployer({ blobs, deploymentsDir, functionHost, onDeactivated: edge.forget });
-  const deployment = {
+  // Built from the contract fixtures, so fields other work adds to the model get their defaults.
+  const project = projectFixture({ id: FIXTURE_PROJECT_ID, name: "fixture", productionBranch: "main" });
+  const now = new Date().toISOString();
+  const deployment = deploymentFixture(FIXTURE_PROJECT_ID, {
     id: FIXTURE_DEPLOYMENT_ID,
-    projectId: "prj_fixture",
+    environment: "production",
+    status: "ready",
     artifactKey: `artifacts/${FIXTURE_DEPLOYMENT_ID}.tgz`,
-  } as Deployment;
+    readyAt: now,
+    finishedAt: now,
+  });
+  await store.projects.create(project);
+  await store.deployments.create(deployment);
   const activation = await deployer.activate(deployment);
-  aliases.set("fixture.localhost", { deploymentId: FIXTURE_DEPLOYMENT_ID, projectId: "prj_fixture" });
+  const aliasHost = (hostname: string) =>
+    store.aliases.set({ hostname, projectId: FIXTURE_PROJECT_ID, deploymentId: FIXTURE_DEPLOYMENT_ID, kind: "custom" });
+  await aliasHost("fixture.localhost");
   return {
     port: edgePort,
     dataDir,
@@ -67,9 +82,13 @@ export async function startStack(
     deployer,
     events,
     requests,
+    store,
+    /** Points one more host name at the fixture deployment (e.g. `localhost`, which resolves inside the sandbox). */
+    aliasHost,
     async close() {
       await edge.close();
       await functionHost.close();
+      await store.close();
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };

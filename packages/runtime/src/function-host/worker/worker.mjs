@@ -6,22 +6,26 @@
 //   bundle folder (as on Lambda). Each forward makes 127.0.0.1:<port> inside the worker's own
 //   network namespace reach the host service behind <unix socket> (the loopback allowlist and
 //   ISR revalidation to the edge); every other host loopback port stays unreachable.
-//   fd 3: one JSON line `{"ready":true,"importMs":n,"compileCache":s}` once listening (or `{"ready":false,"error":s}`).
+//   fd 3: one JSON line `{"ready":true,"bootMs":n,"importMs":n,"compileCache":s}` once listening
+//   (or `{"ready":false,"error":s}`); bootMs is node's own start-up, before this script ran.
 //   Requests: plain HTTP/1.1 over the socket, `x-request-id` set by the host; each becomes an
 //   API Gateway v2 event; the response streams back as the function writes it.
 import { writeSync } from "node:fs";
 import http from "node:http";
 import module from "node:module";
 import net from "node:net";
+import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { toApiGatewayV2Event } from "./apigw-event.mjs";
 import { createResponseSink, installLambdaShim, writeBufferedResult } from "./lambda-stream.mjs";
 
+const bootMs = performance.now();
 const [socketPath, entry, forwards = ""] = process.argv.slice(2);
 
 // fd 3 is a socket pair with the platform: it closes when the platform dies, even a SIGKILL that
 // landed while bubblewrap was still setting up (then --die-with-parent has no parent to watch).
-// A worker without its platform serves nobody: it exits.
+// A worker without its platform serves nobody: it exits. The host also closes it to stop an idle
+// worker: process.exit runs Node's exit path, where the compile cache is written.
 new net.Socket({ fd: 3, readable: true, writable: false })
   .on("end", () => process.exit(0))
   .on("error", () => process.exit(0))
@@ -34,6 +38,10 @@ function report(message) {
     // No control pipe (run by hand): nothing to tell.
   }
 }
+
+// Run by hand or without a sandbox, SIGTERM too exits through Node's exit path (its default for
+// SIGTERM skips it), so what Node writes at exit, the compile cache or a --cpu-prof, is written.
+process.on("SIGTERM", () => process.exit(0));
 
 process.on("uncaughtException", (error) => {
   // A fault in the app must not leave a half-alive worker: die, the host replaces us.
@@ -77,16 +85,18 @@ try {
   process.exit(72);
 }
 
-// V8 compile cache, one folder per deployment (its writable cache dir): the second worker of a
-// deployment skips compiling the bundle. Node >= 22.1; on Node 20 workers compile as before. The
-// variable is the host's, not the app's: it is gone before the app is imported.
-const compileCacheDir = process.env.SLIPWAY_COMPILE_CACHE_DIR;
-delete process.env.SLIPWAY_COMPILE_CACHE_DIR;
-const compileCacheStatus = compileCacheDir ? module.enableCompileCache?.(compileCacheDir)?.status : undefined;
-const compileCache =
-  compileCacheStatus === undefined
-    ? "unavailable"
-    : (["failed", "enabled", "enabled", "disabled"][compileCacheStatus] ?? "failed");
+// V8's compile cache (Node >= 22.1): the bundle's code is compiled once per deployment, not at
+// every cold start. In the deployment's own writable cache dir, so a worker can neither read nor
+// poison another deployment's. Older Node has no such API: the worker simply compiles.
+let compileCache = "unsupported";
+const cacheRoot = process.env.SLIPWAY_CACHE_DIR;
+if (typeof module.enableCompileCache === "function" && cacheRoot) {
+  const result = module.enableCompileCache(path.join(cacheRoot, ".node-compile-cache"));
+  compileCache =
+    Object.keys(module.constants?.compileCacheStatus ?? {})
+      .find((name) => module.constants.compileCacheStatus[name] === result?.status)
+      ?.toLowerCase() ?? String(result?.status);
+}
 
 const started = performance.now();
 let handler;
@@ -150,11 +160,24 @@ async function handle(req, res) {
   }
 }
 
+// The first request loads and compiles most of the app's route code (Next requires it lazily):
+// flushed once it is answered, so the activation's warm request fills the cache every later cold
+// start of this deployment reads.
+let flushAfterFirst = compileCache === "enabled";
 const server = http.createServer((req, res) => {
   handle(req, res).catch((error) => res.destroy(error));
+  if (flushAfterFirst) {
+    flushAfterFirst = false;
+    res.once("close", () => setImmediate(() => module.flushCompileCache?.()));
+  }
 });
 // The host keeps connections alive; never let Node close them first mid-reuse.
 server.keepAliveTimeout = 0;
 server.requestTimeout = 0;
 server.headersTimeout = 0;
-server.listen(socketPath, () => report({ ready: true, importMs: Math.round(importMs), compileCache }));
+server.listen(socketPath, () => {
+  report({ ready: true, bootMs: Math.round(bootMs), importMs: Math.round(importMs), compileCache });
+  // Persist what the import compiled now (Node >= 22.10), not only at exit: a worker that is
+  // SIGKILLed or crashes would otherwise leave the next cold start nothing to reuse.
+  if (compileCache === "enabled") setImmediate(() => module.flushCompileCache?.());
+});
