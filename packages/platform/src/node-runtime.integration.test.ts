@@ -4,9 +4,9 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createToolchain } from "@slipway/builder";
-import { type DeploymentManifest, MANIFEST_FILE } from "@slipway/core";
+import { MANIFEST_FILE } from "@slipway/core";
 import { createFunctionHost, type FunctionHostEvent } from "@slipway/runtime";
-import { request } from "@slipway/runtime/test-support";
+import { request, testManifest } from "@slipway/runtime/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // A stand-in server bundle that reports the Node.js it runs on.
@@ -30,22 +30,7 @@ beforeAll(async () => {
   await fs.mkdir(path.join(root, "server"), { recursive: true });
   await fs.mkdir(path.join(root, "assets"), { recursive: true });
   await fs.writeFile(path.join(root, "server", "index.mjs"), BUNDLE);
-  const manifest: DeploymentManifest = {
-    version: 2,
-    deploymentId: "dpl_node22",
-    buildId: "b",
-    nextVersion: "16.4.6",
-    openNextVersion: "4.1.16",
-    createdAt: new Date().toISOString(),
-    nodeVersion: "22",
-    server: { dir: "server", entry: "index.mjs", streaming: true },
-    image: null,
-    functions: [],
-    assets: { dir: "assets", immutablePrefixes: [], precompressed: [] },
-    cache: { dir: "cache" },
-    envKeys: [],
-    timings: {},
-  };
+  const manifest = testManifest("dpl_node22", "b");
   await fs.writeFile(path.join(root, MANIFEST_FILE), JSON.stringify(manifest));
   // As the platform wires it: the toolchain (here a fresh one) gives each deployment its Node.
   const toolchain = createToolchain(path.join(dir, "toolchain"));
