@@ -5,6 +5,8 @@ interface ProjectRow {
   name: string;
   repo: string;
   productionBranch: string;
+  rootDir: string;
+  nodeVersion: string;
   url: string;
   createdAt: string;
 }
@@ -22,8 +24,16 @@ export const projectsLs = defineCommand({
     else
       ctx.print(
         table([
-          ["NAME", "BRANCH", "URL", "REPOSITORY", "CREATED"],
-          ...projects.map((p) => [p.name, p.productionBranch, p.url, p.repo, ago(p.createdAt)]),
+          ["NAME", "BRANCH", "ROOT DIR", "NODE", "URL", "REPOSITORY", "CREATED"],
+          ...projects.map((p) => [
+            p.name,
+            p.productionBranch,
+            p.rootDir || ".",
+            p.nodeVersion,
+            p.url,
+            p.repo,
+            ago(p.createdAt),
+          ]),
         ]),
       );
     return 0;

@@ -146,6 +146,12 @@ describe("slipway projects update", () => {
     expect(reset.code).toBe(0);
     expect(reset.stdout).toContain("build command      (next build)");
     expect(reset.stdout).toContain("root directory     apps/web");
+    const node = await cli(env, ["projects", "update", "shop", "--node", "24"]);
+    expect(node.code).toBe(0);
+    expect(node.stdout).toContain("Node.js            24");
+    const ls = await cli(env, ["projects", "ls"]);
+    expect(ls.stdout).toMatch(/ROOT DIR\s+NODE/);
+    expect(ls.stdout).toMatch(/shop\s+main\s+apps\/web\s+24\s/);
   });
 
   it("exits 2 when nothing is to change, 1 naming a bad value", async () => {
@@ -154,6 +160,9 @@ describe("slipway projects update", () => {
     const bad = await cli(env, ["projects", "update", "shop", "--root-dir", "/etc"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('"/etc"');
+    const node = await cli(env, ["projects", "update", "shop", "--node", "18"]);
+    expect(node.code).toBe(1);
+    expect(node.stderr).toContain("18");
   });
 });
 

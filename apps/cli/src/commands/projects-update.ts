@@ -6,19 +6,21 @@ interface ProjectView {
   rootDir: string;
   installCommand: string | null;
   buildCommand: string | null;
+  nodeVersion: string;
 }
 
 export const projectsUpdate = defineCommand({
   path: ["projects", "update"],
   summary: "Change a project's build settings (the next deployment uses them)",
   usage:
-    'slipway projects update NAME [--branch B] [--root-dir D] [--install-command C] [--build-command C]\n  (an empty command, e.g. --build-command "", goes back to the default)',
+    'slipway projects update NAME [--branch B] [--root-dir D] [--install-command C] [--build-command C] [--node 20|22|24]\n  (an empty command, e.g. --build-command "", goes back to the default)',
   maxPositionals: 1,
   options: {
     branch: { type: "string" },
     "root-dir": { type: "string" },
     "install-command": { type: "string" },
     "build-command": { type: "string" },
+    node: { type: "string" },
   },
   examples: ["slipway projects update shop --root-dir apps/web --build-command 'npm run build:web'"],
   async run(ctx, { values, positionals }) {
@@ -28,6 +30,7 @@ export const projectsUpdate = defineCommand({
       rootDir: values["root-dir"],
       installCommand: values["install-command"],
       buildCommand: values["build-command"],
+      nodeVersion: values.node,
     };
     if (Object.values(patch).every((value) => value === undefined)) {
       throw usageError("Nothing to change: pass at least one setting.", this.usage);
@@ -41,6 +44,7 @@ export const projectsUpdate = defineCommand({
       ctx.print(`  root directory     ${project.rootDir || "(repository root)"}`);
       ctx.print(`  install command    ${project.installCommand ?? "(detected from the lockfile)"}`);
       ctx.print(`  build command      ${project.buildCommand ?? "(next build)"}`);
+      ctx.print(`  Node.js            ${project.nodeVersion}`);
     }
     return 0;
   },

@@ -45,7 +45,10 @@ export const openApiDocument = {
     "/api/v1/projects": { get: op("List projects"), post: op("Create a project", createProjectBody) },
     "/api/v1/projects/{name}": {
       get: op("Get a project"),
-      patch: op("Change build settings: branch, rootDir, installCommand, buildCommand (null: the default)", body),
+      patch: op(
+        "Change build settings: branch, rootDir, installCommand, buildCommand (null: the default), nodeVersion (20, 22, 24)",
+        body,
+      ),
       delete: op(
         "Remove the project and all it owns (URLs, deployments, artifacts, caches, env vars); 202, runs in the background until the project answers 404",
       ),

@@ -44,6 +44,8 @@ describe("PATCH /api/v1/projects/:name", () => {
     const again = await call("PATCH", "/projects/shop", { buildCommand: "" });
     expect(again.body).toMatchObject({ buildCommand: null, rootDir: "apps/web", productionBranch: "release" });
     expect((await call("GET", "/projects/shop")).body).toMatchObject({ buildCommand: null, rootDir: "apps/web" });
+    const node = await call("PATCH", "/projects/shop", { nodeVersion: "24" });
+    expect(node.body).toMatchObject({ nodeVersion: "24", rootDir: "apps/web" });
   });
 
   it("refuses a bad value naming it, and changes nothing", async () => {
@@ -59,6 +61,9 @@ describe("PATCH /api/v1/projects/:name", () => {
     const typo = await call("PATCH", "/projects/shop", { rootdir: "apps/web" });
     expect(typo).toMatchObject({ status: 400, body: { code: "INVALID_INPUT" } });
     expect(typo.body.message).toContain("rootdir");
+    const node = await call("PATCH", "/projects/shop", { nodeVersion: "18" });
+    expect(node).toMatchObject({ status: 400 });
+    expect(node.body.message).toContain("18");
     const nothing = await call("PATCH", "/projects/shop", {});
     expect(nothing.body.message).toContain('"shop"');
     expect((await call("GET", "/projects/shop")).body).toMatchObject({
@@ -66,6 +71,7 @@ describe("PATCH /api/v1/projects/:name", () => {
       buildCommand: null,
       installCommand: "npm ci",
       productionBranch: "main",
+      nodeVersion: "22",
     });
   });
 

@@ -22,6 +22,7 @@ const updateProjectBody = z
     rootDir: z.string().optional(),
     installCommand: z.string().nullable().optional(),
     buildCommand: z.string().nullable().optional(),
+    nodeVersion: z.string().optional(),
   })
   .strict();
 

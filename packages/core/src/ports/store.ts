@@ -42,7 +42,7 @@ export interface ProjectRepo {
 }
 
 export type ProjectSettingsPatch = Partial<
-  Pick<Project, "productionBranch" | "rootDir" | "installCommand" | "buildCommand">
+  Pick<Project, "productionBranch" | "rootDir" | "installCommand" | "buildCommand" | "nodeVersion">
 >;
 
 export type ProjectSecretsPatch = Partial<

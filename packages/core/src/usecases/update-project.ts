@@ -3,7 +3,7 @@ import type { Project } from "../domain/model.ts";
 import { SlipwayError } from "../errors.ts";
 import type { ProjectSettingsPatch } from "../ports/store.ts";
 import type { CoreDeps } from "./deps.ts";
-import { validateBranchName, validateRootDir } from "./validation.ts";
+import { validateBranchName, validateNodeVersion, validateRootDir } from "./validation.ts";
 
 /** The build settings a user may change; a command set to null or "" goes back to the default. */
 export interface UpdateProjectInput {
@@ -11,6 +11,7 @@ export interface UpdateProjectInput {
   rootDir?: string;
   installCommand?: string | null;
   buildCommand?: string | null;
+  nodeVersion?: string;
 }
 
 const MAX_COMMAND_LENGTH = 1000;
@@ -30,11 +31,12 @@ export async function updateProject(
   if (input.rootDir !== undefined) patch.rootDir = validateRootDir(input.rootDir);
   if (input.installCommand !== undefined) patch.installCommand = validateCommand("install", input.installCommand);
   if (input.buildCommand !== undefined) patch.buildCommand = validateCommand("build", input.buildCommand);
+  if (input.nodeVersion !== undefined) patch.nodeVersion = validateNodeVersion(input.nodeVersion);
   if (Object.keys(patch).length === 0) {
     throw new SlipwayError(
       "INVALID_INPUT",
       `Nothing to change for project "${project.name}".`,
-      "Pass at least one of --branch, --root-dir, --install-command or --build-command.",
+      "Pass at least one of --branch, --root-dir, --install-command, --build-command or --node.",
     );
   }
   const updated = await deps.store.projects.update(project.id, patch);

@@ -22,7 +22,8 @@ export function createProjectRepo(db: Database.Database): ProjectRepo {
        production_branch = CASE WHEN @setBranch THEN @productionBranch ELSE production_branch END,
        root_dir = CASE WHEN @setRootDir THEN @rootDir ELSE root_dir END,
        install_command = CASE WHEN @setInstall THEN @installCommand ELSE install_command END,
-       build_command = CASE WHEN @setBuild THEN @buildCommand ELSE build_command END
+       build_command = CASE WHEN @setBuild THEN @buildCommand ELSE build_command END,
+       node_version = coalesce(@nodeVersion, node_version)
      WHERE id = @id`,
   );
   // Deployments, aliases and env vars go with the project (ON DELETE CASCADE); webhook deliveries
@@ -71,6 +72,7 @@ export function createProjectRepo(db: Database.Database): ProjectRepo {
         installCommand: patch.installCommand ?? null,
         setBuild: flag(patch.buildCommand),
         buildCommand: patch.buildCommand ?? null,
+        nodeVersion: patch.nodeVersion ?? null,
       });
       const row = get.get(id);
       return row ? projectFromRow(row) : null;

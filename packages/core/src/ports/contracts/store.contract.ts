@@ -60,13 +60,18 @@ export function runStoreContract(options: StoreContractOptions): void {
           rootDir: "apps/web",
           installCommand: null,
         });
-        const after = await store.projects.update(p.id, { productionBranch: "release", buildCommand: "make" });
+        const after = await store.projects.update(p.id, {
+          productionBranch: "release",
+          buildCommand: "make",
+          nodeVersion: "24",
+        });
         expect(after).toEqual({
           ...p,
           rootDir: "apps/web",
           installCommand: null,
           productionBranch: "release",
           buildCommand: "make",
+          nodeVersion: "24",
         });
         expect(await store.projects.get(p.id)).toEqual(after);
         expect(await store.projects.update("missing", { rootDir: "x" })).toBeNull();
