@@ -180,7 +180,7 @@ describe("local builder (real next build + OpenNext)", () => {
         ),
       );
       expect(outcome, logText(warm)).toEqual({ ok: false, reason: "canceled" });
-      expect(warm.some((l) => l.text.startsWith("✓ Restored node_modules from the build cache"))).toBe(true);
+      expect(warm.some((l) => l.text.startsWith("✓ Restored dependencies from the build cache"))).toBe(true);
       expect(warm.at(-1)?.text).toBe("✗ Build canceled");
       expect(performance.now() - started).toBeLessThan(15_000);
       expect(await blobStore.head("artifacts/dpl_it2.tar")).toBeNull();
