@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { buildRequest } from "@slipway/core/contracts";
 import { createMemoryBlobStore } from "@slipway/memory";
 import { afterEach, describe, expect, it } from "vitest";
 import { type BuildContext, openBuild } from "../context.ts";
@@ -29,17 +30,8 @@ async function buildInsideCheckout() {
   });
   const lines: string[] = [];
   const ctx = await openBuild(options, {
-    deploymentId: "dpl_tmp",
-    projectId: "prj_tmp",
-    repoUrl: "https://example.invalid/r.git",
-    repoCredential: null,
-    sha: "a".repeat(40),
-    rootDir: "",
-    installCommand: null,
-    buildCommand: null,
-    nodeVersion: "22",
+    ...buildRequest("succeed", "dpl_tmp"),
     env: {},
-    mask: [],
     onLog: (line) => lines.push(line.text),
     signal: new AbortController().signal,
   });

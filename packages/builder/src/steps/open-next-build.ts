@@ -39,11 +39,13 @@ export async function buildWithOpenNext(
 ): Promise<OpenNextBuild> {
   const label = ctx.request.buildCommand?.trim() || "next build";
   ctx.log.system(`▶ Building with ${label}`);
+  // Both runs on the project's Node.js (the platform's only when no toolchain chose one).
+  const node = ctx.node?.bin ?? process.execPath;
   const start = performance.now();
   try {
     await runSandboxed(ctx, {
       command: {
-        argv: [ctx.node?.bin ?? process.execPath, NEXT_BUILD_SCRIPT, OPEN_NEXT_DIST, ...buildCommandArg(ctx)],
+        argv: [node, NEXT_BUILD_SCRIPT, OPEN_NEXT_DIST, ...buildCommandArg(ctx)],
       },
       cwd: appDir,
       env,
@@ -65,13 +67,7 @@ export async function buildWithOpenNext(
     await runSandboxed(ctx, {
       // OpenNext joins --config-path onto its cwd, so it has to be relative.
       command: {
-        argv: [
-          ctx.node?.bin ?? process.execPath,
-          OPEN_NEXT_ENTRY,
-          "build",
-          "--config-path",
-          path.relative(appDir, configPath),
-        ],
+        argv: [node, OPEN_NEXT_ENTRY, "build", "--config-path", path.relative(appDir, configPath)],
       },
       cwd: appDir,
       env,

@@ -94,7 +94,7 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
           ? manifest.image
           : manifest.functions.find((routed) => routed.name === kind);
     if (!fn) return abandon(new Error(`deployment ${deploymentId} has no ${kind} function`));
-    // Before anything else is opened for the worker: an install that fails leaves little to clean up.
+    // The deployment's Node.js release (installed on first use): a failed install abandons the start.
     let nodePath = process.execPath;
     try {
       if (options.nodeFor) nodePath = await options.nodeFor(manifest.nodeVersion);
