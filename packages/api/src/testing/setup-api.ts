@@ -1,3 +1,4 @@
+import { ADMIN_TOKEN_SCOPE } from "@slipway/core";
 import {
   createMemoryBuildCache,
   createMemoryGitRemote,
@@ -18,6 +19,7 @@ export async function setupApi() {
     name: "admin",
     tokenHash: hashToken("good-token"),
     createdAt: new Date().toISOString(),
+    ...ADMIN_TOKEN_SCOPE,
   });
   // Exactly the ports the routes use: ApiDeps names them, so nothing here is a stand-in cast.
   const buildCache = createMemoryBuildCache();

@@ -18,6 +18,8 @@ export interface CreateProjectInput {
   buildCommand?: string | null;
   /** Node.js major version: "20", "22" or "24". @default DEFAULT_NODE_VERSION */
   nodeVersion?: string;
+  /** The owning team (the API passes the caller's); null only for the admin token before any user. */
+  teamId?: string | null;
 }
 
 export async function createProject(
@@ -48,6 +50,7 @@ export async function createProject(
     nodeVersion: validateNodeVersion(input.nodeVersion ?? DEFAULT_NODE_VERSION),
     // 32 random bytes: a project can never have an empty or guessable webhook secret.
     webhookSecretEncrypted: await deps.secrets.encrypt(randomBytes(32).toString("hex")),
+    teamId: input.teamId ?? null,
     createdAt: nowIso(),
   };
   if (!(await deps.store.projects.create(project))) {
