@@ -68,7 +68,13 @@ beforeAll(async () => {
 
   const db = openSqlite(join(dir, "slipway.db"));
   const store = createSqliteStore(db);
-  await store.tokens.create({ id: "t1", name: "admin", tokenHash: hashToken("good-token"), createdAt: "2026", ...ADMIN_TOKEN_SCOPE });
+  await store.tokens.create({
+    id: "t1",
+    name: "admin",
+    tokenHash: hashToken("good-token"),
+    createdAt: "2026",
+    ...ADMIN_TOKEN_SCOPE,
+  });
   const blobs = createFsBlobStore(join(dir, "data"));
   const gitEnv = { GIT_SSL_CAINFO: server.caFile };
   deps = {

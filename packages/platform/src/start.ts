@@ -26,6 +26,7 @@ import {
 } from "@slipway/local";
 import { createEdge, createFunctionHost, createLocalDeployer, routeThroughStore } from "@slipway/runtime";
 import { ensureAdminToken } from "./admin-token.ts";
+import { ensureAuthSecret } from "./auth-secret.ts";
 import type { BuildChildConfig } from "./build-child.ts";
 import type { PlatformConfig } from "./config.ts";
 import { lockDownDataDir } from "./data-dir.ts";
@@ -92,7 +93,15 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     throw explainListenError(error, { name: "edge", host: config.host, port: config.edgePort, flag: "--edge-port" });
   });
 
-  const api = createApi(deps);
+  const api = createApi({
+    ...deps,
+    accounts: {
+      secret: await ensureAuthSecret(config.dataDir),
+      baseUrl: urls.apiUrl,
+      trustedOrigins: config.trustedOrigins,
+      openSignUp: config.openSignUp,
+    },
+  });
   const apiServer = serve({ fetch: api.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {
     apiServer.once("listening", () => resolve());

@@ -39,7 +39,13 @@ async function platform() {
     settings: { retainDeployments: 10 },
     statusReporter: null,
   } as unknown as CoreDeps;
-  await store.tokens.create({ id: "t1", name: "admin", tokenHash: await tokenHash("tok"), createdAt: "2026", ...ADMIN_TOKEN_SCOPE });
+  await store.tokens.create({
+    id: "t1",
+    name: "admin",
+    tokenHash: await tokenHash("tok"),
+    createdAt: "2026",
+    ...ADMIN_TOKEN_SCOPE,
+  });
   const shop = await createProject(deps, { name: "shop", repo: "https://github.com/acme/shop.git" });
   buildCache.fill(shop.id, 2_500_000);
 

@@ -10,8 +10,11 @@ import {
 import { type ApiDeps, createApi } from "../app.ts";
 import { hashToken } from "../auth.ts";
 
-/** The API over fresh in-memory adapters (each passes its port's contract) with one admin token, "good-token". */
-export async function setupApi() {
+/**
+ * The API over fresh in-memory adapters (each passes its port's contract) with one admin token,
+ * "good-token", and accounts at http://127.0.0.1:7300 (`accounts` changes their options).
+ */
+export async function setupApi(options: { openSignUp?: boolean } = {}) {
   const queue = createMemoryQueue();
   const store = createMemoryStore(queue);
   await store.tokens.create({
@@ -35,6 +38,7 @@ export async function setupApi() {
       url: (h: string) => `http://${h}:7380`,
       apiUrl: "http://127.0.0.1:7300",
     },
+    accounts: { secret: "test-secret-test-secret-test-secret!", baseUrl: "http://127.0.0.1:7300", ...options },
   };
   return { app: createApi(deps), deps, store, queue, buildCache };
 }

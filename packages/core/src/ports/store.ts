@@ -4,14 +4,14 @@ import type {
   ApiToken,
   AuthModel,
   AuthRecord,
-  Invitation,
-  Team,
-  TeamMember,
-  TeamRole,
   Deployment,
   DeploymentStatus,
   EnvVar,
+  Invitation,
   Project,
+  Team,
+  TeamMember,
+  TeamRole,
   WebhookDelivery,
 } from "../domain/model.ts";
 

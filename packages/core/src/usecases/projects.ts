@@ -79,14 +79,17 @@ async function refuseCollidingName(deps: Pick<CoreDeps, "store">, name: string):
 
 export async function getProjectByName(deps: Pick<CoreDeps, "store">, name: string): Promise<Project> {
   const project = await deps.store.projects.getByName(name);
-  if (!project) {
-    throw new SlipwayError(
-      "PROJECT_NOT_FOUND",
-      `No project named "${name}".`,
-      "List projects with `slipway projects ls`.",
-    );
-  }
+  if (!project) throw projectNotFound(name);
   return project;
+}
+
+/** Also what another team's project answers, so its existence does not leak. */
+export function projectNotFound(name: string): SlipwayError {
+  return new SlipwayError(
+    "PROJECT_NOT_FOUND",
+    `No project named "${name}".`,
+    "List projects with `slipway projects ls`.",
+  );
 }
 
 export function webhookUrl(deps: Pick<CoreDeps, "urls">, project: Project): string {
