@@ -3,6 +3,7 @@ import { SlipwayError } from "@slipway/core/errors";
 import { createApiClient } from "../client.ts";
 import { defineCommand } from "../command.ts";
 import { DEFAULT_API_URL, writeCredentials } from "../credentials.ts";
+import { describeMe, type Me } from "./whoami.ts";
 
 export const login = defineCommand({
   path: ["login"],
@@ -15,10 +16,11 @@ export const login = defineCommand({
     const url = (values.url as string | undefined) ?? ctx.env.SLIPWAY_URL ?? DEFAULT_API_URL;
     const token = ((values.token as string | undefined) ?? (await text(ctx.stdin))).trim();
     if (!token) throw new SlipwayError("USAGE", "No token given.", "Pass --token or pipe the token on stdin.");
-    await createApiClient(url, token).request("GET", "/api/v1/projects"); // fails loudly on a bad token
+    // Fails loudly on a bad, revoked or expired token, before anything is saved.
+    const me = await createApiClient(url, token).request<Me>("GET", "/api/v1/me");
     const path = await writeCredentials(ctx.env, { url, token });
-    if (ctx.json) ctx.printJson({ url, credentials: path });
-    else ctx.print(`Logged in to ${url}; credentials saved to ${path}.`);
+    if (ctx.json) ctx.printJson({ url, credentials: path, me });
+    else ctx.print(`Logged in to ${url} as ${describeMe(me)}; credentials saved to ${path}.`);
     return 0;
   },
 });

@@ -8,6 +8,7 @@ import { envAdd } from "./env-add.ts";
 import { envLs } from "./env-ls.ts";
 import { envPull } from "./env-pull.ts";
 import { envRm } from "./env-rm.ts";
+import { invite } from "./invite.ts";
 import { login } from "./login.ts";
 import { logs } from "./logs.ts";
 import { projectsCreate } from "./projects-create.ts";
@@ -17,7 +18,10 @@ import { projectsUpdate } from "./projects-update.ts";
 import { promote } from "./promote.ts";
 import { rollback } from "./rollback.ts";
 import { rotateKey } from "./rotate-key.ts";
+import { teamsLs } from "./teams-ls.ts";
+import { tokensCreate, tokensLs, tokensRm } from "./tokens.ts";
 import { up } from "./up.ts";
+import { whoami } from "./whoami.ts";
 import { worker } from "./worker.ts";
 
 export const COMMANDS: Command[] = [
@@ -25,6 +29,12 @@ export const COMMANDS: Command[] = [
   doctor,
   worker,
   login,
+  whoami,
+  tokensCreate,
+  tokensLs,
+  tokensRm,
+  teamsLs,
+  invite,
   projectsCreate,
   projectsLs,
   projectsUpdate,

@@ -17,6 +17,7 @@ import {
 
 const CLI = new URL("../../bin/slipway.js", import.meta.url).pathname;
 const TOKEN = "cli-test-token";
+export const ACCOUNTS_ORIGIN = "http://127.0.0.1:7300";
 
 /**
  * The real API (Hono, SQLite) on a loopback port, without builder or deployer: what the CLI
@@ -71,7 +72,12 @@ export async function startTestApi(options: { logStreamMaxMs?: number } = {}): P
   });
   await store.projects.create(project);
 
-  const api = createApi({ ...deps, logStreamMaxMs: options.logStreamMaxMs });
+  // Accounts as on the platform; sign-ups send ACCOUNTS_ORIGIN as their Origin.
+  const api = createApi({
+    ...deps,
+    logStreamMaxMs: options.logStreamMaxMs,
+    accounts: { secret: "cli-test-secret-cli-test-secret-0123", baseUrl: ACCOUNTS_ORIGIN, openSignUp: true },
+  });
   let logStreams = 0;
   const server = serve({
     fetch: (request) => {
