@@ -1,8 +1,7 @@
-import { deployment } from "@slipway/core/contracts";
 import { describe, expect, it } from "vitest";
 import { openApiDocument } from "../routes/openapi.ts";
-import { setupApi } from "../testing/setup-api.ts";
-import { signUp, type TestUser } from "../testing/users.ts";
+import type { TestUser } from "../testing/users.ts";
+import { world } from "../testing/world.ts";
 
 /**
  * Every route of the OpenAPI document, tried as a user of another team and as a viewer of the
@@ -33,41 +32,6 @@ const OWN = new Set([
 const ANOTHER_USERS = new Set(["DELETE /api/v1/tokens/{id}"]);
 /** Reads a viewer may not make: the development env file holds secret values. */
 const MEMBER_READS = new Set(["GET /api/v1/projects/{name}/env/pull"]);
-
-async function world() {
-  const { app, store } = await setupApi({ openSignUp: true });
-  const ada = await signUp(app, "ada@example.com");
-  const adaTeam = ((await (await ada.request("/api/v1/teams")).json()) as { id: string }[])[0]?.id as string;
-  await ada.request("/api/v1/projects", { method: "POST", body: { name: "shop", repo: "https://github.com/a/s.git" } });
-  await ada.request("/api/v1/projects/shop/env", { method: "POST", body: { vars: [{ key: "API_URL", value: "x" }] } });
-  const project = await store.projects.getByName("shop");
-  const d = deployment(project?.id as string);
-  await store.deployments.create(d);
-  const invite = await ada.request(`/api/v1/teams/${adaTeam}/invitations`, {
-    method: "POST",
-    body: { role: "viewer" },
-  });
-  const { token: viewerInvite } = (await invite.json()) as { token: string };
-  const spare = await ada.request(`/api/v1/teams/${adaTeam}/invitations`, { method: "POST", body: {} });
-  const { id: invitationId } = (await spare.json()) as { id: string };
-  const created = await ada.request("/api/v1/tokens", { method: "POST", body: { name: "laptop" } });
-  const { id: tokenId } = (await created.json()) as { id: string };
-  const vic = await signUp(app, "vic@example.com", viewerInvite);
-  const eve = await signUp(app, "eve@example.com");
-  const params: Record<string, string> = {
-    name: "shop",
-    id: d.id,
-    key: "API_URL",
-    team: adaTeam,
-    user: ada.id,
-  };
-  const pathFor = (path: string) =>
-    path
-      .replace("/invitations/{id}", `/invitations/${invitationId}`)
-      .replace("/tokens/{id}", `/tokens/${tokenId}`)
-      .replace(/\{(\w+)\}/g, (_, p: string) => params[p] as string);
-  return { app, ada, vic, eve, pathFor, store };
-}
 
 const routes = Object.entries(openApiDocument.paths).flatMap(([path, ops]) =>
   Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path, route: `${method.toUpperCase()} ${path}` })),

@@ -5,7 +5,7 @@ import type { CallerEnv } from "../accounts/caller.ts";
 import type { ApiDeps } from "../app.ts";
 import { readJson } from "../body.ts";
 
-const clearCacheBody = z.object({ project: z.string().optional() }).strict();
+export const clearCacheBody = z.object({ project: z.string().optional() }).strict();
 
 /** Maintenance of the platform itself, for the admin token. */
 export function adminRoutes(deps: ApiDeps) {

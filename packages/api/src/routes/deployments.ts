@@ -6,8 +6,8 @@ import type { CallerEnv } from "../accounts/caller.ts";
 import type { ApiDeps } from "../app.ts";
 import { readJson } from "../body.ts";
 
-const deployBody = z.object({ ref: z.string().min(1).optional(), prod: z.boolean().optional() });
-const rollbackBody = z.object({ deploymentId: z.string().optional() });
+export const deployBody = z.object({ ref: z.string().min(1).optional(), prod: z.boolean().optional() });
+export const rollbackBody = z.object({ deploymentId: z.string().optional() });
 
 export function deploymentRoutes(deps: ApiDeps) {
   return new Hono<CallerEnv>()

@@ -13,7 +13,7 @@ const envVarBody = z.object({
   branch: z.string().nullable().optional(),
   secret: z.boolean().optional(),
 });
-const setBody = z.object({ vars: z.array(envVarBody).min(1) });
+export const setEnvBody = z.object({ vars: z.array(envVarBody).min(1) });
 
 const NEXT_DEPLOY_NOTE =
   "Changes apply to the next deployment; running deployments keep the values they were built with.";
@@ -26,7 +26,7 @@ export function envRoutes(deps: ApiDeps) {
     })
     .post("/:name/env", async (c) => {
       const project = await projectFor(deps, c.get("caller"), c.req.param("name"), "member");
-      const { vars } = await readJson(c, setBody);
+      const { vars } = await readJson(c, setEnvBody);
       const written = await setEnvVars(deps, project, vars);
       return c.json({
         updated: written.map((v) => ({ key: v.key, targets: v.targets, branch: v.branch, secret: v.secret })),

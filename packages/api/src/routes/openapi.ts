@@ -1,109 +1,216 @@
-import { DEFAULT_NODE_VERSION, NODE_VERSIONS } from "@slipway/core";
+import { z } from "zod";
+import {
+  acceptInvitationBody,
+  changeRoleBody,
+  createInvitationBody,
+  createTeamBody,
+  createTokenBody,
+} from "./accounts.ts";
+import { clearCacheBody } from "./admin.ts";
+import { deployBody, rollbackBody } from "./deployments.ts";
+import { setEnvBody } from "./env.ts";
+import { createProjectBody, updateProjectBody } from "./projects.ts";
+import * as R from "./responses.ts";
 
 /**
- * The API described for clients and tools. Kept beside the routes; a test checks every route
- * the app serves is listed here.
+ * The API described for clients and tools, generated from the zod schemas the routes validate
+ * with (requests) and answer with (responses.ts). A test checks every route the app serves is
+ * listed here; another walks every route listed here across the team boundary.
  */
-const json = { "application/json": { schema: { type: "object" } } };
-const ok = (description: string) => ({ description, content: json });
-const op = (summary: string, extra: Record<string, unknown> = {}) => ({
-  summary,
-  responses: { "200": ok("OK"), default: ok("Error: { code, message, hint }") },
-  ...extra,
-});
-const body = { requestBody: { content: json } };
-const createProjectBody = {
-  requestBody: {
-    content: {
-      "application/json": {
-        schema: {
-          type: "object",
-          required: ["name", "repo"],
-          properties: {
-            name: { type: "string" },
-            repo: { type: "string" },
-            branch: { type: "string" },
-            rootDir: { type: "string" },
-            installCommand: { type: ["string", "null"] },
-            buildCommand: { type: ["string", "null"] },
-            nodeVersion: { enum: [...NODE_VERSIONS], default: DEFAULT_NODE_VERSION },
-          },
-        },
-      },
+export interface Operation {
+  summary: string;
+  body?: z.ZodType;
+  /** The success answer; `status` 200 unless given. */
+  response: z.ZodType | "text" | "event-stream";
+  status?: 200 | 201 | 202;
+  /** Public: no token or session. */
+  public?: true;
+}
+
+export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" | "delete", Operation>>> = {
+  "/api/v1/health": { get: { summary: "Readiness", response: R.healthResponse, public: true } },
+  "/api/v1/openapi.json": { get: { summary: "This document", response: z.looseObject({}), public: true } },
+  "/api/v1/projects": {
+    get: { summary: "List the projects of the caller's teams", response: z.array(R.projectResponse) },
+    post: {
+      summary: "Create a project in `team` (default: the caller's first team)",
+      body: createProjectBody,
+      response: R.projectResponse,
+      status: 201,
     },
   },
+  "/api/v1/projects/{name}": {
+    get: { summary: "Get a project", response: R.projectResponse },
+    patch: {
+      summary: "Change build settings (null: the default); member",
+      body: updateProjectBody,
+      response: R.projectResponse,
+    },
+    delete: {
+      summary:
+        "Remove the project and all it owns (URLs, deployments, artifacts, caches, env vars); owner. 202, runs in the background until the project answers 404",
+      response: R.projectRemovalResponse,
+      status: 202,
+    },
+  },
+  "/api/v1/projects/{name}/deployments": {
+    get: {
+      summary: "List deployments, newest first (`?limit=`, at most 500)",
+      response: z.array(R.deploymentResponse),
+    },
+    post: { summary: "Deploy a ref; member", body: deployBody, response: R.deploymentResponse, status: 202 },
+  },
+  "/api/v1/projects/{name}/rollback": {
+    post: { summary: "Move production back; member", body: rollbackBody, response: R.deploymentResponse },
+  },
+  "/api/v1/projects/{name}/env": {
+    get: { summary: "List env vars (secrets without value)", response: z.array(R.envVarResponse) },
+    post: { summary: "Set env vars; member", body: setEnvBody, response: R.envSetResponse },
+  },
+  "/api/v1/projects/{name}/env/pull": {
+    get: { summary: "Development env as a dotenv file; member", response: "text" },
+  },
+  "/api/v1/projects/{name}/env/{key}": {
+    delete: { summary: "Remove an env var (`?branch=`); member", response: R.envRemoveResponse },
+  },
+  "/api/v1/deployments/{id}": { get: { summary: "Get a deployment", response: R.deploymentResponse } },
+  "/api/v1/deployments/{id}/cancel": {
+    post: { summary: "Cancel a queued or running deployment; member", response: R.deploymentResponse },
+  },
+  "/api/v1/deployments/{id}/promote": {
+    post: { summary: "Point production at this deployment; member", response: R.deploymentResponse },
+  },
+  "/api/v1/deployments/{id}/logs": {
+    get: {
+      summary:
+        "Build log (`?after=SEQ`); `?follow=1` streams Server-Sent Events (id = seq) for at most 25 s: reconnect with `Last-Event-ID` until the `end` event",
+      response: z.array(R.logLineResponse),
+    },
+  },
+  "/api/v1/admin/cache/clear": {
+    post: {
+      summary: "Clear build caches, of one project or all (admin token only)",
+      body: clearCacheBody,
+      response: R.cacheClearResponse,
+    },
+  },
+  "/api/v1/me": {
+    get: {
+      summary: "The caller: user (null for the admin token) and teams with the role in each",
+      response: R.meResponse,
+    },
+  },
+  "/api/v1/teams": {
+    get: { summary: "Teams of the caller, with role", response: z.array(R.teamResponse) },
+    post: {
+      summary: "Create a team; the caller owns it",
+      body: createTeamBody,
+      response: R.createdTeamResponse,
+      status: 201,
+    },
+  },
+  "/api/v1/teams/{team}/members": { get: { summary: "Members of the team", response: z.array(R.memberResponse) } },
+  "/api/v1/teams/{team}/members/{user}": {
+    patch: { summary: "Change a member's role; owner", body: changeRoleBody, response: R.memberResponse },
+    delete: { summary: "Remove a member; owner (the last owner stays)", response: R.removedMemberResponse },
+  },
+  "/api/v1/teams/{team}/invitations": {
+    get: { summary: "Open invitations; owner", response: z.array(R.invitationResponse) },
+    post: {
+      summary: "Invite by link; owner. The url and token are shown once",
+      body: createInvitationBody,
+      response: R.createdInvitationResponse,
+      status: 201,
+    },
+  },
+  "/api/v1/teams/{team}/invitations/{id}": {
+    delete: { summary: "Revoke an invitation; owner", response: R.revokedResponse },
+  },
+  "/api/v1/invitations/accept": {
+    post: { summary: "Join the invitation's team", body: acceptInvitationBody, response: R.acceptedInvitationResponse },
+  },
+  "/api/v1/tokens": {
+    get: { summary: "The caller's API tokens (never the token itself)", response: z.array(R.tokenResponse) },
+    post: {
+      summary: "Create an API token (role at most the user's); the token is shown once",
+      body: createTokenBody,
+      response: R.createdTokenResponse,
+      status: 201,
+    },
+  },
+  "/api/v1/tokens/{id}": { delete: { summary: "Revoke an API token", response: R.revokedResponse } },
+  "/api/auth/sign-up/email": {
+    post: {
+      summary:
+        "Sign up (sets the session cookie); after the first user needs `?invitation=TOKEN` unless sign-up is open",
+      body: R.signUpBody,
+      response: R.authUserResponse,
+      public: true,
+    },
+  },
+  "/api/auth/sign-in/email": {
+    post: {
+      summary: "Sign in: sets the session cookie",
+      body: R.signInBody,
+      response: R.authUserResponse,
+      public: true,
+    },
+  },
+  "/api/auth/sign-out": {
+    post: { summary: "Sign out: ends the session", response: R.authSignOutResponse, public: true },
+  },
+  "/api/auth/get-session": {
+    get: { summary: "The session and its user, or null", response: R.authSessionResponse, public: true },
+  },
+  "/api/v1/webhooks/github/{projectId}": {
+    post: { summary: "GitHub webhook (HMAC-signed)", response: R.webhookResponse, public: true },
+  },
 };
+
+const schema = (type: z.ZodType, io: "input" | "output") => z.toJSONSchema(type, { io, unrepresentable: "any" });
+const errorContent = { "application/json": { schema: schema(R.errorResponse, "output") } };
+
+function operation(op: Operation, path: string) {
+  const content =
+    op.response === "text"
+      ? { "text/plain": { schema: { type: "string" } } }
+      : op.response === "event-stream"
+        ? { "text/event-stream": { schema: { type: "string" } } }
+        : { "application/json": { schema: schema(op.response, "output") } };
+  const parameters = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
+  return {
+    summary: op.summary,
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(op.body
+      ? { requestBody: { required: true, content: { "application/json": { schema: schema(op.body, "input") } } } }
+      : {}),
+    responses: {
+      [String(op.status ?? 200)]: { description: "OK", content },
+      default: { description: "Error: { code, message, hint }", content: errorContent },
+    },
+    ...(op.public ? { security: [] } : {}),
+  };
+}
 
 export const openApiDocument = {
   openapi: "3.1.0",
   info: { title: "Slipway API", version: "1" },
-  components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
-  security: [{ bearer: [] }],
-  paths: {
-    "/api/v1/health": { get: op("Readiness", { security: [] }) },
-    "/api/v1/openapi.json": { get: op("This document", { security: [] }) },
-    "/api/v1/projects": { get: op("List projects"), post: op("Create a project", createProjectBody) },
-    "/api/v1/projects/{name}": {
-      get: op("Get a project"),
-      patch: op(
-        "Change build settings: branch, rootDir, installCommand, buildCommand (null: the default), nodeVersion (20, 22, 24)",
-        body,
-      ),
-      delete: op(
-        "Remove the project and all it owns (URLs, deployments, artifacts, caches, env vars); 202, runs in the background until the project answers 404",
-      ),
+  components: {
+    securitySchemes: {
+      bearer: { type: "http", scheme: "bearer" },
+      session: { type: "apiKey", in: "cookie", name: "better-auth.session_token" },
     },
-    "/api/v1/projects/{name}/deployments": {
-      get: op("List deployments, newest first"),
-      post: op("Deploy a ref", body),
-    },
-    "/api/v1/projects/{name}/rollback": { post: op("Move production back", body) },
-    "/api/v1/projects/{name}/env": { get: op("List env vars (secrets without value)"), post: op("Set env vars", body) },
-    "/api/v1/projects/{name}/env/pull": { get: op("Development env as a dotenv file") },
-    "/api/v1/projects/{name}/env/{key}": { delete: op("Remove an env var") },
-    "/api/v1/deployments/{id}": { get: op("Get a deployment") },
-    "/api/v1/deployments/{id}/cancel": { post: op("Cancel a queued or running deployment") },
-    "/api/v1/deployments/{id}/promote": { post: op("Point production at this deployment") },
-    "/api/v1/deployments/{id}/logs": {
-      get: op(
-        "Build log; `?follow=1` streams Server-Sent Events (id = seq) for at most 25 s: reconnect with `Last-Event-ID` until the `end` event",
-      ),
-    },
-    "/api/v1/admin/cache/clear": {
-      post: op("Clear build caches, of one project ({ project }) or all; answers { bytesFreed }", body),
-    },
-    "/api/v1/me": { get: op("The caller: user (null for the admin token) and teams with the role in each") },
-    "/api/v1/teams": {
-      get: op("Teams of the caller, with role"),
-      post: op("Create a team ({ name }); caller owns it", body),
-    },
-    "/api/v1/teams/{team}/members": { get: op("Members of the team (viewer)") },
-    "/api/v1/teams/{team}/members/{user}": {
-      patch: op("Change a member's role ({ role }; owner)", body),
-      delete: op("Remove a member (owner; the last owner stays)"),
-    },
-    "/api/v1/teams/{team}/invitations": {
-      get: op("Open invitations (owner)"),
-      post: op("Invite by link ({ role, expiresInDays }; owner): answers { url, token } once", body),
-    },
-    "/api/v1/teams/{team}/invitations/{id}": { delete: op("Revoke an invitation (owner)") },
-    "/api/v1/invitations/accept": { post: op("Join the invitation's team ({ token })", body) },
-    "/api/v1/tokens": {
-      get: op("The caller's API tokens (never the token itself)"),
-      post: op("Create an API token ({ name, team, role, expiresInDays }): the token is shown once", body),
-    },
-    "/api/v1/tokens/{id}": { delete: op("Revoke an API token") },
-    "/api/auth/sign-up/email": {
-      post: op("Sign up ({ email, password, name }); `?invitation=TOKEN` after the first user", {
-        ...body,
-        security: [],
-      }),
-    },
-    "/api/auth/sign-in/email": {
-      post: op("Sign in ({ email, password }): sets the session cookie", { ...body, security: [] }),
-    },
-    "/api/auth/sign-out": { post: op("Sign out: ends the session", { security: [] }) },
-    "/api/auth/get-session": { get: op("The session and its user, or null", { security: [] }) },
-    "/api/v1/webhooks/github/{projectId}": { post: op("GitHub webhook (HMAC-signed)", { security: [] }) },
   },
-} as const;
+  security: [{ bearer: [] }, { session: [] }],
+  paths: Object.fromEntries(
+    Object.entries(API_ROUTES).map(([path, ops]) => [
+      path,
+      Object.fromEntries(Object.entries(ops).map(([method, op]) => [method, operation(op, path)])),
+    ]),
+  ),
+};

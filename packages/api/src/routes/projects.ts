@@ -6,7 +6,7 @@ import type { Caller, CallerEnv } from "../accounts/caller.ts";
 import type { ApiDeps } from "../app.ts";
 import { readJson } from "../body.ts";
 
-const createProjectBody = z.object({
+export const createProjectBody = z.object({
   name: z.string(),
   repo: z.string(),
   branch: z.string().optional(),
@@ -20,7 +20,7 @@ const createProjectBody = z.object({
 });
 
 // Strict: a misspelled field ("rootdir") is refused by name instead of silently changing nothing.
-const updateProjectBody = z
+export const updateProjectBody = z
   .object({
     branch: z.string().optional(),
     rootDir: z.string().optional(),

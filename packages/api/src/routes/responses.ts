@@ -1,0 +1,135 @@
+import { DEPLOYMENT_STATUSES, ENV_TARGETS, ENVIRONMENTS, NODE_VERSIONS, TEAM_ROLES } from "@slipway/core";
+import { z } from "zod";
+
+/**
+ * What the routes answer, as zod schemas: the OpenAPI document is generated from them, and
+ * responses.test.ts parses real answers with them (strict: a field the schema lacks fails), so
+ * the document cannot drift from what the presenters return.
+ */
+const iso = z.string().describe("ISO 8601 time");
+const role = z.enum(TEAM_ROLES);
+
+export const errorResponse = z.strictObject({ code: z.string(), message: z.string(), hint: z.string().optional() });
+
+export const projectResponse = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  repo: z.string(),
+  productionBranch: z.string(),
+  rootDir: z.string(),
+  installCommand: z.string().nullable(),
+  buildCommand: z.string().nullable(),
+  nodeVersion: z.enum(NODE_VERSIONS),
+  url: z.string(),
+  webhook: z.strictObject({ url: z.string(), secret: z.string() }),
+  createdAt: iso,
+});
+
+export const projectRemovalResponse = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  status: z.literal("removing"),
+});
+
+export const deploymentResponse = z.strictObject({
+  id: z.string(),
+  project: z.string(),
+  status: z.enum(DEPLOYMENT_STATUSES),
+  statusReason: z.string().nullable(),
+  url: z.string(),
+  environment: z.enum(ENVIRONMENTS),
+  commit: z.strictObject({
+    sha: z.string(),
+    branch: z.string().nullable(),
+    message: z.string().nullable(),
+    author: z.string().nullable(),
+  }),
+  trigger: z.string(),
+  createdAt: iso,
+  buildStartedAt: iso.nullable(),
+  readyAt: iso.nullable(),
+  finishedAt: iso.nullable(),
+});
+
+export const envVarResponse = z.strictObject({
+  key: z.string(),
+  value: z.string().nullable().describe("null for a secret: write-only"),
+  targets: z.array(z.enum(ENV_TARGETS)),
+  branch: z.string().nullable(),
+  secret: z.boolean(),
+  updatedAt: iso,
+});
+
+const nextDeployNote = z.string();
+export const envSetResponse = z.strictObject({
+  updated: z.array(
+    z.strictObject({
+      key: z.string(),
+      targets: z.array(z.enum(ENV_TARGETS)),
+      branch: z.string().nullable(),
+      secret: z.boolean(),
+    }),
+  ),
+  note: nextDeployNote,
+});
+export const envRemoveResponse = z.strictObject({ removed: z.number().int(), note: nextDeployNote });
+
+export const logLineResponse = z.strictObject({
+  seq: z.number().int(),
+  at: iso,
+  stream: z.enum(["stdout", "stderr", "system"]),
+  text: z.string(),
+});
+
+export const cacheClearResponse = z.strictObject({ project: z.string().nullable(), bytesFreed: z.number() });
+
+const teamWithRole = z.strictObject({ id: z.string(), name: z.string().optional(), role });
+export const meResponse = z.strictObject({
+  kind: z.enum(["admin", "user"]),
+  via: z.enum(["token", "session"]).optional(),
+  user: z.strictObject({ id: z.string(), email: z.string().nullable(), name: z.string().nullable() }).nullable(),
+  teams: z.array(teamWithRole),
+});
+export const teamResponse = teamWithRole;
+export const createdTeamResponse = z.strictObject({ id: z.string(), name: z.string(), createdAt: iso, role });
+export const memberResponse = z.strictObject({
+  userId: z.string(),
+  email: z.string().nullable(),
+  name: z.string().nullable(),
+  role,
+  since: iso,
+});
+export const removedMemberResponse = z.strictObject({ removed: z.string() });
+export const invitationResponse = z.strictObject({
+  id: z.string(),
+  teamId: z.string(),
+  role,
+  createdAt: iso,
+  expiresAt: iso,
+});
+export const createdInvitationResponse = invitationResponse.extend({
+  url: z.string().describe("The link to send: single use, until expiresAt"),
+  token: z.string().describe("The link's token (shown once)"),
+});
+export const acceptedInvitationResponse = z.strictObject({ team: teamWithRole });
+export const tokenResponse = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  teamId: z.string().nullable(),
+  role: role.nullable(),
+  createdAt: iso,
+  expiresAt: iso.nullable(),
+});
+export const createdTokenResponse = tokenResponse.extend({ token: z.string().describe("Shown once; stored hashed") });
+export const revokedResponse = z.strictObject({ revoked: z.string() });
+
+/** better-auth's answers: its own shapes, documented loosely (fields it may add stay allowed). */
+const authUser = z.looseObject({ id: z.string(), email: z.string(), name: z.string() });
+export const authUserResponse = z.looseObject({ user: authUser });
+export const authSessionResponse = z.looseObject({ user: authUser, session: z.looseObject({}) }).nullable();
+export const authSignOutResponse = z.looseObject({ success: z.boolean() });
+export const signUpBody = z.looseObject({ email: z.email(), password: z.string().min(8), name: z.string() });
+export const signInBody = z.looseObject({ email: z.email(), password: z.string() });
+
+export const webhookResponse = z.looseObject({ kind: z.string() });
+export const healthResponse = z.strictObject({ ok: z.literal(true) });
