@@ -38,11 +38,9 @@ export function createApi(deps: ApiDeps): Hono {
   app.get("/api/v1/health", (c) => c.json({ ok: true }));
   app.get("/api/v1/openapi.json", (c) => c.json(openApiDocument));
   app.route("/api/v1/webhooks", webhookRoutes(deps));
-  const auth = deps.accounts ? createAuth(deps.store, deps.accounts) : null;
+  const origins = allowedOrigins(deps.accounts?.baseUrl ?? deps.urls.apiUrl, deps.accounts?.trustedOrigins ?? []);
+  const auth = deps.accounts ? createAuth(deps.store, { ...deps.accounts, trustedOrigins: origins }) : null;
   if (auth && deps.accounts) app.route("/api/auth", authRoutes(deps.store, auth, deps.accounts.openSignUp ?? false));
-  const origins = deps.accounts
-    ? [new URL(deps.accounts.baseUrl).origin, ...(deps.accounts.trustedOrigins ?? [])]
-    : [new URL(deps.urls.apiUrl).origin];
 
   const v1 = new Hono();
   v1.use("*", requireCaller(deps.store, auth, origins));
@@ -67,4 +65,19 @@ export function createApi(deps: ApiDeps): Hono {
     return c.json({ code: "INTERNAL", message: "Unexpected error; see the platform's log." }, 500);
   });
   return app;
+}
+
+/**
+ * Origins a browser may write from with a session cookie: the platform's own (on loopback, both
+ * 127.0.0.1 and localhost, which a browser treats as different sites) and the trusted ones.
+ */
+function allowedOrigins(baseUrl: string, trusted: readonly string[]): string[] {
+  const own = new URL(baseUrl);
+  const origins = [own.origin];
+  if (own.hostname === "127.0.0.1" || own.hostname === "localhost") {
+    const other = new URL(own);
+    other.hostname = own.hostname === "localhost" ? "127.0.0.1" : "localhost";
+    origins.push(other.origin);
+  }
+  return [...origins, ...trusted.map((o) => new URL(o).origin)];
 }

@@ -69,5 +69,12 @@ describe("sign-up, sign-in and the session on /api/v1", () => {
     });
     expect((await post({})).status).toBe(403);
     expect((await post({ origin: ORIGIN })).status).toBe(201);
+    // The same loopback platform by its other name is the same site to its user.
+    const localhost = await app.request("/api/v1/projects", {
+      method: "POST",
+      headers: { cookie: ada.cookie, "content-type": "application/json", origin: "http://localhost:7300" },
+      body: JSON.stringify({ name: "blog", repo }),
+    });
+    expect(localhost.status).toBe(201);
   });
 });
