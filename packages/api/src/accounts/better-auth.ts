@@ -9,6 +9,14 @@ export interface AuthOptions {
   baseUrl: string;
   /** Other origins allowed to call with a session cookie (e.g. a dashboard dev server). */
   trustedOrigins?: readonly string[];
+  /**
+   * Replaces better-auth's scrypt password hashing. Only tests set it, to a cheaper hash: scrypt
+   * is slow on purpose and dozens of sign-ups would dominate the unit suite on a loaded machine.
+   */
+  passwordHashing?: {
+    hash(password: string): Promise<string>;
+    verify(data: { hash: string; password: string }): Promise<boolean>;
+  };
 }
 
 export type Auth = ReturnType<typeof createAuth>;
@@ -25,7 +33,11 @@ export function createAuth(store: Store, options: AuthOptions) {
     secret: options.secret,
     trustedOrigins: [...(options.trustedOrigins ?? [])],
     database: storeAdapter(store.authRecords),
-    emailAndPassword: { enabled: true, autoSignIn: true },
+    emailAndPassword: {
+      enabled: true,
+      autoSignIn: true,
+      ...(options.passwordHashing ? { password: options.passwordHashing } : {}),
+    },
     telemetry: { enabled: false },
     databaseHooks: {
       user: {

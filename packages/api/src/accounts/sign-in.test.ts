@@ -36,7 +36,7 @@ describe("sign-up, sign-in and the session on /api/v1", () => {
   });
 
   it("signs in with the password, keeps the session across requests and ends it on sign-out", async () => {
-    const { app } = await setupApi();
+    const { app } = await setupApi({ scryptPasswords: true });
     await signUp(app, "ada@example.com");
     const wrong = await signIn(app, "ada@example.com", "not the password");
     expect(wrong.status).toBe(401);
@@ -49,7 +49,8 @@ describe("sign-up, sign-in and the session on /api/v1", () => {
     const out = await app.request("/api/auth/sign-out", { method: "POST", headers: { cookie, origin: ORIGIN } });
     expect(out.status).toBe(200);
     expect((await app.request("/api/v1/projects", { headers: { cookie } })).status).toBe(401);
-  });
+    // Three scrypt hashes (sign-up, a wrong and a right password), slow by design on a busy box.
+  }, 30_000);
 
   it("refuses a write with the session cookie from another origin or none, and accepts it from its own", async () => {
     const { app } = await setupApi();

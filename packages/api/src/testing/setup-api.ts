@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import { ADMIN_TOKEN_SCOPE } from "@slipway/core";
 import {
   createMemoryBuildCache,
@@ -10,11 +11,25 @@ import {
 import { type ApiDeps, createApi } from "../app.ts";
 import { hashToken } from "../auth.ts";
 
+const FAST_PASSWORD_HASHING = {
+  async hash(password: string) {
+    const salt = randomBytes(8).toString("hex");
+    return `${salt}:${createHash("sha256")
+      .update(salt + password)
+      .digest("hex")}`;
+  },
+  async verify({ hash, password }: { hash: string; password: string }) {
+    const [salt, digest] = hash.split(":");
+    return createHash("sha256").update(`${salt}${password}`).digest("hex") === digest;
+  },
+};
+
 /**
  * The API over fresh in-memory adapters (each passes its port's contract) with one admin token,
- * "good-token", and accounts at http://127.0.0.1:7300 (`accounts` changes their options).
+ * "good-token", and accounts at http://127.0.0.1:7300. Passwords are hashed with salted SHA-256
+ * unless `scryptPasswords` (better-auth's own, slow on purpose) is asked for.
  */
-export async function setupApi(options: { openSignUp?: boolean } = {}) {
+export async function setupApi(options: { openSignUp?: boolean; scryptPasswords?: boolean } = {}) {
   const queue = createMemoryQueue();
   const store = createMemoryStore(queue);
   await store.tokens.create({
@@ -38,7 +53,12 @@ export async function setupApi(options: { openSignUp?: boolean } = {}) {
       url: (h: string) => `http://${h}:7380`,
       apiUrl: "http://127.0.0.1:7300",
     },
-    accounts: { secret: "test-secret-test-secret-test-secret!", baseUrl: "http://127.0.0.1:7300", ...options },
+    accounts: {
+      secret: "test-secret-test-secret-test-secret!",
+      baseUrl: "http://127.0.0.1:7300",
+      openSignUp: options.openSignUp,
+      ...(options.scryptPasswords ? {} : { passwordHashing: FAST_PASSWORD_HASHING }),
+    },
   };
   return { app: createApi(deps), deps, store, queue, buildCache };
 }
