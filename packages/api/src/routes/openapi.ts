@@ -23,6 +23,8 @@ export interface Operation {
   /** The success answer; `status` 200 unless given. */
   response: z.ZodType | "text" | "event-stream";
   status?: 200 | 201 | 202;
+  /** Query parameters, by name: all optional strings. */
+  query?: Record<string, string>;
   /** Public: no token or session. */
   public?: true;
 }
@@ -71,7 +73,11 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
     get: { summary: "Development env as a dotenv file; member", response: "text" },
   },
   "/api/v1/projects/{name}/env/{key}": {
-    delete: { summary: "Remove an env var (`?branch=`); member", response: R.envRemoveResponse },
+    delete: {
+      summary: "Remove an env var; member",
+      query: { branch: "Only the preview override of this branch" },
+      response: R.envRemoveResponse,
+    },
   },
   "/api/v1/deployments/{id}": { get: { summary: "Get a deployment", response: R.deploymentResponse } },
   "/api/v1/deployments/{id}/cancel": {
@@ -83,7 +89,8 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
   "/api/v1/deployments/{id}/logs": {
     get: {
       summary:
-        "Build log (`?after=SEQ`); `?follow=1` streams Server-Sent Events (id = seq) for at most 25 s: reconnect with `Last-Event-ID` until the `end` event",
+        "Build log; with follow=1 (or Accept: text/event-stream) Server-Sent Events (id = seq) for at most 25 s: reconnect with `Last-Event-ID` until the `end` event",
+      query: { after: "Lines after this seq", follow: "1: stream Server-Sent Events" },
       response: z.array(R.logLineResponse),
     },
   },
@@ -177,12 +184,21 @@ function operation(op: Operation, path: string) {
       : op.response === "event-stream"
         ? { "text/event-stream": { schema: { type: "string" } } }
         : { "application/json": { schema: schema(op.response, "output") } };
-  const parameters = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
-    name,
-    in: "path",
-    required: true,
-    schema: { type: "string" },
-  }));
+  const parameters = [
+    ...[...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+      name,
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    })),
+    ...Object.entries(op.query ?? {}).map(([name, description]) => ({
+      name,
+      in: "query",
+      required: false,
+      description,
+      schema: { type: "string" },
+    })),
+  ];
   return {
     summary: op.summary,
     ...(parameters.length > 0 ? { parameters } : {}),

@@ -48,5 +48,10 @@ describe("the documented responses", () => {
       required: ["name", "repo"],
       properties: { name: { type: "string" }, team: { type: "string" } },
     });
+    const list = document.paths["/api/v1/projects/{name}/deployments"]?.get as { parameters?: unknown[] } | undefined;
+    expect(list?.parameters).toEqual([
+      expect.objectContaining({ name: "name", in: "path", required: true }),
+      expect.objectContaining({ name: "limit", in: "query", required: false }),
+    ]);
   });
 });
