@@ -57,7 +57,8 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
   },
   "/api/v1/projects/{name}/deployments": {
     get: {
-      summary: "List deployments, newest first (`?limit=`, at most 500)",
+      summary: "List deployments, newest first",
+      query: { limit: "How many (default 50, at most 500)" },
       response: z.array(R.deploymentResponse),
     },
     post: { summary: "Deploy a ref; member", body: deployBody, response: R.deploymentResponse, status: 202 },
@@ -150,6 +151,7 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
     post: {
       summary:
         "Sign up (sets the session cookie); after the first user needs `?invitation=TOKEN` unless sign-up is open",
+      query: { invitation: "The token of an invitation link: joins its team with its role" },
       body: R.signUpBody,
       response: R.authUserResponse,
       public: true,
