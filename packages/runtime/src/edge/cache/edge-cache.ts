@@ -215,6 +215,8 @@ export function createEdgeCache(options: EdgeCacheOptions) {
       captureResponse(res, {
         maxBytes: store.limits.maxEntryBytes,
         ...(rewriteHeaders ? { rewriteHeaders } : {}),
+        // A refresh must see every answer: one that is no longer cacheable drops the stale copy.
+        ...(refresh ? {} : { wanted: (status, headers) => req.method === "GET" && storable(status, headers) }),
         onComplete: (captured) => store_(req, ctx, primary, now, captured, refresh),
       });
       return null;
@@ -225,6 +227,11 @@ export function createEdgeCache(options: EdgeCacheOptions) {
       for (const mark of regeneratedAt.keys()) if (mark.startsWith(`${deploymentId} `)) regeneratedAt.delete(mark);
     },
   };
+}
+
+/** Whether `store_` could keep it, judged from the head alone (coding and length come later). */
+function storable(status: number, headers: Readonly<Record<string, string | string[]>>): boolean {
+  return responseLifetime(status, headers) !== null;
 }
 
 export type EdgeCache = ReturnType<typeof createEdgeCache>;
