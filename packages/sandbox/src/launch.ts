@@ -1,7 +1,7 @@
 import { type ChildProcess, type IOType, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import type { Cgroup } from "./cgroup.ts";
-import { type SlirpNetwork, startSlirp } from "./slirp.ts";
+import { refuseLinkLocal, type SlirpNetwork, startSlirp } from "./slirp.ts";
 
 export interface BoxLaunch {
   /** bwrap and its sandbox arguments, without `--` and the command. */
@@ -17,12 +17,22 @@ export interface BoxLaunch {
   readonly cgroup: Cgroup | null;
   /** slirp4netns binary when the box has its own network namespace (no --share-net). */
   readonly slirp: string | null;
+  /**
+   * Release the command once its cgroup is joined and link-local addresses are refused, while
+   * slirp4netns still attaches (`started` settles when it has): the command's start-up overlaps
+   * the network's. Until then the namespace has only loopback, so a connection out fails rather
+   * than leaks. For a command that takes work only after `started` (a function worker importing
+   * its bundle), not for a build step that may connect out at once.
+   */
+  readonly networkAfterStart?: boolean;
 }
 
 export interface Box {
   readonly child: ChildProcess;
   /** Settles once the command runs inside its cgroup and network; rejects (child killed) otherwise. */
   readonly started: Promise<void>;
+  /** Settles once the command was let run: with networkAfterStart, before `started`; else as it. */
+  readonly released?: Promise<void>;
 }
 
 /**
@@ -46,6 +56,10 @@ export function launchBox(spec: BoxLaunch): Box {
   );
   // The control pipes die with the box (ECONNRESET): that must never crash the host.
   for (const fd of [infoFd, blockFd]) child.stdio[fd]?.on("error", () => {});
+  let markReleased = () => {};
+  const released = new Promise<void>((resolve) => {
+    markReleased = resolve;
+  });
   const started = new Promise<void>((resolve, reject) => {
     let network: SlirpNetwork | null = null;
     child.once("exit", () => network?.stop());
@@ -69,18 +83,30 @@ export function launchBox(spec: BoxLaunch): Box {
 
     async function attach(pid: number): Promise<void> {
       spec.cgroup?.attach(pid);
+      if (spec.slirp !== null && spec.networkAfterStart === true) {
+        await refuseLinkLocal(pid);
+        release();
+        network = await startSlirp(spec.slirp, pid, undefined, { linkLocalRefused: true });
+        if (child.exitCode !== null || child.signalCode !== null) network.stop();
+        return;
+      }
       if (spec.slirp !== null) network = await startSlirp(spec.slirp, pid);
+      release();
+    }
+
+    function release(): void {
       if (child.exitCode !== null || child.signalCode !== null) {
         network?.stop();
         throw new Error("sandbox exited before it started");
       }
       const block = child.stdio[blockFd] as Writable;
       block.end("1");
+      markReleased();
     }
   });
   // Whoever awaits `started` sees the error; an unawaited rejection must not crash the host.
   started.catch(() => {});
-  return { child, started };
+  return { child, started, released };
 }
 
 /**
@@ -105,5 +131,5 @@ export function launchDirect(spec: Omit<BoxLaunch, "bwrap" | "bwrapArgs" | "slir
     }
   }
   started.catch(() => {});
-  return { child, started };
+  return { child, started, released: started.catch(() => {}) };
 }

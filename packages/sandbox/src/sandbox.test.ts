@@ -1,10 +1,12 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { bwrapFeatures } from "./capabilities.ts";
 import { cgroupSupport, createCgroup, sweepEmptyCgroups } from "./cgroup.ts";
 import { launchBox } from "./launch.ts";
+import { findSlirp } from "./slirp.ts";
 
 const support = cgroupSupport();
 const ENV = { PATH: "/usr/local/bin:/usr/bin:/bin" };
@@ -85,5 +87,52 @@ describe("launchBox", () => {
       cgroup?.remove();
       expect(out).toContain(`/slipway-${process.pid}-test-launch`);
     },
+  );
+});
+
+describe("launchBox with networkAfterStart", () => {
+  const slirp = findSlirp();
+  it.skipIf(!bwrapFeatures().works || slirp === null)(
+    "lets the command run while slirp4netns attaches, link-local already refused; started waits for the network",
+    async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "slipway-netafter-"));
+      const ran = path.join(dir, "ran");
+      const routes = path.join(dir, "routes");
+      // A slirp4netns that attaches only once the command has run: without the early release the
+      // command waits for the network and the network for the command, and `started` times out.
+      const gatedSlirp = path.join(dir, "slirp4netns");
+      writeFileSync(gatedSlirp, `#!/bin/sh\nwhile [ ! -e ${ran} ]; do sleep 0.01; done\nexec ${slirp} "$@"\n`, {
+        mode: 0o755,
+      });
+      const box = launchBox({
+        bwrap: "bwrap",
+        bwrapArgs: ["--unshare-net", "--unshare-pid", "--die-with-parent", "--ro-bind", "/", "/", "--bind", dir, dir],
+        argv: ["/bin/sh", "-c", `ip route show > ${routes}; touch ${ran}; read go; ip route show`],
+        cwd: "/",
+        env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
+        stdio: ["pipe", "pipe", "pipe"],
+        cgroup: null,
+        slirp: gatedSlirp,
+        networkAfterStart: true,
+      });
+      try {
+        await box.released;
+        await box.started;
+        expect(readFileSync(routes, "utf8")).toMatch(/prohibit 169\.254\.0\.0\/16/);
+        // Once started, the network is there: slirp's tap0 and its default route.
+        let network = "";
+        box.child.stdout?.on("data", (chunk: Buffer) => {
+          network += chunk.toString();
+        });
+        const closed = new Promise((resolve) => box.child.once("close", resolve));
+        box.child.stdin?.end("go\n");
+        await closed;
+        expect(network).toContain("tap0");
+      } finally {
+        if (box.child.exitCode === null) box.child.kill("SIGKILL");
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    20_000,
   );
 });

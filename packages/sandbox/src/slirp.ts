@@ -29,7 +29,12 @@ export interface SlirpNetwork {
  * `--disable-host-loopback` refuses 10.0.2.2 and 127.0.0.0/8, so the admin API, the edge and
  * every other loopback service stay out of reach. Resolves once the interface is configured.
  */
-export function startSlirp(slirpPath: string, pid: number, timeoutMs = 10_000): Promise<SlirpNetwork> {
+export function startSlirp(
+  slirpPath: string,
+  pid: number,
+  timeoutMs = 10_000,
+  options: { readonly linkLocalRefused?: boolean } = {},
+): Promise<SlirpNetwork> {
   const child = spawn(
     slirpPath,
     ["--configure", "--mtu=65520", "--disable-host-loopback", "--ready-fd=3", "--exit-fd=4", String(pid), "tap0"],
@@ -56,8 +61,9 @@ export function startSlirp(slirpPath: string, pid: number, timeoutMs = 10_000): 
     (child.stdio[3] as Readable).once("data", () => {
       clearTimeout(timer);
       child.removeAllListeners("exit");
+      if (options.linkLocalRefused) return resolve({ stop });
       // Off the event loop: workers start while the edge serves other requests.
-      blockLinkLocal(pid).then(
+      refuseLinkLocal(pid).then(
         () => resolve({ stop }),
         (error: Error) => {
           stop();
@@ -74,9 +80,11 @@ export function startSlirp(slirpPath: string, pid: number, timeoutMs = 10_000): 
  * 169.254.0.0/16 holds cloud metadata services (169.254.169.254 hands out the VM's credentials on
  * AWS, GCP and Azure); slirp would NAT it like any other address. A prohibit route in the
  * sandbox's own namespace refuses it, set from outside: the sandboxed command has no
- * CAP_NET_ADMIN and is still blocked on bwrap's --block-fd while this runs.
+ * CAP_NET_ADMIN and is still blocked on bwrap's --block-fd while this runs. It needs no device,
+ * so it may also be set before slirp4netns configures tap0 (the more specific route still wins
+ * over slirp's default route).
  */
-async function blockLinkLocal(pid: number): Promise<void> {
+export async function refuseLinkLocal(pid: number): Promise<void> {
   await execFileAsync("nsenter", [`--net=/proc/${pid}/ns/net`, "ip", "route", "add", "prohibit", LINK_LOCAL], {
     env: { PATH: SYSTEM_PATH_WITH_SBIN },
   });

@@ -10,7 +10,13 @@ export interface CaptureOptions {
   readonly maxBytes: number;
   /** May change the response headers before they are sent (e.g. an image's Cache-Control). */
   readonly rewriteHeaders?: (status: number, headers: Record<string, string | string[]>) => void;
-  /** Called once the response completed within `maxBytes`; never for a cut or oversized one. */
+  /**
+   * Decides from the status and headers (after `rewriteHeaders`) whether the body is worth
+   * copying at all: a response that can never be stored (SSR's `no-store`, a dynamic route
+   * handler) then streams through untouched, without a copy of every chunk kept to the end.
+   */
+  readonly wanted?: (status: number, headers: Readonly<Record<string, string | string[]>>) => boolean;
+  /** Called once the response completed within `maxBytes`; never for a cut, oversized or unwanted one. */
   readonly onComplete: (captured: Captured) => void;
 }
 
@@ -55,6 +61,10 @@ export function captureResponse(res: ServerResponse, options: CaptureOptions): v
     if (Array.isArray(given)) abandoned = true; // raw header arrays: not worth parsing to cache
     const merged = flatten({ ...res.getHeaders(), ...(Array.isArray(given) ? {} : given) });
     options.rewriteHeaders?.(code, merged);
+    if (options.wanted && !options.wanted(code, merged)) {
+      abandoned = true;
+      chunks.length = 0;
+    }
     status = code;
     headers = merged;
     const reason = rest.find((arg) => typeof arg === "string");

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Captured, captureResponse } from "./capture.ts";
 import { type CacheEntry, freshnessOf } from "./entry.ts";
+import { storedHead, withAnswerHeaders } from "./head.ts";
 import { imageCacheControl } from "./image-cache-control.ts";
 import { encodingOf, implicitTags, pageOf, primaryKey, variantKey } from "./key.ts";
 import { requestDecision, responseLifetime, varyList } from "./policy.ts";
@@ -19,6 +20,7 @@ const NOT_STORED = new Set([
   "content-length",
   "x-request-id",
   "x-next-cache-tags",
+  "x-nextjs-cache",
   "x-slipway-cache",
 ]);
 
@@ -77,7 +79,10 @@ export function createEdgeCache(options: EdgeCacheOptions) {
       store.delete(key);
       return null;
     }
-    if (revalidated === "stale" || (regeneratedAt.get(`${deploymentId} ${entry.page}`) ?? 0) > entry.storedAt)
+    if (
+      revalidated === "stale" ||
+      (regeneratedAt.size > 0 && (regeneratedAt.get(`${deploymentId} ${entry.page}`) ?? 0) > entry.storedAt)
+    )
       freshness = "stale";
     return { key, entry, freshness };
   }
@@ -90,22 +95,14 @@ export function createEdgeCache(options: EdgeCacheOptions) {
     requestId: string,
     now: number,
   ): Served {
-    const headers: Record<string, string | string[]> = {
-      ...entry.headers,
-      age: String(Math.max(0, Math.floor((now - entry.storedAt) / 1000))),
-      "x-nextjs-cache": state,
-      "x-slipway-cache": state,
-      "x-request-id": requestId,
-    };
-    const etag = entry.headers.etag;
-    if (etag !== undefined && req.headers["if-none-match"] === etag && entry.status === 200) {
-      delete headers["content-type"];
-      res.writeHead(304, headers);
+    const age = String(Math.max(0, Math.floor((now - entry.storedAt) / 1000)));
+    const { head } = entry;
+    if (head.etag !== undefined && entry.status === 200 && req.headers["if-none-match"] === head.etag) {
+      res.writeHead(304, withAnswerHeaders(head.notModified, age, state, requestId));
       res.end();
       return { status: 304, bytes: 0, state };
     }
-    headers["content-length"] = String(entry.body.length);
-    res.writeHead(entry.status, headers);
+    res.writeHead(entry.status, withAnswerHeaders(head.full, age, state, requestId));
     if (req.method === "HEAD") {
       res.end();
       return { status: entry.status, bytes: 0, state };
@@ -160,7 +157,7 @@ export function createEdgeCache(options: EdgeCacheOptions) {
       deploymentId: ctx.deploymentId,
       page,
       status: captured.status,
-      headers,
+      head: storedHead(headers, captured.body.length),
       body: captured.body,
       storedAt: startedAt,
       ...lifetime,
@@ -218,6 +215,8 @@ export function createEdgeCache(options: EdgeCacheOptions) {
       captureResponse(res, {
         maxBytes: store.limits.maxEntryBytes,
         ...(rewriteHeaders ? { rewriteHeaders } : {}),
+        // A refresh must see every answer: one that is no longer cacheable drops the stale copy.
+        ...(refresh ? {} : { wanted: (status, headers) => req.method === "GET" && storable(status, headers) }),
         onComplete: (captured) => store_(req, ctx, primary, now, captured, refresh),
       });
       return null;
@@ -228,6 +227,11 @@ export function createEdgeCache(options: EdgeCacheOptions) {
       for (const mark of regeneratedAt.keys()) if (mark.startsWith(`${deploymentId} `)) regeneratedAt.delete(mark);
     },
   };
+}
+
+/** Whether `store_` could keep it, judged from the head alone (coding and length come later). */
+function storable(status: number, headers: Readonly<Record<string, string | string[]>>): boolean {
+  return responseLifetime(status, headers) !== null;
 }
 
 export type EdgeCache = ReturnType<typeof createEdgeCache>;

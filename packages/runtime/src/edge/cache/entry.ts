@@ -1,11 +1,13 @@
+import type { StoredHead } from "./head.ts";
+
 /** One stored response of one deployment. Immutable once stored. */
 export interface CacheEntry {
   readonly deploymentId: string;
   /** The page it renders (see `pageOf`), for path purges. */
   readonly page: string;
   readonly status: number;
-  /** Response headers as sent, minus per-connection and per-request ones. */
-  readonly headers: Readonly<Record<string, string | string[]>>;
+  /** Response headers as sent, minus per-connection and per-request ones, laid out for `writeHead`. */
+  readonly head: StoredHead;
   readonly body: Buffer;
   /** When the request that produced it was sent to the worker (ms since epoch). */
   readonly storedAt: number;

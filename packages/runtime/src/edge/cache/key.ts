@@ -16,9 +16,29 @@ export function variantKey(primary: string, vary: readonly string[], headers: In
   return key;
 }
 
+type Coding = "br" | "gzip" | "identity";
+
+/**
+ * Clients send a handful of distinct `Accept-Encoding` values (one per browser): parsed once
+ * each, not on every cache hit. Bounded, since the header is the client's to choose.
+ */
+const codings = new Map<string, Coding>();
+const MAX_CODINGS = 64;
+
 /** The coding the worker will pick for this client (br before gzip), so variants never mix. */
-export function encodingOf(header: string | string[] | undefined): "br" | "gzip" | "identity" {
+export function encodingOf(header: string | string[] | undefined): Coding {
   if (!header) return "identity";
+  if (typeof header !== "string") return parseCoding(header.join(","));
+  let coding = codings.get(header);
+  if (coding === undefined) {
+    coding = parseCoding(header);
+    if (codings.size >= MAX_CODINGS) codings.clear();
+    codings.set(header, coding);
+  }
+  return coding;
+}
+
+function parseCoding(header: string): Coding {
   const accepted = new Set<string>();
   for (const part of String(header).toLowerCase().split(",")) {
     const [name, ...params] = part.trim().split(";");

@@ -17,6 +17,8 @@ export type RequestDecision =
   /** `purge`: Next is regenerating this page right now (`x-prerender-revalidate`). */
   | { readonly use: false; readonly reason: string; readonly purge?: boolean };
 
+const USE: RequestDecision = { use: true };
+
 /** Whether the cache may answer (and then store) this request at all. */
 export function requestDecision(method: string | undefined, headers: IncomingHttpHeaders): RequestDecision {
   if (method !== "GET" && method !== "HEAD") return { use: false, reason: "method" };
@@ -24,7 +26,7 @@ export function requestDecision(method: string | undefined, headers: IncomingHtt
   if (headers.authorization !== undefined) return { use: false, reason: "authorization" };
   if (headers.range !== undefined) return { use: false, reason: "range" };
   if (headers.cookie !== undefined && DRAFT_COOKIES.test(headers.cookie)) return { use: false, reason: "draft-mode" };
-  return { use: true };
+  return USE;
 }
 
 export interface Lifetime {

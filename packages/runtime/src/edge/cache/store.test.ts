@@ -7,7 +7,7 @@ function entry(deploymentId: string, page: string, bodyBytes: number, over: Part
     deploymentId,
     page,
     status: 200,
-    headers: {},
+    head: { full: [], notModified: [], etag: undefined },
     body: Buffer.alloc(bodyBytes),
     storedAt: 1_000,
     freshMs: 5_000,

@@ -23,7 +23,10 @@ const SETTLE_MS = 100;
 const MAX_RECORD_BYTES = 4096;
 
 interface DeploymentTags {
-  signature: string;
+  /** The folder's inode, mtime and ctime when last listed (numbers: compared on every hit). */
+  ino: number;
+  mtimeMs: number;
+  ctimeMs: number;
   settled: boolean;
   files: Map<string, { ino: number; record: TagRecord | null }>;
   /** Newest `revalidatedAt`: entries stored after it need no further look. */
@@ -36,7 +39,7 @@ export function createTagLog(tagsDirOf: (deploymentId: string) => string) {
   function refresh(deploymentId: string): DeploymentTags {
     let state = states.get(deploymentId);
     if (!state) {
-      state = { signature: "", settled: false, files: new Map(), newest: 0 };
+      state = { ino: -1, mtimeMs: -1, ctimeMs: -1, settled: false, files: new Map(), newest: 0 };
       states.set(deploymentId, state);
     }
     const dir = tagsDirOf(deploymentId);
@@ -44,12 +47,14 @@ export function createTagLog(tagsDirOf: (deploymentId: string) => string) {
     if (!stat) {
       state.files.clear();
       state.newest = 0;
-      state.signature = "";
+      state.ino = -1;
       return state;
     }
-    const signature = `${stat.ino}:${stat.mtimeMs}:${stat.ctimeMs}`;
-    if (signature === state.signature && state.settled) return state;
-    state.signature = signature;
+    const same = stat.ino === state.ino && stat.mtimeMs === state.mtimeMs && stat.ctimeMs === state.ctimeMs;
+    if (same && state.settled) return state;
+    state.ino = stat.ino;
+    state.mtimeMs = stat.mtimeMs;
+    state.ctimeMs = stat.ctimeMs;
     state.settled = Date.now() - stat.mtimeMs > SETTLE_MS;
     const seen = new Set<string>();
     for (const name of fs.readdirSync(dir)) {
