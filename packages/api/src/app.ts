@@ -9,11 +9,15 @@ import { envRoutes } from "./routes/env.ts";
 import { logRoutes } from "./routes/logs.ts";
 import { openApiDocument } from "./routes/openapi.ts";
 import { projectRoutes } from "./routes/projects.ts";
+import { telemetryRoutes } from "./routes/telemetry.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import type { TelemetryApi } from "./telemetry.ts";
 
 export interface ApiOptions {
   /** How long one log-follow stream may stay open before the client resumes it (default 25 s). */
   logStreamMaxMs?: number;
+  /** Runtime logs, errors, metrics, usage and /metrics; their routes exist only with it. */
+  telemetry?: TelemetryApi;
 }
 
 /**
@@ -40,7 +44,16 @@ export function createApi(deps: ApiDeps): Hono {
   v1.route("/", deploymentRoutes(deps));
   v1.route("/deployments", logRoutes(deps));
   v1.route("/admin", adminRoutes(deps));
+  if (deps.telemetry) v1.route("/projects", telemetryRoutes(deps, deps.telemetry));
   app.route("/api/v1", v1);
+  const prometheus = deps.telemetry?.prometheus;
+  if (prometheus) {
+    if (!deps.telemetry?.publicMetrics) app.use("/metrics", requireToken(deps.store));
+    app.get("/metrics", async (c) => {
+      const { contentType, body } = await prometheus();
+      return c.body(body, 200, { "content-type": contentType });
+    });
+  }
 
   app.notFound((c) => c.json({ code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}.` }, 404));
   app.onError((error, c) => {
