@@ -24,7 +24,14 @@ import {
   openSqlite,
   sealProjectSecrets,
 } from "@slipway/local";
-import { createEdge, createFunctionHost, createLocalDeployer, routeThroughStore } from "@slipway/runtime";
+import {
+  createEdge,
+  createFunctionHost,
+  createLocalDeployer,
+  DEFAULT_WORKER_LIMITS,
+  parseWorkerLine,
+  routeThroughStore,
+} from "@slipway/runtime";
 import { ensureAdminToken } from "./admin-token.ts";
 import type { BuildChildConfig } from "./build-child.ts";
 import type { PlatformConfig } from "./config.ts";
@@ -35,6 +42,7 @@ import { explainListenError } from "./listen-error.ts";
 import { runningPid, writePidFile } from "./pid-file.ts";
 import { startPipelineSweeper } from "./pipeline-sweeper.ts";
 import { decideSandbox } from "./sandbox-policy.ts";
+import { retentionOf, startTelemetry } from "./telemetry/start-telemetry.ts";
 import { localUrlScheme, selfAddress } from "./urls.ts";
 
 const OPEN_NEXT_CONFIG = fileURLToPath(new URL("../../runtime/opennext/open-next.config.ts", import.meta.url));
@@ -49,6 +57,9 @@ const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).
 const JOB_ATTEMPTS = 5;
 /** Pipeline steps are short (a build runs in its own process): a dead worker's step comes back soon. */
 const STEP_LEASE_MS = 30_000;
+
+/** A worker's output line, for the telemetry of `slipway up` (a `slipway worker` has none). */
+type FunctionLineSink = (deploymentId: string, stream: "stdout" | "stderr", line: string) => void;
 
 export interface RunningPlatform {
   apiUrl: string;
@@ -72,13 +83,30 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   }
   const removePidFile = writePidFile(config.dataDir);
   let forget = (_deploymentId: string) => {};
-  const { deps, store, queue, builder, deployer, functionHost, urls, token } = await wirePorts(
+  let onFunctionLine: FunctionLineSink = () => {};
+  const { deps, store, queue, builder, deployer, functionHost, urls, token, maskerOf } = await wirePorts(
     config,
     sandbox.kind,
     log,
     (id) => forget(id),
+    (...line) => onFunctionLine(...line),
   );
   const dir = (name: string) => join(config.dataDir, name);
+  const telemetry =
+    config.telemetry === "on"
+      ? startTelemetry(
+          {
+            dataDir: config.dataDir,
+            deploymentsDir: dir("deployments"),
+            clientIp: config.logClientIp,
+            retention: retentionOf(config),
+            publicMetrics: config.metricsPublic,
+            memoryMb: config.workerMemoryMb ?? DEFAULT_WORKER_LIMITS.memoryMb,
+          },
+          { store, maskerOf, edgeCache: () => edge.cacheStats(), log },
+        )
+      : null;
+  if (telemetry) onFunctionLine = telemetry.onFunctionLine;
 
   const edge = createEdge({
     functionHost,
@@ -87,12 +115,13 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
       ? { cache: { cachesDir: dir("caches"), maxBytes: config.edgeCacheMb * 1024 * 1024 } }
       : {}),
     ...routeThroughStore(store),
+    ...(telemetry ? { onRequest: telemetry.onRequest } : {}),
   });
   await edge.listen(config.edgePort, config.host).catch((error: unknown) => {
     throw explainListenError(error, { name: "edge", host: config.host, port: config.edgePort, flag: "--edge-port" });
   });
 
-  const api = createApi(deps);
+  const api = createApi({ ...deps, ...(telemetry ? { telemetry: telemetry.api } : {}) });
   const apiServer = serve({ fetch: api.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {
     apiServer.once("listening", () => resolve());
@@ -119,6 +148,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     async stop() {
       await new Promise((resolve) => apiServer.close(resolve));
       await edge.close();
+      await telemetry?.stop();
       // Builds run in their own processes and go on; the next start (or a worker) watches them.
       await runner.stop();
       await functionHost.close();
@@ -151,6 +181,7 @@ async function wirePorts(
   sandboxKind: "bwrap" | "none",
   log: (line: string) => void,
   onDeactivated: (id: string) => void,
+  onFunctionLine: FunctionLineSink = () => {},
 ) {
   const dir = (name: string) => join(config.dataDir, name);
 
@@ -192,8 +223,9 @@ async function wirePorts(
       return env;
     },
     onLog: ({ deploymentId, stream, line }) => {
+      onFunctionLine(deploymentId, stream, line);
       const mask = maskers.get(deploymentId) ?? ((text: string) => text);
-      log(`[${deploymentId} ${stream}] ${mask(line)}`);
+      log(`[${deploymentId} ${stream}] ${mask(parseWorkerLine(stream, line).text)}`);
     },
     onEvent: (event) => {
       if (event.type === "cold-start") log(`cold start ${event.deploymentId} (${event.kind}) in ${event.ms} ms`);
@@ -255,7 +287,8 @@ async function wirePorts(
     urls,
     settings: { retainDeployments: config.retainDeployments },
   };
-  return { deps, store, queue, builder, deployer, functionHost, urls, token };
+  const maskerOf = (deploymentId: string): Masker => maskers.get(deploymentId) ?? ((text: string) => text);
+  return { deps, store, queue, builder, deployer, functionHost, urls, token, maskerOf };
 }
 
 /**

@@ -10,6 +10,7 @@ import { envPull } from "./env-pull.ts";
 import { envRm } from "./env-rm.ts";
 import { login } from "./login.ts";
 import { logs } from "./logs.ts";
+import { metrics } from "./metrics.ts";
 import { projectsCreate } from "./projects-create.ts";
 import { projectsLs } from "./projects-ls.ts";
 import { projectsRm } from "./projects-rm.ts";
@@ -18,6 +19,7 @@ import { promote } from "./promote.ts";
 import { rollback } from "./rollback.ts";
 import { rotateKey } from "./rotate-key.ts";
 import { up } from "./up.ts";
+import { usage } from "./usage.ts";
 import { worker } from "./worker.ts";
 
 export const COMMANDS: Command[] = [
@@ -32,6 +34,8 @@ export const COMMANDS: Command[] = [
   deploy,
   deploymentsLs,
   logs,
+  metrics,
+  usage,
   rollback,
   promote,
   cancel,

@@ -35,7 +35,11 @@ export function telemetryRoutes(deps: ApiDeps, telemetry: TelemetryApi) {
       const deploymentId = c.req.query("deployment");
       const kind = c.req.query("kind");
       if (kind !== undefined && kind !== "request" && kind !== "log") {
-        throw new SlipwayError("INVALID_INPUT", `kind "${kind.slice(0, 20)}" is not a log kind.`, "Use request or log.");
+        throw new SlipwayError(
+          "INVALID_INPUT",
+          `kind "${kind.slice(0, 20)}" is not a log kind.`,
+          "Use request or log.",
+        );
       }
       const lastEventId = c.req.header("last-event-id");
       const after = parseSeq(lastEventId ?? c.req.query("after"));

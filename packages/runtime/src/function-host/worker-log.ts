@@ -19,7 +19,12 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  * stream's level, never dropped.
  */
 export function parseWorkerLine(stream: "stdout" | "stderr", line: string): WorkerLogLine {
-  const plain: WorkerLogLine = { requestId: null, level: stream === "stderr" ? "error" : "info", text: line, stack: null };
+  const plain: WorkerLogLine = {
+    requestId: null,
+    level: stream === "stderr" ? "error" : "info",
+    text: line,
+    stack: null,
+  };
   if (!line.startsWith(WORKER_LOG_MARK)) return plain;
   let record: unknown;
   try {
