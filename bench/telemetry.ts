@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { DEFAULT_RETENTION } from "@slipway/core";
+import { createSqliteTelemetryStore } from "@slipway/local";
 import { type RunningTelemetry, startTelemetry } from "@slipway/platform";
 import type { RequestReport } from "@slipway/runtime";
 import { fixtureArtifact, request, startStack } from "@slipway/runtime/test-support";
@@ -41,14 +42,19 @@ export async function benchTelemetry(): Promise<string> {
   );
   telemetry = startTelemetry(
     {
-      dataDir,
       deploymentsDir: path.join(stack.dataDir, "deployments"),
       clientIp: "masked",
       retention: DEFAULT_RETENTION,
       publicMetrics: false,
       memoryMb: 1024,
     },
-    { store: stack.store, maskerOf: () => (text) => text, edgeCache: () => stack.edge.cacheStats(), log: progress },
+    {
+      store: stack.store,
+      telemetryStore: createSqliteTelemetryStore(path.join(dataDir, "telemetry.db")),
+      maskerOf: () => (text) => text,
+      edgeCache: () => stack.edge.cacheStats(),
+      log: progress,
+    },
   );
   const rows: string[] = [];
   try {

@@ -17,7 +17,7 @@ export interface ApiOptions {
   /** How long one log-follow stream may stay open before the client resumes it (default 25 s). */
   logStreamMaxMs?: number;
   /** Runtime logs, errors, metrics, usage and /metrics; their routes exist only with it. */
-  telemetry?: TelemetryApi;
+  observability?: TelemetryApi;
 }
 
 /**
@@ -44,11 +44,11 @@ export function createApi(deps: ApiDeps): Hono {
   v1.route("/", deploymentRoutes(deps));
   v1.route("/deployments", logRoutes(deps));
   v1.route("/admin", adminRoutes(deps));
-  if (deps.telemetry) v1.route("/projects", telemetryRoutes(deps, deps.telemetry));
+  if (deps.observability) v1.route("/projects", telemetryRoutes(deps, deps.observability));
   app.route("/api/v1", v1);
-  const prometheus = deps.telemetry?.prometheus;
+  const prometheus = deps.observability?.prometheus;
   if (prometheus) {
-    if (!deps.telemetry?.publicMetrics) app.use("/metrics", requireToken(deps.store));
+    if (!deps.observability?.publicMetrics) app.use("/metrics", requireToken(deps.store));
     app.get("/metrics", async (c) => {
       const { contentType, body } = await prometheus();
       return c.body(body, 200, { "content-type": contentType });

@@ -21,6 +21,7 @@ import {
   createSqliteLogStore,
   createSqliteQueue,
   createSqliteStore,
+  createSqliteTelemetryStore,
   openSqlite,
   sealProjectSecrets,
 } from "@slipway/local";
@@ -84,28 +85,27 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   const removePidFile = writePidFile(config.dataDir);
   let forget = (_deploymentId: string) => {};
   let onFunctionLine: FunctionLineSink = () => {};
-  const { deps, store, queue, builder, deployer, functionHost, urls, token, maskerOf } = await wirePorts(
-    config,
-    sandbox.kind,
-    log,
-    (id) => forget(id),
-    (...line) => onFunctionLine(...line),
-  );
+  const { deps, store, queue, builder, deployer, functionHost, urls, token, maskerOf, telemetryStore } =
+    await wirePorts(
+      config,
+      sandbox.kind,
+      log,
+      (id) => forget(id),
+      (...line) => onFunctionLine(...line),
+    );
   const dir = (name: string) => join(config.dataDir, name);
-  const telemetry =
-    config.telemetry === "on"
-      ? startTelemetry(
-          {
-            dataDir: config.dataDir,
-            deploymentsDir: dir("deployments"),
-            clientIp: config.logClientIp,
-            retention: retentionOf(config),
-            publicMetrics: config.metricsPublic,
-            memoryMb: config.workerMemoryMb ?? DEFAULT_WORKER_LIMITS.memoryMb,
-          },
-          { store, maskerOf, edgeCache: () => edge.cacheStats(), log },
-        )
-      : null;
+  const telemetry = telemetryStore
+    ? startTelemetry(
+        {
+          deploymentsDir: dir("deployments"),
+          clientIp: config.logClientIp,
+          retention: retentionOf(config),
+          publicMetrics: config.metricsPublic,
+          memoryMb: config.workerMemoryMb ?? DEFAULT_WORKER_LIMITS.memoryMb,
+        },
+        { store, telemetryStore, maskerOf, edgeCache: () => edge.cacheStats(), log },
+      )
+    : null;
   if (telemetry) onFunctionLine = telemetry.onFunctionLine;
 
   const edge = createEdge({
@@ -121,7 +121,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     throw explainListenError(error, { name: "edge", host: config.host, port: config.edgePort, flag: "--edge-port" });
   });
 
-  const api = createApi({ ...deps, ...(telemetry ? { telemetry: telemetry.api } : {}) });
+  const api = createApi({ ...deps, ...(telemetry ? { observability: telemetry.api } : {}) });
   const apiServer = serve({ fetch: api.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {
     apiServer.once("listening", () => resolve());
@@ -193,6 +193,8 @@ async function wirePorts(
     log(`encrypted the webhook secrets and repository tokens of ${sealed} project(s) stored in plaintext`);
   const queue = createSqliteQueue(db, { maxAttempts: JOB_ATTEMPTS });
   const logs = createSqliteLogStore(db);
+  // Opened by `slipway worker` too: a project removal it runs deletes the project's telemetry.
+  const telemetryStore = config.telemetry === "on" ? createSqliteTelemetryStore(dir("telemetry.db")) : undefined;
   const blobs = createFsBlobStore(config.dataDir); // keeps blobs in <dataDir>/blobs
   const urls = localUrlScheme(config);
   const token = await ensureAdminToken(store, config.dataDir);
@@ -286,9 +288,10 @@ async function wirePorts(
       : null,
     urls,
     settings: { retainDeployments: config.retainDeployments },
+    ...(telemetryStore ? { telemetry: telemetryStore } : {}),
   };
   const maskerOf = (deploymentId: string): Masker => maskers.get(deploymentId) ?? ((text: string) => text);
-  return { deps, store, queue, builder, deployer, functionHost, urls, token, maskerOf };
+  return { deps, store, queue, builder, deployer, functionHost, urls, token, maskerOf, telemetryStore };
 }
 
 /**
@@ -332,11 +335,12 @@ export interface RunningWorker {
  */
 export async function startWorker(config: PlatformConfig, log: (line: string) => void): Promise<RunningWorker> {
   const sandbox = await openDataDir(config, log);
-  const { deps, store, functionHost } = await wirePorts(config, sandbox.kind, log, () => {});
+  const { deps, store, functionHost, telemetryStore } = await wirePorts(config, sandbox.kind, log, () => {});
   const runner = startStepRunner(deps, log);
   return {
     async stop() {
       await runner.stop();
+      await telemetryStore?.close();
       await functionHost.close();
       await store.close();
       sandbox.restoreUmask();

@@ -11,7 +11,7 @@ async function setup() {
   const app = createApi({
     ...base.deps,
     logStreamMaxMs: 1500,
-    telemetry: {
+    observability: {
       store: telemetry,
       storageOf: async () => ({ bytes: 1024 ** 3, uploads: 10 }),
       droppedBeforeStorage: () => 7,

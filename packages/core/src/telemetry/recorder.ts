@@ -91,12 +91,16 @@ export function createTelemetryRecorder(options: TelemetryRecorderOptions): Tele
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> = Promise.resolve();
   let closed = false;
+  let flushQueued = false;
 
   function schedule(): void {
     const pending = requests.length + lines.length;
     if (pending >= maxBatch) {
+      // One flush in waiting at a time: under load, every push past the limit would queue another.
+      if (flushQueued) return;
       if (timer) clearTimeout(timer);
       timer = null;
+      flushQueued = true;
       void flush();
     } else if (!timer && !closed) {
       timer = setTimeout(() => {
@@ -227,6 +231,7 @@ export function createTelemetryRecorder(options: TelemetryRecorderOptions): Tele
   function flush(): Promise<void> {
     // One batch at a time, in order: a tail never sees a later seq before an earlier one is written.
     writing = writing.then(async () => {
+      flushQueued = false;
       if (requests.length === 0 && lines.length === 0) return;
       const takenRequests = requests;
       const takenLines = lines;

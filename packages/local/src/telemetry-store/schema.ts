@@ -15,8 +15,9 @@ const STEPS: readonly string[] = [
      status INTEGER,
      body TEXT NOT NULL
    );
+   -- One index only: every insert pays for each, and inserts are the hot side. A time window is
+   -- read along seq (entries are written in time order).
    CREATE INDEX entries_project ON entries (project_id, seq);
-   CREATE INDEX entries_project_at ON entries (project_id, at);
    CREATE TABLE errors (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
      project_id TEXT NOT NULL,

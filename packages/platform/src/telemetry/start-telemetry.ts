@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import type { TelemetryApi } from "@slipway/api";
 import {
   type ClientIpMode,
@@ -8,8 +7,8 @@ import {
   maskClientIp,
   type RetentionPolicy,
   type Store,
+  type TelemetryStore,
 } from "@slipway/core";
-import { createSqliteTelemetryStore } from "@slipway/local";
 import { parseWorkerLine, type RequestReport } from "@slipway/runtime";
 import { createAssetStorage } from "./asset-storage.ts";
 import { createPlatformMetrics } from "./prometheus.ts";
@@ -18,7 +17,6 @@ import { createPlatformMetrics } from "./prometheus.ts";
 const COMPACT_EVERY_MS = 10 * 60_000;
 
 export interface TelemetrySettings {
-  readonly dataDir: string;
   readonly deploymentsDir: string;
   readonly clientIp: ClientIpMode;
   readonly retention: RetentionPolicy;
@@ -44,17 +42,19 @@ export function retentionOf(config: { logRetentionDays: number; logMaxEntriesPer
   };
 }
 
-/** `<data>/telemetry.db`, the batching recorder in front of it, compaction, and Prometheus. */
+/** The batching recorder in front of the telemetry store (`<data>/telemetry.db`), compaction, and Prometheus. */
 export function startTelemetry(
   settings: TelemetrySettings,
   deps: {
     store: Store;
+    /** Owned from here on: closed by `stop`. */
+    telemetryStore: TelemetryStore;
     maskerOf: (deploymentId: string) => Masker;
     edgeCache: () => { entries: number; bytes: number };
     log: (line: string) => void;
   },
 ): RunningTelemetry {
-  const store = createSqliteTelemetryStore(join(settings.dataDir, "telemetry.db"));
+  const store = deps.telemetryStore;
   const metrics = createPlatformMetrics({
     droppedBeforeStorage: () => recorder.stats.droppedOverflow,
     edgeCache: deps.edgeCache,
