@@ -4,8 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { DEFAULT_RETENTION } from "@slipway/core";
-import { createSqliteTelemetryStore } from "@slipway/local";
-import { type RunningTelemetry, startTelemetry } from "@slipway/platform";
+import { createThreadedTelemetryStore, type RunningTelemetry, startTelemetry } from "@slipway/platform";
 import type { RequestReport } from "@slipway/runtime";
 import { fixtureArtifact, request, startStack } from "@slipway/runtime/test-support";
 
@@ -50,7 +49,7 @@ export async function benchTelemetry(): Promise<string> {
     },
     {
       store: stack.store,
-      telemetryStore: createSqliteTelemetryStore(path.join(dataDir, "telemetry.db")),
+      telemetryStore: createThreadedTelemetryStore(path.join(dataDir, "telemetry.db")),
       maskerOf: () => (text) => text,
       edgeCache: () => stack.edge.cacheStats(),
       log: progress,

@@ -4,3 +4,4 @@ export { createGithubStatusReporter, type GithubStatusOptions } from "./github-s
 export { rotateDataDirKey } from "./rotate-key.ts";
 export { type RunningPlatform, type RunningWorker, startPlatform, startWorker } from "./start.ts";
 export { type RunningTelemetry, retentionOf, startTelemetry } from "./telemetry/start-telemetry.ts";
+export { createThreadedTelemetryStore } from "./telemetry/threaded-store.ts";

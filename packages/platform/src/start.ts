@@ -21,7 +21,6 @@ import {
   createSqliteLogStore,
   createSqliteQueue,
   createSqliteStore,
-  createSqliteTelemetryStore,
   openSqlite,
   sealProjectSecrets,
 } from "@slipway/local";
@@ -44,6 +43,7 @@ import { runningPid, writePidFile } from "./pid-file.ts";
 import { startPipelineSweeper } from "./pipeline-sweeper.ts";
 import { decideSandbox } from "./sandbox-policy.ts";
 import { retentionOf, startTelemetry } from "./telemetry/start-telemetry.ts";
+import { createThreadedTelemetryStore } from "./telemetry/threaded-store.ts";
 import { localUrlScheme, selfAddress } from "./urls.ts";
 
 const OPEN_NEXT_CONFIG = fileURLToPath(new URL("../../runtime/opennext/open-next.config.ts", import.meta.url));
@@ -193,8 +193,9 @@ async function wirePorts(
     log(`encrypted the webhook secrets and repository tokens of ${sealed} project(s) stored in plaintext`);
   const queue = createSqliteQueue(db, { maxAttempts: JOB_ATTEMPTS });
   const logs = createSqliteLogStore(db);
-  // Opened by `slipway worker` too: a project removal it runs deletes the project's telemetry.
-  const telemetryStore = config.telemetry === "on" ? createSqliteTelemetryStore(dir("telemetry.db")) : undefined;
+  // Opened by `slipway worker` too: a project removal it runs deletes the project's telemetry. In a
+  // thread of its own: its inserts never run on the thread that serves requests.
+  const telemetryStore = config.telemetry === "on" ? createThreadedTelemetryStore(dir("telemetry.db")) : undefined;
   const blobs = createFsBlobStore(config.dataDir); // keeps blobs in <dataDir>/blobs
   const urls = localUrlScheme(config);
   const token = await ensureAdminToken(store, config.dataDir);
