@@ -188,6 +188,6 @@ describe("observability of a deployed site", () => {
     expect(prom.status).toBe(200);
     const text = await prom.text();
     expect(text).toMatch(/slipway_edge_requests_total\{project="[^"]+",status="5xx",served_by="function"\} 3/);
-    expect(text).toContain("slipway_edge_request_duration_seconds_bucket");
+    expect(text).toContain("slipway_function_request_duration_seconds_bucket");
   });
 });

@@ -3,7 +3,7 @@ import type { TelemetryStore } from "../ports/telemetry-store.ts";
 import { addLatency } from "./latency-histogram.ts";
 import type { ErrorEvent, LogLevel, MetricDelta, NewTelemetryEntry, TelemetryBatch } from "./model.ts";
 
-/** A request the edge answered, as the edge reports it (the client IP already masked). */
+/** A request the edge answered, as the edge reports it (the client address masked when written). */
 export interface ServedRequest {
   readonly requestId: string;
   readonly deploymentId: string;
@@ -36,6 +36,8 @@ export interface TelemetryRecorderOptions {
   readonly projectOf: (deploymentId: string) => Promise<string | null>;
   /** Secrets of the deployment hidden from every stored line, path and stack. */
   readonly maskerOf?: (deploymentId: string) => Masker;
+  /** What the request log keeps of a client's address (at flush time, off the request path). */
+  readonly maskIp?: (raw: string) => string;
   /** The function memory limit in MB, for GB-seconds. */
   readonly memoryMb: number;
   /** @default 250 */
@@ -176,7 +178,8 @@ export function createTelemetryRecorder(options: TelemetryRecorderOptions): Tele
       const at = new Date(request.endedAt).toISOString();
       const path = hide(request.path).slice(0, MAX_PATH);
       const { endedAt: _, ...fields } = request;
-      entries.push({ kind: "request", at, projectId, ...fields, path });
+      const clientIp = options.maskIp ? options.maskIp(request.clientIp) : request.clientIp;
+      entries.push({ kind: "request", at, projectId, ...fields, path, clientIp });
       if (request.status >= 500 && !recentExceptions.has(request.requestId)) {
         const pathOnly = path.split("?")[0] ?? path;
         errors.push({

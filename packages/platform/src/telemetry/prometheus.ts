@@ -27,9 +27,11 @@ export function createPlatformMetrics(sample: {
     labelNames: ["project", "status", "served_by"] as const,
     registers: [registry],
   });
+  // Function requests only: there a request costs milliseconds and one observation is noise; a
+  // static file or cache hit costs microseconds, and labelled observations per request would show.
   const duration = new Histogram({
-    name: "slipway_edge_request_duration_seconds",
-    help: "Time from request to the end of the response, at the edge.",
+    name: "slipway_function_request_duration_seconds",
+    help: "Time from request to the end of the response, at the edge, of requests a function answered.",
     labelNames: ["project"] as const,
     buckets: LATENCY_BUCKETS,
     registers: [registry],
@@ -84,16 +86,30 @@ export function createPlatformMetrics(sample: {
   return {
     registry,
     observe(batch) {
+      // Summed per label set first: one labelled increment per batch and label set, not per request.
+      const counts = new Map<string, { labels: { project: string; status: string; served_by: string }; n: number }>();
+      const perProject = new Map<string, { cold: number; bytes: number }>();
       for (const entry of batch.entries) {
         const project = entry.projectId;
         if (entry.kind === "log") {
           logLines.inc({ project, level: entry.level });
           continue;
         }
-        requests.inc({ project, status: `${Math.floor(entry.status / 100)}xx`, served_by: entry.servedBy });
-        duration.observe({ project }, entry.durationMs / 1000);
-        if (entry.coldStart) coldStarts.inc({ project });
-        bytesOut.inc({ project }, entry.bytes);
+        const status = `${Math.floor(entry.status / 100)}xx`;
+        const key = `${project}\u0000${status}\u0000${entry.servedBy}`;
+        const count = counts.get(key);
+        if (count) count.n += 1;
+        else counts.set(key, { labels: { project, status, served_by: entry.servedBy }, n: 1 });
+        const sums = perProject.get(project) ?? { cold: 0, bytes: 0 };
+        sums.cold += entry.coldStart ? 1 : 0;
+        sums.bytes += entry.bytes;
+        perProject.set(project, sums);
+        if (entry.servedBy === "function") duration.observe({ project }, entry.durationMs / 1000);
+      }
+      for (const { labels, n } of counts.values()) requests.inc(labels, n);
+      for (const [project, sums] of perProject) {
+        if (sums.cold > 0) coldStarts.inc({ project }, sums.cold);
+        bytesOut.inc({ project }, sums.bytes);
       }
       for (const metric of batch.metrics)
         if (metric.gbSeconds > 0) gbSeconds.inc({ project: metric.projectId }, metric.gbSeconds);

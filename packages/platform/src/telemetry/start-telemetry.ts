@@ -63,6 +63,7 @@ export function startTelemetry(
     store,
     projectOf: async (id) => (await deps.store.deployments.get(id))?.projectId ?? null,
     maskerOf: deps.maskerOf,
+    maskIp: (raw) => maskClientIp(raw, settings.clientIp),
     memoryMb: settings.memoryMb,
     onBatch: metrics.observe,
     onError: (error) => deps.log(`telemetry: a batch could not be written: ${String(error)}`),
@@ -99,7 +100,7 @@ export function startTelemetry(
         coldStart: report.coldStart,
         servedBy: report.servedBy,
         cache: report.cache,
-        clientIp: maskClientIp(report.clientIp, settings.clientIp),
+        clientIp: report.clientIp,
         endedAt: Date.now(),
       });
     },
