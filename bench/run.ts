@@ -31,6 +31,12 @@ const SECTIONS: Section[] = [
     fn: "benchLifecycle",
   },
   { name: "cli", title: "CLI: command latency", file: "cli.ts", fn: "benchCli" },
+  {
+    name: "telemetry",
+    title: "Telemetry: edge throughput with request logging on and off",
+    file: "telemetry.ts",
+    fn: "benchTelemetry",
+  },
 ];
 
 type Outcome =

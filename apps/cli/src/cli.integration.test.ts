@@ -52,7 +52,11 @@ describe("slipway command line", () => {
       "Error: Unknown option '--bogus' (slipway projects ls).",
       "Usage: slipway projects ls",
     ],
-    [["logs"], "Error: A deployment id is required.", "Usage: slipway logs DEPLOYMENT_ID [--follow]"],
+    [
+      ["logs"],
+      "Error: A deployment id (build log) or --project NAME (runtime logs) is required.",
+      "Usage: slipway logs DEPLOYMENT_ID [--follow]",
+    ],
     [["deploy", "--project"], "--project <value>' argument missing", "Usage: slipway deploy --project NAME"],
     [["promote", "a", "b"], 'Error: Unexpected argument "b".', "Usage: slipway promote DEPLOYMENT_ID"],
   ])("exits 2 on the usage error %j with a one-line usage hint", async (args, error, usage) => {

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { authRoutes } from "./accounts/auth-routes.ts";
 import { type AuthOptions, createAuth } from "./accounts/better-auth.ts";
-import { requireCaller } from "./accounts/caller.ts";
+import { requireAdmin, requireCaller } from "./accounts/caller.ts";
 import { adminBodyLimit } from "./admin-body-limit.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { adminRoutes } from "./routes/admin.ts";
@@ -12,7 +12,9 @@ import { envRoutes } from "./routes/env.ts";
 import { logRoutes } from "./routes/logs.ts";
 import { openApiDocument } from "./routes/openapi.ts";
 import { projectRoutes } from "./routes/projects.ts";
+import { telemetryRoutes } from "./routes/telemetry.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import type { TelemetryApi } from "./telemetry.ts";
 
 export interface ApiOptions {
   /** How long one log-follow stream may stay open before the client resumes it (default 25 s). */
@@ -22,6 +24,8 @@ export interface ApiOptions {
    * `openSignUp`: anyone may sign up, not only the first user and invited ones.
    */
   accounts?: AuthOptions & { openSignUp?: boolean };
+  /** Runtime logs, errors, metrics, usage and /metrics; their routes exist only with it. */
+  observability?: TelemetryApi;
 }
 
 /**
@@ -52,7 +56,16 @@ export function createApi(deps: ApiDeps): Hono {
   v1.route("/deployments", logRoutes(deps));
   v1.route("/admin", adminRoutes(deps));
   v1.route("/", accountRoutes(deps));
+  if (deps.observability) v1.route("/projects", telemetryRoutes(deps, deps.observability));
   app.route("/api/v1", v1);
+  const prometheus = deps.observability?.prometheus;
+  if (prometheus) {
+    if (!deps.observability?.publicMetrics) app.use("/metrics", requireCaller(deps.store, auth, origins), requireAdmin);
+    app.get("/metrics", async (c) => {
+      const { contentType, body } = await prometheus();
+      return c.body(body, 200, { "content-type": contentType });
+    });
+  }
 
   app.notFound((c) => c.json({ code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}.` }, 404));
   app.onError((error, c) => {

@@ -1,4 +1,5 @@
 export * from "./artifact-tree.ts";
+export * from "./cost/index.ts";
 export * from "./domain/blob-keys.ts";
 export * from "./domain/chars.ts";
 export * from "./domain/commit-state.ts";
@@ -23,6 +24,8 @@ export type * from "./ports/log-store.ts";
 export type * from "./ports/queue.ts";
 export type * from "./ports/secrets.ts";
 export type * from "./ports/store.ts";
+export type * from "./ports/telemetry-store.ts";
 export * from "./route-pattern.ts";
 export * from "./runtime-contract.ts";
+export * from "./telemetry/index.ts";
 export * from "./usecases/index.ts";

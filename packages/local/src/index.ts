@@ -9,3 +9,4 @@ export { openSqlite, type SqliteDatabase } from "./sqlite/open.ts";
 export { runMigrations } from "./store/migrate.ts";
 export { sealProjectSecrets } from "./store/seal-project-secrets.ts";
 export { createSqliteStore } from "./store/sqlite.ts";
+export { createSqliteTelemetryStore } from "./telemetry-store/sqlite.ts";

@@ -13,6 +13,7 @@ import {
   runQueueContract,
   runSecretsContract,
   runStoreContract,
+  runTelemetryStoreContract,
 } from "@slipway/core/contracts";
 import { describe, expect, it } from "vitest";
 import {
@@ -26,6 +27,7 @@ import {
   createMemorySecrets,
   createMemoryStatusRecorder,
   createMemoryStore,
+  createMemoryTelemetryStore,
   type MemoryBuildCache,
   type MemoryDeployer,
   type MemoryGitRemote,
@@ -55,6 +57,7 @@ runQueueContract({
 
 runLogStoreContract({ name: "memory", create: async () => createMemoryLogStore() });
 runBlobStoreContract({ name: "memory", create: async () => createMemoryBlobStore() });
+runTelemetryStoreContract({ name: "memory", create: async () => createMemoryTelemetryStore() });
 
 const buildCaches = new WeakMap<BuildCache, MemoryBuildCache>();
 runBuildCacheContract({

@@ -8,3 +8,4 @@ export { createMemoryLogStore } from "./log-store.ts";
 export { createMemoryQueue, type MemoryQueue, type MemoryQueueOptions } from "./queue.ts";
 export { createMemorySecrets, type MemorySecrets, type MemorySecretsOptions } from "./secrets.ts";
 export { createMemoryStore } from "./store/index.ts";
+export { createMemoryTelemetryStore } from "./telemetry-store.ts";

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { SlipwayError } from "@slipway/core";
+import { CLIENT_IP_MODES, SlipwayError } from "@slipway/core";
 import { parseLoopbackTarget } from "@slipway/runtime";
 import { z } from "zod";
 
@@ -83,6 +83,17 @@ const schema = z.object({
     )
     .pipe(z.array(z.url()))
     .default([]),
+  /** Request log, function logs, errors and metrics of sites (off: the edge reports to nobody). */
+  telemetry: z.enum(["on", "off"]).default("on"),
+  /** How much of a client's address the request log keeps. */
+  logClientIp: z.enum(CLIENT_IP_MODES).default("masked"),
+  logRetentionDays: z.coerce.number().int().min(1).max(365).default(7),
+  logMaxEntriesPerProject: z.coerce.number().int().min(1000).default(200_000),
+  /** Serve /metrics without the admin token (a Prometheus on a private network). */
+  metricsPublic: z
+    .enum(["0", "1", "false", "true"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
 });
 
 export type PlatformConfig = z.infer<typeof schema>;
@@ -125,6 +136,11 @@ const SOURCES = {
   githubApiUrl: { env: "SLIPWAY_GITHUB_API_URL" },
   openSignUp: { env: "SLIPWAY_OPEN_SIGNUP" },
   trustedOrigins: { env: "SLIPWAY_TRUSTED_ORIGINS" },
+  telemetry: { env: "SLIPWAY_TELEMETRY" },
+  logClientIp: { env: "SLIPWAY_LOG_CLIENT_IP" },
+  logRetentionDays: { env: "SLIPWAY_LOG_RETENTION_DAYS" },
+  logMaxEntriesPerProject: { env: "SLIPWAY_LOG_MAX_ENTRIES" },
+  metricsPublic: { env: "SLIPWAY_METRICS_PUBLIC" },
 } as const satisfies Record<keyof PlatformConfig, { flag?: `--${string}`; env?: string }>;
 
 type Key = keyof typeof SOURCES;

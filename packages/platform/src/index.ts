@@ -3,3 +3,5 @@ export { type Check, type CheckStatus, diagnose } from "./doctor/index.ts";
 export { createGithubStatusReporter, type GithubStatusOptions } from "./github-status.ts";
 export { rotateDataDirKey } from "./rotate-key.ts";
 export { type RunningPlatform, type RunningWorker, startPlatform, startWorker } from "./start.ts";
+export { type RunningTelemetry, retentionOf, startTelemetry } from "./telemetry/start-telemetry.ts";
+export { createThreadedTelemetryStore } from "./telemetry/threaded-store.ts";

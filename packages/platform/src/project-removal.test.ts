@@ -8,6 +8,7 @@ import {
   setEnvVars,
   webhookSecretOf,
 } from "@slipway/core";
+import { createMemoryTelemetryStore } from "@slipway/memory";
 import { afterEach, describe, expect, it } from "vitest";
 import { type PipelineHarness, pipelineHarness } from "./test-support/pipeline-harness.ts";
 
@@ -77,6 +78,26 @@ describe("removing a project", () => {
     expect(await h.deps.store.projects.get(other.id)).toEqual(other);
     expect(await h.deps.store.envVars.listByProject(other.id)).toHaveLength(1);
     expect(h.buildCache.projects()).toEqual([other.id]);
+  });
+
+  it("deletes its runtime logs, errors and metrics, and only its own", async () => {
+    const { h, other } = await populated();
+    const telemetry = createMemoryTelemetryStore();
+    h.deps.telemetry = telemetry;
+    const line = (projectId: string) => ({
+      kind: "log" as const,
+      at: new Date().toISOString(),
+      projectId,
+      deploymentId: "d",
+      requestId: null,
+      level: "info" as const,
+      text: "hi",
+    });
+    await telemetry.write({ entries: [line(h.project.id), line(other.id)], errors: [], metrics: [] });
+    await requestProjectRemoval(h.deps, h.project);
+    await h.drain();
+    expect(await telemetry.entries({ projectId: h.project.id, limit: 10 })).toEqual([]);
+    expect(await telemetry.entries({ projectId: other.id, limit: 10 })).toHaveLength(1);
   });
 
   it("forgets its webhook deliveries, and a late delivery for it queues nothing", async () => {

@@ -24,7 +24,14 @@ import {
   openSqlite,
   sealProjectSecrets,
 } from "@slipway/local";
-import { createEdge, createFunctionHost, createLocalDeployer, routeThroughStore } from "@slipway/runtime";
+import {
+  createEdge,
+  createFunctionHost,
+  createLocalDeployer,
+  DEFAULT_WORKER_LIMITS,
+  parseWorkerLine,
+  routeThroughStore,
+} from "@slipway/runtime";
 import { ensureAdminToken } from "./admin-token.ts";
 import { ensureAuthSecret } from "./auth-secret.ts";
 import type { BuildChildConfig } from "./build-child.ts";
@@ -36,6 +43,8 @@ import { explainListenError } from "./listen-error.ts";
 import { runningPid, writePidFile } from "./pid-file.ts";
 import { startPipelineSweeper } from "./pipeline-sweeper.ts";
 import { decideSandbox } from "./sandbox-policy.ts";
+import { retentionOf, startTelemetry } from "./telemetry/start-telemetry.ts";
+import { createThreadedTelemetryStore } from "./telemetry/threaded-store.ts";
 import { localUrlScheme, selfAddress } from "./urls.ts";
 
 const OPEN_NEXT_CONFIG = fileURLToPath(new URL("../../runtime/opennext/open-next.config.ts", import.meta.url));
@@ -50,6 +59,9 @@ const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).
 const JOB_ATTEMPTS = 5;
 /** Pipeline steps are short (a build runs in its own process): a dead worker's step comes back soon. */
 const STEP_LEASE_MS = 30_000;
+
+/** A worker's output line, for the telemetry of `slipway up` (a `slipway worker` has none). */
+type FunctionLineSink = (deploymentId: string, stream: "stdout" | "stderr", line: string) => void;
 
 export interface RunningPlatform {
   apiUrl: string;
@@ -73,13 +85,29 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   }
   const removePidFile = writePidFile(config.dataDir);
   let forget = (_deploymentId: string) => {};
-  const { deps, store, queue, builder, deployer, functionHost, urls, token } = await wirePorts(
-    config,
-    sandbox.kind,
-    log,
-    (id) => forget(id),
-  );
+  let onFunctionLine: FunctionLineSink = () => {};
+  const { deps, store, queue, builder, deployer, functionHost, urls, token, maskerOf, telemetryStore } =
+    await wirePorts(
+      config,
+      sandbox.kind,
+      log,
+      (id) => forget(id),
+      (...line) => onFunctionLine(...line),
+    );
   const dir = (name: string) => join(config.dataDir, name);
+  const telemetry = telemetryStore
+    ? startTelemetry(
+        {
+          deploymentsDir: dir("deployments"),
+          clientIp: config.logClientIp,
+          retention: retentionOf(config),
+          publicMetrics: config.metricsPublic,
+          memoryMb: config.workerMemoryMb ?? DEFAULT_WORKER_LIMITS.memoryMb,
+        },
+        { store, telemetryStore, maskerOf, edgeCache: () => edge.cacheStats(), log },
+      )
+    : null;
+  if (telemetry) onFunctionLine = telemetry.onFunctionLine;
 
   const edge = createEdge({
     functionHost,
@@ -88,6 +116,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
       ? { cache: { cachesDir: dir("caches"), maxBytes: config.edgeCacheMb * 1024 * 1024 } }
       : {}),
     ...routeThroughStore(store),
+    ...(telemetry ? { onRequest: telemetry.onRequest } : {}),
   });
   await edge.listen(config.edgePort, config.host).catch((error: unknown) => {
     throw explainListenError(error, { name: "edge", host: config.host, port: config.edgePort, flag: "--edge-port" });
@@ -101,6 +130,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
       trustedOrigins: config.trustedOrigins,
       openSignUp: config.openSignUp,
     },
+    ...(telemetry ? { observability: telemetry.api } : {}),
   });
   const apiServer = serve({ fetch: api.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {
@@ -128,6 +158,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     async stop() {
       await new Promise((resolve) => apiServer.close(resolve));
       await edge.close();
+      await telemetry?.stop();
       // Builds run in their own processes and go on; the next start (or a worker) watches them.
       await runner.stop();
       await functionHost.close();
@@ -160,6 +191,7 @@ async function wirePorts(
   sandboxKind: "bwrap" | "none",
   log: (line: string) => void,
   onDeactivated: (id: string) => void,
+  onFunctionLine: FunctionLineSink = () => {},
 ) {
   const dir = (name: string) => join(config.dataDir, name);
 
@@ -171,6 +203,9 @@ async function wirePorts(
     log(`encrypted the webhook secrets and repository tokens of ${sealed} project(s) stored in plaintext`);
   const queue = createSqliteQueue(db, { maxAttempts: JOB_ATTEMPTS });
   const logs = createSqliteLogStore(db);
+  // Opened by `slipway worker` too: a project removal it runs deletes the project's telemetry. In a
+  // thread of its own: its inserts never run on the thread that serves requests.
+  const telemetryStore = config.telemetry === "on" ? createThreadedTelemetryStore(dir("telemetry.db")) : undefined;
   const blobs = createFsBlobStore(config.dataDir); // keeps blobs in <dataDir>/blobs
   const urls = localUrlScheme(config);
   const token = await ensureAdminToken(store, config.dataDir);
@@ -201,8 +236,9 @@ async function wirePorts(
       return env;
     },
     onLog: ({ deploymentId, stream, line }) => {
+      onFunctionLine(deploymentId, stream, line);
       const mask = maskers.get(deploymentId) ?? ((text: string) => text);
-      log(`[${deploymentId} ${stream}] ${mask(line)}`);
+      log(`[${deploymentId} ${stream}] ${mask(parseWorkerLine(stream, line).text)}`);
     },
     onEvent: (event) => {
       if (event.type === "cold-start") log(`cold start ${event.deploymentId} (${event.kind}) in ${event.ms} ms`);
@@ -263,8 +299,10 @@ async function wirePorts(
       : null,
     urls,
     settings: { retainDeployments: config.retainDeployments },
+    ...(telemetryStore ? { telemetry: telemetryStore } : {}),
   };
-  return { deps, store, queue, builder, deployer, functionHost, urls, token };
+  const maskerOf = (deploymentId: string): Masker => maskers.get(deploymentId) ?? ((text: string) => text);
+  return { deps, store, queue, builder, deployer, functionHost, urls, token, maskerOf, telemetryStore };
 }
 
 /**
@@ -308,11 +346,12 @@ export interface RunningWorker {
  */
 export async function startWorker(config: PlatformConfig, log: (line: string) => void): Promise<RunningWorker> {
   const sandbox = await openDataDir(config, log);
-  const { deps, store, functionHost } = await wirePorts(config, sandbox.kind, log, () => {});
+  const { deps, store, functionHost, telemetryStore } = await wirePorts(config, sandbox.kind, log, () => {});
   const runner = startStepRunner(deps, log);
   return {
     async stop() {
       await runner.stop();
+      await telemetryStore?.close();
       await functionHost.close();
       await store.close();
       sandbox.restoreUmask();

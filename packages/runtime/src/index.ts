@@ -20,3 +20,4 @@ export type {
   WarmResult,
   WorkerInfo,
 } from "./function-host/types.ts";
+export { parseWorkerLine, WORKER_LOG_MARK, type WorkerLogLine } from "./function-host/worker-log.ts";

@@ -74,7 +74,7 @@ interface ServerSentEvent {
 }
 
 /** The events of a text/event-stream body, as they arrive. */
-async function* serverSentEvents(body: AsyncIterable<string>): AsyncGenerator<ServerSentEvent> {
+export async function* serverSentEvents(body: AsyncIterable<string>): AsyncGenerator<ServerSentEvent> {
   let buffer = "";
   for await (const chunk of body) {
     buffer += chunk.replace(/\r\n?/g, "\n");

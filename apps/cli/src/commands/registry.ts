@@ -11,6 +11,7 @@ import { envRm } from "./env-rm.ts";
 import { invite } from "./invite.ts";
 import { login } from "./login.ts";
 import { logs } from "./logs.ts";
+import { metrics } from "./metrics.ts";
 import { projectsCreate } from "./projects-create.ts";
 import { projectsLs } from "./projects-ls.ts";
 import { projectsRm } from "./projects-rm.ts";
@@ -21,6 +22,7 @@ import { rotateKey } from "./rotate-key.ts";
 import { teamsLs } from "./teams-ls.ts";
 import { tokensCreate, tokensLs, tokensRm } from "./tokens.ts";
 import { up } from "./up.ts";
+import { usage } from "./usage.ts";
 import { whoami } from "./whoami.ts";
 import { worker } from "./worker.ts";
 
@@ -42,6 +44,8 @@ export const COMMANDS: Command[] = [
   deploy,
   deploymentsLs,
   logs,
+  metrics,
+  usage,
   rollback,
   promote,
   cancel,

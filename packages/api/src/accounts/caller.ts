@@ -89,3 +89,15 @@ async function sessionCaller(c: Context, store: Store, auth: Auth | null): Promi
     defaultTeamId: memberships[0]?.team.id ?? null,
   };
 }
+
+/** Routes that maintain the platform itself: the admin token only (403 for every user). */
+export const requireAdmin = createMiddleware<CallerEnv>(async (c, next) => {
+  if (c.get("caller").kind !== "admin") {
+    throw new SlipwayError(
+      "FORBIDDEN",
+      `${c.req.method} ${c.req.path} is for the platform's admin token.`,
+      "Use the token from <data dir>/admin-token.",
+    );
+  }
+  await next();
+});

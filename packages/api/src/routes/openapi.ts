@@ -95,6 +95,48 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
       response: z.array(R.logLineResponse),
     },
   },
+  "/api/v1/projects/{name}/logs": {
+    get: {
+      summary:
+        "Runtime log: requests through the edge and function output, oldest first; with follow=1 (or Accept: text/event-stream) a live tail as Server-Sent Events (id = seq) for at most 25 s, resumable with `Last-Event-ID`",
+      query: {
+        since: "Window: 15m, 1h, 24h, 7d",
+        status: "Requests with this status: 500, 5xx, 4xx",
+        deployment: "One deployment's entries",
+        kind: "request or log",
+        after: "Entries after this seq",
+        limit: "How many (default 100, at most 5000)",
+        follow: "1: stream Server-Sent Events",
+      },
+      response: z.array(z.looseObject({ seq: z.number(), kind: z.enum(["request", "log"]), at: z.string() })),
+    },
+  },
+  "/api/v1/projects/{name}/errors": {
+    get: {
+      summary: "Errors (uncaught exceptions, logged Errors, 5xx) grouped by message",
+      query: { since: "Window (default 24h)" },
+      response: z.array(z.looseObject({ message: z.string(), count: z.number() })),
+    },
+  },
+  "/api/v1/projects/{name}/metrics": {
+    get: {
+      summary: "Requests, errors, latency p50/p95/p99, cold starts, GB-s and bytes out per step (1 min / 15 min / 1 h)",
+      query: { since: "1h, 24h or 7d (default 1h)", deployment: "One deployment's metrics" },
+      response: z.looseObject({
+        project: z.string(),
+        stepMs: z.number(),
+        summary: z.looseObject({}),
+        series: z.array(z.looseObject({})),
+      }),
+    },
+  },
+  "/api/v1/projects/{name}/usage": {
+    get: {
+      summary: "Usage in a window and its projected AWS cost (price table dated in the response)",
+      query: { since: "Window (default 30d)" },
+      response: z.looseObject({ project: z.string(), usage: z.looseObject({}), cost: z.looseObject({}) }),
+    },
+  },
   "/api/v1/admin/cache/clear": {
     post: {
       summary: "Clear build caches, of one project or all (admin token only)",

@@ -7,6 +7,7 @@ import {
   createMemoryQueue,
   createMemorySecrets,
   createMemoryStore,
+  createMemoryTelemetryStore,
 } from "@slipway/memory";
 import { type ApiDeps, createApi } from "../app.ts";
 import { hashToken } from "../auth.ts";
@@ -26,8 +27,9 @@ const FAST_PASSWORD_HASHING = {
 
 /**
  * The API over fresh in-memory adapters (each passes its port's contract) with one admin token,
- * "good-token", and accounts at http://127.0.0.1:7300. Passwords are hashed with salted SHA-256
- * unless `scryptPasswords` (better-auth's own, slow on purpose) is asked for.
+ * "good-token", accounts at http://127.0.0.1:7300 and an in-memory telemetry store (so every
+ * documented route exists). Passwords are hashed with salted SHA-256 unless `scryptPasswords`
+ * (better-auth's own, slow on purpose) is asked for.
  */
 export async function setupApi(options: { openSignUp?: boolean; scryptPasswords?: boolean } = {}) {
   const queue = createMemoryQueue();
@@ -52,6 +54,11 @@ export async function setupApi(options: { openSignUp?: boolean; scryptPasswords?
       hostname: (l: string) => `${l}.localhost`,
       url: (h: string) => `http://${h}:7380`,
       apiUrl: "http://127.0.0.1:7300",
+    },
+    observability: {
+      store: createMemoryTelemetryStore(),
+      storageOf: async () => ({ bytes: 0, uploads: 0 }),
+      droppedBeforeStorage: () => 0,
     },
     accounts: {
       secret: "test-secret-test-secret-test-secret!",

@@ -8,6 +8,7 @@ import type { LogStore } from "../ports/log-store.ts";
 import type { Queue } from "../ports/queue.ts";
 import type { Secrets } from "../ports/secrets.ts";
 import type { Store } from "../ports/store.ts";
+import type { TelemetryStore } from "../ports/telemetry-store.ts";
 
 /** How the platform spells hostnames and URLs for the target it runs on. */
 export interface UrlScheme {
@@ -40,4 +41,6 @@ export interface CoreDeps {
   statusReporter: CommitStatusReporter | null;
   urls: UrlScheme;
   settings: Settings;
+  /** Runtime logs and metrics of sites; absent where telemetry is off. */
+  telemetry?: TelemetryStore;
 }

@@ -22,6 +22,8 @@ type Outcome = {
   coldStart: boolean;
   servedBy: RequestReport["servedBy"];
   deploymentId: string | null;
+  /** HIT / STALE when the edge cache answered (its headers were written in one writeHead). */
+  cache?: string;
 };
 
 /**
@@ -92,7 +94,14 @@ export function createEdge(options: EdgeOptions): Edge {
       ? cache?.handle(req, res, { deploymentId, url, kind: cacheable, requestId }, isRefresh, refresh)
       : null;
     if (served)
-      return { status: served.status, bytes: served.bytes, coldStart: false, servedBy: "cache", deploymentId };
+      return {
+        status: served.status,
+        bytes: served.bytes,
+        coldStart: false,
+        servedBy: "cache",
+        deploymentId,
+        cache: served.state,
+      };
     const headers = {
       ...req.headers,
       "x-forwarded-for": forwardedFor(req, options.trustForwardedFor === true),
@@ -129,6 +138,8 @@ export function createEdge(options: EdgeOptions): Edge {
         bytes: outcome.bytes,
         coldStart: outcome.coldStart,
         servedBy: outcome.servedBy,
+        clientIp: req.socket.remoteAddress ?? "",
+        cache: outcome.cache ?? cacheVerdict(res.getHeader("x-slipway-cache")),
       });
     route(req, res, host, requestId, isRefresh).then(report, (error: unknown) => {
       const outcome = res.headersSent
@@ -184,6 +195,10 @@ function send(
   });
   res.end(body);
   return { status, bytes: body.length, coldStart: false, servedBy: "edge", deploymentId };
+}
+
+function cacheVerdict(header: ReturnType<ServerResponse["getHeader"]>): string | null {
+  return typeof header === "string" ? header : null;
 }
 
 /** Lowercased host without port; IPv6 literals keep their brackets. */

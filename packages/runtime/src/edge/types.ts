@@ -16,6 +16,10 @@ export interface RequestReport {
    * worker involved), "edge" for the edge's own error pages.
    */
   readonly servedBy: "static" | "cache" | "function" | "image" | "edge";
+  /** The peer's address as the edge saw it (unmasked: the request log masks it per setting). */
+  readonly clientIp: string;
+  /** The edge cache's verdict (`x-slipway-cache`: HIT / STALE / MISS), null when not asked. */
+  readonly cache: string | null;
 }
 
 export interface EdgeOptions {

@@ -24,7 +24,10 @@ export const FIXTURE_PROJECT_ID = "prj_fixture";
 export async function startStack(
   artifactDir: string,
   hostOptions: Partial<FunctionHostOptions> = {},
-  edgeOptions: { cache?: false | Omit<EdgeCacheSettings, "cachesDir"> } = {},
+  edgeOptions: {
+    cache?: false | Omit<EdgeCacheSettings, "cachesDir">;
+    onRequest?: (report: RequestReport) => void;
+  } = {},
   store: Store = createMemoryStore(createMemoryQueue()),
 ) {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "slipway-runtime-"));
@@ -51,7 +54,10 @@ export async function startStack(
     ...routeThroughStore(store),
     functionHost,
     deploymentsDir,
-    onRequest: (report) => requests.push(report),
+    onRequest: (report) => {
+      requests.push(report);
+      edgeOptions.onRequest?.(report);
+    },
     ...(edgeOptions.cache === false ? {} : { cache: { cachesDir, ...edgeOptions.cache } }),
   });
   edgePort = await edge.listen(0, "127.0.0.1");

@@ -12,3 +12,4 @@ export * from "./queue.contract.ts";
 export * from "./secrets.contract.ts";
 export * from "./store.contract.ts";
 export * from "./store-fixtures.ts";
+export * from "./telemetry-store.contract.ts";

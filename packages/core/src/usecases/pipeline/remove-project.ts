@@ -61,6 +61,7 @@ export async function removeProjectStep(deps: CoreDeps, projectId: string): Prom
     await deps.logs.deleteDeployment(deployment.id);
   }
   await deps.buildCache.clear(projectId);
+  await deps.telemetry?.deleteProject(projectId);
   await deps.store.projects.delete(projectId);
   return "removed";
 }

@@ -10,12 +10,14 @@
 //   (or `{"ready":false,"error":s}`); bootMs is node's own start-up, before this script ran.
 //   Requests: plain HTTP/1.1 over the socket, `x-request-id` set by the host; each becomes an
 //   API Gateway v2 event; the response streams back as the function writes it.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { writeSync } from "node:fs";
 import http from "node:http";
 import module from "node:module";
 import net from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { format } from "node:util";
 import { toApiGatewayV2Event } from "./apigw-event.mjs";
 import { createResponseSink, installLambdaShim, writeBufferedResult } from "./lambda-stream.mjs";
 
@@ -48,6 +50,28 @@ process.on("uncaughtException", (error) => {
   console.error("[slipway worker] uncaught exception", error);
   process.exit(70);
 });
+
+// Console output is tagged with the request it belongs to and its level: one line
+// `<WORKER_LOG_MARK>{"r":requestId|null,"l":level,"t":text,"s"?:stack}` per call (see worker-log.ts,
+// which parses it; the mark is written there too). An Error among the arguments sends its stack,
+// so the platform can record it as an error. Output that bypasses console stays untagged.
+const WORKER_LOG_MARK = "\u0001slipway-log\u0001";
+const requestContext = new AsyncLocalStorage();
+for (const [method, level] of [
+  ["log", "info"],
+  ["info", "info"],
+  ["debug", "debug"],
+  ["warn", "warn"],
+  ["error", "error"],
+]) {
+  const out = level === "warn" || level === "error" ? process.stderr : process.stdout;
+  console[method] = (...args) => {
+    const error = args.find((arg) => arg instanceof Error);
+    const record = { r: requestContext.getStore() ?? null, l: level, t: format(...args) };
+    if (typeof error?.stack === "string") record.s = error.stack;
+    out.write(`${WORKER_LOG_MARK}${JSON.stringify(record)}\n`);
+  };
+}
 
 installLambdaShim();
 // Some bundles (the image loader helpers) read this global as on Lambda.
@@ -165,7 +189,8 @@ async function handle(req, res) {
 // start of this deployment reads.
 let flushAfterFirst = compileCache === "enabled";
 const server = http.createServer((req, res) => {
-  handle(req, res).catch((error) => res.destroy(error));
+  const requestId = String(req.headers["x-request-id"] ?? "");
+  requestContext.run(requestId || null, () => handle(req, res)).catch((error) => res.destroy(error));
   if (flushAfterFirst) {
     flushAfterFirst = false;
     res.once("close", () => setImmediate(() => module.flushCompileCache?.()));

@@ -1,0 +1,2 @@
+export * from "./aws-prices.ts";
+export * from "./projection.ts";
