@@ -77,12 +77,15 @@ async function pipeline(ctx: BuildContext, toolchain: Toolchain): Promise<BuildR
   const buildCache = nextCache(dirs.projectCache, appDir);
   await timed(ctx, "cacheRestore", () => bestEffort(ctx.log, "restore .next/cache", false, buildCache.restore));
   // OpenNext runs the build script with the workspace's package manager: it needs it too.
-  const { artifactRoot, edge } = await buildWithOpenNext(ctx, appDir, env, plan.readOnly);
+  const { artifactRoot, edge, patches } = await buildWithOpenNext(ctx, appDir, env, plan.readOnly);
   // The sandbox has exited: from here on the host reads what the build wrote, so check it first.
   await checkBuildOutput(ctx.log, appDir, artifactRoot);
   await patchEdgeBundles(artifactRoot, edge);
   await timed(ctx, "sharp", () => withSharp(ctx, artifactRoot, sharp));
-  await timed(ctx, "cacheSave", () => bestEffort(ctx.log, "save .next/cache", false, buildCache.save));
+  await timed(ctx, "cacheSave", async () => {
+    await bestEffort(ctx.log, "save .next/cache", false, buildCache.save);
+    await bestEffort(ctx.log, "save OpenNext's code patches", false, patches.save);
+  });
 
   const packStart = performance.now();
   const precompressed = await timed(ctx, "precompress", () => precompressAssets(path.join(artifactRoot, "assets")));
