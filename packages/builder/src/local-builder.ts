@@ -1,6 +1,7 @@
 import path from "node:path";
 import { isSlipwayError } from "@slipway/core";
 import { bestEffort } from "./cache/best-effort.ts";
+import { compressedCache } from "./cache/compressed-cache.ts";
 import { nextCache } from "./cache/next-cache.ts";
 import { type BuildContext, openBuild, timed } from "./context.ts";
 import { buildChildEnv } from "./env.ts";
@@ -88,7 +89,9 @@ async function pipeline(ctx: BuildContext, toolchain: Toolchain): Promise<BuildR
   });
 
   const packStart = performance.now();
-  const precompressed = await timed(ctx, "precompress", () => precompressAssets(path.join(artifactRoot, "assets")));
+  const precompressed = await timed(ctx, "precompress", () =>
+    precompressAssets(path.join(artifactRoot, "assets"), compressedCache(dirs.projectCache)),
+  );
   const manifest = await writeManifest({
     artifactRoot,
     appDir,
