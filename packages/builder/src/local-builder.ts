@@ -1,6 +1,8 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { isSlipwayError } from "@slipway/core";
 import { bestEffort } from "./cache/best-effort.ts";
+import { compileCache } from "./cache/compile-cache.ts";
 import { compressedCache } from "./cache/compressed-cache.ts";
 import { nextCache } from "./cache/next-cache.ts";
 import { type BuildContext, openBuild, timed } from "./context.ts";
@@ -73,6 +75,10 @@ async function pipeline(ctx: BuildContext, toolchain: Toolchain): Promise<BuildR
     userEnv: request.env,
     extraEnv: ctx.options.env,
   });
+  const compiled = compileCache(dirs.projectCache, dirs.work);
+  await bestEffort(ctx.log, "restore the compile cache", false, compiled.restore);
+  // The project's own setting wins, as every variable of its env does.
+  if (existsSync(compiled.live)) env.NODE_COMPILE_CACHE ??= compiled.live;
   await timed(ctx, "install", () => installDependencies(ctx, plan, env, manager.tool?.version ?? null));
 
   const buildCache = nextCache(dirs.projectCache, appDir);
@@ -86,6 +92,7 @@ async function pipeline(ctx: BuildContext, toolchain: Toolchain): Promise<BuildR
   await timed(ctx, "cacheSave", async () => {
     await bestEffort(ctx.log, "save .next/cache", false, buildCache.save);
     await bestEffort(ctx.log, "save OpenNext's code patches", false, patches.save);
+    await bestEffort(ctx.log, "save the compile cache", false, compiled.save);
   });
 
   const packStart = performance.now();
