@@ -91,6 +91,7 @@ describe("a warm rebuild", () => {
       const manifest = (root: string) => ({
         ...JSON.parse(readFileSync(path.join(root, MANIFEST_FILE), "utf8")),
         timings: null,
+        createdAt: null,
       });
       expect(manifest(warm.out)).toEqual(manifest(cold.out));
       expect(await checkArtifactTree(warm.out, { linksAllowed: artifactLinksAllowed })).toEqual([]);
