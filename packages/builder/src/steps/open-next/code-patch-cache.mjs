@@ -19,6 +19,8 @@ const FORMAT = "slipway-patch-cache-1";
  * build read) go to `newEntriesDir`.
  */
 export function cachingCodePatcher({ applyCodePatches, getBundlerRuntime, openNextVersion, cacheDir, newEntriesDir }) {
+  // OpenNext patches once per server function: the hits of every call are this build's.
+  const usedByBuild = new Set();
   return async (buildOptions, tracedFiles, manifests, codePatcher) => {
     const started = performance.now();
     const salt = [
@@ -61,7 +63,8 @@ export function cachingCodePatcher({ applyCodePatches, getBundlerRuntime, openNe
     await Promise.all(
       misses.map(async ({ file, key }) => writeFile(path.join(newEntriesDir, key), await readFile(file))),
     );
-    await writeFile(path.join(newEntriesDir, "used.json"), JSON.stringify(used));
+    for (const key of used) usedByBuild.add(key);
+    await writeFile(path.join(newEntriesDir, "used.json"), JSON.stringify([...usedByBuild]));
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`Code patches: ${used.length} files from the build cache, ${misses.length} patched (${seconds} s)`);
   };
