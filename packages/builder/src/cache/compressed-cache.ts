@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -40,7 +40,7 @@ export function compressedCache(projectCacheDir: string) {
         [".br", compressed.br],
         [".gz", compressed.gz],
       ] as const) {
-        const temp = path.join(dir, `.${key}${suffix}.${process.pid}.tmp`);
+        const temp = path.join(dir, `.${key}${suffix}.${randomUUID()}.tmp`);
         await writeFile(temp, data);
         await rename(temp, path.join(dir, `${key}${suffix}`));
       }
