@@ -1,6 +1,9 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { isSlipwayError } from "@slipway/core";
 import { bestEffort } from "./cache/best-effort.ts";
+import { compileCache } from "./cache/compile-cache.ts";
+import { compressedCache } from "./cache/compressed-cache.ts";
 import { nextCache } from "./cache/next-cache.ts";
 import { type BuildContext, openBuild, timed } from "./context.ts";
 import { buildChildEnv } from "./env.ts";
@@ -72,20 +75,30 @@ async function pipeline(ctx: BuildContext, toolchain: Toolchain): Promise<BuildR
     userEnv: request.env,
     extraEnv: ctx.options.env,
   });
+  const compiled = compileCache(dirs.projectCache, dirs.work);
+  await bestEffort(ctx.log, "restore the compile cache", false, compiled.restore);
+  // The project's own setting wins, as every variable of its env does.
+  if (existsSync(compiled.live)) env.NODE_COMPILE_CACHE ??= compiled.live;
   await timed(ctx, "install", () => installDependencies(ctx, plan, env, manager.tool?.version ?? null));
 
   const buildCache = nextCache(dirs.projectCache, appDir);
   await timed(ctx, "cacheRestore", () => bestEffort(ctx.log, "restore .next/cache", false, buildCache.restore));
   // OpenNext runs the build script with the workspace's package manager: it needs it too.
-  const { artifactRoot, edge } = await buildWithOpenNext(ctx, appDir, env, plan.readOnly);
+  const { artifactRoot, edge, patches } = await buildWithOpenNext(ctx, appDir, env, plan.readOnly);
   // The sandbox has exited: from here on the host reads what the build wrote, so check it first.
   await checkBuildOutput(ctx.log, appDir, artifactRoot);
   await patchEdgeBundles(artifactRoot, edge);
   await timed(ctx, "sharp", () => withSharp(ctx, artifactRoot, sharp));
-  await timed(ctx, "cacheSave", () => bestEffort(ctx.log, "save .next/cache", false, buildCache.save));
+  await timed(ctx, "cacheSave", async () => {
+    await bestEffort(ctx.log, "save .next/cache", false, buildCache.save);
+    await bestEffort(ctx.log, "save OpenNext's code patches", false, patches.save);
+    await bestEffort(ctx.log, "save the compile cache", false, compiled.save);
+  });
 
   const packStart = performance.now();
-  const precompressed = await timed(ctx, "precompress", () => precompressAssets(path.join(artifactRoot, "assets")));
+  const precompressed = await timed(ctx, "precompress", () =>
+    precompressAssets(path.join(artifactRoot, "assets"), compressedCache(dirs.projectCache)),
+  );
   const manifest = await writeManifest({
     artifactRoot,
     appDir,

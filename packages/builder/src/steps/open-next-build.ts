@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type PatchCache, patchCache } from "../cache/patch-cache.ts";
 import type { BuildContext } from "../context.ts";
 import { runSandboxed } from "../process/sandboxed.ts";
 import { type EdgeFunction, prepareEdgeFunctions } from "./edge-functions.ts";
@@ -15,6 +16,8 @@ export const OPEN_NEXT_ENTRY = require.resolve("@opennextjs/aws/index.js");
 export const PLATFORM_NODE_MODULES = OPEN_NEXT_ENTRY.slice(0, OPEN_NEXT_ENTRY.lastIndexOf("/node_modules/") + 13);
 
 const NEXT_BUILD_SCRIPT = fileURLToPath(new URL("./next-build-in-sandbox.mjs", import.meta.url));
+/** Runs `open-next build` with its code patches cached (see the script). */
+const OPEN_NEXT_SCRIPT = fileURLToPath(new URL("./open-next/run-in-sandbox.mjs", import.meta.url));
 /** OpenNext's `dist` folder: the next-build script loads OpenNext's own helpers from it. */
 const OPEN_NEXT_DIST = path.dirname(OPEN_NEXT_ENTRY);
 
@@ -23,6 +26,8 @@ export interface OpenNextBuild {
   readonly artifactRoot: string;
   /** The edge runtime routes, each bundled as its own function. */
   readonly edge: readonly EdgeFunction[];
+  /** OpenNext's code patch cache: saved by the pipeline once the build output is checked. */
+  readonly patches: PatchCache;
 }
 
 /**
@@ -60,6 +65,8 @@ export async function buildWithOpenNext(
   const edge = await prepareEdgeFunctions(appDir);
   for (const fn of edge) ctx.log.system(`  edge runtime: ${fn.path} (${fn.route}) → function ${fn.name}`);
   const configPath = await writeOpenNextConfig(ctx, edge);
+  const patches = patchCache(ctx.dirs.projectCache, ctx.dirs.work);
+  await patches.prepare();
 
   ctx.log.system("▶ Packaging with OpenNext");
   const packStart = performance.now();
@@ -67,18 +74,32 @@ export async function buildWithOpenNext(
     await runSandboxed(ctx, {
       // OpenNext joins --config-path onto its cwd, so it has to be relative.
       command: {
-        argv: [node, OPEN_NEXT_ENTRY, "build", "--config-path", path.relative(appDir, configPath)],
+        argv: [
+          node,
+          OPEN_NEXT_SCRIPT,
+          OPEN_NEXT_ENTRY,
+          patches.dir,
+          patches.newEntries,
+          "build",
+          "--config-path",
+          path.relative(appDir, configPath),
+        ],
       },
       cwd: appDir,
       env,
       what: "OpenNext packaging",
-      readOnly: [PLATFORM_NODE_MODULES, path.dirname(ctx.options.openNextConfigPath)],
+      readOnly: [
+        PLATFORM_NODE_MODULES,
+        path.dirname(ctx.options.openNextConfigPath),
+        path.dirname(OPEN_NEXT_SCRIPT),
+        patches.dir,
+      ],
     });
   } finally {
     ctx.timings.openNext = Math.round(performance.now() - packStart);
   }
   ctx.log.system(`✓ OpenNext packaging in ${seconds(ctx.timings.openNext)}`);
-  return { artifactRoot: path.join(appDir, ".open-next"), edge };
+  return { artifactRoot: path.join(appDir, ".open-next"), edge, patches };
 }
 
 /** The project's own build command, passed on to OpenNext's build step (its `buildCommand`). */

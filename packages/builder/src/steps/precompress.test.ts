@@ -1,8 +1,18 @@
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { compressedCache } from "../cache/compressed-cache.ts";
 import { brotliQuality, precompressAssets, shouldPrecompress } from "./precompress.ts";
 
 describe("precompressAssets", () => {
@@ -45,6 +55,36 @@ describe("precompressAssets", () => {
     expect(existsSync(path.join(assets, "leak.js.gz"))).toBe(false);
     expect(readFileSync(target, "utf8")).toBe("untouched");
     expect(gunzipSync(readFileSync(path.join(assets, "app.js.gz"))).toString()).toContain("export const a");
+  });
+
+  it("takes unchanged assets from the project's cache, byte for byte, and keeps only what a build used", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "slipway-precompress-"));
+    const build = (name: string, files: Record<string, string>) => {
+      const dir = path.join(root, name);
+      mkdirSync(dir);
+      for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dir, file), text);
+      return dir;
+    };
+    const chunk = "export const greeting = 'hello world';\n".repeat(200);
+    const first = build("one", { "a.js": chunk, "old.js": "old\n".repeat(500) });
+    await precompressAssets(first, compressedCache(path.join(root, "cache")));
+    const entries = readdirSync(path.join(root, "cache", "compressed"));
+    expect(entries).toHaveLength(4);
+
+    // A cached .br is served as it is: tell it apart from a fresh compression.
+    const [brEntry] = entries.filter(
+      (name) =>
+        name.endsWith(".br") &&
+        readFileSync(path.join(root, "cache", "compressed", name)).equals(readFileSync(path.join(first, "a.js.br"))),
+    );
+    writeFileSync(path.join(root, "cache", "compressed", brEntry as string), "from the cache");
+    const second = build("two", { "a.js": chunk, "new.js": "new\n".repeat(500) });
+    expect(await precompressAssets(second, compressedCache(path.join(root, "cache")))).toEqual(["a.js", "new.js"]);
+    expect(readFileSync(path.join(second, "a.js.br"), "utf8")).toBe("from the cache");
+    expect(gunzipSync(readFileSync(path.join(second, "new.js.gz"))).toString()).toBe("new\n".repeat(500));
+    // old.js's entries are gone, a.js's and new.js's are there.
+    expect(readdirSync(path.join(root, "cache", "compressed"))).toHaveLength(4);
+    expect(readdirSync(path.join(root, "cache", "compressed"))).toContain(brEntry);
   });
 
   it("skips files that do not shrink", async () => {

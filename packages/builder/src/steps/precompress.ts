@@ -2,10 +2,11 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
+import type { Compressed, CompressedCache } from "../cache/compressed-cache.ts";
 import { readBuildFile, writeFresh } from "../output/safe-fs.ts";
 
 const brotli = promisify(brotliCompress);
-const gz = promisify(gzip);
+const gzipAsync = promisify(gzip);
 
 // Text formats only: images, fonts and archives are already compressed.
 const TEXT = new Set([".js", ".mjs", ".cjs", ".css", ".html", ".svg", ".json", ".txt", ".map", ".xml", ".webmanifest"]);
@@ -32,26 +33,39 @@ export function shouldPrecompress(file: string, size: number): boolean {
  * compressed forms aren't smaller is left alone. Regular files only, read without following links;
  * siblings are new files, never written through whatever the build left at their names.
  */
-export async function precompressAssets(assetsDir: string): Promise<string[]> {
+export async function precompressAssets(assetsDir: string, cache: CompressedCache | null = null): Promise<string[]> {
   const files = await listFiles(assetsDir);
   const done: string[] = [];
   let next = 0;
   const worker = async () => {
     while (next < files.length) {
       const relative = files[next++] as string;
-      if (await compressOne(assetsDir, relative)) done.push(relative);
+      if (await compressOne(assetsDir, relative, cache)) done.push(relative);
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await cache?.prune();
   return done.sort();
 }
 
-async function compressOne(assetsDir: string, relative: string): Promise<boolean> {
+async function compressOne(assetsDir: string, relative: string, cache: CompressedCache | null): Promise<boolean> {
   const file = path.join(assetsDir, relative);
   if (!TEXT.has(path.extname(file).toLowerCase())) return false;
   const body = await readBuildFile(file, MAX_BYTES, `build output assets/${relative}`).catch(() => null);
   if (body === null || !shouldPrecompress(file, body.length)) return false;
-  const [br, gzipped] = await Promise.all([
+  const cached = await cache?.get(body);
+  const { br, gz: gzipped } = cached ?? (await compress(body));
+  if (br.length >= body.length || gzipped.length >= body.length) return false;
+  if (!cached) await cache?.put(body, { br, gz: gzipped });
+  await Promise.all([
+    writeFresh(`${file}.br`, br, `assets/${relative}.br`),
+    writeFresh(`${file}.gz`, gzipped, `assets/${relative}.gz`),
+  ]);
+  return true;
+}
+
+async function compress(body: Buffer): Promise<Compressed> {
+  const [br, gz] = await Promise.all([
     brotli(body, {
       params: {
         [constants.BROTLI_PARAM_QUALITY]: brotliQuality(body.length),
@@ -59,14 +73,9 @@ async function compressOne(assetsDir: string, relative: string): Promise<boolean
         [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
       },
     }),
-    gz(body, { level: 9 }),
+    gzipAsync(body, { level: 9 }),
   ]);
-  if (br.length >= body.length || gzipped.length >= body.length) return false;
-  await Promise.all([
-    writeFresh(`${file}.br`, br, `assets/${relative}.br`),
-    writeFresh(`${file}.gz`, gzipped, `assets/${relative}.gz`),
-  ]);
-  return true;
+  return { br, gz };
 }
 
 async function listFiles(root: string): Promise<string[]> {
