@@ -144,4 +144,28 @@ export const MIGRATIONS: readonly Migration[] = [
         CHECK (node_version IN ('20', '22', '24'));
     `,
   },
+  {
+    // Reserved for the accounts branch (issue 11), whose migration 7 replaces this entry at merge;
+    // versions must have no gap, so this branch needs the number taken.
+    version: 7,
+    name: "reserved for accounts",
+    sql: "SELECT 1;",
+  },
+  {
+    version: 8,
+    name: "custom domains",
+    // One row per hostname (the primary key: one owner project). The columns the sweep and the
+    // edge select by are columns; the rest of the record (certificate with its encrypted key,
+    // challenge, verification token) is JSON, read and rewritten inside one transaction.
+    sql: `
+      CREATE TABLE domains (
+        hostname TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'verified', 'issuing', 'active', 'failed')),
+        next_attempt_at TEXT,
+        data TEXT NOT NULL -- JSON: the Domain record
+      );
+      CREATE INDEX domains_by_project ON domains (project_id);
+    `,
+  },
 ];

@@ -2,6 +2,7 @@ import type { Store } from "@slipway/core";
 import { resolveDatabase, type SqliteDatabase } from "../sqlite/open.ts";
 import { createAliasRepo } from "./aliases.ts";
 import { createDeploymentRepo } from "./deployments.ts";
+import { createDomainRepo } from "./domains.ts";
 import { createEnvVarRepo } from "./env-vars.ts";
 import { createProjectRepo } from "./projects.ts";
 import { createApiTokenRepo } from "./tokens.ts";
@@ -22,6 +23,7 @@ export function createSqliteStore(target: string | SqliteDatabase): Store {
     envVars: createEnvVarRepo(db),
     webhookDeliveries: createWebhookDeliveryRepo(db),
     tokens: createApiTokenRepo(db),
+    domains: createDomainRepo(db),
     async close() {
       if (owned && db.open) db.close();
     },

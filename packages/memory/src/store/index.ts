@@ -2,6 +2,7 @@ import type { ApiToken, Project, Store, WebhookDelivery } from "@slipway/core";
 import type { MemoryQueue } from "../queue.ts";
 import { createMemoryAliasRepo } from "./aliases.ts";
 import { createMemoryDeploymentRepo } from "./deployments.ts";
+import { createMemoryDomainRepo } from "./domains.ts";
 import { createMemoryEnvVarRepo } from "./env-vars.ts";
 import { by, copy } from "./order.ts";
 
@@ -17,6 +18,7 @@ export function createMemoryStore(queue: MemoryQueue): Store {
   const deployments = createMemoryDeploymentRepo(queue);
   const aliases = createMemoryAliasRepo();
   const envVars = createMemoryEnvVarRepo();
+  const domains = createMemoryDomainRepo();
 
   return {
     name: "memory",
@@ -63,6 +65,7 @@ export function createMemoryStore(queue: MemoryQueue): Store {
         deployments.dropProject(id);
         aliases.dropProject(id);
         envVars.dropProject(id);
+        domains.dropProject(id);
         for (const [key, delivery] of deliveries) if (delivery.projectId === id) deliveries.delete(key);
         return true;
       },
@@ -92,6 +95,7 @@ export function createMemoryStore(queue: MemoryQueue): Store {
         return tokens.size;
       },
     },
+    domains,
     async close() {},
   } satisfies Store;
 }

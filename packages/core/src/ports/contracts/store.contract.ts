@@ -4,6 +4,7 @@ import type { Store } from "../store.ts";
 import { type ContractOptions, defineContract } from "./harness.ts";
 import { aliasCases } from "./store-aliases.cases.ts";
 import { deploymentCases } from "./store-deployments.cases.ts";
+import { domainCases } from "./store-domains.cases.ts";
 import { envVarCases } from "./store-env-vars.cases.ts";
 import { deployment, envVar, project, savedProject, uniq } from "./store-fixtures.ts";
 
@@ -113,6 +114,7 @@ export function runStoreContract(options: StoreContractOptions): void {
       deploymentCases(test);
       aliasCases(test);
       envVarCases(test);
+      domainCases(test);
 
       test("webhookDeliveries: record returns true once, false on replay", async (store) => {
         const delivery = {
