@@ -1,4 +1,6 @@
 import { DEFAULT_NODE_VERSION, NODE_VERSIONS } from "@slipway/core";
+import { z } from "zod";
+import { addDomainBody } from "./domains.ts";
 
 /**
  * The API described for clients and tools. Kept beside the routes; a test checks every route
@@ -32,6 +34,10 @@ const createProjectBody = {
       },
     },
   },
+};
+
+const addDomainRequest = {
+  requestBody: { content: { "application/json": { schema: z.toJSONSchema(addDomainBody, { io: "input" }) } } },
 };
 
 export const openApiDocument = {
@@ -71,6 +77,17 @@ export const openApiDocument = {
     },
     "/api/v1/admin/cache/clear": {
       post: op("Clear build caches, of one project ({ project }) or all; answers { bytesFreed }", body),
+    },
+    "/api/v1/domains": {
+      get: op("List custom domains (`?project=` narrows): status, reason, the DNS records to set, certificate expiry"),
+      post: op("Add a custom domain to a project ({ hostname, project, redirectTo? }); 201", addDomainRequest),
+    },
+    "/api/v1/domains/{hostname}": {
+      get: op("Get a custom domain"),
+      delete: op("Remove a custom domain (its certificate goes with it)"),
+    },
+    "/api/v1/domains/{hostname}/verify": {
+      post: op("Check the domain's DNS records; when they match, queue its certificate ({ verified, reason, … })"),
     },
     "/api/v1/webhooks/github/{projectId}": { post: op("GitHub webhook (HMAC-signed)", { security: [] }) },
   },

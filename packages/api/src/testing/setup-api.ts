@@ -10,7 +10,7 @@ import { type ApiDeps, createApi } from "../app.ts";
 import { hashToken } from "../auth.ts";
 
 /** The API over fresh in-memory adapters (each passes its port's contract) with one admin token, "good-token". */
-export async function setupApi() {
+export async function setupApi(extra: Pick<ApiDeps, "settings" | "dns"> = {}) {
   const queue = createMemoryQueue();
   const store = createMemoryStore(queue);
   await store.tokens.create({
@@ -33,6 +33,7 @@ export async function setupApi() {
       url: (h: string) => `http://${h}:7380`,
       apiUrl: "http://127.0.0.1:7300",
     },
+    ...extra,
   };
   return { app: createApi(deps), deps, store, queue, buildCache };
 }

@@ -3,7 +3,7 @@ import { SlipwayError } from "../errors.ts";
 import type { DnsResolver } from "../ports/dns.ts";
 import type { CoreDeps } from "./deps.ts";
 import { ISSUE_CERTIFICATE_JOB } from "./domain-certificates.ts";
-import { domainSettings, recordsFor, VERIFICATION_PREFIX } from "./domains.ts";
+import { type DomainSettingsDeps, domainSettings, recordsFor, VERIFICATION_PREFIX } from "./domains.ts";
 
 export type VerifyOutcome = { verified: true } | { verified: false; reason: string };
 
@@ -13,7 +13,7 @@ export type VerifyOutcome = { verified: true } | { verified: false; reason: stri
  * `pending` with the reason, an expected outcome rather than an error.
  */
 export async function verifyDomain(
-  deps: Pick<CoreDeps, "store" | "settings" | "queue" | "dns">,
+  deps: Pick<CoreDeps, "store" | "queue" | "dns"> & DomainSettingsDeps,
   domain: Domain,
   now: Date = new Date(),
 ): Promise<{ domain: Domain; outcome: VerifyOutcome }> {
@@ -21,7 +21,7 @@ export async function verifyDomain(
   if (domain.status === "verified" || domain.status === "issuing" || domain.status === "active") {
     return { domain, outcome: { verified: true } };
   }
-  const outcome = await checkRecords(deps as Pick<CoreDeps, "store" | "settings">, deps.dns, domain);
+  const outcome = await checkRecords(deps, deps.dns, domain);
   if (!outcome.verified) {
     const after = await deps.store.domains.update(domain.hostname, { statusReason: outcome.reason });
     return { domain: after ?? domain, outcome };
@@ -37,7 +37,7 @@ export async function verifyDomain(
 }
 
 async function checkRecords(
-  deps: Pick<CoreDeps, "store" | "settings">,
+  deps: Pick<CoreDeps, "store"> & DomainSettingsDeps,
   dns: DnsResolver,
   domain: Domain,
 ): Promise<VerifyOutcome> {

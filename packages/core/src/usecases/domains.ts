@@ -3,13 +3,18 @@ import { apexOf, checkHostname, isWithin } from "../domain/hostname.ts";
 import { nowIso } from "../domain/ids.ts";
 import type { Domain, Project } from "../domain/model.ts";
 import { SlipwayError } from "../errors.ts";
-import { type CoreDeps, DEFAULT_DOMAIN_SETTINGS, type DomainSettings } from "./deps.ts";
+import { type CoreDeps, DEFAULT_DOMAIN_SETTINGS, type DomainSettings, type Settings } from "./deps.ts";
 
 /** The TXT record that proves control of a domain held elsewhere: `_slipway-challenge.<hostname>`. */
 export const VERIFICATION_PREFIX = "_slipway-challenge";
 
-export function domainSettings(deps: Pick<CoreDeps, "settings">): DomainSettings {
-  return { ...DEFAULT_DOMAIN_SETTINGS, ...deps.settings.domains };
+/** What the domain use cases read of the platform's settings (absent: the defaults). */
+export interface DomainSettingsDeps {
+  settings?: Pick<Settings, "domains">;
+}
+
+export function domainSettings(deps: DomainSettingsDeps): DomainSettings {
+  return { ...DEFAULT_DOMAIN_SETTINGS, ...deps.settings?.domains };
 }
 
 /** The platform's own base domain (`localhost`, `apps.example.com`): never a custom domain. */
@@ -18,7 +23,7 @@ export function baseDomainOf(deps: Pick<CoreDeps, "urls">): string {
 }
 
 /** A hostname a user typed, canonical and allowed, or a SlipwayError that names it and why. */
-export function validateCustomHostname(deps: Pick<CoreDeps, "urls" | "settings">, input: string): string {
+export function validateCustomHostname(deps: Pick<CoreDeps, "urls"> & DomainSettingsDeps, input: string): string {
   const check = checkHostname(input);
   if (!check.ok) {
     throw new SlipwayError(
@@ -54,7 +59,7 @@ export interface AddDomainInput {
 }
 
 export async function addDomain(
-  deps: Pick<CoreDeps, "store" | "urls" | "settings">,
+  deps: Pick<CoreDeps, "store" | "urls"> & DomainSettingsDeps,
   project: Project,
   input: AddDomainInput,
 ): Promise<Domain> {
@@ -113,9 +118,14 @@ async function hostnameTaken(deps: Pick<CoreDeps, "store">, hostname: string, pr
   );
 }
 
+/** The stored spelling of a hostname a user typed; what no check accepts is looked up as typed. */
+function storedKey(input: string): string {
+  const check = checkHostname(input);
+  return check.ok ? (check.wildcard ? `*.${check.hostname}` : check.hostname) : input;
+}
+
 export async function removeDomain(deps: Pick<CoreDeps, "store">, project: Project, input: string): Promise<void> {
-  const hostname = checkHostname(input);
-  const key = hostname.ok ? (hostname.wildcard ? `*.${hostname.hostname}` : hostname.hostname) : input;
+  const key = storedKey(input);
   const redirecting = (await deps.store.domains.listByProject(project.id)).filter((d) => d.redirectTo === key);
   if (redirecting.length > 0) {
     throw new SlipwayError(
@@ -139,9 +149,7 @@ export async function getProjectDomain(
   project: Project,
   input: string,
 ): Promise<Domain> {
-  const check = checkHostname(input);
-  const key = check.ok ? (check.wildcard ? `*.${check.hostname}` : check.hostname) : input;
-  const domain = await deps.store.domains.get(key);
+  const domain = await deps.store.domains.get(storedKey(input));
   if (!domain || domain.projectId !== project.id) {
     throw new SlipwayError(
       "DOMAIN_NOT_FOUND",
@@ -162,7 +170,7 @@ export interface DnsRecord {
 
 /** The records a user must set for `domain`: where to point it and, when held elsewhere, the TXT proof. */
 export async function recordsFor(
-  deps: Pick<CoreDeps, "store" | "settings">,
+  deps: Pick<CoreDeps, "store"> & DomainSettingsDeps,
   domain: Domain,
 ): Promise<{ records: DnsRecord[]; ownershipRequired: boolean }> {
   const settings = domainSettings(deps);
@@ -204,7 +212,11 @@ async function heldElsewhere(deps: Pick<CoreDeps, "store">, domain: Domain): Pro
 }
 
 /** What the API returns for a domain: everything the CLI and dashboard show, never the key. */
-export async function presentDomain(deps: Pick<CoreDeps, "store" | "settings">, project: Project, domain: Domain) {
+export async function presentDomain(
+  deps: Pick<CoreDeps, "store"> & DomainSettingsDeps,
+  project: Project,
+  domain: Domain,
+) {
   const { records, ownershipRequired } = await recordsFor(deps, domain);
   return {
     hostname: domain.hostname,
@@ -223,3 +235,13 @@ export async function presentDomain(deps: Pick<CoreDeps, "store" | "settings">, 
 }
 
 export type DomainView = Awaited<ReturnType<typeof presentDomain>>;
+
+/** The domain `input` names (in any spelling: an IDN, upper case, a trailing dot) and its project. */
+export async function findDomain(deps: Pick<CoreDeps, "store">, input: string) {
+  const domain = await deps.store.domains.get(storedKey(input));
+  const project = domain && (await deps.store.projects.get(domain.projectId));
+  if (!domain || !project) {
+    throw new SlipwayError("DOMAIN_NOT_FOUND", `No domain "${input}" has been added.`, "See `slipway domains ls`.");
+  }
+  return { domain, project };
+}
