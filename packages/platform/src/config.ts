@@ -154,7 +154,7 @@ const SOURCES = {
   acmeCaFile: { env: "SLIPWAY_ACME_CA_FILE" },
   dns01Hook: { env: "SLIPWAY_DNS01_HOOK" },
   hsts: { env: "SLIPWAY_HSTS" },
-  domainsPerProject: { env: "SLIPWAY_DOMAINS_PER_PROJECT" },
+  domainsPerProject: { env: "SLIPWAY_MAX_DOMAINS" },
   certificateSweepMs: { env: "SLIPWAY_CERT_SWEEP_MS" },
   clockFile: { env: "SLIPWAY_CLOCK_FILE" },
   githubToken: { env: "SLIPWAY_GITHUB_TOKEN" },

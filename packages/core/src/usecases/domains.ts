@@ -78,7 +78,7 @@ export async function addDomain(
     throw new SlipwayError(
       "DOMAIN_LIMIT",
       `Project ${project.name} has ${owned.length} domains; the limit is ${maxPerProject}.`,
-      "Remove one with `slipway domains rm`, or raise SLIPWAY_DOMAINS_PER_PROJECT.",
+      "Remove one with `slipway domains rm`, or raise SLIPWAY_MAX_DOMAINS.",
     );
   }
   const now = nowIso();
