@@ -114,9 +114,14 @@ export async function startPebble(options: { httpPort: number }): Promise<Pebble
     setCname: (hostname, target) => manage("/set-cname", { host: fqdn(hostname), target: fqdn(target) }),
     output: () => output,
     async stop() {
-      for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+      // A child killed by a signal keeps exitCode null: signalCode says it is gone.
+      const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
       await Promise.all(
-        children.map((child) => (child.exitCode === null ? new Promise((r) => child.once("exit", r)) : null)),
+        running.map((child) => {
+          const exited = new Promise((r) => child.once("exit", r));
+          child.kill("SIGTERM");
+          return exited;
+        }),
       );
       await rm(dir, { recursive: true, force: true });
     },
@@ -134,7 +139,7 @@ export async function startPebble(options: { httpPort: number }): Promise<Pebble
       ),
     ]);
     if (ready.every(Boolean)) return pebble;
-    if (Date.now() > deadline || children.some((c) => c.exitCode !== null)) {
+    if (Date.now() > deadline || children.some((c) => c.exitCode !== null || c.signalCode !== null)) {
       await pebble.stop();
       throw new Error(`pebble did not start:\n${output}`);
     }
