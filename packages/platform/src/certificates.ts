@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type CertificateDeps, type CoreDeps, type DomainSettings, queueDueCertificates } from "@slipway/core";
 import { acmeDirectoryUrl, createAcmeIssuer } from "@slipway/local";
@@ -20,16 +20,18 @@ export function httpsPortOf(config: PlatformConfig): number | null {
 }
 
 /**
- * The clock certificate renewal runs on: the real one, or (tests) the time written in
- * SLIPWAY_CLOCK_FILE, read at each tick so a test moves it while the platform runs.
+ * The clock certificate renewal runs on: the real one, or (tests) one moved by SLIPWAY_CLOCK_FILE:
+ * the file holds the time it was "now" when written, so the clock runs on from there (now + the
+ * file's time − its mtime). Read at each tick, so a test moves it while the platform runs.
  */
 export function certificateClock(config: PlatformConfig): () => Date {
   const file = config.clockFile;
   if (!file) return () => new Date();
   return () => {
     try {
-      const at = new Date(readFileSync(file, "utf8").trim());
-      return Number.isNaN(at.getTime()) ? new Date() : at;
+      const at = Date.parse(readFileSync(file, "utf8").trim());
+      const written = statSync(file).mtimeMs;
+      return Number.isNaN(at) ? new Date() : new Date(Date.now() + (at - written));
     } catch {
       return new Date();
     }

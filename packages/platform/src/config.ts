@@ -102,7 +102,7 @@ const schema = z.object({
     .int()
     .min(100)
     .default(10 * 60_000),
-  /** Tests only: a file holding an ISO time certificate renewal takes as now (to move its clock). */
+  /** Tests only: a file holding the ISO time certificate renewal took as now when it was written. */
   clockFile: z.string().min(1).optional(),
   githubToken: z.string().min(1).optional(),
   githubApiUrl: z.url().default("https://api.github.com"),
