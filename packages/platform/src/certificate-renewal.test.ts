@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   type CertificateDeps,
   type Domain,
@@ -8,6 +11,8 @@ import {
 import { project } from "@slipway/core/contracts";
 import { createMemoryQueue, createMemorySecrets, createMemoryStore } from "@slipway/memory";
 import { describe, expect, it } from "vitest";
+import { certificateClock } from "./certificates.ts";
+import { parsePlatformConfig } from "./config.ts";
 
 // Issuance and renewal on an injected clock: renew 30 days before expiry, back off on failure,
 // and never take a site down while its certificate is valid.
@@ -159,5 +164,20 @@ describe("certificate issuance and renewal", () => {
     expect(await queueDueCertificates(t.deps)).toEqual([]);
     await issueCertificateStep(t.deps, "gone.example.com");
     expect(t.orders).toEqual([]);
+  });
+});
+
+describe("the certificate clock of SLIPWAY_CLOCK_FILE", () => {
+  it("runs on from the time written, and is the real clock without a file", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "slipway-clock-"));
+    const file = join(dir, "clock");
+    const config = parsePlatformConfig({ dataDir: dir }, { SLIPWAY_CLOCK_FILE: file });
+    const clock = certificateClock(config);
+    expect(Math.abs(clock().getTime() - Date.now())).toBeLessThan(1000);
+    const ahead = Date.now() + 40 * DAY;
+    await writeFile(file, new Date(ahead).toISOString());
+    const first = clock().getTime();
+    expect(Math.abs(first - ahead)).toBeLessThan(1000);
+    await expect.poll(() => clock().getTime()).toBeGreaterThan(first);
   });
 });
