@@ -36,8 +36,8 @@ describe("custom domains with automatic TLS", () => {
   const setClock = (at: Date) => writeFile(clockFile, at.toISOString());
   const domain = async (hostname: string) =>
     (await platform.api<DomainJson>("GET", `/api/v1/domains/${hostname}`)).body;
-  const waitForDomain = async (hostname: string, ok: (d: DomainJson) => boolean, what: string) => {
-    const deadline = Date.now() + 60_000;
+  const waitForDomain = async (hostname: string, ok: (d: DomainJson) => boolean, what: string, ms = 60_000) => {
+    const deadline = Date.now() + ms;
     let last: DomainJson | null = null;
     while (Date.now() < deadline) {
       last = await domain(hostname);
@@ -212,10 +212,12 @@ describe("custom domains with automatic TLS", () => {
     serial = (await httpsGet(httpsPort, DOMAIN, "/", root)).serial;
     const current = await domain(DOMAIN);
     await setClock(new Date(Date.parse(current.certificate?.notAfter ?? "") - 20 * DAY_MS));
+    // acme-client retries a refused connection 5 times (5 + 10 + … + 25 s) before giving up.
     const failing = await waitForDomain(
       DOMAIN,
       (d) => (d.reason ?? "").startsWith("renewal failed"),
       "a failed renewal",
+      240_000,
     );
     expect(failing.status).toBe("active");
     const page = await httpsGet(httpsPort, DOMAIN, "/", root);
