@@ -8,6 +8,7 @@ import { adminBodyLimit } from "./admin-body-limit.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { deploymentRoutes } from "./routes/deployments.ts";
+import { domainRoutes } from "./routes/domains.ts";
 import { envRoutes } from "./routes/env.ts";
 import { logRoutes } from "./routes/logs.ts";
 import { openApiDocument } from "./routes/openapi.ts";
@@ -34,6 +35,8 @@ export interface ApiOptions {
  * It clears build caches itself (an admin's request, answered with the bytes freed).
  */
 export type ApiDeps = Pick<CoreDeps, "store" | "queue" | "secrets" | "logs" | "urls" | "git" | "buildCache"> &
+  // Custom domains: their limits and the records to set, and the resolver `verify` asks.
+  Partial<Pick<CoreDeps, "settings" | "dns">> &
   ApiOptions;
 
 /** One Hono app for the API on every target: @hono/node-server locally, the Lambda adapter on AWS. */
@@ -57,6 +60,7 @@ export function createApi(deps: ApiDeps): Hono {
   v1.route("/admin", adminRoutes(deps));
   v1.route("/", accountRoutes(deps));
   if (deps.observability) v1.route("/projects", telemetryRoutes(deps, deps.observability));
+  v1.route("/domains", domainRoutes(deps));
   app.route("/api/v1", v1);
   const prometheus = deps.observability?.prometheus;
   if (prometheus) {

@@ -1,5 +1,7 @@
 // Local adapters for the core's ports (see docs in each file) and what the platform wires them with.
 export { createFsBlobStore } from "./blob-store/filesystem.ts";
+export { type AcmeIssuerOptions, acmeDirectoryUrl, createAcmeIssuer } from "./certificates/acme.ts";
+export { createNodeDnsResolver } from "./dns/node-resolver.ts";
 export { createLsRemoteGit } from "./git-remote/ls-remote.ts";
 export { createSqliteLogStore } from "./log-store/sqlite.ts";
 export { createSqliteQueue, type DeadJob, type SqliteQueue, type SqliteQueueOptions } from "./queue/sqlite.ts";

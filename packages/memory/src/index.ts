@@ -3,6 +3,7 @@ export { createMemoryBuildCache, type MemoryBuildCache } from "./build-cache.ts"
 export { createMemoryBuilder, type MemoryBuilder, type MemoryBuilderOptions } from "./builder.ts";
 export { createMemoryStatusRecorder, type MemoryStatusRecorder, type RecordedReport } from "./commit-status.ts";
 export { createMemoryDeployer, type MemoryDeployer, type MemoryDeployerOptions } from "./deployer.ts";
+export { createMemoryDns, type MemoryDns } from "./dns.ts";
 export { createMemoryGitRemote, type MemoryGitRemote } from "./git-remote.ts";
 export { createMemoryLogStore } from "./log-store.ts";
 export { createMemoryQueue, type MemoryQueue, type MemoryQueueOptions } from "./queue.ts";

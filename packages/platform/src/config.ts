@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { CLIENT_IP_MODES, SlipwayError } from "@slipway/core";
 import { parseLoopbackTarget } from "@slipway/runtime";
@@ -68,6 +69,41 @@ const schema = z.object({
   workerTmpMb: megabytes(1),
   /** Memory of the edge response cache; 0 turns it off. */
   edgeCacheMb: z.coerce.number().int().min(0).default(64),
+  // Custom domains (docs/domains.md).
+  /** HTTPS listener of the edge; unset: 443 when the edge listens on 80 (a public box), else off. */
+  httpsPort: port.optional(),
+  /** `host[:port]` of the resolver `domains verify` asks; unset: the system's. */
+  dnsServer: z.string().min(1).optional(),
+  /** Addresses custom domains' A/AAAA records must hold (this machine's public IPs). */
+  publicIps: z
+    .string()
+    .transform((text) =>
+      text
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .refine((ips) => ips.every((ip) => isIP(ip) !== 0), "must be a comma-separated list of IP addresses")
+    .default([]),
+  cnameTarget: z.string().min(1).optional(),
+  /** `letsencrypt`, `letsencrypt-staging` or a directory URL (Pebble in tests). */
+  acmeDirectory: z.string().min(1).default("letsencrypt"),
+  acmeEmail: z.email().optional(),
+  /** A PEM file of the CA the ACME directory's TLS is signed by, for a test CA. */
+  acmeCaFile: z.string().min(1).optional(),
+  /** Command run as `HOOK set|remove NAME VALUE` to publish DNS-01 TXT records; enables wildcards. */
+  dns01Hook: z.string().min(1).optional(),
+  /** Strict-Transport-Security on HTTPS responses of custom domains; `off` sends none. */
+  hsts: z.string().min(1).default("max-age=31536000"),
+  domainsPerProject: z.coerce.number().int().min(1).default(50),
+  /** How often due certificate renewals are looked for. */
+  certificateSweepMs: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(10 * 60_000),
+  /** Tests only: a file holding the ISO time certificate renewal took as now when it was written. */
+  clockFile: z.string().min(1).optional(),
   githubToken: z.string().min(1).optional(),
   githubApiUrl: z.url().default("https://api.github.com"),
   /** Anyone may sign up (default: the first user, then by invitation only). */
@@ -103,6 +139,7 @@ export interface UpFlags {
   host?: unknown;
   port?: unknown;
   edgePort?: unknown;
+  httpsPort?: unknown;
   domain?: unknown;
   unsafeNoSandbox?: unknown;
   allowLoopback?: unknown;
@@ -132,6 +169,18 @@ const SOURCES = {
   workerMemoryMb: { env: "SLIPWAY_WORKER_MEMORY_MB" },
   workerTmpMb: { env: "SLIPWAY_WORKER_TMP_MB" },
   edgeCacheMb: { env: "SLIPWAY_EDGE_CACHE_MB" },
+  httpsPort: { flag: "--https-port", env: "SLIPWAY_HTTPS_PORT" },
+  dnsServer: { env: "SLIPWAY_DNS_SERVER" },
+  publicIps: { env: "SLIPWAY_PUBLIC_IPS" },
+  cnameTarget: { env: "SLIPWAY_CNAME_TARGET" },
+  acmeDirectory: { env: "SLIPWAY_ACME_DIRECTORY" },
+  acmeEmail: { env: "SLIPWAY_ACME_EMAIL" },
+  acmeCaFile: { env: "SLIPWAY_ACME_CA_FILE" },
+  dns01Hook: { env: "SLIPWAY_DNS01_HOOK" },
+  hsts: { env: "SLIPWAY_HSTS" },
+  domainsPerProject: { env: "SLIPWAY_MAX_DOMAINS" },
+  certificateSweepMs: { env: "SLIPWAY_CERT_SWEEP_MS" },
+  clockFile: { env: "SLIPWAY_CLOCK_FILE" },
   githubToken: { env: "SLIPWAY_GITHUB_TOKEN" },
   githubApiUrl: { env: "SLIPWAY_GITHUB_API_URL" },
   openSignUp: { env: "SLIPWAY_OPEN_SIGNUP" },
@@ -176,6 +225,6 @@ export function parsePlatformConfig(flags: UpFlags, env: NodeJS.ProcessEnv): Pla
 }
 
 function describeIssue(key: Key, zodMessage: string | undefined): string {
-  if (key === "port" || key === "edgePort") return "must be a port number 1-65535";
+  if (key === "port" || key === "edgePort" || key === "httpsPort") return "must be a port number 1-65535";
   return `is invalid: ${zodMessage ?? "unexpected value"}`;
 }

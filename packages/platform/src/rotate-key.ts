@@ -26,13 +26,19 @@ export async function rotateDataDirKey(dataDir: string) {
     const secrets = createAesGcmSecrets({ keyFile });
     // A database not started since its upgrade may still hold plaintext: it has to be sealed first.
     await sealProjectSecrets(db, secrets);
-    const result = await rotateMasterKey({ store, secrets, keyFile });
+    const result = await rotateMasterKey({
+      store,
+      secrets,
+      keyFile,
+      acmeAccountKeyFile: join(dataDir, "acme", "account.key"),
+    });
     return {
       previousKeyId: result.previousKeyId,
       newKeyId: result.newKeyId,
       envVars: result.envVars,
       snapshots: result.snapshots,
       projects: result.projects,
+      certificates: result.certificates,
     };
   } finally {
     db.close();

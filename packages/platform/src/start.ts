@@ -5,12 +5,16 @@ import { serve } from "@hono/node-server";
 import { createApi } from "@slipway/api";
 import { bwrapWorks, createBuildCacheDir, createSupervisedBuilder, createToolchain } from "@slipway/builder";
 import {
+  type CertificateDeps,
   type CoreDeps,
+  certificateJobHostname,
   createMasker,
   deploymentEnv,
   deploymentIdOf,
   giveUpDeployment,
   handleDeployJob,
+  issueCertificateStep,
+  isWithin,
   type Masker,
   SlipwayError,
 } from "@slipway/core";
@@ -18,6 +22,7 @@ import {
   createAesGcmSecrets,
   createFsBlobStore,
   createLsRemoteGit,
+  createNodeDnsResolver,
   createSqliteLogStore,
   createSqliteQueue,
   createSqliteStore,
@@ -25,16 +30,21 @@ import {
   sealProjectSecrets,
 } from "@slipway/local";
 import {
+  createCertificateContexts,
+  createDomainFront,
   createEdge,
   createFunctionHost,
+  createHttpsListener,
   createLocalDeployer,
   DEFAULT_WORKER_LIMITS,
+  domainsThroughStore,
   parseWorkerLine,
   routeThroughStore,
 } from "@slipway/runtime";
 import { ensureAdminToken } from "./admin-token.ts";
 import { ensureAuthSecret } from "./auth-secret.ts";
 import type { BuildChildConfig } from "./build-child.ts";
+import { certificateDeps, domainSettingsOf, httpsPortOf, startCertificateSweeper } from "./certificates.ts";
 import type { PlatformConfig } from "./config.ts";
 import { lockDownDataDir } from "./data-dir.ts";
 import { createGithubStatusReporter } from "./github-status.ts";
@@ -66,6 +76,8 @@ type FunctionLineSink = (deploymentId: string, stream: "stdout" | "stderr", line
 export interface RunningPlatform {
   apiUrl: string;
   edgeUrl: string;
+  /** The HTTPS listener of custom domains, or null when off. */
+  httpsPort: number | null;
   adminTokenPath: string;
   tokenCreated: boolean;
   deps: CoreDeps;
@@ -109,8 +121,16 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     : null;
   if (telemetry) onFunctionLine = telemetry.onFunctionLine;
 
+  const customDomains = domainsThroughStore(store, deps.secrets);
+  const httpsPort = httpsPortOf(config);
   const edge = createEdge({
     functionHost,
+    domainFront: createDomainFront({
+      lookup: customDomains.lookup,
+      isPlatformHost: (hostname) => isWithin(hostname, config.domain),
+      httpsPort,
+      hsts: config.hsts === "off" ? null : config.hsts,
+    }),
     deploymentsDir: dir("deployments"),
     ...(config.edgeCacheMb > 0
       ? { cache: { cachesDir: dir("caches"), maxBytes: config.edgeCacheMb * 1024 * 1024 } }
@@ -120,6 +140,15 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   });
   await edge.listen(config.edgePort, config.host).catch((error: unknown) => {
     throw explainListenError(error, { name: "edge", host: config.host, port: config.edgePort, flag: "--edge-port" });
+  });
+  const contexts = createCertificateContexts(customDomains.certificates);
+  const https =
+    httpsPort === null
+      ? null
+      : createHttpsListener({ contextFor: contexts.contextFor, handle: edge.handleSecure, onError: log });
+  await https?.listen(httpsPort ?? 0, config.host).catch(async (error: unknown) => {
+    await edge.close();
+    throw explainListenError(error, { name: "HTTPS", host: config.host, port: httpsPort ?? 0, flag: "--https-port" });
   });
 
   const api = createApi({
@@ -146,17 +175,19 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   // expiry. A `slipway worker` holding a lease may then see its step run twice: steps are
   // idempotent. A deployment whose message is gone altogether is the sweeper's.
   await queue.releaseAll();
-  const runner = startStepRunner(deps, log);
+  const runner = startStepRunner(deps, certificateDeps(config, deps), config.certificateSweepMs, log);
   forget = (deploymentId) => edge.forget(deploymentId);
 
   return {
     apiUrl: urls.apiUrl,
     edgeUrl: urls.url(urls.hostname("<project>")),
+    httpsPort,
     adminTokenPath: token.path,
     tokenCreated: token.created,
     deps,
     async stop() {
       await new Promise((resolve) => apiServer.close(resolve));
+      await https?.close();
       await edge.close();
       await telemetry?.stop();
       // Builds run in their own processes and go on; the next start (or a worker) watches them.
@@ -298,7 +329,8 @@ async function wirePorts(
         })
       : null,
     urls,
-    settings: { retainDeployments: config.retainDeployments },
+    settings: { retainDeployments: config.retainDeployments, domains: domainSettingsOf(config) },
+    dns: createNodeDnsResolver(config.dnsServer),
     ...(telemetryStore ? { telemetry: telemetryStore } : {}),
   };
   const maskerOf = (deploymentId: string): Masker => maskers.get(deploymentId) ?? ((text: string) => text);
@@ -309,7 +341,12 @@ async function wirePorts(
  * Runs the deploy pipeline's steps from the queue, in this process, and sweeps for deployments
  * whose message was lost (any number of processes may sweep: resuming is idempotent).
  */
-function startStepRunner(deps: CoreDeps, log: (line: string) => void) {
+function startStepRunner(
+  deps: CoreDeps,
+  certificates: CertificateDeps,
+  certificateSweepMs: number,
+  log: (line: string) => void,
+) {
   const runner = startJobRunner({
     queue: deps.queue,
     log,
@@ -317,6 +354,9 @@ function startStepRunner(deps: CoreDeps, log: (line: string) => void) {
     concurrency: 2,
     leaseMs: STEP_LEASE_MS,
     handle: async (job) => {
+      const hostname = certificateJobHostname(job);
+      // An ACME order failing is recorded on the domain (with its backoff), not retried here.
+      if (hostname !== null) return issueCertificateStep(certificates, hostname);
       try {
         await handleDeployJob(deps, job);
       } catch (error) {
@@ -327,8 +367,15 @@ function startStepRunner(deps: CoreDeps, log: (line: string) => void) {
     },
   });
   const sweeper = startPipelineSweeper({ deps, log, onResumed: () => runner.poke() });
+  const renewals = startCertificateSweeper({
+    deps: certificates,
+    intervalMs: certificateSweepMs,
+    log,
+    onQueued: () => runner.poke(),
+  });
   return {
     async stop() {
+      await renewals.stop();
       await sweeper.stop();
       await runner.stop();
     },
@@ -347,7 +394,7 @@ export interface RunningWorker {
 export async function startWorker(config: PlatformConfig, log: (line: string) => void): Promise<RunningWorker> {
   const sandbox = await openDataDir(config, log);
   const { deps, store, functionHost, telemetryStore } = await wirePorts(config, sandbox.kind, log, () => {});
-  const runner = startStepRunner(deps, log);
+  const runner = startStepRunner(deps, certificateDeps(config, deps), config.certificateSweepMs, log);
   return {
     async stop() {
       await runner.stop();

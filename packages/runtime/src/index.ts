@@ -1,6 +1,10 @@
 export { createLocalDeployer, type LocalDeployerOptions } from "./deployer/local.ts";
 export { createEdge } from "./edge/edge.ts";
 export { routeThroughStore } from "./edge/store-routing.ts";
+export { createCertificateContexts } from "./edge/tls/certificates.ts";
+export { createDomainFront, type DomainFrontOptions, type EdgeDomain } from "./edge/tls/front.ts";
+export { createHttpsListener } from "./edge/tls/https-server.ts";
+export { domainsThroughStore } from "./edge/tls/store-domains.ts";
 export type { Edge, EdgeCacheSettings, EdgeOptions, RequestReport } from "./edge/types.ts";
 export { createFunctionHost } from "./function-host/host.ts";
 export {

@@ -44,13 +44,15 @@ export interface TestPlatform {
 
 export interface StartOptions {
   dataDir?: string;
+  /** The edge's port, when something must know it before the platform starts (an ACME server). */
+  edgePort?: number;
   env?: Record<string, string>;
 }
 
 export async function startPlatform(options: StartOptions = {}): Promise<TestPlatform> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "slipway-e2e-")));
   const port = await freePort();
-  const edgePort = await freePort();
+  const edgePort = options.edgePort ?? (await freePort());
   const apiUrl = `http://127.0.0.1:${port}`;
   let output = "";
   let child!: ChildProcess;

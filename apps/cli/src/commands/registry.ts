@@ -4,6 +4,10 @@ import { cancel } from "./cancel.ts";
 import { deploy } from "./deploy.ts";
 import { deploymentsLs } from "./deployments-ls.ts";
 import { doctor } from "./doctor.ts";
+import { domainsAdd } from "./domains-add.ts";
+import { domainsLs } from "./domains-ls.ts";
+import { domainsRm } from "./domains-rm.ts";
+import { domainsVerify } from "./domains-verify.ts";
 import { envAdd } from "./env-add.ts";
 import { envLs } from "./env-ls.ts";
 import { envPull } from "./env-pull.ts";
@@ -53,6 +57,10 @@ export const COMMANDS: Command[] = [
   envLs,
   envRm,
   envPull,
+  domainsAdd,
+  domainsLs,
+  domainsVerify,
+  domainsRm,
   rotateKey,
   adminCacheClear,
 ] as Command[];

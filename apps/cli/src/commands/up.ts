@@ -6,6 +6,7 @@ export const up = defineCommand({
   summary: "Start the platform in the foreground (API on --port, sites on --edge-port)",
   usage:
     "slipway up [--data-dir DIR] [--port 7300] [--edge-port 7380] [--domain localhost] [--host 127.0.0.1]\n" +
+    "           [--https-port 443]   HTTPS for custom domains (default: 443 when --edge-port is 80, else off)\n" +
     "           [--allow-loopback 127.0.0.1:5432,...]   loopback services sandboxed functions may reach\n" +
     "           [--unsafe-no-sandbox]   serve a public domain or address even without bubblewrap",
   maxPositionals: 0,
@@ -13,6 +14,7 @@ export const up = defineCommand({
     "data-dir": { type: "string" },
     port: { type: "string" },
     "edge-port": { type: "string" },
+    "https-port": { type: "string" },
     domain: { type: "string" },
     host: { type: "string" },
     "unsafe-no-sandbox": { type: "boolean" },
@@ -27,6 +29,7 @@ export const up = defineCommand({
         dataDir: values["data-dir"],
         port: values.port,
         edgePort: values["edge-port"],
+        httpsPort: values["https-port"],
         domain: values.domain,
         host: values.host,
         unsafeNoSandbox: values["unsafe-no-sandbox"],
@@ -36,6 +39,7 @@ export const up = defineCommand({
     );
     const platform = await startPlatform(config, (line) => ctx.stderr.write(`${line}\n`));
     ctx.print(`Slipway is up: API ${platform.apiUrl}, sites on ${platform.edgeUrl}`);
+    if (platform.httpsPort !== null) ctx.print(`Custom domains over HTTPS on port ${platform.httpsPort}`);
     ctx.print(`Admin token: ${platform.adminTokenPath}${platform.tokenCreated ? " (created now)" : ""}`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

@@ -8,6 +8,7 @@ import {
 } from "./accounts.ts";
 import { clearCacheBody } from "./admin.ts";
 import { deployBody, rollbackBody } from "./deployments.ts";
+import { addDomainBody } from "./domains.ts";
 import { setEnvBody } from "./env.ts";
 import { createProjectBody, updateProjectBody } from "./projects.ts";
 import * as R from "./responses.ts";
@@ -135,6 +136,32 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
       summary: "Usage in a window and its projected AWS cost (price table dated in the response)",
       query: { since: "Window (default 30d)" },
       response: z.looseObject({ project: z.string(), usage: z.looseObject({}), cost: z.looseObject({}) }),
+    },
+  },
+  "/api/v1/domains": {
+    get: {
+      summary: "List custom domains of the caller's teams: status, reason, the DNS records to set, certificate expiry",
+      query: { project: "Only this project's domains" },
+      response: z.array(R.domainResponse),
+    },
+    post: {
+      summary: "Add a custom domain to a project; member",
+      body: addDomainBody,
+      response: R.domainResponse,
+      status: 201,
+    },
+  },
+  "/api/v1/domains/{hostname}": {
+    get: { summary: "Get a custom domain", response: R.domainResponse },
+    delete: {
+      summary: "Remove a custom domain (its certificate goes with it); member",
+      response: z.object({ removed: z.string(), project: z.string() }),
+    },
+  },
+  "/api/v1/domains/{hostname}/verify": {
+    post: {
+      summary: "Check the domain's DNS records now; when they match, a certificate is requested; member",
+      response: R.domainResponse.extend({ verified: z.boolean() }),
     },
   },
   "/api/v1/admin/cache/clear": {

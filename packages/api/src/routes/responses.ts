@@ -1,4 +1,11 @@
-import { DEPLOYMENT_STATUSES, ENV_TARGETS, ENVIRONMENTS, NODE_VERSIONS, TEAM_ROLES } from "@slipway/core";
+import {
+  DEPLOYMENT_STATUSES,
+  DOMAIN_STATUSES,
+  ENV_TARGETS,
+  ENVIRONMENTS,
+  NODE_VERSIONS,
+  TEAM_ROLES,
+} from "@slipway/core";
 import { z } from "zod";
 
 /**
@@ -133,3 +140,23 @@ export const signInBody = z.looseObject({ email: z.email(), password: z.string()
 
 export const webhookResponse = z.looseObject({ kind: z.string() });
 export const healthResponse = z.strictObject({ ok: z.literal(true) });
+
+export const domainResponse = z.strictObject({
+  hostname: z.string(),
+  project: z.string(),
+  redirectTo: z.string().nullable(),
+  status: z.enum(DOMAIN_STATUSES),
+  reason: z.string().nullable(),
+  records: z.array(
+    z.strictObject({
+      type: z.enum(["A", "AAAA", "CNAME", "TXT"]),
+      name: z.string(),
+      value: z.string(),
+      purpose: z.string(),
+    }),
+  ),
+  ownershipRequired: z.boolean(),
+  certificate: z.strictObject({ notAfter: iso, issuedAt: iso }).nullable(),
+  nextAttemptAt: iso.nullable(),
+  createdAt: iso,
+});

@@ -28,10 +28,12 @@ const FAST_PASSWORD_HASHING = {
 /**
  * The API over fresh in-memory adapters (each passes its port's contract) with one admin token,
  * "good-token", accounts at http://127.0.0.1:7300 and an in-memory telemetry store (so every
- * documented route exists). Passwords are hashed with salted SHA-256 unless `scryptPasswords`
+ * documented route exists); `settings` and `dns` as given. Passwords are hashed with salted SHA-256 unless `scryptPasswords`
  * (better-auth's own, slow on purpose) is asked for.
  */
-export async function setupApi(options: { openSignUp?: boolean; scryptPasswords?: boolean } = {}) {
+export async function setupApi(
+  options: { openSignUp?: boolean; scryptPasswords?: boolean } & Pick<ApiDeps, "settings" | "dns"> = {},
+) {
   const queue = createMemoryQueue();
   const store = createMemoryStore(queue);
   await store.tokens.create({
@@ -66,6 +68,8 @@ export async function setupApi(options: { openSignUp?: boolean; scryptPasswords?
       openSignUp: options.openSignUp,
       ...(options.scryptPasswords ? {} : { passwordHashing: FAST_PASSWORD_HASHING }),
     },
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.dns ? { dns: options.dns } : {}),
   };
   return { app: createApi(deps), deps, store, queue, buildCache };
 }

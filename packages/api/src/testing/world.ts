@@ -3,16 +3,20 @@ import { setupApi } from "./setup-api.ts";
 import { signUp } from "./users.ts";
 
 /**
- * Ada owns a team with project "shop" (an env var, a deployment), two open invitations and an API
+ * Ada owns a team with project "shop" (an env var, a deployment, a custom domain), two open invitations and an API
  * token; Vic joined her team as a viewer by link; Eve signed up with a team of her own.
  * `pathFor` fills a documented path's parameters with Ada's things.
  */
 export async function world() {
-  const { app, store } = await setupApi({ openSignUp: true });
+  const { app, store } = await setupApi({
+    openSignUp: true,
+    settings: { retainDeployments: 10, domains: { addresses: ["203.0.113.7"] } },
+  });
   const ada = await signUp(app, "ada@example.com");
   const adaTeam = ((await (await ada.request("/api/v1/teams")).json()) as { id: string }[])[0]?.id as string;
   await ada.request("/api/v1/projects", { method: "POST", body: { name: "shop", repo: "https://github.com/a/s.git" } });
   await ada.request("/api/v1/projects/shop/env", { method: "POST", body: { vars: [{ key: "API_URL", value: "x" }] } });
+  await ada.request("/api/v1/domains", { method: "POST", body: { hostname: "shop.example.com", project: "shop" } });
   const project = await store.projects.getByName("shop");
   const d = deployment(project?.id as string);
   await store.deployments.create(d);
@@ -33,6 +37,7 @@ export async function world() {
     key: "API_URL",
     team: adaTeam,
     user: ada.id,
+    hostname: "shop.example.com",
   };
   const pathFor = (path: string) =>
     path

@@ -187,3 +187,42 @@ export const ADMIN_TOKEN_SCOPE = { userId: null, teamId: null, role: null, expir
   ApiToken,
   "userId" | "teamId" | "role" | "expiresAt"
 >;
+/** A custom domain's life: DNS checked (`verified`), certificate requested (`issuing`), served over HTTPS (`active`). */
+export const DOMAIN_STATUSES = ["pending", "verified", "issuing", "active", "failed"] as const;
+export type DomainStatus = (typeof DOMAIN_STATUSES)[number];
+
+export interface DomainCertificate {
+  /** The certificate chain (leaf first) as the CA returned it. */
+  certPem: string;
+  /** Ciphertext (Secrets port) of the certificate's private key. */
+  keyEncrypted: string;
+  notAfter: string;
+  issuedAt: string;
+}
+
+/** An ACME HTTP-01 challenge the edge answers on `/.well-known/acme-challenge/<token>` while issuing. */
+export interface DomainChallenge {
+  token: string;
+  keyAuthorization: string;
+}
+
+export interface Domain {
+  /** Lowercase ASCII (IDNs as punycode); the primary key: one owner project per hostname. */
+  hostname: string;
+  projectId: string;
+  /** Requests for this hostname are redirected there (www ↔ apex); null = served. */
+  redirectTo: string | null;
+  status: DomainStatus;
+  /** Why the last verification or issuance failed (also set while a renewal keeps failing). */
+  statusReason: string | null;
+  /** The value of the `_slipway-challenge.<hostname>` TXT record that proves control. */
+  verificationToken: string;
+  certificate: DomainCertificate | null;
+  challenge: DomainChallenge | null;
+  /** When issuance or renewal is due next (backoff after a failure); null: nothing scheduled. */
+  nextAttemptAt: string | null;
+  /** Issuance failures in a row, for the backoff. */
+  failedAttempts: number;
+  createdAt: string;
+  updatedAt: string;
+}

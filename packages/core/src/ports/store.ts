@@ -6,6 +6,8 @@ import type {
   AuthRecord,
   Deployment,
   DeploymentStatus,
+  Domain,
+  DomainStatus,
   EnvVar,
   Invitation,
   Project,
@@ -30,6 +32,7 @@ export interface Store {
   readonly authRecords: AuthRecordRepo;
   readonly teams: TeamRepo;
   readonly invitations: InvitationRepo;
+  readonly domains: DomainRepo;
   close(): Promise<void>;
 }
 
@@ -190,6 +193,26 @@ export interface InvitationRepo {
   /** Compare-and-set: marks it accepted by `userId` only while nobody has; false when used up or gone. */
   accept(id: string, userId: string): Promise<boolean>;
   delete(id: string): Promise<boolean>;
+}
+
+export type DomainPatch = Partial<
+  Pick<Domain, "redirectTo" | "statusReason" | "certificate" | "challenge" | "nextAttemptAt" | "failedAttempts">
+>;
+
+export interface DomainRepo {
+  /** Returns false when the hostname is held already, by any project: a domain has one owner. */
+  create(domain: Domain): Promise<boolean>;
+  get(hostname: string): Promise<Domain | null>;
+  /** Sorted by hostname. */
+  listByProject(projectId: string): Promise<Domain[]>;
+  /** Every domain, sorted by hostname (the edge's certificates, the renewal sweep). */
+  list(): Promise<Domain[]>;
+  /** Changes the fields in `patch` (stamping `updatedAt`); the domain as it is now, or null when gone. */
+  update(hostname: string, patch: DomainPatch): Promise<Domain | null>;
+  /** Compare-and-set on status, like deployments: false when the status is not one of `from`. */
+  transition(hostname: string, from: readonly DomainStatus[], to: DomainStatus, patch?: DomainPatch): Promise<boolean>;
+  /** Removes the row only while it belongs to `projectId`; false when absent or owned by another. */
+  delete(hostname: string, projectId: string): Promise<boolean>;
 }
 
 export type { AliasKind };

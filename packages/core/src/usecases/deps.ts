@@ -3,6 +3,7 @@ import type { BuildCache } from "../ports/build-cache.ts";
 import type { Builder } from "../ports/builder.ts";
 import type { CommitStatusReporter } from "../ports/commit-status.ts";
 import type { Deployer } from "../ports/deployer.ts";
+import type { DnsResolver } from "../ports/dns.ts";
 import type { GitRemote } from "../ports/git-remote.ts";
 import type { LogStore } from "../ports/log-store.ts";
 import type { Queue } from "../ports/queue.ts";
@@ -25,7 +26,28 @@ export interface Settings {
   retainDeployments: number;
   /** Builds running at once (a build needs most of a small box). Default 1. */
   maxConcurrentBuilds?: number;
+  /** Custom domains; absent = the defaults of DEFAULT_DOMAIN_SETTINGS. */
+  domains?: Partial<DomainSettings>;
 }
+
+/** How custom domains are checked and what users are told to point at the platform. */
+export interface DomainSettings {
+  /** Domains a project may hold. */
+  maxPerProject: number;
+  /** `*.example.com` needs DNS-01, which needs a provider hook the admin configures. */
+  wildcards: boolean;
+  /** Addresses A/AAAA records should hold (the machine's public IPs). */
+  addresses: string[];
+  /** Hostname a CNAME may point at instead (e.g. `edge.example.net`); null = A/AAAA only. */
+  cnameTarget: string | null;
+}
+
+export const DEFAULT_DOMAIN_SETTINGS: DomainSettings = {
+  maxPerProject: 50,
+  wildcards: false,
+  addresses: [],
+  cnameTarget: null,
+};
 
 /** Everything the use cases talk to. Built once at start by the target's wiring. */
 export interface CoreDeps {
@@ -43,4 +65,6 @@ export interface CoreDeps {
   settings: Settings;
   /** Runtime logs and metrics of sites; absent where telemetry is off. */
   telemetry?: TelemetryStore;
+  /** Domain verification's resolver; absent on a target that verifies elsewhere (ACM). */
+  dns?: DnsResolver;
 }

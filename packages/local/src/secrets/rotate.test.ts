@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Store } from "@slipway/core";
-import { deployment, envVar, savedProject } from "@slipway/core/contracts";
+import { deployment, domain, envVar, savedProject } from "@slipway/core/contracts";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSqliteStore } from "../store/sqlite.ts";
 import { createAesGcmSecrets } from "./aes-gcm.ts";
@@ -42,6 +42,25 @@ async function plaintexts(store: Store, secrets: { decrypt(c: string): Promise<s
 }
 
 describe("rotateMasterKey", () => {
+  it("re-encrypts custom domains' certificate keys and the ACME account key", async () => {
+    const { dir, keyFile, store, secrets, projectId } = await setup();
+    await store.domains.create({
+      ...domain(projectId),
+      hostname: "shop.example.com",
+      certificate: { certPem: "CERT", keyEncrypted: await secrets.encrypt("CERT KEY"), notAfter: "x", issuedAt: "y" },
+    });
+    const account = join(dir, "acme", "account.key");
+    await mkdir(join(dir, "acme"));
+    await writeFile(account, `${await secrets.encrypt("ACCOUNT KEY")}\n`);
+    const result = await rotateMasterKey({ store, secrets, keyFile, acmeAccountKeyFile: account });
+    expect(result.certificates).toBe(2);
+    const fresh = createAesGcmSecrets({ keyFile });
+    const certificate = (await store.domains.get("shop.example.com"))?.certificate;
+    expect(fresh.isCurrent(certificate?.keyEncrypted ?? "")).toBe(true);
+    expect(await fresh.decrypt(certificate?.keyEncrypted ?? "")).toBe("CERT KEY");
+    expect(await fresh.decrypt((await readFile(account, "utf8")).trim())).toBe("ACCOUNT KEY");
+  });
+
   it("re-encrypts every env var and snapshot with a new key and drops the old one", async () => {
     const { dir, keyFile, store, secrets, values, projectId } = await setup();
     const oldKey = await readFile(keyFile, "utf8");

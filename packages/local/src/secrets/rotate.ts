@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, renameSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import type { Secrets, Store } from "@slipway/core";
 import { SlipwayError } from "@slipway/core";
 import { type AesGcmSecrets, createAesGcmSecrets, rotationFiles } from "./aes-gcm.ts";
@@ -12,6 +12,8 @@ export interface RotationResult {
   snapshots: number;
   /** Projects whose webhook secret or repository credential was re-encrypted. */
   projects: number;
+  /** Custom domains whose certificate key was re-encrypted (and the ACME account key file, if given). */
+  certificates: number;
   /** An adapter on the new key; the one passed in still encrypts with the old key. */
   secrets: AesGcmSecrets;
 }
@@ -37,6 +39,8 @@ export async function rotateMasterKey(options: {
   store: Store;
   secrets: Secrets;
   keyFile: string;
+  /** The ACME account key file (encrypted with the master key), when there is one. */
+  acmeAccountKeyFile?: string;
 }): Promise<RotationResult> {
   const { store, secrets, keyFile } = options;
   if (!existsSync(keyFile)) {
@@ -56,6 +60,7 @@ export async function rotateMasterKey(options: {
   let envVars = 0;
   let snapshots = 0;
   let projects = 0;
+  let certificates = 0;
   let clean = false;
   // Later passes catch values written with the old key while the first pass ran; the key only
   // moves once a whole pass found nothing left to re-encrypt.
@@ -86,6 +91,25 @@ export async function rotateMasterKey(options: {
       projects += 1;
       changed += 1;
     }
+    for (const domain of await store.domains.list()) {
+      const certificate = domain.certificate;
+      if (certificate === null || next.isCurrent(certificate.keyEncrypted)) continue;
+      const keyEncrypted = await reseal(certificate.keyEncrypted);
+      await store.domains.update(domain.hostname, { certificate: { ...certificate, keyEncrypted } });
+      certificates += 1;
+      changed += 1;
+    }
+    const account = options.acmeAccountKeyFile;
+    if (account && existsSync(account)) {
+      const sealed = readFileSync(account, "utf8").trim();
+      if (!next.isCurrent(sealed)) {
+        // Temp file and rename: a crash leaves the old or the new ciphertext, both readable.
+        writeFileSync(`${account}.next`, `${await reseal(sealed)}\n`, { mode: 0o600 });
+        renameSync(`${account}.next`, account);
+        certificates += 1;
+        changed += 1;
+      }
+    }
     clean = changed === 0;
   }
   if (!clean) {
@@ -104,6 +128,7 @@ export async function rotateMasterKey(options: {
     envVars,
     snapshots,
     projects,
+    certificates,
     secrets: createAesGcmSecrets({ keyFile }),
   };
 }

@@ -192,6 +192,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX api_tokens_by_user ON api_tokens (user_id, created_at);
       ALTER TABLE projects ADD COLUMN team_id TEXT;
       CREATE INDEX projects_by_team ON projects (team_id, name);
+      `,
+  },
+  {
+    version: 8,
+    name: "custom domains",
+    // One row per hostname (the primary key: one owner project). The columns the sweep and the
+    // edge select by are columns; the rest of the record (certificate with its encrypted key,
+    // challenge, verification token) is JSON, read and rewritten inside one transaction.
+    sql: `
+      CREATE TABLE domains (
+        hostname TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'verified', 'issuing', 'active', 'failed')),
+        next_attempt_at TEXT,
+        data TEXT NOT NULL -- JSON: the Domain record
+      );
+      CREATE INDEX domains_by_project ON domains (project_id);
     `,
   },
 ];

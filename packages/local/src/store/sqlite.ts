@@ -3,6 +3,7 @@ import { resolveDatabase, type SqliteDatabase } from "../sqlite/open.ts";
 import { createAliasRepo } from "./aliases.ts";
 import { createAuthRecordRepo } from "./auth-records.ts";
 import { createDeploymentRepo } from "./deployments.ts";
+import { createDomainRepo } from "./domains.ts";
 import { createEnvVarRepo } from "./env-vars.ts";
 import { createInvitationRepo } from "./invitations.ts";
 import { createProjectRepo } from "./projects.ts";
@@ -28,6 +29,7 @@ export function createSqliteStore(target: string | SqliteDatabase): Store {
     authRecords: createAuthRecordRepo(db),
     teams: createTeamRepo(db),
     invitations: createInvitationRepo(db),
+    domains: createDomainRepo(db),
     async close() {
       if (owned && db.open) db.close();
     },

@@ -3,6 +3,7 @@ import type { MemoryQueue } from "../queue.ts";
 import { createMemoryAliasRepo } from "./aliases.ts";
 import { createMemoryAuthRecordRepo } from "./auth-records.ts";
 import { createMemoryDeploymentRepo } from "./deployments.ts";
+import { createMemoryDomainRepo } from "./domains.ts";
 import { createMemoryEnvVarRepo } from "./env-vars.ts";
 import { createMemoryInvitationRepo } from "./invitations.ts";
 import { by, copy } from "./order.ts";
@@ -20,6 +21,7 @@ export function createMemoryStore(queue: MemoryQueue): Store {
   const deployments = createMemoryDeploymentRepo(queue);
   const aliases = createMemoryAliasRepo();
   const envVars = createMemoryEnvVarRepo();
+  const domains = createMemoryDomainRepo();
 
   return {
     name: "memory",
@@ -71,6 +73,7 @@ export function createMemoryStore(queue: MemoryQueue): Store {
         deployments.dropProject(id);
         aliases.dropProject(id);
         envVars.dropProject(id);
+        domains.dropProject(id);
         for (const [key, delivery] of deliveries) if (delivery.projectId === id) deliveries.delete(key);
         return true;
       },
@@ -113,6 +116,7 @@ export function createMemoryStore(queue: MemoryQueue): Store {
     authRecords: createMemoryAuthRecordRepo(),
     teams: createMemoryTeamRepo(),
     invitations: createMemoryInvitationRepo(),
+    domains,
     async close() {},
   } satisfies Store;
 }

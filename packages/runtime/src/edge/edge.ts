@@ -105,7 +105,8 @@ export function createEdge(options: EdgeOptions): Edge {
     const headers = {
       ...req.headers,
       "x-forwarded-for": forwardedFor(req, options.trustForwardedFor === true),
-      "x-forwarded-proto": protocol,
+      // Over the edge's own TLS listener the client spoke HTTPS, whatever the configured default.
+      "x-forwarded-proto": (req.socket as { encrypted?: boolean }).encrypted ? "https" : protocol,
       "x-forwarded-host": req.headers.host ?? host,
       "x-request-id": requestId,
     };
@@ -150,12 +151,34 @@ export function createEdge(options: EdgeOptions): Edge {
     });
   }
 
-  const server = http.createServer(handle);
+  // Custom domains answer ACME challenges and redirects before any routing.
+  const front = options.domainFront;
+  const entry =
+    (secure: boolean) =>
+    (req: IncomingMessage, res: ServerResponse): void => {
+      const answering = front ? front(req, res, hostnameOf(req.headers.host), secure) : false;
+      if (answering === false) {
+        handle(req, res);
+        return;
+      }
+      answering.then(
+        (answered) => {
+          if (!answered) handle(req, res);
+        },
+        (error: unknown) => {
+          const requestId = requestIdOf(req.headers["x-request-id"]);
+          if (res.headersSent) res.destroy();
+          else send(res, 500, errorPage(500, `Edge error: ${String(error)}`, requestId), requestId, null);
+        },
+      );
+    };
+  const server = http.createServer(entry(false));
   // Browsers and benchmarks reuse connections; keep them longer than Node's 5 s default.
   server.keepAliveTimeout = 65_000;
 
   return {
     handle: (req, res) => handle(req, res),
+    handleSecure: entry(true),
     forget(deploymentId) {
       deployments.forget(deploymentId);
       cache?.forget(deploymentId);

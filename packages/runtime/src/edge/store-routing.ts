@@ -8,11 +8,13 @@ import type { EdgeOptions } from "./types.ts";
  * must move the next request at once.
  */
 export function routeThroughStore(
-  store: Pick<Store, "aliases" | "deployments">,
+  store: Pick<Store, "aliases" | "deployments"> & Partial<Pick<Store, "domains">>,
 ): Pick<EdgeOptions, "resolveHost" | "getDeployment"> {
   return {
     resolveHost: async (hostname) => {
-      const alias = await store.aliases.get(hostname);
+      // A custom domain is not an alias row: it follows its project's production alias, so a
+      // promote or rollback moves it with the production URL.
+      const alias = (await store.aliases.get(hostname)) ?? (await customDomainTarget(store, hostname));
       return alias ? { deploymentId: alias.deploymentId, projectId: alias.projectId } : null;
     },
     getDeployment: async (id) => {
@@ -20,4 +22,12 @@ export function routeThroughStore(
       return deployment ? { projectId: deployment.projectId } : null;
     },
   };
+}
+
+/** The production alias of the project a custom domain belongs to; pending domains are not served yet. */
+async function customDomainTarget(store: Pick<Store, "aliases"> & Partial<Pick<Store, "domains">>, hostname: string) {
+  if (!store.domains) return null;
+  const domain = (await store.domains.get(hostname)) ?? (await store.domains.get(hostname.replace(/^[^.]+\./, "*.")));
+  if (!domain || domain.status === "pending") return null;
+  return store.aliases.production(domain.projectId);
 }

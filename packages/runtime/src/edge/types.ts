@@ -44,6 +44,16 @@ export interface EdgeOptions {
    * optimized images served without a worker. Off when absent.
    */
   readonly cache?: EdgeCacheSettings;
+  /**
+   * Custom domains' front (see createDomainFront): ACME HTTP-01 answers, redirects, HSTS. True
+   * when it answered the request itself; `false` at once for hosts it has nothing to do with.
+   */
+  readonly domainFront?: (
+    req: import("node:http").IncomingMessage,
+    res: import("node:http").ServerResponse,
+    hostname: string,
+    secure: boolean,
+  ) => Promise<boolean> | false;
 }
 
 export interface EdgeCacheSettings {
@@ -60,6 +70,8 @@ export interface Edge {
   listen(port: number, hostname?: string): Promise<number>;
   /** The request handler, for mounting on another server (e.g. HTTPS later). */
   handle(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse): void;
+  /** The handler for the HTTPS listener: the domain front (HSTS, redirects) then routing. */
+  handleSecure(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse): void;
   /** Drops cached manifest, asset index and cached responses of a removed deployment. */
   forget(deploymentId: string): void;
   /** What the edge cache holds now, and how many background refreshes are under way. */

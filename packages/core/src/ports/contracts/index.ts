@@ -11,5 +11,6 @@ export * from "./log-store.contract.ts";
 export * from "./queue.contract.ts";
 export * from "./secrets.contract.ts";
 export * from "./store.contract.ts";
+export { domain } from "./store-domains.cases.ts";
 export * from "./store-fixtures.ts";
 export * from "./telemetry-store.contract.ts";

@@ -6,6 +6,7 @@ import { type ContractOptions, defineContract } from "./harness.ts";
 import { accountCases } from "./store-accounts.cases.ts";
 import { aliasCases } from "./store-aliases.cases.ts";
 import { deploymentCases } from "./store-deployments.cases.ts";
+import { domainCases } from "./store-domains.cases.ts";
 import { envVarCases } from "./store-env-vars.cases.ts";
 import { deployment, envVar, project, savedProject, uniq } from "./store-fixtures.ts";
 
@@ -116,6 +117,7 @@ export function runStoreContract(options: StoreContractOptions): void {
       aliasCases(test);
       envVarCases(test);
       accountCases(test);
+      domainCases(test);
 
       test("webhookDeliveries: record returns true once, false on replay", async (store) => {
         const delivery = {

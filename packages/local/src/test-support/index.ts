@@ -1,0 +1,1 @@
+export { freeLoopbackPort, type Pebble, startPebble } from "./pebble.ts";

@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+
+/** What the edge needs to know of a custom domain before routing a request for it. */
+export interface EdgeDomain {
+  /** Requests go there instead (www ↔ apex), keeping the path. */
+  redirectTo: string | null;
+  /** It has a certificate: HTTP is redirected to HTTPS and HTTPS responses carry HSTS. */
+  https: boolean;
+  /** The ACME HTTP-01 answer while a certificate is being issued. */
+  challenge: { token: string; keyAuthorization: string } | null;
+}
+
+export interface DomainFrontOptions {
+  /** Hostname (lowercase, no port) → its domain; null for every other host. */
+  lookup(hostname: string): Promise<EdgeDomain | null>;
+  /** The platform's own hosts (project URLs): never custom domains, passed through without a lookup. */
+  isPlatformHost(hostname: string): boolean;
+  /** The HTTPS port redirects go to; null: no HTTPS listener, so nothing is redirected to it. */
+  httpsPort: number | null;
+  /** The Strict-Transport-Security value on HTTPS responses of custom domains; null: none. */
+  hsts: string | null;
+}
+
+type Req = IncomingMessage | Http2ServerRequest;
+type Res = ServerResponse | Http2ServerResponse;
+
+const CHALLENGE_PATH = "/.well-known/acme-challenge/";
+
+/**
+ * Custom domains' part of a request, before routing: the ACME HTTP-01 answer, www ↔ apex and
+ * HTTP → HTTPS redirects, HSTS. Returns true when it answered the request itself.
+ */
+export function createDomainFront(options: DomainFrontOptions) {
+  const httpsOrigin = (host: string) => `https://${host}${options.httpsPort === 443 ? "" : `:${options.httpsPort}`}`;
+
+  // Synchronously false for the platform's own hosts: their requests pay nothing for domains.
+  return function front(req: Req, res: Res, host: string, secure: boolean): Promise<boolean> | false {
+    return options.isPlatformHost(host) ? false : answer(req, res, host, secure);
+  };
+
+  async function answer(req: Req, res: Res, host: string, secure: boolean): Promise<boolean> {
+    const domain = await options.lookup(host);
+    if (!domain) return false;
+    const url = req.url ?? "/";
+    if (!secure && url.startsWith(CHALLENGE_PATH)) {
+      // Only the exact token of a challenge under way: nothing else is served from this path.
+      const token = url.slice(CHALLENGE_PATH.length);
+      const answer = domain.challenge?.token === token ? domain.challenge.keyAuthorization : null;
+      res.writeHead(answer ? 200 : 404, { "content-type": "text/plain", "cache-control": "no-store" });
+      res.end(answer ?? "No such challenge.");
+      return true;
+    }
+    if (domain.redirectTo) {
+      const target = await options.lookup(domain.redirectTo);
+      const origin =
+        (secure || target?.https) && options.httpsPort !== null
+          ? httpsOrigin(domain.redirectTo)
+          : `http://${domain.redirectTo}${portOf(req)}`;
+      return redirect(res, `${origin}${url}`);
+    }
+    if (!secure && domain.https && options.httpsPort !== null) return redirect(res, `${httpsOrigin(host)}${url}`);
+    if (secure && domain.https && options.hsts) res.setHeader("strict-transport-security", options.hsts);
+    return false;
+  }
+}
+
+/** 308 keeps the method and body, so a form POST to http:// arrives at https:// unchanged. */
+function redirect(res: Res, location: string): true {
+  res.writeHead(308, { location, "content-type": "text/plain" });
+  res.end(`Redirecting to ${location}\n`);
+  return true;
+}
+
+/** The port the client used, for redirects between plain-HTTP domains (`:8080`, or "" on 80). */
+function portOf(req: Req): string {
+  const host = req.headers.host ?? "";
+  const colon = host.lastIndexOf(":");
+  return colon > 0 && !host.endsWith("]") && host.slice(colon + 1) !== "80" ? host.slice(colon) : "";
+}
