@@ -1,4 +1,4 @@
-import { DEFAULT_NODE_VERSION, NODE_VERSIONS } from "@slipway/core";
+import { DEFAULT_NODE_VERSION, DEPLOYMENT_STATUSES, ENVIRONMENTS, NODE_VERSIONS } from "@slipway/core";
 
 /**
  * The API described for clients and tools. Kept beside the routes; a test checks every route
@@ -54,7 +54,14 @@ export const openApiDocument = {
       ),
     },
     "/api/v1/projects/{name}/deployments": {
-      get: op("List deployments, newest first"),
+      get: op("List deployments, newest first; page on with `before` (the last id of a page)", {
+        parameters: [
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500, default: 50 } },
+          { name: "before", in: "query", schema: { type: "string" } },
+          { name: "environment", in: "query", schema: { enum: [...ENVIRONMENTS] } },
+          { name: "status", in: "query", schema: { enum: [...DEPLOYMENT_STATUSES] } },
+        ],
+      }),
       post: op("Deploy a ref", body),
     },
     "/api/v1/projects/{name}/rollback": { post: op("Move production back", body) },
