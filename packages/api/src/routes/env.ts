@@ -1,17 +1,8 @@
 import { developmentDotenv, getProjectByName, listEnvVars, removeEnvVar, setEnvVars } from "@slipway/core";
+import { setEnvBody as setBody } from "@slipway/core/schemas";
 import { Hono } from "hono";
-import { z } from "zod";
 import type { ApiDeps } from "../app.ts";
 import { readJson } from "../body.ts";
-
-const envVarBody = z.object({
-  key: z.string(),
-  value: z.string(),
-  targets: z.array(z.string()).default([]),
-  branch: z.string().nullable().optional(),
-  secret: z.boolean().optional(),
-});
-const setBody = z.object({ vars: z.array(envVarBody).min(1) });
 
 const NEXT_DEPLOY_NOTE =
   "Changes apply to the next deployment; running deployments keep the values they were built with.";

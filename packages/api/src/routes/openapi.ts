@@ -64,6 +64,9 @@ export const openApiDocument = {
       }),
       post: op("Deploy a ref", body),
     },
+    "/api/v1/projects/{name}/webhook/rotate": {
+      post: op("Replace the webhook secret; answers the project with the new one (GitHub needs it pasted in)"),
+    },
     "/api/v1/projects/{name}/rollback": { post: op("Move production back", body) },
     "/api/v1/projects/{name}/env": { get: op("List env vars (secrets without value)"), post: op("Set env vars", body) },
     "/api/v1/projects/{name}/env/pull": { get: op("Development env as a dotenv file") },

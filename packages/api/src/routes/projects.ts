@@ -1,30 +1,15 @@
-import { createProject, getProjectByName, presentProject, requestProjectRemoval, updateProject } from "@slipway/core";
+import {
+  createProject,
+  getProjectByName,
+  presentProject,
+  requestProjectRemoval,
+  rotateWebhookSecret,
+  updateProject,
+} from "@slipway/core";
+import { createProjectBody, updateProjectBody } from "@slipway/core/schemas";
 import { Hono } from "hono";
-import { z } from "zod";
 import type { ApiDeps } from "../app.ts";
 import { readJson } from "../body.ts";
-
-const createProjectBody = z.object({
-  name: z.string(),
-  repo: z.string(),
-  branch: z.string().optional(),
-  rootDir: z.string().optional(),
-  installCommand: z.string().nullable().optional(),
-  buildCommand: z.string().nullable().optional(),
-  // Checked by createProject, whose error names the value and the versions there are.
-  nodeVersion: z.string().optional(),
-});
-
-// Strict: a misspelled field ("rootdir") is refused by name instead of silently changing nothing.
-const updateProjectBody = z
-  .object({
-    branch: z.string().optional(),
-    rootDir: z.string().optional(),
-    installCommand: z.string().nullable().optional(),
-    buildCommand: z.string().nullable().optional(),
-    nodeVersion: z.string().optional(),
-  })
-  .strict();
 
 export function projectRoutes(deps: ApiDeps) {
   return (
@@ -42,6 +27,11 @@ export function projectRoutes(deps: ApiDeps) {
         const project = await getProjectByName(deps, c.req.param("name"));
         const updated = await updateProject(deps, project, await readJson(c, updateProjectBody));
         return c.json(await presentProject(deps, updated));
+      })
+      // The old secret stops verifying at once: answered with the project and its new secret.
+      .post("/:name/webhook/rotate", async (c) => {
+        const project = await getProjectByName(deps, c.req.param("name"));
+        return c.json(await presentProject(deps, await rotateWebhookSecret(deps, project)));
       })
       // 202: the removal runs as a queued step (it stops builds and workers, deletes files); the
       // project answers 404 once it is done.
