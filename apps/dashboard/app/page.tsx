@@ -24,7 +24,9 @@ export default async function SitesPage({ searchParams }: { searchParams: Promis
     shown.map(async (project) => {
       const path = { name: project.name };
       const [latest, production] = await Promise.all([
-        read<DeploymentView[]>(client.GET("/api/v1/projects/{name}/deployments", { params: { path, query: { limit: 1 } } })),
+        read<DeploymentView[]>(
+          client.GET("/api/v1/projects/{name}/deployments", { params: { path, query: { limit: 1 } } }),
+        ),
         read<DeploymentView[]>(
           client.GET("/api/v1/projects/{name}/deployments", {
             params: { path, query: { limit: 1, environment: "production", status: "ready" } },
@@ -42,13 +44,15 @@ export default async function SitesPage({ searchParams }: { searchParams: Promis
           New project
         </Link>
       </div>
-      <form role="search" className="row" style={{ marginBottom: 14 }}>
-        <label htmlFor="q" className="inline">
-          Search
-        </label>
-        <input id="q" name="q" type="search" defaultValue={q} placeholder="name or repository" />
-        <button type="submit">Search</button>
-      </form>
+      <search>
+        <form className="row" style={{ marginBottom: 14 }}>
+          <label htmlFor="q" className="inline">
+            Search
+          </label>
+          <input id="q" name="q" type="search" defaultValue={q} placeholder="name or repository" />
+          <button type="submit">Search</button>
+        </form>
+      </search>
       {projects.length === 0 ? (
         <p className="panel">
           No sites yet. <Link href="/new">Create a project</Link> from a git repository.

@@ -54,6 +54,7 @@ export function LiveLog({
         ref={box}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls; keyboard users scroll it too
         tabIndex={0}
+        role="log"
         aria-label="Build log"
         onScroll={(event) => {
           const element = event.currentTarget;

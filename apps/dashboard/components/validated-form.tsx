@@ -1,6 +1,6 @@
 "use client";
-import { type ReactNode, useActionState, useState } from "react";
 import { createProjectBody, envVarBody, updateProjectBody } from "@slipway/core/schemas";
+import { type ReactNode, useActionState, useState } from "react";
 import type { Outcome } from "../lib/api";
 
 /**

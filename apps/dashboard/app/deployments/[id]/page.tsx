@@ -4,8 +4,8 @@ import Link from "next/link";
 import { LiveLog } from "../../../components/live-log";
 import { StatusBadge } from "../../../components/status-badge";
 import { api, read } from "../../../lib/api";
-import { age, between, duration, shortSha } from "../../../lib/format";
 import { buildSteps } from "../../../lib/build-steps";
+import { age, between, duration, shortSha } from "../../../lib/format";
 
 export const metadata: Metadata = { title: "Deployment" };
 

@@ -5,6 +5,20 @@ import { act, api, type Outcome } from "../../../lib/api";
 // Each action names its deployment in hidden fields; the API checks it belongs to the caller.
 const field = (form: FormData, name: string) => String(form.get(name) ?? "");
 
+/** Deploys the head of the production branch (the API resolves it). */
+export async function deploy(_previous: Outcome, form: FormData): Promise<Outcome> {
+  const client = await api();
+  const outcome = await act(
+    client.POST("/api/v1/projects/{name}/deployments", {
+      params: { path: { name: field(form, "project") } },
+      body: {} as never,
+    }),
+    "Deployment queued",
+  );
+  revalidatePath(`/sites/${field(form, "project")}`);
+  return outcome;
+}
+
 export async function redeploy(_previous: Outcome, form: FormData): Promise<Outcome> {
   const client = await api();
   const outcome = await act(

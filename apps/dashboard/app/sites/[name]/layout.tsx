@@ -4,7 +4,13 @@ import { NavLink } from "../../../components/nav-link";
 import { api, read } from "../../../lib/api";
 
 /** A site's header and its sections; domains, logs and metrics are filled in by their own issues. */
-export default async function SiteLayout({ children, params }: { children: ReactNode; params: Promise<{ name: string }> }) {
+export default async function SiteLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ name: string }>;
+}) {
   const { name } = await params;
   const project = await read<ProjectView>((await api()).GET("/api/v1/projects/{name}", { params: { path: { name } } }));
   const base = `/sites/${project.name}`;

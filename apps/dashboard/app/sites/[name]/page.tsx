@@ -5,7 +5,7 @@ import { ActionForm } from "../../../components/action-form";
 import { StatusBadge } from "../../../components/status-badge";
 import { api, read } from "../../../lib/api";
 import { age, between, duration, shortSha } from "../../../lib/format";
-import { cancel, promote, redeploy, rollback } from "./actions";
+import { cancel, deploy, promote, redeploy, rollback } from "./actions";
 
 const PAGE_SIZE = 20;
 
@@ -41,6 +41,11 @@ export default async function DeploymentsPage({
       : null;
   return (
     <>
+      <div className="row spread" style={{ marginBottom: 10 }}>
+        <ActionForm action={deploy} label="Deploy production branch" busyLabel="Queuing…" primary>
+          <input type="hidden" name="project" value={name} />
+        </ActionForm>
+      </div>
       <form className="row" aria-label="Filter deployments">
         <label className="inline" htmlFor="environment">
           Environment
@@ -148,7 +153,9 @@ export default async function DeploymentsPage({
       )}
       <nav className="row" aria-label="Pages" style={{ marginTop: 12 }}>
         {filters.before ? (
-          <Link href={`?${new URLSearchParams({ ...(environment ? { environment } : {}), ...(status ? { status } : {}) })}`}>
+          <Link
+            href={`?${new URLSearchParams({ ...(environment ? { environment } : {}), ...(status ? { status } : {}) })}`}
+          >
             Newest
           </Link>
         ) : null}

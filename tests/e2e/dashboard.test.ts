@@ -1,0 +1,182 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, screenshot, seriousViolations } from "./support/browser.ts";
+import { createFixtureRepo, type FixtureRepo } from "./support/git.ts";
+import { startPlatform, type TestPlatform } from "./support/platform.ts";
+
+// Issue 11: the dashboard in a real browser against a real `slipway up`: sign in, create a
+// project, watch a real build live, open its URL, roll back, set env vars; every page checked by
+// axe-core and saved to docs/screenshots/.
+describe("the dashboard", () => {
+  let platform: TestPlatform;
+  let repo: FixtureRepo;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const url = (path: string) => `${platform.apiUrl}${path}`;
+
+  /** Every page a user sees must have no serious or critical accessibility violation. */
+  async function check(name: string) {
+    await page.waitForLoadState("networkidle");
+    expect(await seriousViolations(page), name).toEqual([]);
+    await screenshot(page, name);
+  }
+
+  beforeAll(async () => {
+    [platform, repo, browser] = await Promise.all([startPlatform(), createFixtureRepo("next-app"), launchChromium()]);
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+  });
+
+  it("sends a signed-out browser to sign-in, and refuses a wrong token", async () => {
+    await page.goto(url("/"));
+    expect(new URL(page.url()).pathname).toBe("/sign-in");
+    await page.getByLabel("API token").fill("not-a-token");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByText("That token is not valid on this platform.").waitFor();
+    await check("sign-in");
+    // A page tried directly, signed out, is not rendered either.
+    await page.goto(url("/sites/anything/env"));
+    expect(new URL(page.url()).pathname).toBe("/sign-in");
+  });
+
+  it("signs in and shows the empty sites list", async () => {
+    await page.getByLabel("API token").fill(platform.token);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(url("/"));
+    await page.getByText("No sites yet.").waitFor();
+    await check("sites-empty");
+  });
+
+  it("creates a project, checking the form in the browser first, and shows the webhook", async () => {
+    await page.goto(url("/new"));
+    await page.getByRole("button", { name: "Create project" }).click();
+    await page.getByText("name: A name is required").waitFor();
+    await page.getByLabel(/^Name/).fill("Bad_Name");
+    await page.getByLabel("Repository URL").fill(repo.bare);
+    await page.getByRole("button", { name: "Create project" }).click();
+    await page.getByText('"Bad_Name"').waitFor();
+    await page.getByLabel(/^Name/).fill("shop");
+    await page.getByRole("button", { name: "Create project" }).click();
+    await page.waitForURL(url("/sites/shop/settings?created=1"));
+    await page.getByText("Project created.").waitFor();
+    await page.getByText("/api/v1/webhooks/github/").waitFor();
+    await check("new-project-webhook");
+  });
+
+  let firstId = "";
+
+  it("deploys and follows the build log live until the deployment is ready, then opens its URL", async () => {
+    await page.goto(url("/sites/shop"));
+    await page.getByText("No deployments yet").waitFor();
+    await page.getByRole("button", { name: "Deploy production branch" }).click();
+    await page.getByText("Deployment queued").waitFor();
+    const link = page.getByRole("link", { name: /^[a-z0-9]{10}$/ }).first();
+    firstId = (await link.textContent()) ?? "";
+    await link.click();
+    await page.waitForURL(url(`/deployments/${firstId}`));
+    // Live: lines arrive over SSE while the status is still moving.
+    await page.getByText(/Following the build… [1-9]\d* lines/).waitFor({ timeout: 120_000 });
+    await screenshot(page, "deployment-building");
+    await page.locator(".badge.s-ready").first().waitFor({ timeout: 480_000 });
+    await page.getByRole("heading", { name: "Build steps" }).waitFor();
+    await check("deployment-ready");
+    const site = await context.newPage();
+    await site.goto((await page.getByRole("link", { name: /^http:\/\/shop-/ }).getAttribute("href")) ?? "");
+    await site.getByRole("heading", { name: "Static home" }).waitFor();
+    await site.close();
+  });
+
+  it("sets an env var and a secret, whose value is never shown", async () => {
+    await page.goto(url("/sites/shop/env"));
+    await page.getByText("No variables yet.").waitFor();
+    await page.getByLabel("Key").fill("GREETING");
+    await page.getByLabel("Value").fill("hello-from-the-dashboard");
+    await page.getByRole("button", { name: "Save variable" }).click();
+    await page.getByText("Saved GREETING").waitFor();
+    await page.getByLabel("Key").fill("API_SECRET");
+    await page.getByLabel("Value").fill("s3cr3t-dashboard-value");
+    await page.getByLabel(/^Secret/).check();
+    await page.getByRole("button", { name: "Save variable" }).click();
+    await page.getByText("Saved API_SECRET").waitFor();
+    await page.reload();
+    await page.getByText("secret (write-only)").waitFor();
+    expect(await page.content()).not.toContain("s3cr3t-dashboard-value");
+    expect(await page.content()).toContain("hello-from-the-dashboard");
+    await check("env-vars");
+  });
+
+  it("deploys a new commit, then rolls production back to the first deployment", async () => {
+    await repo.commit("main", {
+      "app/page.js": 'export default function Home() { return <main><h1>Second home</h1></main>; }\n',
+    });
+    await page.goto(url("/sites/shop"));
+    await page.getByRole("button", { name: "Deploy production branch" }).click();
+    await page.getByText("Deployment queued").waitFor();
+    const production = `http://shop.localhost:${platform.edgePort}/`;
+    const site = await context.newPage();
+    // The second build goes live: production serves the new commit.
+    await expect
+      .poll(
+        async () => {
+          await site.goto(production);
+          return site.locator("h1").textContent();
+        },
+        { timeout: 480_000, interval: 2000 },
+      )
+      .toBe("Second home");
+    await page.reload();
+    await check("deployments");
+    const firstRow = page.getByRole("row").filter({ hasText: firstId });
+    await firstRow.getByRole("button", { name: "Roll back to this" }).click();
+    await page.getByText("Production rolled back").waitFor();
+    await site.goto(production);
+    expect(await site.locator("h1").textContent()).toBe("Static home");
+    await site.close();
+  });
+
+  it("lists the site with its production status and latest deployment, and searches", async () => {
+    await page.goto(url("/"));
+    await page.getByRole("link", { name: "shop", exact: true }).waitFor();
+    await page.getByText("Initial next-app").first().waitFor({ state: "attached" });
+    await check("sites");
+    await page.getByLabel("Search").fill("nothing-like-it");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByText("No site matches").waitFor();
+  });
+
+  it("edits build settings with the shared schema and rotates the webhook secret", async () => {
+    await page.goto(url("/sites/shop/settings"));
+    await page.getByLabel("Build command").fill("npm run build");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.getByText("Saved; the next deployment").waitFor();
+    const before = (await platform.api("GET", "/api/v1/projects/shop")).body.webhook.secret;
+    await page.getByRole("button", { name: "Rotate secret" }).click();
+    await page.getByText("New secret made").waitFor();
+    const after = (await platform.api("GET", "/api/v1/projects/shop")).body;
+    expect(after.webhook.secret).not.toBe(before);
+    expect(after.buildCommand).toBe("npm run build");
+    await check("settings");
+  });
+
+  it("works at phone width and in dark mode", async () => {
+    const phone = await browser.newContext({ viewport: { width: 375, height: 800 }, colorScheme: "dark" });
+    const cookies = await context.cookies();
+    await phone.addCookies(cookies);
+    const small = await phone.newPage();
+    await small.goto(url("/sites/shop"));
+    await small.getByRole("button", { name: "Deploy production branch" }).waitFor();
+    // Nothing wider than the screen: the table folds into one column.
+    expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    const background = await small.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe("rgb(14, 17, 22)");
+    await small.screenshot({ path: "docs/screenshots/deployments-phone-dark.png", fullPage: true });
+    expect(await seriousViolations(small)).toEqual([]);
+    await phone.close();
+  });
+});
