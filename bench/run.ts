@@ -31,6 +31,7 @@ const SECTIONS: Section[] = [
     fn: "benchLifecycle",
   },
   { name: "cli", title: "CLI: command latency", file: "cli.ts", fn: "benchCli" },
+  { name: "dashboard", title: "Dashboard: server render at scale", file: "dashboard.ts", fn: "benchDashboard" },
 ];
 
 type Outcome =

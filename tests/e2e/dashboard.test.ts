@@ -113,7 +113,7 @@ describe("the dashboard", () => {
 
   it("deploys a new commit, then rolls production back to the first deployment", async () => {
     await repo.commit("main", {
-      "app/page.js": 'export default function Home() { return <main><h1>Second home</h1></main>; }\n',
+      "app/page.js": "export default function Home() { return <main><h1>Second home</h1></main>; }\n",
     });
     await page.goto(url("/sites/shop"));
     await page.getByRole("button", { name: "Deploy production branch" }).click();
@@ -172,8 +172,8 @@ describe("the dashboard", () => {
     await small.goto(url("/sites/shop"));
     await small.getByRole("button", { name: "Deploy production branch" }).waitFor();
     // Nothing wider than the screen: the table folds into one column.
-    expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-    const background = await small.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await small.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
+    const background = await small.evaluate("getComputedStyle(document.body).backgroundColor");
     expect(background).toBe("rgb(14, 17, 22)");
     await small.screenshot({ path: "docs/screenshots/deployments-phone-dark.png", fullPage: true });
     expect(await seriousViolations(small)).toEqual([]);
