@@ -130,6 +130,7 @@ describe("deployment lifecycle", () => {
         buildCommand: null,
         nodeVersion: "22",
         webhookSecretEncrypted: "v1:unused",
+        teamId: null,
         createdAt: new Date().toISOString(),
       };
       const deployment: Deployment = {

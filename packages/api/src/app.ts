@@ -1,8 +1,11 @@
 import { type CoreDeps, ERROR_CATALOG, isSlipwayError } from "@slipway/core";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { authRoutes } from "./accounts/auth-routes.ts";
+import { type AuthOptions, createAuth } from "./accounts/better-auth.ts";
+import { requireCaller } from "./accounts/caller.ts";
 import { adminBodyLimit } from "./admin-body-limit.ts";
-import { requireToken } from "./auth.ts";
+import { accountRoutes } from "./routes/accounts.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { deploymentRoutes } from "./routes/deployments.ts";
 import { envRoutes } from "./routes/env.ts";
@@ -14,6 +17,11 @@ import { webhookRoutes } from "./routes/webhooks.ts";
 export interface ApiOptions {
   /** How long one log-follow stream may stay open before the client resumes it (default 25 s). */
   logStreamMaxMs?: number;
+  /**
+   * Sign-in with better-auth under /api/auth and session cookies on /api/v1. Absent: tokens only.
+   * `openSignUp`: anyone may sign up, not only the first user and invited ones.
+   */
+  accounts?: AuthOptions & { openSignUp?: boolean };
 }
 
 /**
@@ -30,9 +38,14 @@ export function createApi(deps: ApiDeps): Hono {
   app.get("/api/v1/health", (c) => c.json({ ok: true }));
   app.get("/api/v1/openapi.json", (c) => c.json(openApiDocument));
   app.route("/api/v1/webhooks", webhookRoutes(deps));
+  const auth = deps.accounts ? createAuth(deps.store, deps.accounts) : null;
+  if (auth && deps.accounts) app.route("/api/auth", authRoutes(deps.store, auth, deps.accounts.openSignUp ?? false));
+  const origins = deps.accounts
+    ? [new URL(deps.accounts.baseUrl).origin, ...(deps.accounts.trustedOrigins ?? [])]
+    : [new URL(deps.urls.apiUrl).origin];
 
   const v1 = new Hono();
-  v1.use("*", requireToken(deps.store));
+  v1.use("*", requireCaller(deps.store, auth, origins));
   // After the token check: an anonymous sender gets 401 without a byte of its body read.
   v1.use("*", adminBodyLimit());
   v1.route("/projects", projectRoutes(deps));
@@ -40,6 +53,7 @@ export function createApi(deps: ApiDeps): Hono {
   v1.route("/", deploymentRoutes(deps));
   v1.route("/deployments", logRoutes(deps));
   v1.route("/admin", adminRoutes(deps));
+  v1.route("/", accountRoutes(deps));
   app.route("/api/v1", v1);
 
   app.notFound((c) => c.json({ code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}.` }, 404));

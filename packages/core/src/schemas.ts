@@ -14,6 +14,8 @@ export const createProjectBody = z.object({
   installCommand: z.string().nullable().optional(),
   buildCommand: z.string().nullable().optional(),
   nodeVersion: z.string().optional(),
+  /** The owning team's id; default: the caller's (a user token's team, a session's first team). */
+  team: z.string().optional(),
 });
 
 // Strict: a misspelled field ("rootdir") is refused by name instead of silently changing nothing.

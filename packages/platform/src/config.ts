@@ -70,6 +70,19 @@ const schema = z.object({
   edgeCacheMb: z.coerce.number().int().min(0).default(64),
   githubToken: z.string().min(1).optional(),
   githubApiUrl: z.url().default("https://api.github.com"),
+  /** Anyone may sign up (default: the first user, then by invitation only). */
+  openSignUp: z.stringbool().default(false),
+  /** Origins besides the platform's own that may write with a session cookie (a dashboard dev server). */
+  trustedOrigins: z
+    .string()
+    .transform((text) =>
+      text
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url()))
+    .default([]),
 });
 
 export type PlatformConfig = z.infer<typeof schema>;
@@ -110,6 +123,8 @@ const SOURCES = {
   edgeCacheMb: { env: "SLIPWAY_EDGE_CACHE_MB" },
   githubToken: { env: "SLIPWAY_GITHUB_TOKEN" },
   githubApiUrl: { env: "SLIPWAY_GITHUB_API_URL" },
+  openSignUp: { env: "SLIPWAY_OPEN_SIGNUP" },
+  trustedOrigins: { env: "SLIPWAY_TRUSTED_ORIGINS" },
 } as const satisfies Record<keyof PlatformConfig, { flag?: `--${string}`; env?: string }>;
 
 type Key = keyof typeof SOURCES;

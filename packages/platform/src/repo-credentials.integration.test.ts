@@ -9,7 +9,7 @@ import { createAdaptorServer } from "@hono/node-server";
 import { createApi, hashToken } from "@slipway/api";
 import { createBuildCacheDir, createInProcessBuilder, createLocalBuilder } from "@slipway/builder";
 import { main as cli } from "@slipway/cli";
-import { type CoreDeps, handleDeployJob } from "@slipway/core";
+import { ADMIN_TOKEN_SCOPE, type CoreDeps, handleDeployJob } from "@slipway/core";
 import {
   createAesGcmSecrets,
   createFsBlobStore,
@@ -68,7 +68,13 @@ beforeAll(async () => {
 
   const db = openSqlite(join(dir, "slipway.db"));
   const store = createSqliteStore(db);
-  await store.tokens.create({ id: "t1", name: "admin", tokenHash: hashToken("good-token"), createdAt: "2026" });
+  await store.tokens.create({
+    id: "t1",
+    name: "admin",
+    tokenHash: hashToken("good-token"),
+    createdAt: "2026",
+    ...ADMIN_TOKEN_SCOPE,
+  });
   const blobs = createFsBlobStore(join(dir, "data"));
   const gitEnv = { GIT_SSL_CAINFO: server.caFile };
   deps = {

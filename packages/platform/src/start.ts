@@ -27,6 +27,7 @@ import {
 } from "@slipway/local";
 import { createEdge, createFunctionHost, createLocalDeployer, routeThroughStore } from "@slipway/runtime";
 import { ensureAdminToken } from "./admin-token.ts";
+import { ensureAuthSecret } from "./auth-secret.ts";
 import type { BuildChildConfig } from "./build-child.ts";
 import type { PlatformConfig } from "./config.ts";
 import { createDashboardListener, isApiPath } from "./dashboard.ts";
@@ -94,7 +95,15 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     throw explainListenError(error, { name: "edge", host: config.host, port: config.edgePort, flag: "--edge-port" });
   });
 
-  const api = createApi(deps);
+  const api = createApi({
+    ...deps,
+    accounts: {
+      secret: await ensureAuthSecret(config.dataDir),
+      baseUrl: urls.apiUrl,
+      trustedOrigins: config.trustedOrigins,
+      openSignUp: config.openSignUp,
+    },
+  });
   // One address for both: /api/* is the API, every other path the dashboard (Next, in-process).
   const apiListener = getRequestListener(api.fetch);
   const dashboard = createDashboardListener(api.fetch, { log });

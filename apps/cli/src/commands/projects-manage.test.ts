@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
 import { serve } from "@hono/node-server";
 import { createApi } from "@slipway/api";
-import { type CoreDeps, createProject, handleDeployJob } from "@slipway/core";
+import { ADMIN_TOKEN_SCOPE, type CoreDeps, createProject, handleDeployJob } from "@slipway/core";
 import {
   createMemoryBlobStore,
   createMemoryBuildCache,
@@ -39,7 +39,13 @@ async function platform() {
     settings: { retainDeployments: 10 },
     statusReporter: null,
   } as unknown as CoreDeps;
-  await store.tokens.create({ id: "t1", name: "admin", tokenHash: await tokenHash("tok"), createdAt: "2026" });
+  await store.tokens.create({
+    id: "t1",
+    name: "admin",
+    tokenHash: await tokenHash("tok"),
+    createdAt: "2026",
+    ...ADMIN_TOKEN_SCOPE,
+  });
   const shop = await createProject(deps, { name: "shop", repo: "https://github.com/acme/shop.git" });
   buildCache.fill(shop.id, 2_500_000);
 

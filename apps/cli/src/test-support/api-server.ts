@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { createApi, hashToken } from "@slipway/api";
-import type { CoreDeps, Deployment, DeploymentStatus, Project } from "@slipway/core";
+import { ADMIN_TOKEN_SCOPE, type CoreDeps, type Deployment, type DeploymentStatus, type Project } from "@slipway/core";
 import { project as projectFixture } from "@slipway/core/contracts";
 import {
   createAesGcmSecrets,
@@ -47,6 +47,7 @@ export async function startTestApi(options: { logStreamMaxMs?: number } = {}): P
     name: "admin",
     tokenHash: hashToken(TOKEN),
     createdAt: new Date().toISOString(),
+    ...ADMIN_TOKEN_SCOPE,
   });
   // Only what the read routes touch is real; builder and deployer are never reached.
   const deps = {

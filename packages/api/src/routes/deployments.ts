@@ -3,14 +3,14 @@ import {
   DEPLOYMENT_STATUSES,
   deployRef,
   ENVIRONMENTS,
-  findDeployment,
-  getProjectByName,
   presentDeployment,
   promote,
   rollback,
 } from "@slipway/core";
 import { Hono } from "hono";
 import { z } from "zod";
+import { deploymentFor, projectFor } from "../accounts/access.ts";
+import type { CallerEnv } from "../accounts/caller.ts";
 import type { ApiDeps } from "../app.ts";
 import { parseQuery, readJson } from "../body.ts";
 
@@ -25,15 +25,15 @@ const listQuery = z.object({
 const rollbackBody = z.object({ deploymentId: z.string().optional() });
 
 export function deploymentRoutes(deps: ApiDeps) {
-  return new Hono()
+  return new Hono<CallerEnv>()
     .post("/projects/:name/deployments", async (c) => {
-      const project = await getProjectByName(deps, c.req.param("name"));
+      const project = await projectFor(deps, c.get("caller"), c.req.param("name"), "member");
       const body = await readJson(c, deployBody);
       const deployment = await deployRef(deps, { project, ...body, trigger: "api" });
       return c.json(presentDeployment(deps, project, deployment), 202);
     })
     .get("/projects/:name/deployments", async (c) => {
-      const project = await getProjectByName(deps, c.req.param("name"));
+      const project = await projectFor(deps, c.get("caller"), c.req.param("name"), "viewer");
       const { limit, before, environment, status } = parseQuery(listQuery, c.req.query());
       const deployments = await deps.store.deployments.listByProject(project.id, {
         limit: Math.min(limit ?? 50, 500),
@@ -44,22 +44,22 @@ export function deploymentRoutes(deps: ApiDeps) {
       return c.json(deployments.map((d) => presentDeployment(deps, project, d)));
     })
     .post("/projects/:name/rollback", async (c) => {
-      const project = await getProjectByName(deps, c.req.param("name"));
+      const project = await projectFor(deps, c.get("caller"), c.req.param("name"), "member");
       const { deploymentId } = await readJson(c, rollbackBody);
       const deployment = await rollback(deps, project, deploymentId);
       return c.json(presentDeployment(deps, project, deployment));
     })
     .get("/deployments/:id", async (c) => {
-      const { deployment, project } = await findDeployment(deps, c.req.param("id"));
+      const { deployment, project } = await deploymentFor(deps, c.get("caller"), c.req.param("id"), "viewer");
       return c.json(presentDeployment(deps, project, deployment));
     })
     .post("/deployments/:id/cancel", async (c) => {
-      const { deployment, project } = await findDeployment(deps, c.req.param("id"));
+      const { deployment, project } = await deploymentFor(deps, c.get("caller"), c.req.param("id"), "member");
       const canceled = await cancelDeployment(deps, deployment, "canceled by a user");
       return c.json(presentDeployment(deps, project, canceled));
     })
     .post("/deployments/:id/promote", async (c) => {
-      const { project } = await findDeployment(deps, c.req.param("id"));
+      const { project } = await deploymentFor(deps, c.get("caller"), c.req.param("id"), "member");
       const deployment = await promote(deps, project, c.req.param("id"));
       return c.json(presentDeployment(deps, project, deployment));
     });

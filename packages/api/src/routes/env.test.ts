@@ -20,6 +20,7 @@ describe("env pull", () => {
       nodeVersion: "22",
       repoCredentialEncrypted: null,
       webhookSecretEncrypted: await deps.secrets.encrypt("whsec"),
+      teamId: null,
       createdAt: new Date().toISOString(),
     });
     const dir = await mkdtemp(join(tmpdir(), "slipway-env-pull-"));

@@ -1,6 +1,8 @@
-import { developmentDotenv, getProjectByName, listEnvVars, removeEnvVar, setEnvVars } from "@slipway/core";
+import { developmentDotenv, listEnvVars, removeEnvVar, setEnvVars } from "@slipway/core";
 import { setEnvBody as setBody } from "@slipway/core/schemas";
 import { Hono } from "hono";
+import { projectFor } from "../accounts/access.ts";
+import type { CallerEnv } from "../accounts/caller.ts";
 import type { ApiDeps } from "../app.ts";
 import { readJson } from "../body.ts";
 
@@ -8,13 +10,13 @@ const NEXT_DEPLOY_NOTE =
   "Changes apply to the next deployment; running deployments keep the values they were built with.";
 
 export function envRoutes(deps: ApiDeps) {
-  return new Hono()
+  return new Hono<CallerEnv>()
     .get("/:name/env", async (c) => {
-      const project = await getProjectByName(deps, c.req.param("name"));
+      const project = await projectFor(deps, c.get("caller"), c.req.param("name"), "viewer");
       return c.json(await listEnvVars(deps, project));
     })
     .post("/:name/env", async (c) => {
-      const project = await getProjectByName(deps, c.req.param("name"));
+      const project = await projectFor(deps, c.get("caller"), c.req.param("name"), "member");
       const { vars } = await readJson(c, setBody);
       const written = await setEnvVars(deps, project, vars);
       return c.json({
@@ -23,13 +25,13 @@ export function envRoutes(deps: ApiDeps) {
       });
     })
     .delete("/:name/env/:key", async (c) => {
-      const project = await getProjectByName(deps, c.req.param("name"));
+      const project = await projectFor(deps, c.get("caller"), c.req.param("name"), "member");
       const branch = c.req.query("branch");
       const removed = await removeEnvVar(deps, project, c.req.param("key"), branch);
       return c.json({ removed, note: NEXT_DEPLOY_NOTE });
     })
     .get("/:name/env/pull", async (c) => {
-      const project = await getProjectByName(deps, c.req.param("name"));
+      const project = await projectFor(deps, c.get("caller"), c.req.param("name"), "member");
       return c.text(await developmentDotenv(deps, project));
     });
 }

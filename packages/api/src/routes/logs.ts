@@ -1,6 +1,8 @@
-import { ACTIVE_STATUSES, findDeployment, type LogLine, SlipwayError } from "@slipway/core";
+import { ACTIVE_STATUSES, type LogLine, SlipwayError } from "@slipway/core";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
+import { deploymentFor } from "../accounts/access.ts";
+import type { CallerEnv } from "../accounts/caller.ts";
 import type { ApiDeps } from "../app.ts";
 
 const POLL_MS = 250;
@@ -18,8 +20,8 @@ export const DEFAULT_LOG_STREAM_MAX_MS = 25_000;
  */
 export function logRoutes(deps: ApiDeps) {
   const maxStreamMs = deps.logStreamMaxMs ?? DEFAULT_LOG_STREAM_MAX_MS;
-  return new Hono().get("/:id/logs", async (c) => {
-    const { deployment } = await findDeployment(deps, c.req.param("id"));
+  return new Hono<CallerEnv>().get("/:id/logs", async (c) => {
+    const { deployment } = await deploymentFor(deps, c.get("caller"), c.req.param("id"), "viewer");
     const lastEventId = c.req.header("last-event-id");
     const after =
       lastEventId !== undefined ? parseSeq(lastEventId, "Last-Event-ID") : parseSeq(c.req.query("after"), "after");

@@ -82,6 +82,38 @@ export const openApiDocument = {
     "/api/v1/admin/cache/clear": {
       post: op("Clear build caches, of one project ({ project }) or all; answers { bytesFreed }", body),
     },
+    "/api/v1/me": { get: op("The caller: user (null for the admin token) and teams with the role in each") },
+    "/api/v1/teams": {
+      get: op("Teams of the caller, with role"),
+      post: op("Create a team ({ name }); caller owns it", body),
+    },
+    "/api/v1/teams/{team}/members": { get: op("Members of the team (viewer)") },
+    "/api/v1/teams/{team}/members/{user}": {
+      patch: op("Change a member's role ({ role }; owner)", body),
+      delete: op("Remove a member (owner; the last owner stays)"),
+    },
+    "/api/v1/teams/{team}/invitations": {
+      get: op("Open invitations (owner)"),
+      post: op("Invite by link ({ role, expiresInDays }; owner): answers { url, token } once", body),
+    },
+    "/api/v1/teams/{team}/invitations/{id}": { delete: op("Revoke an invitation (owner)") },
+    "/api/v1/invitations/accept": { post: op("Join the invitation's team ({ token })", body) },
+    "/api/v1/tokens": {
+      get: op("The caller's API tokens (never the token itself)"),
+      post: op("Create an API token ({ name, team, role, expiresInDays }): the token is shown once", body),
+    },
+    "/api/v1/tokens/{id}": { delete: op("Revoke an API token") },
+    "/api/auth/sign-up/email": {
+      post: op("Sign up ({ email, password, name }); `?invitation=TOKEN` after the first user", {
+        ...body,
+        security: [],
+      }),
+    },
+    "/api/auth/sign-in/email": {
+      post: op("Sign in ({ email, password }): sets the session cookie", { ...body, security: [] }),
+    },
+    "/api/auth/sign-out": { post: op("Sign out: ends the session", { security: [] }) },
+    "/api/auth/get-session": { get: op("The session and its user, or null", { security: [] }) },
     "/api/v1/webhooks/github/{projectId}": { post: op("GitHub webhook (HMAC-signed)", { security: [] }) },
   },
 } as const;

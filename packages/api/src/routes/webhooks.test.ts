@@ -58,6 +58,7 @@ async function setupWithProject() {
     nodeVersion: "22" as const,
     repoCredentialEncrypted: null,
     webhookSecretEncrypted: await deps.secrets.encrypt(SECRET),
+    teamId: null,
     createdAt: new Date().toISOString(),
   };
   await store.projects.create(p);

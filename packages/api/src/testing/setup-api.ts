@@ -1,3 +1,4 @@
+import { ADMIN_TOKEN_SCOPE } from "@slipway/core";
 import {
   createMemoryBuildCache,
   createMemoryGitRemote,
@@ -9,8 +10,11 @@ import {
 import { type ApiDeps, createApi } from "../app.ts";
 import { hashToken } from "../auth.ts";
 
-/** The API over fresh in-memory adapters (each passes its port's contract) with one admin token, "good-token". */
-export async function setupApi() {
+/**
+ * The API over fresh in-memory adapters (each passes its port's contract) with one admin token,
+ * "good-token", and accounts at http://127.0.0.1:7300 (`accounts` changes their options).
+ */
+export async function setupApi(options: { openSignUp?: boolean } = {}) {
   const queue = createMemoryQueue();
   const store = createMemoryStore(queue);
   await store.tokens.create({
@@ -18,6 +22,7 @@ export async function setupApi() {
     name: "admin",
     tokenHash: hashToken("good-token"),
     createdAt: new Date().toISOString(),
+    ...ADMIN_TOKEN_SCOPE,
   });
   // Exactly the ports the routes use: ApiDeps names them, so nothing here is a stand-in cast.
   const buildCache = createMemoryBuildCache();
@@ -33,6 +38,7 @@ export async function setupApi() {
       url: (h: string) => `http://${h}:7380`,
       apiUrl: "http://127.0.0.1:7300",
     },
+    accounts: { secret: "test-secret-test-secret-test-secret!", baseUrl: "http://127.0.0.1:7300", ...options },
   };
   return { app: createApi(deps), deps, store, queue, buildCache };
 }

@@ -39,6 +39,8 @@ export interface Project {
   nodeVersion: NodeVersion;
   /** Ciphertext (Secrets port) of the HMAC key for GitHub webhooks; the key is never empty. */
   webhookSecretEncrypted: string;
+  /** The team that owns it; null only for projects the admin token made before the first user signed up. */
+  teamId: string | null;
   createdAt: string;
 }
 
@@ -123,4 +125,65 @@ export interface ApiToken {
   /** SHA-256 of the token; the token itself is shown once and never stored. */
   tokenHash: string;
   createdAt: string;
+  /** The user it acts for; null for the platform's admin token (all access). */
+  userId: string | null;
+  /** A user token acts in this team only, with at most this role (and never more than the user's). */
+  teamId: string | null;
+  role: TeamRole | null;
+  /** null: never expires. */
+  expiresAt: string | null;
 }
+
+/** Roles in a team, weakest first: a role can do all that the ones before it can. */
+export const TEAM_ROLES = ["viewer", "member", "owner"] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+
+export interface Team {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface TeamMember {
+  teamId: string;
+  userId: string;
+  role: TeamRole;
+  createdAt: string;
+}
+
+/** A link that joins its (signed-in) holder to a team once, before it expires. */
+export interface Invitation {
+  id: string;
+  teamId: string;
+  role: TeamRole;
+  /** SHA-256 of the token in the link; the token itself is shown once. */
+  tokenHash: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  /** Set once, by the accept that used it up. */
+  acceptedBy: string | null;
+}
+
+/**
+ * The tables better-auth keeps (users, sessions, password accounts, verification tokens). Records
+ * are plain JSON objects with an `id`, as better-auth shapes them; the Store does not interpret them
+ * beyond the lookup fields below.
+ */
+export const AUTH_MODELS = ["user", "session", "account", "verification"] as const;
+export type AuthModel = (typeof AUTH_MODELS)[number];
+export type AuthRecord = { id: string } & Record<string, unknown>;
+
+/** Fields a record can be found by without a scan (SQLite: an index each; DynamoDB: a GSI each). */
+export const AUTH_LOOKUP_FIELDS = {
+  user: ["email"],
+  session: ["token", "userId"],
+  account: ["userId", "accountId"],
+  verification: ["identifier"],
+} as const satisfies Record<AuthModel, readonly string[]>;
+
+/** The scope fields of the platform's admin token: no user, no team, all access. */
+export const ADMIN_TOKEN_SCOPE = { userId: null, teamId: null, role: null, expiresAt: null } as const satisfies Pick<
+  ApiToken,
+  "userId" | "teamId" | "role" | "expiresAt"
+>;

@@ -2,11 +2,17 @@ import type {
   Alias,
   AliasKind,
   ApiToken,
+  AuthModel,
+  AuthRecord,
   Deployment,
   DeploymentStatus,
   Environment,
   EnvVar,
+  Invitation,
   Project,
+  Team,
+  TeamMember,
+  TeamRole,
   WebhookDelivery,
 } from "../domain/model.ts";
 
@@ -22,6 +28,9 @@ export interface Store {
   readonly envVars: EnvVarRepo;
   readonly webhookDeliveries: WebhookDeliveryRepo;
   readonly tokens: ApiTokenRepo;
+  readonly authRecords: AuthRecordRepo;
+  readonly teams: TeamRepo;
+  readonly invitations: InvitationRepo;
   close(): Promise<void>;
 }
 
@@ -31,6 +40,8 @@ export interface ProjectRepo {
   get(id: string): Promise<Project | null>;
   getByName(name: string): Promise<Project | null>;
   list(): Promise<Project[]>;
+  /** Gives every project without a team to `teamId` (the first user's); returns how many. */
+  assignUnowned(teamId: string): Promise<number>;
   /** Replaces the secret-bearing fields (key rotation, sealing values stored before they were encrypted). */
   updateSecrets(id: string, patch: ProjectSecretsPatch): Promise<void>;
   /** Changes the build settings given in `patch`; the project as it is now, or null when it is gone. */
@@ -142,6 +153,52 @@ export interface ApiTokenRepo {
   create(token: ApiToken): Promise<void>;
   findByHash(tokenHash: string): Promise<ApiToken | null>;
   count(): Promise<number>;
+  /** The user's tokens, oldest first. */
+  listByUser(userId: string): Promise<ApiToken[]>;
+  /** Deletes the token only while it belongs to `userId`; false when absent or another's. */
+  delete(id: string, userId: string): Promise<boolean>;
+}
+
+/**
+ * better-auth's records (see AUTH_MODELS). `findBy` answers only the lookup fields of
+ * AUTH_LOOKUP_FIELDS; other queries list the model (small tables: verifications, one user's rows).
+ */
+export interface AuthRecordRepo {
+  /** Throws when the id exists (a fault: ids are generated). */
+  create(model: AuthModel, record: AuthRecord): Promise<void>;
+  get(model: AuthModel, id: string): Promise<AuthRecord | null>;
+  findBy(model: AuthModel, field: string, value: string): Promise<AuthRecord[]>;
+  list(model: AuthModel): Promise<AuthRecord[]>;
+  /** Replaces the whole record; false when it is gone. */
+  replace(model: AuthModel, record: AuthRecord): Promise<boolean>;
+  delete(model: AuthModel, id: string): Promise<boolean>;
+}
+
+export interface TeamRepo {
+  /** Creates the team with its first member (its owner) at once. */
+  create(team: Team, owner: TeamMember): Promise<void>;
+  get(id: string): Promise<Team | null>;
+  count(): Promise<number>;
+  /** The user's teams with the user's role in each, oldest membership first (the first is their default). */
+  listForUser(userId: string): Promise<{ team: Team; role: TeamRole }[]>;
+  members(teamId: string): Promise<TeamMember[]>;
+  member(teamId: string, userId: string): Promise<TeamMember | null>;
+  /** Returns false when the user is already a member. */
+  addMember(member: TeamMember): Promise<boolean>;
+  /** Returns false when the user is not a member. */
+  setRole(teamId: string, userId: string, role: TeamRole): Promise<boolean>;
+  removeMember(teamId: string, userId: string): Promise<boolean>;
+}
+
+export interface InvitationRepo {
+  create(invitation: Invitation): Promise<void>;
+  get(id: string): Promise<Invitation | null>;
+  findByHash(tokenHash: string): Promise<Invitation | null>;
+  /** Invitations not yet accepted, oldest first. */
+  listOpen(teamId: string): Promise<Invitation[]>;
+  /** Compare-and-set: marks it accepted by `userId` only while nobody has; false when used up or gone. */
+  accept(id: string, userId: string): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
 }
 
 export type { AliasKind };

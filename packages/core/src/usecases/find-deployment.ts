@@ -8,12 +8,15 @@ export async function findDeployment(
 ): Promise<{ deployment: Deployment; project: Project }> {
   const deployment = await deps.store.deployments.get(id);
   const project = deployment ? await deps.store.projects.get(deployment.projectId) : null;
-  if (!deployment || !project) {
-    throw new SlipwayError(
-      "DEPLOYMENT_NOT_FOUND",
-      `No deployment with id "${id}".`,
-      "List deployments with `slipway deployments ls --project NAME`.",
-    );
-  }
+  if (!deployment || !project) throw deploymentNotFound(id);
   return { deployment, project };
+}
+
+/** Also what another team's deployment answers, so its existence does not leak. */
+export function deploymentNotFound(id: string): SlipwayError {
+  return new SlipwayError(
+    "DEPLOYMENT_NOT_FOUND",
+    `No deployment with id "${id}".`,
+    "List deployments with `slipway deployments ls --project NAME`.",
+  );
 }

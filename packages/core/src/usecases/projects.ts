@@ -18,6 +18,8 @@ export interface CreateProjectInput {
   buildCommand?: string | null;
   /** Node.js major version: "20", "22" or "24". @default DEFAULT_NODE_VERSION */
   nodeVersion?: string;
+  /** The owning team (the API passes the caller's); null only for the admin token before any user. */
+  teamId?: string | null;
 }
 
 export async function createProject(
@@ -48,6 +50,7 @@ export async function createProject(
     nodeVersion: validateNodeVersion(input.nodeVersion ?? DEFAULT_NODE_VERSION),
     // 32 random bytes: a project can never have an empty or guessable webhook secret.
     webhookSecretEncrypted: await deps.secrets.encrypt(randomBytes(32).toString("hex")),
+    teamId: input.teamId ?? null,
     createdAt: nowIso(),
   };
   if (!(await deps.store.projects.create(project))) {
@@ -76,14 +79,17 @@ async function refuseCollidingName(deps: Pick<CoreDeps, "store">, name: string):
 
 export async function getProjectByName(deps: Pick<CoreDeps, "store">, name: string): Promise<Project> {
   const project = await deps.store.projects.getByName(name);
-  if (!project) {
-    throw new SlipwayError(
-      "PROJECT_NOT_FOUND",
-      `No project named "${name}".`,
-      "List projects with `slipway projects ls`.",
-    );
-  }
+  if (!project) throw projectNotFound(name);
   return project;
+}
+
+/** Also what another team's project answers, so its existence does not leak. */
+export function projectNotFound(name: string): SlipwayError {
+  return new SlipwayError(
+    "PROJECT_NOT_FOUND",
+    `No project named "${name}".`,
+    "List projects with `slipway projects ls`.",
+  );
 }
 
 export function webhookUrl(deps: Pick<CoreDeps, "urls">, project: Project): string {

@@ -62,10 +62,23 @@ describe("runMigrations", () => {
   it("migration 6 gives projects made before it Node 22 and refuses another version", () => {
     const db = new Database(":memory:");
     runMigrations(db, MIGRATIONS.slice(0, 5));
-    const before = PROJECT_COLUMNS.filter((column) => column !== "node_version");
+    // Columns added by later migrations (node_version by 6, team_id by 7) are not there yet.
+    const before = PROJECT_COLUMNS.filter((column) => column !== "node_version" && column !== "team_id");
     db.prepare(`INSERT INTO projects (${before.join(", ")}) VALUES (${before.map(() => "'x'").join(", ")})`).run();
     runMigrations(db);
     expect(db.prepare("SELECT node_version FROM projects").get()).toEqual({ node_version: "22" });
     expect(() => db.prepare("UPDATE projects SET node_version = '18'").run()).toThrow(/CHECK constraint/);
+  });
+
+  it("migration 7 leaves projects made before it without a team, for the first user to get", () => {
+    const db = new Database(":memory:");
+    runMigrations(db, MIGRATIONS.slice(0, 6));
+    const before = PROJECT_COLUMNS.filter((column) => column !== "team_id" && column !== "node_version");
+    db.prepare(`INSERT INTO projects (${before.join(", ")}) VALUES (${before.map(() => "'x'").join(", ")})`).run();
+    runMigrations(db);
+    expect(db.prepare("SELECT team_id FROM projects").get()).toEqual({ team_id: null });
+    expect(() => db.prepare("UPDATE api_tokens SET role = 'admin'").run()).not.toThrow();
+    db.prepare("INSERT INTO api_tokens (id, name, token_hash, created_at) VALUES ('t', 'admin', 'h', 'now')").run();
+    expect(() => db.prepare("UPDATE api_tokens SET role = 'admin'").run()).toThrow(/CHECK constraint/);
   });
 });

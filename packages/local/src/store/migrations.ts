@@ -144,4 +144,54 @@ export const MIGRATIONS: readonly Migration[] = [
         CHECK (node_version IN ('20', '22', '24'));
     `,
   },
+  {
+    version: 7,
+    name: "accounts and teams",
+    // better-auth's records (users, sessions, accounts, verifications) as JSON with a column per
+    // lookup field; teams, members, invitations; API tokens that act for a user in one team; the
+    // team of every project (null: made by the admin token before the first user, who gets them).
+    sql: `
+      CREATE TABLE auth_records (
+        model TEXT NOT NULL CHECK (model IN ('user', 'session', 'account', 'verification')),
+        id TEXT NOT NULL,
+        data TEXT NOT NULL, -- JSON
+        lookup1 TEXT, -- user.email, session.token, account.userId, verification.identifier
+        lookup2 TEXT, -- session.userId, account.accountId
+        PRIMARY KEY (model, id)
+      );
+      CREATE INDEX auth_records_lookup1 ON auth_records (model, lookup1);
+      CREATE INDEX auth_records_lookup2 ON auth_records (model, lookup2);
+      CREATE TABLE teams (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE team_members (
+        team_id TEXT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'member', 'owner')),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (team_id, user_id)
+      );
+      CREATE INDEX team_members_by_user ON team_members (user_id, created_at);
+      CREATE TABLE invitations (
+        id TEXT PRIMARY KEY,
+        team_id TEXT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'member', 'owner')),
+        token_hash TEXT NOT NULL UNIQUE,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        accepted_by TEXT
+      );
+      CREATE INDEX invitations_by_team ON invitations (team_id, created_at);
+      ALTER TABLE api_tokens ADD COLUMN user_id TEXT;
+      ALTER TABLE api_tokens ADD COLUMN team_id TEXT;
+      ALTER TABLE api_tokens ADD COLUMN role TEXT CHECK (role IN ('viewer', 'member', 'owner'));
+      ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
+      CREATE INDEX api_tokens_by_user ON api_tokens (user_id, created_at);
+      ALTER TABLE projects ADD COLUMN team_id TEXT;
+      CREATE INDEX projects_by_team ON projects (team_id, name);
+    `,
+  },
 ];

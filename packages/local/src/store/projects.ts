@@ -8,6 +8,7 @@ export function createProjectRepo(db: Database.Database): ProjectRepo {
   const get = db.prepare<[string], ProjectRow>("SELECT * FROM projects WHERE id = ?");
   const getByName = db.prepare<[string], ProjectRow>("SELECT * FROM projects WHERE name = ?");
   const list = db.prepare<[], ProjectRow>("SELECT * FROM projects ORDER BY name");
+  const assignUnowned = db.prepare<[string]>("UPDATE projects SET team_id = ? WHERE team_id IS NULL");
   const updateSecrets = db.prepare(
     `UPDATE projects SET
        repo_url = coalesce(@repoUrl, repo_url),
@@ -49,6 +50,9 @@ export function createProjectRepo(db: Database.Database): ProjectRepo {
     },
     async list() {
       return list.all().map(projectFromRow);
+    },
+    async assignUnowned(teamId) {
+      return assignUnowned.run(teamId).changes;
     },
     async updateSecrets(id, patch) {
       updateSecrets.run({

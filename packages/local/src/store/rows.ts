@@ -1,4 +1,4 @@
-import type { Alias, AliasKind, ApiToken, EnvTarget, EnvVar, NodeVersion, Project } from "@slipway/core";
+import type { Alias, AliasKind, ApiToken, EnvTarget, EnvVar, NodeVersion, Project, TeamRole } from "@slipway/core";
 
 // Rows ↔ domain objects. Column names are snake_case; the CHECK constraints in the migrations
 // guarantee the enum columns, so the casts below only restate what SQLite already enforces.
@@ -25,6 +25,7 @@ export interface ProjectRow {
   /** Holds the ciphertext (the column predates encryption; see seal-project-secrets.ts). */
   webhook_secret: string;
   repo_credential_encrypted: string | null;
+  team_id: string | null;
   created_at: string;
 }
 
@@ -39,6 +40,7 @@ export const PROJECT_COLUMNS = columns<ProjectRow>({
   node_version: true,
   webhook_secret: true,
   repo_credential_encrypted: true,
+  team_id: true,
   created_at: true,
 });
 
@@ -54,6 +56,7 @@ export function projectFromRow(row: ProjectRow): Project {
     buildCommand: row.build_command,
     nodeVersion: row.node_version as NodeVersion,
     webhookSecretEncrypted: row.webhook_secret,
+    teamId: row.team_id,
     createdAt: row.created_at,
   };
 }
@@ -70,6 +73,7 @@ export function projectToRow(p: Project): ProjectRow {
     node_version: p.nodeVersion,
     webhook_secret: p.webhookSecretEncrypted,
     repo_credential_encrypted: p.repoCredentialEncrypted,
+    team_id: p.teamId,
     created_at: p.createdAt,
   };
 }
@@ -150,8 +154,22 @@ export interface ApiTokenRow {
   name: string;
   token_hash: string;
   created_at: string;
+  user_id: string | null;
+  team_id: string | null;
+  /** NULL or a TeamRole (CHECK constraint in migration 7). */
+  role: string | null;
+  expires_at: string | null;
 }
 
 export function apiTokenFromRow(row: ApiTokenRow): ApiToken {
-  return { id: row.id, name: row.name, tokenHash: row.token_hash, createdAt: row.created_at };
+  return {
+    id: row.id,
+    name: row.name,
+    tokenHash: row.token_hash,
+    createdAt: row.created_at,
+    userId: row.user_id,
+    teamId: row.team_id,
+    role: row.role as TeamRole | null,
+    expiresAt: row.expires_at,
+  };
 }

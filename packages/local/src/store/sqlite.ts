@@ -1,9 +1,12 @@
 import type { Store } from "@slipway/core";
 import { resolveDatabase, type SqliteDatabase } from "../sqlite/open.ts";
 import { createAliasRepo } from "./aliases.ts";
+import { createAuthRecordRepo } from "./auth-records.ts";
 import { createDeploymentRepo } from "./deployments.ts";
 import { createEnvVarRepo } from "./env-vars.ts";
+import { createInvitationRepo } from "./invitations.ts";
 import { createProjectRepo } from "./projects.ts";
+import { createTeamRepo } from "./teams.ts";
 import { createApiTokenRepo } from "./tokens.ts";
 import { createWebhookDeliveryRepo } from "./webhook-deliveries.ts";
 
@@ -22,6 +25,9 @@ export function createSqliteStore(target: string | SqliteDatabase): Store {
     envVars: createEnvVarRepo(db),
     webhookDeliveries: createWebhookDeliveryRepo(db),
     tokens: createApiTokenRepo(db),
+    authRecords: createAuthRecordRepo(db),
+    teams: createTeamRepo(db),
+    invitations: createInvitationRepo(db),
     async close() {
       if (owned && db.open) db.close();
     },

@@ -1,9 +1,12 @@
 import type { ApiToken, Project, Store, WebhookDelivery } from "@slipway/core";
 import type { MemoryQueue } from "../queue.ts";
 import { createMemoryAliasRepo } from "./aliases.ts";
+import { createMemoryAuthRecordRepo } from "./auth-records.ts";
 import { createMemoryDeploymentRepo } from "./deployments.ts";
 import { createMemoryEnvVarRepo } from "./env-vars.ts";
+import { createMemoryInvitationRepo } from "./invitations.ts";
 import { by, copy } from "./order.ts";
+import { createMemoryTeamRepo } from "./teams.ts";
 
 /**
  * The Store in memory, with SQLite's compare-and-set semantics (each check and its write happen
@@ -37,6 +40,11 @@ export function createMemoryStore(queue: MemoryQueue): Store {
       },
       async list() {
         return [...projects.values()].sort(by<Project>((p) => p.name)).map(copy);
+      },
+      async assignUnowned(teamId) {
+        const unowned = [...projects.values()].filter((p) => p.teamId === null);
+        for (const project of unowned) project.teamId = teamId;
+        return unowned.length;
       },
       async updateSecrets(id, patch) {
         const project = projects.get(id);
@@ -91,7 +99,20 @@ export function createMemoryStore(queue: MemoryQueue): Store {
       async count() {
         return tokens.size;
       },
+      async listByUser(userId) {
+        return [...tokens.values()]
+          .filter((t) => t.userId === userId)
+          .sort(by<ApiToken>((t) => t.createdAt))
+          .map(copy);
+      },
+      async delete(id, userId) {
+        if (tokens.get(id)?.userId !== userId) return false;
+        return tokens.delete(id);
+      },
     },
+    authRecords: createMemoryAuthRecordRepo(),
+    teams: createMemoryTeamRepo(),
+    invitations: createMemoryInvitationRepo(),
     async close() {},
   } satisfies Store;
 }

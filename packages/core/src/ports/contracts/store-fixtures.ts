@@ -20,6 +20,7 @@ export function project(overrides: Partial<Project> = {}): Project {
     buildCommand: "npm run build",
     nodeVersion: "22",
     webhookSecretEncrypted: "v1:k:whsec",
+    teamId: null,
     createdAt: "2026-01-01T00:00:00.000Z",
     ...overrides,
   };

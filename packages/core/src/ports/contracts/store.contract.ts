@@ -1,7 +1,9 @@
 import { expect } from "vitest";
+import { ADMIN_TOKEN_SCOPE } from "../../domain/model.ts";
 import type { Queue } from "../queue.ts";
 import type { Store } from "../store.ts";
 import { type ContractOptions, defineContract } from "./harness.ts";
+import { accountCases } from "./store-accounts.cases.ts";
 import { aliasCases } from "./store-aliases.cases.ts";
 import { deploymentCases } from "./store-deployments.cases.ts";
 import { envVarCases } from "./store-env-vars.cases.ts";
@@ -113,6 +115,7 @@ export function runStoreContract(options: StoreContractOptions): void {
       deploymentCases(test);
       aliasCases(test);
       envVarCases(test);
+      accountCases(test);
 
       test("webhookDeliveries: record returns true once, false on replay", async (store) => {
         const delivery = {
@@ -141,7 +144,13 @@ export function runStoreContract(options: StoreContractOptions): void {
 
       test("tokens: create, findByHash and count", async (store) => {
         expect(await store.tokens.count()).toBe(0);
-        const token = { id: uniq("t"), name: "laptop", tokenHash: "a".repeat(64), createdAt: "2026-01-01T00:00:00Z" };
+        const token = {
+          id: uniq("t"),
+          name: "laptop",
+          tokenHash: "a".repeat(64),
+          createdAt: "2026-01-01T00:00:00Z",
+          ...ADMIN_TOKEN_SCOPE,
+        };
         await store.tokens.create(token);
         await store.tokens.create({ ...token, id: uniq("t"), tokenHash: "b".repeat(64) });
         expect(await store.tokens.findByHash(token.tokenHash)).toEqual(token);
