@@ -14,5 +14,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!sign-in|sign-up|_next/|favicon.ico).*)"],
+  matcher: ["/((?!sign-in|sign-up|invite/|_next/|favicon.ico).*)"],
 };

@@ -27,6 +27,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <nav className="main" aria-label="Main">
             <NavLink href="/">Sites</NavLink>
             <NavLink href="/new">New project</NavLink>
+            <NavLink href="/team">Team</NavLink>
             <NavLink href="/domains">Domains</NavLink>
             <NavLink href="/usage">Usage</NavLink>
           </nav>

@@ -18,14 +18,20 @@ function apiFetch(): ApiFetch | undefined {
 /** A client that acts as the signed-in browser: its session cookie and its token, nothing more. */
 export async function api(): Promise<SlipwayClient> {
   const jar = await cookies();
+  const incoming = await headers();
   const forwarded: Record<string, string> = {};
-  const cookie = (await headers()).get("cookie");
+  const cookie = incoming.get("cookie");
   if (cookie) forwarded.cookie = cookie;
+  // A write with a session cookie must come from the platform's own origin: the browser's
+  // Origin (a server action's POST carries it; Next checked it against the Host) goes along.
+  const origin = incoming.get("origin");
+  if (origin) forwarded.origin = origin;
   const token = jar.get(TOKEN_COOKIE)?.value;
   if (token) forwarded.authorization = `Bearer ${token}`;
   const inProcess = apiFetch();
+  const host = incoming.get("host");
   return createSlipwayClient({
-    baseUrl: inProcess ? "http://slipway.internal" : (process.env.SLIPWAY_API_URL ?? "http://127.0.0.1:7300"),
+    baseUrl: inProcess ? `http://${host ?? "127.0.0.1"}` : (process.env.SLIPWAY_API_URL ?? "http://127.0.0.1:7300"),
     headers: forwarded,
     ...(inProcess ? { fetch: inProcess } : {}),
   });
