@@ -14,6 +14,16 @@ describe("the dashboard", () => {
   let context: BrowserContext;
   let page: Page;
   const url = (path: string) => `${platform.apiUrl}${path}`;
+  const OWNER = { name: "Ada Owner", email: "ada@example.com", password: "correct-horse-battery" };
+  const VIEWER = { name: "Vic Viewer", email: "vic@example.com", password: "viewer-password-42" };
+  const STRANGER = { name: "Sam Stranger", email: "sam@example.com", password: "stranger-password-7" };
+
+  async function signUp(on: Page, who: { name: string; email: string; password: string }) {
+    await on.getByLabel("Name").fill(who.name);
+    await on.getByLabel("Email").fill(who.email);
+    await on.getByLabel("Password").fill(who.password);
+    await on.getByRole("button", { name: "Create account" }).click();
+  }
 
   /** Every page a user sees must have no serious or critical accessibility violation. */
   async function check(name: string) {
@@ -23,7 +33,11 @@ describe("the dashboard", () => {
   }
 
   beforeAll(async () => {
-    [platform, repo, browser] = await Promise.all([startPlatform(), createFixtureRepo("next-app"), launchChromium()]);
+    [platform, repo, browser] = await Promise.all([
+      startPlatform({ env: { SLIPWAY_OPEN_SIGNUP: "true" } }),
+      createFixtureRepo("next-app"),
+      launchChromium(),
+    ]);
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
     page = await context.newPage();
   });
@@ -33,24 +47,30 @@ describe("the dashboard", () => {
     await platform?.stop();
   });
 
-  it("sends a signed-out browser to sign-in, and refuses a wrong token", async () => {
+  it("sends a signed-out browser to sign-in, and refuses a wrong password", async () => {
     await page.goto(url("/"));
     expect(new URL(page.url()).pathname).toBe("/sign-in");
-    await page.getByLabel("API token").fill("not-a-token");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByText("That token is not valid on this platform.").waitFor();
     await check("sign-in");
     // A page tried directly, signed out, is not rendered either.
     await page.goto(url("/sites/anything/env"));
     expect(new URL(page.url()).pathname).toBe("/sign-in");
   });
 
-  it("signs in and shows the empty sites list", async () => {
-    await page.getByLabel("API token").fill(platform.token);
-    await page.getByRole("button", { name: "Sign in" }).click();
+  it("signs up the first user, the owner, and shows the empty sites list", async () => {
+    await page.goto(url("/sign-up"));
+    await signUp(page, OWNER);
     await page.waitForURL(url("/"));
     await page.getByText("No sites yet.").waitFor();
     await check("sites-empty");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(url("/sign-in"));
+    await page.getByLabel("Email").fill(OWNER.email);
+    await page.getByLabel("Password").fill("wrong-password-1");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.locator("output.outcome.bad").filter({ hasText: /\w/ }).waitFor();
+    await page.getByLabel("Password").fill(OWNER.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.waitForURL(url("/"));
   });
 
   it("creates a project, checking the form in the browser first, and shows the webhook", async () => {
@@ -162,6 +182,81 @@ describe("the dashboard", () => {
     expect(after.webhook.secret).not.toBe(before);
     expect(after.buildCommand).toBe("npm run build");
     await check("settings");
+  });
+
+  it("creates an API token shown once, which the CLI then uses", async () => {
+    await page.goto(url("/team"));
+    await page.getByLabel("Name", { exact: true }).fill("e2e CLI");
+    await page.getByRole("button", { name: "Create token" }).click();
+    const shown = await page.getByText(/New token \(copy it now/).textContent();
+    const token = /(slw_\S+)/.exec(shown ?? "")?.[1] ?? "";
+    expect(token).toMatch(/^slw_/);
+    const listed = await platform.cli(["projects", "ls", "--json"], { env: { SLIPWAY_TOKEN: token } });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.json().map((p: { name: string }) => p.name)).toEqual(["shop"]);
+    await page.reload();
+    expect(await page.content()).not.toContain(token);
+    await check("team");
+  });
+
+  it("invites a viewer, who sees the site but cannot act on it", async () => {
+    await page.goto(url("/team"));
+    await page.getByLabel("Role").selectOption("viewer");
+    await page.getByRole("button", { name: "Create invitation link" }).click();
+    const shown = await page.getByText(/Invitation link/).textContent();
+    const link = /(http\S+\/invite\/\S+)/.exec(shown ?? "")?.[1] ?? "";
+    expect(link).toContain("/invite/");
+    const viewerContext = await browser.newContext();
+    const viewer = await viewerContext.newPage();
+    await viewer.goto(link);
+    await viewer.getByRole("link", { name: "Create an account" }).click();
+    await signUp(viewer, VIEWER);
+    await viewer.waitForURL(url("/"));
+    await viewer.getByRole("link", { name: "shop", exact: true }).click();
+    await viewer.getByRole("button", { name: "Deploy production branch" }).click();
+    await viewer
+      .locator("output.outcome.bad")
+      .filter({ hasText: /viewer|role|not allowed|forbidden/i })
+      .waitFor();
+    await viewer.goto(url("/sites/shop/env"));
+    await viewer.getByLabel("Key").fill("VIEWER_WAS_HERE");
+    await viewer.getByRole("button", { name: "Save variable" }).click();
+    await viewer.locator("output.outcome.bad").filter({ hasText: /\w/ }).first().waitFor();
+    expect(
+      (await platform.api("GET", "/api/v1/projects/shop/env")).body.map((v: { key: string }) => v.key),
+    ).not.toContain("VIEWER_WAS_HERE");
+    await viewerContext.close();
+  });
+
+  it("shows a user of another team none of it, page by page", async () => {
+    const strangerContext = await browser.newContext();
+    const stranger = await strangerContext.newPage();
+    await stranger.goto(url("/sign-up"));
+    await signUp(stranger, STRANGER);
+    await stranger.waitForURL(url("/"));
+    await stranger.getByText("No sites yet.").waitFor();
+    for (const path of ["/sites/shop", "/sites/shop/env", "/sites/shop/settings", `/deployments/${firstId}`]) {
+      await stranger.goto(url(path));
+      await stranger.getByRole("heading", { name: "Not found" }).waitFor();
+      expect(await stranger.content(), path).not.toContain("hello-from-the-dashboard");
+    }
+    // The API behind the pages, with the stranger's session cookie: 404 for reads and writes alike.
+    const cookie = (await strangerContext.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const origin = platform.apiUrl;
+    for (const [method, path] of [
+      ["GET", "/api/v1/projects/shop"],
+      ["GET", `/api/v1/deployments/${firstId}/logs`],
+      ["POST", "/api/v1/projects/shop/deployments"],
+      ["POST", "/api/v1/projects/shop/webhook/rotate"],
+    ] as const) {
+      const response = await fetch(url(path), {
+        method,
+        headers: { cookie, origin, "content-type": "application/json" },
+        ...(method === "POST" ? { body: "{}" } : {}),
+      });
+      expect(response.status, `${method} ${path}`).toBe(404);
+    }
+    await strangerContext.close();
   });
 
   it("works at phone width and in dark mode", async () => {
