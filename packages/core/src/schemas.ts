@@ -7,8 +7,8 @@ import { z } from "zod";
  * label, a safe root dir, a known Node version) are the use cases'; their errors name the value.
  */
 export const createProjectBody = z.object({
-  name: z.string().min(1, "A name is required"),
-  repo: z.string().min(1, "A repository URL is required"),
+  name: z.string({ error: "A name is required" }).min(1, "A name is required"),
+  repo: z.string({ error: "A repository URL is required" }).min(1, "A repository URL is required"),
   branch: z.string().optional(),
   rootDir: z.string().optional(),
   installCommand: z.string().nullable().optional(),
@@ -30,7 +30,7 @@ export const updateProjectBody = z
   .strict();
 
 export const envVarBody = z.object({
-  key: z.string().min(1, "A key is required"),
+  key: z.string({ error: "A key is required" }).min(1, "A key is required"),
   value: z.string(),
   targets: z.array(z.string()).default([]),
   branch: z.string().nullable().optional(),
