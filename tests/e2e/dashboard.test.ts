@@ -163,7 +163,8 @@ describe("the dashboard", () => {
   it("lists the site with its production status and latest deployment, and searches", async () => {
     await page.goto(url("/"));
     await page.getByRole("link", { name: "shop", exact: true }).waitFor();
-    await page.getByText("Initial next-app").first().waitFor({ state: "attached" });
+    // The latest deployment is the second commit's (a rollback deploys nothing).
+    await page.locator(".cards li").filter({ hasText: "Change" }).waitFor();
     await check("sites");
     await page.getByLabel("Search").fill("nothing-like-it");
     await page.getByRole("button", { name: "Search" }).click();
