@@ -12,7 +12,13 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 const NEXT_MODULE = "next";
 /** The part of Next's custom-server API used here. */
-type NextFactory = (options: { dev: boolean; dir: string; customServer: boolean }) => {
+type NextFactory = (options: {
+  dev: boolean;
+  dir: string;
+  customServer: boolean;
+  hostname?: string;
+  port?: number;
+}) => {
   prepare(): Promise<void>;
   getRequestHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 };
@@ -24,7 +30,7 @@ type NextFactory = (options: { dev: boolean; dir: string; customServer: boolean 
  */
 export function createDashboardListener(
   apiFetch: (request: Request) => Response | Promise<Response>,
-  options: { dir?: string; log: (line: string) => void },
+  options: { dir?: string; log: (line: string) => void; hostname?: string; port?: number },
 ): Listener {
   const dir = options.dir ?? DASHBOARD_DIR;
   let loading: Promise<Listener | null> | undefined;
@@ -36,7 +42,14 @@ export function createDashboardListener(
     (globalThis as Record<symbol, unknown>)[IN_PROCESS_API] = apiFetch;
     // By a variable: Next's types (they widen Node's globals) stay out of the platform's program.
     const { default: next } = (await import(NEXT_MODULE)) as { default: NextFactory };
-    const app = next({ dev: false, dir, customServer: true });
+    // Its own address: a server action's redirect is fetched from it (Next's default is :3000).
+    const app = next({
+      dev: false,
+      dir,
+      customServer: true,
+      ...(options.hostname ? { hostname: options.hostname } : {}),
+      ...(options.port ? { port: options.port } : {}),
+    });
     await app.prepare();
     const handle = app.getRequestHandler();
     return (req, res) => void handle(req, res);

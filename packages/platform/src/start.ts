@@ -106,7 +106,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   });
   // One address for both: /api/* is the API, every other path the dashboard (Next, in-process).
   const apiListener = getRequestListener(api.fetch);
-  const dashboard = createDashboardListener(api.fetch, { log });
+  const dashboard = createDashboardListener(api.fetch, { log, hostname: config.host, port: config.port });
   const apiServer = createServer((req, res) => (isApiPath(req.url) ? apiListener : dashboard)(req, res));
   apiServer.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
