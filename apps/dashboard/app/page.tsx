@@ -7,6 +7,11 @@ import { age } from "../lib/format";
 
 export const metadata: Metadata = { title: "Sites" };
 
+interface SiteView extends ProjectView {
+  latestDeployment: DeploymentView | null;
+  productionDeployment: DeploymentView | null;
+}
+
 interface Site {
   project: ProjectView;
   production: DeploymentView | undefined;
@@ -17,25 +22,15 @@ interface Site {
 export default async function SitesPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   const q = ((await searchParams).q ?? "").trim().toLowerCase();
   const client = await api();
-  const projects = await read<ProjectView[]>(client.GET("/api/v1/projects"));
-  const shown = projects.filter((p) => !q || p.name.includes(q) || p.repo.toLowerCase().includes(q));
-  // One page of one deployment per question; the store answers each from its index.
-  const sites: Site[] = await Promise.all(
-    shown.map(async (project) => {
-      const path = { name: project.name };
-      const [latest, production] = await Promise.all([
-        read<DeploymentView[]>(
-          client.GET("/api/v1/projects/{name}/deployments", { params: { path, query: { limit: 1 } } }),
-        ),
-        read<DeploymentView[]>(
-          client.GET("/api/v1/projects/{name}/deployments", {
-            params: { path, query: { limit: 1, environment: "production", status: "ready" } },
-          }),
-        ),
-      ]);
-      return { project, latest: latest[0], production: production[0] };
-    }),
-  );
+  // One request: the API adds each project's latest and production deployment (indexed reads).
+  const projects = await read<SiteView[]>(client.GET("/api/v1/projects", { params: { query: { deployments: "1" } } }));
+  const sites: Site[] = projects
+    .filter((p) => !q || p.name.includes(q) || p.repo.toLowerCase().includes(q))
+    .map((p) => ({
+      project: p,
+      latest: p.latestDeployment ?? undefined,
+      production: p.productionDeployment ?? undefined,
+    }));
   return (
     <>
       <div className="row spread">

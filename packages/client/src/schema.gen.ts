@@ -98,10 +98,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List projects */
+        /** List projects; `?deployments=1` adds each one's latestDeployment and productionDeployment */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    deployments?: "1";
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;

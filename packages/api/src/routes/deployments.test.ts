@@ -37,6 +37,10 @@ describe("GET /api/v1/projects/:name/deployments", () => {
     expect(ids(await get("?limit=2"))).toEqual(["d2", "d1"]);
     expect(ids(await get("?limit=2&before=d1"))).toEqual(["d0"]);
     expect(ids(await get("?environment=preview"))).toEqual(["d2", "d1"]);
+    const sites = await app.request("/api/v1/projects?deployments=1", { headers });
+    expect(await sites.json()).toMatchObject([
+      { name: "shop", latestDeployment: { id: "d2" }, productionDeployment: { id: "d0" } },
+    ]);
     const bad = await get("?status=sleeping");
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ code: "INVALID_INPUT" });

@@ -42,7 +42,12 @@ export const openApiDocument = {
   paths: {
     "/api/v1/health": { get: op("Readiness", { security: [] }) },
     "/api/v1/openapi.json": { get: op("This document", { security: [] }) },
-    "/api/v1/projects": { get: op("List projects"), post: op("Create a project", createProjectBody) },
+    "/api/v1/projects": {
+      get: op("List projects; `?deployments=1` adds each one's latestDeployment and productionDeployment", {
+        parameters: [{ name: "deployments", in: "query", schema: { enum: ["1"] } }],
+      }),
+      post: op("Create a project", createProjectBody),
+    },
     "/api/v1/projects/{name}": {
       get: op("Get a project"),
       patch: op(
