@@ -81,7 +81,9 @@ describe("the dashboard", () => {
     await page.getByLabel("Repository URL").fill(repo.bare);
     await page.getByRole("button", { name: "Create project" }).click();
     await page.getByText('"Bad_Name"').waitFor();
+    // React resets a form after its action answers: every field is filled again.
     await page.getByLabel(/^Name/).fill("shop");
+    await page.getByLabel("Repository URL").fill(repo.bare);
     await page.getByRole("button", { name: "Create project" }).click();
     await page.waitForURL(url("/sites/shop/settings?created=1"));
     await page.getByText("Project created.").waitFor();
