@@ -37,6 +37,7 @@ const SECTIONS: Section[] = [
     file: "telemetry.ts",
     fn: "benchTelemetry",
   },
+  { name: "dashboard", title: "Dashboard: server render at scale", file: "dashboard.ts", fn: "benchDashboard" },
 ];
 
 type Outcome =

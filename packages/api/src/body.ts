@@ -10,10 +10,19 @@ export async function readJson<T extends z.ZodType>(c: Context, schema: T): Prom
   } catch {
     throw new SlipwayError("INVALID_INPUT", "The request body is not valid JSON.");
   }
+  return parseOrExplain(schema, raw, "body");
+}
+
+/** Parses a query string's parameters against a schema, with the same errors as a body. */
+export function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, string>): z.infer<T> {
+  return parseOrExplain(schema, query, "query");
+}
+
+function parseOrExplain<T extends z.ZodType>(schema: T, raw: unknown, where: string): z.infer<T> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const path = issue?.path.join(".") || "body";
+    const path = issue?.path.join(".") || where;
     throw new SlipwayError("INVALID_INPUT", `Invalid ${path}: ${issue?.message ?? "bad value"}.`);
   }
   return parsed.data;

@@ -1,7 +1,8 @@
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import { createApi } from "@slipway/api";
 import { bwrapWorks, createBuildCacheDir, createSupervisedBuilder, createToolchain } from "@slipway/builder";
 import {
@@ -46,6 +47,7 @@ import { ensureAuthSecret } from "./auth-secret.ts";
 import type { BuildChildConfig } from "./build-child.ts";
 import { certificateDeps, domainSettingsOf, httpsPortOf, startCertificateSweeper } from "./certificates.ts";
 import type { PlatformConfig } from "./config.ts";
+import { createDashboardListener, isApiPath } from "./dashboard.ts";
 import { lockDownDataDir } from "./data-dir.ts";
 import { createGithubStatusReporter } from "./github-status.ts";
 import { startJobRunner } from "./job-runner.ts";
@@ -161,7 +163,11 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     },
     ...(telemetry ? { observability: telemetry.api } : {}),
   });
-  const apiServer = serve({ fetch: api.fetch, port: config.port, hostname: config.host });
+  // One address for both: /api/* is the API, every other path the dashboard (Next, in-process).
+  const apiListener = getRequestListener(api.fetch);
+  const dashboard = createDashboardListener(api.fetch, { log, hostname: config.host, port: config.port });
+  const apiServer = createServer((req, res) => (isApiPath(req.url) ? apiListener : dashboard)(req, res));
+  apiServer.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     apiServer.once("listening", () => resolve());
     apiServer.once("error", (error) =>

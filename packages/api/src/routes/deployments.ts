@@ -1,12 +1,27 @@
-import { cancelDeployment, deployRef, presentDeployment, promote, rollback } from "@slipway/core";
+import {
+  cancelDeployment,
+  DEPLOYMENT_STATUSES,
+  deployRef,
+  ENVIRONMENTS,
+  presentDeployment,
+  promote,
+  rollback,
+} from "@slipway/core";
 import { Hono } from "hono";
 import { z } from "zod";
 import { deploymentFor, projectFor } from "../accounts/access.ts";
 import type { CallerEnv } from "../accounts/caller.ts";
 import type { ApiDeps } from "../app.ts";
-import { readJson } from "../body.ts";
+import { parseQuery, readJson } from "../body.ts";
 
 export const deployBody = z.object({ ref: z.string().min(1).optional(), prod: z.boolean().optional() });
+// Paging (`before`: the last id of the previous page) and filters of the deployments list.
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).optional(),
+  before: z.string().min(1).optional(),
+  environment: z.enum(ENVIRONMENTS).optional(),
+  status: z.enum(DEPLOYMENT_STATUSES).optional(),
+});
 export const rollbackBody = z.object({ deploymentId: z.string().optional() });
 
 export function deploymentRoutes(deps: ApiDeps) {
@@ -19,8 +34,13 @@ export function deploymentRoutes(deps: ApiDeps) {
     })
     .get("/projects/:name/deployments", async (c) => {
       const project = await projectFor(deps, c.get("caller"), c.req.param("name"), "viewer");
-      const limit = Math.min(Number(c.req.query("limit") ?? 50) || 50, 500);
-      const deployments = await deps.store.deployments.listByProject(project.id, { limit });
+      const { limit, before, environment, status } = parseQuery(listQuery, c.req.query());
+      const deployments = await deps.store.deployments.listByProject(project.id, {
+        limit: Math.min(limit ?? 50, 500),
+        ...(before ? { before } : {}),
+        ...(environment ? { environment } : {}),
+        ...(status ? { status } : {}),
+      });
       return c.json(deployments.map((d) => presentDeployment(deps, project, d)));
     })
     .post("/projects/:name/rollback", async (c) => {

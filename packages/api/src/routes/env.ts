@@ -1,19 +1,10 @@
 import { developmentDotenv, listEnvVars, removeEnvVar, setEnvVars } from "@slipway/core";
+import { setEnvBody as setBody } from "@slipway/core/schemas";
 import { Hono } from "hono";
-import { z } from "zod";
 import { projectFor } from "../accounts/access.ts";
 import type { CallerEnv } from "../accounts/caller.ts";
 import type { ApiDeps } from "../app.ts";
 import { readJson } from "../body.ts";
-
-const envVarBody = z.object({
-  key: z.string(),
-  value: z.string(),
-  targets: z.array(z.string()).default([]),
-  branch: z.string().nullable().optional(),
-  secret: z.boolean().optional(),
-});
-export const setEnvBody = z.object({ vars: z.array(envVarBody).min(1) });
 
 const NEXT_DEPLOY_NOTE =
   "Changes apply to the next deployment; running deployments keep the values they were built with.";
@@ -26,7 +17,7 @@ export function envRoutes(deps: ApiDeps) {
     })
     .post("/:name/env", async (c) => {
       const project = await projectFor(deps, c.get("caller"), c.req.param("name"), "member");
-      const { vars } = await readJson(c, setEnvBody);
+      const { vars } = await readJson(c, setBody);
       const written = await setEnvVars(deps, project, vars);
       return c.json({
         updated: written.map((v) => ({ key: v.key, targets: v.targets, branch: v.branch, secret: v.secret })),

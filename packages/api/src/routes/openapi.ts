@@ -1,3 +1,4 @@
+import { createProjectBody, setEnvBody, updateProjectBody } from "@slipway/core/schemas";
 import { z } from "zod";
 import {
   acceptInvitationBody,
@@ -9,8 +10,6 @@ import {
 import { clearCacheBody } from "./admin.ts";
 import { deployBody, rollbackBody } from "./deployments.ts";
 import { addDomainBody } from "./domains.ts";
-import { setEnvBody } from "./env.ts";
-import { createProjectBody, updateProjectBody } from "./projects.ts";
 import * as R from "./responses.ts";
 
 /**
@@ -34,7 +33,12 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
   "/api/v1/health": { get: { summary: "Readiness", response: R.healthResponse, public: true } },
   "/api/v1/openapi.json": { get: { summary: "This document", response: z.looseObject({}), public: true } },
   "/api/v1/projects": {
-    get: { summary: "List the projects of the caller's teams", response: z.array(R.projectResponse) },
+    get: {
+      summary:
+        "List the projects of the caller's teams; `deployments=1` adds each one's latest deployment and latest ready production deployment",
+      query: { deployments: "1: add latestDeployment and productionDeployment" },
+      response: z.array(R.projectListEntryResponse),
+    },
     post: {
       summary: "Create a project in `team` (default: the caller's first team)",
       body: createProjectBody,
@@ -58,11 +62,23 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
   },
   "/api/v1/projects/{name}/deployments": {
     get: {
-      summary: "List deployments, newest first",
-      query: { limit: "How many (default 50, at most 500)" },
+      summary: "List deployments, newest first; page on with `before` (the last id of a page)",
+      query: {
+        limit: "How many (default 50, at most 500)",
+        before: "Deployments older than this id (the last of the previous page)",
+        environment: "production or preview",
+        status: "queued, building, deploying, ready, error or canceled",
+      },
       response: z.array(R.deploymentResponse),
     },
     post: { summary: "Deploy a ref; member", body: deployBody, response: R.deploymentResponse, status: 202 },
+  },
+  "/api/v1/projects/{name}/webhook/rotate": {
+    post: {
+      summary:
+        "Replace the webhook secret (the old one stops verifying at once); answers the project with the new one; member",
+      response: R.projectResponse,
+    },
   },
   "/api/v1/projects/{name}/rollback": {
     post: { summary: "Move production back; member", body: rollbackBody, response: R.deploymentResponse },

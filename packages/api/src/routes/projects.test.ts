@@ -125,3 +125,31 @@ describe("POST /api/v1/admin/cache/clear", () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe("POST /api/v1/projects/:name/webhook/rotate", () => {
+  it("answers a new secret, and a delivery signed with the old one is refused", async () => {
+    const { call, app } = await setup();
+    const before = (await call("GET", "/projects/shop")).body as { id: string; webhook: { secret: string } };
+    const rotated = await call("POST", "/projects/shop/webhook/rotate");
+    expect(rotated.status).toBe(200);
+    const secret = (rotated.body as { webhook: { secret: string } }).webhook.secret;
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(secret).not.toBe(before.webhook.secret);
+    expect((await call("GET", "/projects/shop")).body).toMatchObject({ webhook: { secret } });
+    const { createHmac } = await import("node:crypto");
+    const payload = JSON.stringify({ zen: "hi", hook_id: 1 });
+    const sign = (key: string) => `sha256=${createHmac("sha256", key).update(payload).digest("hex")}`;
+    const deliver = (key: string) =>
+      app.request(`/api/v1/webhooks/github/${before.id}`, {
+        method: "POST",
+        headers: {
+          "x-github-event": "ping",
+          "x-github-delivery": crypto.randomUUID(),
+          "x-hub-signature-256": sign(key),
+        },
+        body: payload,
+      });
+    expect((await deliver(before.webhook.secret)).status).toBe(401);
+    expect((await deliver(secret)).status).toBeLessThan(300);
+  });
+});

@@ -1,34 +1,18 @@
-import { createProject, presentProject, requestProjectRemoval, SlipwayError, updateProject } from "@slipway/core";
+import {
+  createProject,
+  presentDeployment,
+  presentProject,
+  requestProjectRemoval,
+  rotateWebhookSecret,
+  SlipwayError,
+  updateProject,
+} from "@slipway/core";
+import { createProjectBody, updateProjectBody } from "@slipway/core/schemas";
 import { Hono } from "hono";
-import { z } from "zod";
 import { projectFor, requireRole, roleIn } from "../accounts/access.ts";
 import type { Caller, CallerEnv } from "../accounts/caller.ts";
 import type { ApiDeps } from "../app.ts";
 import { readJson } from "../body.ts";
-
-export const createProjectBody = z.object({
-  name: z.string(),
-  repo: z.string(),
-  branch: z.string().optional(),
-  rootDir: z.string().optional(),
-  installCommand: z.string().nullable().optional(),
-  buildCommand: z.string().nullable().optional(),
-  // Checked by createProject, whose error names the value and the versions there are.
-  nodeVersion: z.string().optional(),
-  /** The owning team's id; default: the caller's (a user token's team, a session's first team). */
-  team: z.string().optional(),
-});
-
-// Strict: a misspelled field ("rootdir") is refused by name instead of silently changing nothing.
-export const updateProjectBody = z
-  .object({
-    branch: z.string().optional(),
-    rootDir: z.string().optional(),
-    installCommand: z.string().nullable().optional(),
-    buildCommand: z.string().nullable().optional(),
-    nodeVersion: z.string().optional(),
-  })
-  .strict();
 
 export function projectRoutes(deps: ApiDeps) {
   return (
@@ -44,7 +28,28 @@ export function projectRoutes(deps: ApiDeps) {
       .get("/", async (c) => {
         const caller = c.get("caller");
         const projects = (await deps.store.projects.list()).filter((p) => roleIn(caller, p.teamId) !== null);
-        return c.json(await Promise.all(projects.map((p) => presentProject(deps, p))));
+        // `?deployments=1` (the dashboard's sites list): each project's latest deployment and
+        // latest ready production one, in this one request instead of two per project.
+        if (c.req.query("deployments") !== "1") {
+          return c.json(await Promise.all(projects.map((p) => presentProject(deps, p))));
+        }
+        return c.json(
+          await Promise.all(
+            projects.map(async (p) => {
+              const [latest] = await deps.store.deployments.listByProject(p.id, { limit: 1 });
+              const [production] = await deps.store.deployments.listByProject(p.id, {
+                limit: 1,
+                environment: "production",
+                status: "ready",
+              });
+              return {
+                ...(await presentProject(deps, p)),
+                latestDeployment: latest ? presentDeployment(deps, p, latest) : null,
+                productionDeployment: production ? presentDeployment(deps, p, production) : null,
+              };
+            }),
+          ),
+        );
       })
       .get("/:name", async (c) =>
         c.json(await presentProject(deps, await projectFor(deps, c.get("caller"), c.req.param("name"), "viewer"))),
@@ -53,6 +58,11 @@ export function projectRoutes(deps: ApiDeps) {
         const project = await projectFor(deps, c.get("caller"), c.req.param("name"), "member");
         const updated = await updateProject(deps, project, await readJson(c, updateProjectBody));
         return c.json(await presentProject(deps, updated));
+      })
+      // The old secret stops verifying at once: answered with the project and its new secret.
+      .post("/:name/webhook/rotate", async (c) => {
+        const project = await projectFor(deps, c.get("caller"), c.req.param("name"), "member");
+        return c.json(await presentProject(deps, await rotateWebhookSecret(deps, project)));
       })
       // 202: the removal runs as a queued step (it stops builds and workers, deletes files); the
       // project answers 404 once it is done.

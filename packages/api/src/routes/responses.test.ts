@@ -52,6 +52,9 @@ describe("the documented responses", () => {
     expect(list?.parameters).toEqual([
       expect.objectContaining({ name: "name", in: "path", required: true }),
       expect.objectContaining({ name: "limit", in: "query", required: false }),
+      expect.objectContaining({ name: "before", in: "query", required: false }),
+      expect.objectContaining({ name: "environment", in: "query", required: false }),
+      expect.objectContaining({ name: "status", in: "query", required: false }),
     ]);
   });
 });

@@ -58,6 +58,12 @@ export const deploymentResponse = z.strictObject({
   finishedAt: iso.nullable(),
 });
 
+/** A project in the list; with `deployments=1` also its latest and its production deployment. */
+export const projectListEntryResponse = projectResponse.extend({
+  latestDeployment: deploymentResponse.nullable().optional(),
+  productionDeployment: deploymentResponse.nullable().optional(),
+});
+
 export const envVarResponse = z.strictObject({
   key: z.string(),
   value: z.string().nullable().describe("null for a secret: write-only"),

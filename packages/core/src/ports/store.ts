@@ -8,6 +8,7 @@ import type {
   DeploymentStatus,
   Domain,
   DomainStatus,
+  Environment,
   EnvVar,
   Invitation,
   Project,
@@ -76,6 +77,14 @@ export interface OutboxMessage {
   payload: unknown;
 }
 
+export interface DeploymentListOptions {
+  limit?: number;
+  /** The id of the last deployment of the previous page: only older ones follow. */
+  before?: string;
+  environment?: Environment;
+  status?: DeploymentStatus;
+}
+
 export interface DeploymentRepo {
   /**
    * Inserts the deployment and, atomically with it, enqueues `outbox` on the platform's Queue
@@ -84,8 +93,8 @@ export interface DeploymentRepo {
    */
   create(deployment: Deployment, outbox?: readonly OutboxMessage[]): Promise<void>;
   get(id: string): Promise<Deployment | null>;
-  /** Newest first. */
-  listByProject(projectId: string, options?: { limit?: number }): Promise<Deployment[]>;
+  /** Newest first; `before` pages on from a deployment's id (exclusive), filters narrow the page. */
+  listByProject(projectId: string, options?: DeploymentListOptions): Promise<Deployment[]>;
   listByStatus(statuses: readonly DeploymentStatus[]): Promise<Deployment[]>;
   /**
    * Compare-and-set on status: moves to `to` only while the status is one of `from`.

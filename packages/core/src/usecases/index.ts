@@ -16,6 +16,7 @@ export * from "./queue-deployment.ts";
 export * from "./repo-access.ts";
 export * from "./retention.ts";
 export * from "./rollback.ts";
+export * from "./rotate-webhook-secret.ts";
 export * from "./update-project.ts";
 export * from "./validation.ts";
 export * from "./webhook-signature.ts";

@@ -37,12 +37,26 @@ function patchParams(patch: DeploymentPatch = {}): Record<string, string | numbe
   return params;
 }
 
+interface ListParams {
+  projectId: string;
+  limit: number;
+  before: string | null;
+  environment: string | null;
+  status: string | null;
+}
+
 export function createDeploymentRepo(db: Database.Database): DeploymentRepo {
   const insert = db.prepare(insertSql("deployments", DEPLOYMENT_COLUMNS));
   const get = db.prepare<[string], DeploymentRow>("SELECT * FROM deployments WHERE id = ?");
   // rowid breaks ties between deployments created in the same millisecond: later insert first.
-  const listByProject = db.prepare<[string, number], DeploymentRow>(
-    "SELECT * FROM deployments WHERE project_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
+  // One statement for every filter shape (a null parameter matches all); the (project_id,
+  // created_at) index serves the order, so a page costs its own rows, not the project's history.
+  const listByProject = db.prepare<[ListParams], DeploymentRow>(
+    `SELECT * FROM deployments WHERE project_id = @projectId
+       AND (@environment IS NULL OR environment = @environment)
+       AND (@status IS NULL OR status = @status)
+       AND (@before IS NULL OR (created_at, rowid) < (SELECT created_at, rowid FROM deployments WHERE id = @before))
+     ORDER BY created_at DESC, rowid DESC LIMIT @limit`,
   );
   const listByStatus = db.prepare<[string], DeploymentRow>(
     "SELECT * FROM deployments WHERE status IN (SELECT value FROM json_each(?)) ORDER BY created_at, rowid",
@@ -74,7 +88,15 @@ export function createDeploymentRepo(db: Database.Database): DeploymentRepo {
     },
     async listByProject(projectId, options) {
       // LIMIT -1 is SQLite for "no limit".
-      return listByProject.all(projectId, options?.limit ?? -1).map(deploymentFromRow);
+      return listByProject
+        .all({
+          projectId,
+          limit: options?.limit ?? -1,
+          before: options?.before ?? null,
+          environment: options?.environment ?? null,
+          status: options?.status ?? null,
+        })
+        .map(deploymentFromRow);
     },
     async listByStatus(statuses: readonly DeploymentStatus[]) {
       return listByStatus.all(JSON.stringify(statuses)).map(deploymentFromRow);

@@ -44,9 +44,19 @@ export function createMemoryDeploymentRepo(queue: MemoryQueue): DeploymentRepo &
       const row = rows.get(id);
       return row ? copy(row.deployment) : null;
     },
-    async listByProject(projectId, options) {
-      const newestFirst = select((d) => d.projectId === projectId).reverse();
-      return options?.limit === undefined ? newestFirst : newestFirst.slice(0, options.limit);
+    async listByProject(projectId, options = {}) {
+      const { before, environment, status, limit } = options;
+      let newestFirst = select((d) => d.projectId === projectId).reverse();
+      if (before !== undefined) {
+        const cursor = newestFirst.findIndex((d) => d.id === before);
+        // An unknown cursor pages on to nothing, as SQLite's comparison with NULL does.
+        newestFirst = cursor === -1 ? [] : newestFirst.slice(cursor + 1);
+      }
+      const matching = newestFirst.filter(
+        (d) =>
+          (environment === undefined || d.environment === environment) && (status === undefined || d.status === status),
+      );
+      return limit === undefined ? matching : matching.slice(0, limit);
     },
     async listByStatus(statuses) {
       return select((d) => statuses.includes(d.status));

@@ -33,6 +33,29 @@ export function deploymentCases(test: ContractTest<Store>): void {
     expect(await store.deployments.listByProject("nobody")).toEqual([]);
   });
 
+  test("deployments: listByProject pages on from a deployment and filters by environment and status", async (store) => {
+    const p = await savedProject(store);
+    const at = (day: number) => `2026-01-0${day}T00:00:00.000Z`;
+    const d1 = deployment(p.id, { createdAt: at(1), environment: "production", status: "ready" });
+    const d2 = deployment(p.id, { createdAt: at(2), environment: "preview", status: "error" });
+    const d3 = deployment(p.id, { createdAt: at(2), environment: "production", status: "ready" });
+    const d4 = deployment(p.id, { createdAt: at(3), environment: "preview", status: "ready" });
+    for (const d of [d1, d2, d3, d4]) await store.deployments.create(d);
+    const ids = (list: { id: string }[]) => list.map((d) => d.id);
+    const firstPage = await store.deployments.listByProject(p.id, { limit: 2 });
+    expect(ids(firstPage)).toEqual([d4.id, d3.id]);
+    // The cursor sits between two deployments of the same millisecond: the tie is not skipped.
+    expect(ids(await store.deployments.listByProject(p.id, { limit: 2, before: d3.id }))).toEqual([d2.id, d1.id]);
+    expect(ids(await store.deployments.listByProject(p.id, { environment: "production" }))).toEqual([d3.id, d1.id]);
+    expect(ids(await store.deployments.listByProject(p.id, { status: "ready", before: d4.id, limit: 1 }))).toEqual([
+      d3.id,
+    ]);
+    expect(ids(await store.deployments.listByProject(p.id, { environment: "preview", status: "error" }))).toEqual([
+      d2.id,
+    ]);
+    expect(await store.deployments.listByProject(p.id, { before: "missing" })).toEqual([]);
+  });
+
   test("deployments: listByStatus returns only the given statuses", async (store) => {
     const p = await savedProject(store);
     const queued = await savedDeployment(store, { projectId: p.id, status: "queued" });

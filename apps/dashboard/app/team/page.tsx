@@ -1,0 +1,142 @@
+import type { Metadata } from "next";
+import { ActionForm } from "../../components/action-form";
+import { api, read } from "../../lib/api";
+import { age } from "../../lib/format";
+import { createToken, invite, revokeInvitation, revokeToken } from "./actions";
+
+export const metadata: Metadata = { title: "Team" };
+
+interface Me {
+  kind: "admin" | "user";
+  user: { id: string; email: string | null; name: string | null } | null;
+  teams: { id: string; name?: string; role: "owner" | "member" | "viewer" }[];
+}
+interface Member {
+  userId: string;
+  email: string | null;
+  name: string | null;
+  role: string;
+  since: string;
+}
+interface InvitationView {
+  id: string;
+  role: string;
+  expiresAt: string;
+}
+interface TokenView {
+  id: string;
+  name: string;
+  role: string;
+  teamId: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+}
+
+/** The team's members and open invitations, and the signed-in user's API tokens. */
+export default async function TeamPage({ searchParams }: { searchParams: Promise<{ team?: string }> }) {
+  const client = await api();
+  const me = await read<Me>(client.GET("/api/v1/me"));
+  if (me.kind === "admin") {
+    return (
+      <section className="panel">
+        <h1>Team</h1>
+        <p>The admin token has no team. Create an account to get one: the first account owns the platform.</p>
+      </section>
+    );
+  }
+  const wanted = (await searchParams).team;
+  const team = me.teams.find((t) => t.id === wanted) ?? me.teams[0];
+  if (!team) return <p className="panel">You belong to no team yet: ask an owner for an invitation.</p>;
+  const owner = team.role === "owner";
+  const [members, invitations, tokens] = await Promise.all([
+    read<Member[]>(client.GET("/api/v1/teams/{team}/members", { params: { path: { team: team.id } } })),
+    owner
+      ? read<InvitationView[]>(client.GET("/api/v1/teams/{team}/invitations", { params: { path: { team: team.id } } }))
+      : Promise.resolve([]),
+    read<TokenView[]>(client.GET("/api/v1/tokens")),
+  ]);
+  const teamField = <input type="hidden" name="team" value={team.id} />;
+  return (
+    <>
+      <h1>{team.name ?? "Team"}</h1>
+      <p className="muted">
+        Signed in as {me.user?.email} · your role: <strong>{team.role}</strong>
+      </p>
+      <h2>Members</h2>
+      <table className="stack">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Role</th>
+            <th scope="col">Since</th>
+          </tr>
+        </thead>
+        <tbody>
+          {members.map((m) => (
+            <tr key={m.userId}>
+              <td data-label="Name">{m.name ?? "—"}</td>
+              <td data-label="Email">{m.email ?? "—"}</td>
+              <td data-label="Role">{m.role}</td>
+              <td data-label="Since">{age(m.since)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {owner ? (
+        <>
+          <h2>Invitations</h2>
+          {invitations.length === 0 ? <p className="muted">No open invitations.</p> : null}
+          <ul>
+            {invitations.map((i) => (
+              <li key={i.id} className="row">
+                {i.role}, expires {i.expiresAt.slice(0, 10)}
+                <ActionForm action={revokeInvitation} label="Revoke" busyLabel="Revoking…" danger>
+                  {teamField}
+                  <input type="hidden" name="id" value={i.id} />
+                </ActionForm>
+              </li>
+            ))}
+          </ul>
+          <ActionForm action={invite} label="Create invitation link" busyLabel="Creating…" primary>
+            {teamField}
+            <label htmlFor="invite-role">Role</label>
+            <select id="invite-role" name="role" defaultValue="member" style={{ width: "auto" }}>
+              <option value="member">member: deploys and changes settings</option>
+              <option value="viewer">viewer: sees, cannot act</option>
+              <option value="owner">owner: also manages the team</option>
+            </select>
+            <p />
+          </ActionForm>
+        </>
+      ) : null}
+      <h2>Your API tokens</h2>
+      {tokens.length === 0 ? <p className="muted">No tokens yet.</p> : null}
+      <ul>
+        {tokens.map((t) => (
+          <li key={t.id} className="row">
+            <strong>{t.name}</strong> {t.role}, created {age(t.createdAt)}
+            {t.expiresAt ? `, expires ${t.expiresAt.slice(0, 10)}` : ", never expires"}
+            <ActionForm action={revokeToken} label={`Revoke ${t.name}`} busyLabel="Revoking…" danger>
+              <input type="hidden" name="id" value={t.id} />
+            </ActionForm>
+          </li>
+        ))}
+      </ul>
+      <ActionForm action={createToken} label="Create token" busyLabel="Creating…" primary>
+        {teamField}
+        <label htmlFor="token-name">Name</label>
+        <input id="token-name" name="name" type="text" required placeholder="laptop CLI" />
+        <label htmlFor="token-role">Scope</label>
+        <select id="token-role" name="role" defaultValue={team.role} style={{ width: "auto" }}>
+          <option value="viewer">viewer (read only)</option>
+          <option value="member">member</option>
+          <option value="owner">owner</option>
+        </select>
+        <label htmlFor="token-days">Expires after (days, empty: never)</label>
+        <input id="token-days" name="expiresInDays" type="text" inputMode="numeric" pattern="[0-9]*" />
+        <p />
+      </ActionForm>
+    </>
+  );
+}

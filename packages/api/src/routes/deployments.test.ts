@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { setupApi } from "../testing/setup-api.ts";
+
+const headers = { authorization: "Bearer good-token", "content-type": "application/json" };
+
+describe("GET /api/v1/projects/:name/deployments", () => {
+  it("pages on with before= and filters by environment and status; a bad filter is refused by name", async () => {
+    const { app, store } = await setupApi();
+    const get = async (query: string) => {
+      const res = await app.request(`/api/v1/projects/shop/deployments${query}`, { headers });
+      return { status: res.status, body: (await res.json()) as { id: string; code?: string; message?: string }[] };
+    };
+    const created = await app.request("/api/v1/projects", {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ name: "shop", repo: "https://github.com/acme/shop.git" }),
+    });
+    const { id: projectId } = (await created.json()) as { id: string };
+    for (const [i, environment] of (["production", "preview", "preview"] as const).entries()) {
+      await store.deployments.create({
+        id: `d${i}`,
+        projectId,
+        environment,
+        status: "ready",
+        statusReason: null,
+        commit: { sha: `${i}`.repeat(40), branch: "main", message: null, author: null },
+        trigger: "api",
+        artifactKey: null,
+        envSnapshot: null,
+        createdAt: `2026-01-0${i + 1}T00:00:00.000Z`,
+        buildStartedAt: null,
+        readyAt: null,
+        finishedAt: null,
+      });
+    }
+    const ids = (r: { body: { id: string }[] }) => r.body.map((d) => d.id);
+    expect(ids(await get("?limit=2"))).toEqual(["d2", "d1"]);
+    expect(ids(await get("?limit=2&before=d1"))).toEqual(["d0"]);
+    expect(ids(await get("?environment=preview"))).toEqual(["d2", "d1"]);
+    const sites = await app.request("/api/v1/projects?deployments=1", { headers });
+    expect(await sites.json()).toMatchObject([
+      { name: "shop", latestDeployment: { id: "d2" }, productionDeployment: { id: "d0" } },
+    ]);
+    const bad = await get("?status=sleeping");
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: "INVALID_INPUT" });
+    expect((bad.body as unknown as { message: string }).message).toContain("status");
+  });
+});

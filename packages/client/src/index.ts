@@ -1,0 +1,80 @@
+import type { DeploymentStatus, Environment, EnvTarget, NodeVersion } from "@slipway/core";
+import createClient, { type Client } from "openapi-fetch";
+import type { paths } from "./schema.gen.ts";
+
+export type { paths } from "./schema.gen.ts";
+
+export type SlipwayClient = Client<paths>;
+
+export interface ClientOptions {
+  /** The platform's address, e.g. http://127.0.0.1:7300 (the paths carry /api/v1). */
+  baseUrl: string;
+  /** Sent with every request: `authorization` (a token) or `cookie` (a session). */
+  headers?: Record<string, string>;
+  fetch?: (request: Request) => Promise<Response>;
+}
+
+/** The typed /api/v1 client the dashboard (and any script) calls the platform with. */
+export function createSlipwayClient(options: ClientOptions): SlipwayClient {
+  return createClient<paths>({
+    baseUrl: options.baseUrl,
+    headers: options.headers ?? {},
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+}
+
+/**
+ * The API's JSON shapes, until its OpenAPI document describes responses with schemas of their own
+ * (today each is a bare object): the dashboard reads the generated types' `data` through these.
+ */
+export interface ProjectView {
+  id: string;
+  name: string;
+  repo: string;
+  productionBranch: string;
+  rootDir: string;
+  installCommand: string | null;
+  buildCommand: string | null;
+  nodeVersion: NodeVersion;
+  url: string;
+  webhook: { url: string; secret: string };
+  createdAt: string;
+}
+
+export interface DeploymentView {
+  id: string;
+  project: string;
+  status: DeploymentStatus;
+  statusReason: string | null;
+  url: string;
+  environment: Environment;
+  commit: { sha: string; branch: string | null; message: string | null; author: string | null };
+  trigger: string;
+  createdAt: string;
+  buildStartedAt: string | null;
+  readyAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface EnvVarView {
+  key: string;
+  /** null for a secret: write-only. */
+  value: string | null;
+  targets: EnvTarget[];
+  branch: string | null;
+  secret: boolean;
+  updatedAt: string;
+}
+
+export interface LogLineView {
+  seq: number;
+  at: string;
+  stream: "stdout" | "stderr" | "system";
+  text: string;
+}
+
+export interface ApiErrorView {
+  code: string;
+  message: string;
+  hint?: string;
+}
