@@ -152,7 +152,14 @@ describe("the dashboard", () => {
         { timeout: 480_000, interval: 2000 },
       )
       .toBe("Second home");
-    await page.reload();
+    // Its page names the env keys the build saw (the ones set above), never a value.
+    const [second] = (await platform.api("GET", "/api/v1/projects/shop/deployments?limit=1")).body as { id: string }[];
+    await page.goto(url(`/deployments/${second?.id}`));
+    const envList = page.getByRole("list", { name: "Environment variables this deployment was built with" });
+    await envList.getByText("GREETING").waitFor();
+    expect(await envList.textContent()).toContain("API_SECRET (secret)");
+    expect(await page.content()).not.toContain("s3cr3t-dashboard-value");
+    await page.goto(url("/sites/shop"));
     await check("deployments");
     const firstRow = page.getByRole("row").filter({ hasText: firstId });
     await firstRow.getByRole("button", { name: "Roll back to this" }).click();

@@ -66,6 +66,11 @@ export interface EnvVarView {
   updatedAt: string;
 }
 
+/** The env var keys a deployment was built with; never a value. */
+export interface EnvSnapshotKeysView {
+  keys: { key: string; secret: boolean }[];
+}
+
 export interface LogLineView {
   seq: number;
   at: string;

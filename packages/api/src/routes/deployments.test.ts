@@ -47,3 +47,32 @@ describe("GET /api/v1/projects/:name/deployments", () => {
     expect((bad.body as unknown as { message: string }).message).toContain("status");
   });
 });
+
+describe("GET /api/v1/deployments/:id/env", () => {
+  it("names the keys the build saw and which are secret, never a value", async () => {
+    const { app, git } = await setupApi();
+    git.setRef("https://github.com/acme/shop.git", "main", "a".repeat(40));
+    const call = async (method: string, path: string, body?: unknown) =>
+      app.request(path, { method, headers, ...(body ? { body: JSON.stringify(body) } : {}) });
+    await call("POST", "/api/v1/projects", { name: "shop", repo: "https://github.com/acme/shop.git" });
+    await call("POST", "/api/v1/projects/shop/env", {
+      vars: [
+        { key: "STRIPE_KEY", value: "sk_live_hidden", targets: ["production"], secret: true },
+        { key: "API_URL", value: "https://api.example.com", targets: ["production"] },
+        { key: "PREVIEW_ONLY", value: "x", targets: ["preview"] },
+      ],
+    });
+    const queued = await call("POST", "/api/v1/projects/shop/deployments", { prod: true });
+    const { id } = (await queued.json()) as { id: string };
+    const res = await call("GET", `/api/v1/deployments/${id}/env`);
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({
+      keys: [
+        { key: "API_URL", secret: false },
+        { key: "STRIPE_KEY", secret: true },
+      ],
+    });
+    expect(text).not.toContain("sk_live_hidden");
+    expect(text).not.toContain("api.example.com");
+  });
+});

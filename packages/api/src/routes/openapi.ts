@@ -98,6 +98,12 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
     },
   },
   "/api/v1/deployments/{id}": { get: { summary: "Get a deployment", response: R.deploymentResponse } },
+  "/api/v1/deployments/{id}/env": {
+    get: {
+      summary: "The env var keys the deployment was built with (secret or not); never a value",
+      response: R.envSnapshotKeysResponse,
+    },
+  },
   "/api/v1/deployments/{id}/cancel": {
     post: { summary: "Cancel a queued or running deployment; member", response: R.deploymentResponse },
   },

@@ -166,3 +166,7 @@ export const domainResponse = z.strictObject({
   nextAttemptAt: iso.nullable(),
   createdAt: iso,
 });
+
+export const envSnapshotKeysResponse = z.strictObject({
+  keys: z.array(z.strictObject({ key: z.string(), secret: z.boolean() })),
+});

@@ -45,13 +45,14 @@ export async function setupApi(
   });
   // Exactly the ports the routes use: ApiDeps names them, so nothing here is a stand-in cast.
   const buildCache = createMemoryBuildCache();
+  const git = createMemoryGitRemote();
   const deps: ApiDeps = {
     store,
     queue,
     buildCache,
     logs: createMemoryLogStore(),
     secrets: createMemorySecrets(),
-    git: createMemoryGitRemote(),
+    git,
     urls: {
       hostname: (l: string) => `${l}.localhost`,
       url: (h: string) => `http://${h}:7380`,
@@ -71,5 +72,5 @@ export async function setupApi(
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.dns ? { dns: options.dns } : {}),
   };
-  return { app: createApi(deps), deps, store, queue, buildCache };
+  return { app: createApi(deps), deps, store, queue, buildCache, git };
 }

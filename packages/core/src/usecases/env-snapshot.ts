@@ -42,6 +42,21 @@ export async function readEnvSnapshot(deps: Pick<CoreDeps, "secrets">, deploymen
   return JSON.parse(await deps.secrets.decrypt(deployment.envSnapshot)) as EnvSnapshot;
 }
 
+/**
+ * The keys a deployment was built with and which are secret, sorted; never a value. What the
+ * dashboard's deployment page shows to say which configuration a build saw.
+ */
+export async function envSnapshotKeys(
+  deps: Pick<CoreDeps, "secrets">,
+  deployment: Deployment,
+): Promise<{ key: string; secret: boolean }[]> {
+  const { vars, secretKeys } = await readEnvSnapshot(deps, deployment);
+  const secret = new Set(secretKeys);
+  return Object.keys(vars)
+    .sort()
+    .map((key) => ({ key, secret: secret.has(key) }));
+}
+
 /** Vercel-style variables describing the deployment to the app itself. */
 export function systemEnv(
   deps: Pick<CoreDeps, "urls">,

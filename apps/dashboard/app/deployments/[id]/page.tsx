@@ -1,4 +1,4 @@
-import type { DeploymentView, LogLineView } from "@slipway/client";
+import type { DeploymentView, EnvSnapshotKeysView, LogLineView } from "@slipway/client";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LiveLog } from "../../../components/live-log";
@@ -9,14 +9,15 @@ import { age, between, duration, shortSha } from "../../../lib/format";
 
 export const metadata: Metadata = { title: "Deployment" };
 
-/** One deployment: its facts, URLs, timings, the steps of its build and its log (live while it builds). */
+/** One deployment: its facts, URLs, timings, the steps of its build and the env var keys it was built with, its log (live while it builds). */
 export default async function DeploymentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const client = await api();
   const path = { params: { path: { id } } };
-  const [deployment, lines] = await Promise.all([
+  const [deployment, lines, env] = await Promise.all([
     read<DeploymentView>(client.GET("/api/v1/deployments/{id}", path)),
     read<LogLineView[]>(client.GET("/api/v1/deployments/{id}/logs", path)),
+    read<EnvSnapshotKeysView>(client.GET("/api/v1/deployments/{id}/env", path)),
   ]);
   const finished = !["queued", "building", "deploying"].includes(deployment.status);
   const queued = between(deployment.createdAt, deployment.buildStartedAt);
@@ -81,6 +82,19 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
           </table>
         </>
       ) : null}
+      <h2>Environment variables</h2>
+      {env.keys.length === 0 ? (
+        <p className="muted">Built without environment variables.</p>
+      ) : (
+        <ul aria-label="Environment variables this deployment was built with">
+          {env.keys.map(({ key, secret }) => (
+            <li key={key}>
+              <code>{key}</code>
+              {secret ? <span className="muted"> (secret)</span> : null}
+            </li>
+          ))}
+        </ul>
+      )}
       <h2>Build log</h2>
       <LiveLog deploymentId={deployment.id} initial={lines} finished={finished} />
     </>
