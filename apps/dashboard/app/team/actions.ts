@@ -78,3 +78,31 @@ export async function acceptInvitation(_previous: Outcome, form: FormData): Prom
     "Joined the team",
   );
 }
+
+/** An owner changes a member's role (the API refuses to demote the last owner). */
+export async function changeRole(_previous: Outcome, form: FormData): Promise<Outcome> {
+  const role = text(form, "role");
+  if (!ROLES.includes(role)) return { ok: false, message: `Unknown role "${role}".` };
+  const client = await api();
+  const outcome = await act(
+    client.PATCH("/api/v1/teams/{team}/members/{user}", {
+      params: { path: { team: text(form, "team"), user: text(form, "user") } },
+      body: { role } as never,
+    }),
+    `Role changed to ${role}`,
+  );
+  revalidatePath("/team");
+  return outcome;
+}
+
+export async function removeMember(_previous: Outcome, form: FormData): Promise<Outcome> {
+  const client = await api();
+  const outcome = await act(
+    client.DELETE("/api/v1/teams/{team}/members/{user}", {
+      params: { path: { team: text(form, "team"), user: text(form, "user") } },
+    }),
+    "Member removed",
+  );
+  revalidatePath("/team");
+  return outcome;
+}

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { ActionForm } from "../../components/action-form";
 import { api, read } from "../../lib/api";
 import { age } from "../../lib/format";
-import { createToken, invite, revokeInvitation, revokeToken } from "./actions";
+import { changeRole, createToken, invite, removeMember, revokeInvitation, revokeToken } from "./actions";
 
 export const metadata: Metadata = { title: "Team" };
 
@@ -32,7 +32,7 @@ interface TokenView {
   expiresAt: string | null;
 }
 
-/** The team's members and open invitations, and the signed-in user's API tokens. */
+/** The team's members (owners change roles and remove) and open invitations, and the signed-in user's API tokens. */
 export default async function TeamPage({ searchParams }: { searchParams: Promise<{ team?: string }> }) {
   const client = await api();
   const me = await read<Me>(client.GET("/api/v1/me"));
@@ -70,6 +70,7 @@ export default async function TeamPage({ searchParams }: { searchParams: Promise
             <th scope="col">Email</th>
             <th scope="col">Role</th>
             <th scope="col">Since</th>
+            {owner ? <th scope="col">Manage</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -79,6 +80,31 @@ export default async function TeamPage({ searchParams }: { searchParams: Promise
               <td data-label="Email">{m.email ?? "—"}</td>
               <td data-label="Role">{m.role}</td>
               <td data-label="Since">{age(m.since)}</td>
+              {owner ? (
+                <td data-label="Manage">
+                  <ActionForm action={changeRole} label={`Change role of ${m.email ?? m.userId}`} busyLabel="Saving…">
+                    {teamField}
+                    <input type="hidden" name="user" value={m.userId} />
+                    <label htmlFor={`role-${m.userId}`} className="sr-only">
+                      New role of {m.email ?? m.userId}
+                    </label>
+                    <select id={`role-${m.userId}`} name="role" defaultValue={m.role} style={{ width: "auto" }}>
+                      <option value="viewer">viewer</option>
+                      <option value="member">member</option>
+                      <option value="owner">owner</option>
+                    </select>
+                  </ActionForm>
+                  <ActionForm
+                    action={removeMember}
+                    label={`Remove ${m.email ?? m.userId}`}
+                    busyLabel="Removing…"
+                    danger
+                  >
+                    {teamField}
+                    <input type="hidden" name="user" value={m.userId} />
+                  </ActionForm>
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>
