@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { freeLoopbackPort, type Pebble, startPebble } from "@slipway/local/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +6,7 @@ import { edgeRequest } from "./support/edge.ts";
 import { createFixtureRepo } from "./support/git.ts";
 import { http2Get, httpsGet, requestsPerSecond } from "./support/https-client.ts";
 import { expectReady, startPlatform, type TestPlatform } from "./support/platform.ts";
+import { scratchDir } from "./support/scratch.ts";
 
 // Issue 12: custom domains with automatic TLS, end to end: `slipway up` with Debian's Pebble as
 // the ACME CA and pebble-challtestsrv as the DNS server both Pebble and `domains verify` ask.
@@ -53,7 +53,7 @@ describe("custom domains with automatic TLS", () => {
     const edgePort = await freeLoopbackPort();
     httpsPort = await freeLoopbackPort();
     pebble = await startPebble({ httpPort: edgePort });
-    const dir = await mkdtemp(join(tmpdir(), "slipway-domains-e2e-"));
+    const dir = await scratchDir("slipway-domains-e2e-");
     clockFile = join(dir, "clock");
     await setClock(new Date());
     await writeFile(join(dir, "pebble-tls.pem"), pebble.tlsCert);

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { cp, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { REPO_ROOT } from "./platform.ts";
+import { scratchDir } from "./scratch.ts";
 
 /** A bare git repository holding a fixture app, and a working copy to push more commits from. */
 export interface FixtureRepo {
@@ -27,7 +27,7 @@ const git = (cwd: string, ...args: string[]) =>
   }).trim();
 
 export async function createFixtureRepo(fixture: string): Promise<FixtureRepo> {
-  const root = await mkdtemp(join(tmpdir(), `slipway-repo-${fixture}-`));
+  const root = await scratchDir(`slipway-repo-${fixture}-`);
   const bare = join(root, "origin.git");
   const work = join(root, "work");
   await cp(join(REPO_ROOT, "fixtures", fixture), work, {

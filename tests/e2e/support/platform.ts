@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { scratchDir } from "./scratch.ts";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../../..");
 const CLI = join(REPO_ROOT, "apps/cli/bin/slipway.js");
@@ -50,7 +50,7 @@ export interface StartOptions {
 }
 
 export async function startPlatform(options: StartOptions = {}): Promise<TestPlatform> {
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "slipway-e2e-")));
+  const dataDir = options.dataDir ?? (await scratchDir("slipway-e2e-"));
   const port = await freePort();
   const edgePort = options.edgePort ?? (await freePort());
   const apiUrl = `http://127.0.0.1:${port}`;
