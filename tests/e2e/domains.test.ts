@@ -185,7 +185,7 @@ describe("custom domains with automatic TLS", () => {
       await page.waitForURL(`${platform.apiUrl}/`);
 
       await page.goto(`${platform.apiUrl}/sites/shop/domains`);
-      await page.getByRole("heading", { name: DOMAIN }).waitFor();
+      await page.getByRole("heading", { name: DOMAIN, exact: true }).waitFor();
 
       // A hostile hostname: the API's refusal, naming it, under the field it is about.
       const hostname = page.getByLabel("Hostname");
@@ -199,7 +199,7 @@ describe("custom domains with automatic TLS", () => {
 
       await hostname.fill(BLOG);
       await page.getByRole("button", { name: "Add domain" }).click();
-      const card = page.locator("section.domain", { has: page.getByRole("heading", { name: BLOG }) });
+      const card = page.locator("section.domain", { has: page.getByRole("heading", { name: BLOG, exact: true }) });
       await card.waitFor();
       await card.getByText("pending: set the DNS records").waitFor();
       const row = card.getByRole("row").filter({ hasText: "127.0.0.1" });
@@ -228,7 +228,7 @@ describe("custom domains with automatic TLS", () => {
       await phone.addCookies(await context.cookies());
       const small = await phone.newPage();
       await small.goto(`${platform.apiUrl}/domains`);
-      await small.getByRole("heading", { name: BLOG }).waitFor();
+      await small.getByRole("heading", { name: BLOG, exact: true }).waitFor();
       expect(await small.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
       expect(await seriousViolations(small)).toEqual([]);
       await small.screenshot({ path: "docs/screenshots/domains-phone-dark.png", fullPage: true });
@@ -239,7 +239,7 @@ describe("custom domains with automatic TLS", () => {
       await card.getByRole("button", { name: "Cancel" }).click();
       await card.getByRole("button", { name: `Remove ${BLOG}` }).click();
       await card.getByRole("button", { name: `Yes, remove ${BLOG}` }).click();
-      await page.getByRole("heading", { name: BLOG }).waitFor({ state: "detached" });
+      await page.getByRole("heading", { name: BLOG, exact: true }).waitFor({ state: "detached" });
       const left = (await platform.cli(["domains", "ls", "--json"])).json() as DomainJson[];
       expect(left.map((d) => d.hostname).sort()).toEqual([DOMAIN, WWW]);
     } finally {
