@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { freeLoopbackPort, type Pebble, startPebble } from "@slipway/local/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, screenshot, seriousViolations } from "./support/browser.ts";
 import { edgeRequest } from "./support/edge.ts";
 import { createFixtureRepo } from "./support/git.ts";
 import { http2Get, httpsGet, requestsPerSecond } from "./support/https-client.ts";
@@ -12,7 +13,8 @@ import { scratchDir } from "./support/scratch.ts";
 // the ACME CA and pebble-challtestsrv as the DNS server both Pebble and `domains verify` ask.
 // Add a domain, see the records, verify, get a certificate over HTTP-01, fetch the site over
 // HTTPS (HTTP/1.1 and HTTP/2) trusting Pebble's root, renew by moving the certificate clock,
-// survive a failing renewal, remove. Hostile input and a takeover are refused.
+// survive a failing renewal, remove. Hostile input and a takeover are refused. The same through
+// the dashboard's domains page in Chromium: add, copy a record, verify, see it active, remove.
 
 const DOMAIN = "shop.example.test";
 const WWW = `www.${DOMAIN}`;
@@ -160,6 +162,89 @@ describe("custom domains with automatic TLS", () => {
     expect((await edgeRequest(platform.edgePort, "shop.localhost", "/")).status).toBe(200);
     // No certificate for a name nobody added: the handshake is refused.
     await expect(httpsGet(httpsPort, "other.example.test", "/", root)).rejects.toThrow();
+  });
+
+  it("does the same on the dashboard's domains page in a real browser", async () => {
+    const BLOG = "blog.example.test";
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light" });
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: platform.apiUrl });
+      const page = await context.newPage();
+      const check = async (name: string) => {
+        await page.waitForLoadState("load");
+        expect(await seriousViolations(page), name).toEqual([]);
+        await screenshot(page, name);
+      };
+      // The first account owns the projects the admin token created.
+      await page.goto(`${platform.apiUrl}/sign-up`);
+      await page.getByLabel("Name").fill("Dee Domains");
+      await page.getByLabel("Email").fill("dee@example.test");
+      await page.getByLabel("Password").fill("domains-password-12");
+      await page.getByRole("button", { name: "Create account" }).click();
+      await page.waitForURL(`${platform.apiUrl}/`);
+
+      await page.goto(`${platform.apiUrl}/sites/shop/domains`);
+      await page.getByRole("heading", { name: DOMAIN, exact: true }).waitFor();
+
+      // A hostile hostname: the API's refusal, naming it, under the field it is about.
+      const hostname = page.getByLabel("Hostname");
+      await hostname.fill("*.example.test");
+      await page.getByRole("button", { name: "Add domain" }).click();
+      const fieldError = page.locator("#domain-hostname-error");
+      await fieldError.waitFor();
+      expect(await fieldError.textContent()).toContain('"*.example.test"');
+      expect(await hostname.getAttribute("aria-describedby")).toBe("domain-hostname-error");
+      expect(await hostname.inputValue()).toBe("*.example.test");
+
+      await hostname.fill(BLOG);
+      await page.getByRole("button", { name: "Add domain" }).click();
+      const card = page.locator("section.domain", { has: page.getByRole("heading", { name: BLOG, exact: true }) });
+      await card.waitFor();
+      await card.getByText("pending: set the DNS records").waitFor();
+      const row = card.getByRole("row").filter({ hasText: "127.0.0.1" });
+      expect(await row.getByRole("cell").first().textContent()).toBe("A");
+      // The copy button is reached by keyboard and says so.
+      const copy = row.getByRole("button", { name: `Copy A value of ${BLOG}` });
+      await copy.focus();
+      await page.keyboard.press("Enter");
+      await row.getByText("Copied").waitFor();
+      expect(await page.evaluate("navigator.clipboard.readText()")).toBe("127.0.0.1");
+      await check("domains-pending");
+
+      // Verify before the records exist: the reason, not a change.
+      await card.getByRole("button", { name: `Verify ${BLOG}` }).click();
+      await card.getByText(/Not verified yet: .*expected 127\.0\.0\.1/).waitFor();
+      await pebble.addA(BLOG, ["127.0.0.1"]);
+      await card.getByRole("button", { name: `Verify ${BLOG}` }).click();
+      // The page follows issuance by itself until the certificate is in.
+      await card.locator(".badge.d-active").waitFor({ timeout: 60_000 });
+      await card.getByText(/Certificate valid until \d{4}-\d{2}-\d{2}/).waitFor();
+      await check("domains-active");
+      expect((await domain(BLOG)).status).toBe("active");
+
+      // The overall page lists every site's domains; at phone width in dark mode nothing overflows.
+      const phone = await browser.newContext({ viewport: { width: 375, height: 800 }, colorScheme: "dark" });
+      await phone.addCookies(await context.cookies());
+      const small = await phone.newPage();
+      await small.goto(`${platform.apiUrl}/domains`);
+      await small.getByRole("heading", { name: BLOG, exact: true }).waitFor();
+      expect(await small.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
+      expect(await seriousViolations(small)).toEqual([]);
+      await small.screenshot({ path: "docs/screenshots/domains-phone-dark.png", fullPage: true });
+      await phone.close();
+
+      // Remove asks first; Cancel keeps the domain, the confirmation removes it.
+      await card.getByRole("button", { name: `Remove ${BLOG}` }).click();
+      await card.getByRole("button", { name: "Cancel" }).click();
+      await card.getByRole("button", { name: `Remove ${BLOG}` }).click();
+      await card.getByRole("button", { name: `Yes, remove ${BLOG}` }).click();
+      await page.getByRole("heading", { name: BLOG, exact: true }).waitFor({ state: "detached" });
+      const left = (await platform.cli(["domains", "ls", "--json"])).json() as DomainJson[];
+      expect(left.map((d) => d.hostname).sort()).toEqual([DOMAIN, WWW]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it("measures HTTPS requests per second through the edge against plain HTTP (goal: 0.8x)", async () => {

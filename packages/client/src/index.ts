@@ -78,6 +78,20 @@ export interface LogLineView {
   text: string;
 }
 
+/** A custom domain: its status (with the reason when stuck), the DNS records to set, its certificate. */
+export interface DomainView {
+  hostname: string;
+  project: string;
+  redirectTo: string | null;
+  status: "pending" | "verified" | "issuing" | "active" | "failed";
+  reason: string | null;
+  records: { type: "A" | "AAAA" | "CNAME" | "TXT"; name: string; value: string; purpose: string }[];
+  ownershipRequired: boolean;
+  certificate: { notAfter: string; issuedAt: string } | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+}
+
 export interface ApiErrorView {
   code: string;
   message: string;
