@@ -3,8 +3,6 @@ import { notFound } from "next/navigation";
 // The places other issues fill: their pages replace this one, route by route.
 const COMING = {
   domains: { title: "Domains", issue: 12, what: "custom domains with automatic HTTPS certificates" },
-  logs: { title: "Runtime logs", issue: 13, what: "request and function logs" },
-  metrics: { title: "Metrics", issue: 13, what: "requests, latency, errors and cold starts" },
 } as const;
 
 export default async function ComingSection({ params }: { params: Promise<{ section: string }> }) {
