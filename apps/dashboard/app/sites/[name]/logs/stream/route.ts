@@ -24,8 +24,24 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
     parseAs: "stream",
     signal: request.signal,
   });
-  return new Response(response.body, {
+  // The API writes nothing until an entry comes; a comment first sends the headers at once, so
+  // the browser's EventSource opens (and the page says "Live") on a quiet site too.
+  const body = response.ok && response.body ? opened(response.body) : response.body;
+  return new Response(body, {
     status: response.status,
     headers: { "content-type": response.headers.get("content-type") ?? "text/plain", "cache-control": "no-store" },
   });
+}
+
+const OPENING = new TextEncoder().encode(": open\n\n");
+
+function opened(events: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>({
+    start(controller) {
+      controller.enqueue(OPENING);
+    },
+  });
+  // A browser that goes away cancels `readable`, which cancels the API's stream in turn.
+  events.pipeTo(writable).catch(() => {});
+  return readable;
 }
