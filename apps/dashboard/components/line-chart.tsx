@@ -58,14 +58,22 @@ export function LineChart({
           {labels.at(-1)}
         </text>
         {lines.map((l) => (
-          <path
-            key={l.name}
-            d={pathOf(l.values, x, y)}
-            fill="none"
-            stroke="currentColor"
-            strokeWidth={1.6}
-            strokeDasharray={l.dash}
-          />
+          <g key={l.name}>
+            <path
+              d={pathOf(l.values, x, y)}
+              fill="none"
+              stroke="currentColor"
+              strokeWidth={1.6}
+              strokeDasharray={l.dash}
+            />
+            {/* A step with data between two without is no line: a dot shows it. */}
+            {l.values.map((v, i) =>
+              v !== null && (l.values[i - 1] ?? null) === null && (l.values[i + 1] ?? null) === null ? (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a step's index is its identity on this axis
+                <circle key={i} cx={x(i)} cy={y(v)} r={2.5} fill="currentColor" />
+              ) : null,
+            )}
+          </g>
         ))}
       </svg>
     </figure>

@@ -9,7 +9,7 @@ function describe(entry: TelemetryEntryView): string {
   const time = entry.at.slice(11, 23);
   if (entry.kind === "request") {
     const cold = entry.coldStart ? " cold" : "";
-    return `${time} ${entry.status} ${entry.method} ${entry.path} ${entry.durationMs} ms${cold} [${entry.requestId}]`;
+    return `${time} ${entry.status} ${entry.method} ${entry.path} ${Math.round(entry.durationMs)} ms${cold} [${entry.requestId}]`;
   }
   return `${time} ${entry.level.toUpperCase().padEnd(5)} ${entry.text}${entry.requestId ? ` [${entry.requestId}]` : ""}`;
 }
