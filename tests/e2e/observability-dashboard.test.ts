@@ -155,7 +155,13 @@ describe("the dashboard's observability pages", () => {
       [`/sites/${SITE}/logs`, "runtime-logs-phone-dark"],
     ] as const) {
       await page.goto(url(path));
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      expect(
+        await page.evaluate(
+          () =>
+            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+              .documentElement.scrollWidth,
+        ),
+      ).toBeLessThanOrEqual(375);
       await check(name);
     }
     await phone.close();
