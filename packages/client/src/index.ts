@@ -1,4 +1,12 @@
-import type { DeploymentStatus, Environment, EnvTarget, NodeVersion } from "@slipway/core";
+import type {
+  CostProjection,
+  DeploymentStatus,
+  Environment,
+  EnvTarget,
+  MetricSummary,
+  NodeVersion,
+  SeriesPoint,
+} from "@slipway/core";
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "./schema.gen.ts";
 
@@ -96,4 +104,36 @@ export interface ApiErrorView {
   code: string;
   message: string;
   hint?: string;
+}
+
+/** A runtime log entry: a request through the edge or a line a function wrote. */
+export type { ErrorGroup as ErrorGroupView, TelemetryEntry as TelemetryEntryView } from "@slipway/core";
+
+/** GET /projects/{name}/metrics: a summary and one point per step (1 min / 15 min / 1 h). */
+export interface MetricsView {
+  project: string;
+  from: string;
+  to: string;
+  stepMs: number;
+  summary: MetricSummary;
+  series: SeriesPoint[];
+}
+
+/** GET /projects/{name}/usage: what the site used in a window and its projected AWS cost. */
+export interface UsageView {
+  project: string;
+  from: string;
+  to: string;
+  usage: {
+    windowMs: number;
+    requests: number;
+    invocations: number;
+    gbSeconds: number;
+    bytesOut: number;
+    storageBytes: number;
+    uploads: number;
+    errors: number;
+    coldStarts: number;
+  };
+  cost: CostProjection;
 }

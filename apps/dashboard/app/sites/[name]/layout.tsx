@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { NavLink } from "../../../components/nav-link";
 import { api, read } from "../../../lib/api";
 
-/** A site's header and its sections; domains, logs and metrics are filled in by their own issues. */
+/** A site's header and its sections: deployments, env vars, settings, domains, runtime logs, metrics. */
 export default async function SiteLayout({
   children,
   params,
