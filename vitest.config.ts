@@ -30,7 +30,7 @@ export default defineConfig({
       {
         test: {
           name: "e2e",
-          globalSetup: ["apps/cli/build.mjs"],
+          globalSetup: ["apps/cli/build.mjs", "tests/e2e/support/scratch-root.ts"],
           include: ["tests/e2e/**/*.test.ts"],
           fileParallelism: false,
           testTimeout: 600_000,

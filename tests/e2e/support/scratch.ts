@@ -11,7 +11,8 @@ let hooked = false;
  * build caches and artifacts (1–6 GB), and a CI run starts dozens of them.
  */
 export async function scratchDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
+  // Inside the run's folder (scratch-root.ts) when vitest made one, else the system's temp dir.
+  const dir = await mkdtemp(join(process.env.SLIPWAY_E2E_SCRATCH ?? tmpdir(), prefix));
   made.push(dir);
   if (!hooked) {
     hooked = true;
