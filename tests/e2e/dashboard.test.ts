@@ -211,7 +211,7 @@ describe("the dashboard", () => {
 
   it("invites a viewer, who sees the site but cannot act on it", async () => {
     await page.goto(url("/team"));
-    await page.getByLabel("Role").selectOption("viewer");
+    await page.getByLabel("Role", { exact: true }).selectOption("viewer");
     await page.getByRole("button", { name: "Create invitation link" }).click();
     const shown = await page.getByText(/Invitation link/).textContent();
     const link = /(http\S+\/invite\/\S+)/.exec(shown ?? "")?.[1] ?? "";
