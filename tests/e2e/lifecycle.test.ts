@@ -94,16 +94,22 @@ describe("deployment lifecycle", () => {
       expect((await waitForDeployment(platform, sent.body.deploymentId)).status).toBe("error");
 
       const commitStatuses = () => github.requests.filter((r) => r.path === `/repos/acme/site/statuses/${sha}`);
-      await waitUntil("the failure status", () => commitStatuses().some((r) => r.body.state === "failure"), 10_000);
+      const deploymentStatuses = () =>
+        github.requests.filter((r) => /^\/repos\/acme\/site\/deployments\/\d+\/statuses$/.test(r.path));
+      // The commit status and the GitHub deployment's status are two posts, in that order: wait for both.
+      await waitUntil(
+        "the failure statuses",
+        () =>
+          commitStatuses().some((r) => r.body.state === "failure") &&
+          deploymentStatuses().some((r) => r.body.state === "failure"),
+        10_000,
+      );
       expect(commitStatuses().map((r) => r.body.state)).toEqual(["pending", "failure"]);
       expect(commitStatuses()[0]?.body).toMatchObject({
         context: "slipway/gh",
         target_url: expect.stringContaining("gh-"),
       });
-      const deploymentStatuses = github.requests.filter((r) =>
-        /^\/repos\/acme\/site\/deployments\/\d+\/statuses$/.test(r.path),
-      );
-      expect(deploymentStatuses.map((r) => r.body.state)).toEqual(["queued", "failure"]);
+      expect(deploymentStatuses().map((r) => r.body.state)).toEqual(["queued", "failure"]);
       for (const request of github.requests) {
         expect(request.authorization).toBe("Bearer test");
         expect(request.method).toBe("POST");

@@ -8,11 +8,27 @@ import { describe, expect, it } from "vitest";
 import { createDashboardListener, isApiPath } from "./dashboard.ts";
 
 describe("the platform's address", () => {
-  it("sends /api and below to the API, every other path to the dashboard", () => {
-    for (const path of ["/api", "/api/v1/projects", "/api/auth/sign-in/email", "/api?x=1"]) {
+  it("sends /api and below and /metrics to the API, every other path to the dashboard", () => {
+    for (const path of [
+      "/api",
+      "/api/v1/projects",
+      "/api/auth/sign-in/email",
+      "/api?x=1",
+      "/metrics",
+      "/metrics?x=1",
+    ]) {
       expect(isApiPath(path), path).toBe(true);
     }
-    for (const path of ["/", "/apis", "/api-docs", "/sites/api", "/_next/static/x.js", undefined]) {
+    for (const path of [
+      "/",
+      "/apis",
+      "/api-docs",
+      "/sites/api",
+      "/metricsx",
+      "/sites/a/metrics",
+      "/_next/static/x.js",
+      undefined,
+    ]) {
       expect(isApiPath(path), String(path)).toBe(false);
     }
   });

@@ -68,7 +68,12 @@ export function createDashboardListener(
   };
 }
 
-/** `/api` and everything under it belongs to the API (v1, and the auth routes beside it). */
+/**
+ * `/api` and everything under it belongs to the API (v1, and the auth routes beside it), and so does
+ * `/metrics`, where Prometheus scrapes by convention.
+ */
 export function isApiPath(url: string | undefined): boolean {
-  return url === "/api" || (url?.startsWith("/api/") ?? false) || (url?.startsWith("/api?") ?? false);
+  if (url === undefined) return false;
+  const path = url.split("?", 1)[0];
+  return path === "/api" || path.startsWith("/api/") || path === "/metrics";
 }
