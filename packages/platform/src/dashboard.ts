@@ -74,6 +74,6 @@ export function createDashboardListener(
  */
 export function isApiPath(url: string | undefined): boolean {
   if (url === undefined) return false;
-  const path = url.split("?", 1)[0];
+  const path = url.split("?", 1)[0] ?? "";
   return path === "/api" || path.startsWith("/api/") || path === "/metrics";
 }

@@ -96,6 +96,35 @@ describe("deploy pipeline", () => {
     }
   });
 
+  it("two deliveries of activate at once (a slow step resumed by the sweeper) leave it ready and its files in place", async () => {
+    const h = await harness();
+    const d = await h.deploy();
+    // Every step up to activation; its message stays claimed, delivered by hand below.
+    for (let job = await h.claim(); job?.type !== ACTIVATE_JOB; job = await h.claim()) {
+      if (job) await h.run(job);
+      else h.advance(60_000);
+    }
+    expect(await h.status(d.id)).toBe("deploying");
+    // The second delivery activates while the first is still pre-warming, and finishes last.
+    let releaseFirst = () => {};
+    const firstWarming = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    let calls = 0;
+    h.activate = async () => {
+      if (++calls === 1) await firstWarming;
+      return { ok: true, warmMs: 1 };
+    };
+    const first = handleDeployJob(h.deps, { type: ACTIVATE_JOB, payload: { deploymentId: d.id } } as Job);
+    await handleDeployJob(h.deps, { type: ACTIVATE_JOB, payload: { deploymentId: d.id } } as Job);
+    releaseFirst();
+    await first;
+    expect(await h.status(d.id)).toBe("ready");
+    expect(await h.production()).toBe(d.id);
+    // The loser of the compare-and-set must not take the winner's files away from production.
+    expect(h.deployer.active.has(d.id)).toBe(true);
+  });
+
   it("survives a crash between every pair of writes: each message fails once right before it would enqueue the next", async () => {
     for (const step of STEPS) {
       const h = await harness();

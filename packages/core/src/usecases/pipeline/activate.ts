@@ -9,9 +9,10 @@ import { errorMessage, logSystem, reportStatus } from "./report.ts";
 /**
  * Step `deploying → ready`, then the aliases. The compare-and-set to `ready` comes first: a cancel
  * that lands during activation wins (the warmed workers are stopped and no alias moves), and one
- * that lands later is refused, so an alias never points at a canceled deployment. A crash after
- * `ready` redelivers this message, which finds the deployment ready and moves the aliases again
- * (each move is idempotent and only goes forward).
+ * that lands later is refused, so an alias never points at a canceled deployment. Two deliveries
+ * at once both activate (the deployer's unpack is idempotent); the loser of the compare-and-set
+ * leaves the files alone. A crash after `ready` redelivers this message, which finds the
+ * deployment ready and moves the aliases again (each move is idempotent and only goes forward).
  */
 export async function activateStep(deps: CoreDeps, deploymentId: string): Promise<void> {
   const store = deps.store.deployments;
@@ -36,6 +37,10 @@ export async function activateStep(deps: CoreDeps, deploymentId: string): Promis
 
   const readyAt = nowIso();
   if (!(await store.transition(deploymentId, ["deploying"], "ready", { readyAt, finishedAt: readyAt }))) {
+    const now = await store.get(deploymentId);
+    // Another delivery of this message (a slow step the sweeper resumed) won: the files are the
+    // ones it serves, possibly as production already. Only finish its alias moves.
+    if (now?.status === "ready") return promote(deps, project, now);
     // Canceled during activation: nothing will ever route to the warmed workers.
     await deps.deployer.deactivate(deploymentId);
     return;
