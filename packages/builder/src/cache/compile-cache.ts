@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { assertCacheableTree } from "./checked-tree.ts";
+import { saveCheckedTree } from "./checked-tree.ts";
 import { move } from "./fs-ops.ts";
 
 /**
@@ -27,13 +27,6 @@ export function compileCache(projectCacheDir: string, workDir: string) {
       await move(stored, live);
       return true;
     },
-    async save(): Promise<boolean> {
-      if (!existsSync(live)) return false;
-      await assertCacheableTree(live, {});
-      await rm(stored, { recursive: true, force: true });
-      await mkdir(projectCacheDir, { recursive: true });
-      await move(live, stored);
-      return true;
-    },
+    save: () => saveCheckedTree(live, stored),
   };
 }

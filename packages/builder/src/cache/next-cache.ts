@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { lstat, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { assertCacheableTree, assertRealDir } from "./checked-tree.ts";
+import { assertRealDir, saveCheckedTree } from "./checked-tree.ts";
 import { move } from "./fs-ops.ts";
 
 /**
@@ -25,13 +25,7 @@ export function nextCache(projectCacheDir: string, appDir: string) {
       await move(stored, live);
       return true;
     },
-    async save(): Promise<boolean> {
-      if (!existsSync(live)) return false;
-      // Next writes no links into its cache; a build that did is not trusted with the next one.
-      await assertCacheableTree(live, {});
-      await rm(stored, { recursive: true, force: true });
-      await move(live, stored);
-      return true;
-    },
+    // Next writes no links into its cache; a build that did is not trusted with the next one.
+    save: () => saveCheckedTree(live, stored),
   };
 }
