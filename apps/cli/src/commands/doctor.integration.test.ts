@@ -15,6 +15,7 @@ async function runCli(argv: string[]) {
   return { code, stdout: await text(stdout), stderr: await text(stderr) };
 }
 
+// Integration, not unit: it starts real sandboxes and namespaces (seconds, more on a loaded box).
 describe("slipway doctor", () => {
   it("checks this machine for real and exits non-zero only when something required fails", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "slipway-doctor-"));
