@@ -1,0 +1,4 @@
+// The ports on AWS services: what the Lambda functions of the `aws` target load.
+export { type OutboxStreamRecord, relayOutboxRecords } from "./dynamodb/outbox.ts";
+export { createDynamoStore, type DynamoStoreOptions } from "./dynamodb/store.ts";
+export { storeTableDefinition, TTL_ATTRIBUTE } from "./dynamodb/table.ts";
