@@ -2,7 +2,8 @@ import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 
 /**
  * The Store's single table. Every item has `pk`/`sk`; three overloaded GSIs serve the access
- * patterns that are not a key lookup (docs/aws.md lists which pattern each serves):
+ * patterns that are not a key lookup (docs/aws.md lists which pattern each serves). The index
+ * names are the CDK stack's (packages/aws); the keys here say what each one is for:
  * - GSI1 `byOwner`: the children of a project (`P#<projectId>`), a user's memberships and tokens
  *   (`U#<userId>`), a team's invitations (`T#<teamId>`), the first lookup field of auth records;
  * - GSI2 `byRef`: deployments by status, aliases by deployment, tokens by id, invitations by
@@ -11,12 +12,15 @@ import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
  *   records of a model) and, sparse, the deployments that hold an env snapshot.
  */
 export const GSI = {
-  byOwner: { name: "byOwner", pk: "gsi1pk", sk: "gsi1sk" },
-  byRef: { name: "byRef", pk: "gsi2pk", sk: "gsi2sk" },
-  byKind: { name: "byKind", pk: "gsi3pk", sk: "gsi3sk" },
+  byOwner: { name: "gsi1", pk: "gsi1pk", sk: "gsi1sk" },
+  byRef: { name: "gsi2", pk: "gsi2pk", sk: "gsi2sk" },
+  byKind: { name: "gsi3", pk: "gsi3pk", sk: "gsi3sk" },
 } as const;
 
-/** DynamoDB's TTL attribute (epoch seconds): webhook deliveries and outbox messages expire. */
+/**
+ * DynamoDB's TTL attribute (epoch seconds): webhook deliveries and outbox messages expire. Not
+ * `expiresAt`: tokens and invitations have an `expiresAt` field of their own (an ISO date).
+ */
 export const TTL_ATTRIBUTE = "expiresAtEpoch";
 
 /** Attributes of ours on every item; they never leave the store as part of an entity. */
