@@ -2,3 +2,4 @@
 export { type OutboxStreamRecord, relayOutboxRecords } from "./dynamodb/outbox.ts";
 export { createDynamoStore, type DynamoStoreOptions } from "./dynamodb/store.ts";
 export { storeTableDefinition, TTL_ATTRIBUTE } from "./dynamodb/table.ts";
+export { createSqsQueue, type SqsQueueOptions } from "./sqs/queue.ts";

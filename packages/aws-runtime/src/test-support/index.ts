@@ -1,2 +1,3 @@
 export * from "./dynamodb-local.ts";
+export * from "./fauxqs.ts";
 export * from "./outbox-pump.ts";
