@@ -1,3 +1,4 @@
 export * from "./dynamodb-local.ts";
 export * from "./fauxqs.ts";
 export * from "./outbox-pump.ts";
+export * from "./s3rver.ts";
