@@ -1,4 +1,11 @@
 // The ports on AWS services: what the Lambda functions of the `aws` target load.
+
+export {
+  ARTIFACT_KEY_VARIABLE,
+  BUILD_REQUEST_KEY_VARIABLE,
+  type CodeBuildBuilderOptions,
+  createCodeBuildBuilder,
+} from "./codebuild/builder.ts";
 export { type OutboxStreamRecord, relayOutboxRecords } from "./dynamodb/outbox.ts";
 export { createDynamoStore, type DynamoStoreOptions } from "./dynamodb/store.ts";
 export { storeTableDefinition, TTL_ATTRIBUTE } from "./dynamodb/table.ts";
