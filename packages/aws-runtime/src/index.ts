@@ -6,6 +6,7 @@ export {
   type CodeBuildBuilderOptions,
   createCodeBuildBuilder,
 } from "./codebuild/builder.ts";
+export { createDynamoLogStore, type DynamoLogStoreOptions } from "./dynamodb/log-store.ts";
 export { type OutboxStreamRecord, relayOutboxRecords } from "./dynamodb/outbox.ts";
 export { createDynamoStore, type DynamoStoreOptions } from "./dynamodb/store.ts";
 export { storeTableDefinition, TTL_ATTRIBUTE } from "./dynamodb/table.ts";
