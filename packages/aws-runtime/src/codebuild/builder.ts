@@ -1,0 +1,114 @@
+import {
+  BatchGetBuildsCommand,
+  type Build,
+  CodeBuildClient,
+  type CodeBuildClientConfig,
+  StartBuildCommand,
+  StopBuildCommand,
+} from "@aws-sdk/client-codebuild";
+import type { BlobStore, Builder, BuildRequest, BuildStatus } from "@slipway/core";
+
+export interface CodeBuildBuilderOptions {
+  /** The one shared CodeBuild project that runs Slipway's build steps (created by the CDK stack). */
+  readonly projectName: string;
+  /** The SDK client's config (region, credentials). */
+  readonly client: CodeBuildClientConfig;
+  /**
+   * Where build requests wait for their build (the artifacts bucket, KMS-encrypted). A request
+   * holds the env with its secrets, so it never goes into CodeBuild's own API, which echoes
+   * environment variables back to anyone allowed BatchGetBuilds.
+   */
+  readonly requests: BlobStore;
+}
+
+/** The env vars the build spec reads: where its request is, and the one it exports at the end. */
+export const BUILD_REQUEST_KEY_VARIABLE = "SLIPWAY_BUILD_REQUEST_KEY";
+export const ARTIFACT_KEY_VARIABLE = "SLIPWAY_ARTIFACT_KEY";
+
+const requestKey = (deploymentId: string) => `build-requests/${deploymentId}/request.json`;
+const handleKey = (deploymentId: string) => `build-requests/${deploymentId}/handle`;
+/** CodeBuild build ids are `<project>:<uuid>`; anything else was never ours. */
+const BUILD_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{1,254}:[0-9a-f-]{36}$/;
+
+async function text(blobs: BlobStore, key: string): Promise<string | null> {
+  const stream = await blobs.get(key);
+  if (!stream) return null;
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function statusOf(build: Build): BuildStatus {
+  switch (build.buildStatus) {
+    case "IN_PROGRESS":
+      return { state: "running" };
+    case "SUCCEEDED": {
+      const exported = build.exportedEnvironmentVariables?.find((v) => v.name === ARTIFACT_KEY_VARIABLE)?.value;
+      if (!exported) return { state: "failed", reason: `the build exported no ${ARTIFACT_KEY_VARIABLE}` };
+      return { state: "succeeded", artifactKey: exported };
+    }
+    case "STOPPED":
+      return { state: "failed", reason: "build canceled" };
+    default: {
+      // The failed phase's own message ("COMMAND_EXECUTION_ERROR: … exit status 1") says why.
+      const failed = build.phases?.find((p) => p.phaseStatus && p.phaseStatus !== "SUCCEEDED" && p.contexts?.length);
+      const context = failed?.contexts?.[0];
+      const why = context ? `${context.statusCode ?? ""}: ${context.message ?? ""}`.trim() : "";
+      return {
+        state: "failed",
+        reason: `CodeBuild ${build.buildStatus ?? "failed"} in ${failed?.phaseType ?? "build"}${why ? ` (${why})` : ""}`,
+      };
+    }
+  }
+}
+
+/**
+ * The Builder on CodeBuild. `start` is idempotent twice over: the deployment id is CodeBuild's
+ * idempotency token (concurrent starts get one build), and the build id is recorded beside the
+ * request, so a start redelivered hours later finds the build instead of starting another.
+ */
+export function createCodeBuildBuilder(options: CodeBuildBuilderOptions): Builder {
+  const client = new CodeBuildClient(options.client);
+  const get = async (handle: string): Promise<Build | null> => {
+    if (!BUILD_ID.test(handle)) return null;
+    const { builds = [] } = await client.send(new BatchGetBuildsCommand({ ids: [handle] }));
+    return builds[0] ?? null;
+  };
+  const status = async (handle: string): Promise<BuildStatus> => {
+    const build = await get(handle);
+    return build ? statusOf(build) : { state: "lost", reason: `CodeBuild has no build ${JSON.stringify(handle)}` };
+  };
+
+  return {
+    name: "codebuild",
+    async start(request: BuildRequest) {
+      const recorded = await text(options.requests, handleKey(request.deploymentId));
+      if (recorded && (await status(recorded)).state !== "lost") return recorded;
+      await options.requests.put(requestKey(request.deploymentId), Buffer.from(JSON.stringify(request)));
+      const { build } = await client.send(
+        new StartBuildCommand({
+          projectName: options.projectName,
+          // A replaced (lost) build needs a new token: CodeBuild would hand back the lost one.
+          idempotencyToken: recorded ? `${request.deploymentId}-after-${recorded.split(":")[1]}` : request.deploymentId,
+          environmentVariablesOverride: [
+            { name: BUILD_REQUEST_KEY_VARIABLE, value: requestKey(request.deploymentId), type: "PLAINTEXT" },
+          ],
+        }),
+      );
+      if (!build?.id) throw new Error(`CodeBuild started no build for deployment ${request.deploymentId}`);
+      await options.requests.put(handleKey(request.deploymentId), Buffer.from(build.id));
+      return build.id;
+    },
+    status,
+    async cancel(handle) {
+      const build = await get(handle);
+      if (build?.buildStatus !== "IN_PROGRESS") return;
+      try {
+        await client.send(new StopBuildCommand({ id: handle }));
+      } catch (error) {
+        // It finished between the look and the stop: nothing left to cancel.
+        if ((error as { name?: string }).name !== "InvalidInputException") throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,15 @@
+// The ports on AWS services: what the Lambda functions of the `aws` target load.
+
+export {
+  ARTIFACT_KEY_VARIABLE,
+  BUILD_REQUEST_KEY_VARIABLE,
+  type CodeBuildBuilderOptions,
+  createCodeBuildBuilder,
+} from "./codebuild/builder.ts";
+export { createDynamoLogStore, type DynamoLogStoreOptions } from "./dynamodb/log-store.ts";
+export { type OutboxStreamRecord, relayOutboxRecords } from "./dynamodb/outbox.ts";
+export { createDynamoStore, type DynamoStoreOptions } from "./dynamodb/store.ts";
+export { storeTableDefinition, TTL_ATTRIBUTE } from "./dynamodb/table.ts";
+export { createKmsSecrets, type KmsSecretsOptions } from "./kms/envelope-secrets.ts";
+export { createS3BlobStore, type S3BlobStoreOptions } from "./s3/blob-store.ts";
+export { createSqsQueue, type SqsQueueOptions } from "./sqs/queue.ts";
