@@ -9,4 +9,4 @@ export { DataTable, type DataTableProps, TABLE_KEYS } from "./constructs/data-ta
 export { EncryptionKey, type EncryptionKeyProps } from "./constructs/encryption-key.ts";
 export { StepWorkers, type StepWorkersProps } from "./constructs/step-workers.ts";
 export { SlipwayStack, type SlipwayStackProps } from "./stack.ts";
-export { createApp, STACK_NAME, type SynthOptions, type SynthResult, synthesize } from "./synth.ts";
+export { type AppOptions, createApp, STACK_NAME, type SynthOptions, type SynthResult, synthesize } from "./synth.ts";

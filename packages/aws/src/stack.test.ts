@@ -134,16 +134,27 @@ describe("Buckets", () => {
       VersioningConfiguration: { Status: "Enabled" },
       LifecycleConfiguration: {
         Rules: Match.arrayWith([
-          Match.objectLike({ Id: "abort-incomplete-uploads", AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
-          Match.objectLike({ Id: "expire-unaliased-artifacts", ExpirationInDays: 7, TagFilters: [{ Key: "slipway-unaliased", Value: "true" }] }),
+          Match.objectLike({
+            Id: "abort-incomplete-uploads",
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          }),
+          Match.objectLike({
+            Id: "expire-unaliased-artifacts",
+            ExpirationInDays: 7,
+            TagFilters: [{ Key: "slipway-unaliased", Value: "true" }],
+          }),
         ]),
       },
     });
     template.hasResourceProperties("AWS::S3::Bucket", {
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: "expire-caches", ExpirationInDays: 30 })]) },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Id: "expire-caches", ExpirationInDays: 30 })]),
+      },
     });
     template.hasResourceProperties("AWS::S3::Bucket", {
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: "expire-access-logs", ExpirationInDays: 90 })]) },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Id: "expire-access-logs", ExpirationInDays: 90 })]),
+      },
     });
   });
 
@@ -160,7 +171,10 @@ describe("StepWorkers", () => {
       VisibilityTimeout: 720,
       RedrivePolicy: { deadLetterTargetArn: arnOf(stack.steps.deadLetterQueue), maxReceiveCount: 5 },
     });
-    template.hasResourceProperties("AWS::SQS::Queue", { KmsMasterKeyId: arnOf(stack.key.key), MessageRetentionPeriod: 14 * 24 * 3600 });
+    template.hasResourceProperties("AWS::SQS::Queue", {
+      KmsMasterKeyId: arnOf(stack.key.key),
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
     for (const policy of Object.values(template.findResources("AWS::SQS::QueuePolicy"))) {
       expect(policy.Properties.PolicyDocument.Statement).toEqual(
         expect.arrayContaining([
@@ -183,13 +197,26 @@ describe("StepWorkers", () => {
   it("alarm on a dead-lettered message, on handler errors and on an old backlog, to the alarm topic", () => {
     template.hasResourceProperties("AWS::CloudWatch::Alarm", {
       MetricName: "ApproximateNumberOfMessagesVisible",
-      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [stack.getLogicalId(stack.steps.deadLetterQueue.node.defaultChild as never), "QueueName"] } }],
+      Dimensions: [
+        {
+          Name: "QueueName",
+          Value: {
+            "Fn::GetAtt": [stack.getLogicalId(stack.steps.deadLetterQueue.node.defaultChild as never), "QueueName"],
+          },
+        },
+      ],
       Threshold: 0,
       ComparisonOperator: "GreaterThanThreshold",
       AlarmActions: [ref(stack.alarms.topic)],
     });
-    template.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "Errors", AlarmActions: [ref(stack.alarms.topic)] });
-    template.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "ApproximateAgeOfOldestMessage", Threshold: 900 });
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      MetricName: "Errors",
+      AlarmActions: [ref(stack.alarms.topic)],
+    });
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      MetricName: "ApproximateAgeOfOldestMessage",
+      Threshold: 900,
+    });
   });
 });
 
@@ -198,7 +225,11 @@ describe("ControlPlaneFunction (API and steps)", () => {
     const functions = Object.values(template.findResources("AWS::Lambda::Function"));
     expect(functions).toHaveLength(2);
     for (const fn of functions) {
-      expect(fn.Properties).toMatchObject({ Runtime: "nodejs24.x", Architectures: ["x86_64"], Handler: "index.handler" });
+      expect(fn.Properties).toMatchObject({
+        Runtime: "nodejs24.x",
+        Architectures: ["x86_64"],
+        Handler: "index.handler",
+      });
       expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.any(String) });
     }
     for (const role of Object.values(template.findResources("AWS::IAM::Role"))) {
@@ -232,7 +263,10 @@ describe("Api", () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
       AccessLogSettings: { DestinationArn: arnOf(stack.api.accessLogs), Format: Match.stringLikeRegexp("requestId") },
     });
-    template.hasResourceProperties("AWS::ApiGatewayV2::Integration", { IntegrationType: "AWS_PROXY", PayloadFormatVersion: "2.0" });
+    template.hasResourceProperties("AWS::ApiGatewayV2::Integration", {
+      IntegrationType: "AWS_PROXY",
+      PayloadFormatVersion: "2.0",
+    });
   });
 
   it("the function times out before API Gateway's 30 s limit", () => {
@@ -240,7 +274,11 @@ describe("Api", () => {
   });
 
   it("alarms on 5xx answers", () => {
-    template.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "5xx", Namespace: "AWS/ApiGateway", AlarmActions: [ref(stack.alarms.topic)] });
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      MetricName: "5xx",
+      Namespace: "AWS/ApiGateway",
+      AlarmActions: [ref(stack.alarms.topic)],
+    });
   });
 });
 
@@ -312,7 +350,9 @@ describe("least privilege", () => {
   it("only the steps start and stop builds; only the API reads the admin token", () => {
     const api = actionsOf(stack.api.handler.role);
     const steps = actionsOf(stack.steps.handler.role);
-    expect(steps).toEqual(expect.arrayContaining(["codebuild:StartBuild", "codebuild:BatchGetBuilds", "codebuild:StopBuild"]));
+    expect(steps).toEqual(
+      expect.arrayContaining(["codebuild:StartBuild", "codebuild:BatchGetBuilds", "codebuild:StopBuild"]),
+    );
     expect(api.filter((a) => a.startsWith("codebuild:"))).toEqual([]);
     expect(api).toContain("secretsmanager:GetSecretValue");
     expect(steps).not.toContain("secretsmanager:GetSecretValue");
@@ -321,7 +361,9 @@ describe("least privilege", () => {
 
   it("table access names the table and its two indexes, no wildcard", () => {
     const tableArn = arnOf(stack.data.table);
-    const tableStatement = statementsOf(stack.api.handler.role).find((s) => [s.Action].flat().includes("dynamodb:PutItem"));
+    const tableStatement = statementsOf(stack.api.handler.role).find((s) =>
+      [s.Action].flat().includes("dynamodb:PutItem"),
+    );
     expect(tableStatement?.Resource).toEqual([
       tableArn,
       { "Fn::Join": ["", [tableArn, "/index/gsi1"]] },
@@ -334,8 +376,12 @@ describe("SlipwayStack with retainData false", () => {
   it("lets CloudFormation delete the table and the buckets, but never the key", () => {
     const other = synthesizedStack(false);
     try {
-      other.template.hasResource("AWS::DynamoDB::Table", { DeletionPolicy: "Delete", Properties: { DeletionProtectionEnabled: false } });
-      for (const bucket of Object.values(other.template.findResources("AWS::S3::Bucket"))) expect(bucket.DeletionPolicy).toBe("Delete");
+      other.template.hasResource("AWS::DynamoDB::Table", {
+        DeletionPolicy: "Delete",
+        Properties: { DeletionProtectionEnabled: false },
+      });
+      for (const bucket of Object.values(other.template.findResources("AWS::S3::Bucket")))
+        expect(bucket.DeletionPolicy).toBe("Delete");
       other.template.hasResource("AWS::KMS::Key", { DeletionPolicy: "Retain" });
     } finally {
       other.cleanup();

@@ -8,12 +8,6 @@ import { SlipwayStack } from "./stack.ts";
 
 export const STACK_NAME = "Slipway";
 
-/**
- * CDK feature flags the app opts into (there is no cdk.json): server access logs are delivered
- * under a bucket policy instead of the legacy log-delivery ACL, which object ownership forbids.
- */
-const FEATURE_FLAGS = { "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": true };
-
 export interface SynthOptions {
   /** The cloud assembly directory (templates as `*.template.json`, assets beside them). */
   readonly outDir: string;
@@ -31,11 +25,28 @@ export interface SynthResult {
   readonly bundled: boolean;
 }
 
-/** The app with the stack and the AwsSolutions checks, before synthesis (tests use it too). */
-export function createApp(outDir: string, bundles: BundleDirs, retainData = true): { app: App; stack: SlipwayStack } {
-  const app = new App({ outdir: outDir, context: FEATURE_FLAGS });
-  const stack = new SlipwayStack(app, STACK_NAME, { bundles, retainData });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
+export interface AppOptions {
+  /** @default true */
+  readonly retainData?: boolean;
+  /**
+   * Run the AwsSolutions checks at synthesis (template tests that check other things skip them:
+   * they double the synth's time).
+   * @default true
+   */
+  readonly nag?: boolean;
+}
+
+/** The app with the stack (and the AwsSolutions checks), before synthesis. */
+export function createApp(
+  outDir: string,
+  bundles: BundleDirs,
+  options: AppOptions = {},
+): { app: App; stack: SlipwayStack } {
+  const app = new App({ outdir: outDir });
+  const stack = new SlipwayStack(app, STACK_NAME, { bundles, retainData: options.retainData ?? true });
+  if (options.nag ?? true) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
+  }
   return { app, stack };
 }
 
@@ -50,7 +61,7 @@ export function synthesize(options: SynthOptions): SynthResult {
   const bundles = options.bundlesDir
     ? bundleDirsIn(resolve(options.bundlesDir))
     : writeUnbundledEntries(join(outDir, "unbundled"));
-  const { app } = createApp(outDir, bundles, options.retainData);
+  const { app } = createApp(outDir, bundles, { retainData: options.retainData ?? true });
   try {
     app.synth();
   } catch (error) {
