@@ -310,6 +310,20 @@ describe("BuildProject", () => {
     });
   });
 
+  it("only this account's EventBridge may send to the step queue", () => {
+    const policy =
+      template.toJSON().Resources[stack.getLogicalId(stack.steps.queue.policy?.node.defaultChild as never)];
+    const fromEvents = (policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>).filter(
+      (s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: "events.amazonaws.com" }),
+    );
+    expect(fromEvents).toEqual([
+      expect.objectContaining({
+        Effect: "Allow",
+        Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
+      }),
+    ]);
+  });
+
   it("its role cannot reach the table, the artifacts or the caches (builds run untrusted code)", () => {
     const role = stack.build.project.role;
     if (!role) throw new Error("no build role");

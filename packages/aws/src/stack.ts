@@ -56,9 +56,11 @@ export class SlipwayStack extends Stack {
 
   constructor(scope: Construct, id: string, props: SlipwayStackProps) {
     super(scope, id, { description: "Slipway: self-hosted deployments for Next.js (control plane)", ...props });
-    // Set here, before any child exists, so the stack needs no cdk.json: server access logs are
-    // delivered under a bucket policy, not the legacy log-delivery ACL that object ownership forbids.
+    // Feature flags set here, before any child exists, so the stack needs no cdk.json. Server
+    // access logs are delivered under a bucket policy, not the legacy ACL object ownership forbids.
     this.node.setContext("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
+    // Without it, EventBridge rules of any account could send to the (KMS-encrypted) step queue.
+    this.node.setContext("@aws-cdk/aws-events:eventsTargetQueueSameAccount", true);
     const removalPolicy = (props.retainData ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     this.key = new EncryptionKey(this, "Key");
     const encryptionKey = this.key.key;
