@@ -311,11 +311,13 @@ describe("BuildProject", () => {
   });
 
   it("only this account's EventBridge may send to the step queue", () => {
-    const policy =
-      template.toJSON().Resources[stack.getLogicalId(stack.steps.queue.policy?.node.defaultChild as never)];
-    const fromEvents = (policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>).filter(
-      (s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: "events.amazonaws.com" }),
+    const policies = Object.values(
+      template.findResources("AWS::SQS::QueuePolicy", { Properties: { Queues: [ref(stack.steps.queue)] } }),
     );
+    expect(policies).toHaveLength(1);
+    const fromEvents = (
+      (policies[0]?.Properties.PolicyDocument.Statement ?? []) as Array<Record<string, unknown>>
+    ).filter((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: "events.amazonaws.com" }));
     expect(fromEvents).toEqual([
       expect.objectContaining({
         Effect: "Allow",
