@@ -17,9 +17,9 @@ export async function buildCli() {
     platform: "node",
     format: "esm",
     target: "node20",
-    // The platform (native SQLite, workers started from their own files) stays TypeScript, loaded
-    // through tsx by the commands that run it; tsx itself is a dependency, not bundled.
-    external: ["@slipway/platform", "tsx", "better-sqlite3"],
+    // The platform (native SQLite, workers started from their own files) and the CDK app stay
+    // TypeScript, loaded through tsx by the commands that run them; tsx is a dependency, not bundled.
+    external: ["@slipway/platform", "@slipway/aws", "tsx", "better-sqlite3"],
     absWorkingDir: new URL("../..", import.meta.url).pathname,
     metafile: true,
     logLevel: "warning",

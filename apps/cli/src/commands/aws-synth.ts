@@ -1,0 +1,36 @@
+import { relative, resolve } from "node:path";
+import { loadAws } from "../aws.ts";
+import { defineCommand } from "../command.ts";
+
+export const awsSynth = defineCommand({
+  path: ["aws", "synth"],
+  summary: "Write the AWS control plane's CloudFormation templates (offline, no credentials)",
+  usage:
+    "slipway aws synth [--out cdk.out] [--bundles DIR]\n" +
+    "           --bundles DIR   the code bundles (api/, steps/, builder/ with index.mjs each) to deploy;\n" +
+    "                           without it the functions and builds refuse to run (templates to read or diff)",
+  maxPositionals: 0,
+  options: {
+    out: { type: "string" },
+    bundles: { type: "string" },
+  },
+  examples: ["slipway aws synth --out /tmp/slipway-aws", "slipway aws synth --bundles packages/aws-runtime/dist"],
+  async run(ctx, { values }) {
+    const { synthesize } = await loadAws();
+    const outDir = resolve((values.out as string | undefined) ?? "cdk.out");
+    const bundlesDir = values.bundles as string | undefined;
+    const result = synthesize({ outDir, ...(bundlesDir ? { bundlesDir } : {}) });
+    if (ctx.json) {
+      ctx.printJson(result);
+      return 0;
+    }
+    for (const template of result.templates) ctx.print(`Wrote ${relative(process.cwd(), template) || template}`);
+    ctx.print("cdk-nag AwsSolutions: no unacknowledged findings.");
+    if (!result.bundled) {
+      ctx.stderr.write(
+        "Note: synthesized without --bundles: the functions and the build project refuse to run until you synthesize with the bundles.\n",
+      );
+    }
+    return 0;
+  },
+});

@@ -1,0 +1,52 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { bundleDirsIn, writeUnbundledEntries } from "./bundles.ts";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "slipway-bundles-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function writeBundle(name: string): void {
+  mkdirSync(join(dir, name), { recursive: true });
+  writeFileSync(join(dir, name, "index.mjs"), "export const handler = async () => ({ statusCode: 200 });\n");
+}
+
+describe("bundleDirsIn", () => {
+  it("gives each bundle's directory when all three have an index.mjs", () => {
+    for (const name of ["api", "steps", "builder"]) writeBundle(name);
+    expect(bundleDirsIn(dir)).toEqual({
+      api: join(dir, "api"),
+      steps: join(dir, "steps"),
+      builder: join(dir, "builder"),
+    });
+  });
+
+  it("names the missing bundle", () => {
+    writeBundle("api");
+    writeBundle("steps");
+    expect(() => bundleDirsIn(dir)).toThrow(
+      expect.objectContaining({ code: "INVALID_CONFIG", message: expect.stringContaining("builder/index.mjs") }),
+    );
+  });
+
+  it("refuses an index.mjs that is a symlink (the directory is copied into the assembly as is)", () => {
+    for (const name of ["api", "builder"]) writeBundle(name);
+    mkdirSync(join(dir, "steps"));
+    symlinkSync(join(dir, "api", "index.mjs"), join(dir, "steps", "index.mjs"));
+    expect(() => bundleDirsIn(dir)).toThrow(/steps\/index\.mjs/);
+  });
+});
+
+describe("writeUnbundledEntries", () => {
+  it("writes entries that refuse to run, saying which flag was missing", async () => {
+    const dirs = writeUnbundledEntries(dir);
+    expect(bundleDirsIn(dir)).toEqual(dirs);
+    const api = await import(pathToFileURL(join(dirs.api, "index.mjs")).href);
+    await expect(api.handler()).rejects.toThrow(/--bundles DIR/);
+  });
+});

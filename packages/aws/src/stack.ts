@@ -1,0 +1,158 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import type { Construct } from "constructs";
+import type { BundleDirs } from "./bundles.ts";
+import { CONTROL_PLANE_ENV } from "./config.ts";
+import { AdminToken } from "./constructs/admin-token.ts";
+import { AlarmTopic } from "./constructs/alarm-topic.ts";
+import { Api } from "./constructs/api.ts";
+import { Buckets } from "./constructs/buckets.ts";
+import { BuildProject } from "./constructs/build-project.ts";
+import { DataTable } from "./constructs/data-table.ts";
+import { EncryptionKey } from "./constructs/encryption-key.ts";
+import { StepWorkers } from "./constructs/step-workers.ts";
+import { acknowledgeFindings } from "./nag-acknowledgements.ts";
+
+export interface SlipwayStackProps extends StackProps {
+  /** The code the stack runs: `api`, `steps` and `builder` bundle directories. */
+  readonly bundles: BundleDirs;
+  /**
+   * Keep the table, the buckets and their data when the stack is removed (`slipway aws destroy`
+   * asks). The KMS key is always kept: without it nothing kept could be read.
+   * @default true
+   */
+  readonly retainData?: boolean;
+}
+
+/** Table item and index actions the Store adapter uses (transactions authorize per item). */
+const TABLE_ACTIONS = [
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:Query",
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:ConditionCheckItem",
+];
+/** Envelope encryption: a data key per value, and decrypting it again. */
+const ENVELOPE_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt", "kms:Encrypt"];
+
+/**
+ * The Slipway control plane in one stack: the API, the step handlers and their queue, the table,
+ * the buckets, the build project, the key, the admin token and the alarms. Every function role is
+ * granted here, action by action, so the whole of each role's access reads in one place.
+ */
+export class SlipwayStack extends Stack {
+  readonly key: EncryptionKey;
+  readonly data: DataTable;
+  readonly buckets: Buckets;
+  readonly alarms: AlarmTopic;
+  readonly steps: StepWorkers;
+  readonly build: BuildProject;
+  readonly adminToken: AdminToken;
+  readonly api: Api;
+
+  constructor(scope: Construct, id: string, props: SlipwayStackProps) {
+    super(scope, id, { description: "Slipway: self-hosted deployments for Next.js (control plane)", ...props });
+    // Feature flags set here, before any child exists, so the stack needs no cdk.json. Server
+    // access logs are delivered under a bucket policy, not the legacy ACL object ownership forbids.
+    this.node.setContext("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
+    // Without it, EventBridge rules of any account could send to the (KMS-encrypted) step queue.
+    this.node.setContext("@aws-cdk/aws-events:eventsTargetQueueSameAccount", true);
+    const removalPolicy = (props.retainData ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    this.key = new EncryptionKey(this, "Key");
+    const encryptionKey = this.key.key;
+    this.data = new DataTable(this, "Data", { encryptionKey, removalPolicy });
+    this.buckets = new Buckets(this, "Buckets", { encryptionKey, removalPolicy });
+    this.alarms = new AlarmTopic(this, "Alarms", { encryptionKey });
+    this.adminToken = new AdminToken(this, "AdminToken", { encryptionKey });
+
+    const shared: Record<string, string> = {
+      [CONTROL_PLANE_ENV.tableName]: this.data.table.tableName,
+      [CONTROL_PLANE_ENV.artifactsBucket]: this.buckets.artifacts.bucketName,
+      [CONTROL_PLANE_ENV.cachesBucket]: this.buckets.caches.bucketName,
+      [CONTROL_PLANE_ENV.kmsKeyArn]: encryptionKey.keyArn,
+    };
+    this.steps = new StepWorkers(this, "Steps", {
+      code: lambda.Code.fromAsset(props.bundles.steps),
+      encryptionKey,
+      alarms: this.alarms,
+      environment: shared,
+    });
+    this.build = new BuildProject(this, "Build", {
+      builderDir: props.bundles.builder,
+      encryptionKey,
+      stepsQueue: this.steps.queue,
+    });
+    const buildEnv = {
+      [CONTROL_PLANE_ENV.buildProjectName]: this.build.project.projectName,
+      [CONTROL_PLANE_ENV.buildLogGroup]: this.build.logGroup.logGroupName,
+    };
+    for (const [name, value] of Object.entries(buildEnv)) this.steps.handler.fn.addEnvironment(name, value);
+    this.api = new Api(this, "Api", {
+      code: lambda.Code.fromAsset(props.bundles.api),
+      alarms: this.alarms,
+      environment: {
+        ...shared,
+        ...buildEnv,
+        [CONTROL_PLANE_ENV.stepsQueueUrl]: this.steps.queue.queueUrl,
+        [CONTROL_PLANE_ENV.adminTokenSecretArn]: this.adminToken.secret.secretArn,
+      },
+    });
+
+    this.grantApi(this.api.handler.role);
+    this.grantSteps(this.steps.handler.role);
+    acknowledgeFindings(this);
+
+    new CfnOutput(this, "ApiUrl", { value: this.api.url, description: "The Slipway API (SLIPWAY_URL)" });
+    new CfnOutput(this, "AdminTokenSecretArn", {
+      value: this.adminToken.secret.secretArn,
+      description: "Where the first admin token is (read it with your own credentials; the value is never an output)",
+    });
+    new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn, description: "Subscribe to get alarms" });
+  }
+
+  /** The API: the table, enqueueing steps, envelope encryption, the admin token, build logs. */
+  private grantApi(role: iam.IRole): void {
+    const { data, steps, adminToken, build } = this;
+    const statements = [
+      new iam.PolicyStatement({ actions: TABLE_ACTIONS, resources: data.resourceArns }),
+      new iam.PolicyStatement({ actions: ENVELOPE_ACTIONS, resources: [this.key.key.keyArn] }),
+      new iam.PolicyStatement({ actions: ["sqs:SendMessage"], resources: [steps.queue.queueArn] }),
+      new iam.PolicyStatement({ actions: ["secretsmanager:GetSecretValue"], resources: [adminToken.secret.secretArn] }),
+      new iam.PolicyStatement({
+        actions: ["logs:GetLogEvents", "logs:FilterLogEvents"],
+        resources: [build.logGroup.logGroupArn],
+      }),
+    ];
+    for (const statement of statements) role.addToPrincipalPolicy(statement);
+  }
+
+  /** The step handlers: the table, the build project, artifacts and caches (and presigning for builds). */
+  private grantSteps(role: iam.IRole): void {
+    const { data, buckets, build } = this;
+    const statements = [
+      new iam.PolicyStatement({ actions: TABLE_ACTIONS, resources: data.resourceArns }),
+      new iam.PolicyStatement({ actions: ENVELOPE_ACTIONS, resources: [this.key.key.keyArn] }),
+      new iam.PolicyStatement({
+        actions: ["codebuild:StartBuild", "codebuild:BatchGetBuilds", "codebuild:StopBuild"],
+        resources: [build.project.projectArn],
+      }),
+      new iam.PolicyStatement({
+        actions: ["logs:GetLogEvents", "logs:FilterLogEvents"],
+        resources: [build.logGroup.logGroupArn],
+      }),
+      new iam.PolicyStatement({
+        actions: ["s3:ListBucket"],
+        resources: [buckets.artifacts.bucketArn, buckets.caches.bucketArn],
+      }),
+      new iam.PolicyStatement({
+        actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectTagging", "s3:PutObjectTagging"],
+        resources: [buckets.artifacts.arnForObjects("*"), buckets.caches.arnForObjects("*")],
+      }),
+    ];
+    for (const statement of statements) role.addToPrincipalPolicy(statement);
+  }
+}
