@@ -50,7 +50,7 @@ describe("EncryptionKey", () => {
 });
 
 describe("DataTable", () => {
-  it("has the generic keys, both GSIs, TTL on expiresAt, PITR and the customer key", () => {
+  it("has the Store adapter's table: generic keys, three GSIs, TTL on expiresAtEpoch, PITR and the customer key", () => {
     template.hasResource("AWS::DynamoDB::Table", {
       Properties: {
         KeySchema: [
@@ -74,8 +74,15 @@ describe("DataTable", () => {
               { AttributeName: "gsi2sk", KeyType: "RANGE" },
             ],
           }),
+          Match.objectLike({
+            IndexName: "gsi3",
+            KeySchema: [
+              { AttributeName: "gsi3pk", KeyType: "HASH" },
+              { AttributeName: "gsi3sk", KeyType: "RANGE" },
+            ],
+          }),
         ],
-        TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+        TimeToLiveSpecification: { AttributeName: "expiresAtEpoch", Enabled: true },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         SSESpecification: { SSEEnabled: true, SSEType: "KMS", KMSMasterKeyId: arnOf(stack.key.key) },
         StreamSpecification: { StreamViewType: "NEW_IMAGE" },
@@ -375,7 +382,7 @@ describe("least privilege", () => {
     expect(api.filter((a) => a.startsWith("s3:"))).toEqual([]);
   });
 
-  it("table access names the table and its two indexes, no wildcard", () => {
+  it("table access names the table and its three indexes, no wildcard", () => {
     const tableArn = arnOf(stack.data.table);
     const tableStatement = statementsOf(stack.api.handler.role).find((s) =>
       [s.Action].flat().includes("dynamodb:PutItem"),
@@ -384,6 +391,7 @@ describe("least privilege", () => {
       tableArn,
       { "Fn::Join": ["", [tableArn, "/index/gsi1"]] },
       { "Fn::Join": ["", [tableArn, "/index/gsi2"]] },
+      { "Fn::Join": ["", [tableArn, "/index/gsi3"]] },
     ]);
   });
 });

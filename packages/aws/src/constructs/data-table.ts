@@ -1,19 +1,19 @@
+import { GSI, TTL_ATTRIBUTE } from "@slipway/aws-runtime/table";
 import { RemovalPolicy } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
 
 /**
- * The single table's generic key names. The DynamoDB Store adapter (packages/aws-runtime) writes
- * items under exactly these attribute names; the access patterns live in the adapter, not here.
+ * The single table's generic key names, the DynamoDB Store adapter's own (packages/aws-runtime
+ * writes items under exactly these attribute names; the access patterns live there, not here).
  */
 export const TABLE_KEYS = {
   partitionKey: "pk",
   sortKey: "sk",
-  gsi1: { indexName: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
-  gsi2: { indexName: "gsi2", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
-  /** Epoch seconds; DynamoDB deletes the item some time after (webhook deliveries, log lines). */
-  timeToLive: "expiresAt",
+  indexes: Object.values(GSI).map((g) => ({ indexName: g.name, partitionKey: g.pk, sortKey: g.sk })),
+  /** Epoch seconds; DynamoDB deletes the item some time after (webhook deliveries, outbox messages, log lines). */
+  timeToLive: TTL_ATTRIBUTE,
 } as const;
 
 export interface DataTableProps {
@@ -29,8 +29,8 @@ export interface DataTableProps {
 
 /**
  * The control plane's metadata: one on-demand table (projects, deployments, aliases, env vars,
- * domains, users, tokens, webhook deliveries, log lines, queue outbox) with two generic GSIs,
- * TTL on `expiresAt`, point-in-time recovery, deletion protection while data is kept, and a
+ * domains, users, tokens, webhook deliveries, log lines, queue outbox) with three generic GSIs,
+ * TTL on `expiresAtEpoch`, point-in-time recovery, deletion protection while data is kept, and a
  * stream of new images for the transactional outbox (a deployment row and its first step message
  * are one transaction; the stream relays the message to SQS).
  */
@@ -52,7 +52,7 @@ export class DataTable extends Construct {
       deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy,
     });
-    for (const gsi of [TABLE_KEYS.gsi1, TABLE_KEYS.gsi2]) {
+    for (const gsi of TABLE_KEYS.indexes) {
       this.table.addGlobalSecondaryIndex({
         indexName: gsi.indexName,
         partitionKey: { name: gsi.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -65,6 +65,6 @@ export class DataTable extends Construct {
   /** ARNs a least-privilege policy names: the table and each index, no wildcard. */
   get resourceArns(): string[] {
     const arn = this.table.tableArn;
-    return [arn, `${arn}/index/${TABLE_KEYS.gsi1.indexName}`, `${arn}/index/${TABLE_KEYS.gsi2.indexName}`];
+    return [arn, ...TABLE_KEYS.indexes.map((gsi) => `${arn}/index/${gsi.indexName}`)];
   }
 }
