@@ -69,6 +69,8 @@ const schema = z.object({
   workerTmpMb: megabytes(1),
   /** Memory of the edge response cache; 0 turns it off. */
   edgeCacheMb: z.coerce.number().int().min(0).default(64),
+  /** How long a stop or restart lets requests and streams in flight finish before cutting them. */
+  drainTimeoutMs: z.coerce.number().int().min(0).default(30_000),
   // Custom domains (docs/domains.md).
   /** HTTPS listener of the edge; unset: 443 when the edge listens on 80 (a public box), else off. */
   httpsPort: port.optional(),
@@ -169,6 +171,7 @@ const SOURCES = {
   workerMemoryMb: { env: "SLIPWAY_WORKER_MEMORY_MB" },
   workerTmpMb: { env: "SLIPWAY_WORKER_TMP_MB" },
   edgeCacheMb: { env: "SLIPWAY_EDGE_CACHE_MB" },
+  drainTimeoutMs: { env: "SLIPWAY_DRAIN_TIMEOUT_MS" },
   httpsPort: { flag: "--https-port", env: "SLIPWAY_HTTPS_PORT" },
   dnsServer: { env: "SLIPWAY_DNS_SERVER" },
   publicIps: { env: "SLIPWAY_PUBLIC_IPS" },

@@ -1,6 +1,14 @@
 export { type PlatformConfig, parsePlatformConfig } from "./config.ts";
 export { type Check, type CheckStatus, diagnose } from "./doctor/index.ts";
 export { createGithubStatusReporter, type GithubStatusOptions } from "./github-status.ts";
+export { runningPid } from "./pid-file.ts";
+export {
+  HANDOFF_FROM_ENV,
+  inheritedListeners,
+  withoutListenerEnv,
+} from "./restart/inherited-listeners.ts";
+export { RESTART_SIGNAL, serveUntilStopped } from "./restart/serve.ts";
+export { signalReady } from "./restart/successor.ts";
 export { rotateDataDirKey } from "./rotate-key.ts";
 export { type RunningPlatform, type RunningWorker, startPlatform, startWorker } from "./start.ts";
 export { type RunningTelemetry, retentionOf, startTelemetry } from "./telemetry/start-telemetry.ts";

@@ -1,5 +1,6 @@
 import type { Command } from "../command.ts";
 import { adminCacheClear } from "./admin-cache-clear.ts";
+import { adminRestart } from "./admin-restart.ts";
 import { cancel } from "./cancel.ts";
 import { deploy } from "./deploy.ts";
 import { deploymentsLs } from "./deployments-ls.ts";
@@ -63,6 +64,7 @@ export const COMMANDS: Command[] = [
   domainsRm,
   rotateKey,
   adminCacheClear,
+  adminRestart,
 ] as Command[];
 
 /** Flags every command takes. */
