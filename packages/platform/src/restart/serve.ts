@@ -51,7 +51,9 @@ function nextSignal(): Promise<NodeJS.Signals> {
     const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", RESTART_SIGNAL];
     const handlers = signals.map((signal) => {
       const handler = () => {
-        signals.forEach((other, i) => process.off(other, handlers[i] as () => void));
+        signals.forEach((other, i) => {
+          process.off(other, handlers[i] as () => void);
+        });
         resolve(signal);
       };
       process.on(signal, handler);
