@@ -1,5 +1,6 @@
 import type { Command } from "../command.ts";
 import { adminCacheClear } from "./admin-cache-clear.ts";
+import { adminInstallService } from "./admin-install-service.ts";
 import { adminRestart } from "./admin-restart.ts";
 import { cancel } from "./cancel.ts";
 import { deploy } from "./deploy.ts";
@@ -65,6 +66,7 @@ export const COMMANDS: Command[] = [
   rotateKey,
   adminCacheClear,
   adminRestart,
+  adminInstallService,
 ] as Command[];
 
 /** Flags every command takes. */

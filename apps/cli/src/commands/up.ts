@@ -23,8 +23,16 @@ export const up = defineCommand({
   },
   async run(ctx, { values }) {
     // Imported here so the rest of the CLI never loads the platform (SQLite, builders, workers).
-    const { parsePlatformConfig, startPlatform, inheritedListeners, HANDOFF_FROM_ENV, serveUntilStopped, signalReady } =
-      await loadPlatform();
+    const {
+      parsePlatformConfig,
+      startPlatform,
+      inheritedListeners,
+      HANDOFF_FROM_ENV,
+      serveUntilStopped,
+      signalReady,
+      createLogWriter,
+      stderrIsJournal,
+    } = await loadPlatform();
     const config = parsePlatformConfig(
       {
         dataDir: values["data-dir"],
@@ -38,7 +46,8 @@ export const up = defineCommand({
       },
       ctx.env,
     );
-    const log = (line: string) => ctx.stderr.write(`${line}\n`);
+    // Under systemd, journal entries with priorities (`<3>` errors, `<4>` warnings, `<6>` the rest).
+    const log = createLogWriter(stderrIsJournal(ctx.env), (text) => ctx.stderr.write(text));
     // Sockets from systemd (socket activation) or from the process this one replaces.
     const inherited = inheritedListeners(ctx.env, process.pid);
     const handoffFrom = Number(ctx.env[HANDOFF_FROM_ENV]) || null;
