@@ -51,6 +51,7 @@ import { certificateDeps, domainSettingsOf, httpsPortOf, startCertificateSweeper
 import type { PlatformConfig } from "./config.ts";
 import { createDashboardListener, isApiPath } from "./dashboard.ts";
 import { lockDownDataDir } from "./data-dir.ts";
+import { startDiskSweeper } from "./disk/sweeper.ts";
 import { createGithubStatusReporter } from "./github-status.ts";
 import { startJobRunner } from "./job-runner.ts";
 import { explainListenError } from "./listen-error.ts";
@@ -208,6 +209,12 @@ export async function startPlatform(
   if (!options.handoffFrom) await queue.releaseAll();
   const runner = startStepRunner(deps, certificateDeps(config, deps), config.certificateSweepMs, log);
   forget = (deploymentId) => edge.forget(deploymentId);
+  const disk = startDiskSweeper({
+    dataDir: config.dataDir,
+    limits: diskLimitsOf(config),
+    intervalMs: config.diskSweepMs,
+    log,
+  });
 
   return {
     apiUrl: urls.apiUrl,
@@ -240,6 +247,7 @@ export async function startPlatform(
       await https?.close();
       await edge.close();
       await telemetry?.stop();
+      await disk.stop();
       // Builds run in their own processes and go on; the next start (or a worker) watches them.
       await runner.stop();
       await functionHost.close();
@@ -454,4 +462,8 @@ export async function startWorker(config: PlatformConfig, log: (line: string) =>
       sandbox.restoreUmask();
     },
   };
+}
+
+function diskLimitsOf(config: PlatformConfig) {
+  return { buildCacheMb: config.buildCacheMaxMb, buildScratchMb: config.buildScratchMaxMb };
 }

@@ -2,6 +2,7 @@ import type { Command } from "../command.ts";
 import { adminCacheClear } from "./admin-cache-clear.ts";
 import { adminInstallService } from "./admin-install-service.ts";
 import { adminRestart } from "./admin-restart.ts";
+import { adminStatus } from "./admin-status.ts";
 import { cancel } from "./cancel.ts";
 import { deploy } from "./deploy.ts";
 import { deploymentsLs } from "./deployments-ls.ts";
@@ -67,6 +68,7 @@ export const COMMANDS: Command[] = [
   adminCacheClear,
   adminRestart,
   adminInstallService,
+  adminStatus,
 ] as Command[];
 
 /** Flags every command takes. */
