@@ -45,6 +45,7 @@ export const ERROR_CATALOG = {
   API_UNREACHABLE: { status: 503, title: "The Slipway API cannot be reached" },
   DEPLOYMENT_FAILED: { status: 409, title: "Deployment did not become ready" },
   CONFIRMATION_REQUIRED: { status: 400, title: "Confirmation required" },
+  RESTART_FAILED: { status: 500, title: "Restart did not complete" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

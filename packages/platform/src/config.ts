@@ -69,6 +69,12 @@ const schema = z.object({
   workerTmpMb: megabytes(1),
   /** Memory of the edge response cache; 0 turns it off. */
   edgeCacheMb: z.coerce.number().int().min(0).default(64),
+  /** How long a stop or restart lets requests and streams in flight finish before cutting them. */
+  drainTimeoutMs: z.coerce.number().int().min(0).default(30_000),
+  /** Disk hygiene: all build caches together, finished builds' folders, and how often to sweep. */
+  buildCacheMaxMb: z.coerce.number().int().min(0).default(20_480),
+  buildScratchMaxMb: z.coerce.number().int().min(0).default(1_024),
+  diskSweepMs: z.coerce.number().int().min(60_000).default(3_600_000),
   // Custom domains (docs/domains.md).
   /** HTTPS listener of the edge; unset: 443 when the edge listens on 80 (a public box), else off. */
   httpsPort: port.optional(),
@@ -169,6 +175,10 @@ const SOURCES = {
   workerMemoryMb: { env: "SLIPWAY_WORKER_MEMORY_MB" },
   workerTmpMb: { env: "SLIPWAY_WORKER_TMP_MB" },
   edgeCacheMb: { env: "SLIPWAY_EDGE_CACHE_MB" },
+  drainTimeoutMs: { env: "SLIPWAY_DRAIN_TIMEOUT_MS" },
+  buildCacheMaxMb: { env: "SLIPWAY_BUILD_CACHE_MAX_MB" },
+  buildScratchMaxMb: { env: "SLIPWAY_BUILD_SCRATCH_MAX_MB" },
+  diskSweepMs: { env: "SLIPWAY_DISK_SWEEP_MS" },
   httpsPort: { flag: "--https-port", env: "SLIPWAY_HTTPS_PORT" },
   dnsServer: { env: "SLIPWAY_DNS_SERVER" },
   publicIps: { env: "SLIPWAY_PUBLIC_IPS" },

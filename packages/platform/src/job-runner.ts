@@ -17,7 +17,8 @@ export interface JobRunnerOptions {
 export function startJobRunner(options: JobRunnerOptions) {
   const { queue, handle, concurrency = 1, leaseMs = 60_000, pollMs = 250, log } = options;
   let stopping = false;
-  let wake: (() => void) | null = null;
+  // One per idle loop: a stop must wake every loop, or one sleeping on an unref'd timer never ends.
+  const wakers = new Set<() => void>();
 
   const loop = async () => {
     while (!stopping) {
@@ -26,10 +27,13 @@ export function startJobRunner(options: JobRunnerOptions) {
         return null;
       });
       if (!job) {
+        let waker = () => {};
         await new Promise<void>((resolve) => {
-          wake = resolve;
+          waker = resolve;
+          wakers.add(resolve);
           setTimeout(resolve, pollMs).unref();
         });
+        wakers.delete(waker);
         continue;
       }
       const keepAlive = setInterval(() => void queue.extend(job.receipt, leaseMs).catch(() => undefined), leaseMs / 3);
@@ -51,11 +55,11 @@ export function startJobRunner(options: JobRunnerOptions) {
   return {
     /** Checks for work now instead of at the next poll. */
     poke() {
-      wake?.();
+      for (const wake of wakers) wake();
     },
     async stop() {
       stopping = true;
-      wake?.();
+      for (const wake of wakers) wake();
       await Promise.allSettled(loops);
     },
   };

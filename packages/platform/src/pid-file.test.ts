@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +20,13 @@ describe("pid file", () => {
     expect(runningPid(dir)).toBe(process.pid);
     remove();
     expect(runningPid(dir)).toBeNull();
+  });
+
+  it("leaves a successor's pid file alone when the process it replaced stops", async () => {
+    const remove = writePidFile(dir);
+    await writeFile(pidFile(dir), "4242\n");
+    remove();
+    expect(readFileSync(pidFile(dir), "utf8")).toBe("4242\n");
   });
 
   it("ignores a pid file left by a process that died", async () => {

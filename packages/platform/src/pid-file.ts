@@ -41,5 +41,14 @@ export function runningPid(dataDir: string): number | null {
 export function writePidFile(dataDir: string): () => void {
   const identity = processIdentity(process.pid);
   writeFileSync(pidFile(dataDir), identity ? `${process.pid}\n${identity}\n` : String(process.pid));
-  return () => rmSync(pidFile(dataDir), { force: true });
+  return () => {
+    // After a restart's handoff the file names the successor: it is not this process's to remove.
+    let named: string | undefined;
+    try {
+      named = readFileSync(pidFile(dataDir), "utf8").split("\n")[0];
+    } catch {
+      return; // already gone
+    }
+    if (Number(named) === process.pid) rmSync(pidFile(dataDir), { force: true });
+  };
 }

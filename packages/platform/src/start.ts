@@ -39,6 +39,8 @@ import {
   createLocalDeployer,
   DEFAULT_WORKER_LIMITS,
   domainsThroughStore,
+  graceful,
+  type ListenTarget,
   parseWorkerLine,
   routeThroughStore,
 } from "@slipway/runtime";
@@ -49,11 +51,14 @@ import { certificateDeps, domainSettingsOf, httpsPortOf, startCertificateSweeper
 import type { PlatformConfig } from "./config.ts";
 import { createDashboardListener, isApiPath } from "./dashboard.ts";
 import { lockDownDataDir } from "./data-dir.ts";
+import { startDiskSweeper } from "./disk/sweeper.ts";
 import { createGithubStatusReporter } from "./github-status.ts";
 import { startJobRunner } from "./job-runner.ts";
 import { explainListenError } from "./listen-error.ts";
 import { runningPid, writePidFile } from "./pid-file.ts";
 import { startPipelineSweeper } from "./pipeline-sweeper.ts";
+import type { InheritedListeners } from "./restart/inherited-listeners.ts";
+import type { ListenerFds } from "./restart/successor.ts";
 import { decideSandbox } from "./sandbox-policy.ts";
 import { retentionOf, startTelemetry } from "./telemetry/start-telemetry.ts";
 import { createThreadedTelemetryStore } from "./telemetry/threaded-store.ts";
@@ -83,14 +88,37 @@ export interface RunningPlatform {
   adminTokenPath: string;
   tokenCreated: boolean;
   deps: CoreDeps;
+  /** The listening sockets, for a restart to hand to its successor. */
+  listenerFds(): ListenerFds;
+  /**
+   * Stops accepting on every listener and lets requests and streams in flight finish, up to
+   * `boundMs`; resolves with the connections cut at the bound. `stop()` comes after.
+   */
+  drain(boundMs: number): Promise<{ cut: number }>;
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Sockets already bound (systemd socket activation, or a restarting predecessor's). */
+  inherited?: InheritedListeners;
+  /** The pid of the predecessor handing over: it still runs, and still holds its steps' leases. */
+  handoffFrom?: number | null;
+}
+
 /** `slipway up`: opens the data dir, wires every port to its local adapter and starts serving. */
-export async function startPlatform(config: PlatformConfig, log: (line: string) => void): Promise<RunningPlatform> {
+export async function startPlatform(
+  config: PlatformConfig,
+  log: (line: string) => void,
+  options: StartOptions = {},
+): Promise<RunningPlatform> {
   const sandbox = await openDataDir(config, log);
   const other = runningPid(config.dataDir);
-  if (other !== null && other !== process.pid) {
+  const inherited = options.inherited ?? {};
+  const target = (name: keyof InheritedListeners, port: number): ListenTarget => {
+    const fd = inherited[name];
+    return fd === undefined ? { port, host: config.host } : { fd };
+  };
+  if (other !== null && other !== process.pid && other !== options.handoffFrom) {
     throw new SlipwayError(
       "INVALID_INPUT",
       `Another Slipway (pid ${other}) is running on ${config.dataDir}.`,
@@ -140,7 +168,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     ...routeThroughStore(store),
     ...(telemetry ? { onRequest: telemetry.onRequest } : {}),
   });
-  await edge.listen(config.edgePort, config.host).catch((error: unknown) => {
+  await edge.listen(target("edge", config.edgePort)).catch((error: unknown) => {
     throw explainListenError(error, { name: "edge", host: config.host, port: config.edgePort, flag: "--edge-port" });
   });
   const contexts = createCertificateContexts(customDomains.certificates);
@@ -148,7 +176,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     httpsPort === null
       ? null
       : createHttpsListener({ contextFor: contexts.contextFor, handle: edge.handleSecure, onError: log });
-  await https?.listen(httpsPort ?? 0, config.host).catch(async (error: unknown) => {
+  await https?.listen(target("https", httpsPort ?? 0)).catch(async (error: unknown) => {
     await edge.close();
     throw explainListenError(error, { name: "HTTPS", host: config.host, port: httpsPort ?? 0, flag: "--https-port" });
   });
@@ -167,12 +195,9 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   const apiListener = getRequestListener(api.fetch);
   const dashboard = createDashboardListener(api.fetch, { log, hostname: config.host, port: config.port });
   const apiServer = createServer((req, res) => (isApiPath(req.url) ? apiListener : dashboard)(req, res));
-  apiServer.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => {
-    apiServer.once("listening", () => resolve());
-    apiServer.once("error", (error) =>
-      reject(explainListenError(error, { name: "API", host: config.host, port: config.port, flag: "--port" })),
-    );
+  const apiLifecycle = graceful(apiServer, "connection");
+  await apiLifecycle.listen(target("api", config.port)).catch((error: unknown) => {
+    throw explainListenError(error, { name: "API", host: config.host, port: config.port, flag: "--port" });
   });
 
   // Scratch a killed process left behind: only what no live process (a worker, a build) uses.
@@ -180,9 +205,16 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   // The previous process may have died mid-step: its leases go back at once rather than at
   // expiry. A `slipway worker` holding a lease may then see its step run twice: steps are
   // idempotent. A deployment whose message is gone altogether is the sweeper's.
-  await queue.releaseAll();
+  // Not while a predecessor hands over: it is finishing its steps and acknowledges them itself.
+  if (!options.handoffFrom) await queue.releaseAll();
   const runner = startStepRunner(deps, certificateDeps(config, deps), config.certificateSweepMs, log);
   forget = (deploymentId) => edge.forget(deploymentId);
+  const disk = startDiskSweeper({
+    dataDir: config.dataDir,
+    limits: diskLimitsOf(config),
+    intervalMs: config.diskSweepMs,
+    log,
+  });
 
   return {
     apiUrl: urls.apiUrl,
@@ -191,11 +223,31 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     adminTokenPath: token.path,
     tokenCreated: token.created,
     deps,
+    listenerFds() {
+      const fd = (value: number | null, name: string) => {
+        if (value === null) throw new Error(`the ${name} listener has no descriptor`);
+        return value;
+      };
+      return {
+        api: fd(apiLifecycle.listeningFd(), "API"),
+        edge: fd(edge.listeningFd(), "edge"),
+        https: https ? fd(https.listeningFd(), "HTTPS") : null,
+      };
+    },
+    async drain(boundMs) {
+      const reports = await Promise.all([
+        apiLifecycle.drain(boundMs),
+        edge.drain(boundMs),
+        ...(https ? [https.drain(boundMs)] : []),
+      ]);
+      return { cut: reports.reduce((sum, report) => sum + report.cut, 0) };
+    },
     async stop() {
       await new Promise((resolve) => apiServer.close(resolve));
       await https?.close();
       await edge.close();
       await telemetry?.stop();
+      await disk.stop();
       // Builds run in their own processes and go on; the next start (or a worker) watches them.
       await runner.stop();
       await functionHost.close();
@@ -410,4 +462,8 @@ export async function startWorker(config: PlatformConfig, log: (line: string) =>
       sandbox.restoreUmask();
     },
   };
+}
+
+function diskLimitsOf(config: PlatformConfig) {
+  return { buildCacheMb: config.buildCacheMaxMb, buildScratchMb: config.buildScratchMaxMb };
 }

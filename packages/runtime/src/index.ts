@@ -1,5 +1,6 @@
 export { createLocalDeployer, type LocalDeployerOptions } from "./deployer/local.ts";
 export { createEdge } from "./edge/edge.ts";
+export { type DrainReport, type GracefulServer, graceful, type ListenTarget } from "./edge/graceful.ts";
 export { routeThroughStore } from "./edge/store-routing.ts";
 export { createCertificateContexts } from "./edge/tls/certificates.ts";
 export { createDomainFront, type DomainFrontOptions, type EdgeDomain } from "./edge/tls/front.ts";

@@ -47,6 +47,8 @@ export interface StartOptions {
   /** The edge's port, when something must know it before the platform starts (an ACME server). */
   edgePort?: number;
   env?: Record<string, string>;
+  /** The script `slipway up` runs from (a restart test's launcher); default: the repo's CLI. */
+  cli?: string;
 }
 
 export async function startPlatform(options: StartOptions = {}): Promise<TestPlatform> {
@@ -60,7 +62,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
   const boot = async () => {
     child = spawn(
       process.execPath,
-      [CLI, "up", "--data-dir", dataDir, "--port", String(port), "--edge-port", String(edgePort)],
+      [options.cli ?? CLI, "up", "--data-dir", dataDir, "--port", String(port), "--edge-port", String(edgePort)],
       {
         cwd: REPO_ROOT,
         env: { ...process.env, SLIPWAY_IDLE_TIMEOUT_MS: "600000", ...options.env },

@@ -1,5 +1,8 @@
 import type { Command } from "../command.ts";
 import { adminCacheClear } from "./admin-cache-clear.ts";
+import { adminInstallService } from "./admin-install-service.ts";
+import { adminRestart } from "./admin-restart.ts";
+import { adminStatus } from "./admin-status.ts";
 import { awsSynth } from "./aws-synth.ts";
 import { cancel } from "./cancel.ts";
 import { deploy } from "./deploy.ts";
@@ -65,6 +68,9 @@ export const COMMANDS: Command[] = [
   rotateKey,
   adminCacheClear,
   awsSynth,
+  adminRestart,
+  adminInstallService,
+  adminStatus,
 ] as Command[];
 
 /** Flags every command takes. */

@@ -23,7 +23,16 @@ export const up = defineCommand({
   },
   async run(ctx, { values }) {
     // Imported here so the rest of the CLI never loads the platform (SQLite, builders, workers).
-    const { parsePlatformConfig, startPlatform } = await loadPlatform();
+    const {
+      parsePlatformConfig,
+      startPlatform,
+      inheritedListeners,
+      HANDOFF_FROM_ENV,
+      serveUntilStopped,
+      signalReady,
+      createLogWriter,
+      stderrIsJournal,
+    } = await loadPlatform();
     const config = parsePlatformConfig(
       {
         dataDir: values["data-dir"],
@@ -37,17 +46,22 @@ export const up = defineCommand({
       },
       ctx.env,
     );
-    const platform = await startPlatform(config, (line) => ctx.stderr.write(`${line}\n`));
+    // Under systemd, journal entries with priorities (`<3>` errors, `<4>` warnings, `<6>` the rest).
+    const log = createLogWriter(stderrIsJournal(ctx.env), (text) => ctx.stderr.write(text));
+    // Sockets from systemd (socket activation) or from the process this one replaces.
+    const inherited = inheritedListeners(ctx.env, process.pid);
+    const handoffFrom = Number(ctx.env[HANDOFF_FROM_ENV]) || null;
+    const platform = await startPlatform(config, log, { inherited, handoffFrom });
+    signalReady(ctx.env);
     ctx.print(`Slipway is up: API ${platform.apiUrl}, sites on ${platform.edgeUrl}`);
     if (platform.httpsPort !== null) ctx.print(`Custom domains over HTTPS on port ${platform.httpsPort}`);
     ctx.print(`Admin token: ${platform.adminTokenPath}${platform.tokenCreated ? " (created now)" : ""}`);
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+    const ended = await serveUntilStopped(platform, {
+      drainMs: config.drainTimeoutMs,
+      readyTimeoutMs: 120_000,
+      log,
     });
-    ctx.print("Stopping…");
-    await platform.stop();
+    ctx.print(ended === "replaced" ? "Handed over to the new process; stopped." : "Stopped.");
     return 0;
   },
 });

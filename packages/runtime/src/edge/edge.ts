@@ -1,11 +1,11 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { errorPage } from "../function-host/error-page.ts";
 import { createEdgeCache } from "./cache/edge-cache.ts";
 import { createRefresher } from "./cache/refresh.ts";
 import { createDeploymentCache, type DeploymentView } from "./deployment-cache.ts";
 import { functionFor } from "./function-route.ts";
+import { graceful, type ListenTarget } from "./graceful.ts";
 import { unknownHostPage } from "./not-found.ts";
 import { assetKey } from "./path-safety.ts";
 import { requestIdOf } from "./request-id.ts";
@@ -175,6 +175,7 @@ export function createEdge(options: EdgeOptions): Edge {
   const server = http.createServer(entry(false));
   // Browsers and benchmarks reuse connections; keep them longer than Node's 5 s default.
   server.keepAliveTimeout = 65_000;
+  const lifecycle = graceful(server, "connection");
 
   return {
     handle: (req, res) => handle(req, res),
@@ -188,12 +189,11 @@ export function createEdge(options: EdgeOptions): Edge {
       bytes: cache?.store.bytes ?? 0,
       refreshing: refresher.inflight,
     }),
-    listen(port, hostname) {
-      return new Promise((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, hostname, () => resolve((server.address() as AddressInfo).port));
-      });
+    listen(port: number | ListenTarget, hostname?: string) {
+      return lifecycle.listen(typeof port === "number" ? { port, ...(hostname ? { host: hostname } : {}) } : port);
     },
+    listeningFd: lifecycle.listeningFd,
+    drain: lifecycle.drain,
     async close() {
       await refresher.close();
       await new Promise<void>((resolve) => {

@@ -66,8 +66,12 @@ export interface EdgeCacheSettings {
 }
 
 export interface Edge {
-  /** Listens on `port` (0 = any free port); resolves with the bound port. */
-  listen(port: number, hostname?: string): Promise<number>;
+  /** Listens on `port` (0 = any free port) or an already bound socket; resolves with the bound port. */
+  listen(port: number | import("./graceful.ts").ListenTarget, hostname?: string): Promise<number>;
+  /** The listening socket's descriptor (for a restart's handoff). */
+  listeningFd(): number | null;
+  /** Stops accepting and lets requests and streams in flight finish, up to `boundMs`. */
+  drain(boundMs: number): Promise<import("./graceful.ts").DrainReport>;
   /** The request handler, for mounting on another server (e.g. HTTPS later). */
   handle(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse): void;
   /** The handler for the HTTPS listener: the domain front (HSTS, redirects) then routing. */

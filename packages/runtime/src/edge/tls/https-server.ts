@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import http2, { type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
-import type { AddressInfo, Socket } from "node:net";
+import type { Socket } from "node:net";
 import type { SecureContext } from "node:tls";
+import { graceful, type ListenTarget } from "../graceful.ts";
 
 export interface HttpsListenerOptions {
   /** SNI → context; null ends the handshake (no certificate for that name). */
@@ -43,13 +44,14 @@ export function createHttpsListener(options: HttpsListenerOptions) {
     socket.once("close", () => sockets.delete(socket));
   });
 
+  const lifecycle = graceful(server, "secureConnection");
+
   return {
-    listen(port: number, hostname?: string): Promise<number> {
-      return new Promise((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, hostname, () => resolve((server.address() as AddressInfo).port));
-      });
+    listen(port: number | ListenTarget, hostname?: string): Promise<number> {
+      return lifecycle.listen(typeof port === "number" ? { port, ...(hostname ? { host: hostname } : {}) } : port);
     },
+    listeningFd: lifecycle.listeningFd,
+    drain: lifecycle.drain,
     close(): Promise<void> {
       return new Promise((resolve) => {
         server.close(() => resolve());
