@@ -24,6 +24,7 @@ import {
   createFsBlobStore,
   createLsRemoteGit,
   createNodeDnsResolver,
+  createSqliteDomainRoutes,
   createSqliteLogStore,
   createSqliteQueue,
   createSqliteStore,
@@ -100,7 +101,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   const removePidFile = writePidFile(config.dataDir);
   let forget = (_deploymentId: string) => {};
   let onFunctionLine: FunctionLineSink = () => {};
-  const { deps, store, queue, builder, deployer, functionHost, urls, token, maskerOf, telemetryStore } =
+  const { deps, db, store, queue, builder, deployer, functionHost, urls, token, maskerOf, telemetryStore } =
     await wirePorts(
       config,
       sandbox.kind,
@@ -123,7 +124,9 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     : null;
   if (telemetry) onFunctionLine = telemetry.onFunctionLine;
 
-  const customDomains = domainsThroughStore(store, deps.secrets);
+  // One cached lookup per host for the front, routing and SNI; the change stamp of the SQLite file
+  // drops it whenever anything (this process, a `slipway worker`, the CLI) may have changed a domain.
+  const customDomains = domainsThroughStore(store, deps.secrets, createSqliteDomainRoutes(db));
   const httpsPort = httpsPortOf(config);
   const edge = createEdge({
     functionHost,
@@ -137,7 +140,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     ...(config.edgeCacheMb > 0
       ? { cache: { cachesDir: dir("caches"), maxBytes: config.edgeCacheMb * 1024 * 1024 } }
       : {}),
-    ...routeThroughStore(store),
+    ...routeThroughStore(store, customDomains.directory),
     ...(telemetry ? { onRequest: telemetry.onRequest } : {}),
   });
   await edge.listen(config.edgePort, config.host).catch((error: unknown) => {
@@ -340,7 +343,7 @@ async function wirePorts(
     ...(telemetryStore ? { telemetry: telemetryStore } : {}),
   };
   const maskerOf = (deploymentId: string): Masker => maskers.get(deploymentId) ?? ((text: string) => text);
-  return { deps, store, queue, builder, deployer, functionHost, urls, token, maskerOf, telemetryStore };
+  return { deps, db, store, queue, builder, deployer, functionHost, urls, token, maskerOf, telemetryStore };
 }
 
 /**
