@@ -1,27 +1,15 @@
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { domain } from "@slipway/core/contracts";
-import { createAesGcmSecrets, createSqliteStore, openSqlite } from "@slipway/local";
-import {
-  FIXTURE_DEPLOYMENT_ID,
-  FIXTURE_PROJECT_ID,
-  fixtureArtifact,
-  request,
-  startStack,
-} from "@slipway/runtime/test-support";
-import { startHttpsEdge } from "./https/edge.ts";
+import { fixtureArtifact, request } from "@slipway/runtime/test-support";
+import { DOMAIN, startHttpsEdge } from "./https/edge.ts";
 
 const run = promisify(execFile);
 const AUTOCANNON = path.resolve(import.meta.dirname, "../node_modules/.bin/autocannon");
 const CONNECT_LOAD = path.resolve(import.meta.dirname, "https/connect-load.ts");
-const DOMAIN = "shop.example.test";
 const CONNECTIONS = 10;
 /** New connections wait on the scheduler between steps: more loops keep the cores busy. */
 const CONNECT_LOOPS = 32;
@@ -114,16 +102,6 @@ async function compare(
   return result;
 }
 
-/** A self-signed certificate for `hostname`, with the key type the platform's ACME orders use. */
-async function selfSigned(dir: string, hostname: string, keyType: string[]) {
-  const [keyFile, certFile] = [path.join(dir, "key.pem"), path.join(dir, "cert.pem")];
-  await run("openssl", [
-    ...["req", "-x509", "-newkey", ...keyType, "-nodes", "-days", "30", "-subj", `/CN=${hostname}`],
-    ...["-addext", `subjectAltName=DNS:${hostname}`, "-keyout", keyFile, "-out", certFile],
-  ]);
-  return { certPem: await readFile(certFile, "utf8"), keyPem: await readFile(keyFile, "utf8") };
-}
-
 /** Node's own servers answering `body` from memory: what HTTP and TLS cost without the edge. */
 async function bareServers(body: Buffer, cert: { certPem: string; keyPem: string }) {
   const answer = (_req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -162,34 +140,11 @@ const row = (name: string, r: Comparison, goal: boolean) =>
  * request; then Node's bare http and https servers serving the same bytes, for what TLS alone
  * costs on this box. Returns markdown.
  */
-export async function benchHttps(keyType = ["rsa:2048"]): Promise<string> {
+export async function benchHttps(keyType: readonly string[] = ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"]) {
   const { artifactDir } = await fixtureArtifact();
-  const dir = await mkdtemp(path.join(os.tmpdir(), "slipway-bench-https-"));
-  const db = openSqlite(path.join(dir, "store.db"));
-  const store = createSqliteStore(db);
-  const secrets = createAesGcmSecrets({ key: randomBytes(32).toString("base64") });
-  const cert = await selfSigned(dir, DOMAIN, keyType);
-  const edge = await startHttpsEdge({
-    db,
-    store,
-    secrets,
-    startStack: (domainFront, customDomains) => startStack(artifactDir, {}, { domainFront, customDomains }, store),
-  });
-  await store.aliases.set({
-    hostname: "fixture-prod.localhost",
-    projectId: FIXTURE_PROJECT_ID,
-    deploymentId: FIXTURE_DEPLOYMENT_ID,
-    kind: "production",
-  });
-  const now = new Date().toISOString();
-  const notAfter = new Date(Date.now() + 30 * 86_400_000).toISOString();
-  await store.domains.create(
-    domain(FIXTURE_PROJECT_ID, {
-      hostname: DOMAIN,
-      status: "active",
-      certificate: { certPem: cert.certPem, keyEncrypted: await secrets.encrypt(cert.keyPem), notAfter, issuedAt: now },
-    }),
-  );
+  const edge = await startHttpsEdge({ artifactDir, keyType, cached: true });
+  const before = await startHttpsEdge({ artifactDir, keyType, cached: false });
+  const cert = edge.cert;
   const rows: string[] = [];
   const body = (await request(edge.stack.port, "/", { host: "fixture.localhost" })).body;
   const bare = await bareServers(body, cert);
@@ -202,6 +157,11 @@ export async function benchHttps(keyType = ["rsa:2048"]): Promise<string> {
     const bareSecure: Target = { port: bare.ports.secure, host: DOMAIN, path: page, tls: true };
     const results = {
       edgeKeepAlive: await compare(keepAlive, plain, secure),
+      beforeKeepAlive: await compare(
+        keepAlive,
+        { ...plain, port: before.stack.port },
+        { ...secure, port: before.httpsPort },
+      ),
       bareKeepAlive: await compare(keepAlive, barePlain, bareSecure),
       edgeResumed: await compare((t, s) => newConnections(t, "resume", s), plain, secure),
       bareResumed: await compare((t, s) => newConnections(t, "resume", s), barePlain, bareSecure),
@@ -209,6 +169,11 @@ export async function benchHttps(keyType = ["rsa:2048"]): Promise<string> {
     };
     rows.push(
       row("edge, keep-alive (autocannon)", results.edgeKeepAlive, true),
+      row(
+        "edge as before (domain record read whole, uncached, by front, routing and SNI), keep-alive",
+        results.beforeKeepAlive,
+        false,
+      ),
       row("bare Node http / https, keep-alive (autocannon)", results.bareKeepAlive, false),
       row("edge, new connection per request, TLS session resumed", results.edgeResumed, true),
       row("bare Node http / https, new connection per request, resumed", results.bareResumed, false),
@@ -216,9 +181,8 @@ export async function benchHttps(keyType = ["rsa:2048"]): Promise<string> {
     );
   } finally {
     await bare.close();
-    await edge.close(); // closes the store
-    db.close();
-    await rm(dir, { recursive: true, force: true });
+    await edge.close();
+    await before.close();
   }
   return [
     `GET \`/\` (prerendered, ${body.length} bytes, from the edge cache): plain HTTP to the project URL on the edge`,

@@ -26,9 +26,11 @@ export function createSqliteDomainRoutes(db: Database.Database) {
      FROM domains WHERE hostname = ?`,
   );
   // data_version moves when another connection (a `slipway worker`, a build, the CLI) commits;
-  // total_changes when this one writes. Between them they see every change to the file.
-  const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
-  const ownChanges = db.prepare<[], number>("SELECT total_changes()").pluck();
+  // total_changes() when this one writes. Between them they see every change to the file; one
+  // statement reads both.
+  const stamp = db
+    .prepare<[], string>("SELECT (SELECT data_version FROM pragma_data_version) || ':' || total_changes()")
+    .pluck();
   return {
     find(hostname: string): DomainRoute | null {
       const row = select.get(hostname);
@@ -46,7 +48,7 @@ export function createSqliteDomainRoutes(db: Database.Database) {
       };
     },
     changeStamp(): string {
-      return `${dataVersion.get()}:${ownChanges.get()}`;
+      return stamp.get() as string;
     },
   };
 }

@@ -25,6 +25,10 @@ export function createDomainDirectory(source: DomainRouteSource) {
   let stamp = source.changeStamp();
   // Bumped on every clear: a lookup that started before a change must not store what it read.
   let generation = 0;
+  let checkedThisTurn = false;
+  const nextTurn = () => {
+    checkedThisTurn = false;
+  };
   const clear = () => {
     hosts.clear();
     generation++;
@@ -32,10 +36,17 @@ export function createDomainDirectory(source: DomainRouteSource) {
 
   return {
     async lookup(hostname: string): Promise<DomainRoute | null> {
-      const now = source.changeStamp();
-      if (now !== stamp) {
-        stamp = now;
-        clear();
+      // Once per turn of the event loop: the front, routing and SNI of one request (and the other
+      // requests read in the same turn) share one stamp read. A change committed after it is seen
+      // by the next turn's first lookup.
+      if (!checkedThisTurn) {
+        checkedThisTurn = true;
+        setImmediate(nextTurn);
+        const now = source.changeStamp();
+        if (now !== stamp) {
+          stamp = now;
+          clear();
+        }
       }
       const cached = hosts.get(hostname);
       if (cached !== undefined) return cached;
