@@ -130,7 +130,7 @@ const row = (name: string, r: Comparison, goal: boolean) =>
   `| ${name} | ${Math.round(r.plain)} | ${Math.round(r.tls)} | ${(r.tls / r.plain).toFixed(2)} | ${Math.round(
     r.plainCpuUs,
   )} / ${Math.round(r.tlsCpuUs)} | ${(r.plainCpuUs / r.tlsCpuUs).toFixed(2)} | ${
-    goal ? `≥ ${GOAL}: ${r.tls / r.plain >= GOAL ? "pass" : "FAIL"}` : "—"
+    goal ? `≥ ${GOAL} | ${r.tls / r.plain >= GOAL ? "pass" : "FAIL"}` : "— | —"
   } |`;
 
 /**
@@ -192,8 +192,8 @@ export async function benchHttps(keyType: readonly string[] = ["ec", "-pkeyopt",
     "bytes from Node's own http and https servers: what TLS alone costs on this box, same client. Server capacity",
     "is the ratio of the serving process's CPU per request (HTTP / HTTPS): req/s with the client on another machine.",
     "",
-    "| measurement | HTTP req/s | HTTPS req/s | HTTPS / HTTP | server CPU µs per request (HTTP / HTTPS) | server capacity HTTPS / HTTP | goal |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    "| measurement | HTTP req/s | HTTPS req/s | HTTPS / HTTP | server CPU µs per request (HTTP / HTTPS) | server capacity HTTPS / HTTP | goal | result |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ...rows,
   ].join("\n");
 }
