@@ -37,6 +37,7 @@ const SECTIONS: Section[] = [
     file: "telemetry.ts",
     fn: "benchTelemetry",
   },
+  { name: "https", title: "HTTPS through the edge against plain HTTP", file: "https.ts", fn: "benchHttps" },
   { name: "dashboard", title: "Dashboard: server render at scale", file: "dashboard.ts", fn: "benchDashboard" },
 ];
 

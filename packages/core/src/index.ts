@@ -3,6 +3,7 @@ export * from "./cost/index.ts";
 export * from "./domain/blob-keys.ts";
 export * from "./domain/chars.ts";
 export * from "./domain/commit-state.ts";
+export * from "./domain/domain-route.ts";
 export * from "./domain/dotenv-line.ts";
 export * from "./domain/env-key.ts";
 export * from "./domain/hostname.ts";

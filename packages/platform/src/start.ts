@@ -24,6 +24,7 @@ import {
   createFsBlobStore,
   createLsRemoteGit,
   createNodeDnsResolver,
+  createSqliteDomainRoutes,
   createSqliteLogStore,
   createSqliteQueue,
   createSqliteStore,
@@ -128,7 +129,7 @@ export async function startPlatform(
   const removePidFile = writePidFile(config.dataDir);
   let forget = (_deploymentId: string) => {};
   let onFunctionLine: FunctionLineSink = () => {};
-  const { deps, store, queue, builder, deployer, functionHost, urls, token, maskerOf, telemetryStore } =
+  const { deps, db, store, queue, builder, deployer, functionHost, urls, token, maskerOf, telemetryStore } =
     await wirePorts(
       config,
       sandbox.kind,
@@ -151,7 +152,9 @@ export async function startPlatform(
     : null;
   if (telemetry) onFunctionLine = telemetry.onFunctionLine;
 
-  const customDomains = domainsThroughStore(store, deps.secrets);
+  // One cached lookup per host for the front, routing and SNI; the change stamp of the SQLite file
+  // drops it whenever anything (this process, a `slipway worker`, the CLI) may have changed a domain.
+  const customDomains = domainsThroughStore(store, deps.secrets, createSqliteDomainRoutes(db));
   const httpsPort = httpsPortOf(config);
   const edge = createEdge({
     functionHost,
@@ -165,7 +168,7 @@ export async function startPlatform(
     ...(config.edgeCacheMb > 0
       ? { cache: { cachesDir: dir("caches"), maxBytes: config.edgeCacheMb * 1024 * 1024 } }
       : {}),
-    ...routeThroughStore(store),
+    ...routeThroughStore(store, customDomains.directory),
     ...(telemetry ? { onRequest: telemetry.onRequest } : {}),
   });
   await edge.listen(target("edge", config.edgePort)).catch((error: unknown) => {
@@ -392,7 +395,7 @@ async function wirePorts(
     ...(telemetryStore ? { telemetry: telemetryStore } : {}),
   };
   const maskerOf = (deploymentId: string): Masker => maskers.get(deploymentId) ?? ((text: string) => text);
-  return { deps, store, queue, builder, deployer, functionHost, urls, token, maskerOf, telemetryStore };
+  return { deps, db, store, queue, builder, deployer, functionHost, urls, token, maskerOf, telemetryStore };
 }
 
 /**

@@ -1,20 +1,21 @@
-import type { Store } from "@slipway/core";
+import type { DomainRoute, Store } from "@slipway/core";
 import type { EdgeOptions } from "./types.ts";
 
 /**
- * The edge's two lookups, answered by the Store port: Host → the alias row (the hostname is the
+ * The edge's lookups, answered by the Store port: Host → the alias row (the hostname is the
  * primary key, so one indexed read whatever the number of projects or deployments) and a
- * deployment's project for skew protection. Read per request, never cached: a promote or rollback
- * must move the next request at once.
+ * deployment's project for skew protection. Aliases are read per request, never cached: a
+ * promote or rollback must move the next request at once. A custom domain is not an alias row:
+ * `customDomains` (the directory the domain front uses too, cached per host) says which project
+ * it belongs to, and the project's production alias, read per request, where it goes.
  */
 export function routeThroughStore(
-  store: Pick<Store, "aliases" | "deployments"> & Partial<Pick<Store, "domains">>,
+  store: Pick<Store, "aliases" | "deployments">,
+  customDomains?: { lookup(hostname: string): Promise<DomainRoute | null> },
 ): Pick<EdgeOptions, "resolveHost" | "getDeployment"> {
   return {
     resolveHost: async (hostname) => {
-      // A custom domain is not an alias row: it follows its project's production alias, so a
-      // promote or rollback moves it with the production URL.
-      const alias = (await store.aliases.get(hostname)) ?? (await customDomainTarget(store, hostname));
+      const alias = (await store.aliases.get(hostname)) ?? (await customDomainTarget(store, customDomains, hostname));
       return alias ? { deploymentId: alias.deploymentId, projectId: alias.projectId } : null;
     },
     getDeployment: async (id) => {
@@ -25,9 +26,12 @@ export function routeThroughStore(
 }
 
 /** The production alias of the project a custom domain belongs to; pending domains are not served yet. */
-async function customDomainTarget(store: Pick<Store, "aliases"> & Partial<Pick<Store, "domains">>, hostname: string) {
-  if (!store.domains) return null;
-  const domain = (await store.domains.get(hostname)) ?? (await store.domains.get(hostname.replace(/^[^.]+\./, "*.")));
+async function customDomainTarget(
+  store: Pick<Store, "aliases">,
+  customDomains: { lookup(hostname: string): Promise<DomainRoute | null> } | undefined,
+  hostname: string,
+) {
+  const domain = await customDomains?.lookup(hostname);
   if (!domain || domain.status === "pending") return null;
   return store.aliases.production(domain.projectId);
 }

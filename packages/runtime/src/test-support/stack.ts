@@ -8,7 +8,7 @@ import { create as createTar } from "tar";
 import { createLocalDeployer } from "../deployer/local.ts";
 import { createEdge } from "../edge/edge.ts";
 import { routeThroughStore } from "../edge/store-routing.ts";
-import type { EdgeCacheSettings, RequestReport } from "../edge/types.ts";
+import type { EdgeCacheSettings, EdgeOptions, RequestReport } from "../edge/types.ts";
 import { createFunctionHost } from "../function-host/host.ts";
 import type { FunctionHostEvent, FunctionHostOptions } from "../function-host/types.ts";
 import { FIXTURE_DEPLOYMENT_ID } from "./fixture-artifact.ts";
@@ -27,6 +27,9 @@ export async function startStack(
   edgeOptions: {
     cache?: false | Omit<EdgeCacheSettings, "cachesDir">;
     onRequest?: (report: RequestReport) => void;
+    /** Custom domains' front and their routing, as the platform passes them (the HTTPS benchmark). */
+    domainFront?: EdgeOptions["domainFront"];
+    customDomains?: Parameters<typeof routeThroughStore>[1];
   } = {},
   store: Store = createMemoryStore(createMemoryQueue()),
 ) {
@@ -51,9 +54,10 @@ export async function startStack(
     ...hostOptions,
   });
   const edge = createEdge({
-    ...routeThroughStore(store),
+    ...routeThroughStore(store, edgeOptions.customDomains),
     functionHost,
     deploymentsDir,
+    ...(edgeOptions.domainFront ? { domainFront: edgeOptions.domainFront } : {}),
     onRequest: (report) => {
       requests.push(report);
       edgeOptions.onRequest?.(report);

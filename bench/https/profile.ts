@@ -1,0 +1,26 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { fixtureArtifact } from "@slipway/runtime/test-support";
+import { DOMAIN, startHttpsEdge } from "./edge.ts";
+
+/**
+ * For `node --cpu-prof --import tsx bench/https/profile.ts cached|uncached`: the HTTPS edge of
+ * bench/https.ts under 8 s of keep-alive load on the custom domain (autocannon in its own
+ * process), so the profile holds the edge's TLS request path and little else.
+ */
+const run = promisify(execFile);
+const AUTOCANNON = path.resolve(import.meta.dirname, "../../node_modules/.bin/autocannon");
+const { artifactDir } = await fixtureArtifact();
+const edge = await startHttpsEdge({
+  artifactDir,
+  keyType: ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"],
+  cached: process.argv[2] !== "uncached",
+});
+const url = `https://127.0.0.1:${edge.httpsPort}/`;
+const load = (seconds: number) =>
+  run(AUTOCANNON, ["-c", "10", "-d", String(seconds), "-j", "-H", `host=${DOMAIN}`, "--servername", DOMAIN, url]);
+await load(1);
+const { stdout } = await load(8);
+process.stderr.write(`${(JSON.parse(stdout) as { requests: { average: number } }).requests.average} req/s\n`);
+await edge.close();
