@@ -143,3 +143,18 @@ describe("telemetry recorder", () => {
     expect(all().entries.map((e) => e.kind === "request" && e.requestId)).toEqual(["r2"]);
   });
 });
+
+describe("telemetry recorder times", () => {
+  it("writes each entry's time as its ISO string, within a second and across seconds", async () => {
+    const { store, all } = capturingStore();
+    const recorder = recorderOn(store);
+    const times = [MINUTE, MINUTE + 7, MINUTE + 42, MINUTE + 999, MINUTE + 1000, MINUTE + 61_005, MINUTE + 61_120];
+    for (const [i, endedAt] of times.entries()) recorder.request(served({ requestId: `r${i}`, endedAt }));
+    await recorder.flush();
+    expect(all().entries.map((e) => e.at)).toEqual(times.map((ms) => new Date(ms).toISOString()));
+    expect(all().metrics.map((m) => [m.start, m.requests])).toEqual([
+      [MINUTE, 5],
+      [MINUTE + 60_000, 2],
+    ]);
+  });
+});

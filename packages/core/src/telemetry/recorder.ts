@@ -70,6 +70,30 @@ export interface TelemetryRecorder {
   close(): Promise<void>;
 }
 
+/** A minute's sums while a batch is built (the batch hands them out read-only). */
+type MinuteSums = { -readonly [K in keyof MetricDelta]: MetricDelta[K] } & { latency: Record<string, number> };
+
+const unmasked: Masker = (text) => text;
+
+/**
+ * `Date#toISOString` for times in order: the part up to the second is formatted once per second,
+ * the milliseconds appended (a batch holds hundreds of requests per second).
+ */
+function createIsoFormatter(): (ms: number) => string {
+  let second = Number.NaN;
+  let prefix = "";
+  return (ms) => {
+    const whole = Math.floor(ms);
+    const s = Math.floor(whole / 1000);
+    if (s !== second) {
+      second = s;
+      prefix = new Date(s * 1000).toISOString().slice(0, 20);
+    }
+    const millis = whole - s * 1000;
+    return `${prefix}${millis < 10 ? "00" : millis < 100 ? "0" : ""}${millis}Z`;
+  };
+}
+
 const MAX_TEXT = 8 * 1024;
 const MAX_PATH = 2048;
 /** Request ids of recent exceptions: their 5xx is that error, not a second one. */
@@ -130,11 +154,22 @@ export function createTelemetryRecorder(options: TelemetryRecorderOptions): Tele
   async function buildBatch(takenRequests: ServedRequest[], takenLines: FunctionLine[]): Promise<TelemetryBatch> {
     const entries: NewTelemetryEntry[] = [];
     const errors: ErrorEvent[] = [];
-    const metrics = new Map<string, MetricDelta & { latency: Record<string, number> }>();
-    const ids = new Set([...takenRequests.map((r) => r.deploymentId), ...takenLines.map((l) => l.deploymentId)]);
+    const metrics: MinuteSums[] = [];
     const resolved = new Map<string, string | null>();
-    for (const id of ids) resolved.set(id, await projectOf(id));
-    const mask = (deploymentId: string) => options.maskerOf?.(deploymentId) ?? ((text: string) => text);
+    for (const item of takenRequests) if (!resolved.has(item.deploymentId)) resolved.set(item.deploymentId, null);
+    for (const item of takenLines) if (!resolved.has(item.deploymentId)) resolved.set(item.deploymentId, null);
+    for (const id of resolved.keys()) resolved.set(id, await projectOf(id));
+    // One masker per deployment and batch, not one per item.
+    const maskers = new Map<string, Masker>();
+    const mask = (deploymentId: string): Masker => {
+      let hide = maskers.get(deploymentId);
+      if (!hide) {
+        hide = options.maskerOf?.(deploymentId) ?? unmasked;
+        maskers.set(deploymentId, hide);
+      }
+      return hide;
+    };
+    const iso = createIsoFormatter();
 
     for (const line of takenLines) {
       const projectId = resolved.get(line.deploymentId);
@@ -143,7 +178,7 @@ export function createTelemetryRecorder(options: TelemetryRecorderOptions): Tele
         continue;
       }
       const hide = mask(line.deploymentId);
-      const at = new Date(line.at).toISOString();
+      const at = iso(line.at);
       const text = hide(line.text).slice(0, MAX_TEXT);
       entries.push({
         kind: "log",
@@ -168,19 +203,36 @@ export function createTelemetryRecorder(options: TelemetryRecorderOptions): Tele
       }
     }
 
+    // Requests come in time order, mostly of one deployment: the last minute's sums are reused.
+    let sums: MinuteSums | null = null;
+    const gbPerMs = options.memoryMb / bytesPerGb / 1000;
     for (const request of takenRequests) {
       const projectId = resolved.get(request.deploymentId);
       if (!projectId) {
         stats.droppedUnknown += 1;
         continue;
       }
-      const hide = mask(request.deploymentId);
-      const at = new Date(request.endedAt).toISOString();
-      const path = hide(request.path).slice(0, MAX_PATH);
-      const { endedAt: _, ...fields } = request;
-      const clientIp = options.maskIp ? options.maskIp(request.clientIp) : request.clientIp;
-      entries.push({ kind: "request", at, projectId, ...fields, path, clientIp });
-      if (request.status >= 500 && !recentExceptions.has(request.requestId)) {
+      const at = iso(request.endedAt);
+      const path = mask(request.deploymentId)(request.path).slice(0, MAX_PATH);
+      entries.push({
+        kind: "request",
+        at,
+        projectId,
+        deploymentId: request.deploymentId,
+        requestId: request.requestId,
+        method: request.method,
+        path,
+        status: request.status,
+        durationMs: request.durationMs,
+        bytes: request.bytes,
+        coldStart: request.coldStart,
+        servedBy: request.servedBy,
+        cache: request.cache,
+        clientIp: options.maskIp ? options.maskIp(request.clientIp) : request.clientIp,
+      });
+      const failed = request.status >= 500;
+      // Error events are the rare case: their strings are built only here.
+      if (failed && !recentExceptions.has(request.requestId)) {
         const pathOnly = path.split("?")[0] ?? path;
         errors.push({
           at,
@@ -192,35 +244,36 @@ export function createTelemetryRecorder(options: TelemetryRecorderOptions): Tele
         });
       }
       const start = Math.floor(request.endedAt / 60_000) * 60_000;
-      const key = `${request.deploymentId}\u0000${start}`;
-      let delta = metrics.get(key);
-      if (!delta) {
-        delta = {
-          projectId,
-          deploymentId: request.deploymentId,
-          start,
-          requests: 0,
-          errors: 0,
-          coldStarts: 0,
-          gbSeconds: 0,
-          bytesOut: 0,
-          invocations: 0,
-          latency: {},
-        };
-        metrics.set(key, delta);
+      if (!sums || sums.start !== start || sums.deploymentId !== request.deploymentId) {
+        sums = metrics.find((m) => m.start === start && m.deploymentId === request.deploymentId) ?? null;
+        if (!sums) {
+          sums = {
+            projectId,
+            deploymentId: request.deploymentId,
+            start,
+            requests: 0,
+            errors: 0,
+            coldStarts: 0,
+            gbSeconds: 0,
+            bytesOut: 0,
+            invocations: 0,
+            latency: {},
+          };
+          metrics.push(sums);
+        }
       }
       const invoked = request.servedBy === "function" || request.servedBy === "image";
-      Object.assign(delta, {
-        requests: delta.requests + 1,
-        errors: delta.errors + (request.status >= 500 ? 1 : 0),
-        coldStarts: delta.coldStarts + (request.coldStart ? 1 : 0),
-        gbSeconds: delta.gbSeconds + (invoked ? (options.memoryMb / bytesPerGb) * (request.durationMs / 1000) : 0),
-        bytesOut: delta.bytesOut + request.bytes,
-        invocations: delta.invocations + (invoked ? 1 : 0),
-      });
-      addLatency(delta.latency, request.durationMs);
+      sums.requests += 1;
+      if (failed) sums.errors += 1;
+      if (request.coldStart) sums.coldStarts += 1;
+      if (invoked) {
+        sums.gbSeconds += gbPerMs * request.durationMs;
+        sums.invocations += 1;
+      }
+      sums.bytesOut += request.bytes;
+      addLatency(sums.latency, request.durationMs);
     }
-    return { entries, errors, metrics: [...metrics.values()] };
+    return { entries, errors, metrics };
   }
 
   function remember(requestId: string): void {

@@ -86,8 +86,31 @@ export function createSqliteTelemetryStore(path: string): TelemetryStore {
 
   const write = db.transaction((batch: Parameters<TelemetryStore["write"]>[0]) => {
     for (const e of batch.entries) {
-      const { projectId, deploymentId, at, kind, ...body } = e;
-      insertEntry.run(projectId, deploymentId, at, kind, kind === "request" ? e.status : null, JSON.stringify(body));
+      // The body is the entry without its columns, spelled out: a rest spread per row costs more
+      // than the insert's own bookkeeping.
+      const body =
+        e.kind === "request"
+          ? {
+              requestId: e.requestId,
+              method: e.method,
+              path: e.path,
+              status: e.status,
+              durationMs: e.durationMs,
+              bytes: e.bytes,
+              coldStart: e.coldStart,
+              servedBy: e.servedBy,
+              cache: e.cache,
+              clientIp: e.clientIp,
+            }
+          : { requestId: e.requestId, level: e.level, text: e.text };
+      insertEntry.run(
+        e.projectId,
+        e.deploymentId,
+        e.at,
+        e.kind,
+        e.kind === "request" ? e.status : null,
+        JSON.stringify(body),
+      );
     }
     for (const e of batch.errors) insertError.run(e.projectId, e.deploymentId, e.requestId, e.at, e.message, e.stack);
     for (const m of batch.metrics) addToPoint({ ...m, resolution: "minute" });

@@ -1,13 +1,13 @@
-import type { TelemetryBatch } from "@slipway/core";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { TelemetrySummary } from "./summary.ts";
 
 /** Seconds; Prometheus' own defaults stretched to cold starts. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export interface PlatformMetrics {
   readonly registry: Registry;
-  /** Fed once per written telemetry batch, off the request path. */
-  observe(batch: TelemetryBatch): void;
+  /** Fed once per written telemetry batch (its sums, from the telemetry thread). */
+  observe(summary: TelemetrySummary): void;
   render(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -85,35 +85,17 @@ export function createPlatformMetrics(sample: {
 
   return {
     registry,
-    observe(batch) {
-      // Summed per label set first: one labelled increment per batch and label set, not per request.
-      const counts = new Map<string, { labels: { project: string; status: string; served_by: string }; n: number }>();
-      const perProject = new Map<string, { cold: number; bytes: number }>();
-      for (const entry of batch.entries) {
-        const project = entry.projectId;
-        if (entry.kind === "log") {
-          logLines.inc({ project, level: entry.level });
-          continue;
-        }
-        const status = `${Math.floor(entry.status / 100)}xx`;
-        const key = `${project}\u0000${status}\u0000${entry.servedBy}`;
-        const count = counts.get(key);
-        if (count) count.n += 1;
-        else counts.set(key, { labels: { project, status, served_by: entry.servedBy }, n: 1 });
-        const sums = perProject.get(project) ?? { cold: 0, bytes: 0 };
-        sums.cold += entry.coldStart ? 1 : 0;
-        sums.bytes += entry.bytes;
-        perProject.set(project, sums);
-        if (entry.servedBy === "function") duration.observe({ project }, entry.durationMs / 1000);
+    observe(summary) {
+      for (const [project, status, served_by, n] of summary.requests) requests.inc({ project, status, served_by }, n);
+      for (const [project, cold, bytes, gb, errorCount] of summary.projects) {
+        if (cold > 0) coldStarts.inc({ project }, cold);
+        bytesOut.inc({ project }, bytes);
+        if (gb > 0) gbSeconds.inc({ project }, gb);
+        if (errorCount > 0) errors.inc({ project }, errorCount);
       }
-      for (const { labels, n } of counts.values()) requests.inc(labels, n);
-      for (const [project, sums] of perProject) {
-        if (sums.cold > 0) coldStarts.inc({ project }, sums.cold);
-        bytesOut.inc({ project }, sums.bytes);
-      }
-      for (const metric of batch.metrics)
-        if (metric.gbSeconds > 0) gbSeconds.inc({ project: metric.projectId }, metric.gbSeconds);
-      for (const error of batch.errors) errors.inc({ project: error.projectId });
+      for (const [project, seconds] of summary.functionSeconds)
+        for (const value of seconds) duration.observe({ project }, value);
+      for (const [project, level, n] of summary.logLines) logLines.inc({ project, level }, n);
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

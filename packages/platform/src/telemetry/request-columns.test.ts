@@ -1,0 +1,101 @@
+import type { RequestReport } from "@slipway/runtime";
+import { describe, expect, it } from "vitest";
+import { RequestColumns, servedRequestsOf, transferablesOf } from "./request-columns.ts";
+
+function report(over: Partial<RequestReport> = {}): RequestReport {
+  return {
+    requestId: "r1",
+    host: "site.localhost",
+    deploymentId: "d1",
+    method: "GET",
+    path: "/",
+    status: 200,
+    durationMs: 1.25,
+    bytes: 17_000,
+    coldStart: false,
+    servedBy: "cache",
+    clientIp: "203.0.113.7",
+    cache: "HIT",
+    ...over,
+  };
+}
+
+describe("request columns", () => {
+  it("give back every field of every request, in order, after crossing by transfer", () => {
+    const columns = new RequestColumns(8);
+    columns.append(report(), 1_000);
+    columns.append(
+      report({
+        requestId: "r2",
+        deploymentId: "d2",
+        method: "POST",
+        path: "/api/x?q=1",
+        status: 503,
+        durationMs: 812.5,
+        bytes: 0,
+        coldStart: true,
+        servedBy: "function",
+        cache: null,
+        clientIp: "::1",
+      }),
+      2_000,
+    );
+    const batch = columns.take();
+    const crossed = structuredClone(batch, { transfer: transferablesOf(batch) });
+    expect([...servedRequestsOf(crossed)]).toEqual([
+      {
+        requestId: "r1",
+        deploymentId: "d1",
+        method: "GET",
+        path: "/",
+        status: 200,
+        durationMs: 1.25,
+        bytes: 17_000,
+        coldStart: false,
+        servedBy: "cache",
+        cache: "HIT",
+        clientIp: "203.0.113.7",
+        endedAt: 1_000,
+      },
+      {
+        requestId: "r2",
+        deploymentId: "d2",
+        method: "POST",
+        path: "/api/x?q=1",
+        status: 503,
+        durationMs: 812.5,
+        bytes: 0,
+        coldStart: true,
+        servedBy: "function",
+        cache: null,
+        clientIp: "::1",
+        endedAt: 2_000,
+      },
+    ]);
+    // The sender's columns were handed over; fresh ones take the next requests.
+    expect(columns.size).toBe(0);
+    expect(columns.append(report({ requestId: "r3" }), 3_000)).toBe(true);
+    expect([...servedRequestsOf(columns.take())].map((r) => r.requestId)).toEqual(["r3"]);
+  });
+
+  it("refuse a request when full, so the caller hands the batch over first", () => {
+    const columns = new RequestColumns(2);
+    expect(columns.append(report(), 1)).toBe(true);
+    expect(columns.append(report(), 2)).toBe(true);
+    expect(columns.append(report(), 3)).toBe(false);
+    expect(columns.take().count).toBe(2);
+  });
+
+  it("mask each deployment's paths with that deployment's masker", () => {
+    const columns = new RequestColumns(4);
+    columns.append(report({ deploymentId: "d1", path: "/cb?token=s3cret-one" }), 1);
+    columns.append(report({ deploymentId: "d2", path: "/cb?token=s3cret-one" }), 2);
+    const asked: string[] = [];
+    columns.mapPaths((deploymentId) => {
+      asked.push(deploymentId);
+      return deploymentId === "d1" ? (path) => path.replace("s3cret-one", "***") : (path) => path;
+    });
+    expect(asked).toEqual(["d1", "d2"]);
+    expect([...servedRequestsOf(columns.take())].map((r) => r.path)).toEqual(["/cb?token=***", "/cb?token=s3cret-one"]);
+  });
+});
