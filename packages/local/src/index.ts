@@ -8,7 +8,7 @@ export { createSqliteQueue, type DeadJob, type SqliteQueue, type SqliteQueueOpti
 export { type AesGcmSecrets, type AesGcmSecretsOptions, createAesGcmSecrets } from "./secrets/aes-gcm.ts";
 export { type RotationResult, rotateMasterKey } from "./secrets/rotate.ts";
 export { openSqlite, type SqliteDatabase } from "./sqlite/open.ts";
-export { runMigrations } from "./store/migrate.ts";
+export { latestSchemaVersion, runMigrations } from "./store/migrate.ts";
 export { sealProjectSecrets } from "./store/seal-project-secrets.ts";
 export { createSqliteStore } from "./store/sqlite.ts";
 export { createSqliteTelemetryStore } from "./telemetry-store/sqlite.ts";
