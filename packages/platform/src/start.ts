@@ -57,6 +57,7 @@ import { startPipelineSweeper } from "./pipeline-sweeper.ts";
 import { decideSandbox } from "./sandbox-policy.ts";
 import { retentionOf, startTelemetry } from "./telemetry/start-telemetry.ts";
 import { createThreadedTelemetryStore } from "./telemetry/threaded-store.ts";
+import { unpackMissingDeployments } from "./unpack-missing.ts";
 import { localUrlScheme, selfAddress } from "./urls.ts";
 
 const OPEN_NEXT_CONFIG = fileURLToPath(new URL("../../runtime/opennext/open-next.config.ts", import.meta.url));
@@ -140,6 +141,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     ...routeThroughStore(store),
     ...(telemetry ? { onRequest: telemetry.onRequest } : {}),
   });
+  await unpackMissingDeployments({ store, deployer, rootOf: (id) => functionHost.paths(id).root, log });
   await edge.listen(config.edgePort, config.host).catch((error: unknown) => {
     throw explainListenError(error, { name: "edge", host: config.host, port: config.edgePort, flag: "--edge-port" });
   });

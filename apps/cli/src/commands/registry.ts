@@ -1,5 +1,7 @@
 import type { Command } from "../command.ts";
+import { adminBackup } from "./admin-backup.ts";
 import { adminCacheClear } from "./admin-cache-clear.ts";
+import { adminRestore } from "./admin-restore.ts";
 import { cancel } from "./cancel.ts";
 import { deploy } from "./deploy.ts";
 import { deploymentsLs } from "./deployments-ls.ts";
@@ -63,6 +65,8 @@ export const COMMANDS: Command[] = [
   domainsRm,
   rotateKey,
   adminCacheClear,
+  adminBackup,
+  adminRestore,
 ] as Command[];
 
 /** Flags every command takes. */
