@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Deployment } from "@slipway/core";
 import { deployment as contractDeployment, project as contractProject } from "@slipway/core/contracts";
-import { createMemoryStore } from "@slipway/memory";
+import { createMemoryQueue, createMemoryStore } from "@slipway/memory";
 import { afterEach, expect, it } from "vitest";
 import { unpackMissingDeployments } from "./unpack-missing.ts";
 
@@ -12,7 +12,7 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 
 it("activates each aliased ready deployment whose files are missing, once, and logs one that fails", async () => {
   dir = await mkdtemp(join(tmpdir(), "slipway-unpack-"));
-  const store = createMemoryStore();
+  const store = createMemoryStore(createMemoryQueue());
   await store.projects.create(contractProject({ id: "p1", name: "site" }));
   const make = async (id: string, status: Deployment["status"] = "ready") =>
     store.deployments.create(contractDeployment("p1", { id, status }));
