@@ -156,9 +156,13 @@ describe("backup and restore of a running platform", () => {
     expect(result.json()).toMatchObject({ keys: true, deployments: 2 });
     restored = await startPlatform({ dataDir: target, env });
     expect(restored.edgePort).not.toBe(platform.edgePort);
+    // The API answers at once; each site once its deployment is unpacked from the restored artifact.
     for (const host of hosts) {
       for (const path of PATHS) {
-        expect(await content(restored, host, path), `${host}${path}`).toBe(before.get(`${host}${path}`));
+        const server = restored;
+        await expect
+          .poll(() => content(server, host, path), { timeout: 180_000, interval: 500 })
+          .toBe(before.get(`${host}${path}`));
       }
     }
     expect(await content(restored, "bk.localhost", "/api/hello?x=1")).toContain("hello-from-backup");

@@ -141,7 +141,6 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     ...routeThroughStore(store),
     ...(telemetry ? { onRequest: telemetry.onRequest } : {}),
   });
-  await unpackMissingDeployments({ store, deployer, rootOf: (id) => functionHost.paths(id).root, log });
   await edge.listen(config.edgePort, config.host).catch((error: unknown) => {
     throw explainListenError(error, { name: "edge", host: config.host, port: config.edgePort, flag: "--edge-port" });
   });
@@ -185,6 +184,14 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   await queue.releaseAll();
   const runner = startStepRunner(deps, certificateDeps(config, deps), config.certificateSweepMs, log);
   forget = (deploymentId) => edge.forget(deploymentId);
+  // After a restore the aliased deployments have artifacts but no unpacked files: unpacked (and
+  // pre-warmed) in the background, so the API answers at once; their sites answer as each is done.
+  const unpacking = unpackMissingDeployments({
+    store,
+    deployer,
+    rootOf: (id) => functionHost.paths(id).root,
+    log,
+  }).catch((error: unknown) => log(`unpacking aliased deployments failed: ${String(error)}`));
 
   return {
     apiUrl: urls.apiUrl,
@@ -195,6 +202,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     deps,
     async stop() {
       await new Promise((resolve) => apiServer.close(resolve));
+      await unpacking;
       await https?.close();
       await edge.close();
       await telemetry?.stop();

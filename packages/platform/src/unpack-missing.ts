@@ -10,7 +10,7 @@ interface UnpackMissingDeps {
 }
 
 /**
- * Unpacks, before the edge serves, every deployment an alias points to whose files are not on
+ * Unpacks every deployment an alias points to whose files are not on
  * this machine: a data dir restored from a backup (which carries artifacts, not their unpacked
  * copies), or a `deployments/` folder deleted by hand. Each is activated as the pipeline would
  * (unpack, seed its cache, pre-warm); one that fails is logged and the others go on.

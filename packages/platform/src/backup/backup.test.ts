@@ -94,7 +94,8 @@ async function entries(archive: Buffer): Promise<Array<{ name: string; offset: n
   return found;
 }
 
-describe("backup and restore", () => {
+// scrypt and SQLite's backup take ~1 s per case here; a loaded CI machine may need many times that.
+describe("backup and restore", { timeout: 60_000 }, () => {
   it("round-trips the database, the aliased artifacts and the keys, and the restored key decrypts the secret", async () => {
     const { dataDir, artifact } = await seededDataDir();
     const { archive, summary, lines } = await backupToBuffer(dataDir, PASSPHRASE);
