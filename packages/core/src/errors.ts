@@ -38,6 +38,10 @@ export const ERROR_CATALOG = {
   REPOSITORY_UNREACHABLE: { status: 422, title: "Repository cannot be read" },
   SANDBOX_REQUIRED: { status: 500, title: "No sandbox for untrusted code" },
   INTERNAL: { status: 500, title: "Internal error" },
+  SCHEMA_TOO_NEW: { status: 409, title: "Data written by a newer Slipway" },
+  BACKUP_INVALID: { status: 422, title: "Backup archive is damaged or not a Slipway backup" },
+  BACKUP_KEY_WRONG: { status: 422, title: "Backup keys cannot be opened with this passphrase" },
+  DATA_DIR_IN_USE: { status: 409, title: "Data dir is in use or not empty" },
   BUSY: { status: 503, title: "Too busy, retry later" },
   DNS_UNAVAILABLE: { status: 503, title: "DNS cannot be queried" },
   // Raised by the CLI (the status is what an API would answer for the same fault).

@@ -9,7 +9,7 @@ export { type AesGcmSecrets, type AesGcmSecretsOptions, createAesGcmSecrets } fr
 export { type RotationResult, rotateMasterKey } from "./secrets/rotate.ts";
 export { openSqlite, type SqliteDatabase } from "./sqlite/open.ts";
 export { createSqliteDomainRoutes } from "./store/domain-routes.ts";
-export { runMigrations } from "./store/migrate.ts";
+export { latestSchemaVersion, runMigrations } from "./store/migrate.ts";
 export { sealProjectSecrets } from "./store/seal-project-secrets.ts";
 export { createSqliteStore } from "./store/sqlite.ts";
 export { createSqliteTelemetryStore } from "./telemetry-store/sqlite.ts";

@@ -1,3 +1,7 @@
+export { type BackupOptions, type BackupSummary, createBackup } from "./backup/create-backup.ts";
+export type { BackupManifest } from "./backup/manifest.ts";
+export { type RestoreOptions, restoreBackup } from "./backup/restore-backup.ts";
+export { checkPassphrase } from "./backup/sealed-keys.ts";
 export { httpsPortOf } from "./certificates.ts";
 export { type PlatformConfig, parsePlatformConfig } from "./config.ts";
 export { diskStatus } from "./disk/sweeper.ts";

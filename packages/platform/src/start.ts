@@ -63,6 +63,7 @@ import type { ListenerFds } from "./restart/successor.ts";
 import { decideSandbox } from "./sandbox-policy.ts";
 import { retentionOf, startTelemetry } from "./telemetry/start-telemetry.ts";
 import { createThreadedTelemetryStore } from "./telemetry/threaded-store.ts";
+import { unpackMissingDeployments } from "./unpack-missing.ts";
 import { localUrlScheme, selfAddress } from "./urls.ts";
 
 const OPEN_NEXT_CONFIG = fileURLToPath(new URL("../../runtime/opennext/open-next.config.ts", import.meta.url));
@@ -218,6 +219,14 @@ export async function startPlatform(
     intervalMs: config.diskSweepMs,
     log,
   });
+  // After a restore the aliased deployments have artifacts but no unpacked files: unpacked (and
+  // pre-warmed) in the background, so the API answers at once; their sites answer as each is done.
+  const unpacking = unpackMissingDeployments({
+    store,
+    deployer,
+    rootOf: (id) => functionHost.paths(id).root,
+    log,
+  }).catch((error: unknown) => log(`unpacking aliased deployments failed: ${String(error)}`));
 
   return {
     apiUrl: urls.apiUrl,
@@ -247,6 +256,7 @@ export async function startPlatform(
     },
     async stop() {
       await new Promise((resolve) => apiServer.close(resolve));
+      await unpacking;
       await https?.close();
       await edge.close();
       await telemetry?.stop();

@@ -1,7 +1,9 @@
 import type { Command } from "../command.ts";
+import { adminBackup } from "./admin-backup.ts";
 import { adminCacheClear } from "./admin-cache-clear.ts";
 import { adminInstallService } from "./admin-install-service.ts";
 import { adminRestart } from "./admin-restart.ts";
+import { adminRestore } from "./admin-restore.ts";
 import { adminStatus } from "./admin-status.ts";
 import { awsSynth } from "./aws-synth.ts";
 import { cancel } from "./cancel.ts";
@@ -71,6 +73,8 @@ export const COMMANDS: Command[] = [
   adminRestart,
   adminInstallService,
   adminStatus,
+  adminBackup,
+  adminRestore,
 ] as Command[];
 
 /** Flags every command takes. */

@@ -35,6 +35,11 @@ export function runMigrations(db: Database.Database, migrations: readonly Migrat
   return applied;
 }
 
+/** The schema version this build writes: a data dir with a newer one is refused. */
+export function latestSchemaVersion(migrations: readonly Migration[] = MIGRATIONS): number {
+  return migrations.at(-1)?.version ?? 0;
+}
+
 export function userVersion(db: Database.Database): number {
   return db.pragma("user_version", { simple: true }) as number;
 }
@@ -50,7 +55,7 @@ function checkOrder(migrations: readonly Migration[]): void {
 
 function tooNew(db: Database.Database, current: number, latest: number): SlipwayError {
   return new SlipwayError(
-    "INTERNAL",
+    "SCHEMA_TOO_NEW",
     `Database ${db.name} has schema version ${current}, newer than this Slipway knows (${latest})`,
     "Upgrade Slipway, or restore a backup made by the version that wrote it.",
   );

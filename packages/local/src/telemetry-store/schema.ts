@@ -1,3 +1,4 @@
+import { SlipwayError } from "@slipway/core";
 import type { SqliteDatabase } from "../sqlite/open.ts";
 
 /**
@@ -52,6 +53,13 @@ const STEPS: readonly string[] = [
 
 export function migrateTelemetry(db: SqliteDatabase): void {
   const version = db.pragma("user_version", { simple: true }) as number;
+  if (version > STEPS.length) {
+    throw new SlipwayError(
+      "SCHEMA_TOO_NEW",
+      `Telemetry database ${db.name} has schema version ${version}, newer than this Slipway knows (${STEPS.length})`,
+      "Upgrade Slipway, or restore a backup made by the version that wrote it.",
+    );
+  }
   for (let step = version; step < STEPS.length; step++) {
     db.transaction(() => {
       db.exec(STEPS[step] as string);
