@@ -12,13 +12,7 @@ export default function NewProjectPage() {
         From a git repository Slipway can clone (https, or a local path on this machine). After creating it you get the
         webhook to add on GitHub, so every push deploys.
       </p>
-      <ValidatedForm
-        schema="createProject"
-        fields={["name", "repo", "branch", "rootDir"]}
-        action={createProject}
-        label="Create project"
-        busyLabel="Creating…"
-      >
+      <ValidatedForm form="createProject" action={createProject} label="Create project" busyLabel="Creating…">
         <label htmlFor="name">Name (becomes the hostname: lowercase letters, digits, hyphens)</label>
         <input id="name" name="name" type="text" required autoComplete="off" />
         <label htmlFor="repo">Repository URL</label>

@@ -1,4 +1,3 @@
-import type { DeploymentView } from "@slipway/client";
 import { DEPLOYMENT_STATUSES, ENVIRONMENTS } from "@slipway/core/schemas";
 import Link from "next/link";
 import { ActionForm } from "../../../components/action-form";
@@ -30,9 +29,7 @@ export default async function DeploymentsPage({
     ...(filters.before ? { before: filters.before } : {}),
   };
   const client = await api();
-  const fetched = await read<DeploymentView[]>(
-    client.GET("/api/v1/projects/{name}/deployments", { params: { path: { name }, query } }),
-  );
+  const fetched = await read(client.GET("/api/v1/projects/{name}/deployments", { params: { path: { name }, query } }));
   const deployments = fetched.slice(0, PAGE_SIZE);
   const last = deployments.at(-1);
   const nextPage =

@@ -1,4 +1,3 @@
-import type { DomainView } from "@slipway/client";
 import type { Metadata } from "next";
 import { AddDomainForm } from "../../../../components/domains/add-domain-form";
 import { DomainList } from "../../../../components/domains/domain-list";
@@ -9,9 +8,7 @@ export const metadata: Metadata = { title: "Domains" };
 /** A site's custom domains: status, certificate, DNS records to set; add, verify, remove. */
 export default async function SiteDomainsPage({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
-  const domains = await read<DomainView[]>(
-    (await api()).GET("/api/v1/domains", { params: { query: { project: name } } }),
-  );
+  const domains = await read((await api()).GET("/api/v1/domains", { params: { query: { project: name } } }));
   return (
     <>
       <h2 style={{ marginTop: 0 }}>Domains</h2>

@@ -1,4 +1,3 @@
-import type { EnvVarView } from "@slipway/client";
 import type { Metadata } from "next";
 import { ActionForm } from "../../../../components/action-form";
 import { TargetChoices } from "../../../../components/target-choices";
@@ -11,9 +10,7 @@ export const metadata: Metadata = { title: "Environment variables" };
 /** A site's variables per environment and branch; secrets show no value, ever. */
 export default async function EnvPage({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
-  const vars = await read<EnvVarView[]>(
-    (await api()).GET("/api/v1/projects/{name}/env", { params: { path: { name } } }),
-  );
+  const vars = await read((await api()).GET("/api/v1/projects/{name}/env", { params: { path: { name } } }));
   const project = <input type="hidden" name="project" value={name} />;
   return (
     <>

@@ -1,4 +1,3 @@
-import type { ProjectView } from "@slipway/client";
 import { NODE_VERSIONS } from "@slipway/core/schemas";
 import type { Metadata } from "next";
 import { ActionForm } from "../../../../components/action-form";
@@ -18,7 +17,7 @@ export default async function SettingsPage({
 }) {
   const { name } = await params;
   const { created } = await searchParams;
-  const project = await read<ProjectView>((await api()).GET("/api/v1/projects/{name}", { params: { path: { name } } }));
+  const project = await read((await api()).GET("/api/v1/projects/{name}", { params: { path: { name } } }));
   const hidden = <input type="hidden" name="project" value={project.name} />;
   return (
     <>
@@ -51,13 +50,7 @@ export default async function SettingsPage({
         </ActionForm>
       </section>
       <h2>Build settings</h2>
-      <ValidatedForm
-        schema="updateProject"
-        fields={["branch", "rootDir", "installCommand", "buildCommand", "nodeVersion"]}
-        action={saveSettings}
-        label="Save settings"
-        busyLabel="Saving…"
-      >
+      <ValidatedForm form="updateProject" action={saveSettings} label="Save settings" busyLabel="Saving…">
         {hidden}
         <label htmlFor="branch">Production branch</label>
         <input id="branch" name="branch" type="text" defaultValue={project.productionBranch} />
