@@ -20,6 +20,7 @@ export function ValidatedForm({
   children,
   primary = true,
   inline = false,
+  refusal,
 }: {
   /** By name: a schema cannot travel from a server component to the browser, its module can. */
   form: FormName;
@@ -30,12 +31,19 @@ export function ValidatedForm({
   primary?: boolean;
   /** The button right after the fields, not in a paragraph of its own (a table cell's form). */
   inline?: boolean;
+  /** Set when the signed-in role may not do this: the button is off and says why (lib/role.ts). */
+  refusal?: string | undefined;
 }) {
   const [outcome, run, pending] = useActionState(action, null);
   const [problems, setProblems] = useState<{ summary: string; fields: Record<string, string> } | null>(null);
   const fields = problems?.fields ?? (outcome && !outcome.ok ? (outcome.fields ?? {}) : {});
   const button = (
-    <button type="submit" className={primary ? "primary" : undefined} disabled={pending}>
+    <button
+      type="submit"
+      className={primary ? "primary" : undefined}
+      disabled={pending || refusal !== undefined}
+      title={refusal}
+    >
       {pending ? busyLabel : label}
     </button>
   );

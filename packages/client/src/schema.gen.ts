@@ -133,6 +133,8 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
+                            /** @description The owning team; null before the first account exists */
+                            teamId: string | null;
                             repo: string;
                             productionBranch: string;
                             rootDir: string;
@@ -242,6 +244,8 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
+                            /** @description The owning team; null before the first account exists */
+                            teamId: string | null;
                             repo: string;
                             productionBranch: string;
                             rootDir: string;
@@ -310,6 +314,8 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
+                            /** @description The owning team; null before the first account exists */
+                            teamId: string | null;
                             repo: string;
                             productionBranch: string;
                             rootDir: string;
@@ -418,6 +424,8 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
+                            /** @description The owning team; null before the first account exists */
+                            teamId: string | null;
                             repo: string;
                             productionBranch: string;
                             rootDir: string;
@@ -630,6 +638,8 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
+                            /** @description The owning team; null before the first account exists */
+                            teamId: string | null;
                             repo: string;
                             productionBranch: string;
                             rootDir: string;

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { ValidatedForm } from "../../components/validated-form";
+import { FieldError, ValidatedForm } from "../../components/validated-form";
 import { createProject } from "./actions";
 
 export const metadata: Metadata = { title: "New project" };
@@ -14,9 +14,18 @@ export default function NewProjectPage() {
       </p>
       <ValidatedForm form="createProject" action={createProject} label="Create project" busyLabel="Creating…">
         <label htmlFor="name">Name (becomes the hostname: lowercase letters, digits, hyphens)</label>
-        <input id="name" name="name" type="text" required autoComplete="off" />
+        <input id="name" name="name" type="text" required autoComplete="off" aria-describedby="name-error" />
+        <FieldError name="name" id="name-error" />
         <label htmlFor="repo">Repository URL</label>
-        <input id="repo" name="repo" type="text" required placeholder="https://github.com/acme/shop.git" />
+        <input
+          id="repo"
+          name="repo"
+          type="text"
+          required
+          placeholder="https://github.com/acme/shop.git"
+          aria-describedby="repo-error"
+        />
+        <FieldError name="repo" id="repo-error" />
         <label htmlFor="branch">Production branch (default: main)</label>
         <input id="branch" name="branch" type="text" placeholder="main" />
         <label htmlFor="rootDir">Root directory (default: the repository root)</label>

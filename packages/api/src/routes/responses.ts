@@ -22,6 +22,7 @@ export const errorResponse = z.strictObject({ code: z.string(), message: z.strin
 export const projectResponse = z.strictObject({
   id: z.string(),
   name: z.string(),
+  teamId: z.string().nullable().describe("The owning team; null before the first account exists"),
   repo: z.string(),
   productionBranch: z.string(),
   rootDir: z.string(),
