@@ -82,8 +82,11 @@ export async function act<A extends Answer>(
   success: string | ((data: DataOf<A>) => string),
 ): Promise<Outcome> {
   const { data, error, response } = await call;
-  if (response.ok && data !== undefined && data !== null)
-    return { ok: true, message: typeof success === "string" ? success : success(data) };
+  if (response.ok) {
+    if (typeof success === "string") return { ok: true, message: success };
+    if (data !== undefined && data !== null) return { ok: true, message: success(data) };
+    return { ok: false, message: `The API answered ${response.status} without the answer this form shows.` };
+  }
   if (response.status === 401) redirect("/sign-in");
   const body = error as ApiErrorView;
   return { ok: false, message: body.hint ? `${body.message} ${body.hint}` : body.message };
