@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts"],
+          include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "apps/dashboard/lib/**/*.test.ts"],
           exclude: ["**/*.integration.test.ts", "**/node_modules/**"],
           testTimeout: 10_000,
         },

@@ -209,7 +209,7 @@ describe("the dashboard", () => {
     await check("team");
   });
 
-  it("invites a viewer, who sees the site but cannot act on it", async () => {
+  it("invites a viewer, who sees the site but no action they may not take; the owner then promotes and removes them", async () => {
     await page.goto(url("/team"));
     await page.getByLabel("Role", { exact: true }).selectOption("viewer");
     await page.getByRole("button", { name: "Create invitation link" }).click();
@@ -223,18 +223,59 @@ describe("the dashboard", () => {
     await signUp(viewer, VIEWER);
     await viewer.waitForURL(url("/"));
     await viewer.getByRole("link", { name: "shop", exact: true }).click();
-    await viewer.getByRole("button", { name: "Deploy production branch" }).click();
-    await viewer
-      .locator("output.outcome.bad")
-      .filter({ hasText: /viewer|role|not allowed|forbidden/i })
-      .waitFor();
+    // Every action on the site is off for a viewer, each saying which role it needs.
+    const needsMember = /Needs the member role/;
+    const deployButton = viewer.getByRole("button", { name: "Deploy production branch" });
+    await deployButton.waitFor();
+    for (const name of ["Deploy production branch", "Roll back to this", "Redeploy"]) {
+      const button = viewer.getByRole("button", { name }).first();
+      expect(await button.isDisabled(), name).toBe(true);
+      expect(await button.getAttribute("title"), name).toMatch(needsMember);
+    }
     await viewer.goto(url("/sites/shop/env"));
-    await viewer.getByLabel("Key").fill("VIEWER_WAS_HERE");
-    await viewer.getByRole("button", { name: "Save variable" }).click();
-    await viewer.locator("output.outcome.bad").filter({ hasText: /\w/ }).first().waitFor();
+    for (const name of ["Save variable", "Import", "Remove GREETING"]) {
+      expect(await viewer.getByRole("button", { name }).isDisabled(), name).toBe(true);
+    }
+    await viewer.goto(url("/sites/shop/settings"));
+    for (const name of ["Save settings", "Rotate secret", "Delete project"]) {
+      expect(await viewer.getByRole("button", { name }).isDisabled(), name).toBe(true);
+    }
+    // Their own account's team comes first on the team page: the owner's team is named by its id.
+    const viewerCookie = (await viewerContext.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const me = await (await fetch(url("/api/v1/me"), { headers: { cookie: viewerCookie } })).json();
+    const shared = me.teams.find((t: { role: string }) => t.role === "viewer");
+    await viewer.goto(url(`/team?team=${shared.id}`));
+    await viewer.getByText("your role: viewer").waitFor();
+    expect(await viewer.getByRole("button", { name: /Change role of|Remove |Create invitation link/ }).count()).toBe(0);
+    await screenshot(viewer, "team-viewer");
+    expect(await seriousViolations(viewer)).toEqual([]);
+    // The API still refuses a viewer's write, whatever a page shows.
+    const refused = await fetch(url("/api/v1/projects/shop/env"), {
+      method: "POST",
+      headers: { cookie: viewerCookie, origin: platform.apiUrl, "content-type": "application/json" },
+      body: JSON.stringify({ vars: [{ key: "VIEWER_WAS_HERE", value: "1" }] }),
+    });
+    expect(refused.status).toBe(403);
     expect(
       (await platform.api("GET", "/api/v1/projects/shop/env")).body.map((v: { key: string }) => v.key),
     ).not.toContain("VIEWER_WAS_HERE");
+    // The owner makes the viewer a member on the team page: the same save now passes the role check.
+    await page.goto(url("/team"));
+    await page.getByLabel(`New role of ${VIEWER.email}`).selectOption("member");
+    await page.getByRole("button", { name: `Change role of ${VIEWER.email}` }).click();
+    await page.getByText(`Role of ${VIEWER.email} changed to member`).waitFor();
+    await viewer.goto(url("/sites/shop/env"));
+    await viewer.getByLabel("Key").fill("MEMBER_WAS_HERE");
+    await viewer.getByLabel("Value").fill("1");
+    await viewer.getByRole("button", { name: "Save variable" }).click();
+    await viewer.getByText("Saved MEMBER_WAS_HERE").waitFor();
+    // Removed from the team, the same account sees the site no more.
+    await page.getByRole("button", { name: `Remove ${VIEWER.email}` }).click();
+    await page.getByText("Member removed").waitFor();
+    expect(await page.getByRole("cell", { name: VIEWER.email }).count()).toBe(0);
+    await viewer.goto(url("/sites/shop"));
+    await viewer.getByRole("heading", { name: "Not found" }).waitFor();
+    await platform.api("DELETE", "/api/v1/projects/shop/env/MEMBER_WAS_HERE");
     await viewerContext.close();
   });
 

@@ -7,11 +7,6 @@ import { age } from "../lib/format";
 
 export const metadata: Metadata = { title: "Sites" };
 
-interface SiteView extends ProjectView {
-  latestDeployment: DeploymentView | null;
-  productionDeployment: DeploymentView | null;
-}
-
 interface Site {
   project: ProjectView;
   production: DeploymentView | undefined;
@@ -23,7 +18,7 @@ export default async function SitesPage({ searchParams }: { searchParams: Promis
   const q = ((await searchParams).q ?? "").trim().toLowerCase();
   const client = await api();
   // One request: the API adds each project's latest and production deployment (indexed reads).
-  const projects = await read<SiteView[]>(client.GET("/api/v1/projects", { params: { query: { deployments: "1" } } }));
+  const projects = await read(client.GET("/api/v1/projects", { params: { query: { deployments: "1" } } }));
   const sites: Site[] = projects
     .filter((p) => !q || p.name.includes(q) || p.repo.toLowerCase().includes(q))
     .map((p) => ({

@@ -13,6 +13,7 @@ export function ActionForm({
   children,
   danger = false,
   primary = false,
+  refusal,
 }: {
   action: (previous: Outcome, form: FormData) => Promise<Outcome>;
   label: string;
@@ -20,12 +21,19 @@ export function ActionForm({
   children?: ReactNode;
   danger?: boolean;
   primary?: boolean;
+  /** Set when the signed-in role may not do this: the button is off and says why (lib/role.ts). */
+  refusal?: string | undefined;
 }) {
   const [outcome, run, pending] = useActionState(action, null);
   return (
     <form action={run}>
       {children}
-      <button type="submit" disabled={pending} className={danger ? "danger" : primary ? "primary" : undefined}>
+      <button
+        type="submit"
+        disabled={pending || refusal !== undefined}
+        title={refusal}
+        className={danger ? "danger" : primary ? "primary" : undefined}
+      >
         {pending ? busyLabel : label}
       </button>
       <output className={`outcome ${outcome?.ok ? "ok" : "bad"}`} aria-live="polite">

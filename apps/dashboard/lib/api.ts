@@ -1,6 +1,7 @@
 import { type ApiErrorView, createSlipwayClient, type SlipwayClient } from "@slipway/client";
 import { cookies, headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
+import type { FormProblems } from "./forms";
 import { TOKEN_COOKIE } from "./session";
 
 /**
@@ -46,29 +47,52 @@ export class ApiError extends Error {
   }
 }
 
+/** What an openapi-fetch call resolves to: the answer's JSON (its generated type), or an error. */
+export type Answer = { data?: unknown; error?: unknown; response: Response };
+/** The generated type of a call's successful answer. */
+export type DataOf<A extends Answer> = NonNullable<A["data"]>;
+
 /**
  * Unwraps a call for a page: signed out goes to sign-in, a missing thing is the not-found page,
- * any other refusal throws for the error boundary. `T` is the response's shape (see ProjectView).
+ * any other refusal throws for the error boundary. The answer keeps the route's generated type.
  */
-export async function read<T>(call: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
+export async function read<A extends Answer>(call: Promise<A>): Promise<DataOf<A>> {
   const { data, error, response } = await call;
-  if (response.ok) return data as T;
+  if (response.ok && data !== undefined && data !== null) return data;
   if (response.status === 401) redirect("/sign-in");
   if (response.status === 404) notFound();
   throw new ApiError(response.status, error as ApiErrorView);
 }
 
-/** An action's outcome, shown beside the button or form that asked. */
-export type Outcome = { ok: true; message: string } | { ok: false; message: string } | null;
+/**
+ * An action's outcome, shown beside the button or form that asked; `fields` holds a message per
+ * form field the shared schema refused, shown next to that field.
+ */
+export type Outcome =
+  | { ok: true; message: string }
+  | { ok: false; message: string; fields?: Record<string, string> }
+  | null;
 
-/** Unwraps a call for a server action: a refusal becomes the outcome's message, never a throw. */
-export async function act(
-  call: Promise<{ data?: unknown; error?: unknown; response: Response }>,
-  success: string,
+/**
+ * Unwraps a call for a server action: a refusal becomes the outcome's message, never a throw. The
+ * success message may quote the answer (a token or a link shown once).
+ */
+export async function act<A extends Answer>(
+  call: Promise<A>,
+  success: string | ((data: DataOf<A>) => string),
 ): Promise<Outcome> {
-  const { error, response } = await call;
-  if (response.ok) return { ok: true, message: success };
+  const { data, error, response } = await call;
+  if (response.ok) {
+    if (typeof success === "string") return { ok: true, message: success };
+    if (data !== undefined && data !== null) return { ok: true, message: success(data) };
+    return { ok: false, message: `The API answered ${response.status} without the answer this form shows.` };
+  }
   if (response.status === 401) redirect("/sign-in");
   const body = error as ApiErrorView;
   return { ok: false, message: body.hint ? `${body.message} ${body.hint}` : body.message };
+}
+
+/** A form the shared schema refused: the first problem beside the button, each field's next to it. */
+export function refused(problems: FormProblems): Outcome {
+  return { ok: false, message: problems.summary, fields: problems.fields };
 }

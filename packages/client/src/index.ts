@@ -1,12 +1,3 @@
-import type {
-  CostProjection,
-  DeploymentStatus,
-  Environment,
-  EnvTarget,
-  MetricSummary,
-  NodeVersion,
-  SeriesPoint,
-} from "@slipway/core";
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "./schema.gen.ts";
 
@@ -31,109 +22,55 @@ export function createSlipwayClient(options: ClientOptions): SlipwayClient {
   });
 }
 
-/**
- * The API's JSON shapes, until its OpenAPI document describes responses with schemas of their own
- * (today each is a bare object): the dashboard reads the generated types' `data` through these.
- */
-export interface ProjectView {
-  id: string;
-  name: string;
-  repo: string;
-  productionBranch: string;
-  rootDir: string;
-  installCommand: string | null;
-  buildCommand: string | null;
-  nodeVersion: NodeVersion;
-  url: string;
-  webhook: { url: string; secret: string };
-  createdAt: string;
+/** The JSON a path's method answers on success (its 2xx response), from the generated document. */
+export type ResponseOf<
+  P extends keyof paths,
+  M extends "get" | "post" | "patch" | "put" | "delete",
+> = paths[P][M] extends {
+  responses: infer R;
 }
+  ? {
+      [S in keyof R]: S extends 200 | 201 | 202
+        ? R[S] extends { content: { "application/json": infer J } }
+          ? J
+          : never
+        : never;
+    }[keyof R]
+  : never;
 
-export interface DeploymentView {
-  id: string;
-  project: string;
-  status: DeploymentStatus;
-  statusReason: string | null;
-  url: string;
-  environment: Environment;
-  commit: { sha: string; branch: string | null; message: string | null; author: string | null };
-  trigger: string;
-  createdAt: string;
-  buildStartedAt: string | null;
-  readyAt: string | null;
-  finishedAt: string | null;
+/** The JSON body a path's method takes, from the generated document. */
+export type BodyOf<P extends keyof paths, M extends "post" | "patch" | "put"> = paths[P][M] extends {
+  requestBody?: { content: { "application/json": infer B } };
 }
+  ? B
+  : never;
 
-export interface EnvVarView {
-  key: string;
-  /** null for a secret: write-only. */
-  value: string | null;
-  targets: EnvTarget[];
-  branch: string | null;
-  secret: boolean;
-  updatedAt: string;
-}
-
+// The API's JSON shapes by name: each is the generated type of a route's answer, so the document
+// (built from the API's zod response schemas) is the only place a shape is written down.
+type One<T> = T extends readonly (infer E)[] ? E : T;
+export type ProjectView = ResponseOf<"/api/v1/projects/{name}", "get">;
+export type ProjectListEntryView = One<ResponseOf<"/api/v1/projects", "get">>;
+export type DeploymentView = ResponseOf<"/api/v1/deployments/{id}", "get">;
+export type EnvVarView = One<ResponseOf<"/api/v1/projects/{name}/env", "get">>;
 /** The env var keys a deployment was built with; never a value. */
-export interface EnvSnapshotKeysView {
-  keys: { key: string; secret: boolean }[];
-}
-
-export interface LogLineView {
-  seq: number;
-  at: string;
-  stream: "stdout" | "stderr" | "system";
-  text: string;
-}
-
+export type EnvSnapshotKeysView = ResponseOf<"/api/v1/deployments/{id}/env", "get">;
+export type LogLineView = One<ResponseOf<"/api/v1/deployments/{id}/logs", "get">>;
 /** A custom domain: its status (with the reason when stuck), the DNS records to set, its certificate. */
-export interface DomainView {
-  hostname: string;
-  project: string;
-  redirectTo: string | null;
-  status: "pending" | "verified" | "issuing" | "active" | "failed";
-  reason: string | null;
-  records: { type: "A" | "AAAA" | "CNAME" | "TXT"; name: string; value: string; purpose: string }[];
-  ownershipRequired: boolean;
-  certificate: { notAfter: string; issuedAt: string } | null;
-  nextAttemptAt: string | null;
-  createdAt: string;
-}
+export type DomainView = ResponseOf<"/api/v1/domains/{hostname}", "get">;
+/** A runtime log entry: a request through the edge or a line a function wrote. */
+export type TelemetryEntryView = One<ResponseOf<"/api/v1/projects/{name}/logs", "get">>;
+export type ErrorGroupView = One<ResponseOf<"/api/v1/projects/{name}/errors", "get">>;
+/** GET /projects/{name}/metrics: a summary and one point per step (1 min / 15 min / 1 h). */
+export type MetricsView = ResponseOf<"/api/v1/projects/{name}/metrics", "get">;
+/** GET /projects/{name}/usage: what the site used in a window and its projected AWS cost. */
+export type UsageView = ResponseOf<"/api/v1/projects/{name}/usage", "get">;
+export type MeView = ResponseOf<"/api/v1/me", "get">;
+export type MemberView = One<ResponseOf<"/api/v1/teams/{team}/members", "get">>;
+export type InvitationView = One<ResponseOf<"/api/v1/teams/{team}/invitations", "get">>;
+export type TokenView = One<ResponseOf<"/api/v1/tokens", "get">>;
 
 export interface ApiErrorView {
   code: string;
   message: string;
   hint?: string;
-}
-
-/** A runtime log entry: a request through the edge or a line a function wrote. */
-export type { ErrorGroup as ErrorGroupView, TelemetryEntry as TelemetryEntryView } from "@slipway/core";
-
-/** GET /projects/{name}/metrics: a summary and one point per step (1 min / 15 min / 1 h). */
-export interface MetricsView {
-  project: string;
-  from: string;
-  to: string;
-  stepMs: number;
-  summary: MetricSummary;
-  series: SeriesPoint[];
-}
-
-/** GET /projects/{name}/usage: what the site used in a window and its projected AWS cost. */
-export interface UsageView {
-  project: string;
-  from: string;
-  to: string;
-  usage: {
-    windowMs: number;
-    requests: number;
-    invocations: number;
-    gbSeconds: number;
-    bytesOut: number;
-    storageBytes: number;
-    uploads: number;
-    errors: number;
-    coldStarts: number;
-  };
-  cost: CostProjection;
 }

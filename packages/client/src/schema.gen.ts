@@ -133,6 +133,8 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
+                            /** @description The owning team; null before the first account exists */
+                            teamId: string | null;
                             repo: string;
                             productionBranch: string;
                             rootDir: string;
@@ -242,6 +244,8 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
+                            /** @description The owning team; null before the first account exists */
+                            teamId: string | null;
                             repo: string;
                             productionBranch: string;
                             rootDir: string;
@@ -310,6 +314,8 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
+                            /** @description The owning team; null before the first account exists */
+                            teamId: string | null;
                             repo: string;
                             productionBranch: string;
                             rootDir: string;
@@ -418,6 +424,8 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
+                            /** @description The owning team; null before the first account exists */
+                            teamId: string | null;
                             repo: string;
                             productionBranch: string;
                             rootDir: string;
@@ -630,6 +638,8 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
+                            /** @description The owning team; null before the first account exists */
+                            teamId: string | null;
                             repo: string;
                             productionBranch: string;
                             rootDir: string;
@@ -1368,12 +1378,38 @@ export interface paths {
                     };
                     content: {
                         "application/json": ({
+                            /** @constant */
+                            kind: "request";
                             seq: number;
-                            /** @enum {string} */
-                            kind: "request" | "log";
+                            /** @description ISO 8601 time */
                             at: string;
-                        } & {
-                            [key: string]: unknown;
+                            projectId: string;
+                            deploymentId: string;
+                            requestId: string;
+                            method: string;
+                            path: string;
+                            status: number;
+                            durationMs: number;
+                            bytes: number;
+                            coldStart: boolean;
+                            /** @description static, cache, function, image or edge */
+                            servedBy: string;
+                            /** @description The edge cache's verdict (HIT / STALE / MISS), null where not asked */
+                            cache: string | null;
+                            /** @description Masked per the platform's setting */
+                            clientIp: string;
+                        } | {
+                            /** @constant */
+                            kind: "log";
+                            seq: number;
+                            /** @description ISO 8601 time */
+                            at: string;
+                            projectId: string;
+                            deploymentId: string;
+                            requestId: string | null;
+                            /** @enum {string} */
+                            level: "debug" | "info" | "warn" | "error";
+                            text: string;
                         })[];
                     };
                 };
@@ -1430,12 +1466,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": ({
+                        "application/json": {
                             message: string;
                             count: number;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                            /** @description ISO 8601 time */
+                            firstAt: string;
+                            /** @description ISO 8601 time */
+                            lastAt: string;
+                            lastDeploymentId: string;
+                            lastRequestId: string | null;
+                            /** @description The latest occurrence's stack that had one */
+                            stack: string | null;
+                        }[];
                     };
                 };
                 /** @description Error: { code, message, hint } */
@@ -1495,15 +1537,37 @@ export interface paths {
                     content: {
                         "application/json": {
                             project: string;
+                            /** @description ISO 8601 time */
+                            from: string;
+                            /** @description ISO 8601 time */
+                            to: string;
                             stepMs: number;
                             summary: {
-                                [key: string]: unknown;
+                                requests: number;
+                                errors: number;
+                                errorRate: number;
+                                coldStarts: number;
+                                gbSeconds: number;
+                                bytesOut: number;
+                                invocations: number;
+                                p50: number | null;
+                                p95: number | null;
+                                p99: number | null;
                             };
                             series: {
-                                [key: string]: unknown;
+                                /** @description Epoch ms the step starts */
+                                start: number;
+                                requests: number;
+                                errors: number;
+                                errorRate: number;
+                                coldStarts: number;
+                                gbSeconds: number;
+                                bytesOut: number;
+                                invocations: number;
+                                p50: number | null;
+                                p95: number | null;
+                                p99: number | null;
                             }[];
-                        } & {
-                            [key: string]: unknown;
                         };
                     };
                 };
@@ -1562,14 +1626,42 @@ export interface paths {
                     content: {
                         "application/json": {
                             project: string;
+                            /** @description ISO 8601 time */
+                            from: string;
+                            /** @description ISO 8601 time */
+                            to: string;
                             usage: {
-                                [key: string]: unknown;
+                                windowMs: number;
+                                requests: number;
+                                invocations: number;
+                                gbSeconds: number;
+                                bytesOut: number;
+                                storageBytes: number;
+                                uploads: number;
+                                errors: number;
+                                coldStarts: number;
                             };
                             cost: {
-                                [key: string]: unknown;
+                                pricesDate: string;
+                                region: string;
+                                windowUsd: number;
+                                monthlyUsd: number;
+                                lines: {
+                                    /** @enum {string} */
+                                    service: "Lambda" | "CloudFront" | "S3";
+                                    item: string;
+                                    quantity: number;
+                                    unit: string;
+                                    usd: number;
+                                }[];
                             };
-                        } & {
-                            [key: string]: unknown;
+                            dropped: {
+                                entries: number;
+                                errors: number;
+                                metricDays: number;
+                                /** @description Entries the recorder dropped before they reached the store */
+                                beforeStorage: number;
+                            };
                         };
                     };
                 };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TEAM_ROLES } from "./domain/model.ts";
 
 /**
  * Request bodies of /api/v1, shared by the API (which validates every request with them) and the
@@ -39,5 +40,31 @@ export const envVarBody = z.object({
 
 export const setEnvBody = z.object({ vars: z.array(envVarBody).min(1) });
 
+const role = z.enum(TEAM_ROLES, { error: `A role is one of ${TEAM_ROLES.join(", ")}` });
+const days = z
+  .number({ error: "Days are a whole number" })
+  .int("Days are a whole number")
+  .min(1, "At least 1 day")
+  .max(365, "At most 365 days");
+export const createTeamBody = z.object({ name: z.string().trim().min(1).max(80) }).strict();
+export const changeRoleBody = z.object({ role }).strict();
+export const createInvitationBody = z.object({ role: role.default("member"), expiresInDays: days.default(7) }).strict();
+export const acceptInvitationBody = z.object({ token: z.string().min(1).max(200) }).strict();
+export const createTokenBody = z
+  .object({
+    name: z
+      .string({ error: "Name the token (where it is used)" })
+      .trim()
+      .min(1, "Name the token (where it is used)")
+      .max(80, "At most 80 characters"),
+    /** Default: the caller's default team. */
+    team: z.string().optional(),
+    /** Default (and at most): the user's role in the team. */
+    role: role.optional(),
+    /** Default: never expires. */
+    expiresInDays: days.optional(),
+  })
+  .strict();
+
 // The closed sets a form offers, from the domain model (no Node APIs there either).
-export { DEPLOYMENT_STATUSES, ENV_TARGETS, ENVIRONMENTS, NODE_VERSIONS } from "./domain/model.ts";
+export { DEPLOYMENT_STATUSES, ENV_TARGETS, ENVIRONMENTS, NODE_VERSIONS, TEAM_ROLES } from "./domain/model.ts";

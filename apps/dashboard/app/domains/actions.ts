@@ -1,5 +1,5 @@
 "use server";
-import type { ApiErrorView, DomainView } from "@slipway/client";
+import type { ApiErrorView } from "@slipway/client";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { act, api, type Outcome } from "../../lib/api";
@@ -27,10 +27,10 @@ export async function addDomain(_previous: AddOutcome, form: FormData): Promise<
   if (!hostname) return { ok: false, message: "Enter a hostname, e.g. www.example.com.", field: "hostname", ...typed };
   const client = await api();
   const { data, error, response } = await client.POST("/api/v1/domains", {
-    body: { hostname, project, ...(redirectTo ? { redirectTo } : {}) } as never,
+    body: { hostname, project, ...(redirectTo ? { redirectTo } : {}) },
   });
   if (response.status === 401) redirect("/sign-in");
-  if (!response.ok) {
+  if (!response.ok || !data) {
     const body = error as ApiErrorView;
     const message = body.hint ? `${body.message} ${body.hint}` : body.message;
     // The API names the bad value: a refusal that quotes the redirect target (and not the
@@ -40,22 +40,26 @@ export async function addDomain(_previous: AddOutcome, form: FormData): Promise<
     return { ok: false, message, field: aboutRedirect ? "redirectTo" : "hostname", ...typed };
   }
   refresh(project);
-  const added = data as unknown as DomainView;
-  return { ok: true, message: `Added ${added.hostname}: set its DNS records, then verify.` };
+  return { ok: true, message: `Added ${data.hostname}: set its DNS records, then verify.` };
 }
 
 /** Checks the records now; a verified domain goes on to get its certificate by itself. */
 export async function verifyDomain(_previous: Outcome, form: FormData): Promise<Outcome> {
   const hostname = text(form, "hostname");
   const client = await api();
-  const call = client.POST("/api/v1/domains/{hostname}/verify", { params: { path: { hostname } } });
-  const outcome = await act(call, "");
+  let verified = false;
+  const outcome = await act(
+    client.POST("/api/v1/domains/{hostname}/verify", { params: { path: { hostname } } }),
+    (found) => {
+      verified = found.verified;
+      return found.verified
+        ? `${hostname} is verified: its certificate is being issued.`
+        : `Not verified yet: ${found.reason ?? "the records are not there yet."}`;
+    },
+  );
   refresh(text(form, "project"));
-  if (!outcome?.ok) return outcome;
-  const found = (await call).data as unknown as DomainView & { verified: boolean };
-  return found.verified
-    ? { ok: true, message: `${hostname} is verified: its certificate is being issued.` }
-    : { ok: false, message: `Not verified yet: ${found.reason ?? "the records are not there yet."}` };
+  // An answered check that found no records is not a success for the person who asked.
+  return outcome?.ok && !verified ? { ok: false, message: outcome.message } : outcome;
 }
 
 export async function removeDomain(_previous: Outcome, form: FormData): Promise<Outcome> {

@@ -1,4 +1,3 @@
-import type { DomainView, ProjectView } from "@slipway/client";
 import type { Metadata } from "next";
 import { AddDomainForm } from "../../components/domains/add-domain-form";
 import { DomainList } from "../../components/domains/domain-list";
@@ -10,8 +9,8 @@ export const metadata: Metadata = { title: "Domains" };
 export default async function DomainsPage() {
   const client = await api();
   const [domains, projects] = await Promise.all([
-    read<DomainView[]>(client.GET("/api/v1/domains")),
-    read<ProjectView[]>(client.GET("/api/v1/projects")),
+    read(client.GET("/api/v1/domains")),
+    read(client.GET("/api/v1/projects")),
   ]);
   return (
     <>

@@ -1,18 +1,18 @@
 "use server";
-import type { ProjectView } from "@slipway/client";
-import { createProjectBody } from "@slipway/core/schemas";
 import { redirect } from "next/navigation";
-import { act, api, type Outcome } from "../../lib/api";
-import { formFields } from "../../lib/form";
+import { act, api, type Outcome, refused } from "../../lib/api";
+import { checkForm, FORMS } from "../../lib/forms";
 
 /** The API checks again (a DNS-label name, a safe root dir); its refusal names the bad value. */
 export async function createProject(_previous: Outcome, form: FormData): Promise<Outcome> {
-  const parsed = createProjectBody.safeParse(formFields(form, ["name", "repo", "branch", "rootDir"]));
-  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? "Check the form" };
+  const checked = checkForm(FORMS.createProject, form);
+  if (!checked.ok) return refused(checked.problems);
   const client = await api();
-  const call = client.POST("/api/v1/projects", { body: parsed.data as never });
-  const outcome = await act(call, "Created");
+  let created = "";
+  const outcome = await act(client.POST("/api/v1/projects", { body: checked.body }), (project) => {
+    created = project.name;
+    return "Created";
+  });
   if (!outcome?.ok) return outcome;
-  const { data } = await call;
-  redirect(`/sites/${(data as unknown as ProjectView).name}/settings?created=1`);
+  redirect(`/sites/${created}/settings?created=1`);
 }

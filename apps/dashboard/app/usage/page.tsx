@@ -1,4 +1,3 @@
-import type { ProjectView, UsageView } from "@slipway/client";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { api, read } from "../../lib/api";
@@ -19,7 +18,7 @@ export default async function UsagePage({
   const wanted = await searchParams;
   const since = WINDOWS.find((w) => w === wanted.since) ?? "30d";
   const client = await api();
-  const projects = await read<ProjectView[]>(client.GET("/api/v1/projects"));
+  const projects = await read(client.GET("/api/v1/projects"));
   const site = projects.find((p) => p.name === wanted.site) ?? projects[0];
   if (!site) {
     return (
@@ -31,7 +30,7 @@ export default async function UsagePage({
       </section>
     );
   }
-  const report = await read<UsageView>(
+  const report = await read(
     client.GET("/api/v1/projects/{name}/usage", { params: { path: { name: site.name }, query: { since } } }),
   );
   const { usage, cost } = report;

@@ -6,11 +6,17 @@ import {
   nowIso,
   SlipwayError,
   type Store,
-  TEAM_ROLES,
+  type TEAM_ROLES,
   type TeamMember,
 } from "@slipway/core";
+import {
+  acceptInvitationBody,
+  changeRoleBody,
+  createInvitationBody,
+  createTeamBody,
+  createTokenBody,
+} from "@slipway/core/schemas";
 import { Hono } from "hono";
-import { z } from "zod";
 import { requireRole, roleIn } from "../accounts/access.ts";
 import { invitationInvalid } from "../accounts/auth-routes.ts";
 import type { Caller, CallerEnv } from "../accounts/caller.ts";
@@ -19,24 +25,6 @@ import { roleAtLeast } from "../accounts/roles.ts";
 import type { ApiDeps } from "../app.ts";
 import { hashToken } from "../auth.ts";
 import { readJson } from "../body.ts";
-
-const role = z.enum(TEAM_ROLES);
-const days = z.number().int().min(1).max(365);
-export const createTeamBody = z.object({ name: z.string().trim().min(1).max(80) }).strict();
-export const changeRoleBody = z.object({ role }).strict();
-export const createInvitationBody = z.object({ role: role.default("member"), expiresInDays: days.default(7) }).strict();
-export const acceptInvitationBody = z.object({ token: z.string().min(1).max(200) }).strict();
-export const createTokenBody = z
-  .object({
-    name: z.string().trim().min(1).max(80),
-    /** Default: the caller's default team. */
-    team: z.string().optional(),
-    /** Default (and at most): the user's role in the team. */
-    role: role.optional(),
-    /** Default: never expires. */
-    expiresInDays: days.optional(),
-  })
-  .strict();
 
 /** The signed-in user, their teams, members, invitations and API tokens. */
 export function accountRoutes(deps: Pick<ApiDeps, "store" | "urls">) {

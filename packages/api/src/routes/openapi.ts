@@ -1,12 +1,14 @@
-import { createProjectBody, setEnvBody, updateProjectBody } from "@slipway/core/schemas";
-import { z } from "zod";
 import {
   acceptInvitationBody,
   changeRoleBody,
   createInvitationBody,
+  createProjectBody,
   createTeamBody,
   createTokenBody,
-} from "./accounts.ts";
+  setEnvBody,
+  updateProjectBody,
+} from "@slipway/core/schemas";
+import { z } from "zod";
 import { clearCacheBody } from "./admin.ts";
 import { deployBody, rollbackBody } from "./deployments.ts";
 import { addDomainBody } from "./domains.ts";
@@ -131,33 +133,28 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
         limit: "How many (default 100, at most 5000)",
         follow: "1: stream Server-Sent Events",
       },
-      response: z.array(z.looseObject({ seq: z.number(), kind: z.enum(["request", "log"]), at: z.string() })),
+      response: z.array(R.telemetryEntryResponse),
     },
   },
   "/api/v1/projects/{name}/errors": {
     get: {
       summary: "Errors (uncaught exceptions, logged Errors, 5xx) grouped by message",
       query: { since: "Window (default 24h)" },
-      response: z.array(z.looseObject({ message: z.string(), count: z.number() })),
+      response: z.array(R.errorGroupResponse),
     },
   },
   "/api/v1/projects/{name}/metrics": {
     get: {
       summary: "Requests, errors, latency p50/p95/p99, cold starts, GB-s and bytes out per step (1 min / 15 min / 1 h)",
       query: { since: "1h, 24h or 7d (default 1h)", deployment: "One deployment's metrics" },
-      response: z.looseObject({
-        project: z.string(),
-        stepMs: z.number(),
-        summary: z.looseObject({}),
-        series: z.array(z.looseObject({})),
-      }),
+      response: R.metricsResponse,
     },
   },
   "/api/v1/projects/{name}/usage": {
     get: {
       summary: "Usage in a window and its projected AWS cost (price table dated in the response)",
       query: { since: "Window (default 30d)" },
-      response: z.looseObject({ project: z.string(), usage: z.looseObject({}), cost: z.looseObject({}) }),
+      response: R.usageResponse,
     },
   },
   "/api/v1/domains": {

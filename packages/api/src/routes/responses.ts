@@ -3,6 +3,7 @@ import {
   DOMAIN_STATUSES,
   ENV_TARGETS,
   ENVIRONMENTS,
+  LOG_LEVELS,
   NODE_VERSIONS,
   TEAM_ROLES,
 } from "@slipway/core";
@@ -21,6 +22,7 @@ export const errorResponse = z.strictObject({ code: z.string(), message: z.strin
 export const projectResponse = z.strictObject({
   id: z.string(),
   name: z.string(),
+  teamId: z.string().nullable().describe("The owning team; null before the first account exists"),
   repo: z.string(),
   productionBranch: z.string(),
   rootDir: z.string(),
@@ -169,4 +171,103 @@ export const domainResponse = z.strictObject({
 
 export const envSnapshotKeysResponse = z.strictObject({
   keys: z.array(z.strictObject({ key: z.string(), secret: z.boolean() })),
+});
+
+const requestEntry = z.strictObject({
+  kind: z.literal("request"),
+  seq: z.number().int(),
+  at: iso,
+  projectId: z.string(),
+  deploymentId: z.string(),
+  requestId: z.string(),
+  method: z.string(),
+  path: z.string(),
+  status: z.number().int(),
+  durationMs: z.number(),
+  bytes: z.number(),
+  coldStart: z.boolean(),
+  servedBy: z.string().describe("static, cache, function, image or edge"),
+  cache: z.string().nullable().describe("The edge cache's verdict (HIT / STALE / MISS), null where not asked"),
+  clientIp: z.string().describe("Masked per the platform's setting"),
+});
+const functionLogEntry = z.strictObject({
+  kind: z.literal("log"),
+  seq: z.number().int(),
+  at: iso,
+  projectId: z.string(),
+  deploymentId: z.string(),
+  requestId: z.string().nullable(),
+  level: z.enum(LOG_LEVELS),
+  text: z.string(),
+});
+/** A runtime log entry: a request through the edge or a line a function wrote. */
+export const telemetryEntryResponse = z.discriminatedUnion("kind", [requestEntry, functionLogEntry]);
+
+export const errorGroupResponse = z.strictObject({
+  message: z.string(),
+  count: z.number().int(),
+  firstAt: iso,
+  lastAt: iso,
+  lastDeploymentId: z.string(),
+  lastRequestId: z.string().nullable(),
+  stack: z.string().nullable().describe("The latest occurrence's stack that had one"),
+});
+
+const counts = {
+  requests: z.number(),
+  errors: z.number(),
+  errorRate: z.number(),
+  coldStarts: z.number(),
+  gbSeconds: z.number(),
+  bytesOut: z.number(),
+  invocations: z.number(),
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+};
+export const metricsResponse = z.strictObject({
+  project: z.string(),
+  from: iso,
+  to: iso,
+  stepMs: z.number(),
+  summary: z.strictObject(counts),
+  series: z.array(z.strictObject({ start: z.number().describe("Epoch ms the step starts"), ...counts })),
+});
+
+export const usageResponse = z.strictObject({
+  project: z.string(),
+  from: iso,
+  to: iso,
+  usage: z.strictObject({
+    windowMs: z.number(),
+    requests: z.number(),
+    invocations: z.number(),
+    gbSeconds: z.number(),
+    bytesOut: z.number(),
+    storageBytes: z.number(),
+    uploads: z.number(),
+    errors: z.number(),
+    coldStarts: z.number(),
+  }),
+  cost: z.strictObject({
+    pricesDate: z.string(),
+    region: z.string(),
+    windowUsd: z.number(),
+    monthlyUsd: z.number(),
+    lines: z.array(
+      z.strictObject({
+        service: z.enum(["Lambda", "CloudFront", "S3"]),
+        item: z.string(),
+        quantity: z.number(),
+        unit: z.string(),
+        usd: z.number(),
+      }),
+    ),
+  }),
+  dropped: z.strictObject({
+    entries: z.number(),
+    errors: z.number(),
+    metricDays: z.number(),
+    beforeStorage: z.number().describe("Entries the recorder dropped before they reached the store"),
+  }),
 });

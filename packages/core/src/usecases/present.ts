@@ -33,6 +33,8 @@ export async function presentProject(deps: Pick<CoreDeps, "urls" | "secrets">, p
   return {
     id: project.id,
     name: project.name,
+    /** The owning team: a client shows the caller's role there (the API still checks every write). */
+    teamId: project.teamId,
     repo: displayRepoUrl(project.repoUrl, project.repoCredentialEncrypted !== null),
     productionBranch: project.productionBranch,
     rootDir: project.rootDir,

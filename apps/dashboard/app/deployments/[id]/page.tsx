@@ -1,4 +1,3 @@
-import type { DeploymentView, EnvSnapshotKeysView, LogLineView } from "@slipway/client";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LiveLog } from "../../../components/live-log";
@@ -15,9 +14,9 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
   const client = await api();
   const path = { params: { path: { id } } };
   const [deployment, lines, env] = await Promise.all([
-    read<DeploymentView>(client.GET("/api/v1/deployments/{id}", path)),
-    read<LogLineView[]>(client.GET("/api/v1/deployments/{id}/logs", path)),
-    read<EnvSnapshotKeysView>(client.GET("/api/v1/deployments/{id}/env", path)),
+    read(client.GET("/api/v1/deployments/{id}", path)),
+    read(client.GET("/api/v1/deployments/{id}/logs", path)),
+    read(client.GET("/api/v1/deployments/{id}/env", path)),
   ]);
   const finished = !["queued", "building", "deploying"].includes(deployment.status);
   const queued = between(deployment.createdAt, deployment.buildStartedAt);

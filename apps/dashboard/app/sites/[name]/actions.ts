@@ -11,7 +11,7 @@ export async function deploy(_previous: Outcome, form: FormData): Promise<Outcom
   const outcome = await act(
     client.POST("/api/v1/projects/{name}/deployments", {
       params: { path: { name: field(form, "project") } },
-      body: {} as never,
+      body: {},
     }),
     "Deployment queued",
   );
@@ -24,7 +24,7 @@ export async function redeploy(_previous: Outcome, form: FormData): Promise<Outc
   const outcome = await act(
     client.POST("/api/v1/projects/{name}/deployments", {
       params: { path: { name: field(form, "project") } },
-      body: { ref: field(form, "sha"), prod: field(form, "environment") === "production" } as never,
+      body: { ref: field(form, "sha"), prod: field(form, "environment") === "production" },
     }),
     "Redeploy queued",
   );
@@ -47,7 +47,7 @@ export async function rollback(_previous: Outcome, form: FormData): Promise<Outc
   const outcome = await act(
     client.POST("/api/v1/projects/{name}/rollback", {
       params: { path: { name: field(form, "project") } },
-      body: { deploymentId: field(form, "id") } as never,
+      body: { deploymentId: field(form, "id") },
     }),
     "Production rolled back",
   );

@@ -1,4 +1,3 @@
-import type { ProjectView } from "@slipway/client";
 import type { ReactNode } from "react";
 import { NavLink } from "../../../components/nav-link";
 import { api, read } from "../../../lib/api";
@@ -12,7 +11,7 @@ export default async function SiteLayout({
   params: Promise<{ name: string }>;
 }) {
   const { name } = await params;
-  const project = await read<ProjectView>((await api()).GET("/api/v1/projects/{name}", { params: { path: { name } } }));
+  const project = await read((await api()).GET("/api/v1/projects/{name}", { params: { path: { name } } }));
   const base = `/sites/${project.name}`;
   return (
     <>

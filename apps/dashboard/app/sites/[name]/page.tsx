@@ -1,10 +1,10 @@
-import type { DeploymentView } from "@slipway/client";
 import { DEPLOYMENT_STATUSES, ENVIRONMENTS } from "@slipway/core/schemas";
 import Link from "next/link";
 import { ActionForm } from "../../../components/action-form";
 import { StatusBadge } from "../../../components/status-badge";
 import { api, read } from "../../../lib/api";
 import { age, between, duration, shortSha } from "../../../lib/format";
+import { needsRole, roleInProject } from "../../../lib/role";
 import { cancel, deploy, promote, redeploy, rollback } from "./actions";
 
 const PAGE_SIZE = 20;
@@ -30,9 +30,8 @@ export default async function DeploymentsPage({
     ...(filters.before ? { before: filters.before } : {}),
   };
   const client = await api();
-  const fetched = await read<DeploymentView[]>(
-    client.GET("/api/v1/projects/{name}/deployments", { params: { path: { name }, query } }),
-  );
+  const asMember = needsRole(await roleInProject(name), "member");
+  const fetched = await read(client.GET("/api/v1/projects/{name}/deployments", { params: { path: { name }, query } }));
   const deployments = fetched.slice(0, PAGE_SIZE);
   const last = deployments.at(-1);
   const nextPage =
@@ -42,7 +41,7 @@ export default async function DeploymentsPage({
   return (
     <>
       <div className="row spread" style={{ marginBottom: 10 }}>
-        <ActionForm action={deploy} label="Deploy production branch" busyLabel="Queuing…" primary>
+        <ActionForm action={deploy} label="Deploy production branch" busyLabel="Queuing…" primary refusal={asMember}>
           <input type="hidden" name="project" value={name} />
         </ActionForm>
       </div>
@@ -124,22 +123,27 @@ export default async function DeploymentsPage({
                   <td data-label="Actions">
                     <div className="actions">
                       {moving ? (
-                        <ActionForm action={cancel} label="Cancel" busyLabel="Canceling…" danger>
+                        <ActionForm action={cancel} label="Cancel" busyLabel="Canceling…" danger refusal={asMember}>
                           {hidden}
                         </ActionForm>
                       ) : null}
                       {d.status === "ready" && d.environment === "production" ? (
-                        <ActionForm action={rollback} label="Roll back to this" busyLabel="Rolling back…">
+                        <ActionForm
+                          action={rollback}
+                          label="Roll back to this"
+                          busyLabel="Rolling back…"
+                          refusal={asMember}
+                        >
                           {hidden}
                         </ActionForm>
                       ) : null}
                       {d.status === "ready" && d.environment === "preview" ? (
-                        <ActionForm action={promote} label="Promote" busyLabel="Promoting…">
+                        <ActionForm action={promote} label="Promote" busyLabel="Promoting…" refusal={asMember}>
                           {hidden}
                         </ActionForm>
                       ) : null}
                       {!moving ? (
-                        <ActionForm action={redeploy} label="Redeploy" busyLabel="Queuing…">
+                        <ActionForm action={redeploy} label="Redeploy" busyLabel="Queuing…" refusal={asMember}>
                           {hidden}
                         </ActionForm>
                       ) : null}

@@ -2,7 +2,8 @@
 import { parseEnv } from "node:util";
 import { envVarBody } from "@slipway/core/schemas";
 import { revalidatePath } from "next/cache";
-import { act, api, type Outcome } from "../../../../lib/api";
+import { act, api, type Outcome, refused } from "../../../../lib/api";
+import { checkForm, FORMS } from "../../../../lib/forms";
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
 
@@ -13,21 +14,12 @@ function targetsOf(form: FormData): string[] {
 /** Adds or replaces one variable; a secret's value is write-only from here on. */
 export async function setVar(_previous: Outcome, form: FormData): Promise<Outcome> {
   const name = text(form, "project");
-  const parsed = envVarBody.safeParse({
-    key: text(form, "key"),
-    value: String(form.get("value") ?? ""),
-    targets: targetsOf(form),
-    branch: text(form, "branch") || null,
-    secret: form.get("secret") === "on",
-  });
-  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? "Check the form" };
+  const checked = checkForm(FORMS.envVar, form);
+  if (!checked.ok) return refused(checked.problems);
   const client = await api();
   const outcome = await act(
-    client.POST("/api/v1/projects/{name}/env", {
-      params: { path: { name } },
-      body: { vars: [parsed.data] } as never,
-    }),
-    `Saved ${parsed.data.key}; it applies to the next deployment`,
+    client.POST("/api/v1/projects/{name}/env", { params: { path: { name } }, body: { vars: [checked.body] } }),
+    `Saved ${checked.body.key}; it applies to the next deployment`,
   );
   revalidatePath(`/sites/${name}/env`);
   return outcome;
@@ -68,7 +60,7 @@ export async function importDotenv(_previous: Outcome, form: FormData): Promise<
   }
   const client = await api();
   const outcome = await act(
-    client.POST("/api/v1/projects/{name}/env", { params: { path: { name } }, body: { vars } as never }),
+    client.POST("/api/v1/projects/{name}/env", { params: { path: { name } }, body: { vars } }),
     `Imported ${vars.length} variable${vars.length === 1 ? "" : "s"}`,
   );
   revalidatePath(`/sites/${name}/env`);

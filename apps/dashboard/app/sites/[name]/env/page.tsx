@@ -1,9 +1,10 @@
-import type { EnvVarView } from "@slipway/client";
 import type { Metadata } from "next";
 import { ActionForm } from "../../../../components/action-form";
 import { TargetChoices } from "../../../../components/target-choices";
+import { FieldError, ValidatedForm } from "../../../../components/validated-form";
 import { api, read } from "../../../../lib/api";
 import { age } from "../../../../lib/format";
+import { needsRole, roleInProject } from "../../../../lib/role";
 import { importDotenv, removeVar, setVar } from "./actions";
 
 export const metadata: Metadata = { title: "Environment variables" };
@@ -11,9 +12,8 @@ export const metadata: Metadata = { title: "Environment variables" };
 /** A site's variables per environment and branch; secrets show no value, ever. */
 export default async function EnvPage({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
-  const vars = await read<EnvVarView[]>(
-    (await api()).GET("/api/v1/projects/{name}/env", { params: { path: { name } } }),
-  );
+  const vars = await read((await api()).GET("/api/v1/projects/{name}/env", { params: { path: { name } } }));
+  const asMember = needsRole(await roleInProject(name), "member");
   const project = <input type="hidden" name="project" value={name} />;
   return (
     <>
@@ -45,7 +45,13 @@ export default async function EnvPage({ params }: { params: Promise<{ name: stri
                 <td data-label="Branch">{v.branch ?? "all"}</td>
                 <td data-label="Updated">{age(v.updatedAt)}</td>
                 <td data-label="Actions">
-                  <ActionForm action={removeVar} label={`Remove ${v.key}`} busyLabel="Removing…" danger>
+                  <ActionForm
+                    action={removeVar}
+                    label={`Remove ${v.key}`}
+                    busyLabel="Removing…"
+                    danger
+                    refusal={asMember}
+                  >
                     {project}
                     <input type="hidden" name="key" value={v.key} />
                     <input type="hidden" name="branch" value={v.branch ?? ""} />
@@ -58,10 +64,19 @@ export default async function EnvPage({ params }: { params: Promise<{ name: stri
       )}
       <h2>Add or edit a variable</h2>
       <p className="muted">Saving a key that exists (for the same branch) replaces its value and environments.</p>
-      <ActionForm action={setVar} label="Save variable" busyLabel="Saving…" primary>
+      <ValidatedForm form="envVar" action={setVar} label="Save variable" busyLabel="Saving…" refusal={asMember}>
         {project}
         <label htmlFor="env-key">Key</label>
-        <input id="env-key" name="key" type="text" required autoComplete="off" pattern="[A-Za-z_][A-Za-z0-9_]*" />
+        <input
+          id="env-key"
+          name="key"
+          type="text"
+          required
+          autoComplete="off"
+          pattern="[A-Za-z_][A-Za-z0-9_]*"
+          aria-describedby="env-key-error"
+        />
+        <FieldError name="key" id="env-key-error" />
         <label htmlFor="env-value">Value</label>
         <textarea id="env-value" name="value" rows={2} style={{ minHeight: 0 }} />
         <TargetChoices idPrefix="env" />
@@ -72,9 +87,9 @@ export default async function EnvPage({ params }: { params: Promise<{ name: stri
             <input id="env-secret" type="checkbox" name="secret" /> Secret (write-only: never shown again)
           </label>
         </p>
-      </ActionForm>
+      </ValidatedForm>
       <h2>Import a .env file</h2>
-      <ActionForm action={importDotenv} label="Import" busyLabel="Importing…">
+      <ActionForm action={importDotenv} label="Import" busyLabel="Importing…" refusal={asMember}>
         {project}
         <label htmlFor="env-file">File</label>
         <input id="env-file" name="file" type="file" accept=".env,text/plain" />

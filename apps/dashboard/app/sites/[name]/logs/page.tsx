@@ -1,4 +1,3 @@
-import type { ErrorGroupView, TelemetryEntryView } from "@slipway/client";
 import type { Metadata } from "next";
 import { RuntimeLog } from "../../../../components/runtime-log";
 import { api, read } from "../../../../lib/api";
@@ -20,10 +19,8 @@ export default async function LogsPage({
   const query = filterQuery(filters);
   const client = await api();
   const [entries, groups] = await Promise.all([
-    read<TelemetryEntryView[]>(
-      client.GET("/api/v1/projects/{name}/logs", { params: { path: { name }, query: { ...query, limit: "200" } } }),
-    ),
-    read<ErrorGroupView[]>(
+    read(client.GET("/api/v1/projects/{name}/logs", { params: { path: { name }, query: { ...query, limit: "200" } } })),
+    read(
       client.GET("/api/v1/projects/{name}/errors", {
         params: { path: { name }, query: { since: filters.since ?? "24h" } },
       }),

@@ -1,4 +1,3 @@
-import type { MetricsView } from "@slipway/client";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LineChart } from "../../../../components/line-chart";
@@ -19,7 +18,7 @@ export default async function MetricsPage({
   const { name } = await params;
   const asked = (await searchParams).since;
   const since = WINDOWS.find((w) => w === asked) ?? "1h";
-  const metrics = await read<MetricsView>(
+  const metrics = await read(
     (await api()).GET("/api/v1/projects/{name}/metrics", { params: { path: { name }, query: { since } } }),
   );
   const { summary, series } = metrics;

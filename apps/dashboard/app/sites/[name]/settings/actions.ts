@@ -1,25 +1,19 @@
 "use server";
-import { updateProjectBody } from "@slipway/core/schemas";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { act, api, type Outcome } from "../../../../lib/api";
+import { act, api, type Outcome, refused } from "../../../../lib/api";
+import { checkForm, FORMS } from "../../../../lib/forms";
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
 
-/** Every field is sent: an emptied command goes back to the default (the API's rule for ""). */
+/** Every field is sent (lib/forms.ts): an emptied command goes back to the default. */
 export async function saveSettings(_previous: Outcome, form: FormData): Promise<Outcome> {
   const name = text(form, "project");
-  const parsed = updateProjectBody.safeParse({
-    branch: text(form, "branch") || undefined,
-    rootDir: text(form, "rootDir"),
-    installCommand: text(form, "installCommand"),
-    buildCommand: text(form, "buildCommand"),
-    nodeVersion: text(form, "nodeVersion") || undefined,
-  });
-  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? "Check the form" };
+  const checked = checkForm(FORMS.updateProject, form);
+  if (!checked.ok) return refused(checked.problems);
   const client = await api();
   const outcome = await act(
-    client.PATCH("/api/v1/projects/{name}", { params: { path: { name } }, body: parsed.data as never }),
+    client.PATCH("/api/v1/projects/{name}", { params: { path: { name } }, body: checked.body }),
     "Saved; the next deployment builds with these settings",
   );
   revalidatePath(`/sites/${name}`, "layout");

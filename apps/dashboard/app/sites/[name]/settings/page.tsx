@@ -1,9 +1,9 @@
-import type { ProjectView } from "@slipway/client";
 import { NODE_VERSIONS } from "@slipway/core/schemas";
 import type { Metadata } from "next";
 import { ActionForm } from "../../../../components/action-form";
 import { ValidatedForm } from "../../../../components/validated-form";
 import { api, read } from "../../../../lib/api";
+import { needsRole, roleInTeam } from "../../../../lib/role";
 import { deleteProject, rotateSecret, saveSettings } from "./actions";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -18,7 +18,10 @@ export default async function SettingsPage({
 }) {
   const { name } = await params;
   const { created } = await searchParams;
-  const project = await read<ProjectView>((await api()).GET("/api/v1/projects/{name}", { params: { path: { name } } }));
+  const project = await read((await api()).GET("/api/v1/projects/{name}", { params: { path: { name } } }));
+  const role = await roleInTeam(project.teamId);
+  const asMember = needsRole(role, "member");
+  const asOwner = needsRole(role, "owner");
   const hidden = <input type="hidden" name="project" value={project.name} />;
   return (
     <>
@@ -46,17 +49,17 @@ export default async function SettingsPage({
           </li>
           <li>Events: pushes and pull requests.</li>
         </ol>
-        <ActionForm action={rotateSecret} label="Rotate secret" busyLabel="Rotating…">
+        <ActionForm action={rotateSecret} label="Rotate secret" busyLabel="Rotating…" refusal={asMember}>
           {hidden}
         </ActionForm>
       </section>
       <h2>Build settings</h2>
       <ValidatedForm
-        schema="updateProject"
-        fields={["branch", "rootDir", "installCommand", "buildCommand", "nodeVersion"]}
+        form="updateProject"
         action={saveSettings}
         label="Save settings"
         busyLabel="Saving…"
+        refusal={asMember}
       >
         {hidden}
         <label htmlFor="branch">Production branch</label>
@@ -91,7 +94,7 @@ export default async function SettingsPage({
       <h2>Delete project</h2>
       <section className="panel">
         <p>Removes every deployment, URL, variable and cache of {project.name}. This cannot be undone.</p>
-        <ActionForm action={deleteProject} label="Delete project" busyLabel="Deleting…" danger>
+        <ActionForm action={deleteProject} label="Delete project" busyLabel="Deleting…" danger refusal={asOwner}>
           {hidden}
           <label htmlFor="confirm">Type {project.name} to confirm</label>
           <input id="confirm" name="confirm" type="text" autoComplete="off" required />
