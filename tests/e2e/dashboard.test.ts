@@ -242,9 +242,11 @@ describe("the dashboard", () => {
     }
     // Their own account's team comes first on the team page: the owner's team is named by its id.
     const viewerCookie = (await viewerContext.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
-    const me = await (await fetch(url("/api/v1/me"), { headers: { cookie: viewerCookie } })).json();
-    const shared = me.teams.find((t: { role: string }) => t.role === "viewer");
-    await viewer.goto(url(`/team?team=${shared.id}`));
+    const me = (await (await fetch(url("/api/v1/me"), { headers: { cookie: viewerCookie } })).json()) as {
+      teams: Array<{ id: string; role: string }>;
+    };
+    const shared = me.teams.find((t) => t.role === "viewer");
+    await viewer.goto(url(`/team?team=${shared?.id}`));
     await viewer.getByText("your role: viewer").waitFor();
     expect(await viewer.getByRole("button", { name: /Change role of|Remove |Create invitation link/ }).count()).toBe(0);
     await screenshot(viewer, "team-viewer");
