@@ -15,7 +15,9 @@ export function routeThroughStore(
 ): Pick<EdgeOptions, "resolveHost" | "getDeployment"> {
   return {
     resolveHost: async (hostname) => {
-      const alias = (await store.aliases.get(hostname)) ?? (await customDomainTarget(store, customDomains, hostname));
+      // The directory first: it answers from memory (a platform hostname is remembered as "no
+      // custom domain"), and a custom domain then costs one store read, like an alias.
+      const alias = (await customDomainTarget(store, customDomains, hostname)) ?? (await store.aliases.get(hostname));
       return alias ? { deploymentId: alias.deploymentId, projectId: alias.projectId } : null;
     },
     getDeployment: async (id) => {
