@@ -10,6 +10,7 @@ export { createDynamoLogStore, type DynamoLogStoreOptions } from "./dynamodb/log
 export { type OutboxStreamRecord, relayOutboxRecords } from "./dynamodb/outbox.ts";
 export { createDynamoStore, type DynamoStoreOptions } from "./dynamodb/store.ts";
 export { storeTableDefinition, TTL_ATTRIBUTE } from "./dynamodb/table.ts";
+export { createGithubGitRemote, type GithubGitRemoteOptions } from "./github/git-remote.ts";
 export { createKmsSecrets, type KmsSecretsOptions } from "./kms/envelope-secrets.ts";
 export { createS3BlobStore, type S3BlobStoreOptions } from "./s3/blob-store.ts";
 export { createSqsQueue, type SqsQueueOptions } from "./sqs/queue.ts";

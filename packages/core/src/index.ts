@@ -11,6 +11,7 @@ export * from "./domain/ids.ts";
 export * from "./domain/mask.ts";
 export * from "./domain/model.ts";
 export * from "./domain/names.ts";
+export * from "./domain/github-repo.ts";
 export * from "./domain/repo-credentials.ts";
 export * from "./domain/repo-url.ts";
 export * from "./edge-assets.ts";

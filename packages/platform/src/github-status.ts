@@ -4,6 +4,7 @@ import {
   type Deployment,
   type DeploymentRepo,
   type DeploymentStatus,
+  githubRepoOf,
   type Project,
 } from "@slipway/core";
 
@@ -24,12 +25,6 @@ const DEPLOYMENT_STATE: Record<DeploymentStatus, string> = {
   error: "failure",
   canceled: "inactive",
 };
-
-/** `owner/repo` of a GitHub URL, or null for repositories elsewhere (nothing to report to). */
-export function githubRepoOf(repoUrl: string): string | null {
-  const match = /github\.com[/:]([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(repoUrl);
-  return match ? `${match[1]}/${match[2]}` : null;
-}
 
 /**
  * Commit statuses (the check next to a commit) and GitHub Deployments with their statuses (the
