@@ -18,6 +18,7 @@ export { signalReady } from "./restart/successor.ts";
 export { rotateDataDirKey } from "./rotate-key.ts";
 export { createLogWriter, stderrIsJournal } from "./service/journal.ts";
 export { bwrapIsSetuid, enableCommands, SERVICE_NAME, systemdUnits } from "./service/systemd-units.ts";
-export { type RunningPlatform, type RunningWorker, startPlatform, startWorker } from "./start.ts";
+export { type RunningPlatform, startPlatform } from "./start.ts";
 export { type RunningTelemetry, retentionOf, startTelemetry } from "./telemetry/start-telemetry.ts";
 export { createThreadedTelemetryStore } from "./telemetry/threaded-store.ts";
+export { type RunningWorker, startWorker } from "./worker.ts";
