@@ -1,23 +1,10 @@
 /**
  * The environment variables the stack gives the control-plane functions: the contract between
  * this CDK app and the Lambda handlers in packages/aws-runtime, which parse them once at cold
- * start. Imported as `@slipway/aws/config`, which loads no CDK code.
+ * start. Defined beside the parser (as the table's keys are beside the Store), so the two cannot
+ * drift. Imported as `@slipway/aws/config`, which loads no CDK code.
  */
-export const CONTROL_PLANE_ENV = {
-  /** The single DynamoDB table (keys pk/sk, gsi1pk/gsi1sk, gsi2pk/gsi2sk, TTL expiresAt). */
-  tableName: "SLIPWAY_TABLE_NAME",
-  artifactsBucket: "SLIPWAY_ARTIFACTS_BUCKET",
-  cachesBucket: "SLIPWAY_CACHES_BUCKET",
-  /** The step queue's URL (steps, and CodeBuild state changes from EventBridge). */
-  stepsQueueUrl: "SLIPWAY_STEPS_QUEUE_URL",
-  /** The KMS key for envelope encryption of env vars and secrets. */
-  kmsKeyArn: "SLIPWAY_KMS_KEY_ARN",
-  buildProjectName: "SLIPWAY_BUILD_PROJECT",
-  /** CodeBuild's log group: build log lines are read from there. */
-  buildLogGroup: "SLIPWAY_BUILD_LOG_GROUP",
-  /** Only the API gets it: the Secrets Manager secret holding the first admin token. */
-  adminTokenSecretArn: "SLIPWAY_ADMIN_TOKEN_SECRET_ARN",
-} as const;
+export { CONTROL_PLANE_ENV } from "@slipway/aws-runtime/lambda-env";
 
 /**
  * The bundle directories `--bundles DIR` holds, one per piece of code the stack runs, each with

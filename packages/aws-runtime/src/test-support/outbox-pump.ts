@@ -12,7 +12,15 @@ export interface StreamPump {
   pump(): Promise<number>;
 }
 
-export function createStreamPump(client: DynamoDBClientConfig, tableName: string, queue: Queue): StreamPump {
+/** What a pump hands each page of stream records to; by default the relay itself, else e.g. the outbox Lambda's handler. */
+export type RecordsRelay = (records: OutboxStreamRecord[]) => Promise<number>;
+
+export function createStreamPump(
+  client: DynamoDBClientConfig,
+  tableName: string,
+  queue: Queue,
+  relay: RecordsRelay = (records) => relayOutboxRecords(records, queue),
+): StreamPump {
   const endpoint = String(client.endpoint);
   const iterators = new Map<string, string | null>();
   const call = async <T>(target: string, body: unknown): Promise<T> => {
@@ -58,7 +66,7 @@ export function createStreamPump(client: DynamoDBClientConfig, tableName: string
             const page: { Records?: OutboxStreamRecord[]; NextShardIterator?: string } = await call("GetRecords", {
               ShardIterator: iterator,
             });
-            relayed += await relayOutboxRecords(page.Records ?? [], queue);
+            relayed += await relay(page.Records ?? []);
             const next = page.NextShardIterator ?? null;
             iterators.set(id, next);
             if (next === null || (page.Records ?? []).length === 0) break;

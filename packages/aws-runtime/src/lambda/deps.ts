@@ -1,0 +1,79 @@
+import type { CodeBuildClientConfig } from "@aws-sdk/client-codebuild";
+import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import type { KMSClientConfig } from "@aws-sdk/client-kms";
+import type { S3ClientConfig } from "@aws-sdk/client-s3";
+import type { SQSClientConfig } from "@aws-sdk/client-sqs";
+import type { CoreDeps, Deployer, GitRemote, UrlScheme } from "@slipway/core";
+import { createCodeBuildBuilder } from "../codebuild/builder.ts";
+import { createDynamoLogStore } from "../dynamodb/log-store.ts";
+import { createDynamoStore } from "../dynamodb/store.ts";
+import { createKmsSecrets } from "../kms/envelope-secrets.ts";
+import { createS3BlobStore } from "../s3/blob-store.ts";
+import { createSqsQueue } from "../sqs/queue.ts";
+import { createBucketBuildCache } from "./build-cache.ts";
+import type { ControlPlaneConfig } from "./env.ts";
+import { deployerNotOnAwsYet, gitRemoteNotOnAwsYet } from "./not-on-aws-yet.ts";
+
+/**
+ * The SDK clients' config per service. On Lambda every one is `{}`: the SDK takes the region and
+ * the role's credentials from the runtime. Tests point them at the emulators.
+ */
+export interface AwsClients {
+  readonly dynamodb?: DynamoDBClientConfig;
+  readonly sqs?: SQSClientConfig;
+  readonly s3?: S3ClientConfig;
+  readonly kms?: KMSClientConfig;
+  readonly codebuild?: CodeBuildClientConfig;
+}
+
+/** Ports the AWS target does not have yet, supplied by whoever has them (see not-on-aws-yet.ts). */
+export interface ControlPlaneOverrides {
+  readonly git?: GitRemote;
+  readonly deployer?: Deployer;
+}
+
+/** `.invalid` never resolves: a site URL built without a sites domain cannot point anywhere by accident. */
+const NO_SITES_DOMAIN = "sites.slipway.invalid";
+const NO_API_URL = "https://api.slipway.invalid";
+
+export function awsUrlScheme(config: Pick<ControlPlaneConfig, "apiUrl" | "sitesDomain">): UrlScheme {
+  const domain = config.sitesDomain ?? NO_SITES_DOMAIN;
+  return {
+    hostname: (label) => `${label}.${domain}`,
+    url: (hostname) => `https://${hostname}`,
+    apiUrl: config.apiUrl ?? NO_API_URL,
+  };
+}
+
+/**
+ * The composition root of the AWS control plane: every port on its AWS adapter, built once per
+ * cold start from the parsed environment. The API and the step handlers get the same deps, as
+ * `slipway up` and `slipway worker` do locally.
+ */
+export function controlPlaneDeps(
+  config: ControlPlaneConfig,
+  clients: AwsClients = {},
+  overrides: ControlPlaneOverrides = {},
+): CoreDeps {
+  const blobs = createS3BlobStore({ bucket: config.artifactsBucket, client: clients.s3 ?? {} });
+  const caches = createS3BlobStore({ bucket: config.cachesBucket, client: clients.s3 ?? {} });
+  return {
+    store: createDynamoStore({ tableName: config.tableName, client: clients.dynamodb ?? {} }),
+    queue: createSqsQueue({ queueUrl: config.stepsQueueUrl, client: clients.sqs ?? {} }),
+    blobs,
+    logs: createDynamoLogStore({ tableName: config.tableName, client: clients.dynamodb ?? {} }),
+    secrets: createKmsSecrets({ keyId: config.kmsKeyArn, client: clients.kms ?? {} }),
+    builder: createCodeBuildBuilder({
+      projectName: config.buildProjectName,
+      client: clients.codebuild ?? {},
+      requests: blobs,
+    }),
+    buildCache: createBucketBuildCache(caches),
+    deployer: overrides.deployer ?? deployerNotOnAwsYet,
+    git: overrides.git ?? gitRemoteNotOnAwsYet,
+    // Commit statuses need the GitHub adapter (not here yet); the pipeline skips a null reporter.
+    statusReporter: null,
+    urls: awsUrlScheme(config),
+    settings: { retainDeployments: 10 },
+  };
+}

@@ -1,0 +1,13 @@
+// The API function's entry (bundled to api/index.mjs): configuration is read here, once, at cold start.
+
+import { ensureAdminTokenFromSecret } from "../admin-token.ts";
+import { createApiHandler } from "../api.ts";
+import { controlPlaneDeps } from "../deps.ts";
+import { parseControlPlaneEnv } from "../env.ts";
+
+const config = parseControlPlaneEnv(process.env, "api");
+const deps = controlPlaneDeps(config);
+// During init, so the first request already accepts the admin token; a failure fails the cold start loudly.
+await ensureAdminTokenFromSecret(deps.store, config.adminTokenSecretArn ?? "");
+
+export const handler = createApiHandler(deps);

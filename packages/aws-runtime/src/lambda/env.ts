@@ -1,0 +1,115 @@
+import { SlipwayError } from "@slipway/core/errors";
+
+/**
+ * The environment variables the CDK stack gives the control-plane functions: the contract between
+ * packages/aws (which sets them) and these handlers (which parse them once, at cold start).
+ * packages/aws re-exports this object as `@slipway/aws/config`, so the two cannot drift.
+ */
+export const CONTROL_PLANE_ENV = {
+  /** The single DynamoDB table (keys pk/sk, gsi1pk/gsi1sk, gsi2pk/gsi2sk, TTL expiresAt). */
+  tableName: "SLIPWAY_TABLE_NAME",
+  artifactsBucket: "SLIPWAY_ARTIFACTS_BUCKET",
+  cachesBucket: "SLIPWAY_CACHES_BUCKET",
+  /** The step queue's URL (steps, and CodeBuild state changes from EventBridge). */
+  stepsQueueUrl: "SLIPWAY_STEPS_QUEUE_URL",
+  /** The KMS key for envelope encryption of env vars and secrets. */
+  kmsKeyArn: "SLIPWAY_KMS_KEY_ARN",
+  buildProjectName: "SLIPWAY_BUILD_PROJECT",
+  /** CodeBuild's log group: build log lines are read from there. */
+  buildLogGroup: "SLIPWAY_BUILD_LOG_GROUP",
+  /** Only the API gets it: the Secrets Manager secret holding the first admin token. */
+  adminTokenSecretArn: "SLIPWAY_ADMIN_TOKEN_SECRET_ARN",
+} as const;
+
+/** Set by the stack where known; absent, site URLs use the defaults below (no per-site edge yet). */
+export const OPTIONAL_CONTROL_PLANE_ENV = {
+  /** The API's public base URL (webhook URLs are built from it). */
+  apiUrl: "SLIPWAY_API_URL",
+  /** The domain site hostnames live under (`<project>.<domain>`). */
+  sitesDomain: "SLIPWAY_SITES_DOMAIN",
+} as const;
+
+/** Which function is starting: only the API needs the admin token's secret. */
+export type ControlPlaneRole = "api" | "steps" | "outbox";
+
+export interface ControlPlaneConfig {
+  readonly tableName: string;
+  readonly artifactsBucket: string;
+  readonly cachesBucket: string;
+  readonly stepsQueueUrl: string;
+  readonly kmsKeyArn: string;
+  readonly buildProjectName: string;
+  readonly buildLogGroup: string;
+  /** Only for the API. */
+  readonly adminTokenSecretArn: string | null;
+  readonly apiUrl: string | null;
+  readonly sitesDomain: string | null;
+}
+
+type Name = keyof typeof CONTROL_PLANE_ENV;
+const ALWAYS: readonly Name[] = [
+  "tableName",
+  "artifactsBucket",
+  "cachesBucket",
+  "stepsQueueUrl",
+  "kmsKeyArn",
+  "buildProjectName",
+  "buildLogGroup",
+];
+/** What each function cannot start without (the outbox relay only sends to the step queue). */
+const REQUIRED: Record<ControlPlaneRole, readonly Name[]> = {
+  api: [...ALWAYS, "adminTokenSecretArn"],
+  steps: ALWAYS,
+  outbox: ["stepsQueueUrl"],
+};
+
+/**
+ * Reads the function's configuration from its environment, once. Every variable the role needs
+ * must be a non-empty string without surrounding space; the first one that is not is named.
+ */
+export function parseControlPlaneEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  role: ControlPlaneRole,
+): ControlPlaneConfig {
+  const read = (variable: string, required: boolean): string | null => {
+    const value = env[variable];
+    if (value === undefined || value === "") {
+      if (!required) return null;
+      throw new SlipwayError(
+        "INVALID_CONFIG",
+        `The ${role} function has no ${variable} in its environment.`,
+        "The Slipway CDK stack sets it: deploy the functions with `slipway aws deploy`, not by hand.",
+      );
+    }
+    if (value.trim() !== value) {
+      throw new SlipwayError(
+        "INVALID_CONFIG",
+        `${variable} has spaces around its value ${JSON.stringify(value)}.`,
+        "Set it to the bare name, URL or ARN.",
+      );
+    }
+    return value;
+  };
+  const required = new Set(REQUIRED[role]);
+  const value = (name: Name) => read(CONTROL_PLANE_ENV[name], required.has(name)) ?? "";
+  const apiUrl = read(OPTIONAL_CONTROL_PLANE_ENV.apiUrl, false);
+  if (apiUrl !== null && !/^https?:\/\/[^/\s]+/.test(apiUrl)) {
+    throw new SlipwayError(
+      "INVALID_CONFIG",
+      `${OPTIONAL_CONTROL_PLANE_ENV.apiUrl} is not an http(s) URL: ${JSON.stringify(apiUrl)}.`,
+      "Set it to the API's base URL, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com.",
+    );
+  }
+  return {
+    tableName: value("tableName"),
+    artifactsBucket: value("artifactsBucket"),
+    cachesBucket: value("cachesBucket"),
+    stepsQueueUrl: value("stepsQueueUrl"),
+    kmsKeyArn: value("kmsKeyArn"),
+    buildProjectName: value("buildProjectName"),
+    buildLogGroup: value("buildLogGroup"),
+    adminTokenSecretArn: read(CONTROL_PLANE_ENV.adminTokenSecretArn, required.has("adminTokenSecretArn")),
+    apiUrl: apiUrl?.replace(/\/+$/, "") ?? null,
+    sitesDomain: read(OPTIONAL_CONTROL_PLANE_ENV.sitesDomain, false),
+  };
+}

@@ -1,0 +1,75 @@
+import { type CoreDeps, deploymentIdOf, giveUpDeployment, handleDeployJob } from "@slipway/core";
+import { isBuildEvent, watchJobFromBuildEvent } from "./codebuild-event.ts";
+
+/** The part of Lambda's SQS event the handler reads (aws-lambda's SQSEvent). */
+export interface SqsEvent {
+  Records: {
+    messageId: string;
+    body: string;
+    attributes?: { ApproximateReceiveCount?: string };
+  }[];
+}
+
+/** Lambda's partial batch response: the messages to deliver again (the rest are deleted). */
+export interface SqsBatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+/**
+ * Deliveries of one message before its deployment is given up: the step queue's redrive policy
+ * (maxReceiveCount 5 in packages/aws) moves it to the dead-letter queue after as many.
+ */
+export const STEP_ATTEMPTS = 5;
+
+export interface StepsHandlerOptions {
+  readonly buildProjectName: string;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * The step queue's Lambda: each message runs the same pipeline step `slipway worker` runs, one
+ * after the other. A step that throws is reported as a batch item failure (SQS delivers it again
+ * after its visibility timeout, then dead-letters it); on its last delivery the deployment ends
+ * `error` first, as the local job runner does. A body that is no pipeline message is logged and
+ * dropped: delivering it again cannot help.
+ */
+export function createStepsHandler(deps: CoreDeps, options: StepsHandlerOptions) {
+  const log = options.log ?? ((line: string) => console.log(line));
+  return async (event: SqsEvent): Promise<SqsBatchResponse> => {
+    const batchItemFailures: SqsBatchResponse["batchItemFailures"] = [];
+    for (const message of event.Records) {
+      const job = jobOf(message.body, options.buildProjectName);
+      if (job === null) {
+        log(`steps: dropped message ${message.messageId}: not a pipeline message`);
+        continue;
+      }
+      try {
+        await handleDeployJob(deps, job);
+      } catch (error) {
+        const attempts = Number(message.attributes?.ApproximateReceiveCount ?? 1);
+        log(`steps: ${job.type} failed (delivery ${attempts}): ${(error as Error)?.stack ?? String(error)}`);
+        const deploymentId = deploymentIdOf(job);
+        try {
+          if (deploymentId !== null && attempts >= STEP_ATTEMPTS) await giveUpDeployment(deps, deploymentId, error);
+        } catch (giveUpError) {
+          log(`steps: could not give up deployment ${deploymentId}: ${String(giveUpError)}`);
+        }
+        batchItemFailures.push({ itemIdentifier: message.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+}
+
+/** A queue body as a job: `{type, payload}` as the SQS Queue adapter writes it, or a build's state change. */
+function jobOf(body: string, buildProjectName: string): { type: string; payload: unknown } | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  if (isBuildEvent(parsed)) return watchJobFromBuildEvent(parsed, buildProjectName);
+  const job = parsed as { type?: unknown; payload?: unknown } | null;
+  return typeof job?.type === "string" ? { type: job.type, payload: job.payload } : null;
+}
