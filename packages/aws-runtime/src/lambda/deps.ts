@@ -7,12 +7,13 @@ import type { CoreDeps, Deployer, GitRemote, UrlScheme } from "@slipway/core";
 import { createCodeBuildBuilder } from "../codebuild/builder.ts";
 import { createDynamoLogStore } from "../dynamodb/log-store.ts";
 import { createDynamoStore } from "../dynamodb/store.ts";
+import { createGithubGitRemote } from "../github/git-remote.ts";
 import { createKmsSecrets } from "../kms/envelope-secrets.ts";
 import { createS3BlobStore } from "../s3/blob-store.ts";
 import { createSqsQueue } from "../sqs/queue.ts";
 import { createBucketBuildCache } from "./build-cache.ts";
 import type { ControlPlaneConfig } from "./env.ts";
-import { deployerNotOnAwsYet, gitRemoteNotOnAwsYet } from "./not-on-aws-yet.ts";
+import { deployerNotOnAwsYet } from "./not-on-aws-yet.ts";
 
 /**
  * The SDK clients' config per service. On Lambda every one is `{}`: the SDK takes the region and
@@ -70,7 +71,8 @@ export function controlPlaneDeps(
     }),
     buildCache: createBucketBuildCache(caches),
     deployer: overrides.deployer ?? deployerNotOnAwsYet,
-    git: overrides.git ?? gitRemoteNotOnAwsYet,
+    // Lambda has no git: refs resolve through GitHub's API, with the project's own token.
+    git: overrides.git ?? createGithubGitRemote(),
     // Commit statuses need the GitHub adapter (not here yet); the pipeline skips a null reporter.
     statusReporter: null,
     urls: awsUrlScheme(config),

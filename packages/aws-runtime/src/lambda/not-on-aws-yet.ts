@@ -1,11 +1,9 @@
-import type { Deployer, GitRemote } from "@slipway/core";
-import { SlipwayError } from "@slipway/core/errors";
+import type { Deployer } from "@slipway/core";
 
 /**
- * The two ports the control plane on AWS does not have yet, as loud refusals rather than quiet
- * fakes: a deployment builds, then ends `error` naming what is missing, and a branch cannot be
- * resolved (a full commit sha still deploys). The composition root takes real ones when they
- * exist (the GitHub GitRemote; per-site Lambda functions behind CloudFront).
+ * The port the control plane on AWS does not have yet, as a loud refusal rather than a quiet
+ * fake: a deployment builds, then ends `error` naming what is missing. The composition root takes
+ * the real one when it exists (per-site Lambda functions behind CloudFront).
  */
 export const deployerNotOnAwsYet: Deployer = {
   name: "aws-deployer-missing",
@@ -17,15 +15,4 @@ export const deployerNotOnAwsYet: Deployer = {
   },
   // activate made nothing, so there is nothing to free.
   async deactivate() {},
-};
-
-export const gitRemoteNotOnAwsYet: GitRemote = {
-  name: "aws-git-remote-missing",
-  async resolveRef(repoUrl, ref) {
-    throw new SlipwayError(
-      "REPOSITORY_UNREACHABLE",
-      `The AWS control plane cannot resolve branch "${ref}" of ${repoUrl} yet.`,
-      "Deploy a full commit sha (--ref <sha>), or push to GitHub so the webhook names the commit.",
-    );
-  },
 };
