@@ -12,11 +12,18 @@ export async function runSupervisedJob(
   dir: string,
   run: (job: JobFile, signal: AbortSignal) => Promise<JobResult>,
 ): Promise<void> {
-  const job = await readJob(process.stdin);
-  if (!job) {
-    await writeJson(dir, RESULT_FILE, { ok: false, reason: "the build's job did not arrive whole on stdin" });
+  const read = await readJob(process.stdin);
+  if (read.problem === "cut-short") {
+    // The supervisor died while writing (a killed platform): no result, so the build counts as
+    // lost and the pipeline starts it again, rather than failing a good commit.
+    process.exitCode = 1;
     return;
   }
+  if (read.problem) {
+    await writeJson(dir, RESULT_FILE, { ok: false, reason: `the build's job on stdin is ${read.problem}` });
+    return;
+  }
+  const { job } = read;
   const controller = new AbortController();
   process.once("SIGTERM", () => {
     controller.abort();
@@ -34,21 +41,29 @@ export async function runSupervisedJob(
   await writeJson(dir, RESULT_FILE, result);
 }
 
-/** The job the supervisor wrote to stdin, or null when it is cut short, too large or not a job. */
-async function readJob(stdin: NodeJS.ReadableStream): Promise<JobFile | null> {
+type ReadJob = { job: JobFile; problem?: undefined } | { problem: "cut-short" | "too large" | "not a job" };
+
+/**
+ * The job the supervisor wrote to stdin. Input that ends before its JSON does was cut short (the
+ * writer died); too large or well-formed but not a job would be the same on every try.
+ */
+async function readJob(stdin: NodeJS.ReadableStream): Promise<ReadJob> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stdin) {
     size += (chunk as Buffer).length;
-    if (size > MAX_JOB_BYTES) return null;
+    if (size > MAX_JOB_BYTES) return { problem: "too large" };
     chunks.push(chunk as Buffer);
   }
+  let job: unknown;
   try {
-    const job = JSON.parse(Buffer.concat(chunks).toString("utf8")) as JobFile | null;
-    return job && typeof job === "object" && job.request ? job : null;
+    job = JSON.parse(Buffer.concat(chunks).toString("utf8"));
   } catch {
-    return null;
+    return { problem: "cut-short" };
   }
+  return job && typeof job === "object" && (job as JobFile).request
+    ? { job: job as JobFile }
+    : { problem: "not a job" };
 }
 
 /** Env values are capped at 1 MB per target; the rest of a request is small. */

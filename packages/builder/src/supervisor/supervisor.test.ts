@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -52,6 +53,25 @@ async function pidOf(dir: string, handle: string): Promise<number> {
 runBuilderContract({ name: "supervised", create: async () => supervisor(await jobsDir()) });
 
 describe("supervised builder", () => {
+  it("a job cut short on stdin (the supervisor killed mid-write) leaves no result, so the build counts as lost", async () => {
+    const dir = await jobsDir();
+    const job = JSON.stringify({ request: request("dpl_cut", "succeed"), config: { n: 1 } });
+    const run = (input: string) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, ["--import", TSX, CHILD, dir], { stdio: ["pipe", "ignore", "ignore"] });
+        child.once("exit", resolve);
+        child.stdin.end(input);
+      });
+    await run(job.slice(0, job.length / 2));
+    expect(existsSync(path.join(dir, "result.json"))).toBe(false);
+    // Well-formed but no job: the same on every try, so a failure with its reason.
+    await run("{}");
+    expect(JSON.parse(await readFile(path.join(dir, "result.json"), "utf8"))).toMatchObject({
+      ok: false,
+      reason: "the build's job on stdin is not a job",
+    });
+  });
+
   it("runs a build in a child process and reports its result; a second start returns the same build", async () => {
     const dir = await jobsDir();
     const builder = supervisor(dir);
