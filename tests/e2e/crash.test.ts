@@ -143,7 +143,11 @@ describe(`crash safety: SIGKILL at random points, ${replay}`, () => {
   async function untilStatus(id: string, status: "deploying" | "ready"): Promise<boolean> {
     const deadline = Date.now() + FINISH_BOUND_MS;
     while (Date.now() < deadline) {
-      const { body } = await platform.api("GET", `/api/v1/deployments/${id}`);
+      const { body } = await platform.api("GET", `/api/v1/deployments/${id}`).catch((error: unknown) => {
+        // The platform stopped answering: what it printed last says why.
+        const { exitCode, signalCode } = platform.process;
+        throw new Error(`${String(error)} (slipway up: exit ${exitCode}, signal ${signalCode}); ${replay}\n${tail()}`);
+      });
       if (body.status === status) return true;
       if (FINAL.has(body.status)) return false;
       await sleep(10);
