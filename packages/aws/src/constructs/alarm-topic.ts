@@ -1,4 +1,4 @@
-import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as sns from "aws-cdk-lib/aws-sns";
@@ -32,5 +32,28 @@ export class AlarmTopic extends Construct {
     alarm.addAlarmAction(this.action);
     alarm.addOkAction(this.action);
     return alarm;
+  }
+
+  /**
+   * An alarm, sent to the topic, on a per-minute Sum metric above 0 in 3 of the last 5 minutes:
+   * one error is noise (retries hide it), a run of them is not.
+   */
+  notifyOnRepeated(
+    scope: Construct,
+    id: string,
+    alarmDescription: string,
+    metric: cloudwatch.IMetric,
+  ): cloudwatch.Alarm {
+    return this.notify(
+      new cloudwatch.Alarm(scope, id, {
+        alarmDescription,
+        metric,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
   }
 }

@@ -2,7 +2,7 @@ import { Duration } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import * as apigw from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
-import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
@@ -88,27 +88,17 @@ export class Api extends Construct {
       },
     });
 
-    this.serverErrorAlarm = props.alarms.notify(
-      new cloudwatch.Alarm(this, "ServerErrorAlarm", {
-        alarmDescription: "The API answered 5xx in 3 of the last 5 minutes.",
-        metric: this.httpApi.metricServerError({ period: Duration.minutes(1), statistic: "Sum" }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 5,
-        datapointsToAlarm: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
+    this.serverErrorAlarm = props.alarms.notifyOnRepeated(
+      this,
+      "ServerErrorAlarm",
+      "The API answered 5xx in 3 of the last 5 minutes.",
+      this.httpApi.metricServerError({ period: Duration.minutes(1), statistic: "Sum" }),
     );
-    this.errorAlarm = props.alarms.notify(
-      new cloudwatch.Alarm(this, "ErrorAlarm", {
-        alarmDescription: "The API function threw or timed out in 3 of the last 5 minutes.",
-        metric: this.handler.fn.metricErrors({ period: Duration.minutes(1), statistic: "Sum" }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 5,
-        datapointsToAlarm: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
+    this.errorAlarm = props.alarms.notifyOnRepeated(
+      this,
+      "ErrorAlarm",
+      "The API function threw or timed out in 3 of the last 5 minutes.",
+      this.handler.fn.metricErrors({ period: Duration.minutes(1), statistic: "Sum" }),
     );
   }
 

@@ -108,16 +108,11 @@ export class StepWorkers extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );
-    this.errorAlarm = props.alarms.notify(
-      new cloudwatch.Alarm(this, "ErrorAlarm", {
-        alarmDescription: "Step handlers threw in 3 of the last 5 minutes (retries hide single failures).",
-        metric: this.handler.fn.metricErrors({ period: Duration.minutes(1), statistic: "Sum" }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 5,
-        datapointsToAlarm: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
+    this.errorAlarm = props.alarms.notifyOnRepeated(
+      this,
+      "ErrorAlarm",
+      "Step handlers threw in 3 of the last 5 minutes (retries hide single failures).",
+      this.handler.fn.metricErrors({ period: Duration.minutes(1), statistic: "Sum" }),
     );
     this.backlogAlarm = props.alarms.notify(
       new cloudwatch.Alarm(this, "BacklogAlarm", {
