@@ -43,6 +43,7 @@ export const ERROR_CATALOG = {
   BACKUP_KEY_WRONG: { status: 422, title: "Backup keys cannot be opened with this passphrase" },
   DATA_DIR_IN_USE: { status: 409, title: "Data dir is in use or not empty" },
   BUSY: { status: 503, title: "Too busy, retry later" },
+  INVALID_EDGE_ROUTE: { status: 422, title: "Cannot be routed at the edge" },
   DNS_UNAVAILABLE: { status: 503, title: "DNS cannot be queried" },
   // Raised by the CLI (the status is what an API would answer for the same fault).
   USAGE: { status: 400, title: "Invalid command line" },

@@ -14,6 +14,11 @@ export interface DeploymentOrigins {
   readonly image: string | null;
   /** Key prefix of the deployment's static files in the assets bucket, e.g. `assets/<deploymentId>`. */
   readonly assets: string;
+  /**
+   * Top-level names in the deployment's `public/` directory (`favicon.ico`, `images`): requests
+   * under them are files from the assets bucket, not the server. Absent: only `/_next/static/*` is.
+   */
+  readonly publicFiles?: readonly string[];
 }
 
 /** What a hostname serves: one deployment, or a canary share of its requests sent to another. */

@@ -1,0 +1,92 @@
+import { type ContractOptions, defineContract } from "@slipway/core/contracts";
+import { expect } from "vitest";
+import { decodeDeploymentOrigins, decodeHostTarget, KVS_VALUE_LIMIT } from "./route-encoding.ts";
+import type { DeploymentOrigins, EdgeRouteTable } from "./route-table.ts";
+
+/** A table under test and a view of what the viewer-request function would read from it. */
+export interface RouteTableSubject {
+  readonly table: EdgeRouteTable;
+  /** The store's raw entries (key → value) after the writes so far. */
+  entries(): Promise<ReadonlyMap<string, string>>;
+}
+
+export const sampleOrigins = (id: string): DeploymentOrigins => ({
+  server: `s${id}.lambda-url.eu-west-1.on.aws`,
+  image: `i${id}.lambda-url.eu-west-1.on.aws`,
+  assets: `assets/${id}`,
+  publicFiles: ["favicon.ico", "images"],
+});
+
+/** The EdgeRouteTable contract: every adapter (KeyValueStore, in memory) runs these cases. */
+export function runEdgeRouteTableContract(options: ContractOptions<RouteTableSubject>): void {
+  defineContract(
+    "EdgeRouteTable",
+    options,
+    async () => {},
+    (test) => {
+      test("a deployment's origins are stored under d:<id>, readable as written", async ({ table, entries }) => {
+        await table.putDeployment("dep0000001", sampleOrigins("dep0000001"));
+        const value = (await entries()).get("d:dep0000001");
+        expect(value && decodeDeploymentOrigins(value)).toEqual(sampleOrigins("dep0000001"));
+      });
+
+      test("a hostname's target is stored under h:<host>, lowercased, canary included", async ({ table, entries }) => {
+        await table.putHost("Shop.Example.COM.", {
+          deploymentId: "dep0000001",
+          canary: { deploymentId: "dep0000002", percent: 10 },
+        });
+        const value = (await entries()).get("h:shop.example.com");
+        expect(value && decodeHostTarget(value)).toEqual({
+          deploymentId: "dep0000001",
+          canary: { deploymentId: "dep0000002", percent: 10 },
+        });
+      });
+
+      test("a second put replaces the first (a rollback is one put)", async ({ table, entries }) => {
+        await table.putHost("shop.example.com", { deploymentId: "dep0000002" });
+        await table.putHost("shop.example.com", { deploymentId: "dep0000001" });
+        expect(decodeHostTarget((await entries()).get("h:shop.example.com") ?? "")).toEqual({
+          deploymentId: "dep0000001",
+        });
+      });
+
+      test("deletes remove the entry and deleting an absent one succeeds", async ({ table, entries }) => {
+        await table.putHost("shop.example.com", { deploymentId: "dep0000001" });
+        await table.putDeployment("dep0000001", sampleOrigins("dep0000001"));
+        await table.deleteHost("shop.example.com");
+        await table.deleteDeployment("dep0000001");
+        await table.deleteHost("shop.example.com");
+        await table.deleteDeployment("never00001");
+        expect([...(await entries()).keys()]).toEqual([]);
+      });
+
+      test("values the store would refuse are refused with INVALID_EDGE_ROUTE, naming the value", async ({
+        table,
+        entries,
+      }) => {
+        const many = Array.from({ length: 120 }, (_, i) => `file-${i}.txt`);
+        await expect(
+          table.putDeployment("dep0000001", { ...sampleOrigins("dep0000001"), publicFiles: many }),
+        ).rejects.toMatchObject({
+          code: "INVALID_EDGE_ROUTE",
+          message: expect.stringContaining(`limit is ${KVS_VALUE_LIMIT}`),
+        });
+        await expect(
+          table.putDeployment("dep0000001", { ...sampleOrigins("dep0000001"), server: "evil.example.com" }),
+        ).rejects.toMatchObject({ code: "INVALID_EDGE_ROUTE", message: expect.stringContaining("evil.example.com") });
+        await expect(
+          table.putHost(`${"a".repeat(300)}.example.com`, { deploymentId: "dep0000001" }),
+        ).rejects.toMatchObject({
+          code: "INVALID_EDGE_ROUTE",
+        });
+        await expect(
+          table.putHost("shop.example.com", {
+            deploymentId: "dep0000001",
+            canary: { deploymentId: "dep0000002", percent: 101 },
+          }),
+        ).rejects.toMatchObject({ code: "INVALID_EDGE_ROUTE", message: expect.stringContaining("101") });
+        expect((await entries()).size).toBe(0);
+      });
+    },
+  );
+}
