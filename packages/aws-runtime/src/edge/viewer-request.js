@@ -86,7 +86,8 @@ function isAsset(request, origins) {
   return name !== "" && Array.isArray(origins.f) && origins.f.indexOf(name) !== -1;
 }
 
-async function _handler(event) {
+// biome-ignore lint/correctness/noUnusedVariables: CloudFront calls it by this name.
+async function handler(event) {
   const request = event.request;
   const headers = request.headers;
   // Only this function sets x-slipway-* headers: what a client sent is dropped, never trusted.

@@ -1,0 +1,293 @@
+import { readFileSync } from "node:fs";
+import vm from "node:vm";
+import { deploymentHostLabel, ID_LENGTH } from "@slipway/core";
+import { describe, expect, it } from "vitest";
+import { createMemoryEdgeRouteTable } from "./memory-route-table.ts";
+import type { DeploymentOrigins } from "./route-table.ts";
+import { FUNCTION_CODE_LIMIT, VIEWER_REQUEST_FUNCTION_PATH } from "./viewer-request-function.ts";
+
+const SOURCE = readFileSync(VIEWER_REQUEST_FUNCTION_PATH, "utf8");
+const IMPORT = 'import cf from "cloudfront";\n';
+
+interface FunctionResult {
+  statusCode?: number;
+  body?: { data: string };
+  uri?: string;
+  headers: Record<string, { value: string }>;
+}
+
+/**
+ * Runs the shipped file in a fresh V8 context with a `cloudfront` module that behaves as the
+ * docs say: `kvs().get(key)` resolves the value as a string and rejects when the key is absent;
+ * `updateRequestOrigin` changes the origin of this request only (recorded here).
+ */
+function loadFunction(entries: ReadonlyMap<string, string>) {
+  const lookups: string[] = [];
+  const origins: Record<string, unknown>[] = [];
+  const cloudfront = {
+    kvs: () => ({
+      get: async (key: string, options?: { format?: string }) => {
+        lookups.push(key);
+        const value = entries.get(key);
+        if (value === undefined) throw new Error(`KeyNotFound: ${key}`);
+        return options?.format === "json" ? JSON.parse(value) : value;
+      },
+      exists: async (key: string) => entries.has(key),
+    }),
+    updateRequestOrigin: (origin: Record<string, unknown>) => {
+      origins.push(origin);
+    },
+  };
+  const context = vm.createContext({ __cloudfront: cloudfront });
+  new vm.Script(SOURCE.replace(IMPORT, "const cf = __cloudfront;\n"), { filename: "viewer-request.js" }).runInContext(
+    context,
+  );
+  const handler = context.handler as (event: unknown) => Promise<FunctionResult>;
+  // CloudFront calls the top-level function named `handler`.
+  expect(typeof handler).toBe("function");
+  return { handler, lookups, origins };
+}
+
+/** A viewer-request event as CloudFront passes it (docs: CloudFront Functions event structure). */
+function viewerRequest(options: {
+  host: string;
+  uri?: string;
+  method?: string;
+  ip?: string;
+  headers?: Record<string, { value: string }>;
+  cookies?: Record<string, { value: string }>;
+}) {
+  return {
+    version: "1.0",
+    context: {
+      distributionDomainName: "d111111abcdef8.cloudfront.net",
+      distributionId: "EDFDVBD6EXAMPLE",
+      eventType: "viewer-request",
+      requestId: "4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ==",
+    },
+    viewer: { ip: options.ip ?? "198.51.100.11" },
+    request: {
+      method: options.method ?? "GET",
+      uri: options.uri ?? "/",
+      querystring: { q: { value: "1" } },
+      headers: {
+        host: { value: options.host },
+        accept: { value: "text/html" },
+        "user-agent": { value: "Mozilla/5.0" },
+        ...options.headers,
+      },
+      cookies: options.cookies ?? {},
+    },
+  };
+}
+
+const STABLE = "a1b2c3d4e5";
+const CANARY = "f6g7h8i9j0";
+const origins = (id: string, image = true): DeploymentOrigins => ({
+  server: `srv${id}.lambda-url.eu-west-1.on.aws`,
+  image: image ? `img${id}.lambda-url.eu-west-1.on.aws` : null,
+  assets: `assets/${id}`,
+  publicFiles: ["favicon.ico", "images", "hello world.txt"],
+});
+const serverOrigin = (id: string) => ({
+  domainName: `srv${id}.lambda-url.eu-west-1.on.aws`,
+  customOriginConfig: { port: 443, protocol: "https", sslProtocols: ["TLSv1.2"] },
+  originAccessControlConfig: { enabled: false },
+});
+
+async function routes(setup?: (table: ReturnType<typeof createMemoryEdgeRouteTable>) => Promise<void>) {
+  const table = createMemoryEdgeRouteTable();
+  await table.putDeployment(STABLE, origins(STABLE));
+  await table.putHost("shop.sites.example.com", { deploymentId: STABLE });
+  await table.putHost("shop-git-feature-x.sites.example.com", { deploymentId: STABLE });
+  await setup?.(table);
+  return loadFunction(table.entries);
+}
+
+describe("the viewer-request function as shipped", () => {
+  it("is under CloudFront's 10 KB and starts with the runtime's import", () => {
+    expect(Buffer.byteLength(SOURCE)).toBeLessThan(FUNCTION_CODE_LIMIT);
+    expect(SOURCE.startsWith(IMPORT)).toBe(true);
+    // Immutable hostnames are read with the deployment id's length.
+    expect(SOURCE).toContain(`-([a-z0-9]{${ID_LENGTH}})$/`);
+  });
+});
+
+describe("host routing", () => {
+  it("sends a production host to its deployment's server function, with the cache-key and forwarded-host headers", async () => {
+    const fn = await routes();
+    const out = await fn.handler(viewerRequest({ host: "Shop.Sites.Example.com:443", uri: "/cart" }));
+    expect(fn.lookups).toEqual(["h:shop.sites.example.com", `d:${STABLE}`]);
+    expect(fn.origins).toEqual([serverOrigin(STABLE)]);
+    expect(out.uri).toBe("/cart");
+    expect(out.headers["x-slipway-deployment"]).toEqual({ value: STABLE });
+    expect(out.headers["x-forwarded-host"]).toEqual({ value: "shop.sites.example.com" });
+  });
+
+  it("routes a branch host through its own entry", async () => {
+    const fn = await routes();
+    const out = await fn.handler(viewerRequest({ host: "shop-git-feature-x.sites.example.com" }));
+    expect(out.headers["x-slipway-deployment"]).toEqual({ value: STABLE });
+    expect(fn.origins).toEqual([serverOrigin(STABLE)]);
+  });
+
+  it("resolves an immutable host from the id in its label, with one lookup", async () => {
+    const fn = await routes(async (t) => t.putDeployment(CANARY, origins(CANARY)));
+    const host = `${deploymentHostLabel("shop", CANARY)}.sites.example.com`;
+    const out = await fn.handler(viewerRequest({ host }));
+    expect(fn.lookups).toEqual([`d:${CANARY}`]);
+    expect(out.headers["x-slipway-deployment"]).toEqual({ value: CANARY });
+    expect(fn.origins).toEqual([serverOrigin(CANARY)]);
+  });
+
+  it("routes a host whose label only looks like an immutable one through its own entry", async () => {
+    const fn = await routes(async (t) => t.putHost("blog-2024summer.example.org", { deploymentId: STABLE }));
+    const out = await fn.handler(viewerRequest({ host: "blog-2024summer.example.org" }));
+    expect(fn.lookups).toEqual(["d:2024summer", "h:blog-2024summer.example.org", `d:${STABLE}`]);
+    expect(out.headers["x-slipway-deployment"]).toEqual({ value: STABLE });
+  });
+
+  it("answers unknown hosts and removed deployments with a 404 of its own", async () => {
+    const fn = await routes(async (t) => t.putHost("gone.example.org", { deploymentId: "zzzzzzzzzz" }));
+    for (const host of ["nobody.example.org", `shop-${"q".repeat(ID_LENGTH)}.sites.example.com`]) {
+      const out = await fn.handler(viewerRequest({ host }));
+      expect(out.statusCode).toBe(404);
+      expect(out.body?.data).toContain("no deployment serves this hostname");
+      expect(out.headers["cache-control"]).toEqual({ value: "no-store" });
+    }
+    const gone = await fn.handler(viewerRequest({ host: "gone.example.org" }));
+    expect(gone.statusCode).toBe(404);
+    expect(gone.body?.data).toContain("does not exist");
+    expect(fn.origins).toEqual([]);
+  });
+
+  it("refuses hostnames no key could hold without a lookup, and a missing Host", async () => {
+    const fn = await routes();
+    for (const host of [`${"a".repeat(600)}.example.com`, "evil.example.com/../x", ""]) {
+      expect((await fn.handler(viewerRequest({ host }))).statusCode).toBe(404);
+    }
+    const event = viewerRequest({ host: "x" });
+    delete (event.request.headers as Record<string, unknown>).host;
+    expect((await fn.handler(event)).statusCode).toBe(404);
+    expect(fn.lookups).toEqual([]);
+  });
+
+  it("answers 502 when an entry is unreadable or names an origin that is not a function URL", async () => {
+    const entries = new Map([
+      ["h:broken.example.org", "not json"],
+      ["h:evil.example.org", `{"d":"${STABLE}"}`],
+      [`d:${STABLE}`, '{"s":"attacker.example.net","a":"assets/x"}'],
+    ]);
+    const fn = loadFunction(entries);
+    expect((await fn.handler(viewerRequest({ host: "broken.example.org" }))).statusCode).toBe(502);
+    expect((await fn.handler(viewerRequest({ host: "evil.example.org" }))).statusCode).toBe(502);
+    expect(fn.origins).toEqual([]);
+  });
+});
+
+describe("paths", () => {
+  it("serves /_next/static/* and public files from the assets bucket under the deployment's prefix", async () => {
+    const fn = await routes();
+    for (const [uri, key] of [
+      ["/_next/static/chunks/main-abc.js", `/assets/${STABLE}/_next/static/chunks/main-abc.js`],
+      ["/favicon.ico", `/assets/${STABLE}/favicon.ico`],
+      ["/images/logo.png", `/assets/${STABLE}/images/logo.png`],
+      ["/hello%20world.txt", `/assets/${STABLE}/hello%20world.txt`],
+    ]) {
+      const out = await fn.handler(viewerRequest({ host: "shop.sites.example.com", uri }));
+      expect(out.uri).toBe(key);
+      expect(out.headers["x-slipway-deployment"]).toEqual({ value: STABLE });
+    }
+    expect(fn.origins).toEqual([]);
+  });
+
+  it("sends pages, other methods and look-alike paths to the server function", async () => {
+    const fn = await routes();
+    for (const [method, uri] of [
+      ["GET", "/"],
+      ["GET", "/imagesque"],
+      ["POST", "/favicon.ico"],
+      ["GET", "/_next/data/build/index.json"],
+    ]) {
+      const out = await fn.handler(viewerRequest({ host: "shop.sites.example.com", uri, method }));
+      expect(out.uri).toBe(uri);
+    }
+    expect(fn.origins).toEqual(Array(4).fill(serverOrigin(STABLE)));
+  });
+
+  it("sends /_next/image to the image function, or to the server when the deployment has none", async () => {
+    const fn = await routes(async (t) => {
+      await t.putDeployment(CANARY, origins(CANARY, false));
+      await t.putHost("noimage.example.org", { deploymentId: CANARY });
+    });
+    await fn.handler(viewerRequest({ host: "shop.sites.example.com", uri: "/_next/image" }));
+    await fn.handler(viewerRequest({ host: "noimage.example.org", uri: "/_next/image" }));
+    expect(fn.origins.map((o) => o.domainName)).toEqual([
+      `img${STABLE}.lambda-url.eu-west-1.on.aws`,
+      `srv${CANARY}.lambda-url.eu-west-1.on.aws`,
+    ]);
+  });
+});
+
+describe("canary", () => {
+  const withCanary = (percent: number) =>
+    routes(async (t) => {
+      await t.putDeployment(CANARY, origins(CANARY));
+      await t.putHost("shop.sites.example.com", { deploymentId: STABLE, canary: { deploymentId: CANARY, percent } });
+    });
+  const served = async (fn: Awaited<ReturnType<typeof routes>>, options: Parameters<typeof viewerRequest>[0]) =>
+    (await fn.handler(viewerRequest(options))).headers["x-slipway-deployment"]?.value;
+
+  it("sends about its percentage of clients to the canary", async () => {
+    const fn = await withCanary(20);
+    let canary = 0;
+    for (let i = 0; i < 1000; i++) {
+      const ip = `203.0.${Math.floor(i / 250)}.${i % 250}`;
+      if ((await served(fn, { host: "shop.sites.example.com", ip })) === CANARY) canary += 1;
+    }
+    expect(canary).toBeGreaterThan(140);
+    expect(canary).toBeLessThan(260);
+  });
+
+  it("is sticky: a client gets the same deployment on every request, the cookie pins it", async () => {
+    const fn = await withCanary(50);
+    for (let i = 0; i < 20; i++) {
+      const ip = `192.0.2.${i}`;
+      const first = await served(fn, { host: "shop.sites.example.com", ip });
+      for (let again = 0; again < 3; again++) {
+        expect(await served(fn, { host: "shop.sites.example.com", ip, uri: `/page/${again}` })).toBe(first);
+      }
+    }
+    const pinned = (value: string) => ({ "slipway-canary": { value } });
+    expect(await served(fn, { host: "shop.sites.example.com", cookies: pinned("49") })).toBe(CANARY);
+    expect(await served(fn, { host: "shop.sites.example.com", cookies: pinned("50") })).toBe(STABLE);
+  });
+
+  it("keeps everyone on the stable deployment when the canary's deployment is gone", async () => {
+    const fn = await routes(async (t) =>
+      t.putHost("shop.sites.example.com", { deploymentId: STABLE, canary: { deploymentId: CANARY, percent: 100 } }),
+    );
+    expect(await served(fn, { host: "shop.sites.example.com" })).toBe(STABLE);
+    expect(fn.origins).toEqual([serverOrigin(STABLE)]);
+  });
+});
+
+describe("header spoofing", () => {
+  it("drops every x-slipway-* header a client sends and sets its own", async () => {
+    const fn = await routes(async (t) => t.putDeployment(CANARY, origins(CANARY)));
+    const out = await fn.handler(
+      viewerRequest({
+        host: "shop.sites.example.com",
+        headers: {
+          "x-slipway-deployment": { value: CANARY },
+          "x-slipway-origin-secret": { value: "guess" },
+          "x-forwarded-host": { value: "admin.example.com" },
+        },
+      }),
+    );
+    expect(out.headers["x-slipway-deployment"]).toEqual({ value: STABLE });
+    expect(out.headers["x-slipway-origin-secret"]).toBeUndefined();
+    expect(out.headers["x-forwarded-host"]).toEqual({ value: "shop.sites.example.com" });
+    expect(fn.origins).toEqual([serverOrigin(STABLE)]);
+  });
+});
