@@ -1,85 +1,12 @@
 import { readFileSync } from "node:fs";
-import vm from "node:vm";
 import { deploymentHostLabel, ID_LENGTH } from "@slipway/core";
 import { describe, expect, it } from "vitest";
 import { createMemoryEdgeRouteTable } from "./memory-route-table.ts";
 import type { DeploymentOrigins } from "./route-table.ts";
 import { FUNCTION_CODE_LIMIT, VIEWER_REQUEST_FUNCTION_PATH } from "./viewer-request-function.ts";
+import { FUNCTION_IMPORT, loadViewerRequestFunction as loadFunction, viewerRequest } from "./viewer-request-sandbox.ts";
 
 const SOURCE = readFileSync(VIEWER_REQUEST_FUNCTION_PATH, "utf8");
-const IMPORT = 'import cf from "cloudfront";\n';
-
-interface FunctionResult {
-  statusCode?: number;
-  body?: { data: string };
-  uri?: string;
-  headers: Record<string, { value: string }>;
-}
-
-/**
- * Runs the shipped file in a fresh V8 context with a `cloudfront` module that behaves as the
- * docs say: `kvs().get(key)` resolves the value as a string and rejects when the key is absent;
- * `updateRequestOrigin` changes the origin of this request only (recorded here).
- */
-function loadFunction(entries: ReadonlyMap<string, string>) {
-  const lookups: string[] = [];
-  const origins: Record<string, unknown>[] = [];
-  const cloudfront = {
-    kvs: () => ({
-      get: async (key: string, options?: { format?: string }) => {
-        lookups.push(key);
-        const value = entries.get(key);
-        if (value === undefined) throw new Error(`KeyNotFound: ${key}`);
-        return options?.format === "json" ? JSON.parse(value) : value;
-      },
-      exists: async (key: string) => entries.has(key),
-    }),
-    updateRequestOrigin: (origin: Record<string, unknown>) => {
-      origins.push(origin);
-    },
-  };
-  const context = vm.createContext({ __cloudfront: cloudfront });
-  new vm.Script(SOURCE.replace(IMPORT, "const cf = __cloudfront;\n"), { filename: "viewer-request.js" }).runInContext(
-    context,
-  );
-  const handler = context.handler as (event: unknown) => Promise<FunctionResult>;
-  // CloudFront calls the top-level function named `handler`.
-  expect(typeof handler).toBe("function");
-  return { handler, lookups, origins };
-}
-
-/** A viewer-request event as CloudFront passes it (docs: CloudFront Functions event structure). */
-function viewerRequest(options: {
-  host: string;
-  uri?: string;
-  method?: string;
-  ip?: string;
-  headers?: Record<string, { value: string }>;
-  cookies?: Record<string, { value: string }>;
-}) {
-  return {
-    version: "1.0",
-    context: {
-      distributionDomainName: "d111111abcdef8.cloudfront.net",
-      distributionId: "EDFDVBD6EXAMPLE",
-      eventType: "viewer-request",
-      requestId: "4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ==",
-    },
-    viewer: { ip: options.ip ?? "198.51.100.11" },
-    request: {
-      method: options.method ?? "GET",
-      uri: options.uri ?? "/",
-      querystring: { q: { value: "1" } },
-      headers: {
-        host: { value: options.host },
-        accept: { value: "text/html" },
-        "user-agent": { value: "Mozilla/5.0" },
-        ...options.headers,
-      },
-      cookies: options.cookies ?? {},
-    },
-  };
-}
 
 const STABLE = "a1b2c3d4e5";
 const CANARY = "f6g7h8i9j0";
@@ -107,7 +34,7 @@ async function routes(setup?: (table: ReturnType<typeof createMemoryEdgeRouteTab
 describe("the viewer-request function as shipped", () => {
   it("is under CloudFront's 10 KB and starts with the runtime's import", () => {
     expect(Buffer.byteLength(SOURCE)).toBeLessThan(FUNCTION_CODE_LIMIT);
-    expect(SOURCE.startsWith(IMPORT)).toBe(true);
+    expect(SOURCE.startsWith(FUNCTION_IMPORT)).toBe(true);
     // Immutable hostnames are read with the deployment id's length.
     expect(SOURCE).toContain(`-([a-z0-9]{${ID_LENGTH}})$/`);
   });
