@@ -10,6 +10,10 @@ export { createDynamoLogStore, type DynamoLogStoreOptions } from "./dynamodb/log
 export { type OutboxStreamRecord, relayOutboxRecords } from "./dynamodb/outbox.ts";
 export { createDynamoStore, type DynamoStoreOptions } from "./dynamodb/store.ts";
 export { storeTableDefinition, TTL_ATTRIBUTE } from "./dynamodb/table.ts";
+export { type AliasStreamRecord, relayAliasRecords } from "./edge/alias-relay.ts";
+export { createKvsEdgeRouteTable, type KvsEdgeRouteTableOptions } from "./edge/kvs-route-table.ts";
+export type { DeploymentOrigins, EdgeRouteTable, HostTarget } from "./edge/route-table.ts";
+export { VIEWER_REQUEST_FUNCTION_PATH } from "./edge/viewer-request-function.ts";
 export { createGithubGitRemote, type GithubGitRemoteOptions } from "./github/git-remote.ts";
 export { createKmsSecrets, type KmsSecretsOptions } from "./kms/envelope-secrets.ts";
 export { createS3BlobStore, type S3BlobStoreOptions } from "./s3/blob-store.ts";

@@ -68,11 +68,18 @@ describe("the Lambda bundles", () => {
       'console.log(JSON.stringify(await m.handler({ Records: [{ messageId: "m1", body: "not json" }] })));',
     );
     expect(JSON.parse(steps.stdout.trim().split("\n").at(-1) ?? "")).toEqual({ batchItemFailures: [] });
+    const routes = await inBundle(
+      "routes",
+      { SLIPWAY_EDGE_KVS_ARN: "arn:aws:cloudfront::123456789012:key-value-store/0f8e6a3c-0000-4000-8000-000000000000" },
+      "console.log(JSON.stringify(await m.handler({ Records: [] })));",
+    );
+    expect(JSON.parse(routes.stdout)).toEqual({ relayed: 0, refused: 0 });
   });
 
   it("fail their cold start naming a missing variable", async () => {
     const api = inBundle("api", {}, "");
     await expect(api).rejects.toThrow("SLIPWAY_TABLE_NAME");
+    await expect(inBundle("routes", {}, "")).rejects.toThrow("SLIPWAY_EDGE_KVS_ARN");
     await expect(inBundle("builder", {}, "")).rejects.toThrow("builder entry is not built yet");
   });
 });

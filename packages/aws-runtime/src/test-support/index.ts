@@ -1,3 +1,5 @@
+export * from "../edge/memory-route-table.ts";
+export * from "../edge/viewer-request-sandbox.ts";
 export * from "./dynamodb-local.ts";
 export * from "./fake-codebuild.ts";
 export * from "./fake-kms.ts";
