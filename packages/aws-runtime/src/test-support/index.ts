@@ -1,4 +1,5 @@
 export * from "./dynamodb-local.ts";
+export * from "./fake-cloudfront-tenants.ts";
 export * from "./fake-codebuild.ts";
 export * from "./fake-kms.ts";
 export * from "./fauxqs.ts";
