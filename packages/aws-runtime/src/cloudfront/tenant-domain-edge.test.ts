@@ -49,14 +49,20 @@ describe("CloudFront tenant DomainEdge: the calls it makes", () => {
     restore = cloudfront.restore;
     const records = await edge.records("shop.example.com");
     await edge.records("www.example.com");
-    expect(records).toEqual([expect.objectContaining({ type: "CNAME", name: "shop.example.com", value: FAKE_ROUTING_ENDPOINT })]);
-    expect(cloudfront.mock.commandCalls((await import("@aws-sdk/client-cloudfront")).GetConnectionGroupCommand)).toHaveLength(1);
+    expect(records).toEqual([
+      expect.objectContaining({ type: "CNAME", name: "shop.example.com", value: FAKE_ROUTING_ENDPOINT }),
+    ]);
+    expect(
+      cloudfront.mock.commandCalls((await import("@aws-sdk/client-cloudfront")).GetConnectionGroupCommand),
+    ).toHaveLength(1);
   });
 
   it("creates the site's tenant on the multi-tenant distribution and connection group, tagged with the site", async () => {
     const { cloudfront, edge } = rig();
     restore = cloudfront.restore;
-    const { CreateDistributionTenantCommand, VerifyDnsConfigurationCommand } = await import("@aws-sdk/client-cloudfront");
+    const { CreateDistributionTenantCommand, VerifyDnsConfigurationCommand } = await import(
+      "@aws-sdk/client-cloudfront"
+    );
     const outcome = await edge.verify("p1", "shop.example.com");
     expect(outcome).toEqual({
       ok: false,
@@ -111,17 +117,24 @@ describe("CloudFront tenant DomainEdge: the calls it makes", () => {
     expect(updates).toHaveLength(2);
     expect(updates[0]?.args[0].input.IfMatch).toBe(read);
     expect(updates[1]?.args[0].input.IfMatch).not.toBe(read);
-    expect(cloudfront.tenant("slipway-site-p1")?.Domains?.map((d) => d.Domain)).toEqual(["a.example.com", "b.example.com"]);
+    expect(cloudfront.tenant("slipway-site-p1")?.Domains?.map((d) => d.Domain)).toEqual([
+      "a.example.com",
+      "b.example.com",
+    ]);
   });
 
   it("removes the last domain by disabling the tenant, then deleting it once deployed", async () => {
     const { cloudfront, edge } = rig();
     restore = cloudfront.restore;
-    const { DeleteDistributionTenantCommand, UpdateDistributionTenantCommand } = await import("@aws-sdk/client-cloudfront");
+    const { DeleteDistributionTenantCommand, UpdateDistributionTenantCommand } = await import(
+      "@aws-sdk/client-cloudfront"
+    );
     cloudfront.point("shop.example.com");
     await edge.verify("p1", "shop.example.com");
     expect(await edge.detach("p1", "shop.example.com")).toBe("again");
-    expect(cloudfront.mock.commandCalls(UpdateDistributionTenantCommand).at(-1)?.args[0].input).toMatchObject({ Enabled: false });
+    expect(cloudfront.mock.commandCalls(UpdateDistributionTenantCommand).at(-1)?.args[0].input).toMatchObject({
+      Enabled: false,
+    });
     expect(await edge.detach("p1", "shop.example.com")).toBe("again");
     expect(cloudfront.mock.commandCalls(DeleteDistributionTenantCommand)).toHaveLength(0);
     cloudfront.deployAll();

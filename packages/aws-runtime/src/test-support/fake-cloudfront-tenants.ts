@@ -52,7 +52,8 @@ export function mockCloudFrontTenants() {
   });
   mock.on(CreateDistributionTenantCommand).callsFake(async (input) => {
     if ([...tenants.values()].some((t) => t.Name === input.Name)) throw fail("EntityAlreadyExists");
-    for (const d of input.Domains ?? []) if (holder(d.Domain as string)) throw fail("CNAMEAlreadyExists", `${d.Domain} is in use`);
+    for (const d of input.Domains ?? [])
+      if (holder(d.Domain as string)) throw fail("CNAMEAlreadyExists", `${d.Domain} is in use`);
     const t = {
       Id: `dt_${tenants.size + 1}`,
       Name: input.Name,

@@ -58,19 +58,14 @@ export async function provisionDomainStep(deps: DomainEdgeDeps, payload: Provisi
   const edge = deps.domainEdge;
   if (domain.status === "verified") {
     await edge.certify(domain.projectId, hostname);
-    const due = dueAt(deps, 1);
-    if (
-      !(await deps.store.domains.transition(hostname, ["verified"], "issuing", {
-        statusReason: null,
-        nextAttemptAt: due,
-      }))
-    ) {
-      return;
-    }
-    await deps.queue.enqueue(PROVISION_DOMAIN_JOB, { hostname, attempt: 1, due }, { delayMs: domainPollDelayMs(1) });
+    // The poll is queued before the domain names it as the one due: a crash in between leaves a
+    // poll that finds another `due` and stops, never a domain `issuing` with no poll coming.
+    await schedulePoll(deps, hostname, 1, ["verified"], null);
     return;
   }
-  if (domain.status !== "issuing" || (payload.due !== undefined && payload.due !== domain.nextAttemptAt)) return;
+  // Only the poll the domain names runs: the first message (no `due`) delivered again, or a
+  // stale copy of a poll, stops here, so redeliveries never fork the chain.
+  if (domain.status !== "issuing" || payload.due === undefined || payload.due !== domain.nextAttemptAt) return;
   const attempt = payload.attempt ?? 1;
   const state = await edge.state(domain.projectId, hostname);
   if (state.state === "active") {
@@ -94,25 +89,21 @@ export async function provisionDomainStep(deps: DomainEdgeDeps, payload: Provisi
     });
     return;
   }
-  const due = dueAt(deps, attempt + 1);
-  if (
-    !(await deps.store.domains.transition(hostname, ["issuing"], "issuing", {
-      statusReason: state.reason,
-      nextAttemptAt: due,
-    }))
-  ) {
-    return;
-  }
-  await deps.queue.enqueue(
-    PROVISION_DOMAIN_JOB,
-    { hostname, attempt: attempt + 1, due },
-    { delayMs: domainPollDelayMs(attempt + 1) },
-  );
+  await schedulePoll(deps, hostname, attempt + 1, ["issuing"], state.reason);
 }
 
-function dueAt(deps: DomainEdgeDeps, attempt: number): string {
+async function schedulePoll(
+  deps: DomainEdgeDeps,
+  hostname: string,
+  attempt: number,
+  from: readonly ("verified" | "issuing")[],
+  statusReason: string | null,
+): Promise<void> {
+  const delayMs = domainPollDelayMs(attempt);
   const now = deps.now?.() ?? new Date();
-  return new Date(now.getTime() + domainPollDelayMs(attempt)).toISOString();
+  const due = new Date(now.getTime() + delayMs).toISOString();
+  await deps.queue.enqueue(PROVISION_DOMAIN_JOB, { hostname, attempt, due }, { delayMs });
+  await deps.store.domains.transition(hostname, from, "issuing", { statusReason, nextAttemptAt: due });
 }
 
 /**
