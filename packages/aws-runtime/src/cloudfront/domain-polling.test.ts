@@ -23,8 +23,8 @@ const stuckEdge: DomainEdge = {
 };
 
 async function issuingDomain() {
-  const store = createMemoryStore();
   const queue = createMemoryQueue();
+  const store = createMemoryStore(queue);
   const p = project();
   await store.projects.create(p);
   const domain: Domain = {

@@ -1,5 +1,5 @@
 import { runDomainEdgeContract } from "@slipway/core/contracts";
-import { createMemoryStore } from "@slipway/memory";
+import { createMemoryQueue, createMemoryStore } from "@slipway/memory";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   FAKE_ROUTING_ENDPOINT,
@@ -12,7 +12,7 @@ const options = { distributionId: "EMULTI", connectionGroupId: "cg_1", client: {
 
 function rig() {
   const cloudfront = mockCloudFrontTenants();
-  const store = createMemoryStore();
+  const store = createMemoryStore(createMemoryQueue());
   const routes = recordingRouteTable();
   const edge = createTenantDomainEdge({ ...options, store, routes });
   return { cloudfront, store, routes, edge };

@@ -3,6 +3,7 @@ import {
   CreateDistributionTenantCommand,
   DeleteDistributionTenantCommand,
   type DistributionTenant,
+  type DomainItem,
   GetConnectionGroupCommand,
   GetDistributionTenantCommand,
   GetManagedCertificateDetailsCommand,
@@ -58,7 +59,7 @@ export function mockCloudFrontTenants() {
       Id: `dt_${tenants.size + 1}`,
       Name: input.Name,
       DistributionId: input.DistributionId,
-      Domains: (input.Domains ?? []).map((d) => ({ Domain: d.Domain, Status: "inactive" as const })),
+      Domains: (input.Domains ?? []).map((d: DomainItem) => ({ Domain: d.Domain, Status: "inactive" as const })),
       Enabled: input.Enabled ?? true,
       Status: "InProgress",
       etag: "",
@@ -76,7 +77,10 @@ export function mockCloudFrontTenants() {
         if (other && other !== t) throw fail("CNAMEAlreadyExists", `${d.Domain} is in use`);
       }
       const before = new Map((t.Domains ?? []).map((d) => [d.Domain, d.Status]));
-      t.Domains = input.Domains.map((d) => ({ Domain: d.Domain, Status: before.get(d.Domain) ?? "inactive" }));
+      t.Domains = input.Domains.map((d: DomainItem) => ({
+        Domain: d.Domain,
+        Status: before.get(d.Domain) ?? "inactive",
+      }));
     }
     if (input.Enabled !== undefined) {
       t.Enabled = input.Enabled;
