@@ -1,6 +1,11 @@
 // The ports on AWS services: what the Lambda functions of the `aws` target load.
 
-export { routeDomain, routeProjectDomains } from "./cloudfront/route-domains.ts";
+export {
+  type AliasStreamRecord,
+  routeCustomDomainsOfProductionMoves,
+  routeDomain,
+  routeProjectDomains,
+} from "./cloudfront/route-domains.ts";
 export { createTenantDomainEdge, type TenantDomainEdgeOptions, tenantName } from "./cloudfront/tenant-domain-edge.ts";
 export {
   ARTIFACT_KEY_VARIABLE,
