@@ -1,6 +1,13 @@
 // The ports on AWS services: what the Lambda functions of the `aws` target load.
 
 export {
+  type AliasStreamRecord,
+  routeCustomDomainsOfProductionMoves,
+  routeDomain,
+  routeProjectDomains,
+} from "./cloudfront/route-domains.ts";
+export { createTenantDomainEdge, type TenantDomainEdgeOptions, tenantName } from "./cloudfront/tenant-domain-edge.ts";
+export {
   ARTIFACT_KEY_VARIABLE,
   BUILD_REQUEST_KEY_VARIABLE,
   type CodeBuildBuilderOptions,

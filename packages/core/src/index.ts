@@ -24,6 +24,7 @@ export type * from "./ports/certificates.ts";
 export type * from "./ports/commit-status.ts";
 export type * from "./ports/deployer.ts";
 export type * from "./ports/dns.ts";
+export type * from "./ports/domain-edge.ts";
 export type * from "./ports/git-remote.ts";
 export type * from "./ports/log-store.ts";
 export type * from "./ports/queue.ts";

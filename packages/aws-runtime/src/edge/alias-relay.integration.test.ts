@@ -27,7 +27,7 @@ beforeAll(async () => {
   const tableName = await dynamo.createStoreTable();
   store = createDynamoStore({ tableName, client: dynamo.client });
   routes = createMemoryEdgeRouteTable();
-  const handler = createRoutesHandler(routes);
+  const handler = createRoutesHandler(routes, store);
   pump = createStreamPump(dynamo.client, tableName, createMemoryQueue(), async (records) => {
     const result = await handler({ Records: records });
     results.push(result);

@@ -70,7 +70,10 @@ describe("the Lambda bundles", () => {
     expect(JSON.parse(steps.stdout.trim().split("\n").at(-1) ?? "")).toEqual({ batchItemFailures: [] });
     const routes = await inBundle(
       "routes",
-      { SLIPWAY_EDGE_KVS_ARN: "arn:aws:cloudfront::123456789012:key-value-store/0f8e6a3c-0000-4000-8000-000000000000" },
+      {
+        SLIPWAY_EDGE_KVS_ARN: "arn:aws:cloudfront::123456789012:key-value-store/0f8e6a3c-0000-4000-8000-000000000000",
+        SLIPWAY_TABLE_NAME: "slipway",
+      },
       "console.log(JSON.stringify(await m.handler({ Records: [] })));",
     );
     expect(JSON.parse(routes.stdout)).toEqual({ relayed: 0, refused: 0 });

@@ -1,12 +1,15 @@
+import type { CloudFrontClientConfig } from "@aws-sdk/client-cloudfront";
 import type { CodeBuildClientConfig } from "@aws-sdk/client-codebuild";
 import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { KMSClientConfig } from "@aws-sdk/client-kms";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import type { SQSClientConfig } from "@aws-sdk/client-sqs";
 import type { CoreDeps, Deployer, GitRemote, UrlScheme } from "@slipway/core";
+import { createTenantDomainEdge } from "../cloudfront/tenant-domain-edge.ts";
 import { createCodeBuildBuilder } from "../codebuild/builder.ts";
 import { createDynamoLogStore } from "../dynamodb/log-store.ts";
 import { createDynamoStore } from "../dynamodb/store.ts";
+import type { EdgeRouteTable } from "../edge/route-table.ts";
 import { createGithubGitRemote } from "../github/git-remote.ts";
 import { createKmsSecrets } from "../kms/envelope-secrets.ts";
 import { createS3BlobStore } from "../s3/blob-store.ts";
@@ -25,12 +28,15 @@ export interface AwsClients {
   readonly s3?: S3ClientConfig;
   readonly kms?: KMSClientConfig;
   readonly codebuild?: CodeBuildClientConfig;
+  readonly cloudfront?: CloudFrontClientConfig;
 }
 
 /** Ports the AWS target does not have yet, supplied by whoever has them (see not-on-aws-yet.ts). */
 export interface ControlPlaneOverrides {
   readonly git?: GitRemote;
   readonly deployer?: Deployer;
+  /** The KeyValueStore route table (the edge's adapter); custom domains need it to be served. */
+  readonly routes?: EdgeRouteTable;
 }
 
 /** `.invalid` never resolves: a site URL built without a sites domain cannot point anywhere by accident. */
@@ -58,8 +64,21 @@ export function controlPlaneDeps(
 ): CoreDeps {
   const blobs = createS3BlobStore({ bucket: config.artifactsBucket, client: clients.s3 ?? {} });
   const caches = createS3BlobStore({ bucket: config.cachesBucket, client: clients.s3 ?? {} });
+  const store = createDynamoStore({ tableName: config.tableName, client: clients.dynamodb ?? {} });
+  // Custom domains need the multi-tenant distribution, its connection group and the route table;
+  // without all three, `domains verify` says no resolver is configured (nothing can serve them).
+  const domainEdge =
+    config.tenantDistributionId && config.connectionGroupId && overrides.routes
+      ? createTenantDomainEdge({
+          client: clients.cloudfront ?? {},
+          distributionId: config.tenantDistributionId,
+          connectionGroupId: config.connectionGroupId,
+          store,
+          routes: overrides.routes,
+        })
+      : undefined;
   return {
-    store: createDynamoStore({ tableName: config.tableName, client: clients.dynamodb ?? {} }),
+    store,
     queue: createSqsQueue({ queueUrl: config.stepsQueueUrl, client: clients.sqs ?? {} }),
     blobs,
     logs: createDynamoLogStore({ tableName: config.tableName, client: clients.dynamodb ?? {} }),
@@ -77,5 +96,6 @@ export function controlPlaneDeps(
     statusReporter: null,
     urls: awsUrlScheme(config),
     settings: { retainDeployments: 10 },
+    ...(domainEdge ? { domainEdge } : {}),
   };
 }

@@ -27,6 +27,9 @@ export const OPTIONAL_CONTROL_PLANE_ENV = {
   apiUrl: "SLIPWAY_API_URL",
   /** The domain site hostnames live under (`<project>.<domain>`). */
   sitesDomain: "SLIPWAY_SITES_DOMAIN",
+  /** Custom domains: the multi-tenant distribution each site's tenant joins, and its connection group. */
+  tenantDistributionId: "SLIPWAY_TENANT_DISTRIBUTION_ID",
+  connectionGroupId: "SLIPWAY_CONNECTION_GROUP_ID",
 } as const;
 
 /** Which function is starting: only the API needs the admin token's secret. */
@@ -44,6 +47,8 @@ export interface ControlPlaneConfig {
   readonly adminTokenSecretArn: string | null;
   readonly apiUrl: string | null;
   readonly sitesDomain: string | null;
+  readonly tenantDistributionId?: string | null;
+  readonly connectionGroupId?: string | null;
 }
 
 type Name = keyof typeof CONTROL_PLANE_ENV;
@@ -111,5 +116,7 @@ export function parseControlPlaneEnv(
     adminTokenSecretArn: read(CONTROL_PLANE_ENV.adminTokenSecretArn, required.has("adminTokenSecretArn")),
     apiUrl: apiUrl?.replace(/\/+$/, "") ?? null,
     sitesDomain: read(OPTIONAL_CONTROL_PLANE_ENV.sitesDomain, false),
+    tenantDistributionId: read(OPTIONAL_CONTROL_PLANE_ENV.tenantDistributionId, false),
+    connectionGroupId: read(OPTIONAL_CONTROL_PLANE_ENV.connectionGroupId, false),
   };
 }

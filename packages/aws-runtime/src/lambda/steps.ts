@@ -1,4 +1,4 @@
-import { type CoreDeps, deploymentIdOf, giveUpDeployment, handleDeployJob } from "@slipway/core";
+import { type CoreDeps, deploymentIdOf, giveUpDeployment, handleDeployJob, handleDomainEdgeJob } from "@slipway/core";
 import { isBuildEvent, watchJobFromBuildEvent } from "./codebuild-event.ts";
 
 /** The part of Lambda's SQS event the handler reads (aws-lambda's SQSEvent). */
@@ -44,6 +44,8 @@ export function createStepsHandler(deps: CoreDeps, options: StepsHandlerOptions)
         continue;
       }
       try {
+        const { domainEdge } = deps;
+        if (domainEdge && (await handleDomainEdgeJob({ ...deps, domainEdge }, job, log))) continue;
         await handleDeployJob(deps, job);
       } catch (error) {
         const attempts = Number(message.attributes?.ApproximateReceiveCount ?? 1);

@@ -1,6 +1,7 @@
 export * from "../edge/memory-route-table.ts";
 export * from "../edge/viewer-request-sandbox.ts";
 export * from "./dynamodb-local.ts";
+export * from "./fake-cloudfront-tenants.ts";
 export * from "./fake-codebuild.ts";
 export * from "./fake-kms.ts";
 export * from "./fauxqs.ts";

@@ -4,6 +4,7 @@ import type { Builder } from "../ports/builder.ts";
 import type { CommitStatusReporter } from "../ports/commit-status.ts";
 import type { Deployer } from "../ports/deployer.ts";
 import type { DnsResolver } from "../ports/dns.ts";
+import type { DomainEdge } from "../ports/domain-edge.ts";
 import type { GitRemote } from "../ports/git-remote.ts";
 import type { LogStore } from "../ports/log-store.ts";
 import type { Queue } from "../ports/queue.ts";
@@ -67,4 +68,6 @@ export interface CoreDeps {
   telemetry?: TelemetryStore;
   /** Domain verification's resolver; absent on a target that verifies elsewhere (ACM). */
   dns?: DnsResolver;
+  /** Present on a target whose edge verifies and certifies custom domains itself (AWS). */
+  domainEdge?: DomainEdge;
 }

@@ -4,6 +4,7 @@ import { nowIso } from "../domain/ids.ts";
 import type { Domain, Project } from "../domain/model.ts";
 import { SlipwayError } from "../errors.ts";
 import { type CoreDeps, DEFAULT_DOMAIN_SETTINGS, type DomainSettings, type Settings } from "./deps.ts";
+import { DETACH_DOMAIN_JOB } from "./domain-edge-steps.ts";
 
 /** The TXT record that proves control of a domain held elsewhere: `_slipway-challenge.<hostname>`. */
 export const VERIFICATION_PREFIX = "_slipway-challenge";
@@ -124,7 +125,15 @@ function storedKey(input: string): string {
   return check.ok ? (check.wildcard ? `*.${check.hostname}` : check.hostname) : input;
 }
 
-export async function removeDomain(deps: Pick<CoreDeps, "store">, project: Project, input: string): Promise<void> {
+/**
+ * Removes the domain. On a target whose edge holds domains (AWS), a step then detaches it there
+ * (queued: the edge may need minutes, and the row is gone at once so the name is free again).
+ */
+export async function removeDomain(
+  deps: Pick<CoreDeps, "store"> & Partial<Pick<CoreDeps, "queue" | "domainEdge">>,
+  project: Project,
+  input: string,
+): Promise<void> {
   const key = storedKey(input);
   const redirecting = (await deps.store.domains.listByProject(project.id)).filter((d) => d.redirectTo === key);
   if (redirecting.length > 0) {
@@ -141,6 +150,7 @@ export async function removeDomain(deps: Pick<CoreDeps, "store">, project: Proje
       "See `slipway domains ls`.",
     );
   }
+  if (deps.domainEdge && deps.queue) await deps.queue.enqueue(DETACH_DOMAIN_JOB, { hostname: key, site: project.id });
 }
 
 /** A domain held by `projectId` (any spelling the user types), or DOMAIN_NOT_FOUND. */
@@ -170,13 +180,14 @@ export interface DnsRecord {
 
 /** The records a user must set for `domain`: where to point it and, when held elsewhere, the TXT proof. */
 export async function recordsFor(
-  deps: Pick<CoreDeps, "store"> & DomainSettingsDeps,
+  deps: Pick<CoreDeps, "store"> & Partial<Pick<CoreDeps, "domainEdge">> & DomainSettingsDeps,
   domain: Domain,
 ): Promise<{ records: DnsRecord[]; ownershipRequired: boolean }> {
   const settings = domainSettings(deps);
   const name = domain.hostname;
-  const records: DnsRecord[] = [];
-  for (const address of settings.addresses) {
+  // A target whose edge certifies domains (AWS) says itself where they must point.
+  const records: DnsRecord[] = deps.domainEdge ? await deps.domainEdge.records(name) : [];
+  for (const address of deps.domainEdge ? [] : settings.addresses) {
     records.push({
       type: address.includes(":") ? "AAAA" : "A",
       name,
@@ -184,7 +195,7 @@ export async function recordsFor(
       purpose: "points the domain at this platform",
     });
   }
-  if (settings.cnameTarget) {
+  if (settings.cnameTarget && !deps.domainEdge) {
     records.push({
       type: "CNAME",
       name,
@@ -213,7 +224,7 @@ async function heldElsewhere(deps: Pick<CoreDeps, "store">, domain: Domain): Pro
 
 /** What the API returns for a domain: everything the CLI and dashboard show, never the key. */
 export async function presentDomain(
-  deps: Pick<CoreDeps, "store"> & DomainSettingsDeps,
+  deps: Pick<CoreDeps, "store"> & Partial<Pick<CoreDeps, "domainEdge">> & DomainSettingsDeps,
   project: Project,
   domain: Domain,
 ) {

@@ -2,6 +2,7 @@ export * from "./aliases.ts";
 export * from "./cancel.ts";
 export * from "./deps.ts";
 export * from "./domain-certificates.ts";
+export * from "./domain-edge-steps.ts";
 export * from "./domain-verify.ts";
 export * from "./domains.ts";
 export * from "./env-rules.ts";

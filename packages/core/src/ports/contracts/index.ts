@@ -5,6 +5,7 @@ export * from "./build-cache.contract.ts";
 export * from "./builder.contract.ts";
 export * from "./commit-status.contract.ts";
 export * from "./deployer.contract.ts";
+export * from "./domain-edge.contract.ts";
 export * from "./git-remote.contract.ts";
 export * from "./harness.ts";
 export * from "./log-store.contract.ts";
