@@ -1,7 +1,6 @@
 // The ports on AWS services: what the Lambda functions of the `aws` target load.
 
 export {
-  type AliasStreamRecord,
   routeCustomDomainsOfProductionMoves,
   routeDomain,
   routeProjectDomains,

@@ -1,6 +1,6 @@
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { Store } from "@slipway/core";
+import type { AliasStreamRecord } from "../edge/alias-relay.ts";
 import type { EdgeRouteTable } from "../edge/route-table.ts";
 
 interface RouteDeps {
@@ -37,12 +37,6 @@ export async function routeProjectDomains(
     .map((d) => d.hostname);
   for (const hostname of hostnames) await deps.routes.putHost(hostname, { deploymentId: target });
   return hostnames;
-}
-
-/** The part of a DynamoDB stream record read here (aws-lambda's DynamoDBRecord). */
-export interface AliasStreamRecord {
-  eventName?: string;
-  dynamodb?: { NewImage?: Record<string, AttributeValue> };
 }
 
 /**
