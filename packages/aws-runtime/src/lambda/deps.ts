@@ -10,6 +10,7 @@ import { createDynamoStore } from "../dynamodb/store.ts";
 import { createGithubGitRemote } from "../github/git-remote.ts";
 import { createKmsSecrets } from "../kms/envelope-secrets.ts";
 import { createS3BlobStore } from "../s3/blob-store.ts";
+import { createS3Presigner } from "../s3/presigner.ts";
 import { createSqsQueue } from "../sqs/queue.ts";
 import { createBucketBuildCache } from "./build-cache.ts";
 import type { ControlPlaneConfig } from "./env.ts";
@@ -68,6 +69,10 @@ export function controlPlaneDeps(
       projectName: config.buildProjectName,
       client: clients.codebuild ?? {},
       requests: blobs,
+      presign: {
+        requests: createS3Presigner({ bucket: config.artifactsBucket, client: clients.s3 ?? {} }),
+        caches: createS3Presigner({ bucket: config.cachesBucket, client: clients.s3 ?? {} }),
+      },
     }),
     buildCache: createBucketBuildCache(caches),
     deployer: overrides.deployer ?? deployerNotOnAwsYet,
