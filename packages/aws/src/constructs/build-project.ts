@@ -1,3 +1,5 @@
+import { BUILD_VARIABLES } from "@slipway/aws-runtime/build-variables";
+import { RESUME_STALLED_EVERY_MINUTES, RESUME_STALLED_MESSAGE } from "@slipway/aws-runtime/schedule";
 import { Duration } from "aws-cdk-lib";
 import * as codebuild from "aws-cdk-lib/aws-codebuild";
 import * as events from "aws-cdk-lib/aws-events";
@@ -6,8 +8,6 @@ import type * as kms from "aws-cdk-lib/aws-kms";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3assets from "aws-cdk-lib/aws-s3-assets";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
-import { BUILD_VARIABLES } from "@slipway/aws-runtime/build-variables";
-import { RESUME_STALLED_EVERY_MINUTES, RESUME_STALLED_MESSAGE } from "@slipway/aws-runtime/schedule";
 import { Construct } from "constructs";
 import { requireIntegerIn } from "./invalid-prop.ts";
 
