@@ -15,6 +15,7 @@ import { createSqsQueue } from "../sqs/queue.ts";
 import { createBucketBuildCache } from "./build-cache.ts";
 import type { ControlPlaneConfig } from "./env.ts";
 import { deployerNotOnAwsYet } from "./not-on-aws-yet.ts";
+import { createAwsStatusReporter } from "./status-reporter.ts";
 
 /**
  * The SDK clients' config per service. On Lambda every one is `{}`: the SDK takes the region and
@@ -59,12 +60,14 @@ export function controlPlaneDeps(
 ): CoreDeps {
   const blobs = createS3BlobStore({ bucket: config.artifactsBucket, client: clients.s3 ?? {} });
   const caches = createS3BlobStore({ bucket: config.cachesBucket, client: clients.s3 ?? {} });
+  const store = createDynamoStore({ tableName: config.tableName, client: clients.dynamodb ?? {} });
+  const secrets = createKmsSecrets({ keyId: config.kmsKeyArn, client: clients.kms ?? {} });
   return {
-    store: createDynamoStore({ tableName: config.tableName, client: clients.dynamodb ?? {} }),
+    store,
     queue: createSqsQueue({ queueUrl: config.stepsQueueUrl, client: clients.sqs ?? {} }),
     blobs,
     logs: createDynamoLogStore({ tableName: config.tableName, client: clients.dynamodb ?? {} }),
-    secrets: createKmsSecrets({ keyId: config.kmsKeyArn, client: clients.kms ?? {} }),
+    secrets,
     builder: createCodeBuildBuilder({
       projectName: config.buildProjectName,
       client: clients.codebuild ?? {},
@@ -78,8 +81,13 @@ export function controlPlaneDeps(
     deployer: overrides.deployer ?? deployerNotOnAwsYet,
     // Lambda has no git: refs resolve through GitHub's API, with the project's own token.
     git: overrides.git ?? createGithubGitRemote(),
-    // Commit statuses need the GitHub adapter (not here yet); the pipeline skips a null reporter.
-    statusReporter: null,
+    // Commit statuses with the project's own GitHub token (the one refs resolve with).
+    statusReporter: createAwsStatusReporter({
+      secrets,
+      deployments: store.deployments,
+      apiUrl: config.githubApiUrl ?? "https://api.github.com",
+      log: (line) => console.log(line),
+    }),
     urls: awsUrlScheme(config),
     settings: { retainDeployments: 10 },
   };
