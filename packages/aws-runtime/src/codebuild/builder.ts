@@ -40,6 +40,11 @@ export interface CodeBuildBuilderOptions {
    * those credentials do. @default 3 h
    */
   readonly urlLifetimeSeconds?: number;
+  /**
+   * Copies a build's log lines into the LogStore on each status poll (codebuild/log-copy.ts);
+   * absent, the lines stay in CodeBuild's log group only.
+   */
+  readonly copyLog?: (deploymentId: string, build: Build) => Promise<number>;
 }
 
 /** The env vars the build spec reads: where its request is, and the one it exports at the end. */
@@ -116,10 +121,25 @@ export function createCodeBuildBuilder(options: CodeBuildBuilderOptions): Builde
   const status = async (handle: string): Promise<BuildStatus> => {
     const build = await get(handle);
     if (!build) return { state: "lost", reason: `CodeBuild has no build ${JSON.stringify(handle)}` };
+    await copyLog(build);
     const found = statusOf(build);
     if (found.state !== "failed" || build.buildStatus === "STOPPED") return found;
     // CodeBuild only knows "node index.mjs exited 1"; the builder wrote why (the pipeline's reason).
     return { state: "failed", reason: (await reasonOf(options.requests, build)) ?? found.reason };
+  };
+  // Before the state is answered, so a finished build's lines are in before the deployment moves on.
+  const copyLog = async (build: Build) => {
+    const key = build.environment?.environmentVariables?.find((v) => v.name === BUILD_VARIABLES.requestKey)?.value;
+    const deploymentId = key?.match(/^build-requests\/([^/]+)\/request\.json$/)?.[1];
+    if (!options.copyLog || !deploymentId) return;
+    try {
+      await options.copyLog(deploymentId, build);
+    } catch (error) {
+      // A log is not worth failing a build over: the next poll copies from the same position.
+      console.log(
+        `codebuild: log of ${deploymentId} not copied yet: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   };
   const lifetime = options.urlLifetimeSeconds ?? 3 * 3600;
   const variables = async (request: BuildRequest) => {

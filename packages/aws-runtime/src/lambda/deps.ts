@@ -1,3 +1,4 @@
+import type { CloudWatchLogsClientConfig } from "@aws-sdk/client-cloudwatch-logs";
 import type { CodeBuildClientConfig } from "@aws-sdk/client-codebuild";
 import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { KMSClientConfig } from "@aws-sdk/client-kms";
@@ -5,6 +6,7 @@ import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import type { SQSClientConfig } from "@aws-sdk/client-sqs";
 import type { CoreDeps, Deployer, GitRemote, UrlScheme } from "@slipway/core";
 import { createCodeBuildBuilder } from "../codebuild/builder.ts";
+import { createBuildLogCopy } from "../codebuild/log-copy.ts";
 import { createDynamoLogStore } from "../dynamodb/log-store.ts";
 import { createDynamoStore } from "../dynamodb/store.ts";
 import { createGithubGitRemote } from "../github/git-remote.ts";
@@ -27,6 +29,7 @@ export interface AwsClients {
   readonly s3?: S3ClientConfig;
   readonly kms?: KMSClientConfig;
   readonly codebuild?: CodeBuildClientConfig;
+  readonly logs?: CloudWatchLogsClientConfig;
 }
 
 /** Ports the AWS target does not have yet, supplied by whoever has them (see not-on-aws-yet.ts). */
@@ -62,11 +65,12 @@ export function controlPlaneDeps(
   const caches = createS3BlobStore({ bucket: config.cachesBucket, client: clients.s3 ?? {} });
   const store = createDynamoStore({ tableName: config.tableName, client: clients.dynamodb ?? {} });
   const secrets = createKmsSecrets({ keyId: config.kmsKeyArn, client: clients.kms ?? {} });
+  const logs = createDynamoLogStore({ tableName: config.tableName, client: clients.dynamodb ?? {} });
   return {
     store,
     queue: createSqsQueue({ queueUrl: config.stepsQueueUrl, client: clients.sqs ?? {} }),
     blobs,
-    logs: createDynamoLogStore({ tableName: config.tableName, client: clients.dynamodb ?? {} }),
+    logs,
     secrets,
     builder: createCodeBuildBuilder({
       projectName: config.buildProjectName,
@@ -76,6 +80,8 @@ export function controlPlaneDeps(
         requests: createS3Presigner({ bucket: config.artifactsBucket, client: clients.s3 ?? {} }),
         caches: createS3Presigner({ bucket: config.cachesBucket, client: clients.s3 ?? {} }),
       },
+      // Builds print their log to CodeBuild's log group; each watch poll copies it into the LogStore.
+      copyLog: createBuildLogCopy({ client: clients.logs ?? {}, logs, cursors: blobs }),
     }),
     buildCache: createBucketBuildCache(caches),
     deployer: overrides.deployer ?? deployerNotOnAwsYet,
