@@ -35,7 +35,8 @@ export async function unpackCache(archive: Buffer, dir: string): Promise<void> {
 export async function packCache(dir: string): Promise<Buffer | null> {
   const entries = (await readdir(dir).catch(() => [] as string[])).sort();
   if (entries.length === 0) return null;
-  const pack = create({ cwd: dir, gzip: true, portable: true, follow: false }, entries);
+  // Level 1: most of a cache is already-compressed tarballs (npm's), so a higher level costs CPU for little.
+  const pack = create({ cwd: dir, gzip: { level: 1 }, portable: true, follow: false }, entries);
   const chunks: Buffer[] = [];
   const sink = new PassThrough();
   sink.on("data", (chunk: Buffer) => chunks.push(chunk));
