@@ -1,8 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Deployment, Project } from "@slipway/core";
-import { createGithubStatusReporter } from "@slipway/platform";
+import { createGithubStatusReporter, type Deployment, type Project } from "@slipway/core";
 import { type FakeGithub, startFakeGithub } from "@slipway/platform/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { edgeRequest } from "./support/edge.ts";

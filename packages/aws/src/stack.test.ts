@@ -317,6 +317,23 @@ describe("BuildProject", () => {
     });
   });
 
+  it("exports the artifact key the start step set, for BatchGetBuilds to echo", () => {
+    const [project] = Object.values(template.findResources("AWS::CodeBuild::Project"));
+    const spec = JSON.parse(project?.Properties.Source.BuildSpec);
+    expect(spec.env["exported-variables"]).toEqual(["SLIPWAY_ARTIFACT_KEY"]);
+    expect(spec.phases.build.commands).toEqual(["node index.mjs"]);
+  });
+
+  it("puts the resume-stalled message on the step queue every 5 minutes (the safety net under lost messages)", () => {
+    template.hasResourceProperties("AWS::Events::Rule", {
+      ScheduleExpression: "rate(5 minutes)",
+      State: "ENABLED",
+      Targets: [
+        Match.objectLike({ Arn: arnOf(stack.steps.queue), Input: JSON.stringify({ type: "pipeline.resume-stalled" }) }),
+      ],
+    });
+  });
+
   it("only this account's EventBridge may send to the step queue", () => {
     const policies = Object.values(
       template.findResources("AWS::SQS::QueuePolicy", { Properties: { Queues: [ref(stack.steps.queue)] } }),

@@ -16,6 +16,7 @@ export * from "./domain/repo-credentials.ts";
 export * from "./domain/repo-url.ts";
 export * from "./edge-assets.ts";
 export * from "./errors.ts";
+export { createGithubStatusReporter, type GithubStatusOptions } from "./github-status.ts";
 export * from "./manifest.ts";
 export type * from "./ports/blob-store.ts";
 export type * from "./ports/build-cache.ts";

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Deployment } from "@slipway/core";
+import { createGithubStatusReporter, type Deployment } from "@slipway/core";
 import {
   deployment as contractDeployment,
   project as contractProject,
@@ -10,7 +10,6 @@ import {
 import { createSqliteStore, openSqlite } from "@slipway/local";
 import { createMemoryQueue, createMemoryStore } from "@slipway/memory";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createGithubStatusReporter } from "./github-status.ts";
 import { type FakeGithub, startFakeGithub } from "./test-support/fake-github.ts";
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -6,7 +6,6 @@ export { httpsPortOf } from "./certificates.ts";
 export { type PlatformConfig, parsePlatformConfig } from "./config.ts";
 export { diskStatus } from "./disk/sweeper.ts";
 export { type Check, type CheckStatus, diagnose } from "./doctor/index.ts";
-export { createGithubStatusReporter, type GithubStatusOptions } from "./github-status.ts";
 export { runningPid } from "./pid-file.ts";
 export {
   HANDOFF_FROM_ENV,

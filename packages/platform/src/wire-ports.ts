@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { bwrapWorks, createBuildCacheDir, createSupervisedBuilder, createToolchain } from "@slipway/builder";
-import { type CoreDeps, createMasker, deploymentEnv, type Masker } from "@slipway/core";
+import { type CoreDeps, createGithubStatusReporter, createMasker, deploymentEnv, type Masker } from "@slipway/core";
 import {
   createAesGcmSecrets,
   createFsBlobStore,
@@ -20,7 +20,6 @@ import type { BuildChildConfig } from "./build-child.ts";
 import { domainSettingsOf } from "./certificates.ts";
 import type { PlatformConfig } from "./config.ts";
 import { lockDownDataDir } from "./data-dir.ts";
-import { createGithubStatusReporter } from "./github-status.ts";
 import { decideSandbox } from "./sandbox-policy.ts";
 import { createThreadedTelemetryStore } from "./telemetry/threaded-store.ts";
 import { localUrlScheme, selfAddress } from "./urls.ts";

@@ -7,6 +7,16 @@ import {
   StopBuildCommand,
 } from "@aws-sdk/client-codebuild";
 import type { BlobStore, Builder, BuildRequest, BuildStatus } from "@slipway/core";
+import type { ObjectPresigner } from "../s3/presigner.ts";
+import {
+  BUILD_VARIABLES,
+  type BuildOutcome,
+  buildCacheKey,
+  buildHandleKey,
+  buildRequestKey,
+  buildResultKey,
+  resultKeyOfRequestKey,
+} from "./build-variables.ts";
 
 export interface CodeBuildBuilderOptions {
   /** The one shared CodeBuild project that runs Slipway's build steps (created by the CDK stack). */
@@ -19,14 +29,32 @@ export interface CodeBuildBuilderOptions {
    * environment variables back to anyone allowed BatchGetBuilds.
    */
   readonly requests: BlobStore;
+  /**
+   * Presigned URLs a build gets instead of credentials: the requests' bucket (its request, its
+   * result, its artifact) and the caches bucket (its project's cache archive).
+   */
+  readonly presign: { readonly requests: ObjectPresigner; readonly caches: ObjectPresigner };
+  /**
+   * How long a build's URLs stay valid: they must outlast CodeBuild's queue (60 min) and the build
+   * (30 min by default). URLs signed with temporary credentials (a Lambda role's) also end when
+   * those credentials do. @default 3 h
+   */
+  readonly urlLifetimeSeconds?: number;
+  /**
+   * Copies a build's log lines into the LogStore on each status poll (codebuild/log-copy.ts);
+   * absent, the lines stay in CodeBuild's log group only.
+   */
+  readonly copyLog?: (deploymentId: string, build: Build) => Promise<number>;
 }
 
 /** The env vars the build spec reads: where its request is, and the one it exports at the end. */
-export const BUILD_REQUEST_KEY_VARIABLE = "SLIPWAY_BUILD_REQUEST_KEY";
-export const ARTIFACT_KEY_VARIABLE = "SLIPWAY_ARTIFACT_KEY";
+export const BUILD_REQUEST_KEY_VARIABLE = BUILD_VARIABLES.requestKey;
+export const ARTIFACT_KEY_VARIABLE = BUILD_VARIABLES.artifactKey;
+/** The key the builder bundle uploads the artifact to (the local builder's `artifacts/<id>.tar`). */
+export const codeBuildArtifactKey = (deploymentId: string) => `artifacts/${deploymentId}.tar`;
 
-const requestKey = (deploymentId: string) => `build-requests/${deploymentId}/request.json`;
-const handleKey = (deploymentId: string) => `build-requests/${deploymentId}/handle`;
+const requestKey = buildRequestKey;
+const handleKey = buildHandleKey;
 /** CodeBuild build ids are `<project>:<uuid>`; anything else was never ours. */
 const BUILD_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{1,254}:[0-9a-f-]{36}$/;
 
@@ -36,6 +64,22 @@ async function text(blobs: BlobStore, key: string): Promise<string | null> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The builder's own reason for a failed build (its result object), when it got to write one. */
+async function reasonOf(blobs: BlobStore, build: Build): Promise<string | null> {
+  const key = build.environment?.environmentVariables?.find((v) => v.name === BUILD_VARIABLES.requestKey)?.value;
+  if (!key?.endsWith("/request.json")) return null;
+  const body = await text(blobs, resultKeyOfRequestKey(key)).catch(() => null);
+  if (!body) return null;
+  try {
+    // Written by code that ran beside the user's scripts: only a bounded string is taken from it.
+    const outcome = JSON.parse(body) as Partial<BuildOutcome> | null;
+    const reason = outcome && outcome.ok === false ? outcome.reason : null;
+    return typeof reason === "string" && reason.length > 0 ? reason.slice(0, 2000) : null;
+  } catch {
+    return null;
+  }
 }
 
 function statusOf(build: Build): BuildStatus {
@@ -76,7 +120,42 @@ export function createCodeBuildBuilder(options: CodeBuildBuilderOptions): Builde
   };
   const status = async (handle: string): Promise<BuildStatus> => {
     const build = await get(handle);
-    return build ? statusOf(build) : { state: "lost", reason: `CodeBuild has no build ${JSON.stringify(handle)}` };
+    if (!build) return { state: "lost", reason: `CodeBuild has no build ${JSON.stringify(handle)}` };
+    await copyLog(build);
+    const found = statusOf(build);
+    if (found.state !== "failed" || build.buildStatus === "STOPPED") return found;
+    // CodeBuild only knows "node index.mjs exited 1"; the builder wrote why (the pipeline's reason).
+    return { state: "failed", reason: (await reasonOf(options.requests, build)) ?? found.reason };
+  };
+  // Before the state is answered, so a finished build's lines are in before the deployment moves on.
+  const copyLog = async (build: Build) => {
+    const key = build.environment?.environmentVariables?.find((v) => v.name === BUILD_VARIABLES.requestKey)?.value;
+    const deploymentId = key?.match(/^build-requests\/([^/]+)\/request\.json$/)?.[1];
+    if (!options.copyLog || !deploymentId) return;
+    try {
+      await options.copyLog(deploymentId, build);
+    } catch (error) {
+      // A log is not worth failing a build over: the next poll copies from the same position.
+      console.log(
+        `codebuild: log of ${deploymentId} not copied yet: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  };
+  const lifetime = options.urlLifetimeSeconds ?? 3 * 3600;
+  const variables = async (request: BuildRequest) => {
+    const { requests, caches } = options.presign;
+    const artifactKey = codeBuildArtifactKey(request.deploymentId);
+    const cacheKey = buildCacheKey(request.projectId);
+    const values: Record<string, string> = {
+      [BUILD_VARIABLES.requestKey]: requestKey(request.deploymentId),
+      [BUILD_VARIABLES.requestUrl]: await requests.get(requestKey(request.deploymentId), lifetime),
+      [BUILD_VARIABLES.resultUrl]: await requests.put(buildResultKey(request.deploymentId), lifetime),
+      [BUILD_VARIABLES.artifactKey]: artifactKey,
+      [BUILD_VARIABLES.artifactUrl]: await requests.put(artifactKey, lifetime),
+      [BUILD_VARIABLES.cacheGetUrl]: await caches.get(cacheKey, lifetime),
+      [BUILD_VARIABLES.cachePutUrl]: await caches.put(cacheKey, lifetime),
+    };
+    return Object.entries(values).map(([name, value]) => ({ name, value, type: "PLAINTEXT" as const }));
   };
 
   return {
@@ -90,9 +169,8 @@ export function createCodeBuildBuilder(options: CodeBuildBuilderOptions): Builde
           projectName: options.projectName,
           // A replaced (lost) build needs a new token: CodeBuild would hand back the lost one.
           idempotencyToken: recorded ? `${request.deploymentId}-after-${recorded.split(":")[1]}` : request.deploymentId,
-          environmentVariablesOverride: [
-            { name: BUILD_REQUEST_KEY_VARIABLE, value: requestKey(request.deploymentId), type: "PLAINTEXT" },
-          ],
+          // Keys and presigned URLs only; the request (with the env's secrets) stays in the bucket.
+          environmentVariablesOverride: await variables(request),
         }),
       );
       if (!build?.id) throw new Error(`CodeBuild started no build for deployment ${request.deploymentId}`);

@@ -83,6 +83,23 @@ describe("the Lambda bundles", () => {
     const api = inBundle("api", {}, "");
     await expect(api).rejects.toThrow("SLIPWAY_TABLE_NAME");
     await expect(inBundle("routes", {}, "")).rejects.toThrow("SLIPWAY_EDGE_KVS_ARN");
-    await expect(inBundle("builder", {}, "")).rejects.toThrow("builder entry is not built yet");
+  });
+
+  it("lay the builder out as CodeBuild runs it: launcher, pipeline, its scripts, the OpenNext config, OpenNext pinned", async () => {
+    const builder = join(dir, "builder");
+    for (const file of [
+      "index.mjs",
+      "lib/steps/builder.mjs",
+      "lib/steps/next-build-in-sandbox.mjs",
+      "lib/steps/open-next/run-in-sandbox.mjs",
+      "toolchain/sharp/package-lock.json",
+      "runtime/opennext/open-next.config.ts",
+      "core/src/runtime-contract.ts",
+    ]) {
+      await expect(readFile(join(builder, file), "utf8"), file).resolves.toBeTruthy();
+    }
+    const manifest = JSON.parse(await readFile(join(builder, "package.json"), "utf8"));
+    expect(manifest.dependencies).toEqual({ "@opennextjs/aws": "4.1.16" });
+    // The real run (install, build, upload): codebuild-runner/builder-bundle.integration.test.ts.
   });
 });

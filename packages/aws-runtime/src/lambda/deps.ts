@@ -1,4 +1,5 @@
 import type { CloudFrontClientConfig } from "@aws-sdk/client-cloudfront";
+import type { CloudWatchLogsClientConfig } from "@aws-sdk/client-cloudwatch-logs";
 import type { CodeBuildClientConfig } from "@aws-sdk/client-codebuild";
 import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { KMSClientConfig } from "@aws-sdk/client-kms";
@@ -7,16 +8,19 @@ import type { SQSClientConfig } from "@aws-sdk/client-sqs";
 import type { CoreDeps, Deployer, GitRemote, UrlScheme } from "@slipway/core";
 import { createTenantDomainEdge } from "../cloudfront/tenant-domain-edge.ts";
 import { createCodeBuildBuilder } from "../codebuild/builder.ts";
+import { createBuildLogCopy } from "../codebuild/log-copy.ts";
 import { createDynamoLogStore } from "../dynamodb/log-store.ts";
 import { createDynamoStore } from "../dynamodb/store.ts";
 import type { EdgeRouteTable } from "../edge/route-table.ts";
 import { createGithubGitRemote } from "../github/git-remote.ts";
 import { createKmsSecrets } from "../kms/envelope-secrets.ts";
 import { createS3BlobStore } from "../s3/blob-store.ts";
+import { createS3Presigner } from "../s3/presigner.ts";
 import { createSqsQueue } from "../sqs/queue.ts";
 import { createBucketBuildCache } from "./build-cache.ts";
 import type { ControlPlaneConfig } from "./env.ts";
 import { deployerNotOnAwsYet } from "./not-on-aws-yet.ts";
+import { createAwsStatusReporter } from "./status-reporter.ts";
 
 /**
  * The SDK clients' config per service. On Lambda every one is `{}`: the SDK takes the region and
@@ -29,6 +33,7 @@ export interface AwsClients {
   readonly kms?: KMSClientConfig;
   readonly codebuild?: CodeBuildClientConfig;
   readonly cloudfront?: CloudFrontClientConfig;
+  readonly logs?: CloudWatchLogsClientConfig;
 }
 
 /** Ports the AWS target does not have yet, supplied by whoever has them (see not-on-aws-yet.ts). */
@@ -77,23 +82,36 @@ export function controlPlaneDeps(
           routes: overrides.routes,
         })
       : undefined;
+  const secrets = createKmsSecrets({ keyId: config.kmsKeyArn, client: clients.kms ?? {} });
+  const logs = createDynamoLogStore({ tableName: config.tableName, client: clients.dynamodb ?? {} });
   return {
     store,
     queue: createSqsQueue({ queueUrl: config.stepsQueueUrl, client: clients.sqs ?? {} }),
     blobs,
-    logs: createDynamoLogStore({ tableName: config.tableName, client: clients.dynamodb ?? {} }),
-    secrets: createKmsSecrets({ keyId: config.kmsKeyArn, client: clients.kms ?? {} }),
+    logs,
+    secrets,
     builder: createCodeBuildBuilder({
       projectName: config.buildProjectName,
       client: clients.codebuild ?? {},
       requests: blobs,
+      presign: {
+        requests: createS3Presigner({ bucket: config.artifactsBucket, client: clients.s3 ?? {} }),
+        caches: createS3Presigner({ bucket: config.cachesBucket, client: clients.s3 ?? {} }),
+      },
+      // Builds print their log to CodeBuild's log group; each watch poll copies it into the LogStore.
+      copyLog: createBuildLogCopy({ client: clients.logs ?? {}, logs, cursors: blobs }),
     }),
     buildCache: createBucketBuildCache(caches),
     deployer: overrides.deployer ?? deployerNotOnAwsYet,
     // Lambda has no git: refs resolve through GitHub's API, with the project's own token.
     git: overrides.git ?? createGithubGitRemote(),
-    // Commit statuses need the GitHub adapter (not here yet); the pipeline skips a null reporter.
-    statusReporter: null,
+    // Commit statuses with the project's own GitHub token (the one refs resolve with).
+    statusReporter: createAwsStatusReporter({
+      secrets,
+      deployments: store.deployments,
+      apiUrl: config.githubApiUrl ?? "https://api.github.com",
+      log: (line) => console.log(line),
+    }),
     urls: awsUrlScheme(config),
     settings: { retainDeployments: 10 },
     ...(domainEdge ? { domainEdge } : {}),

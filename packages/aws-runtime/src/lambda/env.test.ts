@@ -22,6 +22,7 @@ describe("parseControlPlaneEnv", () => {
       adminTokenSecretArn: full.SLIPWAY_ADMIN_TOKEN_SECRET_ARN,
       apiUrl: null,
       sitesDomain: null,
+      githubApiUrl: null,
     });
   });
 
@@ -48,6 +49,14 @@ describe("parseControlPlaneEnv", () => {
       "SLIPWAY_BUILD_PROJECT",
     );
     expect(() => parseControlPlaneEnv({ ...full, SLIPWAY_API_URL: "ftp://x" }, "api")).toThrow("SLIPWAY_API_URL");
+    expect(() => parseControlPlaneEnv({ ...full, SLIPWAY_GITHUB_API_URL: "github" }, "steps")).toThrow(
+      "SLIPWAY_GITHUB_API_URL",
+    );
+    expect(
+      parseControlPlaneEnv({ ...full, SLIPWAY_GITHUB_API_URL: "https://ghe.example.com/api/v3/" }, "steps"),
+    ).toMatchObject({
+      githubApiUrl: "https://ghe.example.com/api/v3",
+    });
     expect(parseControlPlaneEnv({ ...full, SLIPWAY_API_URL: "https://api.example.com/" }, "api").apiUrl).toBe(
       "https://api.example.com",
     );

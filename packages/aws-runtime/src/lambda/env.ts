@@ -30,6 +30,8 @@ export const OPTIONAL_CONTROL_PLANE_ENV = {
   /** Custom domains: the multi-tenant distribution each site's tenant joins, and its connection group. */
   tenantDistributionId: "SLIPWAY_TENANT_DISTRIBUTION_ID",
   connectionGroupId: "SLIPWAY_CONNECTION_GROUP_ID",
+  /** GitHub's API (commit statuses): a GitHub Enterprise server's. @default https://api.github.com */
+  githubApiUrl: "SLIPWAY_GITHUB_API_URL",
 } as const;
 
 /** Which function is starting: only the API needs the admin token's secret. */
@@ -49,6 +51,7 @@ export interface ControlPlaneConfig {
   readonly sitesDomain: string | null;
   readonly tenantDistributionId?: string | null;
   readonly connectionGroupId?: string | null;
+  readonly githubApiUrl: string | null;
 }
 
 type Name = keyof typeof CONTROL_PLANE_ENV;
@@ -97,14 +100,18 @@ export function parseControlPlaneEnv(
   };
   const required = new Set(REQUIRED[role]);
   const value = (name: Name) => read(CONTROL_PLANE_ENV[name], required.has(name)) ?? "";
-  const apiUrl = read(OPTIONAL_CONTROL_PLANE_ENV.apiUrl, false);
-  if (apiUrl !== null && !/^https?:\/\/[^/\s]+/.test(apiUrl)) {
-    throw new SlipwayError(
-      "INVALID_CONFIG",
-      `${OPTIONAL_CONTROL_PLANE_ENV.apiUrl} is not an http(s) URL: ${JSON.stringify(apiUrl)}.`,
-      "Set it to the API's base URL, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com.",
-    );
-  }
+  const httpUrl = (variable: string, example: string) => {
+    const url = read(variable, false);
+    if (url !== null && !/^https?:\/\/[^/\s]+/.test(url)) {
+      throw new SlipwayError(
+        "INVALID_CONFIG",
+        `${variable} is not an http(s) URL: ${JSON.stringify(url)}.`,
+        `Set it to a base URL, e.g. ${example}.`,
+      );
+    }
+    return url?.replace(/\/+$/, "") ?? null;
+  };
+  const apiUrl = httpUrl(OPTIONAL_CONTROL_PLANE_ENV.apiUrl, "https://abc123.execute-api.eu-west-1.amazonaws.com");
   return {
     tableName: value("tableName"),
     artifactsBucket: value("artifactsBucket"),
@@ -114,9 +121,10 @@ export function parseControlPlaneEnv(
     buildProjectName: value("buildProjectName"),
     buildLogGroup: value("buildLogGroup"),
     adminTokenSecretArn: read(CONTROL_PLANE_ENV.adminTokenSecretArn, required.has("adminTokenSecretArn")),
-    apiUrl: apiUrl?.replace(/\/+$/, "") ?? null,
+    apiUrl,
     sitesDomain: read(OPTIONAL_CONTROL_PLANE_ENV.sitesDomain, false),
     tenantDistributionId: read(OPTIONAL_CONTROL_PLANE_ENV.tenantDistributionId, false),
     connectionGroupId: read(OPTIONAL_CONTROL_PLANE_ENV.connectionGroupId, false),
+    githubApiUrl: httpUrl(OPTIONAL_CONTROL_PLANE_ENV.githubApiUrl, "https://github.example.com/api/v3"),
   };
 }

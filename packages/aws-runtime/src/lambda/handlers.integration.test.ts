@@ -62,6 +62,7 @@ beforeAll(async () => {
     adminTokenSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:admin",
     apiUrl: "https://api.example.test",
     sitesDomain: "sites.example.test",
+    githubApiUrl: null,
   };
   deps = controlPlaneDeps(
     config,

@@ -1,5 +1,13 @@
-import { type CoreDeps, deploymentIdOf, giveUpDeployment, handleDeployJob, handleDomainEdgeJob } from "@slipway/core";
+import {
+  type CoreDeps,
+  deploymentIdOf,
+  giveUpDeployment,
+  handleDeployJob,
+  handleDomainEdgeJob,
+  resumeStalledDeployments,
+} from "@slipway/core";
 import { isBuildEvent, watchJobFromBuildEvent } from "./codebuild-event.ts";
+import { RESUME_STALLED_MESSAGE } from "./schedule.ts";
 
 /** The part of Lambda's SQS event the handler reads (aws-lambda's SQSEvent). */
 export interface SqsEvent {
@@ -46,6 +54,11 @@ export function createStepsHandler(deps: CoreDeps, options: StepsHandlerOptions)
       try {
         const { domainEdge } = deps;
         if (domainEdge && (await handleDomainEdgeJob({ ...deps, domainEdge }, job, log))) continue;
+        if (job.type === RESUME_STALLED_MESSAGE.type) {
+          const resumed = await resumeStalledDeployments(deps);
+          if (resumed.length > 0) log(`steps: resumed stalled deployments ${resumed.join(", ")}`);
+          continue;
+        }
         await handleDeployJob(deps, job);
       } catch (error) {
         const attempts = Number(message.attributes?.ApproximateReceiveCount ?? 1);

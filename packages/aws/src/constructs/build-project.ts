@@ -1,3 +1,5 @@
+import { BUILD_VARIABLES } from "@slipway/aws-runtime/build-variables";
+import { RESUME_STALLED_EVERY_MINUTES, RESUME_STALLED_MESSAGE } from "@slipway/aws-runtime/schedule";
 import { Duration } from "aws-cdk-lib";
 import * as codebuild from "aws-cdk-lib/aws-codebuild";
 import * as events from "aws-cdk-lib/aws-events";
@@ -38,6 +40,11 @@ export interface BuildProjectProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Minutes between two sweeps for stalled deployments (a scheduled message on the step queue).
+   * @default 5
+   */
+  readonly resumeStalledEveryMinutes?: number;
 }
 
 /**
@@ -54,6 +61,7 @@ export class BuildProject extends Construct {
   readonly project: codebuild.Project;
   readonly logGroup: logs.LogGroup;
   readonly stateChangeRule: events.Rule;
+  readonly resumeStalledRule: events.Rule;
 
   constructor(scope: Construct, id: string, props: BuildProjectProps) {
     super(scope, id);
@@ -88,6 +96,8 @@ export class BuildProject extends Construct {
           // The builder reads its parameters (SLIPWAY_* overrides) from the environment.
           build: { commands: ["node index.mjs"] },
         },
+        // The start step's artifact key, echoed in BatchGetBuilds once the build succeeded.
+        env: { "exported-variables": [BUILD_VARIABLES.artifactKey] },
       }),
     });
 
@@ -99,6 +109,24 @@ export class BuildProject extends Construct {
         detail: { "project-name": [this.project.projectName] },
       },
       targets: [new targets.SqsQueue(props.stepsQueue)],
+    });
+
+    // Those events are best effort and a step message can be lost or dead-lettered: every few
+    // minutes the step handler resumes deployments nothing wrote to for a while (the local
+    // platform's sweeper). A stuck build is then found again by the start step and polled.
+    const every = requireIntegerIn(
+      "BuildProject",
+      "resumeStalledEveryMinutes",
+      props.resumeStalledEveryMinutes ?? RESUME_STALLED_EVERY_MINUTES,
+      1,
+      60,
+    );
+    this.resumeStalledRule = new events.Rule(this, "ResumeStalled", {
+      description: "Slipway: every few minutes, resume deployments whose step messages were lost",
+      schedule: events.Schedule.rate(Duration.minutes(every)),
+      targets: [
+        new targets.SqsQueue(props.stepsQueue, { message: events.RuleTargetInput.fromObject(RESUME_STALLED_MESSAGE) }),
+      ],
     });
   }
 }

@@ -1,15 +1,16 @@
-import {
-  COMMIT_STATE_OF,
-  type CommitStatusReporter,
-  type Deployment,
-  type DeploymentRepo,
-  type DeploymentStatus,
-  githubRepoOf,
-  type Project,
-} from "@slipway/core";
+import { COMMIT_STATE_OF } from "./domain/commit-state.ts";
+import { githubRepoOf } from "./domain/github-repo.ts";
+import type { Deployment, DeploymentStatus, Project } from "./domain/model.ts";
+import type { CommitStatusReporter } from "./ports/commit-status.ts";
+import type { DeploymentRepo } from "./ports/store.ts";
 
+// Here, not in an adapter package, because both targets report through it with nothing but
+// `fetch`: the local platform with its configured token, the AWS step functions with the project's.
 export interface GithubStatusOptions {
-  token: string;
+  /** The platform's token; null when only projects' own tokens (`tokenFor`) are there. */
+  token: string | null;
+  /** A project's own token, tried before `token` (the AWS target: its repository credential). */
+  tokenFor?: (project: Project) => Promise<string | null>;
   /** https://api.github.com, or a GitHub Enterprise / test server. */
   apiUrl: string;
   /** Where the GitHub deployment id of each deployment is kept (`statusReportId`). */
@@ -31,11 +32,11 @@ const DEPLOYMENT_STATE: Record<DeploymentStatus, string> = {
  * "View deployment" button on pull requests), through GitHub's REST API with a token.
  */
 export function createGithubStatusReporter(options: GithubStatusOptions): CommitStatusReporter {
-  const call = async (method: string, path: string, body: unknown) => {
+  const call = async (token: string, method: string, path: string, body: unknown) => {
     const response = await fetch(`${options.apiUrl.replace(/\/$/, "")}${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${options.token}`,
+        authorization: `Bearer ${token}`,
         accept: "application/vnd.github+json",
         "x-github-api-version": "2022-11-28",
         "content-type": "application/json",
@@ -50,8 +51,11 @@ export function createGithubStatusReporter(options: GithubStatusOptions): Commit
   const report = async (project: Project, deployment: Deployment, url: string) => {
     const repo = githubRepoOf(project.repoUrl);
     if (!repo) return;
+    const token = (await options.tokenFor?.(project)) ?? options.token;
+    // No token that may write statuses: nothing to send (not a fault; the deployment goes on).
+    if (!token) return;
     const description = deployment.statusReason?.slice(0, 140) ?? `Slipway deployment ${deployment.status}`;
-    await call("POST", `/repos/${repo}/statuses/${deployment.commit.sha}`, {
+    await call(token, "POST", `/repos/${repo}/statuses/${deployment.commit.sha}`, {
       state: COMMIT_STATE_OF[deployment.status],
       target_url: url,
       description,
@@ -62,7 +66,7 @@ export function createGithubStatusReporter(options: GithubStatusOptions): Commit
     // reports a deployment's statuses one after another, so two never race to create it.
     let id = deployment.statusReportId;
     if (id === undefined) {
-      const created = await call("POST", `/repos/${repo}/deployments`, {
+      const created = await call(token, "POST", `/repos/${repo}/deployments`, {
         ref: deployment.commit.sha,
         environment:
           deployment.environment === "production"
@@ -79,7 +83,7 @@ export function createGithubStatusReporter(options: GithubStatusOptions): Commit
       id = String(created.id);
       await options.deployments.update(deployment.id, { statusReportId: id });
     }
-    await call("POST", `/repos/${repo}/deployments/${id}/statuses`, {
+    await call(token, "POST", `/repos/${repo}/deployments/${id}/statuses`, {
       state: DEPLOYMENT_STATE[deployment.status],
       environment_url: deployment.status === "ready" ? url : undefined,
       description,
