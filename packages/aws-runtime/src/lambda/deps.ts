@@ -1,12 +1,15 @@
 import type { CodeBuildClientConfig } from "@aws-sdk/client-codebuild";
 import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { KMSClientConfig } from "@aws-sdk/client-kms";
+import type { LambdaClientConfig } from "@aws-sdk/client-lambda";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import type { SQSClientConfig } from "@aws-sdk/client-sqs";
-import type { CoreDeps, Deployer, GitRemote, UrlScheme } from "@slipway/core";
+import type { BlobStore, CoreDeps, Deployer, GitRemote, UrlScheme } from "@slipway/core";
 import { createCodeBuildBuilder } from "../codebuild/builder.ts";
+import { createLambdaDeployer } from "../deployer/lambda-deployer.ts";
 import { createDynamoLogStore } from "../dynamodb/log-store.ts";
 import { createDynamoStore } from "../dynamodb/store.ts";
+import type { EdgeRouteTable } from "../edge/route-table.ts";
 import { createGithubGitRemote } from "../github/git-remote.ts";
 import { createKmsSecrets } from "../kms/envelope-secrets.ts";
 import { createS3BlobStore } from "../s3/blob-store.ts";
@@ -25,12 +28,45 @@ export interface AwsClients {
   readonly s3?: S3ClientConfig;
   readonly kms?: KMSClientConfig;
   readonly codebuild?: CodeBuildClientConfig;
+  readonly lambda?: LambdaClientConfig;
 }
 
 /** Ports the AWS target does not have yet, supplied by whoever has them (see not-on-aws-yet.ts). */
 export interface ControlPlaneOverrides {
   readonly git?: GitRemote;
   readonly deployer?: Deployer;
+  /** The edge's route table (KeyValueStore); without it sites cannot be routed, so none is deployed. */
+  readonly routes?: EdgeRouteTable;
+}
+
+/** Sites on Lambda, when the stack configured them and the edge's route table is there. */
+function lambdaDeployer(
+  config: ControlPlaneConfig,
+  clients: AwsClients,
+  blobs: BlobStore,
+  routes: EdgeRouteTable | undefined,
+): Deployer | null {
+  const sites = config.sites;
+  if (!sites || !routes) return null;
+  return createLambdaDeployer({
+    blobs,
+    lambda: clients.lambda ?? {},
+    s3: clients.s3 ?? {},
+    codeBucket: config.artifactsBucket,
+    assetsBucket: sites.assetsBucket,
+    executionRoleArn: sites.roleArn,
+    kmsKeyArn: config.kmsKeyArn,
+    originSecret: sites.originSecret,
+    caches: {
+      bucket: config.cachesBucket,
+      table: sites.cacheTable,
+      queueUrl: sites.revalidationQueueUrl,
+      region: sites.region,
+    },
+    routes,
+    // Within the step's own timeout: a function still Pending fails this try, the redelivery resumes.
+    wait: { maxWaitSeconds: 60, minDelaySeconds: 2 },
+  });
 }
 
 /** `.invalid` never resolves: a site URL built without a sites domain cannot point anywhere by accident. */
@@ -70,7 +106,7 @@ export function controlPlaneDeps(
       requests: blobs,
     }),
     buildCache: createBucketBuildCache(caches),
-    deployer: overrides.deployer ?? deployerNotOnAwsYet,
+    deployer: overrides.deployer ?? lambdaDeployer(config, clients, blobs, overrides.routes) ?? deployerNotOnAwsYet,
     // Lambda has no git: refs resolve through GitHub's API, with the project's own token.
     git: overrides.git ?? createGithubGitRemote(),
     // Commit statuses need the GitHub adapter (not here yet); the pipeline skips a null reporter.

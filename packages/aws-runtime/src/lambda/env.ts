@@ -1,4 +1,7 @@
 import { SlipwayError } from "@slipway/core/errors";
+import { parseSiteFunctionsEnv, type SiteFunctionsConfig } from "./site-functions-env.ts";
+
+export { SITE_FUNCTIONS_ENV } from "./site-functions-env.ts";
 
 /**
  * The environment variables the CDK stack gives the control-plane functions: the contract between
@@ -44,6 +47,8 @@ export interface ControlPlaneConfig {
   readonly adminTokenSecretArn: string | null;
   readonly apiUrl: string | null;
   readonly sitesDomain: string | null;
+  /** Only for the steps function, once the stack runs sites on Lambda (SITE_FUNCTIONS_ENV). */
+  readonly sites?: SiteFunctionsConfig | null;
 }
 
 type Name = keyof typeof CONTROL_PLANE_ENV;
@@ -111,5 +116,6 @@ export function parseControlPlaneEnv(
     adminTokenSecretArn: read(CONTROL_PLANE_ENV.adminTokenSecretArn, required.has("adminTokenSecretArn")),
     apiUrl: apiUrl?.replace(/\/+$/, "") ?? null,
     sitesDomain: read(OPTIONAL_CONTROL_PLANE_ENV.sitesDomain, false),
+    sites: role === "steps" ? parseSiteFunctionsEnv(env) : null,
   };
 }
