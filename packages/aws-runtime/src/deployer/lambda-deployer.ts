@@ -50,8 +50,8 @@ export interface LambdaDeployerOptions {
   /** The role every site function runs with (packages/aws SiteFunctions construct). */
   readonly executionRoleArn: string;
   readonly kmsKeyArn: string;
-  /** The value CloudFront sends in the origin-secret header; generated once per platform. */
-  readonly originSecret: string;
+  /** The value CloudFront sends in the origin-secret header, generated once per platform (or how to read it). */
+  readonly originSecret: string | (() => Promise<string>);
   readonly caches: SiteCaches;
   readonly routes: EdgeRouteTable;
   /** @default 1024 */
@@ -228,13 +228,16 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
         const key = snapshotKey;
         await step("storing the env snapshot", () => putText(options.codeBucket, key, snapshot, "text/plain"));
       }
+      const originSecret = await step("reading the origin secret", () =>
+        typeof options.originSecret === "string" ? Promise.resolve(options.originSecret) : options.originSecret(),
+      );
       const env = siteFunctionEnv({
         deploymentId: deployment.id,
         siteId,
         envSnapshotBucket: options.codeBucket,
         envSnapshotKey: snapshotKey,
         kmsKeyArn: options.kmsKeyArn,
-        originSecret: options.originSecret,
+        originSecret,
         caches: options.caches,
       });
       const tooLarge = envTooLarge(env);
@@ -313,7 +316,7 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
         await step(`AddPermission ${fn.name}:live`, () => ensurePublicUrlPermissions(lambda, fn.name));
       }
       const serverUrl = urls.server as string;
-      const warm = await prewarm(serverUrl, options.originSecret, options.warmTimeoutMs ?? 30_000);
+      const warm = await prewarm(serverUrl, originSecret, options.warmTimeoutMs ?? 30_000);
       if (!warm.ok) throw new StepFailure(warm.reason);
       const origins: DeploymentOrigins = {
         server: new URL(serverUrl).host,

@@ -3,6 +3,7 @@ import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { KMSClientConfig } from "@aws-sdk/client-kms";
 import type { LambdaClientConfig } from "@aws-sdk/client-lambda";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
+import type { SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
 import type { SQSClientConfig } from "@aws-sdk/client-sqs";
 import type { BlobStore, CoreDeps, Deployer, GitRemote, UrlScheme } from "@slipway/core";
 import { createCodeBuildBuilder } from "../codebuild/builder.ts";
@@ -17,6 +18,7 @@ import { createSqsQueue } from "../sqs/queue.ts";
 import { createBucketBuildCache } from "./build-cache.ts";
 import type { ControlPlaneConfig } from "./env.ts";
 import { deployerNotOnAwsYet } from "./not-on-aws-yet.ts";
+import { originSecretFromSecretsManager } from "./origin-secret.ts";
 
 /**
  * The SDK clients' config per service. On Lambda every one is `{}`: the SDK takes the region and
@@ -29,6 +31,7 @@ export interface AwsClients {
   readonly kms?: KMSClientConfig;
   readonly codebuild?: CodeBuildClientConfig;
   readonly lambda?: LambdaClientConfig;
+  readonly secretsManager?: SecretsManagerClientConfig;
 }
 
 /** Ports the AWS target does not have yet, supplied by whoever has them (see not-on-aws-yet.ts). */
@@ -56,7 +59,7 @@ function lambdaDeployer(
     assetsBucket: sites.assetsBucket,
     executionRoleArn: sites.roleArn,
     kmsKeyArn: config.kmsKeyArn,
-    originSecret: sites.originSecret,
+    originSecret: originSecretFromSecretsManager(sites.originSecretArn, clients.secretsManager ?? {}),
     caches: {
       bucket: config.cachesBucket,
       table: sites.cacheTable,
