@@ -44,3 +44,18 @@ describe("planFunctionZip", () => {
     );
   });
 });
+
+describe("planFunctionZip on a folder that changes under it", () => {
+  it("ends the zip stream with the error when a planned file is gone (never a silent short zip)", async () => {
+    const gone = await fs.mkdtemp(path.join(os.tmpdir(), "slipway-function-zip-gone-"));
+    try {
+      await fs.writeFile(path.join(gone, "index.mjs"), "export const handler = 1;\n");
+      const plan = await planFunctionZip(gone, "server");
+      if (!plan.ok) throw new Error(plan.reason);
+      await fs.rm(path.join(gone, "index.mjs"));
+      await expect(bytesOf(plan.zip().stream)).rejects.toThrow(/ENOENT/);
+    } finally {
+      await fs.rm(gone, { recursive: true, force: true });
+    }
+  });
+});

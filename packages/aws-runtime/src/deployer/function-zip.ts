@@ -66,8 +66,11 @@ export async function planFunctionZip(dir: string, label: string, limit = LAMBDA
           zip.addFile(e.abs, e.rel, { mtime: MTIME, mode: 0o100644 });
         }
       }
+      const stream = zip.outputStream as Readable;
+      // yazl reports a file it cannot read on the ZipFile, not on its output: end the output with it.
+      zip.on("error", (error: Error) => stream.destroy(error));
       zip.end();
-      return { unzippedBytes, stream: zip.outputStream as Readable };
+      return { unzippedBytes, stream };
     },
   };
 }

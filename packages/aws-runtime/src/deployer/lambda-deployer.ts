@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Transform } from "node:stream";
 import { LambdaClient, type LambdaClientConfig } from "@aws-sdk/client-lambda";
 import {
   DeleteObjectCommand,
@@ -158,12 +159,19 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
 
   async function uploadZip(key: string, zip: FunctionZip): Promise<number> {
     let bytes = 0;
-    zip.stream.on("data", (chunk: Buffer) => {
-      bytes += chunk.length;
-    });
+    // Counted on the way through (a "data" listener on the zip itself would start it flowing early).
+    const counted = zip.stream.pipe(
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          bytes += chunk.length;
+          done(null, chunk);
+        },
+      }),
+    );
+    zip.stream.once("error", (error) => counted.destroy(error));
     await new Upload({
       client: s3,
-      params: { Bucket: options.codeBucket, Key: key, Body: zip.stream, ContentType: "application/zip" },
+      params: { Bucket: options.codeBucket, Key: key, Body: counted, ContentType: "application/zip" },
       leavePartsOnError: false,
     }).done();
     return bytes;
@@ -191,8 +199,23 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
   async function activate(deployment: Deployment): Promise<ActivationResult> {
     const dir = await fs.mkdtemp(path.join(options.workDir ?? os.tmpdir(), `slipway-lambda-${deployment.id}-`));
     try {
-      const manifest = await unpack(deployment, dir);
       const siteId = deployment.projectId;
+      // Checked first: a configuration that cannot fit fails before any download.
+      const originSecret = await step("reading the origin secret", () =>
+        typeof options.originSecret === "string" ? Promise.resolve(options.originSecret) : options.originSecret(),
+      );
+      const env = siteFunctionEnv({
+        deploymentId: deployment.id,
+        siteId,
+        envSnapshotBucket: options.codeBucket,
+        envSnapshotKey: deployment.envSnapshot ? envSnapshotKey(deployment.id) : null,
+        kmsKeyArn: options.kmsKeyArn,
+        originSecret,
+        caches: options.caches,
+      });
+      const tooLarge = envTooLarge(env);
+      if (tooLarge) throw new StepFailure(tooLarge);
+      const manifest = await unpack(deployment, dir);
       const bundles: { role: SiteFunctionRole; dir: string; entry: string; memory: number }[] = [
         {
           role: "server",
@@ -221,27 +244,11 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
         putText(options.codeBucket, recordKey(deployment.id), JSON.stringify(record), "application/json"),
       );
 
-      let snapshotKey: string | null = null;
-      if (deployment.envSnapshot) {
-        const snapshot = deployment.envSnapshot;
-        snapshotKey = envSnapshotKey(deployment.id);
-        const key = snapshotKey;
+      const snapshot = deployment.envSnapshot;
+      if (snapshot) {
+        const key = envSnapshotKey(deployment.id);
         await step("storing the env snapshot", () => putText(options.codeBucket, key, snapshot, "text/plain"));
       }
-      const originSecret = await step("reading the origin secret", () =>
-        typeof options.originSecret === "string" ? Promise.resolve(options.originSecret) : options.originSecret(),
-      );
-      const env = siteFunctionEnv({
-        deploymentId: deployment.id,
-        siteId,
-        envSnapshotBucket: options.codeBucket,
-        envSnapshotKey: snapshotKey,
-        kmsKeyArn: options.kmsKeyArn,
-        originSecret,
-        caches: options.caches,
-      });
-      const tooLarge = envTooLarge(env);
-      if (tooLarge) throw new StepFailure(tooLarge);
 
       // Zip and upload only what does not exist yet: a redelivery reuses the functions it made.
       const missing: (typeof functions)[number][] = [];
