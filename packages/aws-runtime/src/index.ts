@@ -12,6 +12,8 @@ export {
   type CodeBuildBuilderOptions,
   createCodeBuildBuilder,
 } from "./codebuild/builder.ts";
+export { createLambdaDeployer, type LambdaDeployerOptions } from "./deployer/lambda-deployer.ts";
+export { ORIGIN_SECRET_HEADER, SITE_FUNCTION_ENV } from "./deployer/site-env.ts";
 export { createDynamoLogStore, type DynamoLogStoreOptions } from "./dynamodb/log-store.ts";
 export { type OutboxStreamRecord, relayOutboxRecords } from "./dynamodb/outbox.ts";
 export { createDynamoStore, type DynamoStoreOptions } from "./dynamodb/store.ts";

@@ -7,7 +7,7 @@ import type { SlipwayStack } from "./stack.ts";
  * by its exact id (cdk-nag 3 has no prefix match), so a new wildcard elsewhere still fails.
  */
 export function acknowledgeFindings(stack: SlipwayStack): void {
-  const { api, adminToken, buckets, build, steps } = stack;
+  const { api, adminToken, buckets, build, steps, siteFunctions } = stack;
   const acknowledge = (scope: Parameters<typeof Validations.of>[0], id: string, reason: string) =>
     Validations.of(scope).acknowledge({ id, reason });
 
@@ -30,6 +30,46 @@ export function acknowledgeFindings(stack: SlipwayStack): void {
       "Objects are keyed by deployment and project ids created at run time; the steps write, tag, presign for builds and delete them. The bucket holds nothing else.",
     );
   }
+
+  // Sites on Lambda: the functions are made at run time by the Deployer, so their names and log
+  // groups are known by prefix only (constructs/site-functions.ts).
+  const siteLogs = "arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/slipway-site-*";
+  const bucketId = (bucket: typeof buckets.artifacts) => stack.getLogicalId(bucket.node.defaultChild as never);
+  const siteRole: Array<[string, string]> = [
+    [
+      siteLogs,
+      "Site functions are created per deployment at run time; their log groups share the slipway-site- prefix and nothing else does.",
+    ],
+    [
+      `${siteLogs}:*`,
+      "Log streams are created by Lambda per execution environment under the site functions' own log groups.",
+    ],
+    [
+      `<${bucketId(buckets.artifacts)}.Arn>/env-snapshots/*`,
+      "Read only: each deployment's encrypted env snapshot, keyed by deployment id at run time; the prefix holds nothing else.",
+    ],
+    [
+      `<${bucketId(buckets.caches)}.Arn>/cache/*`,
+      "OpenNext's incremental cache, keyed by site and build id at run time; build caches live under another prefix.",
+    ],
+  ];
+  for (const [finding, reason] of siteRole)
+    acknowledge(siteFunctions.role, `AwsSolutions-IAM5[Resource::${finding}]`, reason);
+  acknowledge(
+    siteFunctions.originSecret,
+    "AwsSolutions-SMG4",
+    "The origin secret is copied into every site function's environment and CloudFront's origin header; rotating it needs a redeploy of both, which no rotation function can do atomically.",
+  );
+  acknowledge(
+    steps.handler.role,
+    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:slipway-site-*]",
+    "The Deployer creates and deletes one function per deployment at run time, all named slipway-site-*; the control plane's own functions do not match.",
+  );
+  acknowledge(
+    steps.handler.role,
+    "AwsSolutions-IAM5[Resource::*]",
+    "Only lambda:GetAccountSettings (the code-storage check before each deployment), which has no resource to scope to.",
+  );
 
   // The CodeBuild L2 writes these statements into the project's role itself.
   const buildRole = build.project.role;

@@ -3,7 +3,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
 import type { BundleDirs } from "./bundles.ts";
-import { CONTROL_PLANE_ENV } from "./config.ts";
+import { CONTROL_PLANE_ENV, SITE_FUNCTIONS_ENV } from "./config.ts";
 import { AdminToken } from "./constructs/admin-token.ts";
 import { AlarmTopic } from "./constructs/alarm-topic.ts";
 import { Api } from "./constructs/api.ts";
@@ -11,6 +11,7 @@ import { Buckets } from "./constructs/buckets.ts";
 import { BuildProject } from "./constructs/build-project.ts";
 import { DataTable } from "./constructs/data-table.ts";
 import { EncryptionKey } from "./constructs/encryption-key.ts";
+import { SiteFunctions } from "./constructs/site-functions.ts";
 import { StepWorkers } from "./constructs/step-workers.ts";
 import { acknowledgeFindings } from "./nag-acknowledgements.ts";
 
@@ -53,6 +54,7 @@ export class SlipwayStack extends Stack {
   readonly build: BuildProject;
   readonly adminToken: AdminToken;
   readonly api: Api;
+  readonly siteFunctions: SiteFunctions;
 
   constructor(scope: Construct, id: string, props: SlipwayStackProps) {
     super(scope, id, { description: "Slipway: self-hosted deployments for Next.js (control plane)", ...props });
@@ -101,6 +103,19 @@ export class SlipwayStack extends Stack {
         [CONTROL_PLANE_ENV.adminTokenSecretArn]: this.adminToken.secret.secretArn,
       },
     });
+
+    // Sites on Lambda: the role their functions run with, the origin secret, and the Deployer's
+    // rights for the steps. The assets bucket, tag table and revalidation queue come with the edge
+    // and ISR constructs; until the steps have all of SITE_FUNCTIONS_ENV, sites are not deployed.
+    this.siteFunctions = new SiteFunctions(this, "SiteFunctions", {
+      encryptionKey,
+      codeBucket: this.buckets.artifacts,
+      cacheBucket: this.buckets.caches,
+    });
+    this.siteFunctions.grantManage(this.steps.handler.role);
+    this.steps.handler.fn.addEnvironment(SITE_FUNCTIONS_ENV.roleArn, this.siteFunctions.role.roleArn);
+    // The ARN only: the steps read the value when they first activate a deployment.
+    this.steps.handler.fn.addEnvironment(SITE_FUNCTIONS_ENV.originSecretArn, this.siteFunctions.originSecret.secretArn);
 
     this.grantApi(this.api.handler.role);
     this.grantSteps(this.steps.handler.role);

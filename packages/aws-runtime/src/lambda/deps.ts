@@ -3,12 +3,15 @@ import type { CloudWatchLogsClientConfig } from "@aws-sdk/client-cloudwatch-logs
 import type { CodeBuildClientConfig } from "@aws-sdk/client-codebuild";
 import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { KMSClientConfig } from "@aws-sdk/client-kms";
+import type { LambdaClientConfig } from "@aws-sdk/client-lambda";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
+import type { SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
 import type { SQSClientConfig } from "@aws-sdk/client-sqs";
-import type { CoreDeps, Deployer, GitRemote, UrlScheme } from "@slipway/core";
+import type { BlobStore, CoreDeps, Deployer, GitRemote, UrlScheme } from "@slipway/core";
 import { createTenantDomainEdge } from "../cloudfront/tenant-domain-edge.ts";
 import { createCodeBuildBuilder } from "../codebuild/builder.ts";
 import { createBuildLogCopy } from "../codebuild/log-copy.ts";
+import { createLambdaDeployer } from "../deployer/lambda-deployer.ts";
 import { createDynamoLogStore } from "../dynamodb/log-store.ts";
 import { createDynamoStore } from "../dynamodb/store.ts";
 import type { EdgeRouteTable } from "../edge/route-table.ts";
@@ -20,6 +23,7 @@ import { createSqsQueue } from "../sqs/queue.ts";
 import { createBucketBuildCache } from "./build-cache.ts";
 import type { ControlPlaneConfig } from "./env.ts";
 import { deployerNotOnAwsYet } from "./not-on-aws-yet.ts";
+import { originSecretFromSecretsManager } from "./origin-secret.ts";
 import { createAwsStatusReporter } from "./status-reporter.ts";
 
 /**
@@ -34,14 +38,46 @@ export interface AwsClients {
   readonly codebuild?: CodeBuildClientConfig;
   readonly cloudfront?: CloudFrontClientConfig;
   readonly logs?: CloudWatchLogsClientConfig;
+  readonly lambda?: LambdaClientConfig;
+  readonly secretsManager?: SecretsManagerClientConfig;
 }
 
 /** Ports the AWS target does not have yet, supplied by whoever has them (see not-on-aws-yet.ts). */
 export interface ControlPlaneOverrides {
   readonly git?: GitRemote;
   readonly deployer?: Deployer;
-  /** The KeyValueStore route table (the edge's adapter); custom domains need it to be served. */
+  /** The edge's route table (KeyValueStore); without it no site is deployed and no custom domain served. */
   readonly routes?: EdgeRouteTable;
+}
+
+/** Sites on Lambda, when the stack configured them and the edge's route table is there. */
+function lambdaDeployer(
+  config: ControlPlaneConfig,
+  clients: AwsClients,
+  blobs: BlobStore,
+  routes: EdgeRouteTable | undefined,
+): Deployer | null {
+  const sites = config.sites;
+  if (!sites || !routes) return null;
+  return createLambdaDeployer({
+    blobs,
+    lambda: clients.lambda ?? {},
+    s3: clients.s3 ?? {},
+    codeBucket: config.artifactsBucket,
+    assetsBucket: sites.assetsBucket,
+    executionRoleArn: sites.roleArn,
+    kmsKeyArn: config.kmsKeyArn,
+    originSecret: originSecretFromSecretsManager(sites.originSecretArn, clients.secretsManager ?? {}),
+    caches: {
+      bucket: config.cachesBucket,
+      table: sites.cacheTable,
+      queueUrl: sites.revalidationQueueUrl,
+      region: sites.region,
+    },
+    routes,
+    // Within the step's own timeout: a function still Pending fails this try, the redelivery resumes.
+    wait: { maxWaitSeconds: 60, minDelaySeconds: 2 },
+  });
 }
 
 /** `.invalid` never resolves: a site URL built without a sites domain cannot point anywhere by accident. */
@@ -102,7 +138,7 @@ export function controlPlaneDeps(
       copyLog: createBuildLogCopy({ client: clients.logs ?? {}, logs, cursors: blobs }),
     }),
     buildCache: createBucketBuildCache(caches),
-    deployer: overrides.deployer ?? deployerNotOnAwsYet,
+    deployer: overrides.deployer ?? lambdaDeployer(config, clients, blobs, overrides.routes) ?? deployerNotOnAwsYet,
     // Lambda has no git: refs resolve through GitHub's API, with the project's own token.
     git: overrides.git ?? createGithubGitRemote(),
     // Commit statuses with the project's own GitHub token (the one refs resolve with).

@@ -1,4 +1,8 @@
 import { SlipwayError } from "@slipway/core/errors";
+import { parseSiteFunctionsEnv, type SiteFunctionsConfig } from "./site-functions-env.ts";
+
+export { SITE_FUNCTION_PREFIX } from "../deployer/names.ts";
+export { SITE_FUNCTIONS_ENV } from "./site-functions-env.ts";
 
 /**
  * The environment variables the CDK stack gives the control-plane functions: the contract between
@@ -52,6 +56,8 @@ export interface ControlPlaneConfig {
   readonly tenantDistributionId?: string | null;
   readonly connectionGroupId?: string | null;
   readonly githubApiUrl: string | null;
+  /** Only for the steps function, once the stack runs sites on Lambda (SITE_FUNCTIONS_ENV). */
+  readonly sites?: SiteFunctionsConfig | null;
 }
 
 type Name = keyof typeof CONTROL_PLANE_ENV;
@@ -126,5 +132,6 @@ export function parseControlPlaneEnv(
     tenantDistributionId: read(OPTIONAL_CONTROL_PLANE_ENV.tenantDistributionId, false),
     connectionGroupId: read(OPTIONAL_CONTROL_PLANE_ENV.connectionGroupId, false),
     githubApiUrl: httpUrl(OPTIONAL_CONTROL_PLANE_ENV.githubApiUrl, "https://github.example.com/api/v3"),
+    sites: role === "steps" ? parseSiteFunctionsEnv(env) : null,
   };
 }

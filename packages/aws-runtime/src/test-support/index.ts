@@ -4,6 +4,7 @@ export * from "./dynamodb-local.ts";
 export * from "./fake-cloudfront-tenants.ts";
 export * from "./fake-codebuild.ts";
 export * from "./fake-kms.ts";
+export * from "./fake-lambda.ts";
 export * from "./fauxqs.ts";
 export * from "./outbox-pump.ts";
 export * from "./s3rver.ts";

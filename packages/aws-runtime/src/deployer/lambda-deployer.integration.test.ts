@@ -1,0 +1,330 @@
+import { promises as fs } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import type { BlobStore, Deployment } from "@slipway/core";
+import { runDeployerContract } from "@slipway/core/contracts";
+import { FIXTURE_DEPLOYMENT_ID, fixtureArtifact } from "@slipway/runtime/test-support";
+import { create as createTar } from "tar";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { DeploymentOrigins, EdgeRouteTable } from "../edge/route-table.ts";
+import { createS3BlobStore } from "../s3/blob-store.ts";
+import { type FakeLambda, mockLambda, type S3rver, startS3rver } from "../test-support/index.ts";
+import { createLambdaDeployer, type LambdaDeployerOptions } from "./lambda-deployer.ts";
+import { siteFunctionName } from "./names.ts";
+import { ORIGIN_SECRET_HEADER, SITE_FUNCTION_ENV } from "./site-env.ts";
+
+// The AWS Deployer on the shared fixture's real OpenNext artifact: S3 on s3rver, Lambda mocked at
+// the SDK with its states and errors (fake-lambda.ts), function URLs pointed at a local stand-in
+// that answers the pre-warm, and an in-memory edge route table.
+
+const SECRET = "origin-secret-for-tests";
+const SITE = "prj_site1";
+const SNAPSHOT = "kms-envelope-ciphertext-of-the-env-snapshot";
+
+let s3rver: S3rver;
+let s3: S3Client;
+let blobs: BlobStore;
+let lambda: FakeLambda;
+let origin: Server;
+let originUrl: string;
+let warmStatus = 200;
+/** What happened, in order, across the stand-in origin and the route table. */
+const events: string[] = [];
+const warmHeaders: (string | undefined)[] = [];
+let workDir: string;
+
+/** The aws-edge-fn engineer's KeyValueStore table takes this one's place outside tests. */
+function memoryRouteTable(): EdgeRouteTable & { deployments: Map<string, DeploymentOrigins> } {
+  const deployments = new Map<string, DeploymentOrigins>();
+  return {
+    deployments,
+    async putDeployment(id, origins) {
+      events.push(`route ${id}`);
+      deployments.set(id, origins);
+    },
+    async deleteDeployment(id) {
+      events.push(`unroute ${id}`);
+      deployments.delete(id);
+    },
+    async putHost() {},
+    async deleteHost() {},
+  };
+}
+const routes = memoryRouteTable();
+
+const deployment = (artifactKey: string | null): Deployment =>
+  ({ id: FIXTURE_DEPLOYMENT_ID, projectId: SITE, artifactKey, envSnapshot: SNAPSHOT }) as Deployment;
+const ARTIFACT_KEY = `artifacts/${FIXTURE_DEPLOYMENT_ID}.tar.gz`;
+
+function options(overrides: Partial<LambdaDeployerOptions> = {}): LambdaDeployerOptions {
+  return {
+    blobs,
+    lambda: { region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } },
+    s3: s3rver.client,
+    codeBucket: "code",
+    assetsBucket: "assets",
+    executionRoleArn: "arn:aws:iam::123456789012:role/slipway-site-functions",
+    kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/test",
+    originSecret: SECRET,
+    caches: { bucket: "cache", table: "slipway-tags", queueUrl: "https://sqs.example/q.fifo", region: "us-east-1" },
+    routes,
+    wait: { maxWaitSeconds: 5, minDelaySeconds: 0.05 },
+    workDir,
+    ...overrides,
+  };
+}
+
+async function keys(bucket: string, prefix: string): Promise<string[]> {
+  const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  return (page.Contents ?? []).map((o) => String(o.Key));
+}
+
+beforeAll(async () => {
+  const [server, { artifactDir }] = await Promise.all([startS3rver(), fixtureArtifact()]);
+  s3rver = server;
+  s3 = new S3Client(s3rver.client);
+  for (const Bucket of ["artifacts", "code", "assets", "cache"]) await s3.send(new CreateBucketCommand({ Bucket }));
+  blobs = createS3BlobStore({ bucket: "artifacts", client: s3rver.client });
+  workDir = await fs.mkdtemp(path.join(os.tmpdir(), "slipway-lambda-deployer-"));
+  // The artifact as the builder stores it: the artifact root as a gzipped tar.
+  const tarFile = path.join(workDir, "artifact.tar.gz");
+  await createTar({ file: tarFile, cwd: artifactDir, gzip: true, portable: true }, ["."]);
+  await blobs.put(ARTIFACT_KEY, await fs.readFile(tarFile));
+  origin = createServer((req, res) => {
+    events.push(`warm ${req.url}`);
+    warmHeaders.push(req.headers[ORIGIN_SECRET_HEADER] as string | undefined);
+    res.writeHead(req.headers[ORIGIN_SECRET_HEADER] === SECRET ? warmStatus : 403).end("ok");
+  });
+  await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
+  originUrl = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
+  lambda = mockLambda({ urlOf: (name) => `${originUrl}/${name}/` });
+});
+
+afterAll(async () => {
+  lambda?.restore();
+  s3?.destroy();
+  await new Promise((resolve) => origin?.close(resolve));
+  await s3rver?.stop();
+  if (workDir) await fs.rm(workDir, { recursive: true, force: true });
+});
+
+runDeployerContract({
+  name: "aws-lambda",
+  create: async () => createLambdaDeployer(options()),
+  good: async () => deployment(ARTIFACT_KEY),
+  bad: async () => deployment("artifacts/never-built.tar.gz"),
+});
+
+describe("Lambda deployer", () => {
+  const server = siteFunctionName(SITE, FIXTURE_DEPLOYMENT_ID, "server");
+  const image = siteFunctionName(SITE, FIXTURE_DEPLOYMENT_ID, "image");
+  /** The calls that change something, as `Command name`. */
+  const writes = () =>
+    lambda
+      .calls()
+      .filter((c) => !/^(Get|List)/.test(c.command))
+      .map((c) => `${c.command} ${c.input.FunctionName ?? ""}`.trim());
+
+  beforeEach(async () => {
+    await createLambdaDeployer(options()).deactivate(FIXTURE_DEPLOYMENT_ID);
+    lambda.reset();
+    lambda.account.used = 0;
+    lambda.account.pendingPolls = 1;
+    warmStatus = 200;
+    events.length = 0;
+    warmHeaders.length = 0;
+  });
+
+  it("publishes each bundle behind a streaming public URL, uploads the files, warms, then routes", async () => {
+    const result = await createLambdaDeployer(options()).activate(deployment(ARTIFACT_KEY));
+    expect(result).toMatchObject({ ok: true, warmMs: expect.any(Number) });
+
+    expect(writes()).toEqual([
+      `CreateFunction ${server}`,
+      `CreateFunction ${image}`,
+      `PublishVersion ${server}`,
+      `CreateAlias ${server}`,
+      `CreateFunctionUrlConfig ${server}`,
+      `AddPermission ${server}`,
+      `AddPermission ${server}`,
+      `PublishVersion ${image}`,
+      `CreateAlias ${image}`,
+      `CreateFunctionUrlConfig ${image}`,
+      `AddPermission ${image}`,
+      `AddPermission ${image}`,
+    ]);
+    // The code storage was checked before anything was created.
+    const commands = lambda.calls().map((c) => c.command);
+    expect(commands.indexOf("GetAccountSettings")).toBeLessThan(commands.indexOf("CreateFunction"));
+    // A new function is Pending first: the waiter polled until it was Active.
+    const polls = lambda.calls().filter((c) => c.command === "GetFunction" && c.input.FunctionName === server);
+    expect(polls.length).toBeGreaterThanOrEqual(3);
+
+    const created = lambda.functions.get(server)?.input;
+    expect(created).toMatchObject({
+      Runtime: "nodejs22.x",
+      Architectures: ["x86_64"],
+      Handler: "index.handler",
+      Role: options().executionRoleArn,
+      Code: { S3Bucket: "code", S3Key: `lambda-code/${FIXTURE_DEPLOYMENT_ID}/server.zip` },
+      Tags: { "slipway:site": SITE, "slipway:deployment": FIXTURE_DEPLOYMENT_ID },
+    });
+    const env = created?.Environment?.Variables ?? {};
+    expect(env[SITE_FUNCTION_ENV.originSecret]).toBe(SECRET);
+    expect(env.CACHE_BUCKET_KEY_PREFIX).toBe(`cache/${SITE}/`);
+    expect(Buffer.byteLength(JSON.stringify(env))).toBeLessThanOrEqual(4096);
+    // Pointers only: the snapshot itself is in the code bucket, where the env says.
+    const snapshot = await s3.send(
+      new GetObjectCommand({
+        Bucket: env[SITE_FUNCTION_ENV.envSnapshotBucket],
+        Key: env[SITE_FUNCTION_ENV.envSnapshotKey],
+      }),
+    );
+    expect(await snapshot.Body?.transformToString()).toBe(SNAPSHOT);
+
+    // The zip streamed to S3 holds the bundle, entry at its root.
+    const zip = Buffer.from(
+      (await (
+        await s3.send(new GetObjectCommand({ Bucket: "code", Key: String(created?.Code?.S3Key) }))
+      ).Body?.transformToByteArray()) ?? [],
+    );
+    expect(zip.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+    expect(zip.includes(Buffer.from("index.mjs"))).toBe(true);
+
+    const urlCall = lambda.calls().find((c) => c.command === "CreateFunctionUrlConfig");
+    expect(urlCall?.input).toMatchObject({ Qualifier: "live", AuthType: "NONE", InvokeMode: "RESPONSE_STREAM" });
+    const permissions = [...(lambda.functions.get(server)?.permissions.values() ?? [])];
+    expect(permissions).toEqual([
+      expect.objectContaining({
+        Action: "lambda:InvokeFunctionUrl",
+        Principal: "*",
+        FunctionUrlAuthType: "NONE",
+        Qualifier: "live",
+      }),
+      expect.objectContaining({
+        Action: "lambda:InvokeFunction",
+        Principal: "*",
+        InvokedViaFunctionUrl: true,
+        Qualifier: "live",
+      }),
+    ]);
+
+    // Static files under the deployment's prefix, immutable, typed; the .br/.gz siblings left out.
+    const assets = await keys("assets", `assets/${FIXTURE_DEPLOYMENT_ID}/`);
+    const script = assets.find((k) => k.endsWith(".js"));
+    expect(script).toContain(`assets/${FIXTURE_DEPLOYMENT_ID}/_next/static/`);
+    expect(assets.some((k) => k.endsWith(".br") || k.endsWith(".gz"))).toBe(false);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: "assets", Key: script }));
+    expect(head.CacheControl).toBe("public, max-age=31536000, immutable");
+    expect(head.ContentType).toBe("text/javascript; charset=utf-8");
+    // The build's prerendered pages seed the site's ISR cache.
+    expect((await keys("cache", `cache/${SITE}/`)).length).toBeGreaterThan(0);
+
+    // Warmed through the server's URL with CloudFront's secret, and only then routed.
+    expect(events).toEqual([`warm /${server}/`, `route ${FIXTURE_DEPLOYMENT_ID}`]);
+    expect(warmHeaders).toEqual([SECRET]);
+    expect(routes.deployments.get(FIXTURE_DEPLOYMENT_ID)).toEqual({
+      server: new URL(originUrl).host,
+      image: new URL(originUrl).host,
+      assets: `assets/${FIXTURE_DEPLOYMENT_ID}`,
+    });
+  });
+
+  it("a redelivered activation reuses the function, version, URL and permissions", async () => {
+    expect((await createLambdaDeployer(options()).activate(deployment(ARTIFACT_KEY))).ok).toBe(true);
+    lambda.mock.resetHistory();
+    expect((await createLambdaDeployer(options()).activate(deployment(ARTIFACT_KEY))).ok).toBe(true);
+    expect(writes().filter((w) => !w.startsWith("AddPermission"))).toEqual([]);
+    expect([...lambda.functions.keys()].sort()).toEqual([image, server].sort());
+    expect(lambda.functions.get(server)?.versions).toEqual(["1"]);
+    expect(lambda.functions.get(server)?.permissions.size).toBe(2);
+  });
+
+  it("deactivate removes the route, URLs, functions with their versions, code, snapshot and files; twice is fine", async () => {
+    const deployer = createLambdaDeployer(options());
+    expect((await deployer.activate(deployment(ARTIFACT_KEY))).ok).toBe(true);
+    lambda.mock.resetHistory();
+    events.length = 0;
+    await deployer.deactivate(FIXTURE_DEPLOYMENT_ID);
+    expect(events).toEqual([`unroute ${FIXTURE_DEPLOYMENT_ID}`]);
+    expect(writes()).toEqual([
+      `DeleteFunctionUrlConfig ${server}`,
+      `DeleteFunction ${server}`,
+      `DeleteFunctionUrlConfig ${image}`,
+      `DeleteFunction ${image}`,
+    ]);
+    expect(lambda.calls().find((c) => c.command === "DeleteFunction")?.input.Qualifier).toBeUndefined();
+    expect(lambda.functions.size).toBe(0);
+    expect(await keys("code", "")).toEqual([]);
+    expect(await keys("assets", "")).toEqual([]);
+    expect(await keys("cache", `cache/${SITE}/`)).toEqual([]);
+    await deployer.deactivate(FIXTURE_DEPLOYMENT_ID);
+  });
+
+  it("an AWS error fails the activation naming the call and the error; a retry finishes without duplicates", async () => {
+    const denied = Object.assign(new Error("User is not authorized to perform: lambda:CreateFunctionUrlConfig"), {
+      name: "AccessDeniedException",
+    });
+    lambda.failOnce("CreateFunctionUrlConfig", denied);
+    const failed = await createLambdaDeployer(options()).activate(deployment(ARTIFACT_KEY));
+    expect(failed.ok).toBe(false);
+    expect(!failed.ok && failed.reason).toBe(
+      `CreateFunctionUrlConfig ${server}:live failed: AccessDeniedException: User is not authorized to perform: lambda:CreateFunctionUrlConfig`,
+    );
+    expect(routes.deployments.has(FIXTURE_DEPLOYMENT_ID)).toBe(false);
+    expect((await createLambdaDeployer(options()).activate(deployment(ARTIFACT_KEY))).ok).toBe(true);
+    expect(writes().filter((w) => w.startsWith("CreateFunction ") || w.startsWith("PublishVersion"))).toEqual([
+      `CreateFunction ${server}`,
+      `CreateFunction ${image}`,
+      `PublishVersion ${server}`,
+      `PublishVersion ${image}`,
+    ]);
+  });
+
+  it("a function stuck in Pending fails within the waiter's bound; a retry once it is Active succeeds", async () => {
+    lambda.account.pendingPolls = 1_000_000;
+    const deployer = createLambdaDeployer(options({ wait: { maxWaitSeconds: 1, minDelaySeconds: 0.05 } }));
+    const failed = await deployer.activate(deployment(ARTIFACT_KEY));
+    expect(!failed.ok && failed.reason).toMatch(new RegExp(`^waiting for ${server} to be Active failed: TimeoutError`));
+    for (const fn of lambda.functions.values()) fn.pendingPolls = 0;
+    expect((await deployer.activate(deployment(ARTIFACT_KEY))).ok).toBe(true);
+    expect(lambda.functions.size).toBe(2);
+  });
+
+  it("refuses before creating anything when code storage would pass its share, naming the retention", async () => {
+    lambda.account.used = Math.floor(lambda.account.totalCodeSize * 0.8);
+    const failed = await createLambdaDeployer(options()).activate(deployment(ARTIFACT_KEY));
+    expect(!failed.ok && failed.reason).toMatch(
+      /^Lambda code storage would reach 60\.\d\d GB of 75\.00 GB .*retainDeployments/,
+    );
+    expect(writes()).toEqual([]);
+  });
+
+  it("refuses an environment over Lambda's 4 KB before creating anything", async () => {
+    const caches = {
+      bucket: "cache",
+      table: "t",
+      queueUrl: `https://sqs.example/${"q".repeat(4000)}`,
+      region: "us-east-1",
+    };
+    const failed = await createLambdaDeployer(options({ caches })).activate(deployment(ARTIFACT_KEY));
+    expect(!failed.ok && failed.reason).toMatch(/over Lambda's 4096-byte limit \(largest: REVALIDATION_QUEUE_URL/);
+    expect(writes()).toEqual([]);
+  });
+
+  it("a pre-warm answering 500 fails the activation and routes nothing", async () => {
+    warmStatus = 500;
+    const failed = await createLambdaDeployer(options()).activate(deployment(ARTIFACT_KEY));
+    expect(!failed.ok && failed.reason).toMatch(/^pre-warm request to .* answered 500/);
+    expect(events.filter((e) => e.startsWith("route"))).toEqual([]);
+  });
+});

@@ -1,0 +1,59 @@
+import { createHash } from "node:crypto";
+
+/**
+ * Every site function's name starts with this: the steps function's IAM policy allows Lambda
+ * actions on `slipway-site-*` only, so the Deployer cannot touch the control plane's functions.
+ */
+export const SITE_FUNCTION_PREFIX = "slipway-site-";
+/** Lambda's limit on a function name. */
+const NAME_LIMIT = 64;
+/** The alias every site function's URL is attached to (a URL never moves once made). */
+export const LIVE_ALIAS = "live";
+
+export type SiteFunctionRole = "server" | "image";
+
+/** Lambda names allow letters, digits, `-` and `_`; anything else becomes `-`. */
+function nameSafe(value: string): string {
+  return value.replace(/[^A-Za-z0-9_-]/g, "-");
+}
+
+/** A stable short stand-in for an id too long to fit (ids are 10 characters; tests use longer ones). */
+function shortHash(value: string): string {
+  return createHash("sha256").update(value).digest("hex").slice(0, 12);
+}
+
+/**
+ * `slipway-site-<site>-<deployment>-<role>`, at most 64 characters: the deployment id is kept
+ * whole (it makes the name unique) unless it alone would not fit, then hashed; the site part is
+ * cut to what is left (it is there for people reading the console, the tags carry it whole).
+ */
+export function siteFunctionName(siteId: string, deploymentId: string, role: SiteFunctionRole): string {
+  const suffix = `-${role}`;
+  let deployment = nameSafe(deploymentId);
+  if (SITE_FUNCTION_PREFIX.length + deployment.length + suffix.length + 2 > NAME_LIMIT) {
+    deployment = shortHash(deploymentId);
+  }
+  const room = NAME_LIMIT - SITE_FUNCTION_PREFIX.length - deployment.length - suffix.length - 1;
+  const site = nameSafe(siteId).slice(0, room).replace(/-+$/, "") || "site";
+  return `${SITE_FUNCTION_PREFIX}${site}-${deployment}${suffix}`;
+}
+
+/** Where a deployment's static files live in the assets bucket (what the edge's origin path points at). */
+export function assetsPrefix(deploymentId: string): string {
+  return `assets/${deploymentId}`;
+}
+
+/** The zipped code of one function, in the code bucket. */
+export function codeKey(deploymentId: string, role: SiteFunctionRole): string {
+  return `lambda-code/${deploymentId}/${role}.zip`;
+}
+
+/** The deployment's encrypted env snapshot, read by its server function at cold start. */
+export function envSnapshotKey(deploymentId: string): string {
+  return `env-snapshots/${deploymentId}`;
+}
+
+/** What one activation made, so `deactivate` (which gets only the id) can find and free it. */
+export function recordKey(deploymentId: string): string {
+  return `lambda-deployments/${deploymentId}.json`;
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { envTooLarge, LAMBDA_ENV_LIMIT, SITE_FUNCTION_ENV, siteFunctionEnv } from "./site-env.ts";
+
+const input = {
+  deploymentId: "a8c7d6e5f4",
+  siteId: "k3j9x0a1b2",
+  envSnapshotBucket: "slipway-artifacts-123456789012-eu-west-1",
+  envSnapshotKey: "env-snapshots/a8c7d6e5f4",
+  kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/0b8e4d8a-1111-2222-3333-444455556666",
+  originSecret: "x".repeat(48),
+  caches: {
+    bucket: "slipway-caches-123456789012-eu-west-1",
+    table: "Slipway-SiteCacheTagsTable1234ABCD-0123456789AB",
+    queueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/Slipway-Revalidation-0123456789AB.fifo",
+    region: "eu-west-1",
+  },
+};
+
+describe("siteFunctionEnv", () => {
+  it("holds pointers and OpenNext's cache settings, far under 4 KB with real-length names", () => {
+    const env = siteFunctionEnv(input);
+    expect(env[SITE_FUNCTION_ENV.envSnapshotKey]).toBe("env-snapshots/a8c7d6e5f4");
+    expect(env.CACHE_BUCKET_KEY_PREFIX).toBe("cache/k3j9x0a1b2/");
+    expect(env.REVALIDATION_QUEUE_URL).toBe(input.caches.queueUrl);
+    expect(envTooLarge(env)).toBeNull();
+    expect(Buffer.byteLength(JSON.stringify(env))).toBeLessThan(LAMBDA_ENV_LIMIT / 2);
+  });
+
+  it("omits the snapshot key when the deployment has no variables", () => {
+    expect(siteFunctionEnv({ ...input, envSnapshotKey: null })).not.toHaveProperty(SITE_FUNCTION_ENV.envSnapshotKey);
+  });
+
+  it("names the size, the limit and the largest variable when over 4 KB", () => {
+    const env = siteFunctionEnv({ ...input, caches: { ...input.caches, table: "t".repeat(4000) } });
+    expect(envTooLarge(env)).toMatch(
+      /^the function environment is \d+ bytes, over Lambda's 4096-byte limit \(largest: CACHE_DYNAMO_TABLE, 4000 characters\)/,
+    );
+  });
+});
