@@ -1,12 +1,16 @@
 export { type BundleDirs, bundleDirsIn, writeUnbundledEntries } from "./bundles.ts";
-export { BUNDLE_NAMES, CONTROL_PLANE_ENV } from "./config.ts";
+export { BUNDLE_NAMES, CONTROL_PLANE_ENV, EDGE_ENV } from "./config.ts";
 export { AdminToken, type AdminTokenProps } from "./constructs/admin-token.ts";
 export { AlarmTopic, type AlarmTopicProps } from "./constructs/alarm-topic.ts";
 export { Api, type ApiProps } from "./constructs/api.ts";
 export { Buckets, type BucketsProps, UNALIASED_TAG } from "./constructs/buckets.ts";
 export { BUILD_IMAGE, BuildProject, type BuildProjectProps } from "./constructs/build-project.ts";
 export { DataTable, type DataTableProps, TABLE_KEYS } from "./constructs/data-table.ts";
+export { Edge, type EdgeProps } from "./constructs/edge.ts";
+export { DEPLOYMENT_HEADER, EdgeCachePolicies, type EdgeCachePoliciesProps } from "./constructs/edge-cache-policies.ts";
+export { EdgeCertificate, type EdgeCertificateProps, type EdgeHostedZone } from "./constructs/edge-certificate.ts";
+export { EdgeRouter, type EdgeRouterProps } from "./constructs/edge-router.ts";
 export { EncryptionKey, type EncryptionKeyProps } from "./constructs/encryption-key.ts";
 export { StepWorkers, type StepWorkersProps } from "./constructs/step-workers.ts";
-export { SlipwayStack, type SlipwayStackProps } from "./stack.ts";
+export { type SlipwayEdgeOptions, SlipwayStack, type SlipwayStackProps } from "./stack.ts";
 export { type AppOptions, createApp, STACK_NAME, type SynthOptions, type SynthResult, synthesize } from "./synth.ts";

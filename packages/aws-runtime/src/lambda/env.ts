@@ -113,3 +113,4 @@ export function parseControlPlaneEnv(
     sitesDomain: read(OPTIONAL_CONTROL_PLANE_ENV.sitesDomain, false),
   };
 }
+export { EDGE_ENV } from "./edge-env.ts";
