@@ -12,5 +12,6 @@ export { EdgeCertificate, type EdgeCertificateProps, type EdgeHostedZone } from 
 export { EdgeRouter, type EdgeRouterProps } from "./constructs/edge-router.ts";
 export { EncryptionKey, type EncryptionKeyProps } from "./constructs/encryption-key.ts";
 export { StepWorkers, type StepWorkersProps } from "./constructs/step-workers.ts";
+export { type EdgeInput, edgeOptionsFrom } from "./edge-options.ts";
 export { type SlipwayEdgeOptions, SlipwayStack, type SlipwayStackProps } from "./stack.ts";
 export { type AppOptions, createApp, STACK_NAME, type SynthOptions, type SynthResult, synthesize } from "./synth.ts";

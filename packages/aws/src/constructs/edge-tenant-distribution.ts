@@ -29,8 +29,8 @@ const ASSETS_ORIGIN_ID = "assets";
  * target customers set). A site's custom domains become a distribution tenant, created at run
  * time with a CloudFront-managed certificate: no distribution and no policy per site.
  *
- * An L1: the L2 `Distribution` cannot leave out what multi-tenant distributions refuse
- * (`IPV6Enabled` and `PriceClass`, which belong to the connection group, and `Aliases`).
+ * An L1: the L2 `Distribution` always writes `IPV6Enabled`, which a multi-tenant distribution
+ * refuses (IPv6 belongs to the connection group, as do `Aliases` and `PriceClass`).
  */
 export class EdgeTenantDistribution extends Construct {
   readonly distribution: cloudfront.CfnDistribution;
