@@ -61,7 +61,7 @@ describe("slipway aws synth", () => {
     expect(Object.keys(template.Outputs)).toEqual(
       expect.arrayContaining(["EdgePlatformDomainName", "EdgeCustomDomainTarget"]),
     );
-  });
+  }, 300_000); // the edge roughly doubles what cdk-nag checks
 
   it("refuses edge flags without --sites-domain, and a function file that does not exist, naming them", async () => {
     const orphan = await runCli(["aws", "synth", "--out", join(dir, "orphan"), "--certificate-arn", "x"]);
