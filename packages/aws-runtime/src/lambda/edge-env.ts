@@ -11,8 +11,8 @@ export const EDGE_ENV = {
   assetsBucket: "SLIPWAY_EDGE_ASSETS_BUCKET",
   /** The standard distribution for `*.<sitesDomain>`. */
   platformDistributionId: "SLIPWAY_EDGE_PLATFORM_DISTRIBUTION_ID",
-  /** The multi-tenant distribution custom domains become tenants of. */
-  tenantDistributionId: "SLIPWAY_EDGE_TENANT_DISTRIBUTION_ID",
+  /** The multi-tenant distribution custom domains become tenants of (the name main's custom-domain steps read). */
+  tenantDistributionId: "SLIPWAY_TENANT_DISTRIBUTION_ID",
   /** The connection group tenants join; its routing endpoint is the CNAME target of custom domains. */
-  connectionGroupId: "SLIPWAY_EDGE_CONNECTION_GROUP_ID",
+  connectionGroupId: "SLIPWAY_CONNECTION_GROUP_ID",
 } as const;
