@@ -4,7 +4,12 @@
  * start. Defined beside the parser (as the table's keys are beside the Store), so the two cannot
  * drift. Imported as `@slipway/aws/config`, which loads no CDK code.
  */
-export { CONTROL_PLANE_ENV, SITE_FUNCTION_PREFIX, SITE_FUNCTIONS_ENV } from "@slipway/aws-runtime/lambda-env";
+export {
+  CONTROL_PLANE_ENV,
+  EDGE_ENV,
+  SITE_FUNCTION_PREFIX,
+  SITE_FUNCTIONS_ENV,
+} from "@slipway/aws-runtime/lambda-env";
 
 /**
  * The bundle directories `--bundles DIR` holds, one per piece of code the stack runs, each with

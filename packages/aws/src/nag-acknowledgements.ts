@@ -1,4 +1,5 @@
 import { Validations } from "aws-cdk-lib";
+import type { Edge } from "./constructs/edge.ts";
 import type { SlipwayStack } from "./stack.ts";
 
 /**
@@ -99,4 +100,30 @@ export function acknowledgeFindings(stack: SlipwayStack): void {
     ],
   ];
   for (const [finding, reason] of generated) acknowledge(buildRole, `AwsSolutions-IAM5[${finding}]`, reason);
+
+  if (stack.edge) acknowledgeEdgeFindings(stack, stack.edge, acknowledge);
+}
+
+function acknowledgeEdgeFindings(
+  stack: SlipwayStack,
+  edge: Edge,
+  acknowledge: (scope: Parameters<typeof Validations.of>[0], id: string, reason: string) => void,
+): void {
+  acknowledge(
+    stack.steps.handler.role,
+    `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(edge.buckets.assets.node.defaultChild as never)}.Arn>/assets/*]`,
+    "The Deployer uploads and deletes each deployment's static files under assets/<deploymentId>/, ids created at run time; the bucket holds only files meant to be public.",
+  );
+  for (const distribution of [edge.platform.distribution, edge.tenants.distribution]) {
+    acknowledge(
+      distribution,
+      "AwsSolutions-CFR1",
+      "Sites are public web applications for any country; a site that must block countries is its owner's choice, not a platform default.",
+    );
+    acknowledge(
+      distribution,
+      "AwsSolutions-CFR2",
+      "No WAF by default: a web ACL has a monthly fee and per-request charges an owner opts into (per distribution, or per custom-domain tenant); the viewer-request function already answers unknown hosts itself.",
+    );
+  }
 }

@@ -1,15 +1,17 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import type * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
 import type { BundleDirs } from "./bundles.ts";
-import { CONTROL_PLANE_ENV, SITE_FUNCTIONS_ENV } from "./config.ts";
+import { CONTROL_PLANE_ENV, EDGE_ENV, SITE_FUNCTIONS_ENV } from "./config.ts";
 import { AdminToken } from "./constructs/admin-token.ts";
 import { AlarmTopic } from "./constructs/alarm-topic.ts";
 import { Api } from "./constructs/api.ts";
 import { Buckets } from "./constructs/buckets.ts";
 import { BuildProject } from "./constructs/build-project.ts";
 import { DataTable } from "./constructs/data-table.ts";
+import { Edge, type EdgeProps } from "./constructs/edge.ts";
 import { EncryptionKey } from "./constructs/encryption-key.ts";
 import { SiteFunctions } from "./constructs/site-functions.ts";
 import { StepWorkers } from "./constructs/step-workers.ts";
@@ -24,7 +26,19 @@ export interface SlipwayStackProps extends StackProps {
    * @default true
    */
   readonly retainData?: boolean;
+  /**
+   * The edge in front of the sites (CloudFront, see `Edge`): only with a sites domain, which the
+   * platform distribution's wildcard certificate needs.
+   * @default - no edge
+   */
+  readonly edge?: SlipwayEdgeOptions;
 }
+
+/** What the stack needs to build the edge; the rest of `EdgeProps` comes from the stack. */
+export type SlipwayEdgeOptions = Pick<EdgeProps, "sitesDomain" | "certificateArn" | "hostedZone"> & {
+  /** The viewer-request function's code: `FunctionCode.fromFile(VIEWER_REQUEST_FUNCTION_PATH)`. */
+  readonly viewerRequestCode: cloudfront.FunctionCode;
+};
 
 /** Table item and index actions the Store adapter uses (transactions authorize per item). */
 const TABLE_ACTIONS = [
@@ -55,6 +69,8 @@ export class SlipwayStack extends Stack {
   readonly adminToken: AdminToken;
   readonly api: Api;
   readonly siteFunctions: SiteFunctions;
+  /** Present when the stack was given `edge` options. */
+  readonly edge: Edge | null;
 
   constructor(scope: Construct, id: string, props: SlipwayStackProps) {
     super(scope, id, { description: "Slipway: self-hosted deployments for Next.js (control plane)", ...props });
@@ -119,6 +135,7 @@ export class SlipwayStack extends Stack {
 
     this.grantApi(this.api.handler.role);
     this.grantSteps(this.steps.handler.role);
+    this.edge = props.edge ? this.addEdge(props.edge, removalPolicy) : null;
     acknowledgeFindings(this);
 
     new CfnOutput(this, "ApiUrl", { value: this.api.url, description: "The Slipway API (SLIPWAY_URL)" });
@@ -127,6 +144,72 @@ export class SlipwayStack extends Stack {
       description: "Where the first admin token is (read it with your own credentials; the value is never an output)",
     });
     new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn, description: "Subscribe to get alarms" });
+  }
+
+  /**
+   * The edge, its names in the steps' environment (the Deployer and the domain steps run there)
+   * with the writes they need (routes in the store, files in the assets bucket), and its outputs.
+   */
+  private addEdge(options: SlipwayEdgeOptions, removalPolicy: RemovalPolicy): Edge {
+    const edge = new Edge(this, "Edge", { ...options, serverAccessLogs: this.buckets.accessLogs, removalPolicy });
+    const names: Record<keyof typeof EDGE_ENV, string> = {
+      routesStoreArn: edge.router.store.keyValueStoreArn,
+      assetsBucket: edge.buckets.assets.bucketName,
+      platformDistributionId: edge.platform.distribution.distributionId,
+      tenantDistributionId: edge.tenants.distribution.ref,
+      connectionGroupId: edge.tenants.connectionGroup.attrId,
+    };
+    for (const [name, value] of Object.entries(names)) {
+      this.steps.handler.fn.addEnvironment(EDGE_ENV[name as keyof typeof EDGE_ENV], value);
+    }
+    const role = this.steps.handler.role;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          "cloudfront-keyvaluestore:DescribeKeyValueStore",
+          "cloudfront-keyvaluestore:GetKey",
+          "cloudfront-keyvaluestore:PutKey",
+          "cloudfront-keyvaluestore:DeleteKey",
+        ],
+        resources: [edge.router.store.keyValueStoreArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ["s3:ListBucket"], resources: [edge.buckets.assets.bucketArn] }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ["s3:PutObject", "s3:DeleteObject"],
+        resources: [edge.buckets.assets.arnForObjects("assets/*")],
+      }),
+    );
+    const outputs: Array<[string, string, string]> = [
+      ["EdgeRoutesStoreArn", names.routesStoreArn, `The routes KeyValueStore (${EDGE_ENV.routesStoreArn})`],
+      ["EdgeAssetsBucket", names.assetsBucket, `Static files, served by CloudFront only (${EDGE_ENV.assetsBucket})`],
+      [
+        "EdgePlatformDistributionId",
+        names.platformDistributionId,
+        `*.${options.sitesDomain} (${EDGE_ENV.platformDistributionId})`,
+      ],
+      ["EdgeTenantDistributionId", names.tenantDistributionId, `Custom domains (${EDGE_ENV.tenantDistributionId})`],
+      [
+        "EdgeConnectionGroupId",
+        names.connectionGroupId,
+        `Custom domains' tenants join it (${EDGE_ENV.connectionGroupId})`,
+      ],
+      [
+        "EdgePlatformDomainName",
+        edge.platform.distribution.distributionDomainName,
+        `Point *.${options.sitesDomain} here (CNAME, or a Route 53 alias)`,
+      ],
+      [
+        "EdgeCustomDomainTarget",
+        edge.tenants.connectionGroup.attrRoutingEndpoint,
+        "Custom domains point here (CNAME): the connection group's routing endpoint",
+      ],
+    ];
+    for (const [id, value, description] of outputs) new CfnOutput(this, id, { value, description });
+    return edge;
   }
 
   /** The API: the table, enqueueing steps, envelope encryption, the admin token, build logs. */

@@ -4,7 +4,7 @@ import { SlipwayError } from "@slipway/core/errors";
 import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { type BundleDirs, bundleDirsIn, writeUnbundledEntries } from "./bundles.ts";
-import { SlipwayStack } from "./stack.ts";
+import { type SlipwayEdgeOptions, SlipwayStack } from "./stack.ts";
 
 export const STACK_NAME = "Slipway";
 
@@ -15,6 +15,8 @@ export interface SynthOptions {
   readonly bundlesDir?: string;
   /** @default true */
   readonly retainData?: boolean;
+  /** @default - no edge (see `SlipwayStackProps.edge`) */
+  readonly edge?: SlipwayEdgeOptions;
 }
 
 export interface SynthResult {
@@ -34,6 +36,8 @@ export interface AppOptions {
    * @default true
    */
   readonly nag?: boolean;
+  /** @default - no edge (see `SlipwayStackProps.edge`) */
+  readonly edge?: SlipwayEdgeOptions;
 }
 
 /** The app with the stack (and the AwsSolutions checks), before synthesis. */
@@ -43,7 +47,11 @@ export function createApp(
   options: AppOptions = {},
 ): { app: App; stack: SlipwayStack } {
   const app = new App({ outdir: outDir });
-  const stack = new SlipwayStack(app, STACK_NAME, { bundles, retainData: options.retainData ?? true });
+  const stack = new SlipwayStack(app, STACK_NAME, {
+    bundles,
+    retainData: options.retainData ?? true,
+    ...(options.edge ? { edge: options.edge } : {}),
+  });
   if (options.nag ?? true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
   }
@@ -61,7 +69,10 @@ export function synthesize(options: SynthOptions): SynthResult {
   const bundles = options.bundlesDir
     ? bundleDirsIn(resolve(options.bundlesDir))
     : writeUnbundledEntries(join(outDir, "unbundled"));
-  const { app } = createApp(outDir, bundles, { retainData: options.retainData ?? true });
+  const { app } = createApp(outDir, bundles, {
+    retainData: options.retainData ?? true,
+    ...(options.edge ? { edge: options.edge } : {}),
+  });
   try {
     app.synth();
   } catch (error) {

@@ -71,7 +71,8 @@ describe("the Lambda bundles", () => {
     const routes = await inBundle(
       "routes",
       {
-        SLIPWAY_EDGE_KVS_ARN: "arn:aws:cloudfront::123456789012:key-value-store/0f8e6a3c-0000-4000-8000-000000000000",
+        SLIPWAY_EDGE_ROUTES_KVS_ARN:
+          "arn:aws:cloudfront::123456789012:key-value-store/0f8e6a3c-0000-4000-8000-000000000000",
         SLIPWAY_TABLE_NAME: "slipway",
       },
       "console.log(JSON.stringify(await m.handler({ Records: [] })));",
@@ -82,7 +83,7 @@ describe("the Lambda bundles", () => {
   it("fail their cold start naming a missing variable", async () => {
     const api = inBundle("api", {}, "");
     await expect(api).rejects.toThrow("SLIPWAY_TABLE_NAME");
-    await expect(inBundle("routes", {}, "")).rejects.toThrow("SLIPWAY_EDGE_KVS_ARN");
+    await expect(inBundle("routes", {}, "")).rejects.toThrow("SLIPWAY_EDGE_ROUTES_KVS_ARN");
   });
 
   it("lay the builder out as CodeBuild runs it: launcher, pipeline, its scripts, the OpenNext config, OpenNext pinned", async () => {

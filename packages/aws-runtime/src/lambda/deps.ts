@@ -14,6 +14,7 @@ import { createBuildLogCopy } from "../codebuild/log-copy.ts";
 import { createLambdaDeployer } from "../deployer/lambda-deployer.ts";
 import { createDynamoLogStore } from "../dynamodb/log-store.ts";
 import { createDynamoStore } from "../dynamodb/store.ts";
+import { createKvsEdgeRouteTable } from "../edge/kvs-route-table.ts";
 import type { EdgeRouteTable } from "../edge/route-table.ts";
 import { createGithubGitRemote } from "../github/git-remote.ts";
 import { createKmsSecrets } from "../kms/envelope-secrets.ts";
@@ -21,6 +22,7 @@ import { createS3BlobStore } from "../s3/blob-store.ts";
 import { createS3Presigner } from "../s3/presigner.ts";
 import { createSqsQueue } from "../sqs/queue.ts";
 import { createBucketBuildCache } from "./build-cache.ts";
+import { EDGE_ENV } from "./edge-env.ts";
 import type { ControlPlaneConfig } from "./env.ts";
 import { deployerNotOnAwsYet } from "./not-on-aws-yet.ts";
 import { originSecretFromSecretsManager } from "./origin-secret.ts";
@@ -48,6 +50,12 @@ export interface ControlPlaneOverrides {
   readonly deployer?: Deployer;
   /** The edge's route table (KeyValueStore); without it no site is deployed and no custom domain served. */
   readonly routes?: EdgeRouteTable;
+}
+
+/** The edge's route table when the stack has an edge (EDGE_ENV.routesStoreArn set), else undefined. */
+export function edgeRouteTableFromEnv(env: Readonly<Record<string, string | undefined>>): EdgeRouteTable | undefined {
+  const kvsArn = env[EDGE_ENV.routesStoreArn];
+  return kvsArn ? createKvsEdgeRouteTable({ kvsArn, client: {} }) : undefined;
 }
 
 /** Sites on Lambda, when the stack configured them and the edge's route table is there. */

@@ -135,3 +135,4 @@ export function parseControlPlaneEnv(
     sites: role === "steps" ? parseSiteFunctionsEnv(env) : null,
   };
 }
+export { EDGE_ENV } from "./edge-env.ts";

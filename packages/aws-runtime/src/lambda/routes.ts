@@ -3,10 +3,11 @@ import { SlipwayError } from "@slipway/core/errors";
 import { routeCustomDomainsOfProductionMoves } from "../cloudfront/route-domains.ts";
 import { type AliasRelayResult, type AliasStreamRecord, relayAliasRecords } from "../edge/alias-relay.ts";
 import type { EdgeRouteTable } from "../edge/route-table.ts";
+import { EDGE_ENV } from "./edge-env.ts";
 import { CONTROL_PLANE_ENV } from "./env.ts";
 
 /** Set by the stack on the routes function: the KeyValueStore the viewer-request function reads. */
-export const ROUTES_ENV = { kvsArn: "SLIPWAY_EDGE_KVS_ARN" } as const;
+export const ROUTES_ENV = { kvsArn: EDGE_ENV.routesStoreArn } as const;
 
 /** Reads the routes function's configuration once, at cold start. */
 export function parseRoutesEnv(env: Readonly<Record<string, string | undefined>>): {

@@ -1,4 +1,5 @@
 import { SlipwayError } from "@slipway/core/errors";
+import { EDGE_ENV } from "./edge-env.ts";
 
 /**
  * What the steps function needs to run sites on Lambda (the AWS Deployer). Optional as a set:
@@ -10,8 +11,8 @@ export const SITE_FUNCTIONS_ENV = {
   roleArn: "SLIPWAY_SITE_FUNCTION_ROLE_ARN",
   /** The Secrets Manager secret holding what CloudFront sends in `x-slipway-origin-secret` (read at first use). */
   originSecretArn: "SLIPWAY_SITE_ORIGIN_SECRET_ARN",
-  /** The bucket CloudFront serves static files from. */
-  assetsBucket: "SLIPWAY_SITE_ASSETS_BUCKET",
+  /** The bucket CloudFront serves static files from (the edge's: one name for both). */
+  assetsBucket: EDGE_ENV.assetsBucket,
   /** OpenNext's tag cache table and revalidation FIFO queue, shared by every site. */
   cacheTable: "SLIPWAY_SITE_CACHE_TABLE",
   revalidationQueueUrl: "SLIPWAY_SITE_REVALIDATION_QUEUE_URL",

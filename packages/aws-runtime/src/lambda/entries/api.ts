@@ -2,11 +2,11 @@
 
 import { ensureAdminTokenFromSecret } from "../admin-token.ts";
 import { createApiHandler } from "../api.ts";
-import { controlPlaneDeps } from "../deps.ts";
+import { controlPlaneDeps, edgeRouteTableFromEnv } from "../deps.ts";
 import { parseControlPlaneEnv } from "../env.ts";
 
 const config = parseControlPlaneEnv(process.env, "api");
-const deps = controlPlaneDeps(config);
+const deps = controlPlaneDeps(config, {}, { routes: edgeRouteTableFromEnv(process.env) });
 // During init, so the first request already accepts the admin token; a failure fails the cold start loudly.
 await ensureAdminTokenFromSecret(deps.store, config.adminTokenSecretArn ?? "");
 
