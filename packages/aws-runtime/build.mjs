@@ -20,6 +20,17 @@ const BUILDER_NOT_BUILT = `console.error(${JSON.stringify(
   "Slipway: the CodeBuild builder entry is not built yet (packages/aws-runtime has no builder bundle); builds on AWS fail until it exists.",
 )});\nprocess.exit(1);\n`;
 
+// CommonJS dependencies call require() and read __dirname: an ES module has neither.
+const ESM_BANNER = {
+  js: [
+    'import { createRequire as __slipwayCreateRequire } from "node:module";',
+    'import { fileURLToPath as __slipwayFileURLToPath } from "node:url";',
+    "const require = __slipwayCreateRequire(import.meta.url);",
+    "const __filename = __slipwayFileURLToPath(import.meta.url);",
+    'const __dirname = __slipwayFileURLToPath(new URL(".", import.meta.url));',
+  ].join("\n"),
+};
+
 /** Builds every bundle into `outDir` (emptied first); returns each handler bundle's exports, per esbuild. */
 export async function buildLambdaBundles(outDir = LAMBDA_DIST) {
   await rm(outDir, { recursive: true, force: true });
@@ -33,16 +44,7 @@ export async function buildLambdaBundles(outDir = LAMBDA_DIST) {
       platform: "node",
       format: "esm",
       target: "node22",
-      // CommonJS dependencies call require() and read __dirname: an ES module has neither.
-      banner: {
-        js: [
-          'import { createRequire as __slipwayCreateRequire } from "node:module";',
-          'import { fileURLToPath as __slipwayFileURLToPath } from "node:url";',
-          "const require = __slipwayCreateRequire(import.meta.url);",
-          "const __filename = __slipwayFileURLToPath(import.meta.url);",
-          'const __dirname = __slipwayFileURLToPath(new URL(".", import.meta.url));',
-        ].join("\n"),
-      },
+      banner: ESM_BANNER,
       minify: false,
       legalComments: "none",
       metafile: true,
@@ -51,9 +53,35 @@ export async function buildLambdaBundles(outDir = LAMBDA_DIST) {
     exports[name] =
       result.metafile.outputs[Object.keys(result.metafile.outputs).find((f) => f.endsWith(".mjs"))]?.exports;
   }
+  await buildSiteEntries(join(outDir, "site-entries"));
   await mkdir(join(outDir, "builder"), { recursive: true });
   await writeFile(join(outDir, "builder", "index.mjs"), BUILDER_NOT_BUILT);
   return exports;
+}
+
+/**
+ * The sites' function entries (src/server-function/): self-contained files the AWS Deployer adds
+ * beside OpenNext's index.mjs in each server function (`slipway-lambda.handler`) and image
+ * function (`slipway-image-lambda.handler`) it publishes. They import `./index.mjs` at run time.
+ */
+export const SITE_ENTRIES = { "slipway-lambda.mjs": "entry.ts", "slipway-image-lambda.mjs": "image-entry.ts" };
+
+export async function buildSiteEntries(outDir) {
+  for (const [file, source] of Object.entries(SITE_ENTRIES)) {
+    await build({
+      entryPoints: [join(here, "src", "server-function", source)],
+      outfile: join(outDir, file),
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node22",
+      banner: ESM_BANNER,
+      minify: true,
+      legalComments: "none",
+      logLevel: "warning",
+    });
+  }
+  return outDir;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
