@@ -12,7 +12,7 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 export const LAMBDA_DIST = join(here, "dist", "lambda");
 
 /** The functions whose entries export a Lambda `handler` (src/lambda/entries/<name>.ts). */
-export const HANDLER_BUNDLES = ["api", "steps", "outbox"];
+export const HANDLER_BUNDLES = ["api", "steps", "outbox", "revalidator"];
 
 // CodeBuild runs builder/index.mjs with `node index.mjs`. The build steps there do not exist yet,
 // so this entry refuses to run and says so, rather than a build that seems to start and never ends.

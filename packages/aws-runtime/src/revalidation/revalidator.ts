@@ -107,16 +107,20 @@ export function createRevalidationHandler(options: RevalidatorOptions) {
     });
   }
 
+  // FIFO queues: after a failure the rest of the batch is handed back unprocessed, as AWS asks of
+  // partial batch responses on FIFO queues, so a message group keeps its order.
   return async (event: SqsEvent): Promise<SqsBatchResponse> => {
     const batchItemFailures: SqsBatchResponse["batchItemFailures"] = [];
     for (const record of event.Records) {
-      try {
-        if (!(await revalidate(record.messageId, record.body)))
-          batchItemFailures.push({ itemIdentifier: record.messageId });
-      } catch (error) {
-        log(`revalidator: message ${record.messageId} failed: ${(error as Error).message}`);
-        batchItemFailures.push({ itemIdentifier: record.messageId });
+      let done = false;
+      if (batchItemFailures.length === 0) {
+        try {
+          done = await revalidate(record.messageId, record.body);
+        } catch (error) {
+          log(`revalidator: message ${record.messageId} failed: ${(error as Error).message}`);
+        }
       }
+      if (!done) batchItemFailures.push({ itemIdentifier: record.messageId });
     }
     return { batchItemFailures };
   };
