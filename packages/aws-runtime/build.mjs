@@ -12,7 +12,7 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 export const LAMBDA_DIST = join(here, "dist", "lambda");
 
 /** The functions whose entries export a Lambda `handler` (src/lambda/entries/<name>.ts). */
-export const HANDLER_BUNDLES = ["api", "steps", "outbox", "routes"];
+export const HANDLER_BUNDLES = ["api", "steps", "outbox", "routes", "revalidator"];
 
 const repo = join(here, "..", "..");
 const builderPackage = join(repo, "packages", "builder");
@@ -76,21 +76,23 @@ async function buildBuilderBundle(outDir) {
   await writeFile(join(dir, "index.mjs"), BUILDER_LAUNCHER);
 }
 
+// CommonJS dependencies call require() and read __dirname: an ES module has neither.
+const ESM_BANNER = {
+  js: [
+    'import { createRequire as __slipwayCreateRequire } from "node:module";',
+    'import { fileURLToPath as __slipwayFileURLToPath } from "node:url";',
+    "const require = __slipwayCreateRequire(import.meta.url);",
+    "const __filename = __slipwayFileURLToPath(import.meta.url);",
+    'const __dirname = __slipwayFileURLToPath(new URL(".", import.meta.url));',
+  ].join("\n"),
+};
+
 const COMMON = {
   bundle: true,
   platform: "node",
   format: "esm",
   target: "node22",
-  // CommonJS dependencies call require() and read __dirname: an ES module has neither.
-  banner: {
-    js: [
-      'import { createRequire as __slipwayCreateRequire } from "node:module";',
-      'import { fileURLToPath as __slipwayFileURLToPath } from "node:url";',
-      "const require = __slipwayCreateRequire(import.meta.url);",
-      "const __filename = __slipwayFileURLToPath(import.meta.url);",
-      'const __dirname = __slipwayFileURLToPath(new URL(".", import.meta.url));',
-    ].join("\n"),
-  },
+  banner: ESM_BANNER,
   minify: false,
   legalComments: "none",
   logLevel: "warning",
@@ -112,7 +114,27 @@ export async function buildLambdaBundles(outDir = LAMBDA_DIST) {
       result.metafile.outputs[Object.keys(result.metafile.outputs).find((f) => f.endsWith(".mjs"))]?.exports;
   }
   await buildBuilderBundle(outDir);
+  await buildSiteEntries(join(outDir, "site-entries"));
   return exports;
+}
+
+/**
+ * The sites' function entries (src/server-function/): self-contained files the AWS Deployer adds
+ * beside OpenNext's index.mjs in each server function (`slipway-lambda.handler`) and image
+ * function (`slipway-image-lambda.handler`) it publishes. They import `./index.mjs` at run time.
+ */
+export const SITE_ENTRIES = { "slipway-lambda.mjs": "entry.ts", "slipway-image-lambda.mjs": "image-entry.ts" };
+
+export async function buildSiteEntries(outDir) {
+  for (const [file, source] of Object.entries(SITE_ENTRIES)) {
+    await build({
+      entryPoints: [join(here, "src", "server-function", source)],
+      outfile: join(outDir, file),
+      ...COMMON,
+      minify: true,
+    });
+  }
+  return outDir;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -7,9 +7,9 @@ import type { OpenNextConfig } from "@opennextjs/aws/types/open-next.js";
  * (names in packages/core/src/runtime-contract.ts), so the artifact the AWS target uploads to
  * Lambda is byte for byte the one the local function host runs.
  *
- * AWS later: each override below becomes a small switch — when `SLIPWAY_CACHE_DIR` is unset and
- * `CACHE_BUCKET_NAME` is set, delegate to OpenNext's S3 cache / DynamoDB tag cache / SQS queue /
- * S3 image loader (the AWS deployer sets those variables on the Lambda).
+ * The cache, tag cache, queue and image loader overrides are switches: the local backend when the
+ * function host's SLIPWAY_* variables are set, OpenNext's S3 / DynamoDB / SQS backends when the
+ * AWS Deployer's variables are (overrides/env.ts).
  */
 /**
  * Override for each edge runtime function the builder adds to the generated config (OpenNext

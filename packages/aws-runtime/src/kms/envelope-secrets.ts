@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient, type KMSClientConfig } from "@aws-sdk/client-kms";
-import { type Secrets, SlipwayError } from "@slipway/core";
+import type { Secrets } from "@slipway/core";
+import { SlipwayError } from "@slipway/core/errors";
 
 export interface KmsSecretsOptions {
   /** The KMS key new values are sealed under (id, ARN or alias ARN). */

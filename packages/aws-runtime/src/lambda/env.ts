@@ -39,7 +39,7 @@ export const OPTIONAL_CONTROL_PLANE_ENV = {
 } as const;
 
 /** Which function is starting: only the API needs the admin token's secret. */
-export type ControlPlaneRole = "api" | "steps" | "outbox";
+export type ControlPlaneRole = "api" | "steps" | "outbox" | "revalidator";
 
 export interface ControlPlaneConfig {
   readonly tableName: string;
@@ -75,6 +75,8 @@ const REQUIRED: Record<ControlPlaneRole, readonly Name[]> = {
   api: [...ALWAYS, "adminTokenSecretArn"],
   steps: ALWAYS,
   outbox: ["stepsQueueUrl"],
+  // Reads aliases (host → deployment) and the preview mode ids the Deployer stored with the artifacts.
+  revalidator: ["tableName", "artifactsBucket"],
 };
 
 /**

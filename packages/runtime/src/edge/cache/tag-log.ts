@@ -3,7 +3,7 @@ import path from "node:path";
 
 /**
  * The edge's view of a deployment's tag store: the files the worker's tag cache override writes
- * on `revalidateTag` / `revalidatePath` (packages/runtime/opennext/overrides/tag-cache.ts, one
+ * on `revalidateTag` / `revalidatePath` (packages/runtime/opennext/overrides/local/tag-cache.ts, one
  * `<sha256(tag)>.json` per tag under `<cacheDir>/__tags/`, each replaced by a rename).
  *
  * Checked on every hit, so a purge is seen by the very next request: one `stat` of the folder
