@@ -67,7 +67,7 @@ export async function startHttpsEdge(options: {
     ? (req, res, host, secure) => {
         const verdict = front(req, res, host, secure);
         return (
-          verdict &&
+          verdict !== false &&
           verdict.then((lines) => {
             if (lines === true) return true;
             for (let i = 0; i + 1 < lines.length; i += 2) res.setHeader(lines[i] as string, lines[i + 1] as string);

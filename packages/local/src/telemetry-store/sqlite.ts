@@ -114,7 +114,10 @@ export function createSqliteTelemetryStore(path: string): TelemetryStore {
       const byProject = new Map<string, { entries: NewTelemetryEntry[]; seqs: number[] }>();
       for (const e of batch.entries) {
         let group = byProject.get(e.projectId);
-        if (!group) byProject.set(e.projectId, (group = { entries: [], seqs: [] }));
+        if (!group) {
+          group = { entries: [], seqs: [] };
+          byProject.set(e.projectId, group);
+        }
         group.entries.push(e);
         group.seqs.push(++seq);
       }
