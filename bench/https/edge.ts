@@ -31,9 +31,16 @@ export async function selfSigned(dir: string, hostname: string, keyType: readonl
  * The test stack's edge on a SQLite store with custom domains and the HTTPS listener wired as
  * `slipway up` wires them, and one active domain, DOMAIN, on the fixture project's production
  * deployment with a self-signed certificate. `cached: false` reads the whole domain record on
- * every lookup (front, routing and SNI each), as the edge did before the per-host cache.
+ * every lookup (front, routing and SNI each), as the edge did before the per-host cache;
+ * `hstsOnResponse` sets the front's HSTS on the response before routing, as the edge did before
+ * the front returned it (which sends the cache's flat `writeHead` list down Node's slow path).
  */
-export async function startHttpsEdge(options: { artifactDir: string; keyType: readonly string[]; cached: boolean }) {
+export async function startHttpsEdge(options: {
+  artifactDir: string;
+  keyType: readonly string[];
+  cached: boolean;
+  hstsOnResponse?: boolean;
+}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), "slipway-bench-https-"));
   const db = openSqlite(path.join(dir, "store.db"));
   const store = createSqliteStore(db);
@@ -50,12 +57,25 @@ export async function startHttpsEdge(options: { artifactDir: string; keyType: re
     onError: (line) => process.stderr.write(`${line}\n`),
   });
   const httpsPort = await https.listen(0, "127.0.0.1");
-  const domainFront = createDomainFront({
+  const front = createDomainFront({
     lookup: customDomains.lookup,
     isPlatformHost: (hostname) => hostname === "localhost" || hostname.endsWith(".localhost"),
     httpsPort,
     hsts: "max-age=31536000",
   });
+  const domainFront: typeof front = options.hstsOnResponse
+    ? (req, res, host, secure) => {
+        const verdict = front(req, res, host, secure);
+        return (
+          verdict !== false &&
+          verdict.then((lines) => {
+            if (lines === true) return true;
+            for (let i = 0; i + 1 < lines.length; i += 2) res.setHeader(lines[i] as string, lines[i + 1] as string);
+            return [];
+          })
+        );
+      }
+    : front;
   const stack = await startStack(
     options.artifactDir,
     {},

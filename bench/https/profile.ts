@@ -5,9 +5,10 @@ import { fixtureArtifact } from "@slipway/runtime/test-support";
 import { DOMAIN, startHttpsEdge } from "./edge.ts";
 
 /**
- * For `node --cpu-prof --import tsx bench/https/profile.ts cached|uncached`: the HTTPS edge of
- * bench/https.ts under 8 s of keep-alive load on the custom domain (autocannon in its own
- * process), so the profile holds the edge's TLS request path and little else.
+ * For `node --cpu-prof --import tsx bench/https/profile.ts cached|uncached [https|http]`: the
+ * HTTPS edge of bench/https.ts under 8 s of keep-alive load on the custom domain (autocannon in
+ * its own process), so the profile holds the edge's TLS request path and little else; `http`
+ * loads the project URL on the plain port instead, the profile to compare it with.
  */
 const run = promisify(execFile);
 const AUTOCANNON = path.resolve(import.meta.dirname, "../../node_modules/.bin/autocannon");
@@ -17,9 +18,10 @@ const edge = await startHttpsEdge({
   keyType: ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"],
   cached: process.argv[2] !== "uncached",
 });
-const url = `https://127.0.0.1:${edge.httpsPort}/`;
-const load = (seconds: number) =>
-  run(AUTOCANNON, ["-c", "10", "-d", String(seconds), "-j", "-H", `host=${DOMAIN}`, "--servername", DOMAIN, url]);
+const plain = process.argv[3] === "http";
+const url = plain ? `http://127.0.0.1:${edge.stack.port}/` : `https://127.0.0.1:${edge.httpsPort}/`;
+const target = plain ? ["-H", "host=fixture.localhost"] : ["-H", `host=${DOMAIN}`, "--servername", DOMAIN];
+const load = (seconds: number) => run(AUTOCANNON, ["-c", "10", "-d", String(seconds), "-j", ...target, url]);
 await load(1);
 const { stdout } = await load(8);
 process.stderr.write(`${(JSON.parse(stdout) as { requests: { average: number } }).requests.average} req/s\n`);

@@ -6,13 +6,17 @@ import {
   type ErrorGroup,
   type MetricPoint,
   type MetricResolution,
+  type NewTelemetryEntry,
   NO_DROPS,
   rollUp,
   type TelemetryEntry,
   type TelemetryStore,
 } from "@slipway/core";
 import Database from "better-sqlite3";
-import { migrateTelemetry } from "./schema.ts";
+import { decodeBlock, encodeBlock, KIND_BITS } from "./entry-block.ts";
+import { INSERT_BLOCK, MAX_BLOCK_ENTRIES, migrateTelemetry } from "./schema.ts";
+
+type BlockRow = { last_seq: number; project_id: string; first_seq: number; count: number; body: Buffer };
 
 type MetricRow = {
   project_id: string;
@@ -43,8 +47,10 @@ const toPoint = (r: MetricRow): MetricPoint => ({
 });
 
 /**
- * Telemetry in its own SQLite file (WAL). Entries keep their fields as JSON beside the columns
- * queries filter on; seqs come from AUTOINCREMENT, so they only grow, even after deletes.
+ * Telemetry in its own SQLite file (WAL). Entries are stored in blocks, one row per project per
+ * write (entry-block.ts), with the columns that select blocks beside the body; seqs come from a
+ * counter row, so they only grow, even after deletes. Readers decode the blocks they select and
+ * filter their entries.
  */
 export function createSqliteTelemetryStore(path: string): TelemetryStore {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -55,9 +61,26 @@ export function createSqliteTelemetryStore(path: string): TelemetryStore {
   db.pragma("synchronous = NORMAL");
   migrateTelemetry(db);
 
-  const insertEntry = db.prepare(
-    "INSERT INTO entries (project_id, deployment_id, at, kind, status, body) VALUES (?, ?, ?, ?, ?, ?)",
-  );
+  const insertBlock = db.prepare(INSERT_BLOCK);
+  const deleteBlock = db.prepare<[number]>("DELETE FROM entry_blocks WHERE last_seq = ?");
+  const lastSeq = db.prepare<[], number>("SELECT last FROM entry_seq").pluck();
+  const setLastSeq = db.prepare<[number]>("UPDATE entry_seq SET last = ?");
+
+  function putBlock(projectId: string, entries: readonly NewTelemetryEntry[], seqs: readonly number[]): void {
+    const { summary, body } = encodeBlock(entries, seqs);
+    insertBlock.run({ ...summary, projectId, body });
+  }
+
+  /** A block's row replaced by the entries kept of it (none: the row goes). */
+  function rewriteBlock(row: BlockRow, keep: readonly TelemetryEntry[]): void {
+    deleteBlock.run(row.last_seq);
+    if (keep.length > 0)
+      putBlock(
+        row.project_id,
+        keep,
+        keep.map((e) => e.seq),
+      );
+  }
   const insertError = db.prepare(
     "INSERT INTO errors (project_id, deployment_id, request_id, at, message, stack) VALUES (?, ?, ?, ?, ?, ?)",
   );
@@ -85,32 +108,23 @@ export function createSqliteTelemetryStore(path: string): TelemetryStore {
   }
 
   const write = db.transaction((batch: Parameters<TelemetryStore["write"]>[0]) => {
-    for (const e of batch.entries) {
-      // The body is the entry without its columns, spelled out: a rest spread per row costs more
-      // than the insert's own bookkeeping.
-      const body =
-        e.kind === "request"
-          ? {
-              requestId: e.requestId,
-              method: e.method,
-              path: e.path,
-              status: e.status,
-              durationMs: e.durationMs,
-              bytes: e.bytes,
-              coldStart: e.coldStart,
-              servedBy: e.servedBy,
-              cache: e.cache,
-              clientIp: e.clientIp,
-            }
-          : { requestId: e.requestId, level: e.level, text: e.text };
-      insertEntry.run(
-        e.projectId,
-        e.deploymentId,
-        e.at,
-        e.kind,
-        e.kind === "request" ? e.status : null,
-        JSON.stringify(body),
-      );
+    if (batch.entries.length > 0) {
+      // Seqs in batch order; each project's entries become its blocks.
+      let seq = lastSeq.get() as number;
+      const byProject = new Map<string, { entries: NewTelemetryEntry[]; seqs: number[] }>();
+      for (const e of batch.entries) {
+        let group = byProject.get(e.projectId);
+        if (!group) {
+          group = { entries: [], seqs: [] };
+          byProject.set(e.projectId, group);
+        }
+        group.entries.push(e);
+        group.seqs.push(++seq);
+      }
+      setLastSeq.run(seq);
+      for (const [projectId, { entries, seqs }] of byProject)
+        for (let i = 0; i < entries.length; i += MAX_BLOCK_ENTRIES)
+          putBlock(projectId, entries.slice(i, i + MAX_BLOCK_ENTRIES), seqs.slice(i, i + MAX_BLOCK_ENTRIES));
     }
     for (const e of batch.errors) insertError.run(e.projectId, e.deploymentId, e.requestId, e.at, e.message, e.stack);
     for (const m of batch.metrics) addToPoint({ ...m, resolution: "minute" });
@@ -146,28 +160,59 @@ export function createSqliteTelemetryStore(path: string): TelemetryStore {
     }
 
     const cutoff = new Date(now - policy.logsMaxAgeMs).toISOString();
-    for (const [table, key, cap] of [
-      ["entries", "entries", policy.maxEntriesPerProject],
-      ["errors", "errors", policy.maxErrorsPerProject],
-    ] as const) {
-      const id = table === "entries" ? "seq" : "id";
-      // Old rows, then each project's rows beyond its cap (the oldest go first).
-      const victims = db
-        .prepare<[string, number], { project_id: string; n: number }>(
-          `SELECT project_id, count(*) AS n FROM ${table} t WHERE at < ? OR ${id} <= (
-             SELECT ${id} FROM ${table} WHERE project_id = t.project_id ORDER BY ${id} DESC LIMIT 1 OFFSET ?
-           ) GROUP BY project_id`,
-        )
-        .all(cutoff, cap);
-      db.prepare(
-        `DELETE FROM ${table} WHERE at < ? OR ${id} <= (
-           SELECT ${id} FROM ${table} i WHERE i.project_id = ${table}.project_id ORDER BY ${id} DESC LIMIT 1 OFFSET ?
-         )`,
-      ).run(cutoff, cap);
-      for (const { project_id, n } of victims) {
-        drop(project_id, { [key]: n });
-        dropped[key] += n;
+    const droppedEntries = new Map<string, number>();
+    const countDropped = (projectId: string, n: number) =>
+      n > 0 && droppedEntries.set(projectId, (droppedEntries.get(projectId) ?? 0) + n);
+    // Entries: blocks wholly too old go; a block holding both sides of the cutoff is rewritten.
+    for (const row of db
+      .prepare<[string], BlockRow & { max_at: string }>("SELECT * FROM entry_blocks WHERE min_at < ?")
+      .all(cutoff)) {
+      const keep =
+        row.max_at < cutoff ? [] : decodeBlock(row.project_id, row.first_seq, row.body).filter((e) => e.at >= cutoff);
+      rewriteBlock(row, keep);
+      countDropped(row.project_id, row.count - keep.length);
+    }
+    // Then each project's entries beyond its cap, the oldest first.
+    for (const { project_id, total } of db
+      .prepare<[number], { project_id: string; total: number }>(
+        "SELECT project_id, sum(count) AS total FROM entry_blocks GROUP BY project_id HAVING total > ?",
+      )
+      .all(policy.maxEntriesPerProject)) {
+      let excess = total - policy.maxEntriesPerProject;
+      const blocks = db
+        .prepare<[string], BlockRow>("SELECT * FROM entry_blocks WHERE project_id = ? ORDER BY last_seq")
+        .iterate(project_id);
+      const victims: { row: BlockRow; drop: number }[] = [];
+      for (const row of blocks) {
+        victims.push({ row, drop: Math.min(excess, row.count) });
+        excess -= row.count;
+        if (excess <= 0) break;
       }
+      for (const { row, drop } of victims) {
+        rewriteBlock(row, drop === row.count ? [] : decodeBlock(row.project_id, row.first_seq, row.body).slice(drop));
+        countDropped(project_id, drop);
+      }
+    }
+    for (const [projectId, n] of droppedEntries) {
+      drop(projectId, { entries: n });
+      dropped.entries += n;
+    }
+    // Errors: old rows, then each project's rows beyond its cap (the oldest go first).
+    const victims = db
+      .prepare<[string, number], { project_id: string; n: number }>(
+        `SELECT project_id, count(*) AS n FROM errors t WHERE at < ? OR id <= (
+           SELECT id FROM errors WHERE project_id = t.project_id ORDER BY id DESC LIMIT 1 OFFSET ?
+         ) GROUP BY project_id`,
+      )
+      .all(cutoff, policy.maxErrorsPerProject);
+    db.prepare(
+      `DELETE FROM errors WHERE at < ? OR id <= (
+         SELECT id FROM errors i WHERE i.project_id = errors.project_id ORDER BY id DESC LIMIT 1 OFFSET ?
+       )`,
+    ).run(cutoff, policy.maxErrorsPerProject);
+    for (const { project_id, n } of victims) {
+      drop(project_id, { errors: n });
+      dropped.errors += n;
     }
     return { rolledUp, dropped };
   });
@@ -178,34 +223,49 @@ export function createSqliteTelemetryStore(path: string): TelemetryStore {
       if (batch.entries.length + batch.errors.length + batch.metrics.length > 0) write.immediate(batch);
     },
     async entries(query) {
+      // Blocks are selected by their summary columns, then decoded and their entries filtered.
       const where = ["project_id = @projectId"];
-      if (query.deploymentId !== undefined) where.push("deployment_id = @deploymentId");
-      if (query.afterSeq !== undefined) where.push("seq > @afterSeq");
-      if (query.sinceAt !== undefined) where.push("at >= @sinceAt");
-      if (query.kind !== undefined) where.push("kind = @kind");
-      if (query.status !== undefined) where.push("status BETWEEN @min AND @max");
+      if (query.afterSeq !== undefined) where.push("last_seq > @afterSeq");
+      if (query.sinceAt !== undefined) where.push("max_at >= @sinceAt");
+      if (query.kind !== undefined) where.push("kinds & @kindBit");
+      if (query.status !== undefined) where.push("max_status >= @min AND min_status <= @max");
       const newest = query.afterSeq === undefined;
-      const rows = db
-        .prepare<
-          Record<string, unknown>,
-          { seq: number; project_id: string; deployment_id: string; at: string; kind: string; body: string }
-        >(
-          `SELECT seq, project_id, deployment_id, at, kind, body FROM entries WHERE ${where.join(" AND ")}
-           ORDER BY seq ${newest ? "DESC" : "ASC"} LIMIT @limit`,
+      const blocks = db
+        .prepare<Record<string, unknown>, BlockRow>(
+          `SELECT * FROM entry_blocks WHERE ${where.join(" AND ")} ORDER BY last_seq ${newest ? "DESC" : "ASC"}`,
         )
-        .all({ ...query, min: query.status?.min, max: query.status?.max });
-      if (newest) rows.reverse();
-      return rows.map(
-        (r) =>
-          ({
-            kind: r.kind,
-            seq: r.seq,
-            at: r.at,
-            projectId: r.project_id,
-            deploymentId: r.deployment_id,
-            ...JSON.parse(r.body),
-          }) as TelemetryEntry,
-      );
+        .iterate({
+          projectId: query.projectId,
+          afterSeq: query.afterSeq,
+          sinceAt: query.sinceAt,
+          kindBit: query.kind === undefined ? undefined : KIND_BITS[query.kind],
+          min: query.status?.min,
+          max: query.status?.max,
+        });
+      const wanted = (e: TelemetryEntry) =>
+        (query.deploymentId === undefined || e.deploymentId === query.deploymentId) &&
+        (query.afterSeq === undefined || e.seq > query.afterSeq) &&
+        (query.sinceAt === undefined || e.at >= query.sinceAt) &&
+        (query.kind === undefined || e.kind === query.kind) &&
+        (query.status === undefined ||
+          (e.kind === "request" && e.status >= query.status.min && e.status <= query.status.max));
+      const found: TelemetryEntry[] = [];
+      for (const row of blocks) {
+        if (found.length >= query.limit) break;
+        const entries = decodeBlock(row.project_id, row.first_seq, row.body);
+        if (newest) {
+          for (let i = entries.length - 1; i >= 0 && found.length < query.limit; i--) {
+            const e = entries[i] as TelemetryEntry;
+            if (wanted(e)) found.push(e);
+          }
+        } else {
+          for (const e of entries) {
+            if (found.length >= query.limit) break;
+            if (wanted(e)) found.push(e);
+          }
+        }
+      }
+      return newest ? found.reverse() : found;
     },
     async errorGroups(projectId, sinceAt) {
       const rows = db
@@ -255,7 +315,7 @@ export function createSqliteTelemetryStore(path: string): TelemetryStore {
     },
     async deleteProject(projectId) {
       db.transaction(() => {
-        for (const table of ["entries", "errors", "metrics", "dropped"])
+        for (const table of ["entry_blocks", "errors", "metrics", "dropped"])
           db.prepare(`DELETE FROM ${table} WHERE project_id = ?`).run(projectId);
       }).immediate();
     },

@@ -16,6 +16,8 @@ import type { Edge, EdgeOptions, RequestReport } from "./types.ts";
 export const DEFAULT_EDGE_CACHE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_EDGE_CACHE_ENTRY_BYTES = 4 * 1024 * 1024;
 
+const NO_LINES: readonly string[] = [];
+
 type Outcome = {
   status: number;
   bytes: number;
@@ -54,14 +56,17 @@ export function createEdge(options: EdgeOptions): Edge {
     host: string,
     requestId: string,
     isRefresh: boolean,
+    lines: readonly string[],
   ): Promise<Outcome> {
+    // The front's header lines (HSTS) go into the cache's one writeHead list on a hit, and are
+    // set on the response before any other answer.
     const target = await options.resolveHost(host);
-    if (!target) return send(res, 404, unknownHostPage(host, requestId), requestId, null);
+    if (!target) return send(setLines(res, lines), 404, unknownHostPage(host, requestId), requestId, null);
     const { deploymentId } = target;
     const view = deployments.peek(deploymentId) ?? (await deployments.get(deploymentId));
     if (!view)
       return send(
-        res,
+        setLines(res, lines),
         503,
         errorPage(503, "This deployment is not available on this server.", requestId),
         requestId,
@@ -73,14 +78,20 @@ export function createEdge(options: EdgeOptions): Edge {
     const rawPath = q < 0 ? url : url.slice(0, q);
     const key = assetKey(rawPath);
     if (key === null)
-      return send(res, 400, errorPage(400, "Malformed request path.", requestId), requestId, deploymentId);
+      return send(
+        setLines(res, lines),
+        400,
+        errorPage(400, "Malformed request path.", requestId),
+        requestId,
+        deploymentId,
+      );
 
     if (req.method === "GET" || req.method === "HEAD") {
       const source = q >= 0 && key.startsWith("/_next/") ? await skewSource(url.slice(q + 1), target, view) : view;
       const asset = source.assets.get(key);
       if (asset)
         return {
-          ...(await serveAsset(req, res, asset, requestId)),
+          ...(await serveAsset(req, setLines(res, lines), asset, requestId)),
           coldStart: false,
           servedBy: "static",
           deploymentId,
@@ -91,7 +102,7 @@ export function createEdge(options: EdgeOptions): Edge {
     // edge runtime functions answer uncached.
     const cacheable = kind === "image" ? "image" : kind === "server" && !view.middleware(rawPath) ? "server" : null;
     const served = cacheable
-      ? cache?.handle(req, res, { deploymentId, url, kind: cacheable, requestId }, isRefresh, refresh)
+      ? cache?.handle(req, res, { deploymentId, url, kind: cacheable, requestId, lines }, isRefresh, refresh)
       : null;
     if (served)
       return {
@@ -102,6 +113,7 @@ export function createEdge(options: EdgeOptions): Edge {
         deploymentId,
         cache: served.state,
       };
+    setLines(res, lines);
     const headers = {
       ...req.headers,
       "x-forwarded-for": forwardedFor(req, options.trustForwardedFor === true),
@@ -123,7 +135,7 @@ export function createEdge(options: EdgeOptions): Edge {
     return (await deployments.get(dpl)) ?? view;
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse, isRefresh = false): void {
+  function handle(req: IncomingMessage, res: ServerResponse, isRefresh = false, lines = NO_LINES): void {
     const started = performance.now();
     const requestId = requestIdOf(req.headers["x-request-id"]);
     const host = hostnameOf(req.headers.host);
@@ -142,7 +154,7 @@ export function createEdge(options: EdgeOptions): Edge {
         clientIp: req.socket.remoteAddress ?? "",
         cache: outcome.cache ?? cacheVerdict(res.getHeader("x-slipway-cache")),
       });
-    route(req, res, host, requestId, isRefresh).then(report, (error: unknown) => {
+    route(req, res, host, requestId, isRefresh, lines).then(report, (error: unknown) => {
       const outcome = res.headersSent
         ? { status: res.statusCode, bytes: 0 }
         : send(res, 500, errorPage(500, `Edge error: ${String(error)}`, requestId), requestId, null);
@@ -162,8 +174,8 @@ export function createEdge(options: EdgeOptions): Edge {
         return;
       }
       answering.then(
-        (answered) => {
-          if (!answered) handle(req, res);
+        (verdict) => {
+          if (verdict !== true) handle(req, res, false, verdict);
         },
         (error: unknown) => {
           const requestId = requestIdOf(req.headers["x-request-id"]);
@@ -218,6 +230,12 @@ function send(
   });
   res.end(body);
   return { status, bytes: body.length, coldStart: false, servedBy: "edge", deploymentId };
+}
+
+/** Sets header lines (`[name, value, …]`) on a response that is not answered from the cache. */
+function setLines(res: ServerResponse, lines: readonly string[]): ServerResponse {
+  for (let i = 0; i + 1 < lines.length; i += 2) res.setHeader(lines[i] as string, lines[i + 1] as string);
+  return res;
 }
 
 function cacheVerdict(header: ReturnType<ServerResponse["getHeader"]>): string | null {

@@ -46,14 +46,15 @@ export interface EdgeOptions {
   readonly cache?: EdgeCacheSettings;
   /**
    * Custom domains' front (see createDomainFront): ACME HTTP-01 answers, redirects, HSTS. True
-   * when it answered the request itself; `false` at once for hosts it has nothing to do with.
+   * when it answered the request itself, else the header lines the answer must carry (HSTS);
+   * `false` at once for hosts it has nothing to do with.
    */
   readonly domainFront?: (
     req: import("node:http").IncomingMessage,
     res: import("node:http").ServerResponse,
     hostname: string,
     secure: boolean,
-  ) => Promise<boolean> | false;
+  ) => Promise<true | readonly string[]> | false;
 }
 
 export interface EdgeCacheSettings {

@@ -43,6 +43,8 @@ export type RequestContext = {
   readonly url: string;
   readonly kind: "server" | "image";
   readonly requestId: string;
+  /** Header lines every answer to this request carries (the domain front's HSTS), or none. */
+  readonly lines?: readonly string[];
 };
 
 /**
@@ -92,17 +94,18 @@ export function createEdgeCache(options: EdgeCacheOptions) {
     res: ServerResponse,
     entry: CacheEntry,
     state: Served["state"],
-    requestId: string,
+    ctx: RequestContext,
     now: number,
   ): Served {
+    const { requestId, lines } = ctx;
     const age = String(Math.max(0, Math.floor((now - entry.storedAt) / 1000)));
     const { head } = entry;
     if (head.etag !== undefined && entry.status === 200 && req.headers["if-none-match"] === head.etag) {
-      res.writeHead(304, withAnswerHeaders(head.notModified, age, state, requestId));
+      res.writeHead(304, withAnswerHeaders(head.notModified, age, state, requestId, lines));
       res.end();
       return { status: 304, bytes: 0, state };
     }
-    res.writeHead(entry.status, withAnswerHeaders(head.full, age, state, requestId));
+    res.writeHead(entry.status, withAnswerHeaders(head.full, age, state, requestId, lines));
     if (req.method === "HEAD") {
       res.end();
       return { status: entry.status, bytes: 0, state };
@@ -144,7 +147,9 @@ export function createEdgeCache(options: EdgeCacheOptions) {
     const headers: Record<string, string | string[]> = {};
     let size = captured.body.length + 256;
     for (const [name, value] of Object.entries(captured.headers)) {
-      if (NOT_STORED.has(name)) continue;
+      // The front's lines (HSTS on a custom domain) belong to that answer, not to the page: the
+      // same entry also answers the project's own URL, and a hit adds the lines it is given.
+      if (NOT_STORED.has(name) || ctx.lines?.includes(name)) continue;
       headers[name] = value;
       size += name.length + String(value).length;
     }
@@ -208,7 +213,7 @@ export function createEdgeCache(options: EdgeCacheOptions) {
         const hit = lookup(req, primary, ctx.deploymentId, now);
         if (hit) {
           if (hit.freshness === "stale") startRefresh(hit.key, hit.entry.refresh.url, hit.entry.refresh.headers);
-          return serve(req, res, hit.entry, hit.freshness === "fresh" ? "HIT" : "STALE", ctx.requestId, now);
+          return serve(req, res, hit.entry, hit.freshness === "fresh" ? "HIT" : "STALE", ctx, now);
         }
         res.setHeader("x-slipway-cache", "MISS");
       }

@@ -24,9 +24,16 @@ export function storedHead(headers: Readonly<Record<string, string | string[]>>,
   return { full, notModified, etag: typeof etag === "string" ? etag : undefined };
 }
 
-/** `head` followed by the per-answer headers, in one array sized once. */
-export function withAnswerHeaders(head: readonly string[], age: string, state: string, requestId: string): string[] {
+/** `head` followed by the per-answer headers (and `extra` lines, such as HSTS), in one array. */
+export function withAnswerHeaders(
+  head: readonly string[],
+  age: string,
+  state: string,
+  requestId: string,
+  extra?: readonly string[],
+): string[] {
   const lines = head.slice();
   lines.push("age", age, "x-nextjs-cache", state, "x-slipway-cache", state, "x-request-id", requestId);
+  if (extra) for (const line of extra) lines.push(line);
   return lines;
 }

@@ -35,8 +35,11 @@ async function serve(options: { httpsPort: number | null; secure?: boolean; hsts
   });
   const server = http.createServer(async (req, res) => {
     const host = (req.headers.host ?? "").split(":")[0] ?? "";
-    const answered = front(req, res, host, options.secure === true);
-    if (answered === false || !(await answered)) res.end("routed");
+    const verdict = front(req, res, host, options.secure === true);
+    const answered = verdict === false ? [] : await verdict;
+    if (answered === true) return;
+    for (let i = 0; i < answered.length; i += 2) res.setHeader(answered[i] as string, answered[i + 1] as string);
+    res.end("routed");
   });
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

@@ -28,20 +28,32 @@ type Res = ServerResponse | Http2ServerResponse;
 const CHALLENGE_PATH = "/.well-known/acme-challenge/";
 
 /**
+ * The front's verdict on a custom domain's request: `true` when it answered it itself, else the
+ * header lines (`[name, value, …]`, as `writeHead` takes them) every answer to it must carry.
+ * Returned instead of set on the response: a header set before `writeHead` sends the edge cache's
+ * flat header list down Node's slow path (every line removed, appended and validated again).
+ */
+export type FrontVerdict = true | readonly string[];
+
+const NO_LINES: readonly string[] = [];
+
+/**
  * Custom domains' part of a request, before routing: the ACME HTTP-01 answer, www ↔ apex and
- * HTTP → HTTPS redirects, HSTS. Returns true when it answered the request itself.
+ * HTTP → HTTPS redirects, HSTS (see FrontVerdict).
  */
 export function createDomainFront(options: DomainFrontOptions) {
   const httpsOrigin = (host: string) => `https://${host}${options.httpsPort === 443 ? "" : `:${options.httpsPort}`}`;
 
   // Synchronously false for the platform's own hosts: their requests pay nothing for domains.
-  return function front(req: Req, res: Res, host: string, secure: boolean): Promise<boolean> | false {
+  const hstsLines = options.hsts ? ["strict-transport-security", options.hsts] : NO_LINES;
+
+  return function front(req: Req, res: Res, host: string, secure: boolean): Promise<FrontVerdict> | false {
     return options.isPlatformHost(host) ? false : answer(req, res, host, secure);
   };
 
-  async function answer(req: Req, res: Res, host: string, secure: boolean): Promise<boolean> {
+  async function answer(req: Req, res: Res, host: string, secure: boolean): Promise<FrontVerdict> {
     const domain = await options.lookup(host);
-    if (!domain) return false;
+    if (!domain) return NO_LINES;
     const url = req.url ?? "/";
     if (!secure && url.startsWith(CHALLENGE_PATH)) {
       // Only the exact token of a challenge under way: nothing else is served from this path.
@@ -60,8 +72,7 @@ export function createDomainFront(options: DomainFrontOptions) {
       return redirect(res, `${origin}${url}`);
     }
     if (!secure && domain.https && options.httpsPort !== null) return redirect(res, `${httpsOrigin(host)}${url}`);
-    if (secure && domain.https && options.hsts) res.setHeader("strict-transport-security", options.hsts);
-    return false;
+    return secure && domain.https ? hstsLines : NO_LINES;
   }
 }
 
