@@ -4,12 +4,12 @@
  * start. Defined beside the parser (as the table's keys are beside the Store), so the two cannot
  * drift. Imported as `@slipway/aws/config`, which loads no CDK code.
  */
-export { CONTROL_PLANE_ENV } from "@slipway/aws-runtime/lambda-env";
+export { CONTROL_PLANE_ENV, OPTIONAL_CONTROL_PLANE_ENV } from "@slipway/aws-runtime/lambda-env";
 
 /**
  * The bundle directories `--bundles DIR` holds, one per piece of code the stack runs, each with
- * an `index.mjs`: `api` and `steps` export a Lambda `handler`; `builder` is run by CodeBuild as
+ * an `index.mjs`: `api`, `steps` and `outbox` export a Lambda `handler`; `builder` is run by CodeBuild as
  * `node index.mjs`.
  */
-export const BUNDLE_NAMES = ["api", "steps", "builder"] as const;
+export const BUNDLE_NAMES = ["api", "steps", "outbox", "builder"] as const;
 export type BundleName = (typeof BUNDLE_NAMES)[number];

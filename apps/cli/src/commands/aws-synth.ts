@@ -7,7 +7,7 @@ export const awsSynth = defineCommand({
   summary: "Write the AWS control plane's CloudFormation templates (offline, no credentials)",
   usage:
     "slipway aws synth [--out cdk.out] [--bundles DIR]\n" +
-    "           --bundles DIR   the code bundles (api/, steps/, builder/ with index.mjs each) to deploy;\n" +
+    "           --bundles DIR   the code bundles (api/, steps/, outbox/, builder/ with index.mjs each) to deploy;\n" +
     "                           without it the functions and builds refuse to run (templates to read or diff)",
   maxPositionals: 0,
   options: {
