@@ -138,6 +138,10 @@ export class SlipwayStack extends Stack {
       description: "Where the first admin token is (read it with your own credentials; the value is never an output)",
     });
     new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn, description: "Subscribe to get alarms" });
+    // What `slipway aws destroy --remove-data` empties (CloudFormation deletes only empty buckets).
+    new CfnOutput(this, "ArtifactsBucketName", { value: this.buckets.artifacts.bucketName });
+    new CfnOutput(this, "CachesBucketName", { value: this.buckets.caches.bucketName });
+    new CfnOutput(this, "AccessLogsBucketName", { value: this.buckets.accessLogs.bucketName });
   }
 
   /**
