@@ -10,9 +10,9 @@ export { EncryptionKey, type EncryptionKeyProps } from "./constructs/encryption-
 export { OutboxRelay, type OutboxRelayProps } from "./constructs/outbox-relay.ts";
 export { StepWorkers, type StepWorkersProps } from "./constructs/step-workers.ts";
 export { readAdminToken } from "./ops/admin-token.ts";
-export { type AwsTarget, awsErrorFor, describeTarget, requireRegion } from "./ops/aws-target.ts";
+export { type AwsTarget, awsErrorFor, describeTarget } from "./ops/aws-target.ts";
 export { type ChangeSummary, describeChanges, isEmptySummary, summarizeChanges } from "./ops/change-summary.ts";
-export { type OpsClients, opsClients } from "./ops/clients.ts";
+export { checkCredentials, type OpsClients, opsClients } from "./ops/clients.ts";
 export {
   type ControlPlaneOutputs,
   type ControlPlaneSource,

@@ -2,7 +2,15 @@ import { createApiClient } from "../client.ts";
 import { defineCommand } from "../command.ts";
 import type { CommandContext } from "../context.ts";
 import { writeCredentials } from "../credentials.ts";
-import { AWS_TARGET_OPTIONS, type AwsOps, onAws, progressOf, realAwsOps, targetOf } from "./aws-ops.ts";
+import {
+  AWS_TARGET_OPTIONS,
+  type AwsOps,
+  clientsWithCredentials,
+  onAws,
+  progressOf,
+  realAwsOps,
+  targetOf,
+} from "./aws-ops.ts";
 import { describeMe, type Me } from "./whoami.ts";
 
 const USAGE =
@@ -27,7 +35,7 @@ export const awsDeploy = defineCommand({
     "slipway aws deploy --region eu-west-1 --sites-domain sites.example.com --json",
   ],
   async run(ctx, { values }) {
-    return runAwsDeploy(ctx, values, await realAwsOps());
+    return runAwsDeploy(ctx, values, realAwsOps);
   },
 });
 
@@ -36,11 +44,17 @@ export const awsDeploy = defineCommand({
  * with the deploying user's credentials, checks it against the new API, and stores URL and token
  * as `slipway login` does. The token is never printed.
  */
-export async function runAwsDeploy(ctx: CommandContext, values: Record<string, unknown>, ops: AwsOps): Promise<number> {
+export async function runAwsDeploy(
+  ctx: CommandContext,
+  values: Record<string, unknown>,
+  loadOps: () => Promise<AwsOps>,
+): Promise<number> {
+  const target = targetOf(values, USAGE);
+  const ops = await loadOps();
   const { aws } = ops;
-  const target = targetOf(aws, values, USAGE);
   const sitesDomain = values["sites-domain"] as string | undefined;
   const bundlesDir = (values.bundles as string | undefined) ?? aws.DEFAULT_BUNDLES_DIR;
+  const { secrets } = await clientsWithCredentials(ops, target);
   const progress = progressOf(ctx);
   progress(`Deploying the Slipway control plane with ${aws.describeTarget(target)}…`);
   const toolkit = ops.toolkit(target, progress);
@@ -51,7 +65,6 @@ export async function runAwsDeploy(ctx: CommandContext, values: Record<string, u
       { bootstrap: values.bootstrap === true },
     ),
   );
-  const { secrets } = ops.clients(target);
   const token = await onAws(aws, target, () => aws.readAdminToken(secrets, outputs.adminTokenSecretArn));
   // The same check `slipway login` makes: the token works against this API before it is saved.
   const me = await createApiClient(outputs.apiUrl, token).request<Me>("GET", "/api/v1/me");

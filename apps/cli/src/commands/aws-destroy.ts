@@ -2,7 +2,15 @@ import { SlipwayError } from "@slipway/core/errors";
 import { defineCommand, usageError } from "../command.ts";
 import { askLine, isInteractive } from "../confirm.ts";
 import type { CommandContext } from "../context.ts";
-import { AWS_TARGET_OPTIONS, type AwsOps, onAws, progressOf, realAwsOps, targetOf } from "./aws-ops.ts";
+import {
+  AWS_TARGET_OPTIONS,
+  type AwsOps,
+  clientsWithCredentials,
+  onAws,
+  progressOf,
+  realAwsOps,
+  targetOf,
+} from "./aws-ops.ts";
 
 const USAGE =
   "slipway aws destroy --region R [--profile P] (--keep-data | --remove-data)\n" +
@@ -22,25 +30,26 @@ export const awsDestroy = defineCommand({
   },
   examples: ["slipway aws destroy --region eu-west-1", "slipway aws destroy --region eu-west-1 --remove-data --json"],
   async run(ctx, { values }) {
-    return runAwsDestroy(ctx, values, await realAwsOps());
+    return runAwsDestroy(ctx, values, realAwsOps);
   },
 });
 
 export async function runAwsDestroy(
   ctx: CommandContext,
   values: Record<string, unknown>,
-  ops: AwsOps,
+  loadOps: () => Promise<AwsOps>,
 ): Promise<number> {
-  const { aws } = ops;
-  const target = targetOf(aws, values, USAGE);
+  const target = targetOf(values, USAGE);
   const removeData = await chooseData(ctx, values, target.region);
   if (removeData === null) {
     ctx.stderr.write("Nothing removed.\n");
     return 1;
   }
+  const ops = await loadOps();
+  const { aws } = ops;
+  const { s3 } = await clientsWithCredentials(ops, target);
   const progress = progressOf(ctx);
   const toolkit = ops.toolkit(target, progress);
-  const { s3 } = ops.clients(target);
   const { emptied } = await onAws(aws, target, () =>
     aws.removeControlPlane(toolkit, {}, { removeData, emptyBucket: (bucket) => aws.emptyBucket(s3, bucket), progress }),
   );

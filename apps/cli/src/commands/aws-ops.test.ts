@@ -24,6 +24,7 @@ import { runAwsUpgrade } from "./aws-upgrade.ts";
 
 const ADMIN_TOKEN = "a".repeat(24) + "B".repeat(24);
 const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:SlipwayAdminToken-abc";
+const TEST_CONFIG = { region: "eu-west-1", credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" } };
 const secrets = mockClient(SecretsManagerClient);
 const s3 = mockClient(S3Client);
 let api: TestApi;
@@ -92,7 +93,8 @@ async function run(
       targets.push(target);
       return fakeToolkit(options.script ?? { outputs: outputs() }, progress, calls).toolkit;
     },
-    clients: () => ({ secrets: new SecretsManagerClient({}), s3: new S3Client({}) }),
+    // Static test credentials: the commands resolve them before anything else (no AWS call).
+    clients: () => ({ secrets: new SecretsManagerClient(TEST_CONFIG), s3: new S3Client(TEST_CONFIG) }),
   };
   const ctx: CommandContext = {
     stdout,
@@ -107,7 +109,7 @@ async function run(
   let code: number | null = null;
   let error: unknown = null;
   try {
-    code = await command(ctx, values, ops);
+    code = await command(ctx, values, async () => ops);
   } catch (e) {
     error = e;
   }

@@ -1,6 +1,7 @@
 import type { AwsTarget, ControlPlaneToolkit, OpsClients } from "@slipway/aws";
 import { SlipwayError } from "@slipway/core/errors";
 import { loadAws } from "../aws.ts";
+import { requireRegion } from "../aws-region.ts";
 import { requireString } from "../command.ts";
 import type { CommandContext } from "../context.ts";
 
@@ -17,6 +18,7 @@ export interface AwsOps {
   clients(target: AwsTarget): OpsClients;
 }
 
+/** Loads the CDK app and the toolkit (seconds): only once the arguments are known to be good. */
 export async function realAwsOps(): Promise<AwsOps> {
   const aws = await loadAws();
   return { aws, toolkit: aws.createToolkit, clients: aws.opsClients };
@@ -28,13 +30,24 @@ export const AWS_TARGET_OPTIONS = {
   profile: { type: "string" },
 } as const;
 
-export function targetOf(aws: Aws, values: Record<string, unknown>, usage: string): AwsTarget {
-  const region = aws.requireRegion(requireString(values, "region", usage));
+/** The region and profile from the flags, checked without loading the CDK (argument errors come fast). */
+export function targetOf(values: Record<string, unknown>, usage: string): AwsTarget {
+  const region = requireRegion(requireString(values, "region", usage));
   const profile = values.profile;
   if (profile !== undefined && (typeof profile !== "string" || profile.trim() === "")) {
     throw new SlipwayError("USAGE", "--profile needs a profile name.", `Usage: ${usage.split("\n")[0]}`);
   }
   return { region, ...(typeof profile === "string" ? { profile } : {}) };
+}
+
+/**
+ * The target's clients, once its credentials resolve (no AWS call): a missing profile or an
+ * expired session fails here, naming the profile, not after a minute of synthesis.
+ */
+export async function clientsWithCredentials(ops: AwsOps, target: AwsTarget): Promise<OpsClients> {
+  const clients = ops.clients(target);
+  await onAws(ops.aws, target, () => ops.aws.checkCredentials(clients));
+  return clients;
 }
 
 /** Progress lines on stdout for a person; nothing with --json (stdout carries one JSON document). */

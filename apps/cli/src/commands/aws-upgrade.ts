@@ -2,7 +2,15 @@ import { SlipwayError } from "@slipway/core/errors";
 import { defineCommand } from "../command.ts";
 import { confirmByTyping, isInteractive } from "../confirm.ts";
 import type { CommandContext } from "../context.ts";
-import { AWS_TARGET_OPTIONS, type AwsOps, onAws, progressOf, realAwsOps, targetOf } from "./aws-ops.ts";
+import {
+  AWS_TARGET_OPTIONS,
+  type AwsOps,
+  clientsWithCredentials,
+  onAws,
+  progressOf,
+  realAwsOps,
+  targetOf,
+} from "./aws-ops.ts";
 
 const USAGE =
   "slipway aws upgrade --region R [--profile P] [--sites-domain D] [--bundles DIR] [--yes]\n" +
@@ -24,22 +32,24 @@ export const awsUpgrade = defineCommand({
   },
   examples: ["slipway aws upgrade --region eu-west-1", "slipway aws upgrade --region eu-west-1 --yes --json"],
   async run(ctx, { values }) {
-    return runAwsUpgrade(ctx, values, await realAwsOps());
+    return runAwsUpgrade(ctx, values, realAwsOps);
   },
 });
 
 export async function runAwsUpgrade(
   ctx: CommandContext,
   values: Record<string, unknown>,
-  ops: AwsOps,
+  loadOps: () => Promise<AwsOps>,
 ): Promise<number> {
+  const target = targetOf(values, USAGE);
+  const ops = await loadOps();
   const { aws } = ops;
-  const target = targetOf(aws, values, USAGE);
   const sitesDomain = values["sites-domain"] as string | undefined;
   const source = {
     bundlesDir: (values.bundles as string | undefined) ?? aws.DEFAULT_BUNDLES_DIR,
     ...(sitesDomain !== undefined ? { sitesDomain } : {}),
   };
+  await clientsWithCredentials(ops, target);
   const progress = progressOf(ctx);
   const toolkit = ops.toolkit(target, progress);
   const changes = await onAws(aws, target, () => aws.diffControlPlane(toolkit, source));

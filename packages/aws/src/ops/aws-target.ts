@@ -7,21 +7,6 @@ export interface AwsTarget {
   readonly profile?: string;
 }
 
-/** Commercial, GovCloud, China and ISO partitions' region names (`eu-west-1`, `us-gov-east-1`, `cn-north-1`). */
-const REGION = /^[a-z]{2}(?:-(?:gov|iso|isob|isoe|isof))?-[a-z]+-\d{1,2}$/;
-
-/** Checks the region's shape before any call, so a typo is named instead of failing in DNS. */
-export function requireRegion(region: string): string {
-  if (!REGION.test(region)) {
-    throw new SlipwayError(
-      "USAGE",
-      `--region ${JSON.stringify(region)} is not an AWS region name.`,
-      "Pass a region such as eu-west-1 or us-east-1 (`aws ec2 describe-regions` lists them).",
-    );
-  }
-  return region;
-}
-
 export function describeTarget(target: AwsTarget): string {
   return `${target.profile ? `profile ${target.profile}` : "the default AWS credentials"} in ${target.region}`;
 }
@@ -52,7 +37,10 @@ export function awsErrorFor(error: unknown, target: AwsTarget): unknown {
   const causeCode = (error as { cause?: { code?: unknown } }).cause?.code;
   const where = describeTarget(target);
   const text = `${error.name} ${error.message}`;
-  if (CREDENTIAL_ERRORS.has(error.name) || /credential|security token|not authorized|AccessDenied/i.test(text)) {
+  if (
+    CREDENTIAL_ERRORS.has(error.name) ||
+    /credential|security token|not authorized|AccessDenied|resolve AWS account/i.test(text)
+  ) {
     const denied = /not authorized|AccessDenied/i.test(text);
     return new SlipwayError(
       "AWS_CREDENTIALS",

@@ -12,3 +12,12 @@ export function opsClients(target: AwsTarget): OpsClients {
   const config = { region: target.region, ...(target.profile ? { profile: target.profile } : {}) };
   return { secrets: new SecretsManagerClient(config), s3: new S3Client(config) };
 }
+
+/**
+ * Resolves the target's credentials the way every call will (profile files, environment, SSO
+ * cache) without calling AWS: a missing profile or expired SSO session is named in a second,
+ * before the toolkit spends a minute synthesizing.
+ */
+export async function checkCredentials(clients: OpsClients): Promise<void> {
+  await clients.secrets.config.credentials();
+}
