@@ -22,7 +22,14 @@ describe("slipway aws synth", () => {
     expect(run.stdout).toContain("no unacknowledged findings");
     expect(run.stderr).toContain("--bundles");
     const template = JSON.parse(await readFile(join(out, "Slipway.template.json"), "utf8"));
-    expect(Object.keys(template.Outputs)).toEqual(["ApiUrl", "AdminTokenSecretArn", "AlarmTopicArn"]);
+    expect(Object.keys(template.Outputs)).toEqual([
+      "ApiUrl",
+      "AdminTokenSecretArn",
+      "AlarmTopicArn",
+      "ArtifactsBucketName",
+      "CachesBucketName",
+      "AccessLogsBucketName",
+    ]);
     expect(Object.values(template.Resources).map((r) => (r as { Type: string }).Type)).toContain(
       "AWS::CodeBuild::Project",
     );

@@ -11,6 +11,11 @@ export function isInteractive(ctx: Pick<CommandContext, "stdin">): boolean {
  * stays clean for --json). True only for an exact match; end of input is a no.
  */
 export async function confirmByTyping(ctx: Pick<CommandContext, "stdin" | "stderr">, prompt: string, expected: string) {
+  return (await askLine(ctx, prompt)) === expected;
+}
+
+/** One line typed at the prompt (on stderr), trimmed; null at end of input. */
+export async function askLine(ctx: Pick<CommandContext, "stdin" | "stderr">, prompt: string): Promise<string | null> {
   const rl = createInterface({ input: ctx.stdin, output: ctx.stderr, terminal: false });
   try {
     ctx.stderr.write(`${prompt} `);
@@ -18,7 +23,7 @@ export async function confirmByTyping(ctx: Pick<CommandContext, "stdin" | "stder
       rl.once("line", resolve);
       rl.once("close", () => resolve(null));
     });
-    return answer?.trim() === expected;
+    return answer?.trim() ?? null;
   } finally {
     rl.close();
   }

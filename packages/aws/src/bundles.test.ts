@@ -17,11 +17,12 @@ function writeBundle(name: string): void {
 }
 
 describe("bundleDirsIn", () => {
-  it("gives each bundle's directory when all three have an index.mjs", () => {
-    for (const name of ["api", "steps", "builder"]) writeBundle(name);
+  it("gives each bundle's directory when all four have an index.mjs", () => {
+    for (const name of ["api", "steps", "outbox", "builder"]) writeBundle(name);
     expect(bundleDirsIn(dir)).toEqual({
       api: join(dir, "api"),
       steps: join(dir, "steps"),
+      outbox: join(dir, "outbox"),
       builder: join(dir, "builder"),
     });
   });
@@ -29,13 +30,14 @@ describe("bundleDirsIn", () => {
   it("names the missing bundle", () => {
     writeBundle("api");
     writeBundle("steps");
+    writeBundle("outbox");
     expect(() => bundleDirsIn(dir)).toThrow(
       expect.objectContaining({ code: "INVALID_CONFIG", message: expect.stringContaining("builder/index.mjs") }),
     );
   });
 
   it("refuses an index.mjs that is a symlink (the directory is copied into the assembly as is)", () => {
-    for (const name of ["api", "builder"]) writeBundle(name);
+    for (const name of ["api", "outbox", "builder"]) writeBundle(name);
     mkdirSync(join(dir, "steps"));
     symlinkSync(join(dir, "api", "index.mjs"), join(dir, "steps", "index.mjs"));
     expect(() => bundleDirsIn(dir)).toThrow(/steps\/index\.mjs/);

@@ -1,7 +1,11 @@
 import { lstatSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { SlipwayError } from "@slipway/core/errors";
 import { BUNDLE_NAMES, type BundleName } from "./config.ts";
+
+/** Where `npm run build:lambda -w packages/aws-runtime` writes the bundles, in this repository. */
+export const DEFAULT_BUNDLES_DIR = fileURLToPath(new URL("../../aws-runtime/dist/lambda", import.meta.url));
 
 /** Where each bundle's directory is, checked to hold a regular `index.mjs`. */
 export type BundleDirs = Record<BundleName, string>;

@@ -7,14 +7,15 @@
 export {
   CONTROL_PLANE_ENV,
   EDGE_ENV,
+  OPTIONAL_CONTROL_PLANE_ENV,
   SITE_FUNCTION_PREFIX,
   SITE_FUNCTIONS_ENV,
 } from "@slipway/aws-runtime/lambda-env";
 
 /**
  * The bundle directories `--bundles DIR` holds, one per piece of code the stack runs, each with
- * an `index.mjs`: `api` and `steps` export a Lambda `handler`; `builder` is run by CodeBuild as
+ * an `index.mjs`: `api`, `steps` and `outbox` export a Lambda `handler`; `builder` is run by CodeBuild as
  * `node index.mjs`.
  */
-export const BUNDLE_NAMES = ["api", "steps", "builder"] as const;
+export const BUNDLE_NAMES = ["api", "steps", "outbox", "builder"] as const;
 export type BundleName = (typeof BUNDLE_NAMES)[number];

@@ -1,5 +1,5 @@
-export { type BundleDirs, bundleDirsIn, writeUnbundledEntries } from "./bundles.ts";
-export { BUNDLE_NAMES, CONTROL_PLANE_ENV, EDGE_ENV } from "./config.ts";
+export { type BundleDirs, bundleDirsIn, DEFAULT_BUNDLES_DIR, writeUnbundledEntries } from "./bundles.ts";
+export { BUNDLE_NAMES, CONTROL_PLANE_ENV, EDGE_ENV, OPTIONAL_CONTROL_PLANE_ENV } from "./config.ts";
 export { AdminToken, type AdminTokenProps } from "./constructs/admin-token.ts";
 export { AlarmTopic, type AlarmTopicProps } from "./constructs/alarm-topic.ts";
 export { Api, type ApiProps } from "./constructs/api.ts";
@@ -11,7 +11,22 @@ export { DEPLOYMENT_HEADER, EdgeCachePolicies, type EdgeCachePoliciesProps } fro
 export { EdgeCertificate, type EdgeCertificateProps, type EdgeHostedZone } from "./constructs/edge-certificate.ts";
 export { EdgeRouter, type EdgeRouterProps } from "./constructs/edge-router.ts";
 export { EncryptionKey, type EncryptionKeyProps } from "./constructs/encryption-key.ts";
+export { OutboxRelay, type OutboxRelayProps } from "./constructs/outbox-relay.ts";
 export { StepWorkers, type StepWorkersProps } from "./constructs/step-workers.ts";
 export { type EdgeInput, edgeOptionsFrom } from "./edge-options.ts";
+export { readAdminToken } from "./ops/admin-token.ts";
+export { type AwsTarget, awsErrorFor, describeTarget } from "./ops/aws-target.ts";
+export { type ChangeSummary, describeChanges, isEmptySummary, summarizeChanges } from "./ops/change-summary.ts";
+export { checkCredentials, type OpsClients, opsClients } from "./ops/clients.ts";
+export {
+  type ControlPlaneOutputs,
+  type ControlPlaneSource,
+  deployControlPlane,
+  diffControlPlane,
+  OUTPUT_NAMES,
+  removeControlPlane,
+} from "./ops/control-plane.ts";
+export { emptyBucket } from "./ops/empty-bucket.ts";
+export { type ControlPlaneToolkit, createToolkit, progressHost } from "./ops/toolkit.ts";
 export { type SlipwayEdgeOptions, SlipwayStack, type SlipwayStackProps } from "./stack.ts";
 export { type AppOptions, createApp, STACK_NAME, type SynthOptions, type SynthResult, synthesize } from "./synth.ts";

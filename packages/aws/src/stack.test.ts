@@ -1,9 +1,11 @@
 import { Stack } from "aws-cdk-lib";
-import { Match, type Template } from "aws-cdk-lib/assertions";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as kms from "aws-cdk-lib/aws-kms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONTROL_PLANE_ENV } from "./config.ts";
+import { CONTROL_PLANE_ENV, OPTIONAL_CONTROL_PLANE_ENV } from "./config.ts";
 import { Buckets } from "./constructs/buckets.ts";
-import { EncryptionKey } from "./constructs/encryption-key.ts";
+import { confineServicePrincipals, EncryptionKey } from "./constructs/encryption-key.ts";
 import type { SlipwayStack } from "./stack.ts";
 import { synthesizedStack } from "./testing/fixture.ts";
 
@@ -227,10 +229,10 @@ describe("StepWorkers", () => {
   });
 });
 
-describe("ControlPlaneFunction (API and steps)", () => {
+describe("ControlPlaneFunction (API, steps and outbox relay)", () => {
   it("run on Node 24 x86_64 with their own log group and no managed policy", () => {
     const functions = Object.values(template.findResources("AWS::Lambda::Function"));
-    expect(functions).toHaveLength(2);
+    expect(functions).toHaveLength(3);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: "nodejs24.x",
@@ -378,12 +380,14 @@ describe("AdminToken", () => {
 });
 
 describe("least privilege", () => {
-  it("no statement grants every action or every resource (but lambda:GetAccountSettings, which has no resource)", () => {
+  it("no statement grants every action, nor every resource but for actions that have no resource", () => {
+    // GetAccountSettings (the Deployer's code-storage check) and ListStreams (the outbox relay's
+    // stream mapping) have no resource-level permission.
+    const resourceless = ["lambda:GetAccountSettings", "dynamodb:ListStreams"];
     for (const policy of Object.values(template.findResources("AWS::IAM::Policy"))) {
       for (const s of policy.Properties.PolicyDocument.Statement as Statement[]) {
         expect([s.Action].flat()).not.toContain("*");
-        if (s.Action === "lambda:GetAccountSettings") continue;
-        expect([s.Resource].flat()).not.toContain("*");
+        if ([s.Resource].flat().includes("*")) expect(resourceless).toContain(s.Action);
       }
     }
   });
@@ -416,6 +420,133 @@ describe("least privilege", () => {
       { "Fn::Join": ["", [tableArn, "/index/gsi2"]] },
       { "Fn::Join": ["", [tableArn, "/index/gsi3"]] },
     ]);
+  });
+});
+
+describe("OutboxRelay", () => {
+  const mapping = () => {
+    const mappings = template.findResources("AWS::Lambda::EventSourceMapping", {
+      Properties: { FunctionName: ref(stack.outbox.handler.fn) },
+    });
+    expect(Object.keys(mappings)).toHaveLength(1);
+    return Object.values(mappings)[0]?.Properties;
+  };
+
+  it("reads the table's stream, only inserted outbox items, in batches halved on error, retried 10 times", () => {
+    expect(mapping()).toMatchObject({
+      EventSourceArn: { "Fn::GetAtt": [stack.getLogicalId(stack.data.table.node.defaultChild as never), "StreamArn"] },
+      StartingPosition: "TRIM_HORIZON",
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 86_400,
+    });
+    const filters = mapping().FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern));
+    expect(filters).toEqual([{ eventName: ["INSERT"], dynamodb: { Keys: { pk: { S: [{ prefix: "OUTBOX#" }] } } } }]);
+  });
+
+  it("sends a batch it gave up on to an encrypted, TLS-only failure queue that alarms", () => {
+    expect(mapping().DestinationConfig).toEqual({ OnFailure: { Destination: arnOf(stack.outbox.failures) } });
+    template.hasResourceProperties("AWS::SQS::Queue", {
+      KmsMasterKeyId: arnOf(stack.key.key),
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    const failures = stack.getLogicalId(stack.outbox.failures.node.defaultChild as never);
+    template.hasResourceProperties("AWS::SQS::QueuePolicy", {
+      Queues: [{ Ref: failures }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        ]),
+      },
+    });
+    const alarm = template.toJSON().Resources[stack.getLogicalId(stack.outbox.failureAlarm.node.defaultChild as never)];
+    expect(alarm.Properties).toMatchObject({
+      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [failures, "QueueName"] } }],
+      AlarmActions: [ref(stack.alarms.topic)],
+    });
+  });
+
+  it("may send to the step queue and read the stream, and nothing else of the table", () => {
+    const actions = actionsOf(stack.outbox.handler.role);
+    expect(actions).toContain("sqs:SendMessage");
+    expect(actions).toEqual(expect.arrayContaining(["dynamodb:GetRecords", "dynamodb:GetShardIterator"]));
+    expect(
+      actions.filter((a) => /dynamodb:(Get|Put|Update|Delete|Query|Scan|Batch)\w*Item|Query|Scan/.test(a)),
+    ).toEqual([]);
+    const env =
+      template.toJSON().Resources[stack.getLogicalId(stack.outbox.handler.fn.node.defaultChild as never)].Properties
+        .Environment.Variables;
+    expect(env[CONTROL_PLANE_ENV.stepsQueueUrl]).toEqual(ref(stack.steps.queue));
+  });
+});
+
+describe("URLs the functions build", () => {
+  it("the API and the steps get the HTTP API's own URL, without a dependency cycle", () => {
+    const httpApi = stack.getLogicalId(stack.api.httpApi.node.defaultChild as never);
+    for (const fn of [stack.api.handler.fn, stack.steps.handler.fn]) {
+      const env =
+        template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as never)].Properties.Environment.Variables;
+      // An attribute of the HTTP API itself, which does not depend on the function.
+      expect(env[OPTIONAL_CONTROL_PLANE_ENV.apiUrl]).toEqual({ "Fn::GetAtt": [httpApi, "ApiEndpoint"] });
+      expect(env[OPTIONAL_CONTROL_PLANE_ENV.sitesDomain]).toBeUndefined();
+    }
+  });
+
+  it("sets the sites domain when given one, and refuses one that is not a domain, naming it", () => {
+    const other = synthesizedStack(true, undefined, "sites.example.com");
+    try {
+      const fns = other.template.findResources("AWS::Lambda::Function", {
+        Properties: { Environment: { Variables: { [OPTIONAL_CONTROL_PLANE_ENV.sitesDomain]: "sites.example.com" } } },
+      });
+      expect(Object.keys(fns)).toHaveLength(2);
+    } finally {
+      other.cleanup();
+    }
+    expect(() => synthesizedStack(true, undefined, "https://Sites.example.com")).toThrow(
+      expect.objectContaining({
+        code: "INVALID_CONFIG",
+        message: expect.stringContaining('"https://Sites.example.com"'),
+      }),
+    );
+  }, 120_000);
+});
+
+describe("the key policy", () => {
+  type KeyStatement = {
+    Principal: { Service?: string; AWS?: unknown };
+    Condition?: Record<string, Record<string, unknown>>;
+  };
+  const keyStatements = () =>
+    Object.values(template.findResources("AWS::KMS::Key"))[0]?.Properties.KeyPolicy.Statement as KeyStatement[];
+
+  it("lets each AWS service use the key only for this account's own rule and alarms", () => {
+    const services = keyStatements().filter((s) => s.Principal.Service);
+    expect(services.map((s) => s.Principal.Service).sort()).toEqual([
+      "cloudwatch.amazonaws.com",
+      "events.amazonaws.com",
+    ]);
+    for (const statement of services) {
+      expect(statement.Condition?.StringEquals?.["aws:SourceAccount"]).toEqual({ Ref: "AWS::AccountId" });
+    }
+    const events = services.find((s) => s.Principal.Service === "events.amazonaws.com");
+    expect(JSON.stringify(events?.Condition?.ArnEquals?.["aws:SourceArn"])).toContain(
+      ":rule/Slipway-build-state-change",
+    );
+    const alarms = services.find((s) => s.Principal.Service === "cloudwatch.amazonaws.com");
+    expect(JSON.stringify(alarms?.Condition?.ArnLike?.["aws:SourceArn"])).toContain(":alarm:*");
+  });
+
+  it("names the state-change rule so that the ARN in the key policy is its own", () => {
+    template.hasResourceProperties("AWS::Events::Rule", { Name: "Slipway-build-state-change" });
+  });
+
+  it("fails the synth when a construct grants a service the stack has not confined", () => {
+    const key = new kms.Key(new Stack(), "Key");
+    key.grantDecrypt(new iam.ServicePrincipal("sns.amazonaws.com"));
+    confineServicePrincipals(key, {});
+    expect(() => Template.fromStack(Stack.of(key))).toThrow(/sns\.amazonaws\.com with no source conditions/);
   });
 });
 

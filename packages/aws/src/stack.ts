@@ -1,25 +1,33 @@
+import { SlipwayError } from "@slipway/core/errors";
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import type * as cloudfront from "aws-cdk-lib/aws-cloudfront";
+import type * as events from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
 import type { BundleDirs } from "./bundles.ts";
-import { CONTROL_PLANE_ENV, EDGE_ENV, SITE_FUNCTIONS_ENV } from "./config.ts";
+import { CONTROL_PLANE_ENV, EDGE_ENV, OPTIONAL_CONTROL_PLANE_ENV, SITE_FUNCTIONS_ENV } from "./config.ts";
 import { AdminToken } from "./constructs/admin-token.ts";
-import { AlarmTopic } from "./constructs/alarm-topic.ts";
+import { AlarmTopic, alarmArnPattern } from "./constructs/alarm-topic.ts";
 import { Api } from "./constructs/api.ts";
 import { Buckets } from "./constructs/buckets.ts";
 import { BuildProject } from "./constructs/build-project.ts";
 import { DataTable } from "./constructs/data-table.ts";
 import { Edge, type EdgeProps } from "./constructs/edge.ts";
-import { EncryptionKey } from "./constructs/encryption-key.ts";
+import { confineServicePrincipals, EncryptionKey } from "./constructs/encryption-key.ts";
+import { OutboxRelay } from "./constructs/outbox-relay.ts";
 import { SiteFunctions } from "./constructs/site-functions.ts";
 import { StepWorkers } from "./constructs/step-workers.ts";
 import { acknowledgeFindings } from "./nag-acknowledgements.ts";
 
 export interface SlipwayStackProps extends StackProps {
-  /** The code the stack runs: `api`, `steps` and `builder` bundle directories. */
+  /** The code the stack runs: `api`, `steps`, `outbox` and `builder` bundle directories. */
   readonly bundles: BundleDirs;
+  /**
+   * The domain site hostnames live under (`<project>.<domain>`, `SLIPWAY_SITES_DOMAIN`).
+   * @default - none: site URLs end in `.invalid` until one is set
+   */
+  readonly sitesDomain?: string;
   /**
    * Keep the table, the buckets and their data when the stack is removed (`slipway aws destroy`
    * asks). The KMS key is always kept: without it nothing kept could be read.
@@ -65,6 +73,7 @@ export class SlipwayStack extends Stack {
   readonly buckets: Buckets;
   readonly alarms: AlarmTopic;
   readonly steps: StepWorkers;
+  readonly outbox: OutboxRelay;
   readonly build: BuildProject;
   readonly adminToken: AdminToken;
   readonly api: Api;
@@ -104,10 +113,7 @@ export class SlipwayStack extends Stack {
       encryptionKey,
       stepsQueue: this.steps.queue,
     });
-    const buildEnv = {
-      [CONTROL_PLANE_ENV.buildProjectName]: this.build.project.projectName,
-      [CONTROL_PLANE_ENV.buildLogGroup]: this.build.logGroup.logGroupName,
-    };
+    const buildEnv = { [CONTROL_PLANE_ENV.buildProjectName]: this.build.project.projectName };
     for (const [name, value] of Object.entries(buildEnv)) this.steps.handler.fn.addEnvironment(name, value);
     this.api = new Api(this, "Api", {
       code: lambda.Code.fromAsset(props.bundles.api),
@@ -133,6 +139,28 @@ export class SlipwayStack extends Stack {
     // The ARN only: the steps read the value when they first activate a deployment.
     this.steps.handler.fn.addEnvironment(SITE_FUNCTIONS_ENV.originSecretArn, this.siteFunctions.originSecret.secretArn);
 
+    this.outbox = new OutboxRelay(this, "Outbox", {
+      code: lambda.Code.fromAsset(props.bundles.outbox),
+      table: this.data.table,
+      stepsQueue: this.steps.queue,
+      encryptionKey,
+      alarms: this.alarms,
+      environment: { [CONTROL_PLANE_ENV.stepsQueueUrl]: this.steps.queue.queueUrl },
+    });
+
+    // The API's own URL is built from the HTTP API's id, which does not depend on the function
+    // (the integration and the invoke permission do), so this adds no dependency cycle.
+    const urls: Record<string, string> = { [OPTIONAL_CONTROL_PLANE_ENV.apiUrl]: this.api.url };
+    // The edge serves `*.<its sites domain>`: site URLs follow it unless a sites domain is given.
+    const sitesDomain = props.sitesDomain ?? props.edge?.sitesDomain;
+    if (sitesDomain !== undefined) {
+      urls[OPTIONAL_CONTROL_PLANE_ENV.sitesDomain] = requireSitesDomain(sitesDomain);
+    }
+    for (const fn of [this.api.handler.fn, this.steps.handler.fn]) {
+      for (const [name, value] of Object.entries(urls)) fn.addEnvironment(name, value);
+    }
+
+    this.confineKeyPolicy();
     this.grantApi(this.api.handler.role);
     this.grantSteps(this.steps.handler.role);
     this.edge = props.edge ? this.addEdge(props.edge, removalPolicy) : null;
@@ -144,6 +172,10 @@ export class SlipwayStack extends Stack {
       description: "Where the first admin token is (read it with your own credentials; the value is never an output)",
     });
     new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn, description: "Subscribe to get alarms" });
+    // What `slipway aws destroy --remove-data` empties (CloudFormation deletes only empty buckets).
+    new CfnOutput(this, "ArtifactsBucketName", { value: this.buckets.artifacts.bucketName });
+    new CfnOutput(this, "CachesBucketName", { value: this.buckets.caches.bucketName });
+    new CfnOutput(this, "AccessLogsBucketName", { value: this.buckets.accessLogs.bucketName });
   }
 
   /**
@@ -212,18 +244,30 @@ export class SlipwayStack extends Stack {
     return edge;
   }
 
-  /** The API: the table, enqueueing steps, envelope encryption, the admin token, build logs. */
+  /**
+   * Services that use the key act only for this account's own resources: EventBridge for the
+   * build project's state-change rule (named, so its ARN needs no reference back to the rule)
+   * and CloudWatch for this account's alarms.
+   */
+  private confineKeyPolicy(): void {
+    const rule = this.build.stateChangeRule.node.defaultChild as events.CfnRule;
+    rule.name = `${this.stackName}-build-state-change`;
+    const ruleArn = `arn:${this.partition}:events:${this.region}:${this.account}:rule/${rule.name}`;
+    const ownAccount = { StringEquals: { "aws:SourceAccount": this.account } };
+    confineServicePrincipals(this.key.key, {
+      "events.amazonaws.com": { ...ownAccount, ArnEquals: { "aws:SourceArn": ruleArn } },
+      "cloudwatch.amazonaws.com": { ...ownAccount, ArnLike: { "aws:SourceArn": alarmArnPattern(this) } },
+    });
+  }
+
+  /** The API: the table (build logs included), enqueueing steps, envelope encryption, the admin token. */
   private grantApi(role: iam.IRole): void {
-    const { data, steps, adminToken, build } = this;
+    const { data, steps, adminToken } = this;
     const statements = [
       new iam.PolicyStatement({ actions: TABLE_ACTIONS, resources: data.resourceArns }),
       new iam.PolicyStatement({ actions: ENVELOPE_ACTIONS, resources: [this.key.key.keyArn] }),
       new iam.PolicyStatement({ actions: ["sqs:SendMessage"], resources: [steps.queue.queueArn] }),
       new iam.PolicyStatement({ actions: ["secretsmanager:GetSecretValue"], resources: [adminToken.secret.secretArn] }),
-      new iam.PolicyStatement({
-        actions: ["logs:GetLogEvents", "logs:FilterLogEvents"],
-        resources: [build.logGroup.logGroupArn],
-      }),
     ];
     for (const statement of statements) role.addToPrincipalPolicy(statement);
   }
@@ -238,10 +282,8 @@ export class SlipwayStack extends Stack {
         actions: ["codebuild:StartBuild", "codebuild:BatchGetBuilds", "codebuild:StopBuild"],
         resources: [build.project.projectArn],
       }),
-      new iam.PolicyStatement({
-        actions: ["logs:GetLogEvents", "logs:FilterLogEvents"],
-        resources: [build.logGroup.logGroupArn],
-      }),
+      // Builds print their log to CodeBuild's log group; each watch poll copies new lines into the table.
+      new iam.PolicyStatement({ actions: ["logs:GetLogEvents"], resources: [build.logGroup.logGroupArn] }),
       new iam.PolicyStatement({
         actions: ["s3:ListBucket"],
         resources: [buckets.artifacts.bucketArn, buckets.caches.bucketArn],
@@ -253,4 +295,17 @@ export class SlipwayStack extends Stack {
     ];
     for (const statement of statements) role.addToPrincipalPolicy(statement);
   }
+}
+
+/** A DNS name of at least two labels (lower case letters, digits, hyphens), as site hostnames need. */
+function requireSitesDomain(domain: string): string {
+  const label = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+  if (!new RegExp(`^${label}(?:\\.${label})+$`).test(domain) || domain.length > 253) {
+    throw new SlipwayError(
+      "INVALID_CONFIG",
+      `SlipwayStack: sitesDomain ${JSON.stringify(domain)} is not a domain name.`,
+      "Pass a lower-case DNS name such as sites.example.com (sites become <project>.sites.example.com).",
+    );
+  }
+  return domain;
 }

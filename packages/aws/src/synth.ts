@@ -30,6 +30,10 @@ export interface SynthResult {
 export interface AppOptions {
   /** @default true */
   readonly retainData?: boolean;
+  /** Site hostnames' domain (`SLIPWAY_SITES_DOMAIN`). @default - none */
+  readonly sitesDomain?: string;
+  /** Context for the app (the CDK toolkit passes its own when it synthesizes). */
+  readonly context?: Record<string, unknown>;
   /**
    * Run the AwsSolutions checks at synthesis (template tests that check other things skip them:
    * they double the synth's time).
@@ -46,11 +50,12 @@ export function createApp(
   bundles: BundleDirs,
   options: AppOptions = {},
 ): { app: App; stack: SlipwayStack } {
-  const app = new App({ outdir: outDir });
+  const app = new App({ outdir: outDir, ...(options.context ? { context: options.context } : {}) });
   const stack = new SlipwayStack(app, STACK_NAME, {
     bundles,
     retainData: options.retainData ?? true,
     ...(options.edge ? { edge: options.edge } : {}),
+    ...(options.sitesDomain !== undefined ? { sitesDomain: options.sitesDomain } : {}),
   });
   if (options.nag ?? true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));

@@ -51,6 +51,9 @@ export const ERROR_CATALOG = {
   DEPLOYMENT_FAILED: { status: 409, title: "Deployment did not become ready" },
   CONFIRMATION_REQUIRED: { status: 400, title: "Confirmation required" },
   RESTART_FAILED: { status: 500, title: "Restart did not complete" },
+  AWS_CREDENTIALS: { status: 401, title: "AWS credentials missing, expired or not allowed" },
+  AWS_UNREACHABLE: { status: 503, title: "AWS cannot be reached" },
+  AWS_NOT_BOOTSTRAPPED: { status: 409, title: "AWS account and region not bootstrapped for CDK" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

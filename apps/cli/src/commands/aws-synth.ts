@@ -10,7 +10,7 @@ export const awsSynth = defineCommand({
   usage:
     "slipway aws synth [--out cdk.out] [--bundles DIR]\n" +
     "                  [--sites-domain D (--certificate-arn ARN | --hosted-zone ID:NAME) --viewer-request FILE]\n" +
-    "           --bundles DIR   the code bundles (api/, steps/, builder/ with index.mjs each) to deploy;\n" +
+    "           --bundles DIR   the code bundles (api/, steps/, outbox/, builder/ with index.mjs each) to deploy;\n" +
     "                           without it the functions and builds refuse to run (templates to read or diff)\n" +
     "           --sites-domain  adds the edge (CloudFront) for *.D, with a us-east-1 certificate ARN or a\n" +
     "                           Route 53 zone to validate one in, and the viewer-request function's .js file",

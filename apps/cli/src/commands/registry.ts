@@ -5,7 +5,10 @@ import { adminInstallService } from "./admin-install-service.ts";
 import { adminRestart } from "./admin-restart.ts";
 import { adminRestore } from "./admin-restore.ts";
 import { adminStatus } from "./admin-status.ts";
+import { awsDeploy } from "./aws-deploy.ts";
+import { awsDestroy } from "./aws-destroy.ts";
 import { awsSynth } from "./aws-synth.ts";
+import { awsUpgrade } from "./aws-upgrade.ts";
 import { cancel } from "./cancel.ts";
 import { deploy } from "./deploy.ts";
 import { deploymentsLs } from "./deployments-ls.ts";
@@ -70,6 +73,9 @@ export const COMMANDS: Command[] = [
   rotateKey,
   adminCacheClear,
   awsSynth,
+  awsDeploy,
+  awsUpgrade,
+  awsDestroy,
   adminRestart,
   adminInstallService,
   adminStatus,

@@ -2,20 +2,19 @@ import { randomUUID } from "node:crypto";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { OutboxMessage, Queue } from "@slipway/core";
-import { TTL_ATTRIBUTE } from "./table.ts";
+import { OUTBOX_KEY_PREFIX, TTL_ATTRIBUTE } from "./table.ts";
 
 /**
  * The transactional outbox on DynamoDB: a store change and its queue messages are written in one
  * TransactWriteItems; the table's stream (NEW_IMAGE) feeds a Lambda that relays each inserted
  * outbox item to SQS. The item then only waits for its TTL: the stream has already carried it.
  */
-const OUTBOX_PREFIX = "OUTBOX#";
 /** Long enough for the relay to retry a day of failures; the stream itself keeps records 24 h. */
 const OUTBOX_TTL_SECONDS = 2 * 24 * 3600;
 
 export function outboxItem(message: OutboxMessage, now = Date.now()): Record<string, unknown> {
   return {
-    pk: `${OUTBOX_PREFIX}${randomUUID()}`,
+    pk: `${OUTBOX_KEY_PREFIX}${randomUUID()}`,
     sk: "OUTBOX",
     type: message.type,
     // JSON, so the payload reaches the queue exactly as given (DynamoDB would drop undefined, reject empty sets…).
@@ -41,7 +40,7 @@ export async function relayOutboxRecords(records: readonly OutboxStreamRecord[],
     const image = record.dynamodb?.NewImage;
     if (record.eventName !== "INSERT" || !image) continue;
     const item = unmarshall(image);
-    if (typeof item.pk !== "string" || !item.pk.startsWith(OUTBOX_PREFIX)) continue;
+    if (typeof item.pk !== "string" || !item.pk.startsWith(OUTBOX_KEY_PREFIX)) continue;
     if (typeof item.type !== "string" || typeof item.payload !== "string") {
       throw new Error(`outbox item ${item.pk} has no type or payload`);
     }
@@ -51,4 +50,4 @@ export async function relayOutboxRecords(records: readonly OutboxStreamRecord[],
   return relayed;
 }
 
-export const isOutboxKey = (pk: unknown) => typeof pk === "string" && pk.startsWith(OUTBOX_PREFIX);
+export const isOutboxKey = (pk: unknown) => typeof pk === "string" && pk.startsWith(OUTBOX_KEY_PREFIX);

@@ -23,6 +23,9 @@ export const GSI = {
  */
 export const TTL_ATTRIBUTE = "expiresAtEpoch";
 
+/** The partition key prefix of outbox items; the CDK stack filters the relay's stream on it. */
+export const OUTBOX_KEY_PREFIX = "OUTBOX#";
+
 /** Attributes of ours on every item; they never leave the store as part of an entity. */
 export const INTERNAL_ATTRIBUTES = [
   "pk",

@@ -18,7 +18,6 @@ const STEPS_ENV = {
   SLIPWAY_STEPS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/steps",
   SLIPWAY_KMS_KEY_ARN: "arn:aws:kms:us-east-1:123456789012:key/k",
   SLIPWAY_BUILD_PROJECT: "slipway-build",
-  SLIPWAY_BUILD_LOG_GROUP: "/aws/codebuild/slipway-build",
 };
 
 let dir: string;

@@ -8,7 +8,6 @@ const full = {
   SLIPWAY_STEPS_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/slipway-steps",
   SLIPWAY_KMS_KEY_ARN: "arn:aws:kms:eu-west-1:123456789012:key/abc",
   SLIPWAY_BUILD_PROJECT: "slipway-build",
-  SLIPWAY_BUILD_LOG_GROUP: "/aws/codebuild/slipway-build",
   SLIPWAY_ADMIN_TOKEN_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:admin",
 };
 

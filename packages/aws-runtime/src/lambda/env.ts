@@ -19,8 +19,6 @@ export const CONTROL_PLANE_ENV = {
   /** The KMS key for envelope encryption of env vars and secrets. */
   kmsKeyArn: "SLIPWAY_KMS_KEY_ARN",
   buildProjectName: "SLIPWAY_BUILD_PROJECT",
-  /** CodeBuild's log group: build log lines are read from there. */
-  buildLogGroup: "SLIPWAY_BUILD_LOG_GROUP",
   /** Only the API gets it: the Secrets Manager secret holding the first admin token. */
   adminTokenSecretArn: "SLIPWAY_ADMIN_TOKEN_SECRET_ARN",
 } as const;
@@ -48,7 +46,6 @@ export interface ControlPlaneConfig {
   readonly stepsQueueUrl: string;
   readonly kmsKeyArn: string;
   readonly buildProjectName: string;
-  readonly buildLogGroup: string;
   /** Only for the API. */
   readonly adminTokenSecretArn: string | null;
   readonly apiUrl: string | null;
@@ -68,7 +65,6 @@ const ALWAYS: readonly Name[] = [
   "stepsQueueUrl",
   "kmsKeyArn",
   "buildProjectName",
-  "buildLogGroup",
 ];
 /** What each function cannot start without (the outbox relay only sends to the step queue). */
 const REQUIRED: Record<ControlPlaneRole, readonly Name[]> = {
@@ -127,7 +123,6 @@ export function parseControlPlaneEnv(
     stepsQueueUrl: value("stepsQueueUrl"),
     kmsKeyArn: value("kmsKeyArn"),
     buildProjectName: value("buildProjectName"),
-    buildLogGroup: value("buildLogGroup"),
     adminTokenSecretArn: read(CONTROL_PLANE_ENV.adminTokenSecretArn, required.has("adminTokenSecretArn")),
     apiUrl,
     sitesDomain: read(OPTIONAL_CONTROL_PLANE_ENV.sitesDomain, false),

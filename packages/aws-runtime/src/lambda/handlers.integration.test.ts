@@ -58,7 +58,6 @@ beforeAll(async () => {
     stepsQueueUrl: String(QueueUrl),
     kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/test",
     buildProjectName: BUILD_PROJECT,
-    buildLogGroup: "/aws/codebuild/slipway-build",
     adminTokenSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:admin",
     apiUrl: "https://api.example.test",
     sitesDomain: "sites.example.test",

@@ -1,8 +1,15 @@
+import { Stack } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
+import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as sns from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
+
+/** Every CloudWatch alarm of this account and region (alarm names are chosen by CloudFormation). */
+export function alarmArnPattern(stack: Stack): string {
+  return `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`;
+}
 
 export interface AlarmTopicProps {
   /** Encrypts the notifications at rest. */
@@ -25,6 +32,20 @@ export class AlarmTopic extends Construct {
       enforceSSL: true,
     });
     this.action = new actions.SnsAction(this.topic);
+    // CloudWatch publishes alarm notifications to the encrypted topic as itself: without the key
+    // it cannot, and every alarm would fire into nothing. Only this account's alarms may.
+    const stack = Stack.of(this);
+    props.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources: ["*"],
+        conditions: {
+          StringEquals: { "aws:SourceAccount": stack.account },
+          ArnLike: { "aws:SourceArn": alarmArnPattern(stack) },
+        },
+      }),
+    );
   }
 
   /** Sends the alarm's state changes (into alarm and back to OK) to the topic. */

@@ -11,12 +11,14 @@ import { createApp } from "../synth.ts";
 export function synthesizedStack(
   retainData = true,
   edge?: SlipwayEdgeOptions,
+  sitesDomain?: string,
 ): { stack: SlipwayStack; template: Template; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), "slipway-aws-"));
   const { stack } = createApp(join(dir, "cdk.out"), writeUnbundledEntries(join(dir, "bundles")), {
     retainData,
     nag: false,
     ...(edge ? { edge } : {}),
+    ...(sitesDomain !== undefined ? { sitesDomain } : {}),
   });
   const template = Template.fromStack(stack);
   return { stack, template, cleanup: () => rmSync(dir, { recursive: true, force: true }) };

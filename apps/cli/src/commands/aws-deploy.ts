@@ -1,0 +1,88 @@
+import { createApiClient } from "../client.ts";
+import { defineCommand } from "../command.ts";
+import type { CommandContext } from "../context.ts";
+import { writeCredentials } from "../credentials.ts";
+import {
+  AWS_TARGET_OPTIONS,
+  type AwsOps,
+  clientsWithCredentials,
+  onAws,
+  progressOf,
+  realAwsOps,
+  targetOf,
+} from "./aws-ops.ts";
+import { describeMe, type Me } from "./whoami.ts";
+
+const USAGE =
+  "slipway aws deploy --region R [--profile P] [--sites-domain D] [--bundles DIR] [--bootstrap]\n" +
+  "           --sites-domain D  sites get <project>.D as hostnames\n" +
+  "           --bundles DIR     the aws-runtime bundles (default: packages/aws-runtime/dist/lambda)\n" +
+  "           --bootstrap       bootstrap the account and region for CDK assets first (once)";
+
+export const awsDeploy = defineCommand({
+  path: ["aws", "deploy"],
+  summary: "Deploy the control plane into your AWS account and log the CLI in to it",
+  usage: USAGE,
+  maxPositionals: 0,
+  options: {
+    ...AWS_TARGET_OPTIONS,
+    "sites-domain": { type: "string" },
+    bundles: { type: "string" },
+    bootstrap: { type: "boolean" },
+  },
+  examples: [
+    "slipway aws deploy --region eu-west-1 --profile prod --bootstrap",
+    "slipway aws deploy --region eu-west-1 --sites-domain sites.example.com --json",
+  ],
+  async run(ctx, { values }) {
+    return runAwsDeploy(ctx, values, realAwsOps);
+  },
+});
+
+/**
+ * Deploys the stack (progress line by line), reads the first admin token from Secrets Manager
+ * with the deploying user's credentials, checks it against the new API, and stores URL and token
+ * as `slipway login` does. The token is never printed.
+ */
+export async function runAwsDeploy(
+  ctx: CommandContext,
+  values: Record<string, unknown>,
+  loadOps: () => Promise<AwsOps>,
+): Promise<number> {
+  const target = targetOf(values, USAGE);
+  const ops = await loadOps();
+  const { aws } = ops;
+  const sitesDomain = values["sites-domain"] as string | undefined;
+  const bundlesDir = (values.bundles as string | undefined) ?? aws.DEFAULT_BUNDLES_DIR;
+  const { secrets } = await clientsWithCredentials(ops, target);
+  const progress = progressOf(ctx);
+  progress(`Deploying the Slipway control plane with ${aws.describeTarget(target)}…`);
+  const toolkit = ops.toolkit(target, progress);
+  const outputs = await onAws(aws, target, () =>
+    aws.deployControlPlane(
+      toolkit,
+      { bundlesDir, ...(sitesDomain !== undefined ? { sitesDomain } : {}) },
+      { bootstrap: values.bootstrap === true },
+    ),
+  );
+  const token = await onAws(aws, target, () => aws.readAdminToken(secrets, outputs.adminTokenSecretArn));
+  // The same check `slipway login` makes: the token works against this API before it is saved.
+  const me = await createApiClient(outputs.apiUrl, token).request<Me>("GET", "/api/v1/me");
+  const credentials = await writeCredentials(ctx.env, { url: outputs.apiUrl, token });
+  const result = {
+    region: target.region,
+    profile: target.profile ?? null,
+    apiUrl: outputs.apiUrl,
+    adminTokenSecretArn: outputs.adminTokenSecretArn,
+    credentials,
+  };
+  if (ctx.json) ctx.printJson(result);
+  else {
+    ctx.print(`Slipway API: ${outputs.apiUrl}`);
+    ctx.print(`Logged in as ${describeMe(me)}; credentials saved to ${credentials}.`);
+    ctx.print(
+      "The admin token stays in Secrets Manager (AdminTokenSecretArn output); create your own with `slipway tokens create`.",
+    );
+  }
+  return 0;
+}

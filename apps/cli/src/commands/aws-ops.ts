@@ -1,0 +1,65 @@
+import type { AwsTarget, ControlPlaneToolkit, OpsClients } from "@slipway/aws";
+import { SlipwayError } from "@slipway/core/errors";
+import { loadAws } from "../aws.ts";
+import { requireRegion } from "../aws-region.ts";
+import { requireString } from "../command.ts";
+import type { CommandContext } from "../context.ts";
+
+type Aws = Awaited<ReturnType<typeof loadAws>>;
+
+/**
+ * What `slipway aws deploy|destroy|upgrade` reach AWS through: the CDK toolkit and two SDK
+ * clients. The commands take it as a parameter, so tests give a recorded fake toolkit and
+ * SDK-mocked clients (AWS cannot run here).
+ */
+export interface AwsOps {
+  readonly aws: Aws;
+  toolkit(target: AwsTarget, progress: (line: string) => void): ControlPlaneToolkit;
+  clients(target: AwsTarget): OpsClients;
+}
+
+/** Loads the CDK app and the toolkit (seconds): only once the arguments are known to be good. */
+export async function realAwsOps(): Promise<AwsOps> {
+  const aws = await loadAws();
+  return { aws, toolkit: aws.createToolkit, clients: aws.opsClients };
+}
+
+/** Options every aws command that calls AWS takes. */
+export const AWS_TARGET_OPTIONS = {
+  region: { type: "string" },
+  profile: { type: "string" },
+} as const;
+
+/** The region and profile from the flags, checked without loading the CDK (argument errors come fast). */
+export function targetOf(values: Record<string, unknown>, usage: string): AwsTarget {
+  const region = requireRegion(requireString(values, "region", usage));
+  const profile = values.profile;
+  if (profile !== undefined && (typeof profile !== "string" || profile.trim() === "")) {
+    throw new SlipwayError("USAGE", "--profile needs a profile name.", `Usage: ${usage.split("\n")[0]}`);
+  }
+  return { region, ...(typeof profile === "string" ? { profile } : {}) };
+}
+
+/**
+ * The target's clients, once its credentials resolve (no AWS call): a missing profile or an
+ * expired session fails here, naming the profile, not after a minute of synthesis.
+ */
+export async function clientsWithCredentials(ops: AwsOps, target: AwsTarget): Promise<OpsClients> {
+  const clients = ops.clients(target);
+  await onAws(ops.aws, target, () => ops.aws.checkCredentials(clients));
+  return clients;
+}
+
+/** Progress lines on stdout for a person; nothing with --json (stdout carries one JSON document). */
+export function progressOf(ctx: CommandContext): (line: string) => void {
+  return ctx.json ? () => {} : (line) => ctx.print(line);
+}
+
+/** Runs an AWS call, turning credential and region faults into errors naming the profile and region. */
+export async function onAws<T>(aws: Aws, target: AwsTarget, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw aws.awsErrorFor(error, target);
+  }
+}

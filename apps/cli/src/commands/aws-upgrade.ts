@@ -1,0 +1,83 @@
+import { SlipwayError } from "@slipway/core/errors";
+import { defineCommand } from "../command.ts";
+import { confirmByTyping, isInteractive } from "../confirm.ts";
+import type { CommandContext } from "../context.ts";
+import {
+  AWS_TARGET_OPTIONS,
+  type AwsOps,
+  clientsWithCredentials,
+  onAws,
+  progressOf,
+  realAwsOps,
+  targetOf,
+} from "./aws-ops.ts";
+
+const USAGE =
+  "slipway aws upgrade --region R [--profile P] [--sites-domain D] [--bundles DIR] [--yes]\n" +
+  "           shows what changes in the deployed stack, then deploys this version (--yes: without asking)";
+
+/** Resource types whose replacement loses data: an upgrade that replaces one asks twice as loudly. */
+const STATEFUL = /\((AWS::DynamoDB::Table|AWS::S3::Bucket|AWS::KMS::Key|AWS::SecretsManager::Secret)\)$/;
+
+export const awsUpgrade = defineCommand({
+  path: ["aws", "upgrade"],
+  summary: "Show what a new version changes in the deployed control plane, then deploy it",
+  usage: USAGE,
+  maxPositionals: 0,
+  options: {
+    ...AWS_TARGET_OPTIONS,
+    "sites-domain": { type: "string" },
+    bundles: { type: "string" },
+    yes: { type: "boolean", short: "y" },
+  },
+  examples: ["slipway aws upgrade --region eu-west-1", "slipway aws upgrade --region eu-west-1 --yes --json"],
+  async run(ctx, { values }) {
+    return runAwsUpgrade(ctx, values, realAwsOps);
+  },
+});
+
+export async function runAwsUpgrade(
+  ctx: CommandContext,
+  values: Record<string, unknown>,
+  loadOps: () => Promise<AwsOps>,
+): Promise<number> {
+  const target = targetOf(values, USAGE);
+  const ops = await loadOps();
+  const { aws } = ops;
+  const sitesDomain = values["sites-domain"] as string | undefined;
+  const source = {
+    bundlesDir: (values.bundles as string | undefined) ?? aws.DEFAULT_BUNDLES_DIR,
+    ...(sitesDomain !== undefined ? { sitesDomain } : {}),
+  };
+  await clientsWithCredentials(ops, target);
+  const progress = progressOf(ctx);
+  const toolkit = ops.toolkit(target, progress);
+  const changes = await onAws(aws, target, () => aws.diffControlPlane(toolkit, source));
+  if (aws.isEmptySummary(changes)) {
+    if (ctx.json) ctx.printJson({ changes, upgraded: false });
+    else ctx.print("No changes: the deployed stack is already this version.");
+    return 0;
+  }
+  // The summary is what the person decides on: on stderr with --json, so stdout stays one document.
+  const show = (line: string) => (ctx.json ? ctx.stderr.write(`${line}\n`) : ctx.print(line));
+  for (const line of aws.describeChanges(changes)) show(line);
+  const losesData = changes.replaced.filter((id) => STATEFUL.test(id));
+  if (losesData.length > 0) show(`Warning: replacing ${losesData.join(", ")} loses what it holds.`);
+  if (values.yes !== true) {
+    if (!isInteractive(ctx)) {
+      throw new SlipwayError(
+        "CONFIRMATION_REQUIRED",
+        `Refusing to upgrade the stack in ${target.region} without confirmation: stdin is not a terminal.`,
+        `Read the changes above, then pass --yes: slipway aws upgrade --region ${target.region} --yes`,
+      );
+    }
+    if (!(await confirmByTyping(ctx, "Type upgrade to apply these changes:", "upgrade"))) {
+      ctx.stderr.write("Not upgraded.\n");
+      return 1;
+    }
+  }
+  const outputs = await onAws(aws, target, () => aws.deployControlPlane(toolkit, source));
+  if (ctx.json) ctx.printJson({ changes, upgraded: true, apiUrl: outputs.apiUrl });
+  else ctx.print(`Upgraded. Slipway API: ${outputs.apiUrl}`);
+  return 0;
+}
