@@ -114,7 +114,8 @@ export async function buildLambdaBundles(outDir = LAMBDA_DIST) {
       result.metafile.outputs[Object.keys(result.metafile.outputs).find((f) => f.endsWith(".mjs"))]?.exports;
   }
   await buildBuilderBundle(outDir);
-  await buildSiteEntries(join(outDir, "site-entries"));
+  // Inside the steps bundle, which runs the Deployer: its code asset then ships them (SITE_ENTRIES_FOLDER).
+  await buildSiteEntries(join(outDir, "steps", "site-entries"));
   return exports;
 }
 

@@ -13,7 +13,6 @@ export {
   createCodeBuildBuilder,
 } from "./codebuild/builder.ts";
 export { createLambdaDeployer, type LambdaDeployerOptions } from "./deployer/lambda-deployer.ts";
-export { ORIGIN_SECRET_HEADER, SITE_FUNCTION_ENV } from "./deployer/site-env.ts";
 export { createDynamoLogStore, type DynamoLogStoreOptions } from "./dynamodb/log-store.ts";
 export { type OutboxStreamRecord, relayOutboxRecords } from "./dynamodb/outbox.ts";
 export { createDynamoStore, type DynamoStoreOptions } from "./dynamodb/store.ts";
@@ -25,4 +24,5 @@ export { VIEWER_REQUEST_FUNCTION_PATH } from "./edge/viewer-request-function.ts"
 export { createGithubGitRemote, type GithubGitRemoteOptions } from "./github/git-remote.ts";
 export { createKmsSecrets, type KmsSecretsOptions } from "./kms/envelope-secrets.ts";
 export { createS3BlobStore, type S3BlobStoreOptions } from "./s3/blob-store.ts";
+export { ORIGIN_SECRET_HEADER } from "./server-function/origin-secret.ts";
 export { createSqsQueue, type SqsQueueOptions } from "./sqs/queue.ts";

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { IMAGE_ENTRY_FILE, SERVER_ENTRY_FILE, SITE_ENTRIES_FOLDER } from "@slipway/aws-runtime/entry-env";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bundleDirsIn, writeUnbundledEntries } from "./bundles.ts";
 
@@ -14,6 +15,11 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 function writeBundle(name: string): void {
   mkdirSync(join(dir, name), { recursive: true });
   writeFileSync(join(dir, name, "index.mjs"), "export const handler = async () => ({ statusCode: 200 });\n");
+  if (name !== "steps") return;
+  mkdirSync(join(dir, name, SITE_ENTRIES_FOLDER));
+  for (const file of [SERVER_ENTRY_FILE, IMAGE_ENTRY_FILE]) {
+    writeFileSync(join(dir, name, SITE_ENTRIES_FOLDER, file), "export const handler = async () => {};\n");
+  }
 }
 
 describe("bundleDirsIn", () => {
@@ -33,6 +39,17 @@ describe("bundleDirsIn", () => {
     writeBundle("outbox");
     expect(() => bundleDirsIn(dir)).toThrow(
       expect.objectContaining({ code: "INVALID_CONFIG", message: expect.stringContaining("builder/index.mjs") }),
+    );
+  });
+
+  it("names a site entry missing from the steps bundle (the Deployer copies them into every site function)", () => {
+    for (const name of ["api", "steps", "builder"]) writeBundle(name);
+    rmSync(join(dir, "steps", SITE_ENTRIES_FOLDER, IMAGE_ENTRY_FILE));
+    expect(() => bundleDirsIn(dir)).toThrow(
+      expect.objectContaining({
+        code: "INVALID_CONFIG",
+        message: expect.stringContaining(`steps/${SITE_ENTRIES_FOLDER}/${IMAGE_ENTRY_FILE}`),
+      }),
     );
   });
 

@@ -1,6 +1,7 @@
 import { lstatSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { IMAGE_ENTRY_FILE, SERVER_ENTRY_FILE, SITE_ENTRIES_FOLDER } from "@slipway/aws-runtime/entry-env";
 import { SlipwayError } from "@slipway/core/errors";
 import { BUNDLE_NAMES, type BundleName } from "./config.ts";
 
@@ -11,21 +12,35 @@ export const DEFAULT_BUNDLES_DIR = fileURLToPath(new URL("../../aws-runtime/dist
 export type BundleDirs = Record<BundleName, string>;
 
 /**
+ * The files each bundle must hold. The steps function runs the Deployer, which copies the sites'
+ * Lambda entries from its own bundle into every function it publishes.
+ */
+const SITE_ENTRY_PATHS = [SERVER_ENTRY_FILE, IMAGE_ENTRY_FILE].map((file) => `${SITE_ENTRIES_FOLDER}/${file}`);
+const REQUIRED_FILES: Record<BundleName, string[]> = {
+  api: ["index.mjs"],
+  steps: ["index.mjs", ...SITE_ENTRY_PATHS],
+  outbox: ["index.mjs"],
+  builder: ["index.mjs"],
+};
+
+/**
  * The bundle directories under `dir` (as packages/aws-runtime builds them), each checked before
  * the synth copies it into the cloud assembly, so a missing bundle is named now and not found at
  * the first invoke.
  */
 export function bundleDirsIn(dir: string): BundleDirs {
   const dirs = {} as BundleDirs;
+  const needed = BUNDLE_NAMES.flatMap((n) => REQUIRED_FILES[n].map((file) => `${n}/${file}`));
   for (const name of BUNDLE_NAMES) {
-    const entry = join(dir, name, "index.mjs");
-    const stat = lstatSync(entry, { throwIfNoEntry: false });
-    if (!stat?.isFile()) {
-      throw new SlipwayError(
-        "INVALID_CONFIG",
-        `The bundles directory ${dir} has no ${name}/index.mjs.`,
-        `It needs ${BUNDLE_NAMES.map((n) => `${n}/index.mjs`).join(", ")}: build them with the aws-runtime package.`,
-      );
+    for (const file of REQUIRED_FILES[name]) {
+      const stat = lstatSync(join(dir, name, file), { throwIfNoEntry: false });
+      if (!stat?.isFile()) {
+        throw new SlipwayError(
+          "INVALID_CONFIG",
+          `The bundles directory ${dir} has no ${name}/${file}.`,
+          `It needs ${needed.join(", ")}: build them with the aws-runtime package.`,
+        );
+      }
     }
     dirs[name] = join(dir, name);
   }
@@ -47,8 +62,10 @@ export function writeUnbundledEntries(dir: string): BundleDirs {
   const dirs = {} as BundleDirs;
   for (const name of BUNDLE_NAMES) {
     dirs[name] = join(dir, name);
-    mkdirSync(dirs[name], { recursive: true });
-    writeFileSync(join(dirs[name], "index.mjs"), name === "builder" ? builder : handler);
+    for (const file of REQUIRED_FILES[name]) {
+      mkdirSync(dirname(join(dirs[name], file)), { recursive: true });
+      writeFileSync(join(dirs[name], file), name === "builder" ? builder : handler);
+    }
   }
   return dirs;
 }

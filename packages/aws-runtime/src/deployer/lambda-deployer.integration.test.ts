@@ -10,17 +10,29 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from "@aws-sdk/client-s3";
-import type { BlobStore, Deployment } from "@slipway/core";
+import { type BlobStore, type Deployment, MANIFEST_FILE, type Project, parseManifest } from "@slipway/core";
 import { runDeployerContract } from "@slipway/core/contracts";
+import { createMemorySecrets } from "@slipway/memory";
 import { FIXTURE_DEPLOYMENT_ID, fixtureArtifact } from "@slipway/runtime/test-support";
 import { create as createTar } from "tar";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+// @ts-expect-error build.mjs is plain JavaScript without types
+import { buildSiteEntries } from "../../build.mjs";
 import type { DeploymentOrigins, EdgeRouteTable } from "../edge/route-table.ts";
+import { previewModeIdKey, readPreviewModeId } from "../revalidation/preview-mode-id.ts";
 import { createS3BlobStore } from "../s3/blob-store.ts";
+import {
+  IMAGE_ENTRY_FILE,
+  IMAGE_ENTRY_HANDLER,
+  parseOriginSecret,
+  parseSnapshotLocation,
+  SERVER_ENTRY_FILE,
+  SERVER_ENTRY_HANDLER,
+} from "../server-function/entry-env.ts";
+import { ORIGIN_SECRET_HEADER } from "../server-function/origin-secret.ts";
 import { type FakeLambda, mockLambda, type S3rver, startS3rver } from "../test-support/index.ts";
 import { createLambdaDeployer, type LambdaDeployerOptions } from "./lambda-deployer.ts";
 import { siteFunctionName } from "./names.ts";
-import { ORIGIN_SECRET_HEADER, SITE_FUNCTION_ENV } from "./site-env.ts";
 
 // The AWS Deployer on the shared fixture's real OpenNext artifact: S3 on s3rver, Lambda mocked at
 // the SDK with its states and errors (fake-lambda.ts), function URLs pointed at a local stand-in
@@ -28,7 +40,13 @@ import { ORIGIN_SECRET_HEADER, SITE_FUNCTION_ENV } from "./site-env.ts";
 
 const SECRET = "origin-secret-for-tests";
 const SITE = "prj_site1";
-const SNAPSHOT = "kms-envelope-ciphertext-of-the-env-snapshot";
+/** Core's snapshot of the deployment's variables (what queue-deployment stores), sealed by the same Secrets. */
+const secrets = createMemorySecrets();
+let snapshot: string;
+const project = { id: SITE, name: "shop" } as Project;
+const urls = { hostname: (label: string) => `${label}.sites.test`, url: (h: string) => `https://${h}`, apiUrl: "" };
+let siteEntriesDir: string;
+let serverDir: string;
 
 let s3rver: S3rver;
 let s3: S3Client;
@@ -62,7 +80,14 @@ function memoryRouteTable(): EdgeRouteTable & { deployments: Map<string, Deploym
 const routes = memoryRouteTable();
 
 const deployment = (artifactKey: string | null): Deployment =>
-  ({ id: FIXTURE_DEPLOYMENT_ID, projectId: SITE, artifactKey, envSnapshot: SNAPSHOT }) as Deployment;
+  ({
+    id: FIXTURE_DEPLOYMENT_ID,
+    projectId: SITE,
+    artifactKey,
+    envSnapshot: snapshot,
+    environment: "preview",
+    commit: { sha: "0123456789abcdef0123456789abcdef01234567", branch: "feature" },
+  }) as Deployment;
 const ARTIFACT_KEY = `artifacts/${FIXTURE_DEPLOYMENT_ID}.tar.gz`;
 
 function options(overrides: Partial<LambdaDeployerOptions> = {}): LambdaDeployerOptions {
@@ -74,6 +99,10 @@ function options(overrides: Partial<LambdaDeployerOptions> = {}): LambdaDeployer
     assetsBucket: "assets",
     executionRoleArn: "arn:aws:iam::123456789012:role/slipway-site-functions",
     kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/test",
+    secrets,
+    urls,
+    projects: { get: async (id) => (id === SITE ? project : null) },
+    siteEntriesDir,
     originSecret: SECRET,
     caches: { bucket: "cache", table: "slipway-tags", queueUrl: "https://sqs.example/q.fifo", region: "us-east-1" },
     routes,
@@ -81,6 +110,25 @@ function options(overrides: Partial<LambdaDeployerOptions> = {}): LambdaDeployer
     workDir,
     ...overrides,
   };
+}
+
+/** The names in a zip's central directory: the files exactly as Lambda unpacks them. */
+function zipNames(zip: Buffer): string[] {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const nameLength = zip.readUInt16LE(at + 28);
+    names.push(zip.subarray(at + 46, at + 46 + nameLength).toString("utf8"));
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return names;
+}
+
+async function codeZip(key: string | undefined): Promise<Buffer> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: "code", Key: String(key) }));
+  return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
 }
 
 async function keys(bucket: string, prefix: string): Promise<string[]> {
@@ -91,10 +139,14 @@ async function keys(bucket: string, prefix: string): Promise<string[]> {
 beforeAll(async () => {
   const [server, { artifactDir }] = await Promise.all([startS3rver(), fixtureArtifact()]);
   s3rver = server;
+  const manifest = parseManifest(JSON.parse(await fs.readFile(path.join(artifactDir, MANIFEST_FILE), "utf8")));
+  serverDir = path.join(artifactDir, manifest.server.dir);
+  snapshot = await secrets.encrypt(JSON.stringify({ vars: { GREETING: "hello" }, secretKeys: [] }));
   s3 = new S3Client(s3rver.client);
   for (const Bucket of ["artifacts", "code", "assets", "cache"]) await s3.send(new CreateBucketCommand({ Bucket }));
   blobs = createS3BlobStore({ bucket: "artifacts", client: s3rver.client });
   workDir = await fs.mkdtemp(path.join(os.tmpdir(), "slipway-lambda-deployer-"));
+  siteEntriesDir = await buildSiteEntries(path.join(workDir, "site-entries"));
   // The artifact as the builder stores it: the artifact root as a gzipped tar.
   const tarFile = path.join(workDir, "artifact.tar.gz");
   await createTar({ file: tarFile, cwd: artifactDir, gzip: true, portable: true }, ["."]);
@@ -173,35 +225,54 @@ describe("Lambda deployer", () => {
     expect(created).toMatchObject({
       Runtime: "nodejs22.x",
       Architectures: ["x86_64"],
-      Handler: "index.handler",
+      Handler: SERVER_ENTRY_HANDLER,
       Role: options().executionRoleArn,
       Code: { S3Bucket: "code", S3Key: `lambda-code/${FIXTURE_DEPLOYMENT_ID}/server.zip` },
       Tags: { "slipway:site": SITE, "slipway:deployment": FIXTURE_DEPLOYMENT_ID },
     });
+    expect(lambda.functions.get(image)?.input.Handler).toBe(IMAGE_ENTRY_HANDLER);
     const env = created?.Environment?.Variables ?? {};
-    expect(env[SITE_FUNCTION_ENV.originSecret]).toBe(SECRET);
+    // Read as the entries read it at cold start.
+    expect(parseOriginSecret(env)).toBe(SECRET);
+    const location = parseSnapshotLocation(env);
+    expect(location.kmsKeyId).toBe(options().kmsKeyArn);
     expect(env.CACHE_BUCKET_KEY_PREFIX).toBe(`cache/${SITE}/`);
     expect(Buffer.byteLength(JSON.stringify(env))).toBeLessThanOrEqual(4096);
-    // Pointers only: the snapshot itself is in the code bucket, where the env says.
-    const snapshot = await s3.send(
-      new GetObjectCommand({
-        Bucket: env[SITE_FUNCTION_ENV.envSnapshotBucket],
-        Key: env[SITE_FUNCTION_ENV.envSnapshotKey],
-      }),
-    );
-    expect(await snapshot.Body?.transformToString()).toBe(SNAPSHOT);
+    // Pointers only: the sealed environment is in the code bucket, where the env says: the
+    // snapshot's variables plus the system ones, as the local host gives them.
+    const blob = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+    const sealed = String(await blob.Body?.transformToString());
+    expect(JSON.parse(await secrets.decrypt(sealed))).toEqual({
+      GREETING: "hello",
+      SLIPWAY_ENV: "preview",
+      SLIPWAY_URL: expect.stringMatching(/^https:\/\/.+\.sites\.test$/),
+      SLIPWAY_GIT_COMMIT_SHA: deployment(ARTIFACT_KEY).commit.sha,
+      SLIPWAY_GIT_BRANCH: "feature",
+      SLIPWAY_DEPLOYMENT_ID: FIXTURE_DEPLOYMENT_ID,
+    });
+    // The revalidator's preview mode id, from the server bundle.
+    const recorded = await blobs.get(previewModeIdKey(FIXTURE_DEPLOYMENT_ID));
+    expect(await recorded?.toArray().then((c) => Buffer.concat(c).toString())).toBe(await readPreviewModeId(serverDir));
 
-    // The zip streamed to S3 holds the bundle, entry at its root.
-    const zip = Buffer.from(
-      (await (
-        await s3.send(new GetObjectCommand({ Bucket: "code", Key: String(created?.Code?.S3Key) }))
-      ).Body?.transformToByteArray()) ?? [],
-    );
+    // Each zip streamed to S3 holds its bundle with Slipway's entry beside OpenNext's index.mjs, at the root.
+    const zip = await codeZip(created?.Code?.S3Key);
     expect(zip.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
-    expect(zip.includes(Buffer.from("index.mjs"))).toBe(true);
+    expect(zipNames(zip)).toEqual(expect.arrayContaining(["index.mjs", SERVER_ENTRY_FILE]));
+    const imageZip = zipNames(await codeZip(lambda.functions.get(image)?.input.Code?.S3Key));
+    expect(imageZip).toEqual(expect.arrayContaining(["index.mjs", IMAGE_ENTRY_FILE]));
+    expect(imageZip).not.toContain(SERVER_ENTRY_FILE);
 
-    const urlCall = lambda.calls().find((c) => c.command === "CreateFunctionUrlConfig");
-    expect(urlCall?.input).toMatchObject({ Qualifier: "live", AuthType: "NONE", InvokeMode: "RESPONSE_STREAM" });
+    const urlCalls = lambda.calls().filter((c) => c.command === "CreateFunctionUrlConfig");
+    expect(urlCalls.map((c) => c.input)).toEqual([
+      expect.objectContaining({
+        FunctionName: server,
+        Qualifier: "live",
+        AuthType: "NONE",
+        InvokeMode: "RESPONSE_STREAM",
+      }),
+      // The image entry returns its whole response (OpenNext's image function is not streamed).
+      expect.objectContaining({ FunctionName: image, Qualifier: "live", AuthType: "NONE", InvokeMode: "BUFFERED" }),
+    ]);
     const permissions = [...(lambda.functions.get(server)?.permissions.values() ?? [])];
     expect(permissions).toEqual([
       expect.objectContaining({

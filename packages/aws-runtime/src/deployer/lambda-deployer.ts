@@ -17,11 +17,24 @@ import {
   type Deployer,
   type Deployment,
   type DeploymentManifest,
+  deploymentEnv,
   MANIFEST_FILE,
+  type Project,
   parseManifest,
+  type Secrets,
+  type UrlScheme,
 } from "@slipway/core";
 import { extractArtifact } from "@slipway/runtime/extract";
 import type { DeploymentOrigins, EdgeRouteTable } from "../edge/route-table.ts";
+import { previewModeIdKey, recordPreviewModeId } from "../revalidation/preview-mode-id.ts";
+import {
+  IMAGE_ENTRY_FILE,
+  IMAGE_ENTRY_HANDLER,
+  SERVER_ENTRY_FILE,
+  SERVER_ENTRY_HANDLER,
+} from "../server-function/entry-env.ts";
+import { sealServerEnv } from "../server-function/env-snapshot.ts";
+import { ORIGIN_SECRET_HEADER } from "../server-function/origin-secret.ts";
 import { deletePrefix, IMMUTABLE, uploadFolder } from "./bucket-files.ts";
 import { checkCodeStorage } from "./code-storage.ts";
 import { type FunctionZip, planFunctionZip } from "./function-zip.ts";
@@ -37,7 +50,7 @@ import {
   waitActive,
 } from "./lambda-steps.ts";
 import { assetsPrefix, codeKey, envSnapshotKey, recordKey, type SiteFunctionRole, siteFunctionName } from "./names.ts";
-import { cacheKeyPrefix, envTooLarge, ORIGIN_SECRET_HEADER, type SiteCaches, siteFunctionEnv } from "./site-env.ts";
+import { cacheKeyPrefix, envTooLarge, type SiteCaches, siteFunctionEnv } from "./site-env.ts";
 
 export interface LambdaDeployerOptions {
   /** Where the builder stored the artifacts (`deployment.artifactKey`). */
@@ -50,7 +63,18 @@ export interface LambdaDeployerOptions {
   readonly assetsBucket: string;
   /** The role every site function runs with (packages/aws SiteFunctions construct). */
   readonly executionRoleArn: string;
+  /** The KMS key the server entry unseals its environment with: the one `secrets` encrypts under. */
   readonly kmsKeyArn: string;
+  /** Opens core's env snapshot and seals the server's environment (sealServerEnv) for the entry. */
+  readonly secrets: Secrets;
+  /** For the system variables (SLIPWAY_URL and the rest), as the local host computes them. */
+  readonly urls: UrlScheme;
+  readonly projects: { get(id: string): Promise<Project | null> };
+  /**
+   * The folder holding the built site entries (`slipway-lambda.mjs`, `slipway-image-lambda.mjs`,
+   * packages/aws-runtime/build.mjs `buildSiteEntries`), copied beside OpenNext's `index.mjs`.
+   */
+  readonly siteEntriesDir: string;
   /** The value CloudFront sends in the origin-secret header, generated once per platform (or how to read it). */
   readonly originSecret: string | (() => Promise<string>);
   readonly caches: SiteCaches;
@@ -61,11 +85,6 @@ export interface LambdaDeployerOptions {
   readonly imageMemoryMb?: number;
   /** @default 30 */
   readonly timeoutSeconds?: number;
-  /**
-   * The server function's handler module inside its folder. @default the manifest's `server.entry`
-   * (the Lambda entry that loads the env snapshot and checks the origin secret goes here).
-   */
-  readonly serverEntry?: string;
   /** Share of the account's Lambda code storage Slipway may fill. @default 0.8 */
   readonly codeStorageShare?: number;
   /** @default { maxWaitSeconds: 300, minDelaySeconds: 2 } */
@@ -98,9 +117,17 @@ async function step<T>(label: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** `x.mjs` or `dir/x.mjs` → the Lambda handler string `x.handler` / `dir/x.handler`. */
-function handlerOf(entry: string): string {
-  return `${entry.replace(/\.(mjs|cjs|js)$/, "")}.handler`;
+/**
+ * Puts a Slipway entry beside OpenNext's `index.mjs` (which it imports as `./index.mjs`). Whatever
+ * the artifact had at that name goes first: the build output is untrusted, and copying onto a
+ * link it planted would write through the link.
+ */
+async function addEntry(entriesDir: string, file: string, functionDir: string): Promise<void> {
+  const openNext = await fs.lstat(path.join(functionDir, "index.mjs")).catch(() => null);
+  if (!openNext?.isFile()) throw new StepFailure(`the function folder ${path.basename(functionDir)} has no index.mjs`);
+  const target = path.join(functionDir, file);
+  await fs.rm(target, { recursive: true, force: true });
+  await fs.copyFile(path.join(entriesDir, file), target);
 }
 
 async function readManifest(root: string): Promise<DeploymentManifest> {
@@ -205,10 +232,9 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
         typeof options.originSecret === "string" ? Promise.resolve(options.originSecret) : options.originSecret(),
       );
       const env = siteFunctionEnv({
-        deploymentId: deployment.id,
         siteId,
-        envSnapshotBucket: options.codeBucket,
-        envSnapshotKey: deployment.envSnapshot ? envSnapshotKey(deployment.id) : null,
+        envBucket: options.codeBucket,
+        envKey: envSnapshotKey(deployment.id),
         kmsKeyArn: options.kmsKeyArn,
         originSecret,
         caches: options.caches,
@@ -216,11 +242,21 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
       const tooLarge = envTooLarge(env);
       if (tooLarge) throw new StepFailure(tooLarge);
       const manifest = await unpack(deployment, dir);
-      const bundles: { role: SiteFunctionRole; dir: string; entry: string; memory: number }[] = [
+      // OpenNext's index.mjs stays as built; Lambda runs Slipway's entry, which wraps it.
+      const bundles: {
+        role: SiteFunctionRole;
+        dir: string;
+        file: string;
+        handler: string;
+        invokeMode: "RESPONSE_STREAM" | "BUFFERED";
+        memory: number;
+      }[] = [
         {
           role: "server",
           dir: manifest.server.dir,
-          entry: options.serverEntry ?? manifest.server.entry,
+          file: SERVER_ENTRY_FILE,
+          handler: SERVER_ENTRY_HANDLER,
+          invokeMode: "RESPONSE_STREAM",
           memory: options.memoryMb ?? 1024,
         },
       ];
@@ -228,7 +264,9 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
         bundles.push({
           role: "image",
           dir: manifest.image.dir,
-          entry: manifest.image.entry,
+          file: IMAGE_ENTRY_FILE,
+          handler: IMAGE_ENTRY_HANDLER,
+          invokeMode: "BUFFERED",
           memory: options.imageMemoryMb ?? 1536,
         });
       }
@@ -244,11 +282,21 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
         putText(options.codeBucket, recordKey(deployment.id), JSON.stringify(record), "application/json"),
       );
 
-      const snapshot = deployment.envSnapshot;
-      if (snapshot) {
-        const key = envSnapshotKey(deployment.id);
-        await step("storing the env snapshot", () => putText(options.codeBucket, key, snapshot, "text/plain"));
-      }
+      // The environment the local host gives a deployment (its variables plus the system ones),
+      // sealed as one blob the server entry loads at cold start.
+      const sealed = await step("sealing the server environment", async () => {
+        const project = await options.projects.get(siteId);
+        if (!project) throw new StepFailure(`project ${siteId} of deployment ${deployment.id} not found`);
+        const { env: serverEnv } = await deploymentEnv(options, project, deployment);
+        return sealServerEnv(options.secrets, serverEnv);
+      });
+      await step("storing the server environment", () =>
+        putText(options.codeBucket, envSnapshotKey(deployment.id), sealed, "text/plain"),
+      );
+      // For the platform's revalidator, which serves every site and so cannot read it from a bundle.
+      await step("recording the preview mode id", () =>
+        recordPreviewModeId(options.blobs, deployment.id, path.join(dir, manifest.server.dir)),
+      );
 
       // Zip and upload only what does not exist yet: a redelivery reuses the functions it made.
       const missing: (typeof functions)[number][] = [];
@@ -258,6 +306,9 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
       let zippedBytes = 0;
       let largestUnzipped = 0;
       for (const fn of missing) {
+        await step(`adding ${fn.file} to the ${fn.role} code`, () =>
+          addEntry(options.siteEntriesDir, fn.file, path.join(dir, fn.dir)),
+        );
         const plan = await planFunctionZip(path.join(dir, fn.dir), fn.role);
         if (!plan.ok) throw new StepFailure(plan.reason);
         const zip = plan.zip();
@@ -280,7 +331,7 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
             // The builder builds on x86_64 (sharp's native binary is for it).
             Architectures: ["x86_64"],
             Role: options.executionRoleArn,
-            Handler: handlerOf(fn.entry),
+            Handler: fn.handler,
             Code: { S3Bucket: options.codeBucket, S3Key: codeKey(deployment.id, fn.role) },
             MemorySize: fn.memory,
             Timeout: options.timeoutSeconds ?? 30,
@@ -319,7 +370,9 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
         await step(`waiting for ${fn.name} to be Active`, () => waitActive(lambda, fn.name, wait));
         const version = await step(`PublishVersion ${fn.name}`, () => ensureVersion(lambda, fn.name, wait));
         await step(`CreateAlias ${fn.name}:live`, () => ensureAlias(lambda, fn.name, version));
-        urls[fn.role] = await step(`CreateFunctionUrlConfig ${fn.name}:live`, () => ensureUrl(lambda, fn.name));
+        urls[fn.role] = await step(`CreateFunctionUrlConfig ${fn.name}:live`, () =>
+          ensureUrl(lambda, fn.name, fn.invokeMode),
+        );
         await step(`AddPermission ${fn.name}:live`, () => ensurePublicUrlPermissions(lambda, fn.name));
       }
       const serverUrl = urls.server as string;
@@ -352,6 +405,7 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
       await s3.send(new DeleteObjectCommand({ Bucket: options.codeBucket, Key: codeKey(deploymentId, fn.role) }));
     }
     await s3.send(new DeleteObjectCommand({ Bucket: options.codeBucket, Key: envSnapshotKey(deploymentId) }));
+    await options.blobs.delete(previewModeIdKey(deploymentId));
     await deletePrefix(s3, options.assetsBucket, assetsPrefix(deploymentId));
     for (const prefix of record.cachePrefixes) await deletePrefix(s3, options.caches.bucket, prefix);
     // Last: while anything above remains, a repeated deactivate can still find it.

@@ -79,8 +79,16 @@ export async function ensureAlias(lambda: LambdaClient, name: string, version: s
   );
 }
 
-/** The alias's public streaming URL (it never changes once made, so CloudFront can keep pointing at it). */
-export async function ensureUrl(lambda: LambdaClient, name: string): Promise<string> {
+/**
+ * The alias's public URL (it never changes once made, so CloudFront can keep pointing at it).
+ * `RESPONSE_STREAM` for a streaming handler (the server entry), `BUFFERED` for one that returns
+ * its whole response (the image entry): a streaming URL would send that result as the body.
+ */
+export async function ensureUrl(
+  lambda: LambdaClient,
+  name: string,
+  invokeMode: "RESPONSE_STREAM" | "BUFFERED",
+): Promise<string> {
   const get = () =>
     ignoring(isNotFound, () =>
       lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: name, Qualifier: LIVE_ALIAS })),
@@ -93,7 +101,7 @@ export async function ensureUrl(lambda: LambdaClient, name: string): Promise<str
         FunctionName: name,
         Qualifier: LIVE_ALIAS,
         AuthType: "NONE",
-        InvokeMode: "RESPONSE_STREAM",
+        InvokeMode: invokeMode,
       }),
     ),
   );

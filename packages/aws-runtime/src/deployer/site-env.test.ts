@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { envTooLarge, LAMBDA_ENV_LIMIT, SITE_FUNCTION_ENV, siteFunctionEnv } from "./site-env.ts";
+import { parseOriginSecret, parseSnapshotLocation } from "../server-function/entry-env.ts";
+import { envTooLarge, LAMBDA_ENV_LIMIT, siteFunctionEnv } from "./site-env.ts";
 
 const input = {
-  deploymentId: "a8c7d6e5f4",
   siteId: "k3j9x0a1b2",
-  envSnapshotBucket: "slipway-artifacts-123456789012-eu-west-1",
-  envSnapshotKey: "env-snapshots/a8c7d6e5f4",
+  envBucket: "slipway-artifacts-123456789012-eu-west-1",
+  envKey: "env-snapshots/a8c7d6e5f4",
   kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/0b8e4d8a-1111-2222-3333-444455556666",
   originSecret: "x".repeat(48),
   caches: {
@@ -19,15 +19,20 @@ const input = {
 describe("siteFunctionEnv", () => {
   it("holds pointers and OpenNext's cache settings, far under 4 KB with real-length names", () => {
     const env = siteFunctionEnv(input);
-    expect(env[SITE_FUNCTION_ENV.envSnapshotKey]).toBe("env-snapshots/a8c7d6e5f4");
     expect(env.CACHE_BUCKET_KEY_PREFIX).toBe("cache/k3j9x0a1b2/");
     expect(env.REVALIDATION_QUEUE_URL).toBe(input.caches.queueUrl);
     expect(envTooLarge(env)).toBeNull();
     expect(Buffer.byteLength(JSON.stringify(env))).toBeLessThan(LAMBDA_ENV_LIMIT / 2);
   });
 
-  it("omits the snapshot key when the deployment has no variables", () => {
-    expect(siteFunctionEnv({ ...input, envSnapshotKey: null })).not.toHaveProperty(SITE_FUNCTION_ENV.envSnapshotKey);
+  it("is what the server entry parses: the sealed env's location and the origin secret", () => {
+    const env = siteFunctionEnv(input);
+    expect(parseSnapshotLocation(env)).toEqual({
+      bucket: input.envBucket,
+      key: input.envKey,
+      kmsKeyId: input.kmsKeyArn,
+    });
+    expect(parseOriginSecret(env)).toBe(input.originSecret);
   });
 
   it("names the size, the limit and the largest variable when over 4 KB", () => {

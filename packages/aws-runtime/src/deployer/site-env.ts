@@ -1,21 +1,4 @@
-/**
- * The environment of a site's Lambda functions: pointers only, never the app's variables (those
- * stay in the deployment's encrypted snapshot, loaded by the server entry at cold start), because
- * Lambda allows 4 KB of environment in all. The names are the contract with that entry.
- */
-export const SITE_FUNCTION_ENV = {
-  deploymentId: "SLIPWAY_DEPLOYMENT_ID",
-  siteId: "SLIPWAY_SITE_ID",
-  /** Bucket and key of the deployment's env snapshot (KMS envelope ciphertext, core's format). */
-  envSnapshotBucket: "SLIPWAY_ENV_SNAPSHOT_BUCKET",
-  envSnapshotKey: "SLIPWAY_ENV_SNAPSHOT_KEY",
-  kmsKeyArn: "SLIPWAY_KMS_KEY_ARN",
-  /** The value CloudFront sends in ORIGIN_SECRET_HEADER; requests without it are refused. */
-  originSecret: "SLIPWAY_ORIGIN_SECRET",
-} as const;
-
-/** The header CloudFront adds to every origin request (a public function URL is otherwise open). */
-export const ORIGIN_SECRET_HEADER = "x-slipway-origin-secret";
+import { SERVER_ENTRY_ENV } from "../server-function/entry-env.ts";
 
 /** Lambda's limit on a function's environment: keys and values together. */
 export const LAMBDA_ENV_LIMIT = 4 * 1024;
@@ -29,11 +12,10 @@ export interface SiteCaches {
 }
 
 export interface SiteEnvInput {
-  readonly deploymentId: string;
   readonly siteId: string;
-  readonly envSnapshotBucket: string;
-  /** Null when the deployment was built without variables: the entry then loads none. */
-  readonly envSnapshotKey: string | null;
+  /** Where the sealed environment (sealServerEnv) is, and the KMS key it is sealed under. */
+  readonly envBucket: string;
+  readonly envKey: string;
   readonly kmsKeyArn: string;
   readonly originSecret: string;
   readonly caches: SiteCaches;
@@ -44,13 +26,18 @@ export function cacheKeyPrefix(siteId: string): string {
   return `cache/${siteId}/`;
 }
 
+/**
+ * The environment of a site's Lambda functions: pointers only, never the app's variables (those
+ * are in the sealed blob the server entry loads at cold start), because Lambda allows 4 KB of
+ * environment in all. The names are the entry's (SERVER_ENTRY_ENV): it parses what is set here.
+ */
 export function siteFunctionEnv(input: SiteEnvInput): Record<string, string> {
-  const env: Record<string, string> = {
-    [SITE_FUNCTION_ENV.deploymentId]: input.deploymentId,
-    [SITE_FUNCTION_ENV.siteId]: input.siteId,
-    [SITE_FUNCTION_ENV.envSnapshotBucket]: input.envSnapshotBucket,
-    [SITE_FUNCTION_ENV.kmsKeyArn]: input.kmsKeyArn,
-    [SITE_FUNCTION_ENV.originSecret]: input.originSecret,
+  // The deployment id and the other system variables are in the sealed blob, as the local host sets them.
+  return {
+    [SERVER_ENTRY_ENV.envBucket]: input.envBucket,
+    [SERVER_ENTRY_ENV.envKey]: input.envKey,
+    [SERVER_ENTRY_ENV.envKmsKeyId]: input.kmsKeyArn,
+    [SERVER_ENTRY_ENV.originSecret]: input.originSecret,
     CACHE_BUCKET_NAME: input.caches.bucket,
     CACHE_BUCKET_KEY_PREFIX: cacheKeyPrefix(input.siteId),
     CACHE_BUCKET_REGION: input.caches.region,
@@ -58,8 +45,6 @@ export function siteFunctionEnv(input: SiteEnvInput): Record<string, string> {
     REVALIDATION_QUEUE_URL: input.caches.queueUrl,
     REVALIDATION_QUEUE_REGION: input.caches.region,
   };
-  if (input.envSnapshotKey) env[SITE_FUNCTION_ENV.envSnapshotKey] = input.envSnapshotKey;
-  return env;
 }
 
 /** Bytes of the environment as Lambda counts it (keys and values, UTF-8); JSON overhead included, to err on the safe side. */

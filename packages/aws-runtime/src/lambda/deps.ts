@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import type { CloudFrontClientConfig } from "@aws-sdk/client-cloudfront";
 import type { CloudWatchLogsClientConfig } from "@aws-sdk/client-cloudwatch-logs";
 import type { CodeBuildClientConfig } from "@aws-sdk/client-codebuild";
@@ -7,7 +8,7 @@ import type { LambdaClientConfig } from "@aws-sdk/client-lambda";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import type { SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
 import type { SQSClientConfig } from "@aws-sdk/client-sqs";
-import type { BlobStore, CoreDeps, Deployer, GitRemote, UrlScheme } from "@slipway/core";
+import type { BlobStore, CoreDeps, Deployer, GitRemote, Secrets, Store, UrlScheme } from "@slipway/core";
 import { createTenantDomainEdge } from "../cloudfront/tenant-domain-edge.ts";
 import { createCodeBuildBuilder } from "../codebuild/builder.ts";
 import { createBuildLogCopy } from "../codebuild/log-copy.ts";
@@ -20,6 +21,7 @@ import { createGithubGitRemote } from "../github/git-remote.ts";
 import { createKmsSecrets } from "../kms/envelope-secrets.ts";
 import { createS3BlobStore } from "../s3/blob-store.ts";
 import { createS3Presigner } from "../s3/presigner.ts";
+import { SITE_ENTRIES_FOLDER } from "../server-function/entry-env.ts";
 import { createSqsQueue } from "../sqs/queue.ts";
 import { createBucketBuildCache } from "./build-cache.ts";
 import { EDGE_ENV } from "./edge-env.ts";
@@ -59,16 +61,23 @@ export function edgeRouteTableFromEnv(env: Readonly<Record<string, string | unde
 }
 
 /** Sites on Lambda, when the stack configured them and the edge's route table is there. */
+/** Beside the running bundle (steps/index.mjs): build.mjs builds the site entries into the steps bundle. */
+const SITE_ENTRIES_DIR = fileURLToPath(new URL(`./${SITE_ENTRIES_FOLDER}/`, import.meta.url));
+
 function lambdaDeployer(
   config: ControlPlaneConfig,
   clients: AwsClients,
-  blobs: BlobStore,
+  ports: { blobs: BlobStore; secrets: Secrets; store: Store },
   routes: EdgeRouteTable | undefined,
 ): Deployer | null {
   const sites = config.sites;
   if (!sites || !routes) return null;
   return createLambdaDeployer({
-    blobs,
+    blobs: ports.blobs,
+    secrets: ports.secrets,
+    projects: ports.store.projects,
+    urls: awsUrlScheme(config),
+    siteEntriesDir: SITE_ENTRIES_DIR,
     lambda: clients.lambda ?? {},
     s3: clients.s3 ?? {},
     codeBucket: config.artifactsBucket,
@@ -146,7 +155,10 @@ export function controlPlaneDeps(
       copyLog: createBuildLogCopy({ client: clients.logs ?? {}, logs, cursors: blobs }),
     }),
     buildCache: createBucketBuildCache(caches),
-    deployer: overrides.deployer ?? lambdaDeployer(config, clients, blobs, overrides.routes) ?? deployerNotOnAwsYet,
+    deployer:
+      overrides.deployer ??
+      lambdaDeployer(config, clients, { blobs, secrets, store }, overrides.routes) ??
+      deployerNotOnAwsYet,
     // Lambda has no git: refs resolve through GitHub's API, with the project's own token.
     git: overrides.git ?? createGithubGitRemote(),
     // Commit statuses with the project's own GitHub token (the one refs resolve with).

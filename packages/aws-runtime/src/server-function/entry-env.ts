@@ -16,6 +16,11 @@ export const SERVER_ENTRY_FILE = "slipway-lambda.mjs";
 export const SERVER_ENTRY_HANDLER = "slipway-lambda.handler";
 export const IMAGE_ENTRY_FILE = "slipway-image-lambda.mjs";
 export const IMAGE_ENTRY_HANDLER = "slipway-image-lambda.handler";
+/**
+ * Where the steps function (which runs the Deployer) finds the built entry files: this folder
+ * inside its own bundle (build.mjs builds them there; packages/aws checks they are there).
+ */
+export const SITE_ENTRIES_FOLDER = "site-entries";
 
 /** Read once at cold start; a missing variable is named (the function then refuses to start). */
 function required(env: NodeJS.ProcessEnv, name: string): string {
