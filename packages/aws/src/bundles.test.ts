@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { IMAGE_ENTRY_FILE, SERVER_ENTRY_FILE, SITE_ENTRIES_FOLDER } from "@slipway/aws-runtime/entry-env";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bundleDirsIn, writeUnbundledEntries } from "./bundles.ts";
+import { BUNDLE_NAMES } from "./config.ts";
 
 let dir: string;
 beforeEach(() => {
@@ -23,20 +24,13 @@ function writeBundle(name: string): void {
 }
 
 describe("bundleDirsIn", () => {
-  it("gives each bundle's directory when all four have an index.mjs", () => {
-    for (const name of ["api", "steps", "outbox", "builder"]) writeBundle(name);
-    expect(bundleDirsIn(dir)).toEqual({
-      api: join(dir, "api"),
-      steps: join(dir, "steps"),
-      outbox: join(dir, "outbox"),
-      builder: join(dir, "builder"),
-    });
+  it("gives each bundle's directory when all have an index.mjs", () => {
+    for (const name of BUNDLE_NAMES) writeBundle(name);
+    expect(bundleDirsIn(dir)).toEqual(Object.fromEntries(BUNDLE_NAMES.map((name) => [name, join(dir, name)])));
   });
 
   it("names the missing bundle", () => {
-    writeBundle("api");
-    writeBundle("steps");
-    writeBundle("outbox");
+    for (const name of BUNDLE_NAMES.filter((n) => n !== "builder")) writeBundle(name);
     expect(() => bundleDirsIn(dir)).toThrow(
       expect.objectContaining({ code: "INVALID_CONFIG", message: expect.stringContaining("builder/index.mjs") }),
     );

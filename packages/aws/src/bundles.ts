@@ -20,6 +20,8 @@ const REQUIRED_FILES: Record<BundleName, string[]> = {
   api: ["index.mjs"],
   steps: ["index.mjs", ...SITE_ENTRY_PATHS],
   outbox: ["index.mjs"],
+  routes: ["index.mjs"],
+  revalidator: ["index.mjs"],
   builder: ["index.mjs"],
 };
 

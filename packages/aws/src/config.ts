@@ -14,8 +14,8 @@ export {
 
 /**
  * The bundle directories `--bundles DIR` holds, one per piece of code the stack runs, each with
- * an `index.mjs`: `api`, `steps` and `outbox` export a Lambda `handler`; `builder` is run by CodeBuild as
- * `node index.mjs`.
+ * an `index.mjs`: `api`, `steps`, `outbox`, `routes` (with an edge) and `revalidator` export a Lambda
+ * `handler`; `builder` is run by CodeBuild as `node index.mjs`.
  */
-export const BUNDLE_NAMES = ["api", "steps", "outbox", "builder"] as const;
+export const BUNDLE_NAMES = ["api", "steps", "outbox", "routes", "revalidator", "builder"] as const;
 export type BundleName = (typeof BUNDLE_NAMES)[number];

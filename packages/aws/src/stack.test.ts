@@ -232,7 +232,8 @@ describe("StepWorkers", () => {
 describe("ControlPlaneFunction (API, steps and outbox relay)", () => {
   it("run on Node 24 x86_64 with their own log group and no managed policy", () => {
     const functions = Object.values(template.findResources("AWS::Lambda::Function"));
-    expect(functions).toHaveLength(3);
+    // api, steps, outbox relay, revalidator (the routes relay comes with the edge).
+    expect(functions).toHaveLength(4);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: "nodejs24.x",

@@ -16,6 +16,8 @@ import { DataTable } from "./constructs/data-table.ts";
 import { Edge, type EdgeProps } from "./constructs/edge.ts";
 import { confineServicePrincipals, EncryptionKey } from "./constructs/encryption-key.ts";
 import { OutboxRelay } from "./constructs/outbox-relay.ts";
+import { RoutesRelay } from "./constructs/routes-relay.ts";
+import { SiteCaches } from "./constructs/site-caches.ts";
 import { SiteFunctions } from "./constructs/site-functions.ts";
 import { StepWorkers } from "./constructs/step-workers.ts";
 import { acknowledgeFindings } from "./nag-acknowledgements.ts";
@@ -78,6 +80,9 @@ export class SlipwayStack extends Stack {
   readonly adminToken: AdminToken;
   readonly api: Api;
   readonly siteFunctions: SiteFunctions;
+  readonly siteCaches: SiteCaches;
+  /** Present with the edge: alias moves to its KeyValueStore. */
+  readonly routes: RoutesRelay | null;
   /** Present when the stack was given `edge` options. */
   readonly edge: Edge | null;
 
@@ -127,13 +132,32 @@ export class SlipwayStack extends Stack {
     });
 
     // Sites on Lambda: the role their functions run with, the origin secret, and the Deployer's
-    // rights for the steps. The assets bucket, tag table and revalidation queue come with the edge
-    // and ISR constructs; until the steps have all of SITE_FUNCTIONS_ENV, sites are not deployed.
+    // rights for the steps, with the ISR state every site shares. The assets bucket comes with the
+    // edge: until the steps have all of SITE_FUNCTIONS_ENV (a stack without an edge), sites are not deployed.
+    this.siteCaches = new SiteCaches(this, "SiteCaches", {
+      revalidatorCode: lambda.Code.fromAsset(props.bundles.revalidator),
+      tableResourceArns: this.data.resourceArns,
+      artifactsBucket: this.buckets.artifacts,
+      encryptionKey,
+      alarms: this.alarms,
+      environment: {
+        [CONTROL_PLANE_ENV.tableName]: this.data.table.tableName,
+        [CONTROL_PLANE_ENV.artifactsBucket]: this.buckets.artifacts.bucketName,
+      },
+      removalPolicy,
+    });
     this.siteFunctions = new SiteFunctions(this, "SiteFunctions", {
       encryptionKey,
       codeBucket: this.buckets.artifacts,
       cacheBucket: this.buckets.caches,
+      tagTable: this.siteCaches.tagTable,
+      revalidationQueue: this.siteCaches.revalidationQueue,
     });
+    this.steps.handler.fn.addEnvironment(SITE_FUNCTIONS_ENV.cacheTable, this.siteCaches.tagTable.tableName);
+    this.steps.handler.fn.addEnvironment(
+      SITE_FUNCTIONS_ENV.revalidationQueueUrl,
+      this.siteCaches.revalidationQueue.queueUrl,
+    );
     this.siteFunctions.grantManage(this.steps.handler.role);
     this.steps.handler.fn.addEnvironment(SITE_FUNCTIONS_ENV.roleArn, this.siteFunctions.role.roleArn);
     // The ARN only: the steps read the value when they first activate a deployment.
@@ -164,6 +188,20 @@ export class SlipwayStack extends Stack {
     this.grantApi(this.api.handler.role);
     this.grantSteps(this.steps.handler.role);
     this.edge = props.edge ? this.addEdge(props.edge, removalPolicy) : null;
+    this.routes = this.edge
+      ? new RoutesRelay(this, "Routes", {
+          code: lambda.Code.fromAsset(props.bundles.routes),
+          table: this.data.table,
+          tableResourceArns: this.data.resourceArns,
+          routes: this.edge.router.store,
+          encryptionKey,
+          alarms: this.alarms,
+          environment: {
+            [EDGE_ENV.routesStoreArn]: this.edge.router.store.keyValueStoreArn,
+            [CONTROL_PLANE_ENV.tableName]: this.data.table.tableName,
+          },
+        })
+      : null;
     acknowledgeFindings(this);
 
     new CfnOutput(this, "ApiUrl", { value: this.api.url, description: "The Slipway API (SLIPWAY_URL)" });

@@ -37,6 +37,11 @@ describe("SiteFunctions", () => {
     const actions = statements.flatMap((s) => [s.Action].flat()).sort();
     expect(actions).toEqual(
       [
+        "dynamodb:BatchWriteItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+        "sqs:SendMessage",
         "kms:Decrypt",
         "kms:GenerateDataKey",
         "logs:CreateLogGroup",
