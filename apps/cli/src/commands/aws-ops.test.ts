@@ -273,7 +273,8 @@ describe("slipway aws destroy", () => {
     };
     const resources = Object.values(assembly.getStackByName("Slipway").template.Resources);
     const policyOf = (type: string) => resources.filter((r) => r.Type === type).map((r) => r.DeletionPolicy);
-    expect(policyOf("AWS::DynamoDB::Table")).toEqual(["Delete"]);
+    // The control plane's table and OpenNext's tag cache table.
+    expect(policyOf("AWS::DynamoDB::Table")).toEqual(["Delete", "Delete"]);
     expect(new Set(policyOf("AWS::S3::Bucket"))).toEqual(new Set(["Delete"]));
     expect(policyOf("AWS::KMS::Key")).toEqual(["Retain"]);
   }, 120_000);
