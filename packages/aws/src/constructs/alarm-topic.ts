@@ -1,9 +1,10 @@
-import { Stack } from "aws-cdk-lib";
+import { Duration, Stack } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as sns from "aws-cdk-lib/aws-sns";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 
 /** Every CloudWatch alarm of this account and region (alarm names are chosen by CloudFormation). */
@@ -53,6 +54,23 @@ export class AlarmTopic extends Construct {
     alarm.addAlarmAction(this.action);
     alarm.addOkAction(this.action);
     return alarm;
+  }
+
+  /**
+   * An alarm, sent to the topic, as soon as `queue` holds a message: for dead-letter and failure
+   * queues, where one message is already something an operator must look at.
+   */
+  notifyOnMessages(scope: Construct, id: string, alarmDescription: string, queue: sqs.IQueue): cloudwatch.Alarm {
+    return this.notify(
+      new cloudwatch.Alarm(scope, id, {
+        alarmDescription,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: "Maximum" }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
   }
 
   /**

@@ -1,6 +1,6 @@
 import { OUTBOX_KEY_PREFIX } from "@slipway/aws-runtime/table";
 import { Duration } from "aws-cdk-lib";
-import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
@@ -93,19 +93,11 @@ export class OutboxRelay extends Construct {
     ];
     for (const statement of statements) this.handler.role.addToPrincipalPolicy(statement);
 
-    this.failureAlarm = props.alarms.notify(
-      new cloudwatch.Alarm(this, "FailureAlarm", {
-        alarmDescription:
-          "The outbox relay gave up on a batch: its deployments stay queued. The failure queue's message names the shard and sequence numbers.",
-        metric: this.failures.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: "Maximum",
-        }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
+    this.failureAlarm = props.alarms.notifyOnMessages(
+      this,
+      "FailureAlarm",
+      "The outbox relay gave up on a batch: its deployments stay queued. The failure queue's message names the shard and sequence numbers.",
+      this.failures,
     );
     this.errorAlarm = props.alarms.notifyOnRepeated(
       this,

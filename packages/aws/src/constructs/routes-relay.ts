@@ -1,6 +1,5 @@
 import { Duration } from "aws-cdk-lib";
 import type * as cloudfront from "aws-cdk-lib/aws-cloudfront";
-import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
@@ -97,19 +96,11 @@ export class RoutesRelay extends Construct {
     ];
     for (const statement of statements) this.handler.role.addToPrincipalPolicy(statement);
 
-    props.alarms.notify(
-      new cloudwatch.Alarm(this, "FailureAlarm", {
-        alarmDescription:
-          "The routes relay gave up on a batch: some hosts at the edge may point at an old deployment. The failure queue's message names the shard and sequence numbers; a promote or rollback of those sites rewrites them.",
-        metric: this.failures.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: "Maximum",
-        }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
+    props.alarms.notifyOnMessages(
+      this,
+      "FailureAlarm",
+      "The routes relay gave up on a batch: some hosts at the edge may point at an old deployment. The failure queue's message names the shard and sequence numbers; a promote or rollback of those sites rewrites them.",
+      this.failures,
     );
   }
 }

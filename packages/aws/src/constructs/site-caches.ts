@@ -1,5 +1,4 @@
 import { Duration, type RemovalPolicy } from "aws-cdk-lib";
-import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
@@ -92,19 +91,11 @@ export class SiteCaches extends Construct {
     ];
     for (const statement of statements) this.revalidator.role.addToPrincipalPolicy(statement);
 
-    props.alarms.notify(
-      new cloudwatch.Alarm(this, "DeadLetterAlarm", {
-        alarmDescription:
-          "Revalidation requests failed 5 times: those ISR pages stay stale until their next revalidation.",
-        metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: "Maximum",
-        }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
+    props.alarms.notifyOnMessages(
+      this,
+      "DeadLetterAlarm",
+      "Revalidation requests failed 5 times: those ISR pages stay stale until their next revalidation.",
+      this.deadLetters,
     );
     props.alarms.notifyOnRepeated(
       this,

@@ -95,18 +95,11 @@ export class StepWorkers extends Construct {
       }),
     );
 
-    this.deadLetterAlarm = props.alarms.notify(
-      new cloudwatch.Alarm(this, "DeadLetterAlarm", {
-        alarmDescription: "A step message was dead-lettered: inspect it, fix the cause, then redrive the DLQ.",
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: "Maximum",
-        }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
+    this.deadLetterAlarm = props.alarms.notifyOnMessages(
+      this,
+      "DeadLetterAlarm",
+      "A step message was dead-lettered: inspect it, fix the cause, then redrive the DLQ.",
+      this.deadLetterQueue,
     );
     this.errorAlarm = props.alarms.notifyOnRepeated(
       this,
