@@ -3,8 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { createSqliteStore } from "@slipway/local";
-import { DEFAULT_MAX_WORKERS_PER_DEPLOYMENT } from "@slipway/runtime";
+import { createSqliteChangeStamp, createSqliteStore, openSqlite } from "@slipway/local";
+import { createChangeWatch, DEFAULT_MAX_WORKERS_PER_DEPLOYMENT } from "@slipway/runtime";
 import {
   FIXTURE_DEPLOYMENT_ID,
   FIXTURE_PROJECT_ID,
@@ -72,15 +72,20 @@ export async function benchServe(): Promise<string> {
   const storeDir = await mkdtemp(path.join(os.tmpdir(), "slipway-bench-store-"));
   // SQLite through the Store port, as `slipway up` routes. The edge reads one of two stores: the
   // fixture alone, or the fixture beside a thousand seeded projects; the bench flips between them.
-  const alone = createSqliteStore(path.join(storeDir, "alone.db"));
-  const crowded = createSqliteStore(path.join(storeDir, "crowded.db"));
+  const stamped = (file: string) => {
+    const db = openSqlite(path.join(storeDir, file));
+    return { store: createSqliteStore(db), changeStamp: createSqliteChangeStamp(db), db };
+  };
+  const [alone, crowded] = [stamped("alone.db"), stamped("crowded.db")];
   const routing = switchableStore(alone);
   // Longer than one turn of the other sides (a slice plus autocannon's start), so the edge's
   // workers are still warm when its turn comes back; short enough to time a scale to zero after.
   const idleTimeoutMs = 8_000;
-  const stack = await startStack(artifactDir, { idleTimeoutMs }, {}, routing.store);
-  await seedFixture(crowded, FIXTURE_PROJECT_ID, FIXTURE_DEPLOYMENT_ID);
-  const seedSeconds = await seedStore(crowded, SCALE.projects - 1, SCALE.deploymentsPerProject);
+  // Routing as `slipway up` routes: Host → deployment remembered until the SQLite file changes.
+  const changes = createChangeWatch(routing.changeStamp);
+  const stack = await startStack(artifactDir, { idleTimeoutMs }, { routing: { changes } }, routing.store);
+  await seedFixture(crowded.store, FIXTURE_PROJECT_ID, FIXTURE_DEPLOYMENT_ID);
+  const seedSeconds = await seedStore(crowded.store, SCALE.projects - 1, SCALE.deploymentsPerProject);
   progress(`seeded ${SCALE.projects - 1} projects in ${seedSeconds.toFixed(1)} s`);
   const maxWorkers = DEFAULT_MAX_WORKERS_PER_DEPLOYMENT;
   const nextPort = 3_900 + Math.floor(Math.random() * 90);
@@ -223,8 +228,7 @@ export async function benchServe(): Promise<string> {
   } finally {
     await next.stop();
     await stack.close(); // closes the store in use
-    await alone.close();
-    await crowded.close();
+    for (const side of [alone, crowded]) side.db.close();
     await rm(storeDir, { recursive: true, force: true });
   }
 }

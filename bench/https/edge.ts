@@ -79,7 +79,7 @@ export async function startHttpsEdge(options: {
   const stack = await startStack(
     options.artifactDir,
     {},
-    { domainFront, customDomains: customDomains.directory },
+    { domainFront, routing: { customDomains: customDomains.directory, changes: customDomains.directory.changes } },
     store,
   );
   handle = stack.edge.handleSecure;

@@ -34,7 +34,7 @@ for (const [name, domains] of [
   ["read whole per lookup (before)", domainsThroughStore(store, secrets)],
   ["cached directory (after)", domainsThroughStore(store, secrets, createSqliteDomainRoutes(db))],
 ] as const) {
-  const routing = routeThroughStore(store, domains.directory);
+  const routing = routeThroughStore(store, { customDomains: domains.directory, changes: domains.directory.changes });
   const once = async () => {
     await domains.lookup(DOMAIN);
     await routing.resolveHost(DOMAIN);

@@ -8,6 +8,7 @@ export { createSqliteQueue, type DeadJob, type SqliteQueue, type SqliteQueueOpti
 export { type AesGcmSecrets, type AesGcmSecretsOptions, createAesGcmSecrets } from "./secrets/aes-gcm.ts";
 export { type RotationResult, rotateMasterKey } from "./secrets/rotate.ts";
 export { openSqlite, type SqliteDatabase } from "./sqlite/open.ts";
+export { createSqliteChangeStamp } from "./store/change-stamp.ts";
 export { createSqliteDomainRoutes } from "./store/domain-routes.ts";
 export { latestSchemaVersion, runMigrations } from "./store/migrate.ts";
 export { sealProjectSecrets } from "./store/seal-project-secrets.ts";

@@ -101,7 +101,8 @@ export async function startPlatform(
   if (telemetry) onFunctionLine = telemetry.onFunctionLine;
 
   // One cached lookup per host for the front, routing and SNI; the change stamp of the SQLite file
-  // drops it whenever anything (this process, a `slipway worker`, the CLI) may have changed a domain.
+  // drops it, and routing's Host → deployment, whenever anything (this process, a `slipway
+  // worker`, the CLI) may have changed a domain or moved an alias.
   const customDomains = domainsThroughStore(store, deps.secrets, createSqliteDomainRoutes(db));
   const httpsPort = httpsPortOf(config);
   const edge = createEdge({
@@ -116,7 +117,7 @@ export async function startPlatform(
     ...(config.edgeCacheMb > 0
       ? { cache: { cachesDir: dir("caches"), maxBytes: config.edgeCacheMb * 1024 * 1024 } }
       : {}),
-    ...routeThroughStore(store, customDomains.directory),
+    ...routeThroughStore(store, { customDomains: customDomains.directory, changes: customDomains.directory.changes }),
     ...(telemetry ? { onRequest: telemetry.onRequest } : {}),
   });
   await edge.listen(target("edge", config.edgePort)).catch((error: unknown) => {

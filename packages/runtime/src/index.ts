@@ -1,7 +1,8 @@
 export { createLocalDeployer, type LocalDeployerOptions } from "./deployer/local.ts";
 export { createEdge } from "./edge/edge.ts";
 export { type DrainReport, type GracefulServer, graceful, type ListenTarget } from "./edge/graceful.ts";
-export { routeThroughStore } from "./edge/store-routing.ts";
+export { type ChangeWatch, createChangeWatch } from "./edge/stamped-cache.ts";
+export { routeThroughStore, type StoreRoutingOptions } from "./edge/store-routing.ts";
 export { createCertificateContexts } from "./edge/tls/certificates.ts";
 export { createDomainFront, type DomainFrontOptions, type EdgeDomain } from "./edge/tls/front.ts";
 export { createHttpsListener } from "./edge/tls/https-server.ts";

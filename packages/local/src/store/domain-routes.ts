@@ -1,5 +1,6 @@
 import type { DomainRoute } from "@slipway/core";
 import type Database from "better-sqlite3";
+import { createSqliteChangeStamp } from "./change-stamp.ts";
 
 interface RouteRow {
   hostname: string;
@@ -25,12 +26,7 @@ export function createSqliteDomainRoutes(db: Database.Database) {
        json_extract(data, '$.certificate.notAfter') AS not_after
      FROM domains WHERE hostname = ?`,
   );
-  // data_version moves when another connection (a `slipway worker`, a build, the CLI) commits;
-  // total_changes() when this one writes. Between them they see every change to the file; one
-  // statement reads both.
-  const stamp = db
-    .prepare<[], string>("SELECT (SELECT data_version FROM pragma_data_version) || ':' || total_changes()")
-    .pluck();
+  const changeStamp = createSqliteChangeStamp(db);
   return {
     find(hostname: string): DomainRoute | null {
       const row = select.get(hostname);
@@ -47,8 +43,6 @@ export function createSqliteDomainRoutes(db: Database.Database) {
             : { issuedAt: row.issued_at, notAfter: row.not_after },
       };
     },
-    changeStamp(): string {
-      return stamp.get() as string;
-    },
+    changeStamp,
   };
 }

@@ -1,36 +1,51 @@
 import type { DomainRoute, Store } from "@slipway/core";
+import { type ChangeWatch, createStampedCache } from "./stamped-cache.ts";
 import type { EdgeOptions } from "./types.ts";
+
+export interface StoreRoutingOptions {
+  /** The custom domains' directory (the domain front's too): which project a domain belongs to. */
+  customDomains?: { lookup(hostname: string): Promise<DomainRoute | null> };
+  /**
+   * The store's change watch (see createChangeWatch): with it, Host → deployment is remembered
+   * per host until anything in the store may have changed, so a promote or rollback still moves
+   * the next request. Without it every request reads the Store.
+   */
+  changes?: ChangeWatch;
+}
+
+type Target = { deploymentId: string; projectId: string } | null;
 
 /**
  * The edge's lookups, answered by the Store port: Host → the alias row (the hostname is the
  * primary key, so one indexed read whatever the number of projects or deployments) and a
- * deployment's project for skew protection. Aliases are read per request, never cached: a
- * promote or rollback must move the next request at once. A custom domain is not an alias row:
- * `customDomains` (the directory the domain front uses too, cached per host) says which project
- * it belongs to, and the project's production alias, read per request, where it goes.
+ * deployment's project for skew protection. A custom domain is not an alias row: the directory
+ * says which project it belongs to, and the project's production alias where it goes.
  */
 export function routeThroughStore(
   store: Pick<Store, "aliases" | "deployments">,
-  customDomains?: { lookup(hostname: string): Promise<DomainRoute | null> },
+  options: StoreRoutingOptions = {},
 ): Pick<EdgeOptions, "resolveHost" | "getDeployment"> {
+  const { customDomains, changes } = options;
+  const resolve = async (hostname: string): Promise<Target> => {
+    // The directory first: it answers from memory (a platform hostname is remembered as "no
+    // custom domain"), and a custom domain then costs one store read, like an alias.
+    const alias = (await customDomainTarget(store, customDomains, hostname)) ?? (await store.aliases.get(hostname));
+    return alias ? { deploymentId: alias.deploymentId, projectId: alias.projectId } : null;
+  };
+  const project = async (id: string) => {
+    const deployment = await store.deployments.get(id);
+    return deployment ? { projectId: deployment.projectId } : null;
+  };
   return {
-    resolveHost: async (hostname) => {
-      // The directory first: it answers from memory (a platform hostname is remembered as "no
-      // custom domain"), and a custom domain then costs one store read, like an alias.
-      const alias = (await customDomainTarget(store, customDomains, hostname)) ?? (await store.aliases.get(hostname));
-      return alias ? { deploymentId: alias.deploymentId, projectId: alias.projectId } : null;
-    },
-    getDeployment: async (id) => {
-      const deployment = await store.deployments.get(id);
-      return deployment ? { projectId: deployment.projectId } : null;
-    },
+    resolveHost: changes ? createStampedCache(changes, resolve) : resolve,
+    getDeployment: changes ? createStampedCache(changes, project) : project,
   };
 }
 
 /** The production alias of the project a custom domain belongs to; pending domains are not served yet. */
 async function customDomainTarget(
   store: Pick<Store, "aliases">,
-  customDomains: { lookup(hostname: string): Promise<DomainRoute | null> } | undefined,
+  customDomains: StoreRoutingOptions["customDomains"],
   hostname: string,
 ) {
   const domain = await customDomains?.lookup(hostname);

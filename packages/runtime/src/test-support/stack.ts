@@ -7,7 +7,7 @@ import { createMemoryBlobStore, createMemoryQueue, createMemoryStore } from "@sl
 import { create as createTar } from "tar";
 import { createLocalDeployer } from "../deployer/local.ts";
 import { createEdge } from "../edge/edge.ts";
-import { routeThroughStore } from "../edge/store-routing.ts";
+import { routeThroughStore, type StoreRoutingOptions } from "../edge/store-routing.ts";
 import type { EdgeCacheSettings, EdgeOptions, RequestReport } from "../edge/types.ts";
 import { createFunctionHost } from "../function-host/host.ts";
 import type { FunctionHostEvent, FunctionHostOptions } from "../function-host/types.ts";
@@ -29,7 +29,7 @@ export async function startStack(
     onRequest?: (report: RequestReport) => void;
     /** Custom domains' front and their routing, as the platform passes them (the HTTPS benchmark). */
     domainFront?: EdgeOptions["domainFront"];
-    customDomains?: Parameters<typeof routeThroughStore>[1];
+    routing?: StoreRoutingOptions;
   } = {},
   store: Store = createMemoryStore(createMemoryQueue()),
 ) {
@@ -54,7 +54,7 @@ export async function startStack(
     ...hostOptions,
   });
   const edge = createEdge({
-    ...routeThroughStore(store, edgeOptions.customDomains),
+    ...routeThroughStore(store, edgeOptions.routing),
     functionHost,
     deploymentsDir,
     ...(edgeOptions.domainFront ? { domainFront: edgeOptions.domainFront } : {}),
