@@ -35,6 +35,8 @@ export async function fetchSiteInvocations(
     const queries: MetricDataQuery[] = batch.map(({ stem }, j) => ({
       Id: `s${i + j}`,
       Expression: `SEARCH('{AWS/Lambda,FunctionName} MetricName="Invocations" FunctionName=${searchTerm(stem)}', 'Sum', 86400)`,
+      // CloudWatch's dynamic label (not a JS template): each series is labelled with its function's name.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudWatch's syntax, not ours
       Label: "${PROP('Dim.FunctionName')}",
       ReturnData: true,
     }));
