@@ -16,7 +16,7 @@ export function costRoutes(deps: ApiDeps, costs: SiteCosts) {
   return new Hono<CallerEnv>().get("/:name/cost", async (c) => {
     const project = await projectFor(deps, c.get("caller"), c.req.param("name"), "viewer");
     const days = parseDays(c.req.query("days"));
-    const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+    const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
     const from = new Date(today - days * DAY_MS).toISOString().slice(0, 10);
     const to = new Date(today - DAY_MS).toISOString().slice(0, 10);
     const report = await costs.costOf(project.id, from, to);

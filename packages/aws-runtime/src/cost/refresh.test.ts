@@ -162,6 +162,23 @@ describe("the daily cost refresh", () => {
     expect((await refresh(first.cache)()).tagsActive).toBe(false);
     expect(first.state().tagsActivatedAt).toBeNull();
 
+    // A member account of an organization may not activate tags at all: the costs are fetched anyway.
+    ce.on(UpdateCostAllocationTagsStatusCommand).rejects(new Error("AccessDeniedException: management account only"));
+    const member = memoryCache();
+    const lines: string[] = [];
+    const memberRefresh = createSiteCostRefresh({
+      cache: member.cache,
+      stackName: "Slipway",
+      sites: async () => [SHOP],
+      costExplorer: { region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } },
+      cloudWatch: { region: "eu-west-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } },
+      now: () => NOW,
+      log: (line) => lines.push(line),
+    });
+    expect((await memberRefresh()).tagsActive).toBe(false);
+    expect(member.state().asOf).toBe(NOW.toISOString());
+    expect(lines[0]).toContain("management account");
+
     ce.resetHistory();
     const active = memoryCache({ asOf: null, tagsActivatedAt: "2026-11-01T00:00:00.000Z" });
     expect((await refresh(active.cache)()).tagsActive).toBe(true);

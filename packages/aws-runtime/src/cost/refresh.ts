@@ -45,9 +45,18 @@ export function createSiteCostRefresh(options: SiteCostRefreshOptions) {
     const state = await options.cache.state();
     let tagsActivatedAt = state.tagsActivatedAt;
     if (tagsActivatedAt === null) {
-      const activation = await activateCostTags(ce);
-      if (activation.activated) tagsActivatedAt = now.toISOString();
-      else log(`costs: cost allocation tags not active yet (${activation.errors.join("; ")}); trying again tomorrow`);
+      try {
+        const activation = await activateCostTags(ce);
+        if (activation.activated) tagsActivatedAt = now.toISOString();
+        else log(`costs: cost allocation tags not active yet (${activation.errors.join("; ")}); trying again tomorrow`);
+      } catch (error) {
+        // In an AWS Organizations member account only the management account may activate tags:
+        // the costs are still fetched (they group by the tag once it is active there).
+        log(
+          `costs: could not activate the cost allocation tags (${(error as Error).message}); ` +
+            "in an AWS Organizations member account, activate slipway:site and slipway:stack in the management account",
+        );
+      }
     }
     const to = utcDay(now);
     const from = addDays(to, -REFRESH_DAYS);
