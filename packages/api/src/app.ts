@@ -1,4 +1,4 @@
-import { type CoreDeps, ERROR_CATALOG, isSlipwayError } from "@slipway/core";
+import { type CoreDeps, ERROR_CATALOG, isSlipwayError, type SiteCosts } from "@slipway/core";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { authRoutes } from "./accounts/auth-routes.ts";
@@ -7,6 +7,7 @@ import { requireAdmin, requireCaller } from "./accounts/caller.ts";
 import { adminBodyLimit } from "./admin-body-limit.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { costRoutes } from "./routes/cost.ts";
 import { deploymentRoutes } from "./routes/deployments.ts";
 import { domainRoutes } from "./routes/domains.ts";
 import { envRoutes } from "./routes/env.ts";
@@ -27,6 +28,8 @@ export interface ApiOptions {
   accounts?: AuthOptions & { openSignUp?: boolean };
   /** Runtime logs, errors, metrics, usage and /metrics; their routes exist only with it. */
   observability?: TelemetryApi;
+  /** Actual cost per site from the target's bill (AWS); its route exists only with it. */
+  siteCosts?: SiteCosts;
 }
 
 /**
@@ -60,6 +63,7 @@ export function createApi(deps: ApiDeps): Hono {
   v1.route("/admin", adminRoutes(deps));
   v1.route("/", accountRoutes(deps));
   if (deps.observability) v1.route("/projects", telemetryRoutes(deps, deps.observability));
+  if (deps.siteCosts) v1.route("/projects", costRoutes(deps, deps.siteCosts));
   v1.route("/domains", domainRoutes(deps));
   app.route("/api/v1", v1);
   const prometheus = deps.observability?.prometheus;

@@ -8,6 +8,7 @@ export {
   CONTROL_PLANE_ENV,
   EDGE_ENV,
   OPTIONAL_CONTROL_PLANE_ENV,
+  SITE_COSTS_ENV,
   SITE_FUNCTION_PREFIX,
   SITE_FUNCTIONS_ENV,
 } from "@slipway/aws-runtime/lambda-env";

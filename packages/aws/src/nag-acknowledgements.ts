@@ -69,7 +69,7 @@ export function acknowledgeFindings(stack: SlipwayStack): void {
   acknowledge(
     steps.handler.role,
     "AwsSolutions-IAM5[Resource::*]",
-    "Only lambda:GetAccountSettings (the code-storage check before each deployment), which has no resource to scope to.",
+    "Only actions with no resource to scope to: lambda:GetAccountSettings (the code-storage check before each deployment), and for the daily cost per site (SiteCostSchedule) ce:GetCostAndUsage, ce:UpdateCostAllocationTagsStatus and cloudwatch:GetMetricData.",
   );
 
   // The CodeBuild L2 writes these statements into the project's role itself.

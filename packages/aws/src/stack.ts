@@ -1,12 +1,19 @@
+import { STACK_TAG } from "@slipway/aws-runtime/cost-tags";
 import { SlipwayError } from "@slipway/core/errors";
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from "aws-cdk-lib";
 import type * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import type * as events from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
 import type { BundleDirs } from "./bundles.ts";
-import { CONTROL_PLANE_ENV, EDGE_ENV, OPTIONAL_CONTROL_PLANE_ENV, SITE_FUNCTIONS_ENV } from "./config.ts";
+import {
+  CONTROL_PLANE_ENV,
+  EDGE_ENV,
+  OPTIONAL_CONTROL_PLANE_ENV,
+  SITE_COSTS_ENV,
+  SITE_FUNCTIONS_ENV,
+} from "./config.ts";
 import { AdminToken } from "./constructs/admin-token.ts";
 import { AlarmTopic, alarmArnPattern } from "./constructs/alarm-topic.ts";
 import { Api } from "./constructs/api.ts";
@@ -18,6 +25,7 @@ import { confineServicePrincipals, EncryptionKey } from "./constructs/encryption
 import { OutboxRelay } from "./constructs/outbox-relay.ts";
 import { RoutesRelay } from "./constructs/routes-relay.ts";
 import { SiteCaches } from "./constructs/site-caches.ts";
+import { SiteCostSchedule } from "./constructs/site-cost-schedule.ts";
 import { SiteFunctions } from "./constructs/site-functions.ts";
 import { StepWorkers } from "./constructs/step-workers.ts";
 import { acknowledgeFindings } from "./nag-acknowledgements.ts";
@@ -85,6 +93,8 @@ export class SlipwayStack extends Stack {
   readonly routes: RoutesRelay | null;
   /** Present when the stack was given `edge` options. */
   readonly edge: Edge | null;
+  /** The daily cost-per-site fetch (Cost Explorer, into the table). */
+  readonly siteCosts: SiteCostSchedule;
 
   constructor(scope: Construct, id: string, props: SlipwayStackProps) {
     super(scope, id, { description: "Slipway: self-hosted deployments for Next.js (control plane)", ...props });
@@ -182,6 +192,18 @@ export class SlipwayStack extends Stack {
     }
     for (const fn of [this.api.handler.fn, this.steps.handler.fn]) {
       for (const [name, value] of Object.entries(urls)) fn.addEnvironment(name, value);
+    }
+
+    // Cost per site: every resource of the stack carries its tag (the shared costs), the Deployer
+    // tags site functions with their site; a daily rule fetches the bill into the table.
+    Tags.of(this).add(STACK_TAG, this.stackName);
+    this.siteCosts = new SiteCostSchedule(this, "SiteCosts", {
+      stepsQueue: this.steps.queue,
+      stepsRole: this.steps.handler.role,
+      ruleName: `${this.stackName}-site-costs`,
+    });
+    for (const fn of [this.api.handler.fn, this.steps.handler.fn]) {
+      fn.addEnvironment(SITE_COSTS_ENV.stackName, this.stackName);
     }
 
     this.confineKeyPolicy();
@@ -290,10 +312,11 @@ export class SlipwayStack extends Stack {
   private confineKeyPolicy(): void {
     const rule = this.build.stateChangeRule.node.defaultChild as events.CfnRule;
     rule.name = `${this.stackName}-build-state-change`;
-    const ruleArn = `arn:${this.partition}:events:${this.region}:${this.account}:rule/${rule.name}`;
+    const ruleArn = (name: string) => `arn:${this.partition}:events:${this.region}:${this.account}:rule/${name}`;
     const ownAccount = { StringEquals: { "aws:SourceAccount": this.account } };
+    const rules = [ruleArn(rule.name), ruleArn(`${this.stackName}-site-costs`)];
     confineServicePrincipals(this.key.key, {
-      "events.amazonaws.com": { ...ownAccount, ArnEquals: { "aws:SourceArn": ruleArn } },
+      "events.amazonaws.com": { ...ownAccount, ArnEquals: { "aws:SourceArn": rules } },
       "cloudwatch.amazonaws.com": { ...ownAccount, ArnLike: { "aws:SourceArn": alarmArnPattern(this) } },
     });
   }

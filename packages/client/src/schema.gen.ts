@@ -1688,6 +1688,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{name}/cost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** Actual cost per day from the target's bill (AWS only: Cost Explorer, fetched daily and cached): the site's tagged resources, its traffic-weighted share of the shared ones, and when the numbers were fetched (`asOf`, null before the first fetch) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The last N full UTC days (default 30, at most 400) */
+                    days?: string;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            project: string;
+                            from: string;
+                            to: string;
+                            asOf: string | null;
+                            /** @constant */
+                            currency: "USD";
+                            taggedUsd: number;
+                            sharedUsd: number;
+                            totalUsd: number;
+                            invocations: number;
+                            days: {
+                                date: string;
+                                /** @description Resources tagged with the site (its functions) */
+                                taggedUsd: number;
+                                /** @description Its traffic-weighted share of the stack's shared resources */
+                                sharedUsd: number;
+                                totalUsd: number;
+                                invocations: number;
+                            }[];
+                            /** @description How shared costs are split between sites */
+                            rule: string;
+                        };
+                    };
+                };
+                /** @description Error: { code, message, hint } */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            hint?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/domains": {
         parameters: {
             query?: never;

@@ -30,6 +30,7 @@ export type * from "./ports/git-remote.ts";
 export type * from "./ports/log-store.ts";
 export type * from "./ports/queue.ts";
 export type * from "./ports/secrets.ts";
+export type * from "./ports/site-costs.ts";
 export type * from "./ports/store.ts";
 export type * from "./ports/telemetry-store.ts";
 export * from "./route-pattern.ts";

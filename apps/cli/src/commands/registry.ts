@@ -10,6 +10,7 @@ import { awsDestroy } from "./aws-destroy.ts";
 import { awsSynth } from "./aws-synth.ts";
 import { awsUpgrade } from "./aws-upgrade.ts";
 import { cancel } from "./cancel.ts";
+import { cost } from "./cost.ts";
 import { deploy } from "./deploy.ts";
 import { deploymentsLs } from "./deployments-ls.ts";
 import { doctor } from "./doctor.ts";
@@ -59,6 +60,7 @@ export const COMMANDS: Command[] = [
   logs,
   metrics,
   usage,
+  cost,
   rollback,
   promote,
   cancel,

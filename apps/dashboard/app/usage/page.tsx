@@ -1,10 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { api, read } from "../../lib/api";
+import { ActualCost, readActualCost } from "./actual-cost";
 
 export const metadata: Metadata = { title: "Usage" };
 
 const WINDOWS = ["24h", "7d", "30d"] as const;
+/** The bill has whole UTC days: a window is that many of the last full days. */
+const WINDOW_DAYS: Record<(typeof WINDOWS)[number], number> = { "24h": 1, "7d": 7, "30d": 30 };
 
 const usd = (n: number) => `$${n < 0.01 && n > 0 ? n.toFixed(6) : n.toFixed(2)}`;
 const count = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 3 });
@@ -34,6 +37,8 @@ export default async function UsagePage({
     client.GET("/api/v1/projects/{name}/usage", { params: { path: { name: site.name }, query: { since } } }),
   );
   const { usage, cost } = report;
+  // On AWS, what the bill says; absent on a local platform, which has only the projection below.
+  const actual = await readActualCost(client, site.name, WINDOW_DAYS[since]);
   return (
     <>
       <h1>Usage</h1>
@@ -77,6 +82,7 @@ export default async function UsagePage({
           </dd>
         </dl>
       </section>
+      {actual ? <ActualCost report={actual} /> : null}
       <h2>Projected AWS cost</h2>
       <p>
         <strong>{usd(cost.windowUsd)}</strong> for these {since}, about <strong>{usd(cost.monthlyUsd)}</strong> a month

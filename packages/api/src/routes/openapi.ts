@@ -157,6 +157,14 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
       response: R.usageResponse,
     },
   },
+  "/api/v1/projects/{name}/cost": {
+    get: {
+      summary:
+        "Actual cost per day from the target's bill (AWS only: Cost Explorer, fetched daily and cached): the site's tagged resources, its traffic-weighted share of the shared ones, and when the numbers were fetched (`asOf`, null before the first fetch)",
+      query: { days: "The last N full UTC days (default 30, at most 400)" },
+      response: R.siteCostResponse,
+    },
+  },
   "/api/v1/domains": {
     get: {
       summary: "List custom domains of the caller's teams: status, reason, the DNS records to set, certificate expiry",

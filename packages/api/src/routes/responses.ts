@@ -234,6 +234,30 @@ export const metricsResponse = z.strictObject({
   series: z.array(z.strictObject({ start: z.number().describe("Epoch ms the step starts"), ...counts })),
 });
 
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+export const siteCostResponse = z.strictObject({
+  project: z.string(),
+  from: day,
+  to: day,
+  asOf: iso.nullable(),
+  currency: z.literal("USD"),
+  taggedUsd: z.number(),
+  sharedUsd: z.number(),
+  totalUsd: z.number(),
+  invocations: z.number(),
+  days: z.array(
+    z.strictObject({
+      date: day,
+      taggedUsd: z.number().describe("Resources tagged with the site (its functions)"),
+      sharedUsd: z.number().describe("Its traffic-weighted share of the stack's shared resources"),
+      totalUsd: z.number(),
+      invocations: z.number(),
+    }),
+  ),
+  rule: z.string().describe("How shared costs are split between sites"),
+});
+
 export const usageResponse = z.strictObject({
   project: z.string(),
   from: iso,

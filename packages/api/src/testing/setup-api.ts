@@ -27,8 +27,8 @@ const FAST_PASSWORD_HASHING = {
 
 /**
  * The API over fresh in-memory adapters (each passes its port's contract) with one admin token,
- * "good-token", accounts at http://127.0.0.1:7300 and an in-memory telemetry store (so every
- * documented route exists); `settings` and `dns` as given. Passwords are hashed with salted SHA-256 unless `scryptPasswords`
+ * "good-token", accounts at http://127.0.0.1:7300, an in-memory telemetry store and an empty
+ * cost cache (so every documented route exists); `settings` and `dns` as given. Passwords are hashed with salted SHA-256 unless `scryptPasswords`
  * (better-auth's own, slow on purpose) is asked for.
  */
 export async function setupApi(
@@ -63,6 +63,8 @@ export async function setupApi(
       storageOf: async () => ({ bytes: 0, uploads: 0 }),
       droppedBeforeStorage: () => 0,
     },
+    // No bill fetched yet: the cost route exists (as on AWS) and answers with no days.
+    siteCosts: { name: "memory", costOf: async () => ({ asOf: null, days: [] }) },
     accounts: {
       secret: "test-secret-test-secret-test-secret!",
       baseUrl: "http://127.0.0.1:7300",

@@ -10,3 +10,12 @@ export const RESUME_STALLED_MESSAGE = { type: "pipeline.resume-stalled" } as con
 
 /** How often the rule fires: a stalled deployment waits at most the stall time plus this. */
 export const RESUME_STALLED_EVERY_MINUTES = 5;
+
+/**
+ * The message a daily EventBridge rule puts on the step queue (packages/aws, SiteCostSchedule):
+ * the steps handler answers it by fetching the sites' costs from Cost Explorer into the table.
+ */
+export const SITE_COSTS_REFRESH_MESSAGE = { type: "costs.refresh" } as const;
+
+/** The UTC hour it fires: Cost Explorer has usually settled the previous day by then. */
+export const SITE_COSTS_REFRESH_HOUR_UTC = 7;

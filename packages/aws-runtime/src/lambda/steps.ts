@@ -7,7 +7,7 @@ import {
   resumeStalledDeployments,
 } from "@slipway/core";
 import { isBuildEvent, watchJobFromBuildEvent } from "./codebuild-event.ts";
-import { RESUME_STALLED_MESSAGE } from "./schedule.ts";
+import { RESUME_STALLED_MESSAGE, SITE_COSTS_REFRESH_MESSAGE } from "./schedule.ts";
 
 /** The part of Lambda's SQS event the handler reads (aws-lambda's SQSEvent). */
 export interface SqsEvent {
@@ -32,6 +32,8 @@ export const STEP_ATTEMPTS = 5;
 export interface StepsHandlerOptions {
   readonly buildProjectName: string;
   readonly log?: (line: string) => void;
+  /** The daily cost refresh (SITE_COSTS_REFRESH_MESSAGE); absent, that message is dropped. */
+  readonly refreshSiteCosts?: () => Promise<unknown>;
 }
 
 /**
@@ -54,6 +56,11 @@ export function createStepsHandler(deps: CoreDeps, options: StepsHandlerOptions)
       try {
         const { domainEdge } = deps;
         if (domainEdge && (await handleDomainEdgeJob({ ...deps, domainEdge }, job, log))) continue;
+        if (job.type === SITE_COSTS_REFRESH_MESSAGE.type) {
+          if (options.refreshSiteCosts) await options.refreshSiteCosts();
+          else log("steps: dropped a cost refresh: this stack has no SLIPWAY_STACK_NAME");
+          continue;
+        }
         if (job.type === RESUME_STALLED_MESSAGE.type) {
           const resumed = await resumeStalledDeployments(deps);
           if (resumed.length > 0) log(`steps: resumed stalled deployments ${resumed.join(", ")}`);

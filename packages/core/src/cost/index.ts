@@ -1,2 +1,3 @@
+export * from "./apportion.ts";
 export * from "./aws-prices.ts";
 export * from "./projection.ts";
