@@ -232,6 +232,13 @@ export class SlipwayStack extends Stack {
     for (const [name, value] of Object.entries(names)) {
       this.steps.handler.fn.addEnvironment(EDGE_ENV[name as keyof typeof EDGE_ENV], value);
     }
+    // `domains add` and `domains verify` run in the API: it builds the custom-domain edge from the
+    // same three names (it never writes the route table: the steps do, once a domain is active).
+    for (const name of ["routesStoreArn", "tenantDistributionId", "connectionGroupId"] as const) {
+      this.api.handler.fn.addEnvironment(EDGE_ENV[name], names[name]);
+    }
+    edge.tenants.grantVerify(this.api.handler.role);
+    edge.tenants.grantManage(this.steps.handler.role);
     const role = this.steps.handler.role;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
