@@ -284,6 +284,23 @@ describe("Edge: what the Deployer and the domain steps get", () => {
   });
 });
 
+describe("Edge: what the site functions read", () => {
+  it("the site functions' role reads objects under the assets bucket's assets/ (the image loader's originals) and nothing else of it", () => {
+    const statements = Object.values(
+      template.findResources("AWS::IAM::Policy", {
+        Properties: { Roles: Match.arrayWith([{ Ref: logicalId(stack.siteFunctions.role) }]) },
+      }),
+    ).flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>);
+    const assets = statements.filter((s) => JSON.stringify(s.Resource).includes(logicalId(edge().buckets.assets)));
+    expect(assets).toEqual([
+      expect.objectContaining({
+        Action: "s3:GetObject",
+        Resource: { "Fn::Join": ["", [{ "Fn::GetAtt": [logicalId(edge().buckets.assets), "Arn"] }, "/assets/*"]] },
+      }),
+    ]);
+  });
+});
+
 describe("Edge: custom domains' CloudFront rights", () => {
   type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
   const cloudFrontStatements = (role: Construct): Statement[] =>

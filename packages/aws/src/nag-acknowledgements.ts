@@ -164,6 +164,11 @@ function acknowledgeEdgeFindings(
     `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(edge.buckets.assets.node.defaultChild as never)}.Arn>/assets/*]`,
     "The Deployer uploads and deletes each deployment's static files under assets/<deploymentId>/, ids created at run time; the bucket holds only files meant to be public.",
   );
+  acknowledge(
+    stack.siteFunctions.role,
+    `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(edge.buckets.assets.node.defaultChild as never)}.Arn>/assets/*]`,
+    "Read only: image functions load originals from their deployment's static files under assets/<deploymentId>/, ids created at run time; the files are public through CloudFront.",
+  );
   const tenants = "arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution-tenant/*";
   for (const role of [stack.api.handler.role, stack.steps.handler.role]) {
     acknowledge(

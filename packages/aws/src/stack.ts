@@ -237,6 +237,7 @@ export class SlipwayStack extends Stack {
     for (const name of ["routesStoreArn", "tenantDistributionId", "connectionGroupId"] as const) {
       this.api.handler.fn.addEnvironment(EDGE_ENV[name], names[name]);
     }
+    this.siteFunctions.grantReadAssets(edge.buckets.assets);
     edge.tenants.grantVerify(this.api.handler.role);
     edge.tenants.grantManage(this.steps.handler.role);
     const role = this.steps.handler.role;

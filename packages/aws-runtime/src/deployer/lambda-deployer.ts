@@ -23,7 +23,7 @@ import { createFunction, deleteFunction, type WaitBounds } from "./lambda-steps.
 import { assetsPrefix, codeKey, envSnapshotKey, recordKey, type SiteFunctionRole } from "./names.ts";
 import { prewarm } from "./prewarm.ts";
 import { publishLive } from "./publish-function.ts";
-import { cacheKeyPrefix, envTooLarge, type SiteCaches, siteFunctionEnv } from "./site-env.ts";
+import { cacheKeyPrefix, envTooLarge, imageFunctionEnv, type SiteCaches, siteFunctionEnv } from "./site-env.ts";
 import { createFunctionInput, planSiteFunctions } from "./site-function-plan.ts";
 import { StepFailure, step } from "./step.ts";
 import { cacheSeedPrefixes, unpackArtifact } from "./unpack-artifact.ts";
@@ -97,16 +97,25 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
       const originSecret = await step("reading the origin secret", () =>
         typeof options.originSecret === "string" ? Promise.resolve(options.originSecret) : options.originSecret(),
       );
-      const env = siteFunctionEnv({
-        siteId,
-        envBucket: options.codeBucket,
-        envKey: envSnapshotKey(deployment.id),
-        kmsKeyArn: options.kmsKeyArn,
-        originSecret,
-        caches: options.caches,
-      });
-      const tooLarge = envTooLarge(env);
-      if (tooLarge) throw new StepFailure(tooLarge);
+      const envs: Record<SiteFunctionRole, Record<string, string>> = {
+        server: siteFunctionEnv({
+          siteId,
+          envBucket: options.codeBucket,
+          envKey: envSnapshotKey(deployment.id),
+          kmsKeyArn: options.kmsKeyArn,
+          originSecret,
+          caches: options.caches,
+        }),
+        image: imageFunctionEnv({
+          originSecret,
+          assetsBucket: options.assetsBucket,
+          assetsPrefix: assetsPrefix(deployment.id),
+        }),
+      };
+      for (const [role, env] of Object.entries(envs)) {
+        const tooLarge = envTooLarge(env);
+        if (tooLarge) throw new StepFailure(`the ${role} function: ${tooLarge}`);
+      }
       const manifest = await unpackArtifact(options.blobs, deployment, dir);
       const functions = planSiteFunctions(
         manifest,
@@ -159,7 +168,7 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
           codeBucket: options.codeBucket,
           executionRoleArn: options.executionRoleArn,
           timeoutSeconds: options.timeoutSeconds ?? 30,
-          env,
+          env: envs[fn.role],
         });
         await step(`CreateFunction ${fn.name}`, () => createFunction(lambda, input));
       }
