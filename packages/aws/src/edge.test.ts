@@ -251,6 +251,7 @@ describe("Edge: what the Deployer and the domain steps get", () => {
       expect.arrayContaining([
         "EdgeRoutesStoreArn",
         "EdgeAssetsBucket",
+        "EdgeLogsBucket",
         "EdgePlatformDistributionId",
         "EdgeTenantDistributionId",
         "EdgeConnectionGroupId",

@@ -264,6 +264,8 @@ export class SlipwayStack extends Stack {
     const outputs: Array<[string, string, string]> = [
       ["EdgeRoutesStoreArn", names.routesStoreArn, `The routes KeyValueStore (${EDGE_ENV.routesStoreArn})`],
       ["EdgeAssetsBucket", names.assetsBucket, `Static files, served by CloudFront only (${EDGE_ENV.assetsBucket})`],
+      // With EdgeAssetsBucket, what `slipway aws destroy --remove-data` empties of the edge.
+      ["EdgeLogsBucket", edge.buckets.logs.bucketName, "The distributions' access logs"],
       [
         "EdgePlatformDistributionId",
         names.platformDistributionId,
