@@ -251,6 +251,7 @@ describe("Edge: what the Deployer and the domain steps get", () => {
       expect.arrayContaining([
         "EdgeRoutesStoreArn",
         "EdgeAssetsBucket",
+        "EdgeLogsBucket",
         "EdgePlatformDistributionId",
         "EdgeTenantDistributionId",
         "EdgeConnectionGroupId",
@@ -281,6 +282,84 @@ describe("Edge: what the Deployer and the domain steps get", () => {
     const api = JSON.stringify(policiesOf(stack.api.handler.role));
     expect(api).not.toContain("cloudfront-keyvaluestore");
     expect(api).not.toContain(logicalId(edge().buckets.assets));
+  });
+});
+
+describe("Edge: what the site functions read", () => {
+  it("the site functions' role reads objects under the assets bucket's assets/ (the image loader's originals) and nothing else of it", () => {
+    const statements = Object.values(
+      template.findResources("AWS::IAM::Policy", {
+        Properties: { Roles: Match.arrayWith([{ Ref: logicalId(stack.siteFunctions.role) }]) },
+      }),
+    ).flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>);
+    const assets = statements.filter((s) => JSON.stringify(s.Resource).includes(logicalId(edge().buckets.assets)));
+    expect(assets).toEqual([
+      expect.objectContaining({
+        Action: "s3:GetObject",
+        Resource: { "Fn::Join": ["", [{ "Fn::GetAtt": [logicalId(edge().buckets.assets), "Arn"] }, "/assets/*"]] },
+      }),
+    ]);
+  });
+});
+
+describe("Edge: custom domains' CloudFront rights", () => {
+  type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
+  const cloudFrontStatements = (role: Construct): Statement[] =>
+    Object.values(
+      template.findResources("AWS::IAM::Policy", {
+        Properties: { Roles: Match.arrayWith([{ Ref: logicalId(role) }]) },
+      }),
+    )
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith("cloudfront:")));
+  const tenants = {
+    "Fn::Join": [
+      "",
+      ["arn:", { Ref: "AWS::Partition" }, ":cloudfront::", { Ref: "AWS::AccountId" }, ":distribution-tenant/*"],
+    ],
+  };
+  const siteTenantsOnly = { Null: { "aws:ResourceTag/slipway:site": "false" } };
+  const verifyRights = () => [
+    {
+      Action: "cloudfront:GetConnectionGroup",
+      Resource: { "Fn::GetAtt": [logicalId(edge().tenants.connectionGroup), "Arn"] },
+    },
+    {
+      Action: "cloudfront:CreateDistributionTenant",
+      Resource: "*",
+      Condition: {
+        Null: { "aws:RequestTag/slipway:site": "false" },
+        "ForAllValues:StringEquals": { "aws:TagKeys": ["slipway:site"] },
+      },
+    },
+    { Action: ["cloudfront:GetDistributionTenant", "cloudfront:VerifyDnsConfiguration"], Resource: tenants },
+    { Action: "cloudfront:UpdateDistributionTenant", Resource: tenants, Condition: siteTenantsOnly },
+  ];
+  const byAction = (a: Statement, b: Statement) => String(a.Action).localeCompare(String(b.Action));
+  const shape = (statements: Statement[]) =>
+    statements.map(({ Action, Resource, Condition }) => ({ Action, Resource, ...(Condition ? { Condition } : {}) }));
+
+  it("the API may read the connection group and create, read, update and DNS-check site tenants: what `domains verify` calls, nothing more", () => {
+    expect(shape(cloudFrontStatements(stack.api.handler.role)).sort(byAction)).toEqual(verifyRights().sort(byAction));
+  });
+
+  it("the API function is told the tenant distribution, the connection group and the route table, as the steps are", () => {
+    const env = template.toJSON().Resources[logicalId(stack.api.handler.fn)].Properties.Environment.Variables;
+    expect(env[EDGE_ENV.tenantDistributionId]).toEqual({ Ref: logicalId(edge().tenants.distribution) });
+    expect(env[EDGE_ENV.connectionGroupId]).toEqual({
+      "Fn::GetAtt": [logicalId(edge().tenants.connectionGroup), "Id"],
+    });
+    expect(env[EDGE_ENV.routesStoreArn]).toEqual({ "Fn::GetAtt": [logicalId(edge().router.store), "Arn"] });
+  });
+
+  it("the steps get the same, plus the managed certificate's state and deleting a site tenant", () => {
+    expect(shape(cloudFrontStatements(stack.steps.handler.role)).sort(byAction)).toEqual(
+      [
+        ...verifyRights(),
+        { Action: "cloudfront:GetManagedCertificateDetails", Resource: tenants },
+        { Action: "cloudfront:DeleteDistributionTenant", Resource: tenants, Condition: siteTenantsOnly },
+      ].sort(byAction),
+    );
   });
 });
 

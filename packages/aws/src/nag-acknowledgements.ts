@@ -69,7 +69,7 @@ export function acknowledgeFindings(stack: SlipwayStack): void {
   acknowledge(
     steps.handler.role,
     "AwsSolutions-IAM5[Resource::*]",
-    "Only actions with no resource to scope to: lambda:GetAccountSettings (the code-storage check before each deployment), and for the daily cost per site (SiteCostSchedule) ce:GetCostAndUsage, ce:UpdateCostAllocationTagsStatus and cloudwatch:GetMetricData.",
+    "Only actions with no resource to scope to: lambda:GetAccountSettings (the code-storage check before each deployment); for the daily cost per site (SiteCostSchedule) ce:GetCostAndUsage, ce:UpdateCostAllocationTagsStatus and cloudwatch:GetMetricData; and, with an edge, cloudfront:CreateDistributionTenant (no resource type; allowed only with the slipway:site tag).",
   );
 
   // The CodeBuild L2 writes these statements into the project's role itself.
@@ -163,6 +163,24 @@ function acknowledgeEdgeFindings(
     stack.steps.handler.role,
     `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(edge.buckets.assets.node.defaultChild as never)}.Arn>/assets/*]`,
     "The Deployer uploads and deletes each deployment's static files under assets/<deploymentId>/, ids created at run time; the bucket holds only files meant to be public.",
+  );
+  acknowledge(
+    stack.siteFunctions.role,
+    `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(edge.buckets.assets.node.defaultChild as never)}.Arn>/assets/*]`,
+    "Read only: image functions load originals from their deployment's static files under assets/<deploymentId>/, ids created at run time; the files are public through CloudFront.",
+  );
+  const tenants = "arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution-tenant/*";
+  for (const role of [stack.api.handler.role, stack.steps.handler.role]) {
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::${tenants}]`,
+      "Custom domains: one distribution tenant per site, whose id CloudFront picks when it creates it; writes are allowed only on tenants tagged slipway:site (every site tenant is created with it).",
+    );
+  }
+  acknowledge(
+    stack.api.handler.role,
+    "AwsSolutions-IAM5[Resource::*]",
+    "Only cloudfront:CreateDistributionTenant (domains verify creates the site's tenant), which has no resource type; allowed only with the slipway:site tag and no other.",
   );
   for (const distribution of [edge.platform.distribution, edge.tenants.distribution]) {
     acknowledge(

@@ -254,6 +254,14 @@ export class SlipwayStack extends Stack {
     for (const [name, value] of Object.entries(names)) {
       this.steps.handler.fn.addEnvironment(EDGE_ENV[name as keyof typeof EDGE_ENV], value);
     }
+    // `domains add` and `domains verify` run in the API: it builds the custom-domain edge from the
+    // same three names (it never writes the route table: the steps do, once a domain is active).
+    for (const name of ["routesStoreArn", "tenantDistributionId", "connectionGroupId"] as const) {
+      this.api.handler.fn.addEnvironment(EDGE_ENV[name], names[name]);
+    }
+    this.siteFunctions.grantReadAssets(edge.buckets.assets);
+    edge.tenants.grantVerify(this.api.handler.role);
+    edge.tenants.grantManage(this.steps.handler.role);
     const role = this.steps.handler.role;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -278,6 +286,8 @@ export class SlipwayStack extends Stack {
     const outputs: Array<[string, string, string]> = [
       ["EdgeRoutesStoreArn", names.routesStoreArn, `The routes KeyValueStore (${EDGE_ENV.routesStoreArn})`],
       ["EdgeAssetsBucket", names.assetsBucket, `Static files, served by CloudFront only (${EDGE_ENV.assetsBucket})`],
+      // With EdgeAssetsBucket, what `slipway aws destroy --remove-data` empties of the edge.
+      ["EdgeLogsBucket", edge.buckets.logs.bucketName, "The distributions' access logs"],
       [
         "EdgePlatformDistributionId",
         names.platformDistributionId,

@@ -2,15 +2,7 @@ import { createApiClient } from "../client.ts";
 import { defineCommand } from "../command.ts";
 import type { CommandContext } from "../context.ts";
 import { writeCredentials } from "../credentials.ts";
-import {
-  AWS_TARGET_OPTIONS,
-  type AwsOps,
-  clientsWithCredentials,
-  onAws,
-  progressOf,
-  realAwsOps,
-  targetOf,
-} from "./aws-ops.ts";
+import { AWS_TARGET_OPTIONS, type AwsOps, openAwsSession, realAwsOps, sourceOf, targetOf } from "./aws-ops.ts";
 import { describeMe, type Me } from "./whoami.ts";
 
 const USAGE =
@@ -50,22 +42,12 @@ export async function runAwsDeploy(
   loadOps: () => Promise<AwsOps>,
 ): Promise<number> {
   const target = targetOf(values, USAGE);
-  const ops = await loadOps();
-  const { aws } = ops;
-  const sitesDomain = values["sites-domain"] as string | undefined;
-  const bundlesDir = (values.bundles as string | undefined) ?? aws.DEFAULT_BUNDLES_DIR;
-  const { secrets } = await clientsWithCredentials(ops, target);
-  const progress = progressOf(ctx);
+  const { aws, clients, progress, toolkit, call } = await openAwsSession(ctx, target, loadOps);
   progress(`Deploying the Slipway control plane with ${aws.describeTarget(target)}…`);
-  const toolkit = ops.toolkit(target, progress);
-  const outputs = await onAws(aws, target, () =>
-    aws.deployControlPlane(
-      toolkit,
-      { bundlesDir, ...(sitesDomain !== undefined ? { sitesDomain } : {}) },
-      { bootstrap: values.bootstrap === true },
-    ),
+  const outputs = await call(() =>
+    aws.deployControlPlane(toolkit, sourceOf(values, aws), { bootstrap: values.bootstrap === true }),
   );
-  const token = await onAws(aws, target, () => aws.readAdminToken(secrets, outputs.adminTokenSecretArn));
+  const token = await call(() => aws.readAdminToken(clients.secrets, outputs.adminTokenSecretArn));
   // The same check `slipway login` makes: the token works against this API before it is saved.
   const me = await createApiClient(outputs.apiUrl, token).request<Me>("GET", "/api/v1/me");
   const credentials = await writeCredentials(ctx.env, { url: outputs.apiUrl, token });

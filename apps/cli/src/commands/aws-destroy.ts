@@ -2,15 +2,7 @@ import { SlipwayError } from "@slipway/core/errors";
 import { defineCommand, usageError } from "../command.ts";
 import { askLine, isInteractive } from "../confirm.ts";
 import type { CommandContext } from "../context.ts";
-import {
-  AWS_TARGET_OPTIONS,
-  type AwsOps,
-  clientsWithCredentials,
-  onAws,
-  progressOf,
-  realAwsOps,
-  targetOf,
-} from "./aws-ops.ts";
+import { AWS_TARGET_OPTIONS, type AwsOps, openAwsSession, realAwsOps, targetOf } from "./aws-ops.ts";
 
 const USAGE =
   "slipway aws destroy --region R [--profile P] (--keep-data | --remove-data)\n" +
@@ -45,14 +37,9 @@ export async function runAwsDestroy(
     ctx.stderr.write("Nothing removed.\n");
     return 1;
   }
-  const ops = await loadOps();
-  const { aws } = ops;
-  const { s3 } = await clientsWithCredentials(ops, target);
-  const progress = progressOf(ctx);
-  const toolkit = ops.toolkit(target, progress);
-  const { emptied } = await onAws(aws, target, () =>
-    aws.removeControlPlane(toolkit, {}, { removeData, emptyBucket: (bucket) => aws.emptyBucket(s3, bucket), progress }),
-  );
+  const { aws, clients, progress, toolkit, call } = await openAwsSession(ctx, target, loadOps);
+  const emptyBucket = (bucket: string) => aws.emptyBucket(clients.s3, bucket);
+  const { emptied } = await call(() => aws.removeControlPlane(toolkit, {}, { removeData, emptyBucket, progress }));
   if (ctx.json) ctx.printJson({ region: target.region, removed: true, dataRemoved: removeData, emptied });
   else if (removeData) ctx.print(`Removed the control plane and its data from ${target.region} (the KMS key stays).`);
   else

@@ -261,6 +261,49 @@ describe("slipway aws destroy", () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ dataRemoved: true, emptied: { "slipway-artifacts": 3 } });
   });
 
+  it("--remove-data empties the edge's assets and logs buckets too (versions and delete markers) when the stack has an edge", async () => {
+    s3.on(ListObjectVersionsCommand).resolves({ IsTruncated: false });
+    s3.on(ListObjectVersionsCommand, { Bucket: "slipway-edge-assets" }).resolves({
+      IsTruncated: false,
+      Versions: [{ Key: "assets/d1/_next/static/a.js", VersionId: "v1" }],
+      DeleteMarkers: [{ Key: "assets/d0/_next/static/b.js", VersionId: "m1" }],
+    });
+    s3.on(ListObjectVersionsCommand, { Bucket: "slipway-edge-logs" }).resolves({
+      IsTruncated: false,
+      Versions: [{ Key: "platform/E1.2026-12-01-00.gz", VersionId: "null" }],
+    });
+    s3.on(DeleteObjectsCommand).resolves({});
+    const withEdge = { ...outputs(), EdgeAssetsBucket: "slipway-edge-assets", EdgeLogsBucket: "slipway-edge-logs" };
+    const result = await run(
+      runAwsDestroy,
+      { region: "eu-west-1", "remove-data": true },
+      { json: true, script: { outputs: withEdge } },
+    );
+    expect(result.error).toBeNull();
+    expect(methods(result.calls)).toEqual(["fromAssemblyBuilder", "deploy", "fromAssemblyBuilder", "destroy"]);
+    expect(s3.commandCalls(ListObjectVersionsCommand).map((c) => c.args[0].input.Bucket)).toEqual([
+      "slipway-artifacts",
+      "slipway-caches",
+      "slipway-access-logs",
+      "slipway-edge-assets",
+      "slipway-edge-logs",
+    ]);
+    const deletes = s3.commandCalls(DeleteObjectsCommand).map((c) => c.args[0].input);
+    expect(deletes.map((d) => [d.Bucket, d.Delete?.Objects])).toEqual([
+      [
+        "slipway-edge-assets",
+        [
+          { Key: "assets/d1/_next/static/a.js", VersionId: "v1" },
+          { Key: "assets/d0/_next/static/b.js", VersionId: "m1" },
+        ],
+      ],
+      ["slipway-edge-logs", [{ Key: "platform/E1.2026-12-01-00.gz", VersionId: "null" }]],
+    ]);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      emptied: { "slipway-edge-assets": 2, "slipway-edge-logs": 1, "slipway-artifacts": 0 },
+    });
+  });
+
   it("the redeploy before a data removal has a deletable table and buckets, and the key kept", async () => {
     s3.on(ListObjectVersionsCommand).resolves({ IsTruncated: false });
     const result = await run(runAwsDestroy, { region: "eu-west-1", "remove-data": true });

@@ -55,6 +55,47 @@ export function progressOf(ctx: CommandContext): (line: string) => void {
   return ctx.json ? () => {} : (line) => ctx.print(line);
 }
 
+/** What a command works with once the target's credentials resolve: the toolkit, the clients, progress. */
+export interface AwsSession {
+  readonly aws: Aws;
+  readonly clients: OpsClients;
+  readonly progress: (line: string) => void;
+  readonly toolkit: ControlPlaneToolkit;
+  /** Runs an AWS call on the target (onAws: credential and region faults name the profile and region). */
+  call<T>(run: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * The preamble of `slipway aws deploy|upgrade|destroy`: loads the CDK (seconds, so only once the
+ * arguments are known to be good), resolves the credentials before anything is synthesized, and
+ * makes the toolkit printing progress as the context wants it.
+ */
+export async function openAwsSession(
+  ctx: CommandContext,
+  target: AwsTarget,
+  loadOps: () => Promise<AwsOps>,
+): Promise<AwsSession> {
+  const ops = await loadOps();
+  const clients = await clientsWithCredentials(ops, target);
+  const progress = progressOf(ctx);
+  return {
+    aws: ops.aws,
+    clients,
+    progress,
+    toolkit: ops.toolkit(target, progress),
+    call: (run) => onAws(ops.aws, target, run),
+  };
+}
+
+/** The stack's source as `deploy` and `upgrade` take it from their flags: the bundles and the sites domain. */
+export function sourceOf(values: Record<string, unknown>, aws: Aws): { bundlesDir: string; sitesDomain?: string } {
+  const sitesDomain = values["sites-domain"] as string | undefined;
+  return {
+    bundlesDir: (values.bundles as string | undefined) ?? aws.DEFAULT_BUNDLES_DIR,
+    ...(sitesDomain !== undefined ? { sitesDomain } : {}),
+  };
+}
+
 /** Runs an AWS call, turning credential and region faults into errors naming the profile and region. */
 export async function onAws<T>(aws: Aws, target: AwsTarget, call: () => Promise<T>): Promise<T> {
   try {

@@ -2,15 +2,7 @@ import { SlipwayError } from "@slipway/core/errors";
 import { defineCommand } from "../command.ts";
 import { confirmByTyping, isInteractive } from "../confirm.ts";
 import type { CommandContext } from "../context.ts";
-import {
-  AWS_TARGET_OPTIONS,
-  type AwsOps,
-  clientsWithCredentials,
-  onAws,
-  progressOf,
-  realAwsOps,
-  targetOf,
-} from "./aws-ops.ts";
+import { AWS_TARGET_OPTIONS, type AwsOps, openAwsSession, realAwsOps, sourceOf, targetOf } from "./aws-ops.ts";
 
 const USAGE =
   "slipway aws upgrade --region R [--profile P] [--sites-domain D] [--bundles DIR] [--yes]\n" +
@@ -42,17 +34,9 @@ export async function runAwsUpgrade(
   loadOps: () => Promise<AwsOps>,
 ): Promise<number> {
   const target = targetOf(values, USAGE);
-  const ops = await loadOps();
-  const { aws } = ops;
-  const sitesDomain = values["sites-domain"] as string | undefined;
-  const source = {
-    bundlesDir: (values.bundles as string | undefined) ?? aws.DEFAULT_BUNDLES_DIR,
-    ...(sitesDomain !== undefined ? { sitesDomain } : {}),
-  };
-  await clientsWithCredentials(ops, target);
-  const progress = progressOf(ctx);
-  const toolkit = ops.toolkit(target, progress);
-  const changes = await onAws(aws, target, () => aws.diffControlPlane(toolkit, source));
+  const { aws, toolkit, call } = await openAwsSession(ctx, target, loadOps);
+  const source = sourceOf(values, aws);
+  const changes = await call(() => aws.diffControlPlane(toolkit, source));
   if (aws.isEmptySummary(changes)) {
     if (ctx.json) ctx.printJson({ changes, upgraded: false });
     else ctx.print("No changes: the deployed stack is already this version.");
@@ -76,7 +60,7 @@ export async function runAwsUpgrade(
       return 1;
     }
   }
-  const outputs = await onAws(aws, target, () => aws.deployControlPlane(toolkit, source));
+  const outputs = await call(() => aws.deployControlPlane(toolkit, source));
   if (ctx.json) ctx.printJson({ changes, upgraded: true, apiUrl: outputs.apiUrl });
   else ctx.print(`Upgraded. Slipway API: ${outputs.apiUrl}`);
   return 0;

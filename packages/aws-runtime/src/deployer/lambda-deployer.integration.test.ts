@@ -231,6 +231,14 @@ describe("Lambda deployer", () => {
       Tags: { "slipway:site": SITE, "slipway:deployment": FIXTURE_DEPLOYMENT_ID },
     });
     expect(lambda.functions.get(image)?.input.Handler).toBe(IMAGE_ENTRY_HANDLER);
+    // The image function: the origin secret, and where OpenNext's S3 image loader reads originals
+    // (the deployment's static files); none of the server's pointers.
+    const imageEnv = lambda.functions.get(image)?.input.Environment?.Variables ?? {};
+    expect(imageEnv).toEqual({
+      SLIPWAY_ORIGIN_SECRET: SECRET,
+      BUCKET_NAME: "assets",
+      BUCKET_KEY_PREFIX: `assets/${FIXTURE_DEPLOYMENT_ID}`,
+    });
     const env = created?.Environment?.Variables ?? {};
     // Read as the entries read it at cold start.
     expect(parseOriginSecret(env)).toBe(SECRET);
@@ -296,6 +304,12 @@ describe("Lambda deployer", () => {
     expect(assets.some((k) => k.endsWith(".br") || k.endsWith(".gz"))).toBe(false);
     const head = await s3.send(new HeadObjectCommand({ Bucket: "assets", Key: script }));
     expect(head.CacheControl).toBe("public, max-age=31536000, immutable");
+    // Where the image loader looks for `/_next/static/…` (`<BUCKET_KEY_PREFIX>/<url without its slash>`).
+    const url = String(script).slice(`assets/${FIXTURE_DEPLOYMENT_ID}`.length);
+    const loaded = `${imageEnv.BUCKET_KEY_PREFIX}/${url.replace(/^\//, "")}`;
+    expect((await s3.send(new HeadObjectCommand({ Bucket: imageEnv.BUCKET_NAME, Key: loaded }))).ContentLength).toBe(
+      head.ContentLength,
+    );
     expect(head.ContentType).toBe("text/javascript; charset=utf-8");
     // The build's prerendered pages seed the site's ISR cache.
     expect((await keys("cache", `cache/${SITE}/`)).length).toBeGreaterThan(0);
@@ -388,7 +402,9 @@ describe("Lambda deployer", () => {
       region: "us-east-1",
     };
     const failed = await createLambdaDeployer(options({ caches })).activate(deployment(ARTIFACT_KEY));
-    expect(!failed.ok && failed.reason).toMatch(/over Lambda's 4096-byte limit \(largest: REVALIDATION_QUEUE_URL/);
+    expect(!failed.ok && failed.reason).toMatch(
+      /^the server function: .* over Lambda's 4096-byte limit \(largest: REVALIDATION_QUEUE_URL/,
+    );
     expect(writes()).toEqual([]);
   });
 

@@ -1,56 +1,32 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Transform } from "node:stream";
 import { LambdaClient, type LambdaClientConfig } from "@aws-sdk/client-lambda";
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
+import { DeleteObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import {
   type ActivationResult,
   type BlobStore,
   type Deployer,
   type Deployment,
-  type DeploymentManifest,
   deploymentEnv,
-  MANIFEST_FILE,
   type Project,
-  parseManifest,
   type Secrets,
   type UrlScheme,
 } from "@slipway/core";
-import { extractArtifact } from "@slipway/runtime/extract";
 import type { DeploymentOrigins, EdgeRouteTable } from "../edge/route-table.ts";
 import { previewModeIdKey, recordPreviewModeId } from "../revalidation/preview-mode-id.ts";
-import {
-  IMAGE_ENTRY_FILE,
-  IMAGE_ENTRY_HANDLER,
-  SERVER_ENTRY_FILE,
-  SERVER_ENTRY_HANDLER,
-} from "../server-function/entry-env.ts";
 import { sealServerEnv } from "../server-function/env-snapshot.ts";
-import { ORIGIN_SECRET_HEADER } from "../server-function/origin-secret.ts";
+import { type ActivationRecord, readActivationRecord, writeActivationRecord } from "./activation-record.ts";
 import { deletePrefix, IMMUTABLE, uploadFolder } from "./bucket-files.ts";
-import { checkCodeStorage } from "./code-storage.ts";
-import { type FunctionZip, planFunctionZip } from "./function-zip.ts";
-import {
-  createFunction,
-  deleteFunction,
-  ensureAlias,
-  ensurePublicUrlPermissions,
-  ensureUrl,
-  ensureVersion,
-  functionExists,
-  type WaitBounds,
-  waitActive,
-} from "./lambda-steps.ts";
-import { assetsPrefix, codeKey, envSnapshotKey, recordKey, type SiteFunctionRole, siteFunctionName } from "./names.ts";
-import { cacheKeyPrefix, envTooLarge, type SiteCaches, siteFunctionEnv } from "./site-env.ts";
+import { stageMissingCode } from "./function-code.ts";
+import { createFunction, deleteFunction, type WaitBounds } from "./lambda-steps.ts";
+import { assetsPrefix, codeKey, envSnapshotKey, recordKey, type SiteFunctionRole } from "./names.ts";
+import { prewarm } from "./prewarm.ts";
+import { publishLive } from "./publish-function.ts";
+import { cacheKeyPrefix, envTooLarge, imageFunctionEnv, type SiteCaches, siteFunctionEnv } from "./site-env.ts";
+import { createFunctionInput, planSiteFunctions } from "./site-function-plan.ts";
+import { StepFailure, step } from "./step.ts";
+import { cacheSeedPrefixes, unpackArtifact } from "./unpack-artifact.ts";
 
 export interface LambdaDeployerOptions {
   /** Where the builder stored the artifacts (`deployment.artifactKey`). */
@@ -95,66 +71,6 @@ export interface LambdaDeployerOptions {
   readonly workDir?: string;
 }
 
-/** What an activation made, written before it makes anything: `deactivate` gets only the id. */
-interface ActivationRecord {
-  readonly version: 1;
-  readonly siteId: string;
-  readonly functions: { readonly role: SiteFunctionRole; readonly name: string }[];
-  /** Prefixes in the cache bucket seeded from the build (and written to by the running app). */
-  readonly cachePrefixes: string[];
-}
-
-/** A failed step, named with the AWS error that failed it (the reason a user reads). */
-class StepFailure extends Error {}
-
-async function step<T>(label: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof StepFailure) throw error;
-    const e = error as { name?: string; message?: string };
-    throw new StepFailure(`${label} failed: ${e?.name ?? "Error"}: ${e?.message ?? String(error)}`);
-  }
-}
-
-/**
- * Puts a Slipway entry beside OpenNext's `index.mjs` (which it imports as `./index.mjs`). Whatever
- * the artifact had at that name goes first: the build output is untrusted, and copying onto a
- * link it planted would write through the link.
- */
-async function addEntry(entriesDir: string, file: string, functionDir: string): Promise<void> {
-  const openNext = await fs.lstat(path.join(functionDir, "index.mjs")).catch(() => null);
-  if (!openNext?.isFile()) throw new StepFailure(`the function folder ${path.basename(functionDir)} has no index.mjs`);
-  const target = path.join(functionDir, file);
-  await fs.rm(target, { recursive: true, force: true });
-  await fs.copyFile(path.join(entriesDir, file), target);
-}
-
-async function readManifest(root: string): Promise<DeploymentManifest> {
-  const file = path.join(root, MANIFEST_FILE);
-  const stat = await fs.lstat(file);
-  if (!stat.isFile() || stat.size > 16 * 1024 * 1024) throw new StepFailure(`${MANIFEST_FILE} is not a manifest file`);
-  return parseManifest(JSON.parse(await fs.readFile(file, "utf8")));
-}
-
-/**
- * The folders the build's cache seeds under the site's cache prefix: one per build (OpenNext
- * names it by the build or deployment id), fetch-cache ones under `__fetch/`. The running app writes
- * under the same folders, so removing them on deactivate frees exactly this deployment's cache.
- */
-async function cacheSeedPrefixes(cacheDir: string, cacheRoot: string): Promise<string[]> {
-  const prefixes: string[] = [];
-  for (const entry of await fs.readdir(cacheDir, { withFileTypes: true }).catch(() => [])) {
-    if (!entry.isDirectory()) continue;
-    if (entry.name !== "__fetch") prefixes.push(`${cacheRoot}/${entry.name}`);
-    else {
-      for (const inner of await fs.readdir(path.join(cacheDir, entry.name)))
-        prefixes.push(`${cacheRoot}/__fetch/${inner}`);
-    }
-  }
-  return prefixes;
-}
-
 /**
  * The AWS target's Deployer: per deployment one Lambda function for the OpenNext server bundle
  * and one for the image bundle, each published once behind the alias `live` with a public
@@ -169,58 +85,8 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
   const wait = options.wait ?? { maxWaitSeconds: 300, minDelaySeconds: 2 };
   const share = options.codeStorageShare ?? 0.8;
 
-  async function readRecord(deploymentId: string): Promise<ActivationRecord | null> {
-    try {
-      const object = await s3.send(new GetObjectCommand({ Bucket: options.codeBucket, Key: recordKey(deploymentId) }));
-      return JSON.parse((await object.Body?.transformToString()) ?? "null") as ActivationRecord | null;
-    } catch (error) {
-      const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-      if (e.name === "NoSuchKey" || e.$metadata?.httpStatusCode === 404) return null;
-      throw error;
-    }
-  }
-
   async function putText(bucket: string, key: string, body: string, contentType: string): Promise<void> {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
-  }
-
-  async function uploadZip(key: string, zip: FunctionZip): Promise<number> {
-    let bytes = 0;
-    // Counted on the way through (a "data" listener on the zip itself would start it flowing early).
-    const counted = zip.stream.pipe(
-      new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          bytes += chunk.length;
-          done(null, chunk);
-        },
-      }),
-    );
-    zip.stream.once("error", (error) => counted.destroy(error));
-    await new Upload({
-      client: s3,
-      params: { Bucket: options.codeBucket, Key: key, Body: counted, ContentType: "application/zip" },
-      leavePartsOnError: false,
-    }).done();
-    return bytes;
-  }
-
-  async function unpack(deployment: Deployment, dir: string): Promise<DeploymentManifest> {
-    if (!deployment.artifactKey) throw new StepFailure(`deployment ${deployment.id} has no artifact`);
-    const key = deployment.artifactKey;
-    const body = await step(`reading ${key} from ${options.blobs.name}`, () => options.blobs.get(key));
-    if (!body) throw new StepFailure(`artifact ${key} not found in ${options.blobs.name}`);
-    await step(`unpacking ${key}`, () => extractArtifact(body, dir));
-    const manifest = await step(`reading the manifest of ${key}`, () => readManifest(dir));
-    if (manifest.deploymentId !== deployment.id) {
-      throw new StepFailure(`artifact manifest is for deployment ${manifest.deploymentId}, not ${deployment.id}`);
-    }
-    if (manifest.functions.length > 0) {
-      throw new StepFailure(
-        `the artifact has edge-runtime routes (${manifest.functions.map((f) => f.name).join(", ")}), ` +
-          "which the AWS target does not deploy yet; use the Node.js runtime for them",
-      );
-    }
-    return manifest;
   }
 
   async function activate(deployment: Deployment): Promise<ActivationResult> {
@@ -231,46 +97,31 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
       const originSecret = await step("reading the origin secret", () =>
         typeof options.originSecret === "string" ? Promise.resolve(options.originSecret) : options.originSecret(),
       );
-      const env = siteFunctionEnv({
-        siteId,
-        envBucket: options.codeBucket,
-        envKey: envSnapshotKey(deployment.id),
-        kmsKeyArn: options.kmsKeyArn,
-        originSecret,
-        caches: options.caches,
-      });
-      const tooLarge = envTooLarge(env);
-      if (tooLarge) throw new StepFailure(tooLarge);
-      const manifest = await unpack(deployment, dir);
-      // OpenNext's index.mjs stays as built; Lambda runs Slipway's entry, which wraps it.
-      const bundles: {
-        role: SiteFunctionRole;
-        dir: string;
-        file: string;
-        handler: string;
-        invokeMode: "RESPONSE_STREAM" | "BUFFERED";
-        memory: number;
-      }[] = [
-        {
-          role: "server",
-          dir: manifest.server.dir,
-          file: SERVER_ENTRY_FILE,
-          handler: SERVER_ENTRY_HANDLER,
-          invokeMode: "RESPONSE_STREAM",
-          memory: options.memoryMb ?? 1024,
-        },
-      ];
-      if (manifest.image) {
-        bundles.push({
-          role: "image",
-          dir: manifest.image.dir,
-          file: IMAGE_ENTRY_FILE,
-          handler: IMAGE_ENTRY_HANDLER,
-          invokeMode: "BUFFERED",
-          memory: options.imageMemoryMb ?? 1536,
-        });
+      const envs: Record<SiteFunctionRole, Record<string, string>> = {
+        server: siteFunctionEnv({
+          siteId,
+          envBucket: options.codeBucket,
+          envKey: envSnapshotKey(deployment.id),
+          kmsKeyArn: options.kmsKeyArn,
+          originSecret,
+          caches: options.caches,
+        }),
+        image: imageFunctionEnv({
+          originSecret,
+          assetsBucket: options.assetsBucket,
+          assetsPrefix: assetsPrefix(deployment.id),
+        }),
+      };
+      for (const [role, env] of Object.entries(envs)) {
+        const tooLarge = envTooLarge(env);
+        if (tooLarge) throw new StepFailure(`the ${role} function: ${tooLarge}`);
       }
-      const functions = bundles.map((b) => ({ ...b, name: siteFunctionName(siteId, deployment.id, b.role) }));
+      const manifest = await unpackArtifact(options.blobs, deployment, dir);
+      const functions = planSiteFunctions(
+        manifest,
+        { siteId, deploymentId: deployment.id },
+        { server: options.memoryMb ?? 1024, image: options.imageMemoryMb ?? 1536 },
+      );
       const cacheRoot = cacheKeyPrefix(siteId).replace(/\/$/, "");
       const record: ActivationRecord = {
         version: 1,
@@ -279,7 +130,7 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
         cachePrefixes: await cacheSeedPrefixes(path.join(dir, manifest.cache.dir), cacheRoot),
       };
       await step("writing the activation record", () =>
-        putText(options.codeBucket, recordKey(deployment.id), JSON.stringify(record), "application/json"),
+        writeActivationRecord(s3, options.codeBucket, deployment.id, record),
       );
 
       // The environment the local host gives a deployment (its variables plus the system ones),
@@ -298,48 +149,28 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
         recordPreviewModeId(options.blobs, deployment.id, path.join(dir, manifest.server.dir)),
       );
 
-      // Zip and upload only what does not exist yet: a redelivery reuses the functions it made.
-      const missing: (typeof functions)[number][] = [];
-      for (const fn of functions) {
-        if (!(await step(`GetFunction ${fn.name}`, () => functionExists(lambda, fn.name)))) missing.push(fn);
-      }
-      let zippedBytes = 0;
-      let largestUnzipped = 0;
+      const missing = await stageMissingCode(
+        {
+          lambda,
+          s3,
+          codeBucket: options.codeBucket,
+          deploymentId: deployment.id,
+          artifactDir: dir,
+          siteEntriesDir: options.siteEntriesDir,
+          share,
+        },
+        functions,
+      );
       for (const fn of missing) {
-        await step(`adding ${fn.file} to the ${fn.role} code`, () =>
-          addEntry(options.siteEntriesDir, fn.file, path.join(dir, fn.dir)),
-        );
-        const plan = await planFunctionZip(path.join(dir, fn.dir), fn.role);
-        if (!plan.ok) throw new StepFailure(plan.reason);
-        const zip = plan.zip();
-        largestUnzipped = Math.max(largestUnzipped, zip.unzippedBytes);
-        zippedBytes += await step(`uploading the ${fn.role} code`, () =>
-          uploadZip(codeKey(deployment.id, fn.role), zip),
-        );
-      }
-      if (missing.length > 0) {
-        const refused = await step("GetAccountSettings", () =>
-          checkCodeStorage(lambda, { newZippedBytes: zippedBytes, largestUnzippedBytes: largestUnzipped, share }),
-        );
-        if (refused) throw new StepFailure(refused);
-      }
-      for (const fn of missing) {
-        await step(`CreateFunction ${fn.name}`, () =>
-          createFunction(lambda, {
-            FunctionName: fn.name,
-            Runtime: "nodejs22.x",
-            // The builder builds on x86_64 (sharp's native binary is for it).
-            Architectures: ["x86_64"],
-            Role: options.executionRoleArn,
-            Handler: fn.handler,
-            Code: { S3Bucket: options.codeBucket, S3Key: codeKey(deployment.id, fn.role) },
-            MemorySize: fn.memory,
-            Timeout: options.timeoutSeconds ?? 30,
-            Environment: { Variables: env },
-            Tags: { "slipway:site": siteId, "slipway:deployment": deployment.id },
-            Description: `Slipway ${fn.role} of deployment ${deployment.id} (site ${siteId})`,
-          }),
-        );
+        const input = createFunctionInput(fn, {
+          siteId,
+          deploymentId: deployment.id,
+          codeBucket: options.codeBucket,
+          executionRoleArn: options.executionRoleArn,
+          timeoutSeconds: options.timeoutSeconds ?? 30,
+          env: envs[fn.role],
+        });
+        await step(`CreateFunction ${fn.name}`, () => createFunction(lambda, input));
       }
 
       const assetsDir = path.join(dir, manifest.assets.dir);
@@ -366,15 +197,7 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
       );
 
       const urls: Partial<Record<SiteFunctionRole, string>> = {};
-      for (const fn of functions) {
-        await step(`waiting for ${fn.name} to be Active`, () => waitActive(lambda, fn.name, wait));
-        const version = await step(`PublishVersion ${fn.name}`, () => ensureVersion(lambda, fn.name, wait));
-        await step(`CreateAlias ${fn.name}:live`, () => ensureAlias(lambda, fn.name, version));
-        urls[fn.role] = await step(`CreateFunctionUrlConfig ${fn.name}:live`, () =>
-          ensureUrl(lambda, fn.name, fn.invokeMode),
-        );
-        await step(`AddPermission ${fn.name}:live`, () => ensurePublicUrlPermissions(lambda, fn.name));
-      }
+      for (const fn of functions) urls[fn.role] = await publishLive(lambda, fn, wait);
       const serverUrl = urls.server as string;
       const warm = await prewarm(serverUrl, originSecret, options.warmTimeoutMs ?? 30_000);
       if (!warm.ok) throw new StepFailure(warm.reason);
@@ -396,7 +219,7 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
   }
 
   async function deactivate(deploymentId: string): Promise<void> {
-    const record = await readRecord(deploymentId);
+    const record = await readActivationRecord(s3, options.codeBucket, deploymentId);
     // The record is written before anything else: without it, activate made nothing.
     if (!record) return;
     await options.routes.deleteDeployment(deploymentId);
@@ -413,28 +236,4 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
   }
 
   return { name: "aws-lambda", activate, deactivate };
-}
-
-/** One request to the new server through its URL, as CloudFront sends it (with the secret header). */
-async function prewarm(
-  url: string,
-  secret: string,
-  timeoutMs: number,
-): Promise<{ ok: true; ms: number } | { ok: false; reason: string }> {
-  const started = performance.now();
-  try {
-    const response = await fetch(url, {
-      headers: { [ORIGIN_SECRET_HEADER]: secret },
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await response.arrayBuffer();
-    const ms = Math.round(performance.now() - started);
-    if (response.status >= 500 || response.status === 403) {
-      return { ok: false, reason: `pre-warm request to ${url} answered ${response.status} after ${ms} ms` };
-    }
-    return { ok: true, ms };
-  } catch (error) {
-    return { ok: false, reason: `pre-warm request to ${url} failed: ${(error as Error).message}` };
-  }
 }

@@ -1,6 +1,8 @@
+import { OPEN_NEXT_AWS_ENV } from "@slipway/core/runtime-contract";
 import { describe, expect, it } from "vitest";
 import { parseOriginSecret, parseSnapshotLocation } from "../server-function/entry-env.ts";
-import { envTooLarge, LAMBDA_ENV_LIMIT, siteFunctionEnv } from "./site-env.ts";
+import { assetsPrefix } from "./names.ts";
+import { envTooLarge, imageFunctionEnv, LAMBDA_ENV_LIMIT, siteFunctionEnv } from "./site-env.ts";
 
 const input = {
   siteId: "k3j9x0a1b2",
@@ -40,5 +42,25 @@ describe("siteFunctionEnv", () => {
     expect(envTooLarge(env)).toMatch(
       /^the function environment is \d+ bytes, over Lambda's 4096-byte limit \(largest: CACHE_DYNAMO_TABLE, 4000 characters\)/,
     );
+  });
+});
+
+describe("imageFunctionEnv", () => {
+  const env = imageFunctionEnv({
+    originSecret: input.originSecret,
+    assetsBucket: "slipway-edgeassets-123456789012-eu-west-1",
+    assetsPrefix: assetsPrefix("a8c7d6e5f4"),
+  });
+
+  it("sets every variable OpenNext's S3 image loader needs, pointing at the deployment's static files", () => {
+    for (const name of OPEN_NEXT_AWS_ENV.imageLoader) expect(env[name]).toBeTruthy();
+    expect(env.BUCKET_NAME).toBe("slipway-edgeassets-123456789012-eu-west-1");
+    expect(env.BUCKET_KEY_PREFIX).toBe("assets/a8c7d6e5f4");
+  });
+
+  it("carries the origin secret the image entry checks, and nothing of the server's", () => {
+    expect(parseOriginSecret(env)).toBe(input.originSecret);
+    expect(Object.keys(env).sort()).toEqual(["BUCKET_KEY_PREFIX", "BUCKET_NAME", "SLIPWAY_ORIGIN_SECRET"]);
+    expect(envTooLarge(env)).toBeNull();
   });
 });

@@ -47,6 +47,27 @@ export function siteFunctionEnv(input: SiteEnvInput): Record<string, string> {
   };
 }
 
+export interface ImageEnvInput {
+  readonly originSecret: string;
+  /** Where the deployment's static files are (the assets bucket, `assets/<deploymentId>`). */
+  readonly assetsBucket: string;
+  readonly assetsPrefix: string;
+}
+
+/**
+ * The environment of a deployment's image function: the origin secret its entry checks, and
+ * where OpenNext's S3 image loader reads the originals (`BUCKET_NAME`, `BUCKET_KEY_PREFIX`, its
+ * names; `OPEN_NEXT_AWS_ENV.imageLoader`): the deployment's own static files, where `activate`
+ * uploads them. Nothing of the server's: the image function reads no cache and no env snapshot.
+ */
+export function imageFunctionEnv(input: ImageEnvInput): Record<string, string> {
+  return {
+    [SERVER_ENTRY_ENV.originSecret]: input.originSecret,
+    BUCKET_NAME: input.assetsBucket,
+    BUCKET_KEY_PREFIX: input.assetsPrefix,
+  };
+}
+
 /** Bytes of the environment as Lambda counts it (keys and values, UTF-8); JSON overhead included, to err on the safe side. */
 export function envSize(env: Record<string, string>): number {
   return Buffer.byteLength(JSON.stringify(env), "utf8");

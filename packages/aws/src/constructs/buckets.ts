@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
+import { ABORT_INCOMPLETE_UPLOADS, expireAfter, SECURE_BUCKET } from "./bucket-defaults.ts";
 import { requireIntegerIn } from "./invalid-prop.ts";
 
 /**
@@ -59,22 +60,14 @@ export class Buckets extends Construct {
     const cacheDays = requireIntegerIn("Buckets", "cacheDays", props.cacheDays ?? 30, 1, 3650);
     const accessLogDays = requireIntegerIn("Buckets", "accessLogDays", props.accessLogDays ?? 90, 1, 3650);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const abortUploads: s3.LifecycleRule = {
-      id: "abort-incomplete-uploads",
-      abortIncompleteMultipartUploadAfter: Duration.days(1),
-    };
-    const common = {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    } as const;
+    const abortUploads = ABORT_INCOMPLETE_UPLOADS;
+    const common = { ...SECURE_BUCKET, objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED } as const;
 
     // Server access logs only support SSE-S3 on the target bucket, not SSE-KMS.
     this.accessLogs = new s3.Bucket(this, "AccessLogs", {
       ...common,
       encryption: s3.BucketEncryption.S3_MANAGED,
-      lifecycleRules: [abortUploads, { id: "expire-access-logs", expiration: Duration.days(accessLogDays) }],
+      lifecycleRules: [abortUploads, expireAfter("expire-access-logs", accessLogDays)],
       removalPolicy,
     });
     const kmsEncryption = {
@@ -105,7 +98,7 @@ export class Buckets extends Construct {
       ...kmsEncryption,
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: "caches/",
-      lifecycleRules: [abortUploads, { id: "expire-caches", expiration: Duration.days(cacheDays) }],
+      lifecycleRules: [abortUploads, expireAfter("expire-caches", cacheDays)],
       removalPolicy,
     });
   }

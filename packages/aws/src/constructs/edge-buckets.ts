@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { RemovalPolicy } from "aws-cdk-lib";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
+import { ABORT_INCOMPLETE_UPLOADS, expireAfter, SECURE_BUCKET } from "./bucket-defaults.ts";
 import { requireIntegerIn } from "./invalid-prop.ts";
 
 export interface EdgeBucketsProps {
@@ -35,14 +36,9 @@ export class EdgeBuckets extends Construct {
     super(scope, id);
     const logDays = requireIntegerIn("EdgeBuckets", "logDays", props.logDays ?? 90, 1, 3650);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const abortUploads: s3.LifecycleRule = {
-      id: "abort-incomplete-uploads",
-      abortIncompleteMultipartUploadAfter: Duration.days(1),
-    };
+    const abortUploads = ABORT_INCOMPLETE_UPLOADS;
     const common = {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
+      ...SECURE_BUCKET,
       encryption: s3.BucketEncryption.S3_MANAGED,
       serverAccessLogsBucket: props.serverAccessLogs,
       removalPolicy,
@@ -57,7 +53,7 @@ export class EdgeBuckets extends Construct {
       ...common,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
       serverAccessLogsPrefix: "edge-logs/",
-      lifecycleRules: [abortUploads, { id: "expire-edge-logs", expiration: Duration.days(logDays) }],
+      lifecycleRules: [abortUploads, expireAfter("expire-edge-logs", logDays)],
     });
   }
 }

@@ -1,6 +1,7 @@
 import { Aws } from "aws-cdk-lib";
 import type * as acm from "aws-cdk-lib/aws-certificatemanager";
 import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
+import * as iam from "aws-cdk-lib/aws-iam";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import type { EdgeBehavior } from "./edge-behaviors.ts";
@@ -21,6 +22,8 @@ export interface EdgeTenantDistributionProps {
 }
 
 const ASSETS_ORIGIN_ID = "assets";
+/** The tag every site's tenant is created with (aws-runtime's tenant-domain-edge.ts): IAM scopes tenant writes by it. */
+export const SITE_TAG = "slipway:site";
 
 /**
  * Custom domains: one multi-tenant distribution (`ConnectionMode: tenant-only`, CloudFront SaaS
@@ -37,6 +40,8 @@ export class EdgeTenantDistribution extends Construct {
   readonly connectionGroup: cloudfront.CfnConnectionGroup;
   /** `arn:…:cloudfront::<account>:distribution/<id>`, what the assets bucket policy names. */
   readonly distributionArn: string;
+  /** `arn:…:cloudfront::<account>:distribution-tenant/*`: CloudFront picks a tenant's id when it creates it. */
+  readonly tenantArns: string;
 
   constructor(scope: Construct, id: string, props: EdgeTenantDistributionProps) {
     super(scope, id);
@@ -80,10 +85,63 @@ export class EdgeTenantDistribution extends Construct {
       },
     });
     this.distributionArn = `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution/${this.distribution.ref}`;
+    this.tenantArns = `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution-tenant/*`;
     this.connectionGroup = new cloudfront.CfnConnectionGroup(this, "ConnectionGroup", {
       name: `${props.namePrefix ?? "slipway"}-custom-domains`,
       enabled: true,
       ipv6Enabled: true,
+    });
+  }
+
+  /**
+   * What `domains add` and `domains verify` call (aws-runtime's createTenantDomainEdge `records`
+   * and `verify`): the connection group's routing endpoint, then the site's tenant read, created
+   * or updated to hold the domain, then CloudFront's DNS check. Tenants are created only tagged
+   * with SITE_TAG, and only tenants with that tag are changed.
+   */
+  grantVerify(role: iam.IRole): void {
+    const statements = [
+      new iam.PolicyStatement({
+        actions: ["cloudfront:GetConnectionGroup"],
+        resources: [this.connectionGroup.attrArn],
+      }),
+      // CreateDistributionTenant has no resource type to scope to; the request's tags are checked instead.
+      new iam.PolicyStatement({
+        actions: ["cloudfront:CreateDistributionTenant"],
+        resources: ["*"],
+        conditions: {
+          Null: { [`aws:RequestTag/${SITE_TAG}`]: "false" },
+          "ForAllValues:StringEquals": { "aws:TagKeys": [SITE_TAG] },
+        },
+      }),
+      // No tag condition: an absent tenant must answer EntityNotFound (verify then creates it), not AccessDenied.
+      new iam.PolicyStatement({
+        actions: ["cloudfront:GetDistributionTenant", "cloudfront:VerifyDnsConfiguration"],
+        resources: [this.tenantArns],
+      }),
+      this.onSiteTenants("cloudfront:UpdateDistributionTenant"),
+    ];
+    for (const statement of statements) role.addToPrincipalPolicy(statement);
+  }
+
+  /**
+   * The domain steps (`domain.provision`, its polls, `domain.detach`): what verify calls, plus the
+   * managed certificate's state and deleting a site's tenant with its last domain.
+   */
+  grantManage(role: iam.IRole): void {
+    this.grantVerify(role);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ["cloudfront:GetManagedCertificateDetails"], resources: [this.tenantArns] }),
+    );
+    role.addToPrincipalPolicy(this.onSiteTenants("cloudfront:DeleteDistributionTenant"));
+  }
+
+  /** A write allowed only on tenants tagged SITE_TAG (every site's tenant is created with it). */
+  private onSiteTenants(action: string): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      actions: [action],
+      resources: [this.tenantArns],
+      conditions: { Null: { [`aws:ResourceTag/${SITE_TAG}`]: "false" } },
     });
   }
 }

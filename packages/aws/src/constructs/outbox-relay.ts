@@ -5,12 +5,12 @@ import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
-import * as sqs from "aws-cdk-lib/aws-sqs";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { AlarmTopic } from "./alarm-topic.ts";
 import { ControlPlaneFunction } from "./control-plane-function.ts";
 import { requireIntegerIn } from "./invalid-prop.ts";
+import { streamFailureQueue, tableStreamSource } from "./table-stream.ts";
 
 export interface OutboxRelayProps {
   /** The relay's bundle (`index.mjs` exporting a DynamoDB stream `handler`). */
@@ -50,13 +50,7 @@ export class OutboxRelay extends Construct {
   constructor(scope: Construct, id: string, props: OutboxRelayProps) {
     super(scope, id);
     const retryAttempts = requireIntegerIn("OutboxRelay", "retryAttempts", props.retryAttempts ?? 10, 0, 10_000);
-    this.failures = new sqs.Queue(this, "Failures", {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.encryptionKey,
-      dataKeyReuse: Duration.hours(1),
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.failures = streamFailureQueue(this, props.encryptionKey);
     this.handler = new ControlPlaneFunction(this, "Handler", {
       code: props.code,
       description: "outbox relay (table stream to the step queue)",
@@ -65,21 +59,12 @@ export class OutboxRelay extends Construct {
       environment: props.environment,
     });
     this.handler.fn.addEventSource(
-      new DynamoEventSource(props.table, {
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        maxBatchingWindow: Duration.seconds(1),
-        bisectBatchOnError: true,
+      tableStreamSource(props.table, this.failures, {
         retryAttempts,
-        maxRecordAge: Duration.days(1),
-        parallelizationFactor: 1,
-        onFailure: new SqsDlq(this.failures),
-        filters: [
-          lambda.FilterCriteria.filter({
-            eventName: lambda.FilterRule.isEqual("INSERT"),
-            dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith(OUTBOX_KEY_PREFIX) } } },
-          }),
-        ],
+        filter: {
+          eventName: lambda.FilterRule.isEqual("INSERT"),
+          dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith(OUTBOX_KEY_PREFIX) } } },
+        },
       }),
     );
     // Sending to the (KMS-encrypted) step queue, written out instead of grantSendMessages, which

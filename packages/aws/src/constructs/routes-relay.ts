@@ -4,11 +4,11 @@ import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
-import * as sqs from "aws-cdk-lib/aws-sqs";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { AlarmTopic } from "./alarm-topic.ts";
 import { ControlPlaneFunction } from "./control-plane-function.ts";
+import { streamFailureQueue, tableStreamSource } from "./table-stream.ts";
 
 /** The Store's alias items (packages/aws-runtime/src/dynamodb/aliases.ts): `pk = ALIAS#<hostname>`. */
 const ALIAS_KEY_PREFIX = "ALIAS#";
@@ -43,13 +43,7 @@ export class RoutesRelay extends Construct {
 
   constructor(scope: Construct, id: string, props: RoutesRelayProps) {
     super(scope, id);
-    this.failures = new sqs.Queue(this, "Failures", {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.encryptionKey,
-      dataKeyReuse: Duration.hours(1),
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.failures = streamFailureQueue(this, props.encryptionKey);
     this.handler = new ControlPlaneFunction(this, "Handler", {
       code: props.code,
       description: "routes relay (alias moves to the edge's KeyValueStore)",
@@ -58,20 +52,11 @@ export class RoutesRelay extends Construct {
       environment: props.environment,
     });
     this.handler.fn.addEventSource(
-      new DynamoEventSource(props.table, {
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        maxBatchingWindow: Duration.seconds(1),
-        bisectBatchOnError: true,
+      tableStreamSource(props.table, this.failures, {
         retryAttempts: 10,
-        maxRecordAge: Duration.days(1),
-        parallelizationFactor: 1,
-        onFailure: new SqsDlq(this.failures),
-        filters: [
-          lambda.FilterCriteria.filter({
-            dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith(ALIAS_KEY_PREFIX) } } },
-          }),
-        ],
+        filter: {
+          dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith(ALIAS_KEY_PREFIX) } } },
+        },
       }),
     );
     const statements = [

@@ -12,6 +12,8 @@ import { SITE_FUNCTION_PREFIX } from "../config.ts";
 /** Where the Deployer puts env snapshots in the code bucket, and OpenNext's cache in the caches bucket. */
 const ENV_SNAPSHOT_PREFIX = "env-snapshots/";
 const CACHE_PREFIX = "cache/";
+/** Where the Deployer puts each deployment's static files in the edge's assets bucket. */
+const ASSETS_PREFIX = "assets/";
 
 /** What the Deployer does to site functions: create, publish, alias, URL, permissions, delete. */
 const MANAGE_ACTIONS = [
@@ -111,6 +113,18 @@ export class SiteFunctions extends Construct {
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
       removalPolicy: RemovalPolicy.DESTROY,
     });
+  }
+
+  /**
+   * Reading the deployments' static files (`assets/<deploymentId>/…`): each image function's
+   * OpenNext S3 loader reads its originals under its own deployment's prefix (BUCKET_KEY_PREFIX).
+   * One role serves every deployment, so the grant is the prefix all of them share; the files
+   * are public through CloudFront anyway. Read only.
+   */
+  grantReadAssets(bucket: s3.IBucket): void {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ["s3:GetObject"], resources: [bucket.arnForObjects(`${ASSETS_PREFIX}*`)] }),
+    );
   }
 
   /** The ARN pattern of every site function and its versions/aliases. */

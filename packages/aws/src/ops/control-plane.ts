@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { BootstrapEnvironments, type ICloudAssemblySource, StackSelectionStrategy } from "@aws-cdk/toolkit-lib";
 import { SlipwayError } from "@slipway/core/errors";
 import { bundleDirsIn, writeUnbundledEntries } from "../bundles.ts";
+import type { SlipwayEdgeOptions } from "../stack.ts";
 import { createApp, STACK_NAME } from "../synth.ts";
 import { type ChangeSummary, summarizeChanges, type TemplateDiffLike } from "./change-summary.ts";
 import type { ControlPlaneToolkit } from "./toolkit.ts";
@@ -19,13 +20,20 @@ export interface ControlPlaneSource {
   readonly sitesDomain?: string;
   /** @default true */
   readonly retainData?: boolean;
+  /**
+   * The edge, as the stack was deployed with it. A removal that deletes data redeploys the stack
+   * first: without the same edge that redeploy would take the edge out of the stack (its retained
+   * buckets left behind, full).
+   * @default - no edge
+   */
+  readonly edge?: SlipwayEdgeOptions;
 }
 
 /** The stack's outputs a deploy reads. */
 export interface ControlPlaneOutputs {
   readonly apiUrl: string;
   readonly adminTokenSecretArn: string;
-  /** The buckets CloudFormation can delete only once they are empty. */
+  /** The buckets CloudFormation can delete only once they are empty (the edge's too, with an edge). */
   readonly buckets: string[];
 }
 
@@ -35,6 +43,8 @@ export const OUTPUT_NAMES = {
   artifactsBucket: "ArtifactsBucketName",
   cachesBucket: "CachesBucketName",
   accessLogsBucket: "AccessLogsBucketName",
+  edgeAssetsBucket: "EdgeAssetsBucket",
+  edgeLogsBucket: "EdgeLogsBucket",
 } as const;
 
 const ONLY_OUR_STACK = { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH_SINGLE, patterns: [STACK_NAME] };
@@ -53,6 +63,7 @@ export function controlPlaneAssembly(
     const { app } = createApp(outDir, bundles, {
       retainData: source.retainData ?? true,
       ...(source.sitesDomain !== undefined ? { sitesDomain: source.sitesDomain } : {}),
+      ...(source.edge ? { edge: source.edge } : {}),
       ...(props.context ? { context: props.context } : {}),
     });
     return app.synth();
@@ -114,7 +125,11 @@ function outputsOf(outputs: Record<string, string>): ControlPlaneOutputs {
   return {
     apiUrl: read(OUTPUT_NAMES.apiUrl).replace(/\/+$/, ""),
     adminTokenSecretArn: read(OUTPUT_NAMES.adminTokenSecretArn),
-    buckets: [OUTPUT_NAMES.artifactsBucket, OUTPUT_NAMES.cachesBucket, OUTPUT_NAMES.accessLogsBucket].map(read),
+    buckets: [
+      ...[OUTPUT_NAMES.artifactsBucket, OUTPUT_NAMES.cachesBucket, OUTPUT_NAMES.accessLogsBucket].map(read),
+      // Only a stack with an edge has them.
+      ...[OUTPUT_NAMES.edgeAssetsBucket, OUTPUT_NAMES.edgeLogsBucket].flatMap((name) => outputs[name] ?? []),
+    ],
   };
 }
 
@@ -140,7 +155,8 @@ export interface RemoveOptions {
  * Removes the stack. Keeping data, the table, the buckets and the key stay behind (RETAIN) and
  * the rest goes. Removing data, the stack is first deployed again with `retainData: false` (the
  * table loses its deletion protection, table and buckets become deletable), then the buckets
- * are emptied, then the stack is destroyed. The KMS key is always kept (scheduled deletion is
+ * (the control plane's, and the edge's assets and logs when it has an edge) are emptied of every
+ * version and delete marker, then the stack is destroyed. The KMS key is always kept (scheduled deletion is
  * left to the owner): backups and kept copies may still need it.
  */
 export async function removeControlPlane(

@@ -1,0 +1,98 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import type { CreateFunctionCommandInput } from "@aws-sdk/client-lambda";
+import type { DeploymentManifest } from "@slipway/core";
+import {
+  IMAGE_ENTRY_FILE,
+  IMAGE_ENTRY_HANDLER,
+  SERVER_ENTRY_FILE,
+  SERVER_ENTRY_HANDLER,
+} from "../server-function/entry-env.ts";
+import { codeKey, type SiteFunctionRole, siteFunctionName } from "./names.ts";
+import { StepFailure } from "./step.ts";
+
+/** One Lambda function of a deployment: which bundle of the artifact, run by which Slipway entry. */
+export interface SiteFunction {
+  readonly role: SiteFunctionRole;
+  readonly name: string;
+  /** The bundle's folder in the artifact (OpenNext's output). */
+  readonly dir: string;
+  /** Slipway's entry file put beside OpenNext's `index.mjs`, and its handler. */
+  readonly file: string;
+  readonly handler: string;
+  readonly invokeMode: "RESPONSE_STREAM" | "BUFFERED";
+  readonly memory: number;
+}
+
+/** The server function, and the image function when the build has an image bundle. */
+export function planSiteFunctions(
+  manifest: DeploymentManifest,
+  ids: { readonly siteId: string; readonly deploymentId: string },
+  memoryMb: { readonly server: number; readonly image: number },
+): SiteFunction[] {
+  const name = (role: SiteFunctionRole) => siteFunctionName(ids.siteId, ids.deploymentId, role);
+  // OpenNext's index.mjs stays as built; Lambda runs Slipway's entry, which wraps it.
+  const functions: SiteFunction[] = [
+    {
+      role: "server",
+      name: name("server"),
+      dir: manifest.server.dir,
+      file: SERVER_ENTRY_FILE,
+      handler: SERVER_ENTRY_HANDLER,
+      invokeMode: "RESPONSE_STREAM",
+      memory: memoryMb.server,
+    },
+  ];
+  if (manifest.image) {
+    functions.push({
+      role: "image",
+      name: name("image"),
+      dir: manifest.image.dir,
+      file: IMAGE_ENTRY_FILE,
+      handler: IMAGE_ENTRY_HANDLER,
+      invokeMode: "BUFFERED",
+      memory: memoryMb.image,
+    });
+  }
+  return functions;
+}
+
+/**
+ * Puts a Slipway entry beside OpenNext's `index.mjs` (which it imports as `./index.mjs`). Whatever
+ * the artifact had at that name goes first: the build output is untrusted, and copying onto a
+ * link it planted would write through the link.
+ */
+export async function addEntry(entriesDir: string, file: string, functionDir: string): Promise<void> {
+  const openNext = await fs.lstat(path.join(functionDir, "index.mjs")).catch(() => null);
+  if (!openNext?.isFile()) throw new StepFailure(`the function folder ${path.basename(functionDir)} has no index.mjs`);
+  const target = path.join(functionDir, file);
+  await fs.rm(target, { recursive: true, force: true });
+  await fs.copyFile(path.join(entriesDir, file), target);
+}
+
+export interface SiteFunctionConfig {
+  readonly siteId: string;
+  readonly deploymentId: string;
+  readonly codeBucket: string;
+  readonly executionRoleArn: string;
+  readonly timeoutSeconds: number;
+  readonly env: Record<string, string>;
+}
+
+/** What CreateFunction gets for one site function (its code already uploaded under codeKey). */
+export function createFunctionInput(fn: SiteFunction, config: SiteFunctionConfig): CreateFunctionCommandInput {
+  return {
+    FunctionName: fn.name,
+    Runtime: "nodejs22.x",
+    // The builder builds on x86_64 (sharp's native binary is for it).
+    Architectures: ["x86_64"],
+    Role: config.executionRoleArn,
+    Handler: fn.handler,
+    Code: { S3Bucket: config.codeBucket, S3Key: codeKey(config.deploymentId, fn.role) },
+    MemorySize: fn.memory,
+    Timeout: config.timeoutSeconds,
+    Environment: { Variables: config.env },
+    Tags: { "slipway:site": config.siteId, "slipway:deployment": config.deploymentId },
+    Description: `Slipway ${fn.role} of deployment ${config.deploymentId} (site ${config.siteId})`,
+  };
+}
