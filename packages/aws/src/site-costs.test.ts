@@ -37,10 +37,10 @@ describe("SiteCostSchedule in the stack", () => {
     });
     const key = Object.values(template.findResources("AWS::KMS::Key"))[0]?.Properties.KeyPolicy.Statement as Array<{
       Principal: { Service?: string };
-      Condition?: { ArnEquals?: Record<string, unknown> };
+      Condition?: { ArnLike?: Record<string, unknown> };
     }>;
     const events = key.find((s) => s.Principal.Service === "events.amazonaws.com");
-    expect(JSON.stringify(events?.Condition?.ArnEquals?.["aws:SourceArn"])).toContain(":rule/Slipway-site-costs");
+    expect(JSON.stringify(events?.Condition?.ArnLike?.["aws:SourceArn"])).toContain(":rule/Slipway-*");
   });
 
   it("grants the steps role the Cost Explorer and GetMetricData calls on * (they have no resource-level permissions) and the API role none", () => {

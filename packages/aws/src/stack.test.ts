@@ -539,15 +539,16 @@ describe("the key policy", () => {
       expect(statement.Condition?.StringEquals?.["aws:SourceAccount"]).toEqual({ Ref: "AWS::AccountId" });
     }
     const events = services.find((s) => s.Principal.Service === "events.amazonaws.com");
-    expect(JSON.stringify(events?.Condition?.ArnEquals?.["aws:SourceArn"])).toContain(
-      ":rule/Slipway-build-state-change",
-    );
+    expect(JSON.stringify(events?.Condition?.ArnLike?.["aws:SourceArn"])).toContain(":rule/Slipway-*");
     const alarms = services.find((s) => s.Principal.Service === "cloudwatch.amazonaws.com");
     expect(JSON.stringify(alarms?.Condition?.ArnLike?.["aws:SourceArn"])).toContain(":alarm:*");
   });
 
-  it("names the state-change rule so that the ARN in the key policy is its own", () => {
-    template.hasResourceProperties("AWS::Events::Rule", { Name: "Slipway-build-state-change" });
+  it("names every EventBridge rule under the stack's prefix, so the key policy admits each one (an unnamed rule could not deliver to the encrypted step queue)", () => {
+    const names = Object.values(template.findResources("AWS::Events::Rule")).map((r) => r.Properties.Name);
+    expect(names).toContain("Slipway-build-state-change");
+    expect(names).toContain("Slipway-resume-stalled");
+    for (const name of names) expect(name).toMatch(/^Slipway-/);
   });
 
   it("fails the synth when a construct grants a service the stack has not confined", () => {

@@ -316,17 +316,19 @@ export class SlipwayStack extends Stack {
 
   /**
    * Services that use the key act only for this account's own resources: EventBridge for the
-   * build project's state-change rule (named, so its ARN needs no reference back to the rule)
-   * and CloudWatch for this account's alarms.
+   * stack's rules (each named `<stack>-<purpose>`, so one ARN pattern admits them all and no rule
+   * of another stack) and CloudWatch for this account's alarms.
    */
   private confineKeyPolicy(): void {
-    const rule = this.build.stateChangeRule.node.defaultChild as events.CfnRule;
-    rule.name = `${this.stackName}-build-state-change`;
-    const ruleArn = (name: string) => `arn:${this.partition}:events:${this.region}:${this.account}:rule/${name}`;
+    const name = (rule: events.Rule, purpose: string) => {
+      (rule.node.defaultChild as events.CfnRule).name = `${this.stackName}-${purpose}`;
+    };
+    name(this.build.stateChangeRule, "build-state-change");
+    name(this.build.resumeStalledRule, "resume-stalled");
+    const stackRules = `arn:${this.partition}:events:${this.region}:${this.account}:rule/${this.stackName}-*`;
     const ownAccount = { StringEquals: { "aws:SourceAccount": this.account } };
-    const rules = [ruleArn(rule.name), ruleArn(`${this.stackName}-site-costs`)];
     confineServicePrincipals(this.key.key, {
-      "events.amazonaws.com": { ...ownAccount, ArnEquals: { "aws:SourceArn": rules } },
+      "events.amazonaws.com": { ...ownAccount, ArnLike: { "aws:SourceArn": stackRules } },
       "cloudwatch.amazonaws.com": { ...ownAccount, ArnLike: { "aws:SourceArn": alarmArnPattern(this) } },
     });
   }
