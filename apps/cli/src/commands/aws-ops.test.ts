@@ -389,8 +389,27 @@ describe("slipway aws upgrade", () => {
     );
     expect(result.error).toBeNull();
     expect(methods(result.calls)).toEqual(["fromAssemblyBuilder", "diff", "fromAssemblyBuilder", "deploy"]);
-    expect(JSON.parse(result.stdout)).toMatchObject({ upgraded: true, apiUrl: api.url });
+    expect(JSON.parse(result.stdout)).toMatchObject({ upgraded: true, apiUrl: api.url, dashboard: null });
     expect(result.stderr).toContain("1 to add, 1 to update, 1 to replace");
+  });
+
+  it("with --sites-domain deploys the dashboard again after the stack: a new deployment, the old one kept for rollback", async () => {
+    const before = await run(runAwsDeploy, {
+      region: "eu-west-1",
+      bundles: bundlesDir,
+      "sites-domain": "sites.example.com",
+    });
+    const result = await run(
+      runAwsUpgrade,
+      { region: "eu-west-1", bundles: bundlesDir, yes: true, "sites-domain": "sites.example.com" },
+      { script: { diff, outputs: outputs() } },
+    );
+    expect(result.error).toBeNull();
+    const [id] = result.dashboardBuilds;
+    expect(result.stdout).toContain(`Dashboard: https://slipway.sites.example.com (deployment ${id} queued)`);
+    const project = await api.deps.store.projects.getByName("slipway");
+    const ids = (await api.deps.store.deployments.listByProject(project?.id as string, { limit: 50 })).map((d) => d.id);
+    expect(ids).toEqual(expect.arrayContaining([before.dashboardBuilds[0], id]));
   });
 
   it("deploys nothing when nothing changed", async () => {

@@ -1,7 +1,9 @@
 import { SlipwayError } from "@slipway/core/errors";
+import { createApiClient } from "../client.ts";
 import { defineCommand } from "../command.ts";
 import { confirmByTyping, isInteractive } from "../confirm.ts";
 import type { CommandContext } from "../context.ts";
+import { type DashboardDeployment, dashboardUrl, deployDashboardSite } from "./aws-dashboard-site.ts";
 import {
   AWS_TARGET_OPTIONS,
   type AwsOps,
@@ -14,7 +16,8 @@ import {
 
 const USAGE =
   "slipway aws upgrade --region R [--profile P] [--sites-domain D] [--bundles DIR] [--yes]\n" +
-  "           shows what changes in the deployed stack, then deploys this version (--yes: without asking)";
+  "           shows what changes in the deployed stack, then deploys this version (--yes: without asking);\n" +
+  "           with --sites-domain D the dashboard at slipway.D is rebuilt and deployed again (a new deployment)";
 
 /** Resource types whose replacement loses data: an upgrade that replaces one asks twice as loudly. */
 const STATEFUL = /\((AWS::DynamoDB::Table|AWS::S3::Bucket|AWS::KMS::Key|AWS::SecretsManager::Secret)\)$/;
@@ -49,7 +52,7 @@ export async function runAwsUpgrade(
     bundlesDir: (values.bundles as string | undefined) ?? aws.DEFAULT_BUNDLES_DIR,
     ...(sitesDomain !== undefined ? { sitesDomain } : {}),
   };
-  await clientsWithCredentials(ops, target);
+  const { secrets } = await clientsWithCredentials(ops, target);
   const progress = progressOf(ctx);
   const toolkit = ops.toolkit(target, progress);
   const changes = await onAws(aws, target, () => aws.diffControlPlane(toolkit, source));
@@ -77,7 +80,19 @@ export async function runAwsUpgrade(
     }
   }
   const outputs = await onAws(aws, target, () => aws.deployControlPlane(toolkit, source));
-  if (ctx.json) ctx.printJson({ changes, upgraded: true, apiUrl: outputs.apiUrl });
-  else ctx.print(`Upgraded. Slipway API: ${outputs.apiUrl}`);
+  // The dashboard of this version: a new immutable deployment of the reserved project (rollback works).
+  let dashboard: DashboardDeployment | null = null;
+  if (sitesDomain !== undefined) {
+    const token = await onAws(aws, target, () => aws.readAdminToken(secrets, outputs.adminTokenSecretArn));
+    progress(`Building the dashboard to serve at ${dashboardUrl(sitesDomain)}…`);
+    dashboard = await deployDashboardSite(createApiClient(outputs.apiUrl, token), sitesDomain, () =>
+      ops.dashboardArtifact(progress),
+    );
+  }
+  if (ctx.json) ctx.printJson({ changes, upgraded: true, apiUrl: outputs.apiUrl, dashboard });
+  else {
+    ctx.print(`Upgraded. Slipway API: ${outputs.apiUrl}`);
+    if (dashboard) ctx.print(`Dashboard: ${dashboard.url} (deployment ${dashboard.deploymentId} ${dashboard.status})`);
+  }
   return 0;
 }
