@@ -249,7 +249,7 @@ describe("Lambda deployer", () => {
       SLIPWAY_GIT_COMMIT_SHA: deployment(ARTIFACT_KEY).commit.sha,
       SLIPWAY_GIT_BRANCH: "feature",
       SLIPWAY_DEPLOYMENT_ID: FIXTURE_DEPLOYMENT_ID,
-      SLIPWAY_API_URL: expect.stringMatching(/^https?:\/\//),
+      SLIPWAY_API_URL: urls.apiUrl,
     });
     // The revalidator's preview mode id, from the server bundle.
     const recorded = await blobs.get(previewModeIdKey(FIXTURE_DEPLOYMENT_ID));
