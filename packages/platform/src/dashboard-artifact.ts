@@ -54,7 +54,10 @@ export async function buildDashboardArtifact(options: {
       repoCredential: null,
       sha,
       rootDir: "apps/dashboard",
-      installCommand: null,
+      // The whole workspace installs (the dashboard imports workspace packages), but none of its
+      // install scripts: the root `prepare` would build the CLI and the dashboard a second time, and
+      // native modules the dashboard never loads (better-sqlite3) would fetch headers from the internet.
+      installCommand: "npm ci --ignore-scripts",
       buildCommand: null,
       nodeVersion: "22",
       env: {},
