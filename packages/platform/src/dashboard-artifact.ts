@@ -94,7 +94,8 @@ function headOf(repoDir: string): string {
 
 function originOf(repoDir: string): string {
   try {
-    return execFileSync("git", ["-C", repoDir, "remote", "get-url", "origin"], { encoding: "utf8" }).trim() || repoDir;
+    const quiet = { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] } as const;
+    return execFileSync("git", ["-C", repoDir, "remote", "get-url", "origin"], quiet).trim() || repoDir;
   } catch {
     return repoDir;
   }
