@@ -94,8 +94,11 @@ function headOf(repoDir: string): string {
 
 function originOf(repoDir: string): string {
   try {
-    const quiet = { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] } as const;
-    return execFileSync("git", ["-C", repoDir, "remote", "get-url", "origin"], quiet).trim() || repoDir;
+    const url = execFileSync("git", ["-C", repoDir, "remote", "get-url", "origin"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    return url.trim() || repoDir;
   } catch {
     return repoDir;
   }
