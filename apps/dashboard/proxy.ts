@@ -7,6 +7,7 @@ const SESSION_COOKIES = [TOKEN_COOKIE, "better-auth.session_token", "__Secure-be
 /**
  * A browser with no credential at all goes to sign-in with a real redirect, before any page
  * renders. Whether a credential is valid is the API's decision, on every call.
+ * `/api/*` is the API's (relayed on AWS, see lib/api-relay.ts): it answers 401 itself.
  */
 export function proxy(request: NextRequest) {
   if (SESSION_COOKIES.some((name) => request.cookies.has(name))) return NextResponse.next();
@@ -14,5 +15,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!sign-in|sign-up|invite/|_next/|favicon.ico).*)"],
+  matcher: ["/((?!api/|sign-in|sign-up|invite/|_next/|favicon.ico).*)"],
 };

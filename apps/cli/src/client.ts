@@ -5,6 +5,8 @@ import { SlipwayError, slipwayErrorFromJson } from "@slipway/core/errors";
 export interface ApiClient {
   baseUrl: string;
   request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  /** POSTs bytes as they are (an artifact archive); the answer as `request` reads it. */
+  upload<T = unknown>(path: string, body: Buffer, contentType: string): Promise<T>;
   /**
    * A streaming response's body as text, as it arrives; `lastEventId` resumes a Server-Sent
    * Events stream. Leaving the loop early closes the connection.
@@ -19,7 +21,7 @@ export interface ApiClient {
  */
 export function createApiClient(baseUrl: string, token: string | undefined): ApiClient {
   const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  const send = async (method: string, path: string, headers: Record<string, string>, body?: string) => {
+  const send = async (method: string, path: string, headers: Record<string, string>, body?: string | Buffer) => {
     const url = new URL(path, baseUrl);
     const request = url.protocol === "https:" ? (await import("node:https")).request : httpRequest;
     return new Promise<IncomingMessage>((resolve, reject) => {
@@ -53,6 +55,17 @@ export function createApiClient(baseUrl: string, token: string | undefined): Api
       const json = body === undefined ? undefined : JSON.stringify(body);
       const response = await send(method, path, json === undefined ? {} : { "content-type": "application/json" }, json);
       if (!isOk(response)) throw await failure(method, path, response);
+      const text = await readText(response);
+      return text && response.headers["content-type"]?.includes("json") ? JSON.parse(text) : text;
+    },
+    async upload(path, body, contentType) {
+      const response = await send(
+        "POST",
+        path,
+        { "content-type": contentType, "content-length": String(body.length) },
+        body,
+      );
+      if (!isOk(response)) throw await failure("POST", path, response);
       const text = await readText(response);
       return text && response.headers["content-type"]?.includes("json") ? JSON.parse(text) : text;
     },

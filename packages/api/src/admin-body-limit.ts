@@ -12,6 +12,10 @@ export const ENV_IMPORT_BODY_LIMIT = 4 * ENV_TOTAL_MAX_BYTES;
 
 const ENV_IMPORT_PATH = /^\/api\/v1\/projects\/[^/]+\/env$/;
 
+/** An uploaded artifact (a whole build, gzipped); checked entry by entry after it is read. */
+export const ARTIFACT_BODY_LIMIT = 256 * 1024 * 1024;
+const ARTIFACT_PATH = /^\/api\/v1\/projects\/[^/]+\/deployments\/artifact$/;
+
 /** Caps the body of every admin route; a larger one is refused with 413 before it is buffered. */
 export function adminBodyLimit() {
   const limited = (maxSize: number) =>
@@ -27,5 +31,9 @@ export function adminBodyLimit() {
     });
   const admin = limited(ADMIN_BODY_LIMIT);
   const envImport = limited(ENV_IMPORT_BODY_LIMIT);
-  return createMiddleware((c, next) => (ENV_IMPORT_PATH.test(c.req.path) ? envImport : admin)(c, next));
+  const artifact = limited(ARTIFACT_BODY_LIMIT);
+  return createMiddleware((c, next) => {
+    if (ARTIFACT_PATH.test(c.req.path)) return artifact(c, next);
+    return (ENV_IMPORT_PATH.test(c.req.path) ? envImport : admin)(c, next);
+  });
 }

@@ -7,6 +7,7 @@ import { requireAdmin, requireCaller } from "./accounts/caller.ts";
 import { adminBodyLimit } from "./admin-body-limit.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { artifactRoutes } from "./routes/artifacts.ts";
 import { costRoutes } from "./routes/cost.ts";
 import { deploymentRoutes } from "./routes/deployments.ts";
 import { domainRoutes } from "./routes/domains.ts";
@@ -40,6 +41,8 @@ export interface ApiOptions {
 export type ApiDeps = Pick<CoreDeps, "store" | "queue" | "secrets" | "logs" | "urls" | "git" | "buildCache"> &
   // Custom domains: their limits and the records to set, and the resolver `verify` asks.
   Partial<Pick<CoreDeps, "settings" | "dns" | "domainEdge">> &
+  // Only the admin's "deploy an artifact" route stores a blob (the checked archive); absent, no such route.
+  Partial<Pick<CoreDeps, "blobs">> &
   ApiOptions;
 
 /** One Hono app for the API on every target: @hono/node-server locally, the Lambda adapter on AWS. */
@@ -65,6 +68,7 @@ export function createApi(deps: ApiDeps): Hono {
   if (deps.observability) v1.route("/projects", telemetryRoutes(deps, deps.observability));
   if (deps.siteCosts) v1.route("/projects", costRoutes(deps, deps.siteCosts));
   v1.route("/domains", domainRoutes(deps));
+  if (deps.blobs) v1.route("/", artifactRoutes({ ...deps, blobs: deps.blobs }));
   app.route("/api/v1", v1);
   const prometheus = deps.observability?.prometheus;
   if (prometheus) {

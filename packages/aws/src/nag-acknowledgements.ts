@@ -23,6 +23,12 @@ export function acknowledgeFindings(stack: SlipwayStack): void {
     "A bootstrap credential: owners replace it with their own tokens and revoke it; a scheduled rotation would silently break every CLI that stored it, with no rotation function that could update them.",
   );
 
+  acknowledge(
+    api.handler.role,
+    `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(buckets.artifacts.node.defaultChild as never)}.Arn>/artifacts/*]`,
+    "The admin's uploaded artifacts (the dashboard) are keyed by deployment ids created at upload; the API may put and read them there, nothing else in the bucket.",
+  );
+
   const stepsPolicy = steps.handler.role;
   for (const bucket of [buckets.artifacts, buckets.caches]) {
     acknowledge(

@@ -414,7 +414,13 @@ describe("least privilege", () => {
       (s) => s.Action === "secretsmanager:GetSecretValue",
     );
     expect(stepsSecrets.map((s) => JSON.stringify(s.Resource))).not.toContain(adminToken);
-    expect(api.filter((a) => a.startsWith("s3:"))).toEqual([]);
+    // S3: only the admin's uploaded artifacts, put and read under artifacts/, never a delete.
+    expect(api.filter((a) => a.startsWith("s3:")).sort()).toEqual(["s3:GetObject", "s3:PutObject"]);
+    const uploads = statementsOf(stack.api.handler.role).find((s) => [s.Action].flat().includes("s3:PutObject"));
+    expect(JSON.stringify(uploads?.Resource)).toContain('"/artifacts/*"');
+    expect(JSON.stringify(uploads?.Resource)).toContain(
+      stack.getLogicalId(stack.buckets.artifacts.node.defaultChild as never),
+    );
   });
 
   it("table access names the table and its three indexes, no wildcard", () => {

@@ -333,14 +333,22 @@ export class SlipwayStack extends Stack {
     });
   }
 
-  /** The API: the table (build logs included), enqueueing steps, envelope encryption, the admin token. */
+  /**
+   * The API: the table (build logs included), enqueueing steps, envelope encryption, the admin token,
+   * and storing the admin's uploaded artifacts (the dashboard) under `artifacts/`: put, and get for
+   * the HEAD that refuses an id already stored. No delete, no other prefix.
+   */
   private grantApi(role: iam.IRole): void {
-    const { data, steps, adminToken } = this;
+    const { data, steps, adminToken, buckets } = this;
     const statements = [
       new iam.PolicyStatement({ actions: TABLE_ACTIONS, resources: data.resourceArns }),
       new iam.PolicyStatement({ actions: ENVELOPE_ACTIONS, resources: [this.key.key.keyArn] }),
       new iam.PolicyStatement({ actions: ["sqs:SendMessage"], resources: [steps.queue.queueArn] }),
       new iam.PolicyStatement({ actions: ["secretsmanager:GetSecretValue"], resources: [adminToken.secret.secretArn] }),
+      new iam.PolicyStatement({
+        actions: ["s3:GetObject", "s3:PutObject"],
+        resources: [buckets.artifacts.arnForObjects(UPLOADED_ARTIFACTS)],
+      }),
     ];
     for (const statement of statements) role.addToPrincipalPolicy(statement);
   }
@@ -369,6 +377,9 @@ export class SlipwayStack extends Stack {
     for (const statement of statements) role.addToPrincipalPolicy(statement);
   }
 }
+
+/** Where the API stores an uploaded artifact: the builder's own key scheme (`artifacts/<deploymentId>.tar`). */
+export const UPLOADED_ARTIFACTS = "artifacts/*";
 
 /** A DNS name of at least two labels (lower case letters, digits, hyphens), as site hostnames need. */
 function requireSitesDomain(domain: string): string {

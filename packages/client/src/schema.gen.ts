@@ -606,6 +606,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{name}/deployments/artifact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deploy an artifact built elsewhere (the dashboard the CLI builds): the body is the build's tar archive (gzipped), checked entry by entry; its manifest's deploymentId becomes the deployment's id; it enters the pipeline after the build; admin token only */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description production (default) or preview */
+                    environment?: string;
+                    /** @description Shown as the deployment's commit message */
+                    message?: string;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/gzip": string;
+                };
+            };
+            responses: {
+                /** @description OK */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            project: string;
+                            /** @enum {string} */
+                            status: "queued" | "building" | "deploying" | "ready" | "error" | "canceled";
+                            statusReason: string | null;
+                            url: string;
+                            /** @enum {string} */
+                            environment: "production" | "preview";
+                            commit: {
+                                sha: string;
+                                branch: string | null;
+                                message: string | null;
+                                author: string | null;
+                            };
+                            trigger: string;
+                            /** @description ISO 8601 time */
+                            createdAt: string;
+                            buildStartedAt: string | null;
+                            readyAt: string | null;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Error: { code, message, hint } */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            hint?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{name}/webhook/rotate": {
         parameters: {
             query?: never;

@@ -44,6 +44,7 @@ export const ERROR_CATALOG = {
   DATA_DIR_IN_USE: { status: 409, title: "Data dir is in use or not empty" },
   BUSY: { status: 503, title: "Too busy, retry later" },
   INVALID_EDGE_ROUTE: { status: 422, title: "Cannot be routed at the edge" },
+  INVALID_ARTIFACT: { status: 422, title: "Uploaded artifact refused" },
   DNS_UNAVAILABLE: { status: 503, title: "DNS cannot be queried" },
   // Raised by the CLI (the status is what an API would answer for the same fault).
   USAGE: { status: 400, title: "Invalid command line" },

@@ -19,6 +19,8 @@ export const SYSTEM_ENV = {
   sha: "SLIPWAY_GIT_COMMIT_SHA",
   branch: "SLIPWAY_GIT_BRANCH",
   deploymentId: "SLIPWAY_DEPLOYMENT_ID",
+  /** The platform's API (public: webhooks point at it); the dashboard, deployed as a site, calls it. */
+  apiUrl: "SLIPWAY_API_URL",
 } as const;
 
 /**

@@ -4,6 +4,7 @@ export { type RestoreOptions, restoreBackup } from "./backup/restore-backup.ts";
 export { checkPassphrase } from "./backup/sealed-keys.ts";
 export { httpsPortOf } from "./certificates.ts";
 export { type PlatformConfig, parsePlatformConfig } from "./config.ts";
+export { buildDashboardArtifact, DASHBOARD_PROJECT, type DashboardArtifact } from "./dashboard-artifact.ts";
 export { diskStatus } from "./disk/sweeper.ts";
 export { type Check, type CheckStatus, diagnose } from "./doctor/index.ts";
 export { runningPid } from "./pid-file.ts";

@@ -24,9 +24,9 @@ import { decideSandbox } from "./sandbox-policy.ts";
 import { createThreadedTelemetryStore } from "./telemetry/threaded-store.ts";
 import { localUrlScheme, selfAddress } from "./urls.ts";
 
-const OPEN_NEXT_CONFIG = fileURLToPath(new URL("../../runtime/opennext/open-next.config.ts", import.meta.url));
+export const OPEN_NEXT_CONFIG = fileURLToPath(new URL("../../runtime/opennext/open-next.config.ts", import.meta.url));
 /** What the OpenNext config imports besides itself; the build sandbox must be able to read it. */
-const OPEN_NEXT_CONFIG_IMPORTS = [fileURLToPath(new URL("../../core/src", import.meta.url))];
+export const OPEN_NEXT_CONFIG_IMPORTS = [fileURLToPath(new URL("../../core/src", import.meta.url))];
 
 /** The child process of a supervised build, and the flag that lets Node run it as TypeScript. */
 const BUILD_CHILD = fileURLToPath(new URL("./build-child.ts", import.meta.url));

@@ -6,8 +6,9 @@ import { text } from "node:stream/consumers";
 import { DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { hashToken } from "@slipway/api";
+import { goodEntries, rawTar } from "@slipway/api/test-support";
 import * as aws from "@slipway/aws";
-import { ADMIN_TOKEN_SCOPE } from "@slipway/core";
+import { ADMIN_TOKEN_SCOPE, newId } from "@slipway/core";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CommandContext } from "../context.ts";
@@ -73,6 +74,8 @@ interface Run {
   calls: ToolkitCall[];
   targets: aws.AwsTarget[];
   configHome: string;
+  /** The dashboard artifacts "built" (a small archive that passes the API's checks). */
+  dashboardBuilds: string[];
 }
 
 async function run(
@@ -87,6 +90,7 @@ async function run(
   const configHome = await mkdtemp(join(dir, "config-"));
   const calls: ToolkitCall[] = [];
   const targets: aws.AwsTarget[] = [];
+  const dashboardBuilds: string[] = [];
   const ops: AwsOps = {
     aws,
     toolkit(target, progress) {
@@ -95,6 +99,12 @@ async function run(
     },
     // Static test credentials: the commands resolve them before anything else (no AWS call).
     clients: () => ({ secrets: new SecretsManagerClient(TEST_CONFIG), s3: new S3Client(TEST_CONFIG) }),
+    async dashboardArtifact(log) {
+      const deploymentId = newId();
+      dashboardBuilds.push(deploymentId);
+      log("dashboard build log line");
+      return { deploymentId, repo: "https://github.com/acme/slipway.git", archive: rawTar(goodEntries(deploymentId)) };
+    },
   };
   const ctx: CommandContext = {
     stdout,
@@ -115,7 +125,16 @@ async function run(
   }
   stdout.end();
   stderr.end();
-  return { code, error, stdout: await text(stdout), stderr: await text(stderr), calls, targets, configHome };
+  return {
+    code,
+    error,
+    stdout: await text(stdout),
+    stderr: await text(stderr),
+    calls,
+    targets,
+    configHome,
+    dashboardBuilds,
+  };
 }
 
 const methods = (calls: ToolkitCall[]) => calls.map((c) => c.method);
@@ -154,9 +173,56 @@ describe("slipway aws deploy", () => {
       region: "eu-west-1",
       profile: null,
       apiUrl: api.url,
+      dashboard: {
+        url: "https://slipway.sites.example.com",
+        deploymentId: result.dashboardBuilds[0],
+        status: "queued",
+      },
       adminTokenSecretArn: SECRET_ARN,
       credentials: join(result.configHome, "slipway", "credentials.json"),
     });
+  });
+
+  it("with --sites-domain deploys the dashboard as the reserved project's next production deployment", async () => {
+    const first = await run(runAwsDeploy, {
+      region: "eu-west-1",
+      bundles: bundlesDir,
+      "sites-domain": "sites.example.com",
+    });
+    expect(first.error).toBeNull();
+    const [id] = first.dashboardBuilds;
+    expect(first.stdout).toContain("Building the dashboard to serve at https://slipway.sites.example.com…");
+    expect(first.stdout).toContain("dashboard build log line");
+    expect(first.stdout).toContain(`Dashboard: https://slipway.sites.example.com (deployment ${id} queued;`);
+    const project = await api.deps.store.projects.getByName("slipway");
+    expect(project?.repoUrl).toBe("https://github.com/acme/slipway.git");
+    expect(await api.deps.store.deployments.get(id as string)).toMatchObject({
+      projectId: project?.id,
+      environment: "production",
+      trigger: "artifact",
+      artifactKey: `artifacts/${id}.tar`,
+    });
+    expect(await api.deps.blobs.head(`artifacts/${id}.tar`)).not.toBeNull();
+
+    // Again (a redeploy): the project stays, the dashboard is a new immutable deployment.
+    const again = await run(runAwsDeploy, {
+      region: "eu-west-1",
+      bundles: bundlesDir,
+      "sites-domain": "sites.example.com",
+    });
+    expect(again.error).toBeNull();
+    const [next] = again.dashboardBuilds;
+    expect(next).not.toBe(id);
+    expect(await api.deps.store.deployments.get(next as string)).toMatchObject({ projectId: project?.id });
+  });
+
+  it("without a sites domain builds no dashboard and says it needs one", async () => {
+    const result = await run(runAwsDeploy, { region: "eu-west-1", bundles: bundlesDir });
+    expect(result.error).toBeNull();
+    expect(result.dashboardBuilds).toEqual([]);
+    expect(result.stdout).toContain(
+      "Dashboard: none without a sites domain; rerun with --sites-domain D to serve it at https://slipway.D.",
+    );
   });
 
   it("bootstraps first only when asked", async () => {
@@ -366,8 +432,27 @@ describe("slipway aws upgrade", () => {
     );
     expect(result.error).toBeNull();
     expect(methods(result.calls)).toEqual(["fromAssemblyBuilder", "diff", "fromAssemblyBuilder", "deploy"]);
-    expect(JSON.parse(result.stdout)).toMatchObject({ upgraded: true, apiUrl: api.url });
+    expect(JSON.parse(result.stdout)).toMatchObject({ upgraded: true, apiUrl: api.url, dashboard: null });
     expect(result.stderr).toContain("1 to add, 1 to update, 1 to replace");
+  });
+
+  it("with --sites-domain deploys the dashboard again after the stack: a new deployment, the old one kept for rollback", async () => {
+    const before = await run(runAwsDeploy, {
+      region: "eu-west-1",
+      bundles: bundlesDir,
+      "sites-domain": "sites.example.com",
+    });
+    const result = await run(
+      runAwsUpgrade,
+      { region: "eu-west-1", bundles: bundlesDir, yes: true, "sites-domain": "sites.example.com" },
+      { script: { diff, outputs: outputs() } },
+    );
+    expect(result.error).toBeNull();
+    const [id] = result.dashboardBuilds;
+    expect(result.stdout).toContain(`Dashboard: https://slipway.sites.example.com (deployment ${id} queued)`);
+    const project = await api.deps.store.projects.getByName("slipway");
+    const ids = (await api.deps.store.deployments.listByProject(project?.id as string, { limit: 50 })).map((d) => d.id);
+    expect(ids).toEqual(expect.arrayContaining([before.dashboardBuilds[0], id]));
   });
 
   it("deploys nothing when nothing changed", async () => {

@@ -1,5 +1,6 @@
 import type { AwsTarget, ControlPlaneToolkit, OpsClients } from "@slipway/aws";
 import { SlipwayError } from "@slipway/core/errors";
+import type { DashboardArtifact } from "@slipway/platform";
 import { loadAws } from "../aws.ts";
 import { requireRegion } from "../aws-region.ts";
 import { requireString } from "../command.ts";
@@ -16,12 +17,22 @@ export interface AwsOps {
   readonly aws: Aws;
   toolkit(target: AwsTarget, progress: (line: string) => void): ControlPlaneToolkit;
   clients(target: AwsTarget): OpsClients;
+  /** Builds the dashboard as a site artifact (the builder's real build, minutes), build log to `log`. */
+  dashboardArtifact(log: (line: string) => void): Promise<DashboardArtifact>;
 }
 
 /** Loads the CDK app and the toolkit (seconds): only once the arguments are known to be good. */
 export async function realAwsOps(): Promise<AwsOps> {
   const aws = await loadAws();
-  return { aws, toolkit: aws.createToolkit, clients: aws.opsClients };
+  return {
+    aws,
+    toolkit: aws.createToolkit,
+    clients: aws.opsClients,
+    async dashboardArtifact(log) {
+      const { buildDashboardArtifact } = await import("@slipway/platform");
+      return buildDashboardArtifact({ log });
+    },
+  };
 }
 
 /** Options every aws command that calls AWS takes. */
@@ -61,6 +72,8 @@ export interface AwsSession {
   readonly clients: OpsClients;
   readonly progress: (line: string) => void;
   readonly toolkit: ControlPlaneToolkit;
+  /** Builds the dashboard's artifact (the site `--sites-domain` deploys it as). */
+  dashboardArtifact(): ReturnType<AwsOps["dashboardArtifact"]>;
   /** Runs an AWS call on the target (onAws: credential and region faults name the profile and region). */
   call<T>(run: () => Promise<T>): Promise<T>;
 }
@@ -83,6 +96,7 @@ export async function openAwsSession(
     clients,
     progress,
     toolkit: ops.toolkit(target, progress),
+    dashboardArtifact: () => ops.dashboardArtifact(progress),
     call: (run) => onAws(ops.aws, target, run),
   };
 }

@@ -1,12 +1,15 @@
 import { SlipwayError } from "@slipway/core/errors";
+import { createApiClient } from "../client.ts";
 import { defineCommand } from "../command.ts";
 import { confirmByTyping, isInteractive } from "../confirm.ts";
 import type { CommandContext } from "../context.ts";
+import { type DashboardDeployment, dashboardUrl, deployDashboardSite } from "./aws-dashboard-site.ts";
 import { AWS_TARGET_OPTIONS, type AwsOps, openAwsSession, realAwsOps, sourceOf, targetOf } from "./aws-ops.ts";
 
 const USAGE =
   "slipway aws upgrade --region R [--profile P] [--sites-domain D] [--bundles DIR] [--yes]\n" +
-  "           shows what changes in the deployed stack, then deploys this version (--yes: without asking)";
+  "           shows what changes in the deployed stack, then deploys this version (--yes: without asking);\n" +
+  "           with --sites-domain D the dashboard at slipway.D is rebuilt and deployed again (a new deployment)";
 
 /** Resource types whose replacement loses data: an upgrade that replaces one asks twice as loudly. */
 const STATEFUL = /\((AWS::DynamoDB::Table|AWS::S3::Bucket|AWS::KMS::Key|AWS::SecretsManager::Secret)\)$/;
@@ -34,9 +37,10 @@ export async function runAwsUpgrade(
   loadOps: () => Promise<AwsOps>,
 ): Promise<number> {
   const target = targetOf(values, USAGE);
-  const { aws, toolkit, call } = await openAwsSession(ctx, target, loadOps);
+  const { aws, clients, progress, toolkit, call, dashboardArtifact } = await openAwsSession(ctx, target, loadOps);
   const source = sourceOf(values, aws);
   const changes = await call(() => aws.diffControlPlane(toolkit, source));
+  const sitesDomain = source.sitesDomain;
   if (aws.isEmptySummary(changes)) {
     if (ctx.json) ctx.printJson({ changes, upgraded: false });
     else ctx.print("No changes: the deployed stack is already this version.");
@@ -61,7 +65,17 @@ export async function runAwsUpgrade(
     }
   }
   const outputs = await call(() => aws.deployControlPlane(toolkit, source));
-  if (ctx.json) ctx.printJson({ changes, upgraded: true, apiUrl: outputs.apiUrl });
-  else ctx.print(`Upgraded. Slipway API: ${outputs.apiUrl}`);
+  // The dashboard of this version: a new immutable deployment of the reserved project (rollback works).
+  let dashboard: DashboardDeployment | null = null;
+  if (sitesDomain !== undefined) {
+    const token = await call(() => aws.readAdminToken(clients.secrets, outputs.adminTokenSecretArn));
+    progress(`Building the dashboard to serve at ${dashboardUrl(sitesDomain)}…`);
+    dashboard = await deployDashboardSite(createApiClient(outputs.apiUrl, token), sitesDomain, dashboardArtifact);
+  }
+  if (ctx.json) ctx.printJson({ changes, upgraded: true, apiUrl: outputs.apiUrl, dashboard });
+  else {
+    ctx.print(`Upgraded. Slipway API: ${outputs.apiUrl}`);
+    if (dashboard) ctx.print(`Dashboard: ${dashboard.url} (deployment ${dashboard.deploymentId} ${dashboard.status})`);
+  }
   return 0;
 }

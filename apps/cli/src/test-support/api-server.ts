@@ -9,6 +9,7 @@ import { ADMIN_TOKEN_SCOPE, type CoreDeps, type Deployment, type DeploymentStatu
 import { project as projectFixture } from "@slipway/core/contracts";
 import {
   createAesGcmSecrets,
+  createFsBlobStore,
   createSqliteLogStore,
   createSqliteQueue,
   createSqliteStore,
@@ -54,6 +55,8 @@ export async function startTestApi(options: { logStreamMaxMs?: number } = {}): P
   const deps = {
     store,
     queue: createSqliteQueue(db),
+    // The admin's artifact uploads (the dashboard on AWS) are stored; nothing else writes a blob.
+    blobs: createFsBlobStore(join(dir, "blobs")),
     logs: createSqliteLogStore(db),
     secrets: createAesGcmSecrets({ keyFile: join(dir, "master.key") }),
     urls: {

@@ -22,6 +22,8 @@ import * as R from "./responses.ts";
 export interface Operation {
   summary: string;
   body?: z.ZodType;
+  /** A body that is not JSON: its media type (an uploaded archive). */
+  rawBody?: "application/gzip";
   /** The success answer; `status` 200 unless given. */
   response: z.ZodType | "text" | "event-stream";
   status?: 200 | 201 | 202;
@@ -74,6 +76,16 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
       response: z.array(R.deploymentResponse),
     },
     post: { summary: "Deploy a ref; member", body: deployBody, response: R.deploymentResponse, status: 202 },
+  },
+  "/api/v1/projects/{name}/deployments/artifact": {
+    post: {
+      summary:
+        "Deploy an artifact built elsewhere (the dashboard the CLI builds): the body is the build's tar archive (gzipped), checked entry by entry; its manifest's deploymentId becomes the deployment's id; it enters the pipeline after the build; admin token only",
+      rawBody: "application/gzip",
+      query: { environment: "production (default) or preview", message: "Shown as the deployment's commit message" },
+      response: R.deploymentResponse,
+      status: 202,
+    },
   },
   "/api/v1/projects/{name}/webhook/rotate": {
     post: {
@@ -302,6 +314,9 @@ function operation(op: Operation, path: string) {
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(op.body
       ? { requestBody: { required: true, content: { "application/json": { schema: schema(op.body, "input") } } } }
+      : {}),
+    ...(op.rawBody
+      ? { requestBody: { required: true, content: { [op.rawBody]: { schema: { type: "string", format: "binary" } } } } }
       : {}),
     responses: {
       [String(op.status ?? 200)]: { description: "OK", content },

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { ADMIN_TOKEN_SCOPE } from "@slipway/core";
 import {
+  createMemoryBlobStore,
   createMemoryBuildCache,
   createMemoryGitRemote,
   createMemoryLogStore,
@@ -50,6 +51,7 @@ export async function setupApi(
     store,
     queue,
     buildCache,
+    blobs: createMemoryBlobStore(),
     logs: createMemoryLogStore(),
     secrets: createMemorySecrets(),
     git,

@@ -257,6 +257,7 @@ describe("Lambda deployer", () => {
       SLIPWAY_GIT_COMMIT_SHA: deployment(ARTIFACT_KEY).commit.sha,
       SLIPWAY_GIT_BRANCH: "feature",
       SLIPWAY_DEPLOYMENT_ID: FIXTURE_DEPLOYMENT_ID,
+      SLIPWAY_API_URL: urls.apiUrl,
     });
     // The revalidator's preview mode id, from the server bundle.
     const recorded = await blobs.get(previewModeIdKey(FIXTURE_DEPLOYMENT_ID));

@@ -70,6 +70,7 @@ export function systemEnv(
     [SYSTEM_ENV.sha]: deployment.commit.sha,
     [SYSTEM_ENV.branch]: deployment.commit.branch ?? "",
     [SYSTEM_ENV.deploymentId]: deployment.id,
+    [SYSTEM_ENV.apiUrl]: deps.urls.apiUrl,
   };
 }
 

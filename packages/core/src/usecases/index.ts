@@ -1,4 +1,5 @@
 export * from "./aliases.ts";
+export * from "./artifact-deployment.ts";
 export * from "./cancel.ts";
 export * from "./deps.ts";
 export * from "./domain-certificates.ts";
