@@ -1,8 +1,8 @@
-import type { TelemetryStore } from "@slipway/core";
+import type { TelemetryReader } from "@slipway/core";
 
 /** What the telemetry routes need beyond the store; absent on a platform without telemetry. */
 export interface TelemetryApi {
-  readonly store: TelemetryStore;
+  readonly store: TelemetryReader;
   /** Bytes of static assets the project keeps now, and files uploaded since `sinceMs` (S3's share). */
   storageOf(projectId: string, sinceMs: number): Promise<{ bytes: number; uploads: number }>;
   /** What the recorder dropped before storage (queue full): never silent. */
