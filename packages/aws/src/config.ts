@@ -10,6 +10,7 @@ export {
   OPTIONAL_CONTROL_PLANE_ENV,
   SITE_FUNCTION_PREFIX,
   SITE_FUNCTIONS_ENV,
+  SITE_LOG_GROUP_PREFIX,
 } from "@slipway/aws-runtime/lambda-env";
 
 /**

@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Transform } from "node:stream";
+import { CloudWatchLogsClient, type CloudWatchLogsClientConfig } from "@aws-sdk/client-cloudwatch-logs";
 import { LambdaClient, type LambdaClientConfig } from "@aws-sdk/client-lambda";
 import {
   DeleteObjectCommand,
@@ -49,14 +50,27 @@ import {
   type WaitBounds,
   waitActive,
 } from "./lambda-steps.ts";
-import { assetsPrefix, codeKey, envSnapshotKey, recordKey, type SiteFunctionRole, siteFunctionName } from "./names.ts";
+import {
+  assetsPrefix,
+  codeKey,
+  envSnapshotKey,
+  recordKey,
+  type SiteFunctionRole,
+  siteFunctionName,
+  siteLogGroupName,
+} from "./names.ts";
 import { cacheKeyPrefix, envTooLarge, type SiteCaches, siteFunctionEnv } from "./site-env.ts";
+import { DEFAULT_LOG_RETENTION_DAYS, ensureSiteLogGroup, type LogRetentionDays } from "./site-log-group.ts";
 
 export interface LambdaDeployerOptions {
   /** Where the builder stored the artifacts (`deployment.artifactKey`). */
   readonly blobs: BlobStore;
   readonly lambda: LambdaClientConfig;
   readonly s3: S3ClientConfig;
+  /** CloudWatch Logs, for the site's log group (names.ts siteLogGroupName). */
+  readonly logs: CloudWatchLogsClientConfig;
+  /** How long a site's request log and console output are kept. @default 30 */
+  readonly logRetentionDays?: LogRetentionDays;
   /** Bucket for the functions' code zips, the env snapshots and the activation records. */
   readonly codeBucket: string;
   /** Bucket CloudFront serves static files from (`assets/<deploymentId>/…`). */
@@ -166,6 +180,7 @@ async function cacheSeedPrefixes(cacheDir: string, cacheRoot: string): Promise<s
 export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
   const lambda = new LambdaClient(options.lambda);
   const s3 = new S3Client(options.s3);
+  const logs = new CloudWatchLogsClient(options.logs);
   const wait = options.wait ?? { maxWaitSeconds: 300, minDelaySeconds: 2 };
   const share = options.codeStorageShare ?? 0.8;
 
@@ -323,6 +338,16 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
         );
         if (refused) throw new StepFailure(refused);
       }
+      const logGroup = siteLogGroupName(siteId);
+      if (missing.length > 0) {
+        await step(`CreateLogGroup ${logGroup}`, () =>
+          ensureSiteLogGroup(logs, {
+            name: logGroup,
+            siteId,
+            retentionDays: options.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+          }),
+        );
+      }
       for (const fn of missing) {
         await step(`CreateFunction ${fn.name}`, () =>
           createFunction(lambda, {
@@ -336,6 +361,8 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
             MemorySize: fn.memory,
             Timeout: options.timeoutSeconds ?? 30,
             Environment: { Variables: env },
+            // Text: the entry's request line reaches the log as written (request-log.ts).
+            LoggingConfig: { LogGroup: logGroup, LogFormat: "Text" },
             Tags: { "slipway:site": siteId, "slipway:deployment": deployment.id },
             Description: `Slipway ${fn.role} of deployment ${deployment.id} (site ${siteId})`,
           }),

@@ -57,3 +57,18 @@ export function envSnapshotKey(deploymentId: string): string {
 export function recordKey(deploymentId: string): string {
   return `lambda-deployments/${deploymentId}.json`;
 }
+
+/**
+ * Every site's log group starts with this (never `aws/`, which Lambda refuses for custom groups):
+ * the site functions' role may write and the API function may read only under it.
+ */
+export const SITE_LOG_GROUP_PREFIX = "/slipway/sites/";
+
+/**
+ * One log group per site, shared by all its functions (Lambda's LoggingConfig): reading a site's
+ * request log and console output is one FilterLogEvents call, and the stream names (which start
+ * `YYYY/MM/DD/<function name>[<version>]`) say which deployment wrote each line.
+ */
+export function siteLogGroupName(siteId: string): string {
+  return `${SITE_LOG_GROUP_PREFIX}${siteId.replace(/[^A-Za-z0-9_.-]/g, "-")}`;
+}
