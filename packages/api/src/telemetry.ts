@@ -9,6 +9,8 @@ export interface TelemetryApi {
   droppedBeforeStorage(): number;
   /** The platform's Prometheus exposition (content type and body), served at /metrics. */
   prometheus?: () => Promise<{ contentType: string; body: string }>;
+  /** How often a live tail asks the reader for new entries. @default 200 */
+  readonly tailPollMs?: number;
   /** Serve /metrics without a token (a Prometheus on a private network). @default false */
   readonly publicMetrics?: boolean;
 }

@@ -53,6 +53,7 @@ import {
 import {
   assetsPrefix,
   codeKey,
+  DEFAULT_SITE_MEMORY_MB,
   envSnapshotKey,
   recordKey,
   type SiteFunctionRole,
@@ -272,7 +273,7 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
           file: SERVER_ENTRY_FILE,
           handler: SERVER_ENTRY_HANDLER,
           invokeMode: "RESPONSE_STREAM",
-          memory: options.memoryMb ?? 1024,
+          memory: options.memoryMb ?? DEFAULT_SITE_MEMORY_MB.server,
         },
       ];
       if (manifest.image) {
@@ -282,7 +283,7 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
           file: IMAGE_ENTRY_FILE,
           handler: IMAGE_ENTRY_HANDLER,
           invokeMode: "BUFFERED",
-          memory: options.imageMemoryMb ?? 1536,
+          memory: options.imageMemoryMb ?? DEFAULT_SITE_MEMORY_MB.image,
         });
       }
       const functions = bundles.map((b) => ({ ...b, name: siteFunctionName(siteId, deployment.id, b.role) }));

@@ -12,6 +12,13 @@ export const LIVE_ALIAS = "live";
 
 export type SiteFunctionRole = "server" | "image";
 
+/** The memory each site function gets unless configured (the API counts GB-seconds with it). */
+export const DEFAULT_SITE_MEMORY_MB: Readonly<Record<SiteFunctionRole, number>> = {
+  server: 1024,
+  // sharp resizes in memory
+  image: 1536,
+};
+
 /** Lambda names allow letters, digits, `-` and `_`; anything else becomes `-`. */
 function nameSafe(value: string): string {
   return value.replace(/[^A-Za-z0-9_-]/g, "-");

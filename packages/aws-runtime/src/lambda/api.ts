@@ -1,4 +1,4 @@
-import { createApi } from "@slipway/api";
+import { createApi, type TelemetryApi } from "@slipway/api";
 import type { CoreDeps } from "@slipway/core";
 import { handle } from "hono/aws-lambda";
 
@@ -8,6 +8,6 @@ import { handle } from "hono/aws-lambda";
  * do not stream responses, so a log follow ends within the function's timeout and the client
  * resumes it (the API's own `logStreamMaxMs`, below the 29 s the stack gives the function).
  */
-export function createApiHandler(deps: CoreDeps) {
-  return handle(createApi({ ...deps, logStreamMaxMs: 20_000 }));
+export function createApiHandler(deps: CoreDeps, observability?: TelemetryApi) {
+  return handle(createApi({ ...deps, logStreamMaxMs: 20_000, ...(observability ? { observability } : {}) }));
 }
