@@ -80,6 +80,23 @@ export function acknowledgeFindings(stack: SlipwayStack): void {
     "Only lambda:GetAccountSettings (the code-storage check before each deployment), which has no resource to scope to.",
   );
 
+  // The observability routes (stack.ts grantApi): the sites' log groups by prefix, metrics without a resource.
+  acknowledge(
+    api.handler.role,
+    `AwsSolutions-IAM5[Resource::${siteLogs}]`,
+    "logs:FilterLogEvents only, on the sites' log groups (/slipway/sites/<site>), which the Deployer creates per site at run time.",
+  );
+  acknowledge(
+    api.handler.role,
+    `AwsSolutions-IAM5[Resource::${siteLogs}:*]`,
+    "logs:FilterLogEvents only; CloudWatch Logs matches a log group's ARN with the :* suffix.",
+  );
+  acknowledge(
+    api.handler.role,
+    "AwsSolutions-IAM5[Resource::*]",
+    "Only cloudwatch:GetMetricData (Lambda's per-function metrics of the sites), which has no resource-level permission.",
+  );
+
   // The CodeBuild L2 writes these statements into the project's role itself.
   const buildRole = build.project.role;
   if (!buildRole) throw new Error("BuildProject: the CodeBuild project has no role");

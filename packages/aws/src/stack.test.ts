@@ -384,7 +384,7 @@ describe("least privilege", () => {
   it("no statement grants every action, nor every resource but for actions that have no resource", () => {
     // GetAccountSettings (the Deployer's code-storage check) and ListStreams (the outbox relay's
     // stream mapping) have no resource-level permission.
-    const resourceless = ["lambda:GetAccountSettings", "dynamodb:ListStreams"];
+    const resourceless = ["lambda:GetAccountSettings", "dynamodb:ListStreams", "cloudwatch:GetMetricData"];
     for (const policy of Object.values(template.findResources("AWS::IAM::Policy"))) {
       for (const s of policy.Properties.PolicyDocument.Statement as Statement[]) {
         expect([s.Action].flat()).not.toContain("*");
@@ -408,6 +408,17 @@ describe("least privilege", () => {
     );
     expect(stepsSecrets.map((s) => JSON.stringify(s.Resource))).not.toContain(adminToken);
     expect(api.filter((a) => a.startsWith("s3:"))).toEqual([]);
+  });
+
+  it("GIVEN the stack WHEN synthesized THEN the API reads the sites' logs (FilterLogEvents on /slipway/sites/ only) and their Lambda metrics, and writes neither", () => {
+    const api = statementsOf(stack.api.handler.role);
+    // (Its own log group's CreateLogStream / PutLogEvents aside.)
+    const sites = api.filter((s) => JSON.stringify(s.Resource).includes("log-group:/slipway/sites/"));
+    expect(sites.map((s) => s.Action)).toEqual(["logs:FilterLogEvents"]);
+    const reads = api.filter((s) => [s.Action].flat().includes("logs:FilterLogEvents"));
+    expect(reads).toEqual(sites);
+    const metrics = api.filter((s) => [s.Action].flat().some((a) => a.startsWith("cloudwatch:")));
+    expect(metrics.map((s) => [s.Action, s.Resource])).toEqual([["cloudwatch:GetMetricData", "*"]]);
   });
 
   it("table access names the table and its three indexes, no wildcard", () => {
