@@ -182,6 +182,25 @@ describe("the observability routes on AWS", () => {
         { Id: "f0_duration", Timestamps: [minuteAgo], Values: [21_000], StatusCode: "Complete" },
       ],
     });
+    logs.reset();
+    logs.on(FilterLogEventsCommand).resolves({
+      events: [
+        {
+          logStreamName: `2026/12/01/${siteFunctionName(projectId, deploymentId, "server")}[1]0f3c9a`,
+          timestamp: minuteAgo.getTime() + 1000,
+          eventId: "37932640000000000000000000000000000000000000000000000003",
+          message: formatRequestLine({
+            requestId: "r-9",
+            method: "GET",
+            path: "/",
+            status: 200,
+            durationMs: 480,
+            bytes: 10,
+            coldStart: true,
+          }),
+        },
+      ],
+    });
     s3.on(ListObjectsV2Command, { Bucket: "edge-assets", Prefix: `assets/${deploymentId}/` }).resolves({
       Contents: [
         { Key: `assets/${deploymentId}/_next/static/app.js`, Size: 1000 },
@@ -192,7 +211,9 @@ describe("the observability routes on AWS", () => {
 
     const metrics = await call(onAws(), "GET", "/api/v1/projects/shop/metrics?since=1h");
     expect(metrics.status).toBe(200);
-    expect(metrics.json).toMatchObject({ summary: { requests: 42, errors: 2, invocations: 42, gbSeconds: 21 } });
+    expect(metrics.json).toMatchObject({
+      summary: { requests: 42, errors: 2, invocations: 42, gbSeconds: 21, coldStarts: 1 },
+    });
 
     const usage = await call(onAws(), "GET", "/api/v1/projects/shop/usage");
     expect(usage.status).toBe(200);

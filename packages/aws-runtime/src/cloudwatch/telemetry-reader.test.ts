@@ -282,7 +282,18 @@ describe("metrics from Lambda's own metrics", () => {
         ],
       });
 
+    // Cold starts from the request lines that say so (one counted; the filter's other match is not one).
+    logs.on(FilterLogEventsCommand).resolves({
+      events: [
+        event(server(NEW), minute(1).getTime() + 30_000, request({ coldStart: true })),
+        event(server(NEW), minute(1).getTime() + 31_000, request({ coldStart: false })),
+      ],
+    });
+
     const points = await reader().metrics(SITE, NOW - 3_600_000, NOW);
+    expect(logs.commandCalls(FilterLogEventsCommand)[0]?.args[0].input.filterPattern).toBe(
+      '{ $.slipway = "request" && $.coldStart IS TRUE }',
+    );
 
     const [first, second] = cloudwatch.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input);
     expect(second?.NextToken).toBe("more");
@@ -317,12 +328,13 @@ describe("metrics from Lambda's own metrics", () => {
         latency: {},
       },
       { ...emptyPoint(OLD, minute(0).getTime()), requests: 7, invocations: 7 },
-      { ...emptyPoint(NEW, minute(1).getTime()), requests: 5, invocations: 4, errors: 3 },
+      { ...emptyPoint(NEW, minute(1).getTime()), requests: 5, invocations: 4, errors: 3, coldStarts: 1 },
     ]);
   });
 
   it("asks for one deployment's functions only, by the window's step", async () => {
     cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+    logs.on(FilterLogEventsCommand).resolves({ events: [] });
     await reader().metrics(SITE, NOW - 7 * 86_400_000, NOW, OLD);
     const queries = cloudwatch.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries ?? [];
     expect(new Set(queries.map((q) => q.MetricStat?.Metric?.Dimensions?.[0]?.Value))).toEqual(

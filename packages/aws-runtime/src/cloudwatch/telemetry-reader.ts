@@ -174,12 +174,36 @@ export function createCloudWatchTelemetryReader(options: CloudWatchTelemetryOpti
     const functions = await functionsOf(projectId, deploymentId);
     if (functions.length === 0 || to <= from) return [];
     const periodSeconds = stepFor(to - from) / 1000;
-    const sums = await lambdaMetricSums(cloudwatch, { functions, from, to, periodSeconds });
+    const periodMs = periodSeconds * 1000;
+    const [sums, colds] = await Promise.all([
+      lambdaMetricSums(cloudwatch, { functions, from, to, periodSeconds }),
+      // Cold starts are rare, so their request lines are few: counted from the log, not a custom metric.
+      filterEvents(
+        logs,
+        {
+          logGroupName: siteLogGroupName(projectId),
+          startTime: from,
+          endTime: to,
+          filterPattern: '{ $.slipway = "request" && $.coldStart IS TRUE }',
+        },
+        { maxPages },
+      ),
+    ]);
     const points = new Map<string, Counts>();
-    for (const sum of sums) {
-      const key = `${sum.deploymentId} ${sum.start}`;
-      const point = points.get(key) ?? { deploymentId: sum.deploymentId, start: sum.start, ...zero() };
+    const pointOf = (deploymentId: string, start: number) => {
+      const key = `${deploymentId} ${start}`;
+      const point = points.get(key) ?? { deploymentId, start, ...zero() };
       points.set(key, point);
+      return point;
+    };
+    const owners = new Map(functions.map((fn) => [fn.name, fn]));
+    for (const event of colds.events) {
+      const entry = toEntry(event, projectId, owners);
+      if (entry?.kind !== "request" || !entry.coldStart) continue;
+      pointOf(entry.deploymentId, Math.floor(Date.parse(entry.at) / periodMs) * periodMs).coldStarts += 1;
+    }
+    for (const sum of sums) {
+      const point = pointOf(sum.deploymentId, sum.start);
       if (sum.metric === "Invocations") {
         point.invocations += sum.value;
         point.requests += sum.value;
