@@ -11,6 +11,7 @@ export {
   SITE_COSTS_ENV,
   SITE_FUNCTION_PREFIX,
   SITE_FUNCTIONS_ENV,
+  SITE_LOG_GROUP_PREFIX,
 } from "@slipway/aws-runtime/lambda-env";
 
 /**

@@ -261,14 +261,19 @@ describe("Edge: what the Deployer and the domain steps get", () => {
     );
   });
 
-  it("the steps may write keys of this store and files under assets/ only; the API gets neither", () => {
+  it("the steps may write keys of this store and files under assets/ only; the API gets neither, only a listing", () => {
     const policiesOf = (role: Construct) =>
       Object.values(
         template.findResources("AWS::IAM::Policy", {
           Properties: { Roles: Match.arrayWith([{ Ref: logicalId(role) }]) },
         }),
       ).flatMap(
-        (p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>,
+        (p) =>
+          p.Properties.PolicyDocument.Statement as Array<{
+            Action: string | string[];
+            Resource: unknown;
+            Condition?: unknown;
+          }>,
       );
     const steps = policiesOf(stack.steps.handler.role);
     const kvs = steps.find((s) => [s.Action].flat().includes("cloudfront-keyvaluestore:PutKey"));
@@ -281,7 +286,17 @@ describe("Edge: what the Deployer and the domain steps get", () => {
     });
     const api = JSON.stringify(policiesOf(stack.api.handler.role));
     expect(api).not.toContain("cloudfront-keyvaluestore");
-    expect(api).not.toContain(logicalId(edge().buckets.assets));
+    // The API only lists the assets (the usage route's storage), under assets/, and never reads or writes them.
+    const apiAssets = policiesOf(stack.api.handler.role).filter((s) =>
+      JSON.stringify(s.Resource).includes(logicalId(edge().buckets.assets)),
+    );
+    expect(apiAssets).toEqual([
+      expect.objectContaining({
+        Action: "s3:ListBucket",
+        Resource: { "Fn::GetAtt": [logicalId(edge().buckets.assets), "Arn"] },
+        Condition: { StringLike: { "s3:prefix": ["assets/*"] } },
+      }),
+    ]);
   });
 });
 

@@ -40,17 +40,14 @@ export function acknowledgeFindings(stack: SlipwayStack): void {
 
   // Sites on Lambda: the functions are made at run time by the Deployer, so their names and log
   // groups are known by prefix only (constructs/site-functions.ts).
-  const siteLogs = "arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/slipway-site-*";
+  const siteLogs = "arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/slipway/sites/*";
   const bucketId = (bucket: typeof buckets.artifacts) => stack.getLogicalId(bucket.node.defaultChild as never);
   const siteRole: Array<[string, string]> = [
     [
       siteLogs,
-      "Site functions are created per deployment at run time; their log groups share the slipway-site- prefix and nothing else does.",
+      "Each site's log group (/slipway/sites/<site>, shared by its functions) is created at run time by the Deployer; nothing else lives under the prefix.",
     ],
-    [
-      `${siteLogs}:*`,
-      "Log streams are created by Lambda per execution environment under the site functions' own log groups.",
-    ],
+    [`${siteLogs}:*`, "Log streams are created by Lambda per execution environment under the sites' own log groups."],
     [
       `<${bucketId(buckets.artifacts)}.Arn>/env-snapshots/*`,
       "Read only: each deployment's encrypted env snapshot, keyed by deployment id at run time; the prefix holds nothing else.",
@@ -72,10 +69,38 @@ export function acknowledgeFindings(stack: SlipwayStack): void {
     "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:slipway-site-*]",
     "The Deployer creates and deletes one function per deployment at run time, all named slipway-site-*; the control plane's own functions do not match.",
   );
+  for (const [finding, reason] of [
+    [
+      siteLogs,
+      "The Deployer creates each site's log group, with its retention, when the site's first function is made.",
+    ],
+    [
+      `${siteLogs}:*`,
+      "CloudWatch Logs matches the group's ARN with the :* suffix for PutRetentionPolicy and TagResource.",
+    ],
+  ])
+    acknowledge(steps.handler.role, `AwsSolutions-IAM5[Resource::${finding}]`, reason as string);
   acknowledge(
     steps.handler.role,
     "AwsSolutions-IAM5[Resource::*]",
     "Only actions with no resource to scope to: lambda:GetAccountSettings (the code-storage check before each deployment); for the daily cost per site (SiteCostSchedule) ce:GetCostAndUsage, ce:UpdateCostAllocationTagsStatus and cloudwatch:GetMetricData; and, with an edge, cloudfront:CreateDistributionTenant (no resource type; allowed only with the slipway:site tag).",
+  );
+
+  // The observability routes (stack.ts grantApi): the sites' log groups by prefix, metrics without a resource.
+  acknowledge(
+    api.handler.role,
+    `AwsSolutions-IAM5[Resource::${siteLogs}]`,
+    "logs:FilterLogEvents only, on the sites' log groups (/slipway/sites/<site>), which the Deployer creates per site at run time.",
+  );
+  acknowledge(
+    api.handler.role,
+    `AwsSolutions-IAM5[Resource::${siteLogs}:*]`,
+    "logs:FilterLogEvents only; CloudWatch Logs matches a log group's ARN with the :* suffix.",
+  );
+  acknowledge(
+    api.handler.role,
+    "AwsSolutions-IAM5[Resource::*]",
+    "Only cloudwatch:GetMetricData (Lambda's per-function metrics of the sites), which has no resource-level permission.",
   );
 
   // The CodeBuild L2 writes these statements into the project's role itself.

@@ -423,6 +423,17 @@ describe("least privilege", () => {
     );
   });
 
+  it("GIVEN the stack WHEN synthesized THEN the API reads the sites' logs (FilterLogEvents on /slipway/sites/ only) and their Lambda metrics, and writes neither", () => {
+    const api = statementsOf(stack.api.handler.role);
+    // (Its own log group's CreateLogStream / PutLogEvents aside.)
+    const sites = api.filter((s) => JSON.stringify(s.Resource).includes("log-group:/slipway/sites/"));
+    expect(sites.map((s) => s.Action)).toEqual(["logs:FilterLogEvents"]);
+    const reads = api.filter((s) => [s.Action].flat().includes("logs:FilterLogEvents"));
+    expect(reads).toEqual(sites);
+    const metrics = api.filter((s) => [s.Action].flat().some((a) => a.startsWith("cloudwatch:")));
+    expect(metrics.map((s) => [s.Action, s.Resource])).toEqual([["cloudwatch:GetMetricData", "*"]]);
+  });
+
   it("table access names the table and its three indexes, no wildcard", () => {
     const tableArn = arnOf(stack.data.table);
     const tableStatement = statementsOf(stack.api.handler.role).find((s) =>

@@ -277,6 +277,15 @@ export class SlipwayStack extends Stack {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ["s3:ListBucket"], resources: [edge.buckets.assets.bucketArn] }),
     );
+    // The usage route counts a site's static files (S3's share of the cost): listing, no reading.
+    this.api.handler.fn.addEnvironment(EDGE_ENV.assetsBucket, names.assetsBucket);
+    this.api.handler.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ["s3:ListBucket"],
+        resources: [edge.buckets.assets.bucketArn],
+        conditions: { StringLike: { "s3:prefix": ["assets/*"] } },
+      }),
+    );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ["s3:PutObject", "s3:DeleteObject"],
@@ -349,6 +358,10 @@ export class SlipwayStack extends Stack {
         actions: ["s3:GetObject", "s3:PutObject"],
         resources: [buckets.artifacts.arnForObjects(UPLOADED_ARTIFACTS)],
       }),
+      // The observability routes: the sites' request log and console output, read only.
+      new iam.PolicyStatement({ actions: ["logs:FilterLogEvents"], resources: this.siteFunctions.logGroupArns() }),
+      // Lambda's per-function metrics of the sites; GetMetricData has no resource to scope to.
+      new iam.PolicyStatement({ actions: ["cloudwatch:GetMetricData"], resources: ["*"] }),
     ];
     for (const statement of statements) role.addToPrincipalPolicy(statement);
   }

@@ -28,6 +28,7 @@ const MAX_LIMIT = 5000;
 export function telemetryRoutes(deps: ApiDeps, telemetry: TelemetryApi) {
   const maxStreamMs = deps.logStreamMaxMs ?? DEFAULT_LOG_STREAM_MAX_MS;
   const { store } = telemetry;
+  const tailPollMs = telemetry.tailPollMs ?? TAIL_POLL_MS;
   return new Hono<CallerEnv>()
     .get("/:name/logs", async (c) => {
       const project = await projectFor(deps, c.get("caller"), c.req.param("name"), "viewer");
@@ -77,7 +78,7 @@ export function telemetryRoutes(deps: ApiDeps, telemetry: TelemetryApi) {
           const fresh = await store.entries({ ...base, afterSeq: cursor ?? 0, limit: 1000 });
           for (const entry of fresh) await send(entry);
           if (fresh.length === 1000) continue;
-          await stream.sleep(Math.max(0, Math.min(TAIL_POLL_MS, deadline - Date.now())));
+          await stream.sleep(Math.max(0, Math.min(tailPollMs, deadline - Date.now())));
         }
       });
     })

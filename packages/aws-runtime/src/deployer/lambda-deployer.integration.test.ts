@@ -4,6 +4,11 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  PutRetentionPolicyCommand,
+} from "@aws-sdk/client-cloudwatch-logs";
+import {
   CreateBucketCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -14,6 +19,7 @@ import { type BlobStore, type Deployment, MANIFEST_FILE, type Project, parseMani
 import { runDeployerContract } from "@slipway/core/contracts";
 import { createMemorySecrets } from "@slipway/memory";
 import { FIXTURE_DEPLOYMENT_ID, fixtureArtifact } from "@slipway/runtime/test-support";
+import { mockClient } from "aws-sdk-client-mock";
 import { create as createTar } from "tar";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 // @ts-expect-error build.mjs is plain JavaScript without types
@@ -52,6 +58,7 @@ let s3rver: S3rver;
 let s3: S3Client;
 let blobs: BlobStore;
 let lambda: FakeLambda;
+const cloudwatch = mockClient(CloudWatchLogsClient);
 let origin: Server;
 let originUrl: string;
 let warmStatus = 200;
@@ -94,6 +101,7 @@ function options(overrides: Partial<LambdaDeployerOptions> = {}): LambdaDeployer
   return {
     blobs,
     lambda: { region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } },
+    logs: { region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } },
     s3: s3rver.client,
     codeBucket: "code",
     assetsBucket: "assets",
@@ -162,6 +170,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  cloudwatch.restore();
   lambda?.restore();
   s3?.destroy();
   await new Promise((resolve) => origin?.close(resolve));
@@ -189,6 +198,7 @@ describe("Lambda deployer", () => {
   beforeEach(async () => {
     await createLambdaDeployer(options()).deactivate(FIXTURE_DEPLOYMENT_ID);
     lambda.reset();
+    cloudwatch.reset();
     lambda.account.used = 0;
     lambda.account.pendingPolls = 1;
     warmStatus = 200;
@@ -221,7 +231,17 @@ describe("Lambda deployer", () => {
     const polls = lambda.calls().filter((c) => c.command === "GetFunction" && c.input.FunctionName === server);
     expect(polls.length).toBeGreaterThanOrEqual(3);
 
+    // The site's log group, with a retention, before its functions could write to it.
+    expect(cloudwatch.commandCalls(CreateLogGroupCommand).map((c) => c.args[0].input)).toEqual([
+      { logGroupName: `/slipway/sites/${SITE}`, tags: { "slipway:site": SITE } },
+    ]);
+    expect(cloudwatch.commandCalls(PutRetentionPolicyCommand).map((c) => c.args[0].input)).toEqual([
+      { logGroupName: `/slipway/sites/${SITE}`, retentionInDays: 30 },
+    ]);
     const created = lambda.functions.get(server)?.input;
+    for (const fn of [created, lambda.functions.get(image)?.input]) {
+      expect(fn?.LoggingConfig).toEqual({ LogGroup: `/slipway/sites/${SITE}`, LogFormat: "Text" });
+    }
     expect(created).toMatchObject({
       Runtime: "nodejs22.x",
       Architectures: ["x86_64"],
@@ -374,6 +394,28 @@ describe("Lambda deployer", () => {
       `PublishVersion ${server}`,
       `PublishVersion ${image}`,
     ]);
+  });
+
+  it("keeps a site's existing log group; a log group it may not create fails before any function", async () => {
+    const exists = Object.assign(new Error("The specified log group already exists"), {
+      name: "ResourceAlreadyExistsException",
+    });
+    cloudwatch.on(CreateLogGroupCommand).rejectsOnce(exists);
+    expect((await createLambdaDeployer(options()).activate(deployment(ARTIFACT_KEY))).ok).toBe(true);
+    expect(cloudwatch.commandCalls(PutRetentionPolicyCommand)).toHaveLength(1);
+
+    await createLambdaDeployer(options()).deactivate(FIXTURE_DEPLOYMENT_ID);
+    lambda.reset();
+    cloudwatch.reset();
+    const denied = Object.assign(new Error("not authorized to perform: logs:CreateLogGroup"), {
+      name: "AccessDeniedException",
+    });
+    cloudwatch.on(CreateLogGroupCommand).rejectsOnce(denied);
+    const failed = await createLambdaDeployer(options()).activate(deployment(ARTIFACT_KEY));
+    expect(!failed.ok && failed.reason).toBe(
+      `CreateLogGroup /slipway/sites/${SITE} failed: AccessDeniedException: not authorized to perform: logs:CreateLogGroup`,
+    );
+    expect(writes().filter((w) => w.startsWith("CreateFunction "))).toEqual([]);
   });
 
   it("a function stuck in Pending fails within the waiter's bound; a retry once it is Active succeeds", async () => {

@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { CloudWatchLogsClient, type CloudWatchLogsClientConfig } from "@aws-sdk/client-cloudwatch-logs";
 import { LambdaClient, type LambdaClientConfig } from "@aws-sdk/client-lambda";
 import { DeleteObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import {
@@ -20,11 +21,20 @@ import { type ActivationRecord, readActivationRecord, writeActivationRecord } fr
 import { deletePrefix, IMMUTABLE, uploadFolder } from "./bucket-files.ts";
 import { stageMissingCode } from "./function-code.ts";
 import { createFunction, deleteFunction, type WaitBounds } from "./lambda-steps.ts";
-import { assetsPrefix, codeKey, envSnapshotKey, recordKey, type SiteFunctionRole } from "./names.ts";
+import {
+  assetsPrefix,
+  codeKey,
+  DEFAULT_SITE_MEMORY_MB,
+  envSnapshotKey,
+  recordKey,
+  type SiteFunctionRole,
+  siteLogGroupName,
+} from "./names.ts";
 import { prewarm } from "./prewarm.ts";
 import { publishLive } from "./publish-function.ts";
 import { cacheKeyPrefix, envTooLarge, imageFunctionEnv, type SiteCaches, siteFunctionEnv } from "./site-env.ts";
 import { createFunctionInput, planSiteFunctions } from "./site-function-plan.ts";
+import { DEFAULT_LOG_RETENTION_DAYS, ensureSiteLogGroup, type LogRetentionDays } from "./site-log-group.ts";
 import { StepFailure, step } from "./step.ts";
 import { cacheSeedPrefixes, unpackArtifact } from "./unpack-artifact.ts";
 
@@ -33,6 +43,10 @@ export interface LambdaDeployerOptions {
   readonly blobs: BlobStore;
   readonly lambda: LambdaClientConfig;
   readonly s3: S3ClientConfig;
+  /** CloudWatch Logs, for the site's log group (names.ts siteLogGroupName). */
+  readonly logs: CloudWatchLogsClientConfig;
+  /** How long a site's request log and console output are kept. @default 30 */
+  readonly logRetentionDays?: LogRetentionDays;
   /** Bucket for the functions' code zips, the env snapshots and the activation records. */
   readonly codeBucket: string;
   /** Bucket CloudFront serves static files from (`assets/<deploymentId>/…`). */
@@ -82,6 +96,7 @@ export interface LambdaDeployerOptions {
 export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
   const lambda = new LambdaClient(options.lambda);
   const s3 = new S3Client(options.s3);
+  const logs = new CloudWatchLogsClient(options.logs);
   const wait = options.wait ?? { maxWaitSeconds: 300, minDelaySeconds: 2 };
   const share = options.codeStorageShare ?? 0.8;
 
@@ -120,7 +135,10 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
       const functions = planSiteFunctions(
         manifest,
         { siteId, deploymentId: deployment.id },
-        { server: options.memoryMb ?? 1024, image: options.imageMemoryMb ?? 1536 },
+        {
+          server: options.memoryMb ?? DEFAULT_SITE_MEMORY_MB.server,
+          image: options.imageMemoryMb ?? DEFAULT_SITE_MEMORY_MB.image,
+        },
       );
       const cacheRoot = cacheKeyPrefix(siteId).replace(/\/$/, "");
       const record: ActivationRecord = {
@@ -161,8 +179,19 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
         },
         functions,
       );
+      const logGroup = siteLogGroupName(siteId);
+      if (missing.length > 0) {
+        await step(`CreateLogGroup ${logGroup}`, () =>
+          ensureSiteLogGroup(logs, {
+            name: logGroup,
+            siteId,
+            retentionDays: options.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+          }),
+        );
+      }
       for (const fn of missing) {
         const input = createFunctionInput(fn, {
+          logGroup,
           siteId,
           deploymentId: deployment.id,
           codeBucket: options.codeBucket,

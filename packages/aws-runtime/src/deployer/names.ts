@@ -12,6 +12,13 @@ export const LIVE_ALIAS = "live";
 
 export type SiteFunctionRole = "server" | "image";
 
+/** The memory each site function gets unless configured (the API counts GB-seconds with it). */
+export const DEFAULT_SITE_MEMORY_MB: Readonly<Record<SiteFunctionRole, number>> = {
+  server: 1024,
+  // sharp resizes in memory
+  image: 1536,
+};
+
 /** Lambda names allow letters, digits, `-` and `_`; anything else becomes `-`. */
 function nameSafe(value: string): string {
   return value.replace(/[^A-Za-z0-9_-]/g, "-");
@@ -56,4 +63,19 @@ export function envSnapshotKey(deploymentId: string): string {
 /** What one activation made, so `deactivate` (which gets only the id) can find and free it. */
 export function recordKey(deploymentId: string): string {
   return `lambda-deployments/${deploymentId}.json`;
+}
+
+/**
+ * Every site's log group starts with this (never `aws/`, which Lambda refuses for custom groups):
+ * the site functions' role may write and the API function may read only under it.
+ */
+export const SITE_LOG_GROUP_PREFIX = "/slipway/sites/";
+
+/**
+ * One log group per site, shared by all its functions (Lambda's LoggingConfig): reading a site's
+ * request log and console output is one FilterLogEvents call, and the stream names (which start
+ * `YYYY/MM/DD/<function name>[<version>]`) say which deployment wrote each line.
+ */
+export function siteLogGroupName(siteId: string): string {
+  return `${SITE_LOG_GROUP_PREFIX}${siteId.replace(/[^A-Za-z0-9_.-]/g, "-")}`;
 }

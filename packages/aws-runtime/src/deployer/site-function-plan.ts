@@ -77,6 +77,8 @@ export interface SiteFunctionConfig {
   readonly executionRoleArn: string;
   readonly timeoutSeconds: number;
   readonly env: Record<string, string>;
+  /** The site's log group (names.ts siteLogGroupName), made before its first function. */
+  readonly logGroup: string;
 }
 
 /** What CreateFunction gets for one site function (its code already uploaded under codeKey). */
@@ -92,6 +94,8 @@ export function createFunctionInput(fn: SiteFunction, config: SiteFunctionConfig
     MemorySize: fn.memory,
     Timeout: config.timeoutSeconds,
     Environment: { Variables: config.env },
+    // Text: the entry's request line reaches the log as written (request-log.ts).
+    LoggingConfig: { LogGroup: config.logGroup, LogFormat: "Text" },
     Tags: { "slipway:site": config.siteId, "slipway:deployment": config.deploymentId },
     Description: `Slipway ${fn.role} of deployment ${config.deploymentId} (site ${config.siteId})`,
   };

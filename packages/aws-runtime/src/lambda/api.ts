@@ -8,6 +8,6 @@ import { handle } from "hono/aws-lambda";
  * do not stream responses, so a log follow ends within the function's timeout and the client
  * resumes it (the API's own `logStreamMaxMs`, below the 29 s the stack gives the function).
  */
-export function createApiHandler(deps: CoreDeps, options: Pick<ApiOptions, "siteCosts"> = {}) {
+export function createApiHandler(deps: CoreDeps, options: Pick<ApiOptions, "siteCosts" | "observability"> = {}) {
   return handle(createApi({ ...deps, ...options, logStreamMaxMs: 20_000 }));
 }

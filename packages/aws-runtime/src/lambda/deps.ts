@@ -80,6 +80,7 @@ function lambdaDeployer(
     siteEntriesDir: SITE_ENTRIES_DIR,
     lambda: clients.lambda ?? {},
     s3: clients.s3 ?? {},
+    logs: clients.logs ?? {},
     codeBucket: config.artifactsBucket,
     assetsBucket: sites.assetsBucket,
     executionRoleArn: sites.roleArn,

@@ -1,7 +1,7 @@
 import { SlipwayError } from "@slipway/core/errors";
 import { parseSiteFunctionsEnv, type SiteFunctionsConfig } from "./site-functions-env.ts";
 
-export { SITE_FUNCTION_PREFIX } from "../deployer/names.ts";
+export { SITE_FUNCTION_PREFIX, SITE_LOG_GROUP_PREFIX } from "../deployer/names.ts";
 export { SITE_COSTS_ENV } from "./site-costs-env.ts";
 export { SITE_FUNCTIONS_ENV } from "./site-functions-env.ts";
 

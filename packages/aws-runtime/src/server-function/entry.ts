@@ -3,6 +3,7 @@ import { parseOriginSecret, parseSnapshotLocation } from "./entry-env.ts";
 import { applyServerEnv, loadServerEnv } from "./env-snapshot.ts";
 import { awslambda, type StreamingHandler } from "./lambda-streaming.ts";
 import { takeOriginSecret } from "./origin-secret.ts";
+import { withRequestLog } from "./request-log.ts";
 
 /**
  * The server function's Lambda entry (`slipway-lambda.handler`), bundled into `slipway-lambda.mjs`
@@ -43,15 +44,18 @@ async function ready(): Promise<StreamingHandler> {
   }
 }
 
-export const handler = awslambda().streamifyResponse(async (event, responseStream, context) => {
-  if (!takeOriginSecret(event as { headers?: Record<string, string | undefined> }, originSecret)) {
-    const stream = awslambda().HttpResponseStream.from(responseStream, {
-      statusCode: 403,
-      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "private, no-store" },
-    });
-    stream.end("Forbidden: requests reach this function through its CloudFront distribution only.\n");
-    return;
-  }
-  const openNext = await ready();
-  return openNext(event, responseStream, context);
-});
+/** Every request, refused ones included, gets its line in the request log (request-log.ts). */
+export const handler = awslambda().streamifyResponse(
+  withRequestLog(async (event, responseStream, context) => {
+    if (!takeOriginSecret(event as { headers?: Record<string, string | undefined> }, originSecret)) {
+      const stream = awslambda().HttpResponseStream.from(responseStream, {
+        statusCode: 403,
+        headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "private, no-store" },
+      });
+      stream.end("Forbidden: requests reach this function through its CloudFront distribution only.\n");
+      return;
+    }
+    const openNext = await ready();
+    return openNext(event, responseStream, context);
+  }),
+);

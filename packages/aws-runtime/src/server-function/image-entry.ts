@@ -1,6 +1,7 @@
 import { installAwsBackends } from "./aws-backends.ts";
 import { parseOriginSecret } from "./entry-env.ts";
 import { takeOriginSecret } from "./origin-secret.ts";
+import { withBufferedRequestLog } from "./request-log.ts";
 
 /**
  * The image function's Lambda entry (`slipway-image-lambda.handler`), bundled into
@@ -16,7 +17,7 @@ const OPEN_NEXT_HANDLER = new URL("./index.mjs", import.meta.url).href;
 installAwsBackends();
 const openNext = (await import(OPEN_NEXT_HANDLER)) as { handler: BufferedHandler };
 
-export async function handler(event: unknown, context: unknown): Promise<unknown> {
+export const handler = withBufferedRequestLog(async (event: unknown, context: unknown): Promise<unknown> => {
   if (!takeOriginSecret(event as { headers?: Record<string, string | undefined> }, originSecret)) {
     return {
       statusCode: 403,
@@ -26,4 +27,4 @@ export async function handler(event: unknown, context: unknown): Promise<unknown
     };
   }
   return openNext.handler(event, context);
-}
+});

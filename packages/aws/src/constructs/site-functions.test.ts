@@ -44,7 +44,6 @@ describe("SiteFunctions", () => {
         "sqs:SendMessage",
         "kms:Decrypt",
         "kms:GenerateDataKey",
-        "logs:CreateLogGroup",
         "logs:CreateLogStream",
         "logs:PutLogEvents",
         "s3:DeleteObject",
@@ -54,9 +53,7 @@ describe("SiteFunctions", () => {
         "s3:PutObject",
       ].sort(),
     );
-    expect(text(withAction(statements, "logs:PutLogEvents")[0]?.Resource)).toContain(
-      "log-group:/aws/lambda/slipway-site-*",
-    );
+    expect(text(withAction(statements, "logs:PutLogEvents")[0]?.Resource)).toContain("log-group:/slipway/sites/*");
     const [snapshots, cache] = withAction(statements, "s3:GetObject");
     expect(text(snapshots?.Resource)).toContain(logicalId(stack.buckets.artifacts));
     expect(text(snapshots?.Resource)).toContain("/env-snapshots/*");
@@ -89,6 +86,21 @@ describe("SiteFunctions", () => {
         .flatMap((s) => [s.Action].flat())
         .filter((a) => a.startsWith("lambda:")),
     ).toEqual([]);
+  });
+
+  it("lets the steps make the sites' log groups (with retention and tag) under /slipway/sites/ only", () => {
+    const statements = withAction(statementsOf(stack.steps.handler.role), "logs:CreateLogGroup");
+    expect(statements).toHaveLength(1);
+    expect([statements[0]?.Action].flat().sort()).toEqual([
+      "logs:CreateLogGroup",
+      "logs:PutRetentionPolicy",
+      "logs:TagResource",
+    ]);
+    const resources = text(statements[0]?.Resource);
+    expect(resources).toContain("log-group:/slipway/sites/*");
+    expect(resources).not.toContain("/aws/lambda");
+    // The functions write to those groups and may not make one of their own (it would never expire).
+    expect(withAction(statementsOf(stack.siteFunctions.role), "logs:CreateLogGroup")).toEqual([]);
   });
 
   it("gives the steps the role's ARN and the generated origin secret's ARN (never its value), and lets them read that secret only", () => {

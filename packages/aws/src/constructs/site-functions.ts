@@ -7,7 +7,7 @@ import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 // The Deployer names every site function with this prefix: the grants below rely on it.
-import { SITE_FUNCTION_PREFIX } from "../config.ts";
+import { SITE_FUNCTION_PREFIX, SITE_LOG_GROUP_PREFIX } from "../config.ts";
 
 /** Where the Deployer puts env snapshots in the code bucket, and OpenNext's cache in the caches bucket. */
 const ENV_SNAPSHOT_PREFIX = "env-snapshots/";
@@ -57,21 +57,16 @@ export class SiteFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: SiteFunctionsProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     this.role = new iam.Role(this, "ExecutionRole", {
       assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
       description: "Slipway: the role every site function (slipway-site-*) runs with",
     });
-    const logGroups = stack.formatArn({
-      service: "logs",
-      resource: "log-group",
-      resourceName: `/aws/lambda/${SITE_FUNCTION_PREFIX}*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    const logGroups = this.logGroupArns();
     const statements = [
+      // The Deployer makes each site's group (with its retention) before the site's first function.
       new iam.PolicyStatement({
-        actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-        resources: [logGroups, `${logGroups}:*`],
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: logGroups,
       }),
       new iam.PolicyStatement({
         actions: ["s3:GetObject"],
@@ -138,10 +133,29 @@ export class SiteFunctions extends Construct {
     return [fn];
   }
 
+  /**
+   * The sites' log groups (one per site, `/slipway/sites/<site>`, set on each function by the
+   * Deployer) and their streams: made at run time, so known by prefix only.
+   */
+  logGroupArns(): string[] {
+    const group = Stack.of(this).formatArn({
+      service: "logs",
+      resource: "log-group",
+      resourceName: `${SITE_LOG_GROUP_PREFIX}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    return [group, `${group}:*`];
+  }
+
   /** The Deployer's rights: site functions only, and passing exactly the execution role to Lambda. */
   grantManage(grantee: iam.IRole): void {
     const statements = [
       new iam.PolicyStatement({ actions: MANAGE_ACTIONS, resources: this.functionArns() }),
+      // A site's log group with its retention and tag, before its first function (site-log-group.ts).
+      new iam.PolicyStatement({
+        actions: ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource"],
+        resources: this.logGroupArns(),
+      }),
       // GetAccountSettings has no resource: the code-storage check before each deployment.
       new iam.PolicyStatement({ actions: ["lambda:GetAccountSettings"], resources: ["*"] }),
       // The Deployer writes the origin secret into each function's environment.

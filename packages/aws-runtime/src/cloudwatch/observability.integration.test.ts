@@ -1,0 +1,224 @@
+import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { CoreDeps } from "@slipway/core";
+import { createMemoryDeployer } from "@slipway/memory";
+import { mockClient } from "aws-sdk-client-mock";
+import type { LambdaEvent } from "hono/aws-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_SITE_MEMORY_MB, siteFunctionName } from "../deployer/names.ts";
+import { ensureAdminTokenFromSecret } from "../lambda/admin-token.ts";
+import { createApiHandler } from "../lambda/api.ts";
+import { controlPlaneDeps } from "../lambda/deps.ts";
+import { formatRequestLine } from "../server-function/request-log.ts";
+import { type DynamoDbLocal, mockKms, startDynamoDbLocal } from "../test-support/index.ts";
+import { awsObservability } from "./observability.ts";
+
+// The observability routes through the API's Lambda handler on the AWS control plane's deps
+// (DynamoDB Local for projects, deployments and tokens), answered from CloudWatch (mocked at the
+// SDK with what CloudWatch Logs and CloudWatch return): what `slipway logs --runtime`, `slipway
+// metrics` and the dashboard call, unchanged on AWS.
+
+const ADMIN_TOKEN = "Q2hhbmdlIG1lIGluIHRoZSBzZWNyZXQgbm90IGluIHRoZSBjb2Rl";
+const SHA = "0123456789abcdef0123456789abcdef01234567";
+const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:admin";
+
+let dynamo: DynamoDbLocal;
+let deps: CoreDeps;
+let projectId: string;
+let deploymentId: string;
+const logs = mockClient(CloudWatchLogsClient);
+const cloudwatch = mockClient(CloudWatchClient);
+const s3 = mockClient(S3Client);
+const secrets = mockClient(SecretsManagerClient);
+let restoreKms = () => {};
+
+beforeAll(async () => {
+  dynamo = await startDynamoDbLocal();
+  const config = {
+    tableName: await dynamo.createStoreTable(),
+    artifactsBucket: "artifacts",
+    cachesBucket: "caches",
+    stepsQueueUrl: "http://127.0.0.1:9/queue/slipway-steps",
+    kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/test",
+    buildProjectName: "slipway-build",
+    adminTokenSecretArn: SECRET_ARN,
+    apiUrl: "https://api.example.test",
+    sitesDomain: "sites.example.test",
+    githubApiUrl: null,
+  };
+  const region = { region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } };
+  deps = controlPlaneDeps(
+    config,
+    { dynamodb: dynamo.client, kms: region, sqs: region, s3: region, secretsManager: region },
+    { deployer: createMemoryDeployer() },
+  );
+  restoreKms = mockKms().restore;
+  secrets.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: ADMIN_TOKEN });
+  await ensureAdminTokenFromSecret(deps.store, SECRET_ARN);
+  const created = await call(createApiHandler(deps), "POST", "/api/v1/projects", {
+    name: "shop",
+    repo: "https://github.com/acme/shop",
+  });
+  expect(created.status).toBe(201);
+  projectId = (created.json as { id: string }).id;
+  const queued = await call(createApiHandler(deps), "POST", "/api/v1/projects/shop/deployments", { ref: SHA });
+  expect(queued.status).toBe(202);
+  deploymentId = (queued.json as { id: string }).id;
+}, 120_000);
+
+afterAll(async () => {
+  for (const mock of [logs, cloudwatch, s3, secrets]) mock.restore();
+  restoreKms();
+  await dynamo?.stop();
+});
+
+function httpEvent(method: string, path: string, body?: unknown): LambdaEvent {
+  const [rawPath = path, rawQueryString = ""] = path.split("?");
+  const headers: Record<string, string> = {
+    host: "abc123.execute-api.us-east-1.amazonaws.com",
+    authorization: `Bearer ${ADMIN_TOKEN}`,
+  };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  return {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath,
+    rawQueryString,
+    headers,
+    requestContext: {
+      accountId: "123456789012",
+      apiId: "abc123",
+      domainName: "abc123.execute-api.us-east-1.amazonaws.com",
+      domainPrefix: "abc123",
+      http: { method, path: rawPath, protocol: "HTTP/1.1", sourceIp: "203.0.113.9", userAgent: "slipway-test" },
+      requestId: `req-${Math.random()}`,
+      authentication: null,
+      authorizer: {},
+      routeKey: "$default",
+      stage: "$default",
+      time: "01/Dec/2026:00:00:00 +0000",
+      timeEpoch: Date.now(),
+    },
+    body: body === undefined ? null : JSON.stringify(body),
+    isBase64Encoded: false,
+  } as LambdaEvent;
+}
+
+async function call(api: ReturnType<typeof createApiHandler>, method: string, path: string, body?: unknown) {
+  const response = await api(httpEvent(method, path, body));
+  const text = response.isBase64Encoded ? Buffer.from(response.body, "base64").toString() : response.body;
+  return { status: response.statusCode, json: text ? (JSON.parse(text) as unknown) : null };
+}
+
+const onAws = () =>
+  createApiHandler(deps, {
+    observability: awsObservability({
+      logs: { region: "us-east-1" },
+      cloudwatch: { region: "us-east-1" },
+      s3: { region: "us-east-1" },
+      deployments: deps.store.deployments,
+      memoryMb: DEFAULT_SITE_MEMORY_MB,
+      assetsBucket: "edge-assets",
+    }),
+  });
+
+describe("the observability routes on AWS", () => {
+  it("are not there without CloudWatch behind them (the API as it was)", async () => {
+    expect((await call(createApiHandler(deps), "GET", "/api/v1/projects/shop/logs")).status).toBe(404);
+  });
+
+  it("serve the site's request log and console output from its log group, resumable after a seq", async () => {
+    const at = Date.now() - 60_000;
+    const stream = `2026/12/01/${siteFunctionName(projectId, deploymentId, "server")}[1]0f3c9a`;
+    logs.on(FilterLogEventsCommand).resolves({
+      events: [
+        {
+          logStreamName: stream,
+          timestamp: at,
+          eventId: "37932640000000000000000000000000000000000000000000000001",
+          message: `2026-12-01T11:59:00.120Z\tr-1\tINFO\trendering /\n`,
+        },
+        {
+          logStreamName: stream,
+          timestamp: at + 5,
+          eventId: "37932640000000000000000000000000000000000000000000000002",
+          message: formatRequestLine({
+            requestId: "r-1",
+            method: "GET",
+            path: "/",
+            status: 200,
+            durationMs: 31.2,
+            bytes: 2048,
+            coldStart: true,
+          }),
+        },
+      ],
+    });
+
+    const listed = await call(onAws(), "GET", "/api/v1/projects/shop/logs?since=1h");
+    expect(listed.status).toBe(200);
+    const entries = listed.json as Array<{ kind: string; seq: number; deploymentId: string }>;
+    expect(entries.map((e) => [e.kind, e.deploymentId])).toEqual([
+      ["log", deploymentId],
+      ["request", deploymentId],
+    ]);
+    expect(logs.commandCalls(FilterLogEventsCommand)[0]?.args[0].input.logGroupName).toBe(
+      `/slipway/sites/${projectId}`,
+    );
+
+    const resumed = await call(onAws(), "GET", `/api/v1/projects/shop/logs?after=${entries[0]?.seq}`);
+    expect((resumed.json as Array<{ kind: string }>).map((e) => e.kind)).toEqual(["request"]);
+  });
+
+  it("serve metrics and usage from Lambda's metrics, with the site's static files in the assets bucket", async () => {
+    const minuteAgo = new Date(Math.floor((Date.now() - 120_000) / 60_000) * 60_000);
+    cloudwatch.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: "f0_invocations", Timestamps: [minuteAgo], Values: [42], StatusCode: "Complete" },
+        { Id: "f0_errors", Timestamps: [minuteAgo], Values: [2], StatusCode: "Complete" },
+        { Id: "f0_duration", Timestamps: [minuteAgo], Values: [21_000], StatusCode: "Complete" },
+      ],
+    });
+    logs.reset();
+    logs.on(FilterLogEventsCommand).resolves({
+      events: [
+        {
+          logStreamName: `2026/12/01/${siteFunctionName(projectId, deploymentId, "server")}[1]0f3c9a`,
+          timestamp: minuteAgo.getTime() + 1000,
+          eventId: "37932640000000000000000000000000000000000000000000000003",
+          message: formatRequestLine({
+            requestId: "r-9",
+            method: "GET",
+            path: "/",
+            status: 200,
+            durationMs: 480,
+            bytes: 10,
+            coldStart: true,
+          }),
+        },
+      ],
+    });
+    s3.on(ListObjectsV2Command, { Bucket: "edge-assets", Prefix: `assets/${deploymentId}/` }).resolves({
+      Contents: [
+        { Key: `assets/${deploymentId}/_next/static/app.js`, Size: 1000 },
+        { Key: `assets/${deploymentId}/favicon.ico`, Size: 500 },
+      ],
+      IsTruncated: false,
+    });
+
+    const metrics = await call(onAws(), "GET", "/api/v1/projects/shop/metrics?since=1h");
+    expect(metrics.status).toBe(200);
+    expect(metrics.json).toMatchObject({
+      summary: { requests: 42, errors: 2, invocations: 42, gbSeconds: 21, coldStarts: 1 },
+    });
+
+    const usage = await call(onAws(), "GET", "/api/v1/projects/shop/usage");
+    expect(usage.status).toBe(200);
+    expect(usage.json).toMatchObject({
+      usage: { requests: 42, invocations: 42, storageBytes: 1500, uploads: 2 },
+      dropped: { entries: 0, errors: 0, metricDays: 0, beforeStorage: 0 },
+    });
+  });
+});
