@@ -37,6 +37,8 @@ export interface ApiOptions {
 export type ApiDeps = Pick<CoreDeps, "store" | "queue" | "secrets" | "logs" | "urls" | "git" | "buildCache"> &
   // Custom domains: their limits and the records to set, and the resolver `verify` asks.
   Partial<Pick<CoreDeps, "settings" | "dns" | "domainEdge">> &
+  // Canary releases: present where the target watches them (AWS).
+  Partial<Pick<CoreDeps, "canaryWatch">> &
   ApiOptions;
 
 /** One Hono app for the API on every target: @hono/node-server locally, the Lambda adapter on AWS. */
