@@ -34,6 +34,8 @@ export const OPTIONAL_CONTROL_PLANE_ENV = {
   connectionGroupId: "SLIPWAY_CONNECTION_GROUP_ID",
   /** GitHub's API (commit statuses): a GitHub Enterprise server's. @default https://api.github.com */
   githubApiUrl: "SLIPWAY_GITHUB_API_URL",
+  /** `on` when the stack has an edge to split traffic (set on the API and the steps): canary releases. */
+  canaryReleases: "SLIPWAY_CANARY_RELEASES",
 } as const;
 
 /** Which function is starting: only the API needs the admin token's secret. */
@@ -55,6 +57,8 @@ export interface ControlPlaneConfig {
   readonly githubApiUrl: string | null;
   /** Only for the steps function, once the stack runs sites on Lambda (SITE_FUNCTIONS_ENV). */
   readonly sites?: SiteFunctionsConfig | null;
+  /** Canary releases are offered (the stack has an edge): `promote --canary` is accepted. */
+  readonly canaryReleases?: boolean;
 }
 
 type Name = keyof typeof CONTROL_PLANE_ENV;
@@ -130,6 +134,7 @@ export function parseControlPlaneEnv(
     connectionGroupId: read(OPTIONAL_CONTROL_PLANE_ENV.connectionGroupId, false),
     githubApiUrl: httpUrl(OPTIONAL_CONTROL_PLANE_ENV.githubApiUrl, "https://github.example.com/api/v3"),
     sites: role === "steps" ? parseSiteFunctionsEnv(env) : null,
+    canaryReleases: env[OPTIONAL_CONTROL_PLANE_ENV.canaryReleases] === "on",
   };
 }
 export { EDGE_ENV } from "./edge-env.ts";
