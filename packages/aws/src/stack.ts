@@ -12,6 +12,7 @@ import { AlarmTopic, alarmArnPattern } from "./constructs/alarm-topic.ts";
 import { Api } from "./constructs/api.ts";
 import { Buckets } from "./constructs/buckets.ts";
 import { BuildProject } from "./constructs/build-project.ts";
+import { CanaryAlarms } from "./constructs/canary-alarms.ts";
 import { DataTable } from "./constructs/data-table.ts";
 import { Edge, type EdgeProps } from "./constructs/edge.ts";
 import { confineServicePrincipals, EncryptionKey } from "./constructs/encryption-key.ts";
@@ -85,6 +86,8 @@ export class SlipwayStack extends Stack {
   readonly routes: RoutesRelay | null;
   /** Present when the stack was given `edge` options. */
   readonly edge: Edge | null;
+  /** Present with the edge: canary releases' alarms and their rule (automatic rollback). */
+  readonly canary: CanaryAlarms | null;
 
   constructor(scope: Construct, id: string, props: SlipwayStackProps) {
     super(scope, id, { description: "Slipway: self-hosted deployments for Next.js (control plane)", ...props });
@@ -184,10 +187,11 @@ export class SlipwayStack extends Stack {
       for (const [name, value] of Object.entries(urls)) fn.addEnvironment(name, value);
     }
 
-    this.confineKeyPolicy();
+    this.confineKeyPolicy(props.edge !== undefined);
     this.grantApi(this.api.handler.role);
     this.grantSteps(this.steps.handler.role);
     this.edge = props.edge ? this.addEdge(props.edge, removalPolicy) : null;
+    this.canary = this.edge ? this.addCanaryReleases() : null;
     this.routes = this.edge
       ? new RoutesRelay(this, "Routes", {
           code: lambda.Code.fromAsset(props.bundles.routes),
@@ -283,17 +287,39 @@ export class SlipwayStack extends Stack {
   }
 
   /**
-   * Services that use the key act only for this account's own resources: EventBridge for the
-   * build project's state-change rule (named, so its ARN needs no reference back to the rule)
-   * and CloudWatch for this account's alarms.
+   * Canary releases (with the edge, which splits the traffic): the API accepts `promote --canary`,
+   * the steps make the canaries' alarms, and their ALARM changes come back as steps.
    */
-  private confineKeyPolicy(): void {
+  private addCanaryReleases(): CanaryAlarms {
+    const canary = new CanaryAlarms(this, "Canary", {
+      stepsQueue: this.steps.queue,
+      stepsRole: this.steps.handler.role,
+      ruleName: this.canaryRuleName(),
+    });
+    for (const fn of [this.api.handler.fn, this.steps.handler.fn]) {
+      fn.addEnvironment(OPTIONAL_CONTROL_PLANE_ENV.canaryReleases, "on");
+    }
+    return canary;
+  }
+
+  private canaryRuleName(): string {
+    return `${this.stackName}-canary-alarm`;
+  }
+
+  /**
+   * Services that use the key act only for this account's own resources: EventBridge for the
+   * build project's state-change rule and, with an edge, the canary alarms' rule (named, so their
+   * ARNs need no reference back to the rules) and CloudWatch for this account's alarms.
+   */
+  private confineKeyPolicy(withCanaryRule: boolean): void {
     const rule = this.build.stateChangeRule.node.defaultChild as events.CfnRule;
     rule.name = `${this.stackName}-build-state-change`;
-    const ruleArn = `arn:${this.partition}:events:${this.region}:${this.account}:rule/${rule.name}`;
+    const ruleArnOf = (name: string) => `arn:${this.partition}:events:${this.region}:${this.account}:rule/${name}`;
+    const ruleArn = ruleArnOf(rule.name);
+    const sourceArns = withCanaryRule ? [ruleArn, ruleArnOf(this.canaryRuleName())] : ruleArn;
     const ownAccount = { StringEquals: { "aws:SourceAccount": this.account } };
     confineServicePrincipals(this.key.key, {
-      "events.amazonaws.com": { ...ownAccount, ArnEquals: { "aws:SourceArn": ruleArn } },
+      "events.amazonaws.com": { ...ownAccount, ArnEquals: { "aws:SourceArn": sourceArns } },
       "cloudwatch.amazonaws.com": { ...ownAccount, ArnLike: { "aws:SourceArn": alarmArnPattern(this) } },
     });
   }

@@ -1,6 +1,7 @@
 import { SlipwayError } from "@slipway/core/errors";
 import { parseSiteFunctionsEnv, type SiteFunctionsConfig } from "./site-functions-env.ts";
 
+export { CANARY_ALARM_PREFIX } from "../canary/alarm-names.ts";
 export { SITE_FUNCTION_PREFIX } from "../deployer/names.ts";
 export { SITE_FUNCTIONS_ENV } from "./site-functions-env.ts";
 
