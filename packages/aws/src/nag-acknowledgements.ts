@@ -164,6 +164,11 @@ function acknowledgeEdgeFindings(
     `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(edge.buckets.assets.node.defaultChild as never)}.Arn>/assets/*]`,
     "The Deployer uploads and deletes each deployment's static files under assets/<deploymentId>/, ids created at run time; the bucket holds only files meant to be public.",
   );
+  acknowledge(
+    stack.steps.handler.role,
+    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:slipway-canary-*]",
+    "The steps make and delete one alarm per canary release at run time, all named slipway-canary-<deploymentId>; the control plane's own alarms do not match.",
+  );
   for (const distribution of [edge.platform.distribution, edge.tenants.distribution]) {
     acknowledge(
       distribution,
