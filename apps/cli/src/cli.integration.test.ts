@@ -59,6 +59,11 @@ describe("slipway command line", () => {
     ],
     [["deploy", "--project"], "--project <value>' argument missing", "Usage: slipway deploy --project NAME"],
     [["promote", "a", "b"], 'Error: Unexpected argument "b".', "Usage: slipway promote DEPLOYMENT_ID"],
+    [
+      ["promote", "a", "--canary", "ten"],
+      'Error: --canary takes a whole percentage such as 10, not "ten".',
+      "Usage: slipway promote DEPLOYMENT_ID [--canary PERCENT]",
+    ],
   ])("exits 2 on the usage error %j with a one-line usage hint", async (args, error, usage) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);

@@ -43,6 +43,8 @@ export type ApiDeps = Pick<CoreDeps, "store" | "queue" | "secrets" | "logs" | "u
   Partial<Pick<CoreDeps, "settings" | "dns" | "domainEdge">> &
   // Only the admin's "deploy an artifact" route stores a blob (the checked archive); absent, no such route.
   Partial<Pick<CoreDeps, "blobs">> &
+  // Canary releases: present where the target watches them (AWS).
+  Partial<Pick<CoreDeps, "canaryWatch">> &
   ApiOptions;
 
 /** One Hono app for the API on every target: @hono/node-server locally, the Lambda adapter on AWS. */

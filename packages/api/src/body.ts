@@ -13,6 +13,19 @@ export async function readJson<T extends z.ZodType>(c: Context, schema: T): Prom
   return parseOrExplain(schema, raw, "body");
 }
 
+/** As readJson, for an operation whose body is optional: an empty body is `{}`. */
+export async function readOptionalJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  const text = await c.req.text();
+  if (text.trim() === "") return parseOrExplain(schema, {}, "body");
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new SlipwayError("INVALID_INPUT", "The request body is not valid JSON.");
+  }
+  return parseOrExplain(schema, raw, "body");
+}
+
 /** Parses a query string's parameters against a schema, with the same errors as a body. */
 export function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, string>): z.infer<T> {
   return parseOrExplain(schema, query, "query");

@@ -5,6 +5,7 @@
  * drift. Imported as `@slipway/aws/config`, which loads no CDK code.
  */
 export {
+  CANARY_ALARM_PREFIX,
   CONTROL_PLANE_ENV,
   EDGE_ENV,
   OPTIONAL_CONTROL_PLANE_ENV,

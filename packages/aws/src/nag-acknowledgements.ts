@@ -211,7 +211,12 @@ function acknowledgeEdgeFindings(
   acknowledge(
     stack.api.handler.role,
     "AwsSolutions-IAM5[Resource::*]",
-    "Only cloudfront:CreateDistributionTenant (domains verify creates the site's tenant), which has no resource type; allowed only with the slipway:site tag and no other.",
+    "Only actions with no resource to scope to: cloudwatch:GetMetricData (Lambda's per-function metrics of the sites) and, with an edge, cloudfront:CreateDistributionTenant (domains verify creates the site's tenant; allowed only with the slipway:site tag and no other).",
+  );
+  acknowledge(
+    stack.steps.handler.role,
+    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:slipway-canary-*]",
+    "The steps make and delete one alarm per canary release at run time, all named slipway-canary-<deploymentId>; the control plane's own alarms do not match.",
   );
   for (const distribution of [edge.platform.distribution, edge.tenants.distribution]) {
     acknowledge(

@@ -19,6 +19,7 @@ import { AlarmTopic, alarmArnPattern } from "./constructs/alarm-topic.ts";
 import { Api } from "./constructs/api.ts";
 import { Buckets } from "./constructs/buckets.ts";
 import { BuildProject } from "./constructs/build-project.ts";
+import { CanaryAlarms } from "./constructs/canary-alarms.ts";
 import { DataTable } from "./constructs/data-table.ts";
 import { Edge, type EdgeProps } from "./constructs/edge.ts";
 import { confineServicePrincipals, EncryptionKey } from "./constructs/encryption-key.ts";
@@ -95,6 +96,8 @@ export class SlipwayStack extends Stack {
   readonly edge: Edge | null;
   /** The daily cost-per-site fetch (Cost Explorer, into the table). */
   readonly siteCosts: SiteCostSchedule;
+  /** Present with the edge: canary releases' alarms and their rule (automatic rollback). */
+  readonly canary: CanaryAlarms | null;
 
   constructor(scope: Construct, id: string, props: SlipwayStackProps) {
     super(scope, id, { description: "Slipway: self-hosted deployments for Next.js (control plane)", ...props });
@@ -210,6 +213,7 @@ export class SlipwayStack extends Stack {
     this.grantApi(this.api.handler.role);
     this.grantSteps(this.steps.handler.role);
     this.edge = props.edge ? this.addEdge(props.edge, removalPolicy) : null;
+    this.canary = this.edge ? this.addCanaryReleases() : null;
     this.routes = this.edge
       ? new RoutesRelay(this, "Routes", {
           code: lambda.Code.fromAsset(props.bundles.routes),
@@ -321,6 +325,23 @@ export class SlipwayStack extends Stack {
     ];
     for (const [id, value, description] of outputs) new CfnOutput(this, id, { value, description });
     return edge;
+  }
+
+  /**
+   * Canary releases (with the edge, which splits the traffic): the API accepts `promote --canary`,
+   * the steps make the canaries' alarms, and their ALARM changes come back as steps.
+   */
+  private addCanaryReleases(): CanaryAlarms {
+    const canary = new CanaryAlarms(this, "Canary", {
+      stepsQueue: this.steps.queue,
+      stepsRole: this.steps.handler.role,
+      // Under the stack's rule prefix, which the key policy admits (confineKeyPolicy).
+      ruleName: `${this.stackName}-canary-alarm`,
+    });
+    for (const fn of [this.api.handler.fn, this.steps.handler.fn]) {
+      fn.addEnvironment(OPTIONAL_CONTROL_PLANE_ENV.canaryReleases, "on");
+    }
+    return canary;
   }
 
   /**

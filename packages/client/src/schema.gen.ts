@@ -772,7 +772,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move production back; member */
+        /** Move production back; while a canary runs (and no deploymentId is given), cancel the canary instead; member */
         post: {
             parameters: {
                 query?: never;
@@ -1290,7 +1290,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Point production at this deployment; member */
+        /** Point production at this deployment (completing a canary of it); with `canary` (1–99), send only that percentage of production's requests to it (AWS target); member */
         post: {
             parameters: {
                 query?: never;
@@ -1300,7 +1300,13 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        canary?: number;
+                    };
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {

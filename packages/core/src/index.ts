@@ -21,6 +21,7 @@ export * from "./manifest.ts";
 export type * from "./ports/blob-store.ts";
 export type * from "./ports/build-cache.ts";
 export type * from "./ports/builder.ts";
+export type * from "./ports/canary-watch.ts";
 export type * from "./ports/certificates.ts";
 export type * from "./ports/commit-status.ts";
 export type * from "./ports/deployer.ts";

@@ -75,6 +75,7 @@ for (const { version } of MIGRATIONS) {
         deployment_id: FIXTURE_DATA.deploymentId,
         kind: "production",
         updated_at: now,
+        canary: null,
       },
     ],
     env_vars: [

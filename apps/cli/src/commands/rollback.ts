@@ -3,7 +3,8 @@ import { type DeploymentView, deploymentJson } from "./deployment-view.ts";
 
 export const rollback = defineCommand({
   path: ["rollback"],
-  summary: "Move production back (default: the previous production deployment); no build",
+  summary:
+    "Move production back (default: the previous production deployment; while a canary runs, cancel the canary); no build",
   usage: "slipway rollback --project NAME [DEPLOYMENT_ID]",
   maxPositionals: 1,
   options: { project: { type: "string", short: "p" } },

@@ -76,3 +76,66 @@ describe("GET /api/v1/deployments/:id/env", () => {
     expect(text).not.toContain("api.example.com");
   });
 });
+
+describe("POST /api/v1/deployments/:id/promote with a canary, and rollback", () => {
+  const canaryWatch = { name: "test", watch: async () => undefined, unwatch: async () => undefined };
+
+  async function siteWithTwoReady(options: Parameters<typeof setupApi>[0] = {}) {
+    const { app, store, queue } = await setupApi(options);
+    const created = await app.request("/api/v1/projects", {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ name: "shop", repo: "https://github.com/acme/shop.git" }),
+    });
+    const { id: projectId } = (await created.json()) as { id: string };
+    for (const [i, id] of ["stable", "next"].entries()) {
+      await store.deployments.create({
+        id,
+        projectId,
+        environment: "production",
+        status: "ready",
+        statusReason: null,
+        commit: { sha: `${i}`.repeat(40), branch: "main", message: null, author: null },
+        trigger: "api",
+        artifactKey: `artifacts/${id}.tar`,
+        envSnapshot: null,
+        createdAt: `2026-01-0${i + 1}T00:00:00.000Z`,
+        buildStartedAt: null,
+        readyAt: null,
+        finishedAt: null,
+      });
+    }
+    const post = (path: string, body?: unknown) =>
+      app.request(path, { method: "POST", headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    // No body at all: what clients before canaries send.
+    expect((await post("/api/v1/deployments/stable/promote")).status).toBe(200);
+    return { store, queue, post };
+  }
+
+  it("splits production with the canary, then rollback cancels it", async () => {
+    const { store, post } = await siteWithTwoReady({ canaryWatch });
+    const started = await post("/api/v1/deployments/next/promote", { canary: 10 });
+    expect(started.status).toBe(200);
+    expect(await started.json()).toMatchObject({ id: "next" });
+    expect(await store.aliases.get("shop.localhost")).toMatchObject({
+      deploymentId: "stable",
+      canary: { deploymentId: "next", percent: 10 },
+    });
+
+    const rolledBack = await post("/api/v1/projects/shop/rollback", {});
+    expect(await rolledBack.json()).toMatchObject({ id: "stable" });
+    expect((await store.aliases.get("shop.localhost"))?.canary).toBeUndefined();
+  });
+
+  it("refuses a share outside 1–99 by name, and a canary where the target has no watch", async () => {
+    const watched = await siteWithTwoReady({ canaryWatch });
+    const bad = await watched.post("/api/v1/deployments/next/promote", { canary: 100 });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: "INVALID_CANARY", message: expect.stringContaining("100") });
+
+    const local = await siteWithTwoReady();
+    const refused = await local.post("/api/v1/deployments/next/promote", { canary: 10 });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ code: "CANARY_UNSUPPORTED" });
+  });
+});

@@ -13,7 +13,7 @@ import { z } from "zod";
 import { deploymentFor, projectFor } from "../accounts/access.ts";
 import type { CallerEnv } from "../accounts/caller.ts";
 import type { ApiDeps } from "../app.ts";
-import { parseQuery, readJson } from "../body.ts";
+import { parseQuery, readJson, readOptionalJson } from "../body.ts";
 
 export const deployBody = z.object({ ref: z.string().min(1).optional(), prod: z.boolean().optional() });
 // Paging (`before`: the last id of the previous page) and filters of the deployments list.
@@ -24,6 +24,9 @@ const listQuery = z.object({
   status: z.enum(DEPLOYMENT_STATUSES).optional(),
 });
 export const rollbackBody = z.object({ deploymentId: z.string().optional() });
+// Optional body: without `canary` (or without a body) the deployment becomes production for all.
+// The share's range is the use case's to check (its error names the value and the fix).
+export const promoteBody = z.object({ canary: z.number().optional() });
 
 export function deploymentRoutes(deps: ApiDeps) {
   return (
@@ -67,7 +70,8 @@ export function deploymentRoutes(deps: ApiDeps) {
       })
       .post("/deployments/:id/promote", async (c) => {
         const { project } = await deploymentFor(deps, c.get("caller"), c.req.param("id"), "member");
-        const deployment = await promote(deps, project, c.req.param("id"));
+        const { canary } = await readOptionalJson(c, promoteBody);
+        const deployment = await promote(deps, project, c.req.param("id"), canary === undefined ? {} : { canary });
         return c.json(presentDeployment(deps, project, deployment));
       })
   );

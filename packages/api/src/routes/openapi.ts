@@ -10,7 +10,7 @@ import {
 } from "@slipway/core/schemas";
 import { z } from "zod";
 import { clearCacheBody } from "./admin.ts";
-import { deployBody, rollbackBody } from "./deployments.ts";
+import { deployBody, promoteBody, rollbackBody } from "./deployments.ts";
 import { addDomainBody } from "./domains.ts";
 import * as R from "./responses.ts";
 
@@ -24,6 +24,8 @@ export interface Operation {
   body?: z.ZodType;
   /** A body that is not JSON: its media type (an uploaded archive). */
   rawBody?: "application/gzip";
+  /** The body may be left out (older clients send none). */
+  bodyOptional?: true;
   /** The success answer; `status` 200 unless given. */
   response: z.ZodType | "text" | "event-stream";
   status?: 200 | 201 | 202;
@@ -95,7 +97,12 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
     },
   },
   "/api/v1/projects/{name}/rollback": {
-    post: { summary: "Move production back; member", body: rollbackBody, response: R.deploymentResponse },
+    post: {
+      summary:
+        "Move production back; while a canary runs (and no deploymentId is given), cancel the canary instead; member",
+      body: rollbackBody,
+      response: R.deploymentResponse,
+    },
   },
   "/api/v1/projects/{name}/env": {
     get: { summary: "List env vars (secrets without value)", response: z.array(R.envVarResponse) },
@@ -122,7 +129,13 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
     post: { summary: "Cancel a queued or running deployment; member", response: R.deploymentResponse },
   },
   "/api/v1/deployments/{id}/promote": {
-    post: { summary: "Point production at this deployment; member", response: R.deploymentResponse },
+    post: {
+      summary:
+        "Point production at this deployment (completing a canary of it); with `canary` (1–99), send only that percentage of production's requests to it (AWS target); member",
+      body: promoteBody,
+      bodyOptional: true,
+      response: R.deploymentResponse,
+    },
   },
   "/api/v1/deployments/{id}/logs": {
     get: {
@@ -313,7 +326,12 @@ function operation(op: Operation, path: string) {
     summary: op.summary,
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(op.body
-      ? { requestBody: { required: true, content: { "application/json": { schema: schema(op.body, "input") } } } }
+      ? {
+          requestBody: {
+            required: !op.bodyOptional,
+            content: { "application/json": { schema: schema(op.body, "input") } },
+          },
+        }
       : {}),
     ...(op.rawBody
       ? { requestBody: { required: true, content: { [op.rawBody]: { schema: { type: "string", format: "binary" } } } } }

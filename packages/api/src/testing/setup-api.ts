@@ -33,7 +33,7 @@ const FAST_PASSWORD_HASHING = {
  * (better-auth's own, slow on purpose) is asked for.
  */
 export async function setupApi(
-  options: { openSignUp?: boolean; scryptPasswords?: boolean } & Pick<ApiDeps, "settings" | "dns"> = {},
+  options: { openSignUp?: boolean; scryptPasswords?: boolean } & Pick<ApiDeps, "settings" | "dns" | "canaryWatch"> = {},
 ) {
   const queue = createMemoryQueue();
   const store = createMemoryStore(queue);
@@ -75,6 +75,7 @@ export async function setupApi(
     },
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.dns ? { dns: options.dns } : {}),
+    ...(options.canaryWatch ? { canaryWatch: options.canaryWatch } : {}),
   };
   return { app: createApi(deps), deps, store, queue, buildCache, git };
 }

@@ -14,6 +14,16 @@ function item(alias: Omit<Alias, "updatedAt">): Record<string, unknown> {
     deploymentId: alias.deploymentId,
     kind: alias.kind,
     updatedAt: nowIso(),
+    // A map on the item, so the alias relay reads the split from the stream's NEW_IMAGE.
+    ...(alias.canary
+      ? {
+          canary: {
+            deploymentId: alias.canary.deploymentId,
+            percent: alias.canary.percent,
+            startedAt: alias.canary.startedAt,
+          },
+        }
+      : {}),
     ...key(alias.hostname),
     gsi1pk: ownedBy(alias.projectId),
     gsi1sk: `${ALIAS_PREFIX}${alias.hostname}`,

@@ -1,7 +1,7 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { isSlipwayError } from "@slipway/core/errors";
-import type { EdgeRouteTable } from "./route-table.ts";
+import type { EdgeRouteTable, HostTarget } from "./route-table.ts";
 
 /** The part of a DynamoDB stream record the relay reads (aws-lambda's DynamoDBRecord). */
 export interface AliasStreamRecord {
@@ -23,8 +23,21 @@ const carriesItsDeployment = (hostname: string, deploymentId: string) =>
   (hostname.split(".")[0] ?? "").endsWith(`-${deploymentId}`);
 
 /**
+ * What an alias item's hostname serves: its deployment, with its canary split when it has one
+ * (the item's `canary` map, written by canary releases on the production alias). The route
+ * encoding checks the ids and the share before any write.
+ */
+export function hostTargetOf(item: { readonly deploymentId?: unknown; readonly canary?: unknown }): HostTarget {
+  const deploymentId = String(item.deploymentId);
+  const canary = item.canary as { deploymentId?: unknown; percent?: unknown } | null | undefined;
+  if (!canary || typeof canary !== "object") return { deploymentId };
+  return { deploymentId, canary: { deploymentId: String(canary.deploymentId), percent: Number(canary.percent) } };
+}
+
+/**
  * The alias items of the table's stream, into the edge route table: an alias written (deploy,
- * promote, rollback: INSERT or MODIFY) becomes `putHost`, a deleted one `deleteHost`, in stream
+ * promote, rollback, a canary started or ended: INSERT or MODIFY) becomes `putHost` (with the
+ * canary split when the item has one), a deleted one `deleteHost`, in stream
  * order. The table's stream carries NEW_IMAGE, so a REMOVE has only its keys: the hostname is in
  * the key. A fault throws, so Lambda retries the batch (puts are idempotent); an alias the edge
  * refuses (INVALID_EDGE_ROUTE) is logged and skipped, since retrying it would stall the shard.
@@ -47,7 +60,7 @@ export async function relayAliasRecords(
         const image = record.dynamodb?.NewImage ? unmarshall(record.dynamodb.NewImage) : {};
         if (typeof image.deploymentId !== "string") throw new Error(`alias item ${keys.pk} has no deploymentId`);
         if (image.kind === "deployment" && carriesItsDeployment(hostname, image.deploymentId)) continue;
-        await table.putHost(hostname, { deploymentId: image.deploymentId });
+        await table.putHost(hostname, hostTargetOf(image));
       } else {
         continue;
       }

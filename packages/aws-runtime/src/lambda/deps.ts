@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { CloudFrontClientConfig } from "@aws-sdk/client-cloudfront";
+import type { CloudWatchClientConfig } from "@aws-sdk/client-cloudwatch";
 import type { CloudWatchLogsClientConfig } from "@aws-sdk/client-cloudwatch-logs";
 import type { CodeBuildClientConfig } from "@aws-sdk/client-codebuild";
 import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
@@ -9,6 +10,7 @@ import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import type { SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
 import type { SQSClientConfig } from "@aws-sdk/client-sqs";
 import type { BlobStore, CoreDeps, Deployer, GitRemote, Secrets, Store, UrlScheme } from "@slipway/core";
+import { createCloudWatchCanaryWatch } from "../canary/cloudwatch-canary-watch.ts";
 import { createTenantDomainEdge } from "../cloudfront/tenant-domain-edge.ts";
 import { createCodeBuildBuilder } from "../codebuild/builder.ts";
 import { createBuildLogCopy } from "../codebuild/log-copy.ts";
@@ -42,6 +44,7 @@ export interface AwsClients {
   readonly codebuild?: CodeBuildClientConfig;
   readonly cloudfront?: CloudFrontClientConfig;
   readonly logs?: CloudWatchLogsClientConfig;
+  readonly cloudwatch?: CloudWatchClientConfig;
   readonly lambda?: LambdaClientConfig;
   readonly secretsManager?: SecretsManagerClientConfig;
 }
@@ -172,5 +175,9 @@ export function controlPlaneDeps(
     urls: awsUrlScheme(config),
     settings: { retainDeployments: 10 },
     ...(domainEdge ? { domainEdge } : {}),
+    // The API only queues the watch steps; the steps (with the CloudWatch rights) make the alarms.
+    ...(config.canaryReleases
+      ? { canaryWatch: createCloudWatchCanaryWatch({ client: clients.cloudwatch ?? {} }) }
+      : {}),
   };
 }

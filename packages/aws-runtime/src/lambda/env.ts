@@ -1,6 +1,7 @@
 import { SlipwayError } from "@slipway/core/errors";
 import { parseSiteFunctionsEnv, type SiteFunctionsConfig } from "./site-functions-env.ts";
 
+export { CANARY_ALARM_PREFIX } from "../canary/alarm-names.ts";
 export { SITE_FUNCTION_PREFIX, SITE_LOG_GROUP_PREFIX } from "../deployer/names.ts";
 export { SITE_COSTS_ENV } from "./site-costs-env.ts";
 export { SITE_FUNCTIONS_ENV } from "./site-functions-env.ts";
@@ -35,6 +36,8 @@ export const OPTIONAL_CONTROL_PLANE_ENV = {
   connectionGroupId: "SLIPWAY_CONNECTION_GROUP_ID",
   /** GitHub's API (commit statuses): a GitHub Enterprise server's. @default https://api.github.com */
   githubApiUrl: "SLIPWAY_GITHUB_API_URL",
+  /** `on` when the stack has an edge to split traffic (set on the API and the steps): canary releases. */
+  canaryReleases: "SLIPWAY_CANARY_RELEASES",
 } as const;
 
 /** Which function is starting: only the API needs the admin token's secret. */
@@ -56,6 +59,8 @@ export interface ControlPlaneConfig {
   readonly githubApiUrl: string | null;
   /** Only for the steps function, once the stack runs sites on Lambda (SITE_FUNCTIONS_ENV). */
   readonly sites?: SiteFunctionsConfig | null;
+  /** Canary releases are offered (the stack has an edge): `promote --canary` is accepted. */
+  readonly canaryReleases?: boolean;
 }
 
 type Name = keyof typeof CONTROL_PLANE_ENV;
@@ -131,6 +136,7 @@ export function parseControlPlaneEnv(
     connectionGroupId: read(OPTIONAL_CONTROL_PLANE_ENV.connectionGroupId, false),
     githubApiUrl: httpUrl(OPTIONAL_CONTROL_PLANE_ENV.githubApiUrl, "https://github.example.com/api/v3"),
     sites: role === "steps" ? parseSiteFunctionsEnv(env) : null,
+    canaryReleases: env[OPTIONAL_CONTROL_PLANE_ENV.canaryReleases] === "on",
   };
 }
 export { EDGE_ENV } from "./edge-env.ts";

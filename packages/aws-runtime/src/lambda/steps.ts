@@ -2,10 +2,12 @@ import {
   type CoreDeps,
   deploymentIdOf,
   giveUpDeployment,
+  handleCanaryJob,
   handleDeployJob,
   handleDomainEdgeJob,
   resumeStalledDeployments,
 } from "@slipway/core";
+import { canaryJobFromAlarmEvent, isAlarmEvent } from "../canary/alarm-event.ts";
 import { isBuildEvent, watchJobFromBuildEvent } from "./codebuild-event.ts";
 import { RESUME_STALLED_MESSAGE, SITE_COSTS_REFRESH_MESSAGE } from "./schedule.ts";
 
@@ -37,7 +39,8 @@ export interface StepsHandlerOptions {
 }
 
 /**
- * The step queue's Lambda: each message runs the same pipeline step `slipway worker` runs, one
+ * The step queue's Lambda: each message runs the same pipeline step `slipway worker` runs (or a
+ * domain or canary step), one
  * after the other. A step that throws is reported as a batch item failure (SQS delivers it again
  * after its visibility timeout, then dead-letters it); on its last delivery the deployment ends
  * `error` first, as the local job runner does. A body that is no pipeline message is logged and
@@ -56,6 +59,7 @@ export function createStepsHandler(deps: CoreDeps, options: StepsHandlerOptions)
       try {
         const { domainEdge } = deps;
         if (domainEdge && (await handleDomainEdgeJob({ ...deps, domainEdge }, job, log))) continue;
+        if (await handleCanaryJob(deps, job, log)) continue;
         if (job.type === SITE_COSTS_REFRESH_MESSAGE.type) {
           if (options.refreshSiteCosts) await options.refreshSiteCosts();
           else log("steps: dropped a cost refresh: this stack has no SLIPWAY_STACK_NAME");
@@ -83,7 +87,10 @@ export function createStepsHandler(deps: CoreDeps, options: StepsHandlerOptions)
   };
 }
 
-/** A queue body as a job: `{type, payload}` as the SQS Queue adapter writes it, or a build's state change. */
+/**
+ * A queue body as a job: `{type, payload}` as the SQS Queue adapter writes it, a build's state
+ * change, or a canary alarm's.
+ */
 function jobOf(body: string, buildProjectName: string): { type: string; payload: unknown } | null {
   let parsed: unknown;
   try {
@@ -92,6 +99,7 @@ function jobOf(body: string, buildProjectName: string): { type: string; payload:
     return null;
   }
   if (isBuildEvent(parsed)) return watchJobFromBuildEvent(parsed, buildProjectName);
+  if (isAlarmEvent(parsed)) return canaryJobFromAlarmEvent(parsed);
   const job = parsed as { type?: unknown; payload?: unknown } | null;
   return typeof job?.type === "string" ? { type: job.type, payload: job.payload } : null;
 }

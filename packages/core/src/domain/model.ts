@@ -88,6 +88,23 @@ export interface Alias {
   deploymentId: string;
   kind: AliasKind;
   updatedAt: string;
+  /**
+   * A canary release on this (production) alias: `percent`% of its requests go to another
+   * deployment while the rest stay on `deploymentId`. Absent: no canary. Every alias write
+   * replaces it, so moving the alias (deploy, promote, rollback) ends the canary.
+   */
+  canary?: AliasCanary;
+}
+
+/** Canary shares are whole percents; 0 and 100 are not canaries (use rollback or promote). */
+export const CANARY_PERCENT_MIN = 1;
+export const CANARY_PERCENT_MAX = 99;
+
+export interface AliasCanary {
+  deploymentId: string;
+  /** CANARY_PERCENT_MIN–CANARY_PERCENT_MAX. */
+  percent: number;
+  startedAt: string;
 }
 
 export interface EnvVar {

@@ -117,13 +117,15 @@ export interface DeploymentRepo {
 
 export interface AliasRepo {
   /**
-   * Points `hostname` at a deployment, creating or replacing the row atomically. A hostname
+   * Points `hostname` at a deployment, creating or replacing the row atomically (its `canary`
+   * too: a write without one ends any canary on the hostname). A hostname
    * belongs to the project that created it: a set by another project changes nothing and
    * returns false (checked in the same statement as the write, never read-then-write).
    */
   set(alias: Omit<Alias, "updatedAt">): Promise<boolean>;
   /**
-   * Compare-and-set: points `hostname` at `alias.deploymentId` only while it points at
+   * Compare-and-set: points `hostname` at `alias.deploymentId` (and sets or clears its `canary`,
+   * as `set` does) only while it points at
    * `expectedDeploymentId` (`null`: only while the hostname has no row) and belongs to
    * `alias.projectId`. Returns false when another writer moved it first (so a read-then-write can
    * never move an alias backwards) or another project owns it.

@@ -1,6 +1,7 @@
-import type { Deployment, Project } from "../domain/model.ts";
+import type { Alias, Deployment, Project } from "../domain/model.ts";
 import { branchHostLabel, deploymentHostLabel } from "../domain/names.ts";
 import { SlipwayError } from "../errors.ts";
+import { canaryEndedByMove } from "./canary-ended.ts";
 import type { CoreDeps } from "./deps.ts";
 
 export function deploymentHostname(deps: Pick<CoreDeps, "urls">, project: Project, deploymentId: string): string {
@@ -24,13 +25,17 @@ export function productionHostname(deps: Pick<CoreDeps, "urls">, project: Projec
  * projects created before colliding names were refused): they keep serving their owner.
  */
 export async function pointAliases(
-  deps: Pick<CoreDeps, "store" | "urls">,
+  deps: Pick<CoreDeps, "store" | "urls" | "logs" | "queue">,
   project: Project,
   deployment: Deployment,
 ): Promise<string[]> {
   const refused = await pointBranchAlias(deps, project, deployment);
   if (deployment.environment === "production") {
-    refused.push(...(await pointIfNewer(deps, productionHostname(deps, project), "production", project, deployment)));
+    // A newer production deploy ends a canary on it (the canary was tried against the old one).
+    const ended = (before: Alias | null) => canaryEndedByMove(deps, before, deployment.id);
+    refused.push(
+      ...(await pointIfNewer(deps, productionHostname(deps, project), "production", project, deployment, ended)),
+    );
   }
   const hostname = deploymentHostname(deps, project, deployment.id);
   const own = await deps.store.aliases.set({
@@ -75,6 +80,7 @@ async function pointIfNewer(
   kind: "branch" | "production",
   project: Project,
   deployment: Deployment,
+  moved: (before: Alias | null) => Promise<void> = async () => undefined,
 ): Promise<string[]> {
   const alias = { hostname, projectId: project.id, deploymentId: deployment.id, kind };
   for (;;) {
@@ -84,14 +90,24 @@ async function pointIfNewer(
     if (current?.deploymentId === deployment.id) return [];
     const currentDeployment = current ? await deps.store.deployments.get(current.deploymentId) : null;
     if (currentDeployment && currentDeployment.createdAt > deployment.createdAt) return [];
-    if (await deps.store.aliases.setIf(alias, current?.deploymentId ?? null)) return [];
+    if (await deps.store.aliases.setIf(alias, current?.deploymentId ?? null)) {
+      await moved(current);
+      return [];
+    }
   }
 }
 
-export async function setProduction(deps: Pick<CoreDeps, "store" | "urls">, project: Project, deploymentId: string) {
+/** Moves production to `deploymentId` for everyone: a canary on it ends (completed when it is the canary). */
+export async function setProduction(
+  deps: Pick<CoreDeps, "store" | "urls" | "logs" | "queue">,
+  project: Project,
+  deploymentId: string,
+) {
   const hostname = productionHostname(deps, project);
+  const before = await deps.store.aliases.get(hostname);
   const written = await deps.store.aliases.set({ hostname, projectId: project.id, deploymentId, kind: "production" });
   if (!written) throw hostnameTaken(hostname, project);
+  await canaryEndedByMove(deps, before, deploymentId);
 }
 
 function hostnameTaken(hostname: string, project: Project): SlipwayError {

@@ -1,6 +1,7 @@
 import type { BlobStore } from "../ports/blob-store.ts";
 import type { BuildCache } from "../ports/build-cache.ts";
 import type { Builder } from "../ports/builder.ts";
+import type { CanaryWatch } from "../ports/canary-watch.ts";
 import type { CommitStatusReporter } from "../ports/commit-status.ts";
 import type { Deployer } from "../ports/deployer.ts";
 import type { DnsResolver } from "../ports/dns.ts";
@@ -70,4 +71,6 @@ export interface CoreDeps {
   dns?: DnsResolver;
   /** Present on a target whose edge verifies and certifies custom domains itself (AWS). */
   domainEdge?: DomainEdge;
+  /** Present on a target whose edge splits traffic and that watches canaries (AWS); absent, `promote --canary` is refused. */
+  canaryWatch?: CanaryWatch;
 }

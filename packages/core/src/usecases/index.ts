@@ -1,5 +1,9 @@
 export * from "./aliases.ts";
 export * from "./artifact-deployment.ts";
+export * from "./canary.ts";
+export * from "./canary-ended.ts";
+export * from "./canary-jobs.ts";
+export * from "./canary-steps.ts";
 export * from "./cancel.ts";
 export * from "./deps.ts";
 export * from "./domain-certificates.ts";
@@ -15,6 +19,7 @@ export * from "./pipeline/index.ts";
 export * from "./present.ts";
 export * from "./projects.ts";
 export * from "./queue-deployment.ts";
+export * from "./ready-deployment.ts";
 export * from "./repo-access.ts";
 export * from "./retention.ts";
 export * from "./rollback.ts";

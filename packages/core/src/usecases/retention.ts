@@ -9,10 +9,11 @@ import type { CoreDeps } from "./deps.ts";
  */
 export async function pruneDeployments(deps: CoreDeps, project: Project): Promise<string[]> {
   // Every deployment has an alias of its own; only the shared ones (production, branch, custom) pin it.
+  // A canary is pinned too: it serves a share of production.
   const pinned = new Set(
     (await deps.store.aliases.listByProject(project.id))
       .filter((a) => a.kind !== "deployment")
-      .map((a) => a.deploymentId),
+      .flatMap((a) => (a.canary ? [a.deploymentId, a.canary.deploymentId] : [a.deploymentId])),
   );
   const history = await deps.store.deployments.listByProject(project.id);
   const removed: string[] = [];

@@ -211,4 +211,12 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX domains_by_project ON domains (project_id);
     `,
   },
+  {
+    version: 9,
+    name: "canary releases",
+    // JSON of the alias's AliasCanary, null without one: read and written only with its alias row.
+    sql: `
+      ALTER TABLE aliases ADD COLUMN canary TEXT;
+    `,
+  },
 ];

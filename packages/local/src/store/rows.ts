@@ -1,4 +1,14 @@
-import type { Alias, AliasKind, ApiToken, EnvTarget, EnvVar, NodeVersion, Project, TeamRole } from "@slipway/core";
+import type {
+  Alias,
+  AliasCanary,
+  AliasKind,
+  ApiToken,
+  EnvTarget,
+  EnvVar,
+  NodeVersion,
+  Project,
+  TeamRole,
+} from "@slipway/core";
 
 // Rows ↔ domain objects. Column names are snake_case; the CHECK constraints in the migrations
 // guarantee the enum columns, so the casts below only restate what SQLite already enforces.
@@ -84,6 +94,8 @@ export interface AliasRow {
   deployment_id: string;
   kind: string;
   updated_at: string;
+  /** JSON of an AliasCanary; null without a canary. */
+  canary: string | null;
 }
 
 export function aliasFromRow(row: AliasRow): Alias {
@@ -93,6 +105,7 @@ export function aliasFromRow(row: AliasRow): Alias {
     deploymentId: row.deployment_id,
     kind: row.kind as AliasKind,
     updatedAt: row.updated_at,
+    ...(row.canary ? { canary: JSON.parse(row.canary) as AliasCanary } : {}),
   };
 }
 

@@ -29,7 +29,7 @@ export function createMemoryAliasRepo(): AliasRepo & ProjectScoped {
       if (!existing || existing.deploymentId !== expectedDeploymentId || existing.projectId !== alias.projectId) {
         return false;
       }
-      Object.assign(existing, { deploymentId: alias.deploymentId, kind: alias.kind, updatedAt: nowIso() });
+      rows.set(alias.hostname, { ...copy(alias), updatedAt: nowIso() });
       return true;
     },
     async get(hostname) {

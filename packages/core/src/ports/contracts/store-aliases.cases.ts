@@ -172,4 +172,31 @@ export function aliasCases(test: ContractTest<Store>): void {
     expect(hostnames(await store.aliases.listByDeployment(d1.id))).toEqual(["a.localhost", "b.localhost"]);
     expect(await store.aliases.production(p.id)).toMatchObject({ hostname: "b.localhost", deploymentId: d1.id });
   });
+
+  test("aliases: a canary is kept with its alias, and a write without one ends it", async (store) => {
+    const p = await savedProject(store);
+    const [stable, canary, next] = await Promise.all([1, 2, 3].map(() => savedDeployment(store, { projectId: p.id })));
+    if (!stable || !canary || !next) throw new Error("fixture deployments missing");
+    const hostname = "canary.localhost";
+    const base = { hostname, projectId: p.id, kind: "production" as const };
+    const split = { deploymentId: canary.id, percent: 10, startedAt: "2026-01-02T03:04:05.000Z" };
+    await store.aliases.set({ ...base, deploymentId: stable.id, canary: split });
+    expect(await store.aliases.get(hostname)).toMatchObject({ deploymentId: stable.id, canary: split });
+    expect((await store.aliases.production(p.id))?.canary).toEqual(split);
+    expect((await store.aliases.listByProject(p.id))[0]?.canary).toEqual(split);
+
+    // The compare-and-set sets and clears it too, only from the expected deployment.
+    const wider = { ...split, percent: 50 };
+    expect(await store.aliases.setIf({ ...base, deploymentId: stable.id, canary: wider }, next.id)).toBe(false);
+    expect((await store.aliases.get(hostname))?.canary).toEqual(split);
+    expect(await store.aliases.setIf({ ...base, deploymentId: stable.id, canary: wider }, stable.id)).toBe(true);
+    expect((await store.aliases.get(hostname))?.canary).toEqual(wider);
+    expect(await store.aliases.setIf({ ...base, deploymentId: stable.id }, stable.id)).toBe(true);
+    expect(await store.aliases.get(hostname)).toMatchObject({ deploymentId: stable.id });
+    expect((await store.aliases.get(hostname))?.canary).toBeUndefined();
+
+    await store.aliases.set({ ...base, deploymentId: stable.id, canary: split });
+    await store.aliases.set({ ...base, deploymentId: next.id });
+    expect((await store.aliases.get(hostname))?.canary).toBeUndefined();
+  });
 }
