@@ -7,6 +7,7 @@ import { requireAdmin, requireCaller } from "./accounts/caller.ts";
 import { adminBodyLimit } from "./admin-body-limit.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { artifactUploadRoutes, canHandOutUploadUrls } from "./routes/artifact-uploads.ts";
 import { artifactRoutes } from "./routes/artifacts.ts";
 import { costRoutes } from "./routes/cost.ts";
 import { deploymentRoutes } from "./routes/deployments.ts";
@@ -71,6 +72,9 @@ export function createApi(deps: ApiDeps): Hono {
   if (deps.siteCosts) v1.route("/projects", costRoutes(deps, deps.siteCosts));
   v1.route("/domains", domainRoutes(deps));
   if (deps.blobs) v1.route("/", artifactRoutes({ ...deps, blobs: deps.blobs }));
+  // The two-step upload only where the store hands out upload URLs (S3); the CLI falls back on its 404.
+  if (deps.blobs && canHandOutUploadUrls(deps.blobs))
+    v1.route("/", artifactUploadRoutes({ ...deps, blobs: deps.blobs }));
   app.route("/api/v1", v1);
   const prometheus = deps.observability?.prometheus;
   if (prometheus) {

@@ -28,6 +28,11 @@ export function acknowledgeFindings(stack: SlipwayStack): void {
     `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(buckets.artifacts.node.defaultChild as never)}.Arn>/artifacts/*]`,
     "The admin's uploaded artifacts (the dashboard) are keyed by deployment ids created at upload; the API may put and read them there, nothing else in the bucket.",
   );
+  acknowledge(
+    api.handler.role,
+    `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(buckets.artifacts.node.defaultChild as never)}.Arn>/uploads/*]`,
+    "The two-step artifact upload stages each archive under uploads/<id>.tar, ids created per upload; the API presigns the PUT, reads the archive back for its check and deletes it.",
+  );
 
   const stepsPolicy = steps.handler.role;
   for (const bucket of [buckets.artifacts, buckets.caches]) {

@@ -138,7 +138,7 @@ describe("Buckets", () => {
     }
   });
 
-  it("expire unaliased artifacts, caches and access logs, and abort forgotten uploads", () => {
+  it("expire unaliased artifacts, staged uploads, caches and access logs, and abort forgotten uploads", () => {
     template.hasResourceProperties("AWS::S3::Bucket", {
       VersioningConfiguration: { Status: "Enabled" },
       LifecycleConfiguration: {
@@ -152,6 +152,7 @@ describe("Buckets", () => {
             ExpirationInDays: 7,
             TagFilters: [{ Key: "slipway-unaliased", Value: "true" }],
           }),
+          Match.objectLike({ Id: "expire-staged-uploads", Prefix: "uploads/", ExpirationInDays: 1 }),
         ]),
       },
     });
@@ -414,13 +415,24 @@ describe("least privilege", () => {
       (s) => s.Action === "secretsmanager:GetSecretValue",
     );
     expect(stepsSecrets.map((s) => JSON.stringify(s.Resource))).not.toContain(adminToken);
-    // S3: only the admin's uploaded artifacts, put and read under artifacts/, never a delete.
-    expect(api.filter((a) => a.startsWith("s3:")).sort()).toEqual(["s3:GetObject", "s3:PutObject"]);
-    const uploads = statementsOf(stack.api.handler.role).find((s) => [s.Action].flat().includes("s3:PutObject"));
-    expect(JSON.stringify(uploads?.Resource)).toContain('"/artifacts/*"');
-    expect(JSON.stringify(uploads?.Resource)).toContain(
-      stack.getLogicalId(stack.buckets.artifacts.node.defaultChild as never),
+    // S3: the admin's uploaded artifacts, put and read under artifacts/, never deleted there; the
+    // two-step upload's staged archives under uploads/: put (the presigned PUT is signed by this
+    // role), read back for the check, deleted after it. Nothing else in the bucket.
+    const s3Statements = statementsOf(stack.api.handler.role).filter((s) =>
+      [s.Action].flat().some((a) => String(a).startsWith("s3:")),
     );
+    const bucketId = stack.getLogicalId(stack.buckets.artifacts.node.defaultChild as never);
+    const byPrefix = Object.fromEntries(
+      s3Statements.map((s) => {
+        const resource = JSON.stringify(s.Resource);
+        expect(resource).toContain(bucketId);
+        return [/"(\/[a-z-]+\/\*)"/.exec(resource)?.[1], [s.Action].flat().sort()];
+      }),
+    );
+    expect(byPrefix).toEqual({
+      "/artifacts/*": ["s3:GetObject", "s3:PutObject"],
+      "/uploads/*": ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+    });
   });
 
   it("GIVEN the stack WHEN synthesized THEN the API reads the sites' logs (FilterLogEvents on /slipway/sites/ only) and their Lambda metrics, and writes neither", () => {

@@ -366,7 +366,8 @@ export class SlipwayStack extends Stack {
   /**
    * The API: the table (build logs included), enqueueing steps, envelope encryption, the admin token,
    * and storing the admin's uploaded artifacts (the dashboard) under `artifacts/`: put, and get for
-   * the HEAD that refuses an id already stored. No delete, no other prefix.
+   * the HEAD that refuses an id already stored; and the two-step upload's staged archives under
+   * `uploads/` (put, get, delete). No delete under `artifacts/`, no other prefix.
    */
   private grantApi(role: iam.IRole): void {
     const { data, steps, adminToken, buckets } = this;
@@ -383,6 +384,12 @@ export class SlipwayStack extends Stack {
       new iam.PolicyStatement({ actions: ["logs:FilterLogEvents"], resources: this.siteFunctions.logGroupArns() }),
       // Lambda's per-function metrics of the sites; GetMetricData has no resource to scope to.
       new iam.PolicyStatement({ actions: ["cloudwatch:GetMetricData"], resources: ["*"] }),
+      // The two-step upload: the presigned PUT is signed by this role (so it needs PutObject), the
+      // staged archive is read back, checked, and deleted whether it was accepted or refused.
+      new iam.PolicyStatement({
+        actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+        resources: [buckets.artifacts.arnForObjects(STAGED_UPLOADS)],
+      }),
     ];
     for (const statement of statements) role.addToPrincipalPolicy(statement);
   }
@@ -414,6 +421,8 @@ export class SlipwayStack extends Stack {
 
 /** Where the API stores an uploaded artifact: the builder's own key scheme (`artifacts/<deploymentId>.tar`). */
 export const UPLOADED_ARTIFACTS = "artifacts/*";
+/** Where an archive waits between its presigned PUT and the API's check (the API's `uploads/<id>.tar`). */
+export const STAGED_UPLOADS = "uploads/*";
 
 /** A DNS name of at least two labels (lower case letters, digits, hyphens), as site hostnames need. */
 function requireSitesDomain(domain: string): string {

@@ -203,6 +203,11 @@ describe("slipway aws deploy", () => {
       artifactKey: `artifacts/${id}.tar`,
     });
     expect(await api.deps.blobs.head(`artifacts/${id}.tar`)).not.toBeNull();
+    // This API's store hands out no upload URLs (as local): the archive goes in the request itself.
+    const artifactPath = "/api/v1/projects/slipway/deployments/artifact";
+    expect(api.requests().filter((r) => r.includes(artifactPath))).toEqual(
+      expect.arrayContaining([`POST ${artifactPath}/uploads`, `POST ${artifactPath}`]),
+    );
 
     // Again (a redeploy): the project stays, the dashboard is a new immutable deployment.
     const again = await run(runAwsDeploy, {
@@ -214,6 +219,45 @@ describe("slipway aws deploy", () => {
     const [next] = again.dashboardBuilds;
     expect(next).not.toBe(id);
     expect(await api.deps.store.deployments.get(next as string)).toMatchObject({ projectId: project?.id });
+  });
+
+  it("with --sites-domain, where the API's store hands out upload URLs (S3), PUTs the archive there and has the API deploy it", async () => {
+    // On AWS the archive (13 MB) cannot pass API Gateway (10 MB) nor Lambda (6 MB): it goes to the bucket.
+    const bucketApi = await startTestApi({ bucketUploads: true });
+    try {
+      await bucketApi.deps.store.tokens.create({
+        id: "aws-admin",
+        name: "aws admin",
+        tokenHash: hashToken(ADMIN_TOKEN),
+        createdAt: new Date().toISOString(),
+        ...ADMIN_TOKEN_SCOPE,
+      });
+      const result = await run(
+        runAwsDeploy,
+        { region: "eu-west-1", bundles: bundlesDir, "sites-domain": "sites.example.com" },
+        { script: { outputs: { ...outputs(), ApiUrl: `${bucketApi.url}/` } } },
+      );
+      expect(result.error).toBeNull();
+      const [id] = result.dashboardBuilds;
+      expect(await bucketApi.deps.store.deployments.get(id as string)).toMatchObject({
+        environment: "production",
+        trigger: "artifact",
+        artifactKey: `artifacts/${id}.tar`,
+      });
+      expect(await bucketApi.deps.blobs.head(`artifacts/${id}.tar`)).not.toBeNull();
+      const artifactPath = "/api/v1/projects/slipway/deployments/artifact";
+      const steps = bucketApi.requests().filter((r) => r.includes("/artifact") || r.includes("/__bucket/"));
+      const uploadId = /^PUT \/__bucket\/uploads\/([0-9a-z]+)\.tar$/.exec(steps[1] ?? "")?.[1];
+      expect(steps).toEqual([
+        `POST ${artifactPath}/uploads`,
+        `PUT /__bucket/uploads/${uploadId}.tar`,
+        `POST ${artifactPath}/uploads/${uploadId}`,
+      ]);
+      // The staged archive is gone once deployed.
+      expect(await bucketApi.deps.blobs.list("uploads/")).toEqual([]);
+    } finally {
+      await bucketApi.close();
+    }
   });
 
   it("without a sites domain builds no dashboard and says it needs one", async () => {

@@ -5,7 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { createApi, hashToken } from "@slipway/api";
-import { ADMIN_TOKEN_SCOPE, type CoreDeps, type Deployment, type DeploymentStatus, type Project } from "@slipway/core";
+import {
+  ADMIN_TOKEN_SCOPE,
+  type BlobStore,
+  type CoreDeps,
+  type Deployment,
+  type DeploymentStatus,
+  type Project,
+} from "@slipway/core";
 import { project as projectFixture } from "@slipway/core/contracts";
 import {
   createAesGcmSecrets,
@@ -29,6 +36,8 @@ export interface TestApi {
   deps: CoreDeps;
   project: Project;
   logStreams(): number;
+  /** "METHOD path" of every request answered (the bucket's PUTs included), in order. */
+  requests(): string[];
   createDeployment(id: string, status?: DeploymentStatus): Promise<Deployment>;
   cli(args: string[], options?: { env?: Record<string, string> }): Promise<CliRun>;
   close(): Promise<void>;
@@ -40,8 +49,17 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function startTestApi(options: { logStreamMaxMs?: number } = {}): Promise<TestApi> {
+/**
+ * `bucketUploads`: the BlobStore hands out upload URLs (as S3 does) that point at this same server
+ * under /__bucket/<key>, where a PUT stores the body as the bucket would; the API then offers the
+ * two-step artifact upload.
+ */
+export async function startTestApi(
+  options: { logStreamMaxMs?: number; bucketUploads?: boolean } = {},
+): Promise<TestApi> {
   const dir = await mkdtemp(join(tmpdir(), "slipway-cli-"));
+  // Known once the server listens; the upload URLs of `bucketUploads` point at it.
+  let url = "";
   const db = openSqlite(join(dir, "slipway.db"));
   const store = createSqliteStore(db);
   await store.tokens.create({
@@ -51,12 +69,13 @@ export async function startTestApi(options: { logStreamMaxMs?: number } = {}): P
     createdAt: new Date().toISOString(),
     ...ADMIN_TOKEN_SCOPE,
   });
+  const blobs = createFsBlobStore(join(dir, "blobs"));
   // Only what the read routes touch is real; builder and deployer are never reached.
   const deps = {
     store,
     queue: createSqliteQueue(db),
     // The admin's artifact uploads (the dashboard on AWS) are stored; nothing else writes a blob.
-    blobs: createFsBlobStore(join(dir, "blobs")),
+    blobs: options.bucketUploads ? withUploadUrls(blobs, () => url) : blobs,
     logs: createSqliteLogStore(db),
     secrets: createAesGcmSecrets({ keyFile: join(dir, "master.key") }),
     urls: {
@@ -82,23 +101,30 @@ export async function startTestApi(options: { logStreamMaxMs?: number } = {}): P
     accounts: { secret: "cli-test-secret-cli-test-secret-0123", baseUrl: ACCOUNTS_ORIGIN, openSignUp: true },
   });
   let logStreams = 0;
+  const requests: string[] = [];
   const server = serve({
-    fetch: (request) => {
+    fetch: async (request) => {
       const url = new URL(request.url);
+      requests.push(`${request.method} ${url.pathname}`);
       if (url.pathname.endsWith("/logs") && url.searchParams.get("follow") === "1") logStreams++;
+      if (options.bucketUploads && url.pathname.startsWith(BUCKET_PATH) && request.method === "PUT") {
+        await blobs.put(url.pathname.slice(BUCKET_PATH.length), Buffer.from(await request.arrayBuffer()));
+        return new Response(null, { status: 200 });
+      }
       return api.fetch(request);
     },
     port: 0,
     hostname: "127.0.0.1",
   });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     url,
     deps,
     project,
     logStreams: () => logStreams,
+    requests: () => [...requests],
     async createDeployment(id, status = "building") {
       const deployment: Deployment = {
         id,
@@ -127,6 +153,18 @@ export async function startTestApi(options: { logStreamMaxMs?: number } = {}): P
       await closed;
       db.close();
       await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const BUCKET_PATH = "/__bucket/";
+
+/** The store with S3's upload URLs, served by the test server itself (`serverUrl` is known once it listens). */
+function withUploadUrls(blobs: BlobStore, serverUrl: () => string): BlobStore {
+  return {
+    ...blobs,
+    async uploadUrl(key) {
+      return { url: `${serverUrl()}${BUCKET_PATH}${key}`, headers: { "content-type": "application/octet-stream" } };
     },
   };
 }

@@ -29,11 +29,14 @@ const FAST_PASSWORD_HASHING = {
 /**
  * The API over fresh in-memory adapters (each passes its port's contract) with one admin token,
  * "good-token", accounts at http://127.0.0.1:7300, an in-memory telemetry store and an empty
- * cost cache (so every documented route exists); `settings` and `dns` as given. Passwords are hashed with salted SHA-256 unless `scryptPasswords`
+ * cost cache (so every documented route exists); `settings`, `dns` and `blobs` as given. Passwords are hashed with salted SHA-256 unless `scryptPasswords`
  * (better-auth's own, slow on purpose) is asked for.
  */
 export async function setupApi(
-  options: { openSignUp?: boolean; scryptPasswords?: boolean } & Pick<ApiDeps, "settings" | "dns" | "canaryWatch"> = {},
+  options: { openSignUp?: boolean; scryptPasswords?: boolean } & Pick<
+    ApiDeps,
+    "settings" | "dns" | "canaryWatch" | "blobs"
+  > = {},
 ) {
   const queue = createMemoryQueue();
   const store = createMemoryStore(queue);
@@ -51,7 +54,7 @@ export async function setupApi(
     store,
     queue,
     buildCache,
-    blobs: createMemoryBlobStore(),
+    blobs: options.blobs ?? createMemoryBlobStore(),
     logs: createMemoryLogStore(),
     secrets: createMemorySecrets(),
     git,

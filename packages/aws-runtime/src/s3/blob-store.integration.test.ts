@@ -1,6 +1,6 @@
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { runBlobStoreContract } from "@slipway/core/contracts";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { type S3rver, startS3rver } from "../test-support/s3rver.ts";
 import { createS3BlobStore } from "./blob-store.ts";
 
@@ -26,4 +26,20 @@ runBlobStoreContract({
     await admin.send(new CreateBucketCommand({ Bucket: bucket }));
     return createS3BlobStore({ bucket, prefix: "site/", client: s3.client });
   },
+});
+
+it("hands out a presigned PUT URL: a plain fetch to it stores the object the store then reads", async () => {
+  await admin.send(new CreateBucketCommand({ Bucket: "uploads" }));
+  const blobs = createS3BlobStore({ bucket: "uploads", prefix: "site/", client: s3.client });
+  const body = Buffer.from("an archive, uploaded past the API");
+  const { url, headers } = await (blobs.uploadUrl as NonNullable<typeof blobs.uploadUrl>)("uploads/x1.tar", {
+    expiresInSeconds: 60,
+  });
+  expect(url).toContain("X-Amz-Signature=");
+  const put = await fetch(url, { method: "PUT", headers, body });
+  expect(put.status).toBe(200);
+  const stored = await blobs.get("uploads/x1.tar");
+  expect(Buffer.concat((await stored?.toArray()) ?? [])).toEqual(body);
+  // Stored under the store's prefix, as every other key (the signature covers the prefixed key).
+  expect(await blobs.list("uploads/")).toEqual(["uploads/x1.tar"]);
 });

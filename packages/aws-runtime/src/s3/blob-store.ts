@@ -4,10 +4,12 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   S3Client,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { type BlobStore, keySegments, prefixSegments } from "@slipway/core";
 
 export interface S3BlobStoreOptions {
@@ -31,6 +33,9 @@ function isMissing(error: unknown): boolean {
  */
 export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
   const client = new S3Client(options.client);
+  // No flexible checksums in a presigned PUT: the uploader would have to send a checksum header it
+  // cannot know before it has read the whole body (as in presigner.ts).
+  const presignClient = new S3Client({ requestChecksumCalculation: "WHEN_REQUIRED", ...options.client });
   const Bucket = options.bucket;
   const root = options.prefix ?? "";
   // Validated exactly as the filesystem store validates them: the same keys are legal everywhere.
@@ -86,6 +91,11 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
       } while (ContinuationToken);
       // S3 lists in UTF-8 byte order; the port promises JavaScript's string order.
       return keys.sort();
+    },
+    async uploadUrl(key, { expiresInSeconds }) {
+      const command = new PutObjectCommand({ Bucket, Key: objectKey(key) });
+      const url = await getSignedUrl(presignClient, command, { expiresIn: expiresInSeconds });
+      return { url, headers: {} };
     },
   };
 }

@@ -90,6 +90,8 @@ export class Buckets extends Construct {
         },
         // Versioning guards against an overwrite by mistake; old versions are not kept for long.
         { id: "expire-old-versions", noncurrentVersionExpiration: Duration.days(7), expiredObjectDeleteMarker: true },
+        // An archive PUT for the two-step upload but never deployed (the CLI stopped between the steps).
+        { id: "expire-staged-uploads", prefix: "uploads/", expiration: Duration.days(1) },
       ],
       removalPolicy,
     });
