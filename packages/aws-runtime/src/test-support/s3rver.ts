@@ -47,6 +47,9 @@ export async function startS3rver(): Promise<S3rver> {
       // s3rver stores aws-chunked framing as the body when the SDK adds checksums it does not ask for.
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
+      // The SDK waits forever for an answer by default: a request s3rver never answers (seen once
+      // in CI, a deployer test hanging its full 120 s) fails after this idle time and is retried.
+      requestHandler: { requestTimeout: 15_000, connectionTimeout: 5_000 },
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
