@@ -3,7 +3,7 @@ import {
   type CompactionResult,
   type DroppedCounts,
   type ErrorEvent,
-  type ErrorGroup,
+  groupErrors,
   type MetricPoint,
   NO_DROPS,
   rollUp,
@@ -51,23 +51,7 @@ export function createMemoryTelemetryStore(): TelemetryStore {
       return query.afterSeq === undefined ? matching.slice(-query.limit) : matching.slice(0, query.limit);
     },
     async errorGroups(projectId, sinceAt) {
-      const groups = new Map<string, ErrorGroup>();
-      const ordered = errors
-        .filter((e) => e.projectId === projectId && e.at >= sinceAt)
-        .sort((a, b) => (a.at < b.at ? -1 : 1));
-      for (const e of ordered) {
-        const g = groups.get(e.message);
-        groups.set(e.message, {
-          message: e.message,
-          count: (g?.count ?? 0) + 1,
-          firstAt: g?.firstAt ?? e.at,
-          lastAt: e.at,
-          lastDeploymentId: e.deploymentId,
-          lastRequestId: e.requestId,
-          stack: e.stack ?? g?.stack ?? null,
-        });
-      }
-      return [...groups.values()].sort((a, b) => (a.lastAt < b.lastAt ? 1 : -1));
+      return groupErrors(errors.filter((e) => e.projectId === projectId && e.at >= sinceAt));
     },
     async metrics(projectId, from, to, deploymentId) {
       return [...points.values()]

@@ -7,6 +7,7 @@ import {
   type EntryQuery,
   type ErrorEvent,
   type ErrorGroup,
+  groupErrors,
   type MetricPoint,
   NO_DROPS,
   stepFor,
@@ -153,21 +154,7 @@ export function createCloudWatchTelemetryReader(options: CloudWatchTelemetryOpti
       .filter((e): e is ErrorEvent => e !== null);
     // As locally: a 5xx whose request logged its exception counts once, as the exception.
     const withStack = new Set(events.filter((e) => e.stack !== null && e.requestId).map((e) => e.requestId));
-    const groups = new Map<string, ErrorGroup>();
-    for (const event of events.sort((a, b) => a.at.localeCompare(b.at))) {
-      if (event.stack === null && event.requestId && withStack.has(event.requestId)) continue;
-      const group = groups.get(event.message);
-      groups.set(event.message, {
-        message: event.message,
-        count: (group?.count ?? 0) + 1,
-        firstAt: group?.firstAt ?? event.at,
-        lastAt: event.at,
-        lastDeploymentId: event.deploymentId,
-        lastRequestId: event.requestId,
-        stack: event.stack ?? group?.stack ?? null,
-      });
-    }
-    return [...groups.values()].sort((a, b) => b.lastAt.localeCompare(a.lastAt));
+    return groupErrors(events.filter((e) => e.stack !== null || !e.requestId || !withStack.has(e.requestId)));
   }
 
   async function metrics(projectId: string, from: number, to: number, deploymentId?: string): Promise<MetricPoint[]> {

@@ -1,4 +1,5 @@
 export * from "./client-ip.ts";
+export * from "./error-groups.ts";
 export * from "./latency-histogram.ts";
 export * from "./model.ts";
 export * from "./query-params.ts";
