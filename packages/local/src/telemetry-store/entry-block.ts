@@ -1,5 +1,5 @@
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-import type { LogLevel, NewTelemetryEntry, TelemetryEntry } from "@slipway/core";
+import type { LogLevel, NewTelemetryEntry, TelemetryEntry } from "@slipway/core/telemetry";
 
 /**
  * A block: the entries of one project from one write, stored as one row. Columns instead of an

@@ -1,4 +1,5 @@
-import { SlipwayError, type TelemetryEntry } from "@slipway/core";
+import { SlipwayError } from "@slipway/core/errors";
+import type { TelemetryEntry } from "@slipway/core/telemetry";
 import type { SqliteDatabase } from "../sqlite/open.ts";
 import { encodeBlock } from "./entry-block.ts";
 

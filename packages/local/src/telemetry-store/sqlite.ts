@@ -1,5 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import type { TelemetryStore } from "@slipway/core";
+// The telemetry subpath, not the barrel: this module also runs in the telemetry thread, which
+// should not load the rest of core.
 import {
   addPoint,
   type DroppedCounts,
@@ -10,8 +13,7 @@ import {
   NO_DROPS,
   rollUp,
   type TelemetryEntry,
-  type TelemetryStore,
-} from "@slipway/core";
+} from "@slipway/core/telemetry";
 import Database from "better-sqlite3";
 import { decodeBlock, encodeBlock, KIND_BITS } from "./entry-block.ts";
 import { INSERT_BLOCK, MAX_BLOCK_ENTRIES, migrateTelemetry } from "./schema.ts";

@@ -2,8 +2,10 @@
 // records into log entries, minute metrics and error events, and inserting them (the costly part
 // of request logging), never runs on the thread that serves requests.
 import { parentPort, workerData } from "node:worker_threads";
-import { createTelemetryRecorder, maskClientIp, type TelemetryRecorder } from "@slipway/core";
-import { createSqliteTelemetryStore } from "@slipway/local";
+// Subpaths, not the barrels: this thread loads only what it runs (each module loaded is memory
+// the idle platform keeps).
+import { createTelemetryRecorder, maskClientIp, type TelemetryRecorder } from "@slipway/core/telemetry";
+import { createSqliteTelemetryStore } from "@slipway/local/telemetry-store";
 import { servedRequestsOf } from "./request-columns.ts";
 import { summarize } from "./summary.ts";
 import type { FromThread, RecordingSettings, ToThread } from "./thread-messages.ts";
