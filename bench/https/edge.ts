@@ -66,14 +66,12 @@ export async function startHttpsEdge(options: {
   const domainFront: typeof front = options.hstsOnResponse
     ? (req, res, host, secure) => {
         const verdict = front(req, res, host, secure);
-        return (
-          verdict !== false &&
-          verdict.then((lines) => {
-            if (lines === true) return true;
-            for (let i = 0; i + 1 < lines.length; i += 2) res.setHeader(lines[i] as string, lines[i + 1] as string);
-            return [];
-          })
-        );
+        const setOnResponse = (lines: true | readonly string[]) => {
+          if (lines === true) return true;
+          for (let i = 0; i + 1 < lines.length; i += 2) res.setHeader(lines[i] as string, lines[i + 1] as string);
+          return [];
+        };
+        return verdict !== false && Promise.resolve(verdict).then(setOnResponse);
       }
     : front;
   const stack = await startStack(

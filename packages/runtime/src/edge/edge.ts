@@ -60,7 +60,8 @@ export function createEdge(options: EdgeOptions): Edge {
   ): Promise<Outcome> {
     // The front's header lines (HSTS) go into the cache's one writeHead list on a hit, and are
     // set on the response before any other answer.
-    const target = await options.resolveHost(host);
+    const found = options.resolveHost(host);
+    const target = found instanceof Promise ? await found : found; // a cached host: no suspension
     if (!target) return send(setLines(res, lines), 404, unknownHostPage(host, requestId), requestId, null);
     const { deploymentId } = target;
     const view = deployments.peek(deploymentId) ?? (await deployments.get(deploymentId));
@@ -171,6 +172,10 @@ export function createEdge(options: EdgeOptions): Edge {
       const answering = front ? front(req, res, hostnameOf(req.headers.host), secure) : false;
       if (answering === false) {
         handle(req, res);
+        return;
+      }
+      if (!(answering instanceof Promise)) {
+        if (answering !== true) handle(req, res, false, answering);
         return;
       }
       answering.then(

@@ -57,7 +57,9 @@ describe("graceful drain", () => {
     expect((await streaming).body).toBe("chunk 0\nchunk 1\nchunk 2\n");
     await expect(
       new Promise((resolve, reject) => net.connect(port, "127.0.0.1").on("connect", resolve).on("error", reject)),
-    ).rejects.toThrow(/ECONNREFUSED/);
+      // Refused, or reset when the connect raced the listener's close (seen on a loaded machine):
+      // either way nothing new is served.
+    ).rejects.toThrow(/ECONNREFUSED|ECONNRESET/);
     expect(await drained).toMatchObject({ cut: 0 });
     agent.destroy();
     streamAgent.destroy();

@@ -1,3 +1,5 @@
+import { loopTurn } from "./loop-turn.ts";
+
 /**
  * Watches a source's change stamp (SQLite: `data_version` and `total_changes()`, a value that
  * moves whenever anything in the file may have changed) and turns it into a generation number
@@ -8,15 +10,12 @@
 export function createChangeWatch(changeStamp: () => unknown) {
   let stamp = changeStamp();
   let generation = 0;
-  let checkedThisTurn = false;
-  const nextTurn = () => {
-    checkedThisTurn = false;
-  };
+  let checkedIn = -1;
   return {
     generation(): number {
-      if (!checkedThisTurn) {
-        checkedThisTurn = true;
-        setImmediate(nextTurn);
+      const turn = loopTurn();
+      if (checkedIn !== turn) {
+        checkedIn = turn;
         const now = changeStamp();
         if (now !== stamp) {
           stamp = now;
@@ -39,23 +38,29 @@ export const MAX_CACHED_KEYS = 10_000;
 
 /**
  * `load(key)` remembered per key (null answers too) until the watch's generation moves. A load
- * that started before a change is answered but not kept, so the next lookup reads afresh.
+ * that started before a change is answered but not kept, so the next lookup reads afresh. A hit
+ * is answered synchronously (no promise, no microtask): callers on the request path check for a
+ * promise and go on at once without one.
  */
 export function createStampedCache<V>(watch: ChangeWatch, load: (key: string) => Promise<V> | V) {
   const entries = new Map<string, V>();
   let seen = watch.generation();
-  return async function lookup(key: string): Promise<V> {
-    const generation = watch.generation();
-    if (generation !== seen) {
-      entries.clear();
-      seen = generation;
-    }
-    if (entries.has(key)) return entries.get(key) as V;
+  async function loadAndKeep(key: string, generation: number): Promise<V> {
     const value = await load(key);
     if (watch.generation() === generation) {
       if (entries.size >= MAX_CACHED_KEYS) entries.delete(entries.keys().next().value as string);
       entries.set(key, value);
     }
     return value;
+  }
+  return function lookup(key: string): V | Promise<V> {
+    const generation = watch.generation();
+    if (generation !== seen) {
+      entries.clear();
+      seen = generation;
+    }
+    const hit = entries.get(key);
+    if (hit !== undefined || entries.has(key)) return hit as V;
+    return loadAndKeep(key, generation);
   };
 }

@@ -68,6 +68,8 @@ describe("routing through the store", () => {
     }
     // One read each: the project host's alias, the domain's production alias, the unknown host.
     expect(reads()).toBe(3);
+    // A remembered host is answered at once, not through a promise (no tick on the request path).
+    expect(routing.resolveHost("shop.example.com")).toMatchObject({ deploymentId: "dpl_a" });
 
     await store.aliases.set({
       hostname: "site.localhost",

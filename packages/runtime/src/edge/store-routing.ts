@@ -4,7 +4,7 @@ import type { EdgeOptions } from "./types.ts";
 
 export interface StoreRoutingOptions {
   /** The custom domains' directory (the domain front's too): which project a domain belongs to. */
-  customDomains?: { lookup(hostname: string): Promise<DomainRoute | null> };
+  customDomains?: { lookup(hostname: string): DomainRoute | null | Promise<DomainRoute | null> };
   /**
    * The store's change watch (see createChangeWatch): with it, Host → deployment is remembered
    * per host until anything in the store may have changed, so a promote or rollback still moves

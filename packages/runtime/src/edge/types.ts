@@ -24,9 +24,13 @@ export interface RequestReport {
 
 export interface EdgeOptions {
   /** Host name (no port, lowercase) → deployment; the platform wires it to the alias table. */
-  readonly resolveHost: (hostname: string) => Promise<{ deploymentId: string; projectId: string } | null>;
+  readonly resolveHost: (
+    hostname: string,
+  ) => { deploymentId: string; projectId: string } | null | Promise<{ deploymentId: string; projectId: string } | null>;
   /** For skew protection: `?dpl=<id>` asset requests are served by that deployment if same project. */
-  readonly getDeployment: (deploymentId: string) => Promise<{ projectId: string } | null>;
+  readonly getDeployment: (
+    deploymentId: string,
+  ) => { projectId: string } | null | Promise<{ projectId: string } | null>;
   readonly functionHost: Pick<FunctionHost, "dispatch">;
   /** Same folder the function host and deployer use: `<deploymentsDir>/<deploymentId>/`. */
   readonly deploymentsDir: string;
@@ -47,14 +51,15 @@ export interface EdgeOptions {
   /**
    * Custom domains' front (see createDomainFront): ACME HTTP-01 answers, redirects, HSTS. True
    * when it answered the request itself, else the header lines the answer must carry (HSTS);
-   * `false` at once for hosts it has nothing to do with.
+   * `false` at once for hosts it has nothing to do with. Synchronous when it knows the domain
+   * already (the common case), a promise when it must read it first.
    */
   readonly domainFront?: (
     req: import("node:http").IncomingMessage,
     res: import("node:http").ServerResponse,
     hostname: string,
     secure: boolean,
-  ) => Promise<true | readonly string[]> | false;
+  ) => true | readonly string[] | Promise<true | readonly string[]> | false;
 }
 
 export interface EdgeCacheSettings {

@@ -1,7 +1,7 @@
-import { promises as fs } from "node:fs";
+import nodeFs, { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTagLog } from "./tag-log.ts";
 
 let dir: string;
@@ -55,5 +55,24 @@ describe("tag log: on-demand revalidation seen by the edge", () => {
     expect(log.check("d", 1_000, pageTags, false)).toBe("valid");
     await writeTag("d", "e", { tag: "_N_T_/isr", revalidatedAt: 2_000, expire: Date.now() + 60_000 });
     expect(log.check("d", 1_000, pageTags, false)).toBe("stale");
+  });
+
+  it("looks at the folder once per turn of the event loop, and again in the next turn", async () => {
+    const log = createTagLog(tagsDir);
+    await writeTag("d", "a", { tag: "_N_T_/x", revalidatedAt: 2_000 });
+    await new Promise((r) => setTimeout(r, 150)); // past the settle time: an unchanged folder
+    const stat = vi.spyOn(nodeFs, "statSync");
+    try {
+      for (let i = 0; i < 50; i++) expect(log.check("d", 1_000, pageTags, false)).toBe("valid");
+      expect(log.check("gone", 1_000, pageTags, false)).toBe("valid"); // no folder at all
+      expect(stat).toHaveBeenCalledTimes(2);
+      await writeTag("d", "b", { tag: "_N_T_/isr", revalidatedAt: 2_001 });
+      await new Promise((r) => setImmediate(r));
+      expect(log.check("d", 1_000, pageTags, false)).toBe("purged");
+      expect(log.check("gone", 1_000, pageTags, false)).toBe("valid");
+      expect(stat).toHaveBeenCalledTimes(4);
+    } finally {
+      stat.mockRestore();
+    }
   });
 });

@@ -1,13 +1,15 @@
 import fs from "node:fs";
 import path from "node:path";
+import { loopTurn } from "../loop-turn.ts";
 
 /**
  * The edge's view of a deployment's tag store: the files the worker's tag cache override writes
  * on `revalidateTag` / `revalidatePath` (packages/runtime/opennext/overrides/local/tag-cache.ts, one
  * `<sha256(tag)>.json` per tag under `<cacheDir>/__tags/`, each replaced by a rename).
  *
- * Checked on every hit, so a purge is seen by the very next request: one `stat` of the folder
- * while nothing changes; when its mtime moves, only files with a new inode are read again. A
+ * Checked on every hit, so a purge is seen by the very next request: one `stat` of the folder per
+ * turn of the event loop while nothing changes (every hit read in that turn shares it); when its
+ * mtime moves, only files with a new inode are read again. A
  * folder changed within the last moment is re-listed on the next check as well, because two
  * renames inside one kernel clock tick can leave its mtime unchanged.
  */
@@ -29,6 +31,8 @@ interface DeploymentTags {
   ctimeMs: number;
   settled: boolean;
   files: Map<string, { ino: number; record: TagRecord | null }>;
+  /** The event loop turn of the last `stat` (loop-turn.ts). */
+  statTurn: number;
   /** Newest `revalidatedAt`: entries stored after it need no further look. */
   newest: number;
 }
@@ -39,15 +43,19 @@ export function createTagLog(tagsDirOf: (deploymentId: string) => string) {
   function refresh(deploymentId: string): DeploymentTags {
     let state = states.get(deploymentId);
     if (!state) {
-      state = { ino: -1, mtimeMs: -1, ctimeMs: -1, settled: false, files: new Map(), newest: 0 };
+      state = { ino: -1, mtimeMs: -1, ctimeMs: -1, settled: false, files: new Map(), newest: 0, statTurn: -1 };
       states.set(deploymentId, state);
     }
+    const turn = loopTurn();
+    if (state.statTurn === turn && state.settled) return state;
+    state.statTurn = turn;
     const dir = tagsDirOf(deploymentId);
     const stat = fs.statSync(dir, { throwIfNoEntry: false });
     if (!stat) {
       state.files.clear();
       state.newest = 0;
       state.ino = -1;
+      state.settled = true; // no folder is a steady state too: a new one is seen next turn
       return state;
     }
     const same = stat.ino === state.ino && stat.mtimeMs === state.mtimeMs && stat.ctimeMs === state.ctimeMs;

@@ -3,7 +3,7 @@ import type { DomainCertificate, DomainRoute } from "@slipway/core";
 
 export interface CertificateSource {
   /** The domain record serving `hostname` (exact, then its `*.` wildcard), from the edge's cache. */
-  route(hostname: string): Promise<DomainRoute | null>;
+  route(hostname: string): DomainRoute | null | Promise<DomainRoute | null>;
   /** The whole certificate of the record named `recordHostname`: read only to build a context. */
   certificate(recordHostname: string): Promise<DomainCertificate | null>;
   decrypt(ciphertext: string): Promise<string>;

@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { request } from "../../test-support/http-client.ts";
 import { createDomainFront, type EdgeDomain } from "./front.ts";
 
@@ -21,13 +21,17 @@ const DOMAINS: Record<string, EdgeDomain> = {
   "plain.example.com": { redirectTo: null, https: false, challenge: null },
 };
 
+/** How the lookup answers: a promise (a read), or at once (the directory's cache) — each suite runs with both. */
+let answerAtOnce = false;
+
 /** An HTTP server whose requests pass the front first; what it lets through answers "routed". */
 async function serve(options: { httpsPort: number | null; secure?: boolean; hsts?: string | null }) {
   const lookups: string[] = [];
   const front = createDomainFront({
-    lookup: async (hostname) => {
+    lookup: (hostname) => {
       lookups.push(hostname);
-      return DOMAINS[hostname] ?? null;
+      const domain = DOMAINS[hostname] ?? null;
+      return answerAtOnce ? domain : Promise.resolve(domain);
     },
     isPlatformHost: (hostname) => hostname.endsWith(".localhost"),
     httpsPort: options.httpsPort,
@@ -36,6 +40,8 @@ async function serve(options: { httpsPort: number | null; secure?: boolean; hsts
   const server = http.createServer(async (req, res) => {
     const host = (req.headers.host ?? "").split(":")[0] ?? "";
     const verdict = front(req, res, host, options.secure === true);
+    // A lookup answered at once gives a verdict at once: the request goes on without a tick.
+    if (answerAtOnce) expect(verdict).not.toBeInstanceOf(Promise);
     const answered = verdict === false ? [] : await verdict;
     if (answered === true) return;
     for (let i = 0; i < answered.length; i += 2) res.setHeader(answered[i] as string, answered[i + 1] as string);
@@ -46,7 +52,14 @@ async function serve(options: { httpsPort: number | null; secure?: boolean; hsts
   return { port: (server.address() as AddressInfo).port, lookups };
 }
 
-describe("domain front", () => {
+describe.each([
+  ["a lookup that reads", false],
+  ["a lookup answered from the cache", true],
+])("domain front, %s", (_name, atOnce) => {
+  beforeEach(() => {
+    answerAtOnce = atOnce;
+  });
+
   it("answers an ACME HTTP-01 challenge with its key authorization, only for its exact token", async () => {
     const { port } = await serve({ httpsPort: 8443 });
     const ok = await request(port, "/.well-known/acme-challenge/tok-1", { host: "issuing.example.com" });

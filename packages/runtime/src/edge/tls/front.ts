@@ -12,8 +12,8 @@ export interface EdgeDomain {
 }
 
 export interface DomainFrontOptions {
-  /** Hostname (lowercase, no port) → its domain; null for every other host. */
-  lookup(hostname: string): Promise<EdgeDomain | null>;
+  /** Hostname (lowercase, no port) → its domain; null for every other host. Synchronous when cached. */
+  lookup(hostname: string): EdgeDomain | null | Promise<EdgeDomain | null>;
   /** The platform's own hosts (project URLs): never custom domains, passed through without a lookup. */
   isPlatformHost(hostname: string): boolean;
   /** The HTTPS port redirects go to; null: no HTTPS listener, so nothing is redirected to it. */
@@ -34,6 +34,7 @@ const CHALLENGE_PATH = "/.well-known/acme-challenge/";
  * flat header list down Node's slow path (every line removed, appended and validated again).
  */
 export type FrontVerdict = true | readonly string[];
+type Verdict = FrontVerdict | Promise<FrontVerdict>;
 
 const NO_LINES: readonly string[] = [];
 
@@ -47,12 +48,16 @@ export function createDomainFront(options: DomainFrontOptions) {
   // Synchronously false for the platform's own hosts: their requests pay nothing for domains.
   const hstsLines = options.hsts ? ["strict-transport-security", options.hsts] : NO_LINES;
 
-  return function front(req: Req, res: Res, host: string, secure: boolean): Promise<FrontVerdict> | false {
-    return options.isPlatformHost(host) ? false : answer(req, res, host, secure);
+  return function front(req: Req, res: Res, host: string, secure: boolean): Verdict | false {
+    if (options.isPlatformHost(host)) return false;
+    // A known domain is answered without a promise: the request goes on in the same tick.
+    const domain = options.lookup(host);
+    return domain instanceof Promise
+      ? domain.then((known) => answer(req, res, host, secure, known))
+      : answer(req, res, host, secure, domain);
   };
 
-  async function answer(req: Req, res: Res, host: string, secure: boolean): Promise<FrontVerdict> {
-    const domain = await options.lookup(host);
+  function answer(req: Req, res: Res, host: string, secure: boolean, domain: EdgeDomain | null): Verdict {
     if (!domain) return NO_LINES;
     const url = req.url ?? "/";
     if (!secure && url.startsWith(CHALLENGE_PATH)) {
@@ -63,13 +68,17 @@ export function createDomainFront(options: DomainFrontOptions) {
       res.end(answer ?? "No such challenge.");
       return true;
     }
-    if (domain.redirectTo) {
-      const target = await options.lookup(domain.redirectTo);
-      const origin =
-        (secure || target?.https) && options.httpsPort !== null
-          ? httpsOrigin(domain.redirectTo)
-          : `http://${domain.redirectTo}${portOf(req)}`;
-      return redirect(res, `${origin}${url}`);
+    const redirectTo = domain.redirectTo;
+    if (redirectTo) {
+      const toTarget = (target: EdgeDomain | null) => {
+        const origin =
+          (secure || target?.https) && options.httpsPort !== null
+            ? httpsOrigin(redirectTo)
+            : `http://${redirectTo}${portOf(req)}`;
+        return redirect(res, `${origin}${url}`);
+      };
+      const target = options.lookup(redirectTo);
+      return target instanceof Promise ? target.then(toTarget) : toTarget(target);
     }
     if (!secure && domain.https && options.httpsPort !== null) return redirect(res, `${httpsOrigin(host)}${url}`);
     return secure && domain.https ? hstsLines : NO_LINES;

@@ -17,11 +17,10 @@ export function domainsThroughStore(
   const directory = createDomainDirectory(routes);
   return {
     directory,
-    /** What the front needs (see createDomainFront). */
-    async lookup(hostname: string): Promise<EdgeDomain | null> {
-      const domain = await directory.lookup(hostname);
-      if (!domain) return null;
-      return { redirectTo: domain.redirectTo, https: domain.certificate !== null, challenge: domain.challenge };
+    /** What the front needs (see createDomainFront); synchronous when the directory has the host. */
+    lookup(hostname: string): EdgeDomain | null | Promise<EdgeDomain | null> {
+      const domain = directory.lookup(hostname);
+      return domain instanceof Promise ? domain.then(edgeDomainOf) : edgeDomainOf(domain);
     },
     certificates: {
       route: directory.lookup,
@@ -31,6 +30,18 @@ export function domainsThroughStore(
       decrypt: (ciphertext) => secrets.decrypt(ciphertext),
     } satisfies CertificateSource,
   };
+}
+
+/** The front's view of a cached route: made once per route object (the directory keeps the object). */
+const edgeDomains = new WeakMap<DomainRoute, EdgeDomain>();
+function edgeDomainOf(domain: DomainRoute | null): EdgeDomain | null {
+  if (!domain) return null;
+  let view = edgeDomains.get(domain);
+  if (!view) {
+    view = { redirectTo: domain.redirectTo, https: domain.certificate !== null, challenge: domain.challenge };
+    edgeDomains.set(domain, view);
+  }
+  return view;
 }
 
 /** Reads the whole record per lookup; its stamp never repeats, so nothing is cached. */
