@@ -1,11 +1,14 @@
 import { Worker } from "node:worker_threads";
 import type { FunctionLine, RecorderStats, TelemetryStore } from "@slipway/core";
+import { isBundleFresh } from "./fresh-bundle.ts";
 import { type RequestColumnsBatch, transferablesOf } from "./request-columns.ts";
 import type { TelemetrySummary } from "./summary.ts";
 import type { FromThread, RecordingSettings, ToThread } from "./thread-messages.ts";
 
-/** The thread is TypeScript like the rest of the platform: a plain .mjs registers tsx, then loads it. */
-const THREAD = new URL("./telemetry-thread-boot.mjs", import.meta.url);
+const PACKAGE = new URL("../../", import.meta.url);
+const BUNDLE = new URL("dist/telemetry-thread.mjs", PACKAGE);
+/** Without a fresh bundle the thread is TypeScript: a plain .mjs registers tsx, then loads it. */
+const BOOT = new URL("./telemetry-thread-boot.mjs", import.meta.url);
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -42,7 +45,10 @@ export interface TelemetryThread extends TelemetryStore {
  * for filling them, never for building entries or inserting them. Same store contract as SQLite.
  */
 export function createThreadedTelemetryStore(path: string): TelemetryThread {
-  const worker = new Worker(THREAD, { workerData: { path } });
+  // The bundle `npm ci` built (build-telemetry-thread.mjs) spares the thread a TypeScript loader;
+  // while a source it was built from is newer (the dev loop), the sources run as written.
+  const fresh = isBundleFresh(BUNDLE, new URL("dist/telemetry-thread.inputs.json", PACKAGE), PACKAGE);
+  const worker = new Worker(fresh ? BUNDLE : BOOT, { workerData: { path } });
   // Idle between batches: the thread must not keep the process alive on its own.
   worker.unref();
   const pending = new Map<number, Pending>();
