@@ -233,13 +233,11 @@ describe("requestSums", () => {
   });
 
   it("too many concurrent queries: the error says to retry", async () => {
-    logs
-      .on(StartQueryCommand)
-      .rejects(
-        Object.assign(new Error("Account maximum query concurrency limit of [100] reached."), {
-          name: "LimitExceededException",
-        }),
-      );
+    logs.on(StartQueryCommand).rejects(
+      Object.assign(new Error("Account maximum query concurrency limit of [100] reached."), {
+        name: "LimitExceededException",
+      }),
+    );
     await expect(requestSums(client, input, clock())).rejects.toMatchObject({
       code: "METRICS_UNAVAILABLE",
       message: expect.stringContaining("StartQuery failed: LimitExceededException: Account maximum query concurrency"),
