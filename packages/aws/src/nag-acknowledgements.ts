@@ -95,17 +95,17 @@ export function acknowledgeFindings(stack: SlipwayStack): void {
   acknowledge(
     api.handler.role,
     `AwsSolutions-IAM5[Resource::${siteLogs}]`,
-    "logs:FilterLogEvents only, on the sites' log groups (/slipway/sites/<site>), which the Deployer creates per site at run time.",
+    "logs:FilterLogEvents and logs:StartQuery only, on the sites' log groups (/slipway/sites/<site>), which the Deployer creates per site at run time.",
   );
   acknowledge(
     api.handler.role,
     `AwsSolutions-IAM5[Resource::${siteLogs}:*]`,
-    "logs:FilterLogEvents only; CloudWatch Logs matches a log group's ARN with the :* suffix.",
+    "logs:FilterLogEvents and logs:StartQuery only; CloudWatch Logs matches a log group's ARN with the :* suffix.",
   );
   acknowledge(
     api.handler.role,
     "AwsSolutions-IAM5[Resource::*]",
-    "Only cloudwatch:GetMetricData (Lambda's per-function metrics of the sites), which has no resource-level permission.",
+    "Only cloudwatch:GetMetricData (Lambda's per-function metrics of the sites) and logs:GetQueryResults / logs:StopQuery (the results of the Logs Insights query it started on a site's log group, by query id), which have no resource-level permission.",
   );
 
   // The CodeBuild L2 writes these statements into the project's role itself.
@@ -216,7 +216,7 @@ function acknowledgeEdgeFindings(
   acknowledge(
     stack.api.handler.role,
     "AwsSolutions-IAM5[Resource::*]",
-    "Only actions with no resource to scope to: cloudwatch:GetMetricData (Lambda's per-function metrics of the sites) and, with an edge, cloudfront:CreateDistributionTenant (domains verify creates the site's tenant; allowed only with the slipway:site tag and no other).",
+    "Only actions with no resource to scope to: cloudwatch:GetMetricData (Lambda's per-function metrics of the sites), logs:GetQueryResults / logs:StopQuery (by the id of the Logs Insights query it started on a site's log group) and, with an edge, cloudfront:CreateDistributionTenant (domains verify creates the site's tenant; allowed only with the slipway:site tag and no other).",
   );
   acknowledge(
     stack.steps.handler.role,

@@ -391,6 +391,8 @@ describe("least privilege", () => {
       "ce:GetCostAndUsage",
       "ce:UpdateCostAllocationTagsStatus",
       "cloudwatch:GetMetricData",
+      "logs:GetQueryResults",
+      "logs:StopQuery",
     ];
     for (const policy of Object.values(template.findResources("AWS::IAM::Policy"))) {
       for (const s of policy.Properties.PolicyDocument.Statement as Statement[]) {
@@ -435,13 +437,25 @@ describe("least privilege", () => {
     });
   });
 
-  it("GIVEN the stack WHEN synthesized THEN the API reads the sites' logs (FilterLogEvents on /slipway/sites/ only) and their Lambda metrics, and writes neither", () => {
+  it("GIVEN the stack WHEN synthesized THEN the API reads the sites' logs (FilterLogEvents and StartQuery on /slipway/sites/ only) and their Lambda metrics, and writes neither", () => {
     const api = statementsOf(stack.api.handler.role);
     // (Its own log group's CreateLogStream / PutLogEvents aside.)
     const sites = api.filter((s) => JSON.stringify(s.Resource).includes("log-group:/slipway/sites/"));
-    expect(sites.map((s) => s.Action)).toEqual(["logs:FilterLogEvents"]);
-    const reads = api.filter((s) => [s.Action].flat().includes("logs:FilterLogEvents"));
+    expect(sites.map((s) => s.Action)).toEqual(["logs:FilterLogEvents", "logs:StartQuery"]);
+    const reads = api.filter((s) =>
+      [s.Action].flat().some((a) => a === "logs:FilterLogEvents" || a === "logs:StartQuery"),
+    );
     expect(reads).toEqual(sites);
+    // A started query's results (and stopping it) go by query id: no resource-level permission.
+    const insights = ["logs:StartQuery", "logs:GetQueryResults", "logs:StopQuery"];
+    const queries = api.filter((s) => [s.Action].flat().some((a) => insights.includes(a)));
+    expect(queries.map((s) => [s.Action, s.Resource])).toEqual([
+      ["logs:StartQuery", sites[1]?.Resource],
+      [["logs:GetQueryResults", "logs:StopQuery"], "*"],
+    ]);
+    // Nothing else of CloudWatch Logs on *: no reading every log group of the account.
+    const anyGroup = api.filter((s) => s.Resource === "*" && [s.Action].flat().some((a) => a.startsWith("logs:")));
+    expect(anyGroup.flatMap((s) => [s.Action].flat()).sort()).toEqual(["logs:GetQueryResults", "logs:StopQuery"]);
     const metrics = api.filter((s) => [s.Action].flat().some((a) => a.startsWith("cloudwatch:")));
     expect(metrics.map((s) => [s.Action, s.Resource])).toEqual([["cloudwatch:GetMetricData", "*"]]);
   });

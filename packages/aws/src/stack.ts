@@ -382,6 +382,11 @@ export class SlipwayStack extends Stack {
       }),
       // The observability routes: the sites' request log and console output, read only.
       new iam.PolicyStatement({ actions: ["logs:FilterLogEvents"], resources: this.siteFunctions.logGroupArns() }),
+      // Latency and bytes out: one Logs Insights query per metrics read, started on the sites' groups
+      // only; its results are fetched (and an overlong query stopped) by the query id, and neither
+      // GetQueryResults nor StopQuery has a resource to scope to.
+      new iam.PolicyStatement({ actions: ["logs:StartQuery"], resources: this.siteFunctions.logGroupArns() }),
+      new iam.PolicyStatement({ actions: ["logs:GetQueryResults", "logs:StopQuery"], resources: ["*"] }),
       // Lambda's per-function metrics of the sites; GetMetricData has no resource to scope to.
       new iam.PolicyStatement({ actions: ["cloudwatch:GetMetricData"], resources: ["*"] }),
       // The two-step upload: the presigned PUT is signed by this role (so it needs PutObject), the

@@ -49,6 +49,7 @@ export const ERROR_CATALOG = {
   INVALID_EDGE_ROUTE: { status: 422, title: "Cannot be routed at the edge" },
   INVALID_ARTIFACT: { status: 422, title: "Uploaded artifact refused" },
   DNS_UNAVAILABLE: { status: 503, title: "DNS cannot be queried" },
+  METRICS_UNAVAILABLE: { status: 503, title: "Metrics cannot be read right now" },
   // Raised by the CLI (the status is what an API would answer for the same fault).
   USAGE: { status: 400, title: "Invalid command line" },
   API_UNREACHABLE: { status: 503, title: "The Slipway API cannot be reached" },

@@ -1,8 +1,14 @@
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import {
+  CloudWatchLogsClient,
+  FilterLogEventsCommand,
+  GetQueryResultsCommand,
+  type ResultField,
+  StartQueryCommand,
+} from "@aws-sdk/client-cloudwatch-logs";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import type { CoreDeps } from "@slipway/core";
+import { type CoreDeps, latencyBucket } from "@slipway/core";
 import { createMemoryDeployer } from "@slipway/memory";
 import { mockClient } from "aws-sdk-client-mock";
 import type { LambdaEvent } from "hono/aws-lambda";
@@ -172,7 +178,7 @@ describe("the observability routes on AWS", () => {
     expect((resumed.json as Array<{ kind: string }>).map((e) => e.kind)).toEqual(["request"]);
   });
 
-  it("serve metrics and usage from Lambda's metrics, with the site's static files in the assets bucket", async () => {
+  it("serve metrics and usage from Lambda's metrics and the request lines, with the site's static files in the assets bucket", async () => {
     const minuteAgo = new Date(Math.floor((Date.now() - 120_000) / 60_000) * 60_000);
     cloudwatch.on(GetMetricDataCommand).resolves({
       MetricDataResults: [
@@ -200,6 +206,12 @@ describe("the observability routes on AWS", () => {
         },
       ],
     });
+    // Logs Insights: 41 requests of ~30 ms and one of ~480 ms, 100 bytes each, one answered 503.
+    answerInsights((period) => [
+      insightsRow(period, minuteAgo.getTime(), latencyBucket(30), 2, 40, 4000),
+      insightsRow(period, minuteAgo.getTime(), latencyBucket(30), 5, 1, 100),
+      insightsRow(period, minuteAgo.getTime(), latencyBucket(480), 2, 1, 100),
+    ]);
     s3.on(ListObjectsV2Command, { Bucket: "edge-assets", Prefix: `assets/${deploymentId}/` }).resolves({
       Contents: [
         { Key: `assets/${deploymentId}/_next/static/app.js`, Size: 1000 },
@@ -209,16 +221,93 @@ describe("the observability routes on AWS", () => {
     });
 
     const metrics = await call(onAws(), "GET", "/api/v1/projects/shop/metrics?since=1h");
-    expect(metrics.status).toBe(200);
-    expect(metrics.json).toMatchObject({
-      summary: { requests: 42, errors: 2, invocations: 42, gbSeconds: 21, coldStarts: 1 },
+    expect(metrics.status, JSON.stringify(metrics.json)).toBe(200);
+    const summary = (metrics.json as { summary: { p50: number; p95: number; p99: number } }).summary;
+    expect(summary).toMatchObject({
+      requests: 42,
+      errors: 2,
+      invocations: 42,
+      gbSeconds: 21,
+      coldStarts: 1,
+      bytesOut: 4200,
     });
+    // Within the histogram's 5 % of what the requests took.
+    expect(Math.abs(summary.p50 - 30) / 30).toBeLessThan(0.05);
+    expect(Math.abs(summary.p95 - 30) / 30).toBeLessThan(0.05);
+    expect(Math.abs(summary.p99 - 480) / 480).toBeLessThan(0.05);
+    const series = (metrics.json as { series: Array<{ start: number; p99: number | null; bytesOut: number }> }).series;
+    expect(series.find((p) => p.start === minuteAgo.getTime())).toMatchObject({ bytesOut: 4200 });
+    expect(series.filter((p) => p.start !== minuteAgo.getTime()).every((p) => p.p99 === null && p.bytesOut === 0)).toBe(
+      true,
+    );
 
     const usage = await call(onAws(), "GET", "/api/v1/projects/shop/usage");
     expect(usage.status).toBe(200);
     expect(usage.json).toMatchObject({
-      usage: { requests: 42, invocations: 42, storageBytes: 1500, uploads: 2 },
+      usage: { requests: 42, invocations: 42, bytesOut: 4200, storageBytes: 1500, uploads: 2 },
       dropped: { entries: 0, errors: 0, metricDays: 0, beforeStorage: 0 },
     });
   });
+
+  it("a site without traffic reads as zeros and nulls, as on local", async () => {
+    cloudwatch.reset();
+    cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+    logs.reset();
+    logs.on(FilterLogEventsCommand).resolves({ events: [] });
+    answerInsights(() => []);
+    const metrics = await call(onAws(), "GET", "/api/v1/projects/shop/metrics?since=24h");
+    expect(metrics.status).toBe(200);
+    expect((metrics.json as { summary: unknown }).summary).toEqual({
+      requests: 0,
+      errors: 0,
+      errorRate: 0,
+      coldStarts: 0,
+      gbSeconds: 0,
+      bytesOut: 0,
+      invocations: 0,
+      p50: null,
+      p95: null,
+      p99: null,
+    });
+  });
+
+  it("a Logs Insights query that fails is a 503 naming the site's log group, not an empty chart", async () => {
+    logs.reset();
+    logs.on(FilterLogEventsCommand).resolves({ events: [] });
+    logs.on(StartQueryCommand).resolves({ queryId: "q-failed" });
+    logs.on(GetQueryResultsCommand).resolves({ status: "Failed" });
+    const metrics = await call(onAws(), "GET", "/api/v1/projects/shop/metrics?since=1h");
+    expect(metrics.status).toBe(503);
+    expect(metrics.json).toMatchObject({
+      code: "METRICS_UNAVAILABLE",
+      message: `Latency and bytes of /slipway/sites/${projectId} cannot be read: the Logs Insights query ended Failed.`,
+    });
+  });
 });
+
+/**
+ * Logs Insights as the mock: StartQuery hands back the query's period as its id, GetQueryResults
+ * answers Complete with the rows `rows(period)` gives for it (the period field is named after it).
+ */
+function answerInsights(rows: (periodSeconds: number) => ResultField[][]) {
+  logs.on(StartQueryCommand).callsFake(async (input: { queryString?: string }) => ({
+    queryId: /by bin\((\d+)s\)/.exec(input.queryString ?? "")?.[1] ?? "0",
+  }));
+  logs.on(GetQueryResultsCommand).callsFake(async (input: { queryId?: string }) => ({
+    status: "Complete",
+    results: rows(Number(input.queryId)),
+  }));
+}
+
+function insightsRow(periodSeconds: number, at: number, bucket: number, klass: number, n: number, out: number) {
+  const periodMs = periodSeconds * 1000;
+  const start = new Date(Math.floor(at / periodMs) * periodMs);
+  return Object.entries({
+    [`bin(${periodSeconds}s)`]: start.toISOString().replace("T", " ").replace("Z", ""),
+    fn: siteFunctionName(projectId, deploymentId, "server").replace(/-server$/, ""),
+    bucket: String(bucket),
+    class: String(klass),
+    n: String(n),
+    out: String(out),
+  }).map(([field, value]) => ({ field, value }));
+}

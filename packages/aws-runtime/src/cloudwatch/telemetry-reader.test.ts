@@ -1,12 +1,18 @@
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import {
+  CloudWatchLogsClient,
+  FilterLogEventsCommand,
+  GetQueryResultsCommand,
+  StartQueryCommand,
+} from "@aws-sdk/client-cloudwatch-logs";
 import type { Deployment } from "@slipway/core";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { siteFunctionName } from "../deployer/names.ts";
 import { formatRequestLine } from "../server-function/request-log.ts";
 import { seqOf } from "./log-events.ts";
-import { createCloudWatchTelemetryReader } from "./telemetry-reader.ts";
+import { requestSumsQuery } from "./request-insights.ts";
+import { createCloudWatchTelemetryReader, stepOfRange } from "./telemetry-reader.ts";
 
 // The CloudWatch reader against aws-sdk-client-mock answering as CloudWatch Logs and CloudWatch
 // do: events from several execution environments' streams (Lambda's own START/REPORT lines among
@@ -259,7 +265,23 @@ describe("error groups", () => {
   });
 });
 
-describe("metrics from Lambda's own metrics", () => {
+/** A Logs Insights answer row (request-insights.ts) of the server function of `deploymentId`. */
+const insightsRow = (deploymentId: string, period: Date, bucket: number, klass: number, n: number, out: number) =>
+  Object.entries({
+    "bin(60s)": period.toISOString().replace("T", " ").replace("Z", ""),
+    fn: server(deploymentId).replace(/-server$/, ""),
+    bucket: String(bucket),
+    class: String(klass),
+    n: String(n),
+    out: String(out),
+  }).map(([field, value]) => ({ field, value }));
+
+describe("metrics from Lambda's own metrics and the request lines", () => {
+  beforeEach(() => {
+    logs.on(StartQueryCommand).resolves({ queryId: "q" });
+    logs.on(GetQueryResultsCommand).resolves({ status: "Complete", results: [] });
+  });
+
   it("sums each deployment's functions per period, over every page, as MetricPoints", async () => {
     const minute = (i: number) => new Date(NOW - 3_600_000 + i * 60_000);
     cloudwatch
@@ -290,7 +312,23 @@ describe("metrics from Lambda's own metrics", () => {
       ],
     });
 
+    // Latency, bytes out and 5xx answers from the request lines, through Logs Insights.
+    logs.on(GetQueryResultsCommand).resolves({
+      status: "Complete",
+      results: [
+        insightsRow(NEW, minute(0), 50, 2, 8, 8000),
+        insightsRow(NEW, minute(0), 70, 2, 2, 2000),
+        insightsRow(NEW, minute(1), 60, 5, 3, 0),
+        insightsRow(OLD, minute(0), 40, 3, 7, 700),
+      ],
+    });
+
     const points = await reader().metrics(SITE, NOW - 3_600_000, NOW);
+    expect(logs.commandCalls(StartQueryCommand)[0]?.args[0].input).toMatchObject({
+      logGroupName: `/slipway/sites/${SITE}`,
+      startTime: (NOW - 3_600_000) / 1000,
+      queryString: requestSumsQuery(60),
+    });
     expect(logs.commandCalls(FilterLogEventsCommand)[0]?.args[0].input.filterPattern).toBe(
       '{ $.slipway = "request" && $.coldStart IS TRUE }',
     );
@@ -324,11 +362,19 @@ describe("metrics from Lambda's own metrics", () => {
         // 2.5 s at 1 GB (server) + 1 s at 1.5 GB (image)
         gbSeconds: 4,
         coldStarts: 0,
-        bytesOut: 0,
-        latency: {},
+        bytesOut: 10_000,
+        latency: { "50": 8, "70": 2 },
       },
-      { ...emptyPoint(OLD, minute(0).getTime()), requests: 7, invocations: 7 },
-      { ...emptyPoint(NEW, minute(1).getTime()), requests: 5, invocations: 4, errors: 3, coldStarts: 1 },
+      { ...emptyPoint(OLD, minute(0).getTime()), requests: 7, invocations: 7, bytesOut: 700, latency: { "40": 7 } },
+      // 1 throttle + the larger of 2 Errors and 3 5xx answers (a handler that threw is both).
+      {
+        ...emptyPoint(NEW, minute(1).getTime()),
+        requests: 5,
+        invocations: 4,
+        errors: 4,
+        coldStarts: 1,
+        latency: { "60": 3 },
+      },
     ]);
   });
 
@@ -341,6 +387,37 @@ describe("metrics from Lambda's own metrics", () => {
       new Set([server(OLD), siteFunctionName(SITE, OLD, "image")]),
     );
     expect(new Set(queries.map((q) => q.MetricStat?.Period))).toEqual(new Set([3600]));
+  });
+});
+
+describe("the step of a range the routes ask for", () => {
+  it("is the window's step although the range starts up to a step earlier", () => {
+    const MINUTE = 60_000;
+    const HOUR = 60 * MINUTE;
+    const to = Date.parse("2026-12-01T12:34:56.789Z");
+    // What the metrics route asks: floor(from / step) * step for the window's step.
+    const asked = (window: number, step: number) => stepOfRange(Math.floor((to - window) / step) * step, to);
+    expect(asked(HOUR, MINUTE)).toBe(MINUTE);
+    expect(asked(24 * HOUR, 15 * MINUTE)).toBe(15 * MINUTE);
+    expect(asked(7 * 24 * HOUR, HOUR)).toBe(HOUR);
+    expect(asked(30 * 24 * HOUR, 24 * HOUR)).toBe(24 * HOUR);
+    expect(asked(2 * HOUR, 15 * MINUTE)).toBe(15 * MINUTE);
+    // The usage route's range is exactly its window.
+    expect(stepOfRange(to - 30 * 24 * HOUR, to)).toBe(24 * HOUR);
+    expect(stepOfRange(to - HOUR, to)).toBe(MINUTE);
+    expect(stepOfRange(to - 1000, to)).toBe(MINUTE);
+  });
+
+  it("a 1 h chart asked from a whole minute gets minute points from Lambda and Insights", async () => {
+    cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+    logs.on(FilterLogEventsCommand).resolves({ events: [] });
+    logs.on(StartQueryCommand).resolves({ queryId: "q" });
+    logs.on(GetQueryResultsCommand).resolves({ status: "Complete", results: [] });
+    const now = NOW + 42_500;
+    await reader().metrics(SITE, Math.floor((now - 3_600_000) / 60_000) * 60_000, now);
+    const queries = cloudwatch.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries ?? [];
+    expect(new Set(queries.map((q) => q.MetricStat?.Period))).toEqual(new Set([60]));
+    expect(logs.commandCalls(StartQueryCommand)[0]?.args[0].input.queryString).toBe(requestSumsQuery(60));
   });
 });
 

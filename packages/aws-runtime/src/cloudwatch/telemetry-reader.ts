@@ -9,6 +9,7 @@ import {
   type ErrorGroup,
   groupErrors,
   type MetricPoint,
+  mergeHistograms,
   NO_DROPS,
   stepFor,
   type TelemetryEntry,
@@ -18,6 +19,7 @@ import { type SiteFunctionRole, siteFunctionName, siteLogGroupName } from "../de
 import { filterEvents } from "./filter-events.ts";
 import { lambdaMetricSums, resolutionOf, type SiteFunction } from "./lambda-metrics.ts";
 import { type FunctionOwners, type LogEvent, timeOfSeq, toEntry, toErrorEvent } from "./log-events.ts";
+import { type InsightsLimits, requestSums } from "./request-insights.ts";
 
 export interface CloudWatchTelemetryOptions {
   readonly logs: CloudWatchLogsClientConfig;
@@ -36,6 +38,8 @@ export interface CloudWatchTelemetryOptions {
   readonly maxPages?: number;
   /** @default 50 (GetMetricData's 500 queries hold 4 metrics × 2 functions of 62) */
   readonly maxDeployments?: number;
+  /** The bound on the Logs Insights query behind latency, bytes out and 5xx counts. */
+  readonly insights?: InsightsLimits;
   readonly now?: () => number;
 }
 
@@ -46,7 +50,9 @@ const REQUEST_LINES = '{ $.slipway = "request" }';
 
 /**
  * The observability routes' reader on AWS: entries and errors from the site's log group
- * (FilterLogEvents), metrics from Lambda's own per-function metrics (GetMetricData). Nothing is
+ * (FilterLogEvents), metrics from Lambda's own per-function metrics (GetMetricData) and, for what
+ * only the request lines know (latency as the viewer saw it, bytes out, 5xx answers), one Logs
+ * Insights query over the group (request-insights.ts says why not Lambda's Duration). Nothing is
  * written or compacted here: the site functions write their lines to CloudWatch themselves and
  * the log group's retention expires them (so `dropped` has nothing of Slipway's to count).
  */
@@ -160,15 +166,21 @@ export function createCloudWatchTelemetryReader(options: CloudWatchTelemetryOpti
   async function metrics(projectId: string, from: number, to: number, deploymentId?: string): Promise<MetricPoint[]> {
     const functions = await functionsOf(projectId, deploymentId);
     if (functions.length === 0 || to <= from) return [];
-    const periodSeconds = stepFor(to - from) / 1000;
+    const periodSeconds = stepOfRange(from, to) / 1000;
     const periodMs = periodSeconds * 1000;
-    const [sums, colds] = await Promise.all([
+    const logGroupName = siteLogGroupName(projectId);
+    const [sums, requests, colds] = await Promise.all([
       lambdaMetricSums(cloudwatch, { functions, from, to, periodSeconds }),
+      requestSums(
+        logs,
+        { logGroupName, from, to, periodSeconds, deploymentOf: deploymentOfFunctionBase(functions) },
+        { ...options.insights, now },
+      ),
       // Cold starts are rare, so their request lines are few: counted from the log, not a custom metric.
       filterEvents(
         logs,
         {
-          logGroupName: siteLogGroupName(projectId),
+          logGroupName,
           startTime: from,
           endTime: to,
           filterPattern: '{ $.slipway = "request" && $.coldStart IS TRUE }',
@@ -179,7 +191,7 @@ export function createCloudWatchTelemetryReader(options: CloudWatchTelemetryOpti
     const points = new Map<string, Counts>();
     const pointOf = (deploymentId: string, start: number) => {
       const key = `${deploymentId} ${start}`;
-      const point = points.get(key) ?? { deploymentId, start, ...zero() };
+      const point = points.get(key) ?? { deploymentId, start, ...zero(), functionErrors: 0, answered5xx: 0 };
       points.set(key, point);
       return point;
     };
@@ -198,14 +210,33 @@ export function createCloudWatchTelemetryReader(options: CloudWatchTelemetryOpti
         // Refused before the app ran: a request that failed, never an invocation.
         point.requests += sum.value;
         point.errors += sum.value;
-      } else if (sum.metric === "Errors") point.errors += sum.value;
+      } else if (sum.metric === "Errors") point.functionErrors += sum.value;
       else point.gbSeconds += (sum.value / 1000) * (options.memoryMb[sum.role] / 1024);
+    }
+    if (requests.truncated) {
+      // More (period, deployment, bucket, class) rows than one answer holds: the histograms miss
+      // the rest. Said in the API function's log; the counts from Lambda are whole.
+      console.warn(`slipway: Logs Insights answer for ${logGroupName} cut at its row limit`);
+    }
+    for (const sum of requests.sums) {
+      const point = pointOf(sum.deploymentId, sum.start);
+      point.bytesOut += sum.bytesOut;
+      point.answered5xx += sum.failed;
+      mergeHistograms(point.latency, sum.latency);
     }
     const resolution = resolutionOf(periodSeconds);
     return [...points.values()]
       .filter((p) => p.start >= Math.floor(from / (periodSeconds * 1000)) * periodSeconds * 1000)
       .sort((a, b) => a.start - b.start)
-      .map((p) => ({ projectId, resolution, ...p }));
+      .map(({ functionErrors, answered5xx, ...p }) => ({
+        projectId,
+        resolution,
+        ...p,
+        // Locally an error is a 5xx answer. Lambda's Errors count what threw or timed out (a page
+        // that throws inside Next is a 500 answer, not an Error); a handler that threw is both (the
+        // entry logs it as a 500). The larger of the two never counts one failure twice.
+        errors: p.errors + Math.max(functionErrors, answered5xx),
+      }));
   }
 
   return {
@@ -228,6 +259,26 @@ type Counts = {
   bytesOut: number;
   invocations: number;
   latency: Record<string, number>;
+  /** Lambda's Errors and the 5xx request lines, combined once all are in. */
+  functionErrors: number;
+  answered5xx: number;
 };
+
+const STEPS = [MINUTE, 15 * MINUTE, 60 * MINUTE, 24 * 60 * MINUTE];
+
+/**
+ * The chart's step for a range the routes asked for: they start it at a whole step before the
+ * window (`floor(from / step) * step`), so the range is up to one step longer than the window and
+ * `stepFor` of its length would pick the next coarser step at every default (1 h, 24 h, 7 d): a
+ * 1 h chart of 15-minute points. The step is the one `stepFor` gives once that slack is taken off.
+ */
+export function stepOfRange(from: number, to: number): number {
+  return STEPS.find((step) => stepFor(to - from - step + 1) === step) ?? stepFor(to - from);
+}
+
+/** Function name without its role → deployment: Insights counts a deployment's two functions together. */
+function deploymentOfFunctionBase(functions: readonly SiteFunction[]): Map<string, string> {
+  return new Map(functions.map((fn) => [fn.name.slice(0, -`-${fn.role}`.length), fn.deploymentId]));
+}
 
 const zero = () => ({ requests: 0, errors: 0, coldStarts: 0, gbSeconds: 0, bytesOut: 0, invocations: 0, latency: {} });

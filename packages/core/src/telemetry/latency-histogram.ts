@@ -6,6 +6,9 @@
  */
 const FLOOR_MS = 0.1;
 const RATIO = 1.1;
+/** The bucket bounds, for queries that bucket elsewhere (CloudWatch Logs Insights on AWS). */
+export const LATENCY_FLOOR_MS = FLOOR_MS;
+export const LATENCY_RATIO = RATIO;
 const LOG_RATIO = Math.log(RATIO);
 /** 0.1 ms … ~ 10 min; slower requests land in the last bucket. */
 export const LATENCY_BUCKETS = 190;
