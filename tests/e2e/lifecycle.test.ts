@@ -208,6 +208,36 @@ describe("deployment lifecycle", () => {
     expect(await production()).toContain("Second home");
   });
 
+  it("splits production with promote --canary 50 (the slipway-canary cookie picks the side), completes it, and rolls a failing canary back", async () => {
+    const bySide = async () => {
+      const side = async (bucket: number) =>
+        (await edgeRequest(platform.edgePort, PROD, "/", { headers: { cookie: `slipway-canary=${bucket}` } })).text;
+      return [await side(49), await side(50)].map((page) => (page.includes("Static home") ? "first" : "second"));
+    };
+    const started = await platform.cli(["promote", ids.first as string, "--canary", "50", "--json"]);
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.json()).toMatchObject({ id: ids.first, canary: 50 });
+    expect(await bySide()).toEqual(["first", "second"]);
+    const completed = await platform.cli(["promote", ids.first as string, "--json"]);
+    expect(completed.code, completed.stderr).toBe(0);
+    expect(await bySide()).toEqual(["first", "first"]);
+
+    // Automatic rollback: five 500s from the canary's worker (/api/boom throws) cancel it.
+    expect((await platform.cli(["promote", ids.second as string, "--canary", "50"])).code).toBe(0);
+    expect(await bySide()).toEqual(["second", "first"]);
+    for (let i = 0; i < 5; i++) {
+      const boom = await edgeRequest(platform.edgePort, PROD, "/api/boom", { headers: { cookie: "slipway-canary=0" } });
+      expect(boom.status).toBe(500);
+    }
+    await waitUntil("the canary's rollback", async () => (await bySide())[0] === "first", 30_000);
+    expect((await platform.cli(["logs", ids.second as string])).stdout).toContain(
+      "Canary cancelled (error alarm: 5 server errors (5xx) from its worker within 60 s, the last 500)",
+    );
+    // Back to where the next cases expect production.
+    expect((await platform.cli(["promote", ids.second as string])).code).toBe(0);
+    expect(await production()).toContain("Second home");
+  });
+
   it("serves an old page's ?dpl= assets from its own deployment on the production host (skew protection)", async () => {
     const assets = (id: string) =>
       new Set(

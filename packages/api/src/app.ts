@@ -44,7 +44,7 @@ export type ApiDeps = Pick<CoreDeps, "store" | "queue" | "secrets" | "logs" | "u
   Partial<Pick<CoreDeps, "settings" | "dns" | "domainEdge">> &
   // Only the admin's "deploy an artifact" route stores a blob (the checked archive); absent, no such route.
   Partial<Pick<CoreDeps, "blobs">> &
-  // Canary releases: present where the target watches them (AWS).
+  // Canary releases: present where the target splits and watches them (local; AWS with an edge).
   Partial<Pick<CoreDeps, "canaryWatch">> &
   ApiOptions;
 

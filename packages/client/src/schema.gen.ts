@@ -1290,7 +1290,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Point production at this deployment (completing a canary of it); with `canary` (1–99), send only that percentage of production's requests to it (AWS target); member */
+        /** Point production at this deployment (completing a canary of it); with `canary` (1–99), send only that percentage of production's requests to it; member */
         post: {
             parameters: {
                 query?: never;

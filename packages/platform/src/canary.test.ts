@@ -133,11 +133,11 @@ describe("canary releases", () => {
       expect(await errorCode(promote(deps, p, next.id, { canary: percent }))).toBe("INVALID_CANARY");
     }
     expect(await errorCode(promote(deps, p, stable.id, { canary: 10 }))).toBe("NO_CANARY_BASE");
-    const local = await site({ watch: false });
-    const refusal = await promote(local.deps, local.p, local.next.id, { canary: 10 }).catch((e: Error) => e);
+    const edgeless = await site({ watch: false });
+    const refusal = await promote(edgeless.deps, edgeless.p, edgeless.next.id, { canary: 10 }).catch((e: Error) => e);
     expect(refusal).toMatchObject({ code: "CANARY_UNSUPPORTED" });
-    expect((refusal as Error).message).toContain("the local target");
-    expect((await local.deps.store.aliases.get(HOST))?.canary).toBeUndefined();
+    expect((refusal as Error).message).toContain("has none");
+    expect((await edgeless.deps.store.aliases.get(HOST))?.canary).toBeUndefined();
   });
 
   it("refuses a canary for a project without production", async () => {

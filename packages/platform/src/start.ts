@@ -16,6 +16,7 @@ import {
   routeThroughStore,
 } from "@slipway/runtime";
 import { ensureAuthSecret } from "./auth-secret.ts";
+import { watchCanaryErrors } from "./canary/watch-canary-errors.ts";
 import { certificateDeps, httpsPortOf } from "./certificates.ts";
 import type { PlatformConfig } from "./config.ts";
 import { createDashboardListener, isApiPath } from "./dashboard.ts";
@@ -105,6 +106,8 @@ export async function startPlatform(
   // worker`, the CLI) may have changed a domain or moved an alias.
   const customDomains = domainsThroughStore(store, deps.secrets, createSqliteDomainRoutes(db));
   const httpsPort = httpsPortOf(config);
+  // Automatic rollback of a canary whose worker fails (the AWS rule, counted at this edge).
+  const canaryErrors = watchCanaryErrors(deps, customDomains.directory.changes, log);
   const edge = createEdge({
     functionHost,
     domainFront: createDomainFront({
@@ -118,7 +121,12 @@ export async function startPlatform(
       ? { cache: { cachesDir: dir("caches"), maxBytes: config.edgeCacheMb * 1024 * 1024 } }
       : {}),
     ...routeThroughStore(store, { customDomains: customDomains.directory, changes: customDomains.directory.changes }),
-    ...(telemetry ? { onRequest: telemetry.onRequest } : {}),
+    onRequest: telemetry
+      ? (report) => {
+          telemetry.onRequest(report);
+          canaryErrors.observe(report);
+        }
+      : canaryErrors.observe,
   });
   await edge.listen(target("edge", config.edgePort)).catch((error: unknown) => {
     throw explainListenError(error, { name: "edge", host: config.host, port: config.edgePort, flag: "--edge-port" });

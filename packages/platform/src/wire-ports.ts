@@ -17,6 +17,7 @@ import {
 import { createFunctionHost, createLocalDeployer, parseWorkerLine } from "@slipway/runtime";
 import { ensureAdminToken } from "./admin-token.ts";
 import type { BuildChildConfig } from "./build-child.ts";
+import { edgeCanaryWatch } from "./canary/edge-canary-watch.ts";
 import { domainSettingsOf } from "./certificates.ts";
 import type { PlatformConfig } from "./config.ts";
 import { lockDownDataDir } from "./data-dir.ts";
@@ -170,6 +171,8 @@ export async function wirePorts(
     settings: { retainDeployments: config.retainDeployments, domains: domainSettingsOf(config) },
     dns: createNodeDnsResolver(config.dnsServer),
     ...(telemetryStore ? { telemetry: telemetryStore } : {}),
+    // Canary releases: the edge splits production and counts the canary's errors.
+    canaryWatch: edgeCanaryWatch,
   };
   const maskerOf = (deploymentId: string): Masker => maskers.get(deploymentId) ?? ((text: string) => text);
   return { deps, db, store, queue, builder, deployer, functionHost, urls, token, maskerOf, telemetryStore };

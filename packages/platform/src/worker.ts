@@ -4,6 +4,7 @@ import {
   certificateJobHostname,
   deploymentIdOf,
   giveUpDeployment,
+  handleCanaryJob,
   handleDeployJob,
   issueCertificateStep,
 } from "@slipway/core";
@@ -36,6 +37,8 @@ export function startStepRunner(
       const hostname = certificateJobHostname(job);
       // An ACME order failing is recorded on the domain (with its backoff), not retried here.
       if (hostname !== null) return issueCertificateStep(certificates, hostname);
+      // Canary steps: a watch, an unwatch, the edge's error alarm (a cancel).
+      if (await handleCanaryJob(deps, job, log)) return;
       try {
         await handleDeployJob(deps, job);
       } catch (error) {

@@ -1,13 +1,13 @@
 export { createLocalDeployer, type LocalDeployerOptions } from "./deployer/local.ts";
 export { createEdge } from "./edge/edge.ts";
 export { type DrainReport, type GracefulServer, graceful, type ListenTarget } from "./edge/graceful.ts";
-export { type ChangeWatch, createChangeWatch } from "./edge/stamped-cache.ts";
+export { type ChangeWatch, createChangeWatch, createStampedCache } from "./edge/stamped-cache.ts";
 export { routeThroughStore, type StoreRoutingOptions } from "./edge/store-routing.ts";
 export { createCertificateContexts } from "./edge/tls/certificates.ts";
 export { createDomainFront, type DomainFrontOptions, type EdgeDomain } from "./edge/tls/front.ts";
 export { createHttpsListener } from "./edge/tls/https-server.ts";
 export { domainsThroughStore } from "./edge/tls/store-domains.ts";
-export type { Edge, EdgeCacheSettings, EdgeOptions, RequestReport } from "./edge/types.ts";
+export type { Edge, EdgeCacheSettings, EdgeOptions, EdgeTarget, RequestReport } from "./edge/types.ts";
 export { createFunctionHost } from "./function-host/host.ts";
 export {
   DEFAULT_IDLE_TIMEOUT_MS,

@@ -4,7 +4,7 @@ import { type DeploymentView, deploymentJson } from "./deployment-view.ts";
 export const promote = defineCommand({
   path: ["promote"],
   summary:
-    "Point production at any ready deployment, previews included; --canary PERCENT sends only that share (AWS), promote again without it to complete, rollback to cancel",
+    "Point production at any ready deployment, previews included; --canary PERCENT sends only that share, promote again without it to complete, rollback to cancel",
   usage: "slipway promote DEPLOYMENT_ID [--canary PERCENT]",
   maxPositionals: 1,
   options: { canary: { type: "string" } },

@@ -133,8 +133,8 @@ describe("POST /api/v1/deployments/:id/promote with a canary, and rollback", () 
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: "INVALID_CANARY", message: expect.stringContaining("100") });
 
-    const local = await siteWithTwoReady();
-    const refused = await local.post("/api/v1/deployments/next/promote", { canary: 10 });
+    const edgeless = await siteWithTwoReady();
+    const refused = await edgeless.post("/api/v1/deployments/next/promote", { canary: 10 });
     expect(refused.status).toBe(409);
     expect(await refused.json()).toMatchObject({ code: "CANARY_UNSUPPORTED" });
   });

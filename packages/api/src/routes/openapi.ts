@@ -131,7 +131,7 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
   "/api/v1/deployments/{id}/promote": {
     post: {
       summary:
-        "Point production at this deployment (completing a canary of it); with `canary` (1–99), send only that percentage of production's requests to it (AWS target); member",
+        "Point production at this deployment (completing a canary of it); with `canary` (1–99), send only that percentage of production's requests to it; member",
       body: promoteBody,
       bodyOptional: true,
       response: R.deploymentResponse,

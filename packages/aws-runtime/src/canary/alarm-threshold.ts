@@ -1,3 +1,5 @@
+import { CANARY_ROLLBACK_RULE } from "@slipway/core";
+
 /**
  * When a canary is rolled back: its server function reports at least ERRORS Lambda errors
  * (`AWS/Lambda` `Errors`, summed: uncaught exceptions, timeouts, crashes; not HTTP 5xx answers the
@@ -9,7 +11,7 @@
  * noise (1 error in 2 requests is 50%); 5 errors a minute is a clear signal at any share.
  */
 export const CANARY_ALARM_THRESHOLD = {
-  errors: 5,
-  periodSeconds: 60,
+  errors: CANARY_ROLLBACK_RULE.errors,
+  periodSeconds: CANARY_ROLLBACK_RULE.windowSeconds,
   evaluationPeriods: 1,
 } as const;

@@ -190,6 +190,19 @@ describe("canary", () => {
     expect(await served(fn, { host: "shop.sites.example.com", cookies: pinned("50") })).toBe(STABLE);
   });
 
+  it("buckets a client by address and user agent as the local edge does (the same vectors as its canary-split.test.ts)", async () => {
+    const vectors: Array<[string, string, number]> = [
+      ["203.0.113.7", "Mozilla/5.0", 34],
+      ["198.51.100.23", "", 69],
+      ["192.0.2.9", "Mozilla/5.0 (X11; Linux x86_64)", 71],
+    ];
+    for (const [ip, agent, bucket] of vectors) {
+      const client = { host: "shop.sites.example.com", ip, headers: { "user-agent": { value: agent } } };
+      expect(await served(await withCanary(bucket + 1), client)).toBe(CANARY);
+      expect(await served(await withCanary(bucket), client)).toBe(STABLE);
+    }
+  });
+
   it("keeps everyone on the stable deployment when the canary's deployment is gone", async () => {
     const fn = await routes(async (t) =>
       t.putHost("shop.sites.example.com", { deploymentId: STABLE, canary: { deploymentId: CANARY, percent: 100 } }),

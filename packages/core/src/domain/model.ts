@@ -100,6 +100,13 @@ export interface Alias {
 export const CANARY_PERCENT_MIN = 1;
 export const CANARY_PERCENT_MAX = 99;
 
+/**
+ * A canary is rolled back on every target when its server errors reach this count within one
+ * window (AWS: a CloudWatch alarm on its function's errors; local: the edge counts its worker's
+ * 5xx). A count, not a rate: at a small share most sites see few requests a minute.
+ */
+export const CANARY_ROLLBACK_RULE = { errors: 5, windowSeconds: 60 } as const;
+
 export interface AliasCanary {
   deploymentId: string;
   /** CANARY_PERCENT_MIN–CANARY_PERCENT_MAX. */

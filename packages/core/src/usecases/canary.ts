@@ -32,8 +32,8 @@ export async function startCanary(
   if (!deps.canaryWatch) {
     throw new SlipwayError(
       "CANARY_UNSUPPORTED",
-      "Canary releases need the aws target (its CloudFront edge splits the traffic); the local target's edge serves one deployment per hostname.",
-      "Promote without --canary to move all of production, or deploy to AWS (`slipway aws deploy`).",
+      "Canary releases need an edge that splits production's traffic, and this installation has none (an AWS stack deployed without --sites-domain).",
+      "Promote without --canary to move all of production, or deploy the stack with its edge (`slipway aws deploy --sites-domain D`).",
     );
   }
   const deployment = await readyDeploymentOf(deps, project, deploymentId);

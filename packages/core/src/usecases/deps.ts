@@ -71,6 +71,6 @@ export interface CoreDeps {
   dns?: DnsResolver;
   /** Present on a target whose edge verifies and certifies custom domains itself (AWS). */
   domainEdge?: DomainEdge;
-  /** Present on a target whose edge splits traffic and that watches canaries (AWS); absent, `promote --canary` is refused. */
+  /** Present on a target whose edge splits traffic and that watches canaries (local, AWS with an edge); absent, `promote --canary` is refused. */
   canaryWatch?: CanaryWatch;
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 import { errorPage } from "../function-host/error-page.ts";
 import { createEdgeCache } from "./cache/edge-cache.ts";
 import { createRefresher } from "./cache/refresh.ts";
+import { REFRESH_PIN_HEADER, splitTarget } from "./canary-split.ts";
 import { createDeploymentCache, type DeploymentView } from "./deployment-cache.ts";
 import { functionFor } from "./function-route.ts";
 import { graceful, type ListenTarget } from "./graceful.ts";
@@ -10,7 +11,7 @@ import { unknownHostPage } from "./not-found.ts";
 import { assetKey } from "./path-safety.ts";
 import { requestIdOf } from "./request-id.ts";
 import { serveAsset } from "./static.ts";
-import type { Edge, EdgeOptions, RequestReport } from "./types.ts";
+import type { Edge, EdgeOptions, EdgeTarget, RequestReport } from "./types.ts";
 
 /** 64 MiB: a few thousand typical pages; a page over 4 MiB is streamed but not kept. */
 export const DEFAULT_EDGE_CACHE_BYTES = 64 * 1024 * 1024;
@@ -46,8 +47,8 @@ export function createEdge(options: EdgeOptions): Edge {
       })
     : null;
   const refresher = createRefresher((req, res) => handle(req, res, true));
-  const refresh = (key: string, url: string, headers: Readonly<Record<string, string>>) => {
-    void refresher.refresh(key, url, headers);
+  const refresh = (key: string, url: string, headers: Readonly<Record<string, string>>, deploymentId: string) => {
+    void refresher.refresh(key, url, { ...headers, [REFRESH_PIN_HEADER]: deploymentId });
   };
 
   async function route(
@@ -61,10 +62,16 @@ export function createEdge(options: EdgeOptions): Edge {
     // The front's header lines (HSTS) go into the cache's one writeHead list on a hit, and are
     // set on the response before any other answer.
     const found = options.resolveHost(host);
-    const target = found instanceof Promise ? await found : found; // a cached host: no suspension
-    if (!target) return send(setLines(res, lines), 404, unknownHostPage(host, requestId), requestId, null);
+    const resolved = found instanceof Promise ? await found : found; // a cached host: no suspension
+    if (!resolved) return send(setLines(res, lines), 404, unknownHostPage(host, requestId), requestId, null);
+    let target = resolved.canary ? splitTarget(resolved, req, options.trustForwardedFor === true, isRefresh) : resolved;
+    let view = deployments.peek(target.deploymentId) ?? (await deployments.get(target.deploymentId));
+    // A canary whose files are gone serves nobody: its share stays on the stable deployment (as on AWS).
+    if (!view && target !== resolved) {
+      target = resolved;
+      view = deployments.peek(target.deploymentId) ?? (await deployments.get(target.deploymentId));
+    }
     const { deploymentId } = target;
-    const view = deployments.peek(deploymentId) ?? (await deployments.get(deploymentId));
     if (!view)
       return send(
         setLines(res, lines),
@@ -128,7 +135,7 @@ export function createEdge(options: EdgeOptions): Edge {
   }
 
   /** Skew protection: an old page's `?dpl=<id>` assets come from its own deployment if still here. */
-  async function skewSource(query: string, target: { deploymentId: string; projectId: string }, view: DeploymentView) {
+  async function skewSource(query: string, target: EdgeTarget, view: DeploymentView) {
     const dpl = new URLSearchParams(query).get("dpl");
     if (!dpl || dpl === target.deploymentId || !/^[\w-]{1,64}$/.test(dpl)) return view;
     const other = await options.getDeployment(dpl);

@@ -83,4 +83,31 @@ describe("routing through the store", () => {
     expect((await routing.resolveHost("shop.example.com"))?.deploymentId).toBe("dpl_b");
     expect(await routing.getDeployment("dpl_b")).toEqual({ projectId: "prj_1" });
   });
+
+  it("carries the production alias's canary in the remembered target, for the project host and its custom domain", async () => {
+    const { store, counted, reads } = await seeded();
+    await store.aliases.set({
+      hostname: "site.localhost",
+      projectId: "prj_1",
+      deploymentId: "dpl_a",
+      kind: "production",
+      canary: { deploymentId: "dpl_b", percent: 10, startedAt: "2026-01-01T00:00:00.000Z" },
+    });
+    const changes = createChangeWatch(() => 0);
+    const directory = createDomainDirectory({
+      find: async (hostname) => {
+        const found = await store.domains.get(hostname);
+        return found ? domainRouteOf(found) : null;
+      },
+      changeStamp: () => 0,
+    });
+    const routing = routeThroughStore(counted, { customDomains: directory, changes });
+    const split = { deploymentId: "dpl_a", projectId: "prj_1", canary: { deploymentId: "dpl_b", percent: 10 } };
+    for (let i = 0; i < 3; i++) {
+      expect(await routing.resolveHost("site.localhost")).toEqual(split);
+      expect(await routing.resolveHost("shop.example.com")).toEqual(split);
+      await nextTurn();
+    }
+    expect(reads()).toBe(2);
+  });
 });

@@ -1,6 +1,6 @@
 import type { DomainRoute, Store } from "@slipway/core";
 import { type ChangeWatch, createStampedCache } from "./stamped-cache.ts";
-import type { EdgeOptions } from "./types.ts";
+import type { EdgeOptions, EdgeTarget } from "./types.ts";
 
 export interface StoreRoutingOptions {
   /** The custom domains' directory (the domain front's too): which project a domain belongs to. */
@@ -13,13 +13,13 @@ export interface StoreRoutingOptions {
   changes?: ChangeWatch;
 }
 
-type Target = { deploymentId: string; projectId: string } | null;
+type Target = EdgeTarget | null;
 
 /**
  * The edge's lookups, answered by the Store port: Host → the alias row (the hostname is the
  * primary key, so one indexed read whatever the number of projects or deployments) and a
  * deployment's project for skew protection. A custom domain is not an alias row: the directory
- * says which project it belongs to, and the project's production alias where it goes.
+ * says which project it belongs to, and the project's production alias where it goes (its canary too).
  */
 export function routeThroughStore(
   store: Pick<Store, "aliases" | "deployments">,
@@ -30,7 +30,12 @@ export function routeThroughStore(
     // The directory first: it answers from memory (a platform hostname is remembered as "no
     // custom domain"), and a custom domain then costs one store read, like an alias.
     const alias = (await customDomainTarget(store, customDomains, hostname)) ?? (await store.aliases.get(hostname));
-    return alias ? { deploymentId: alias.deploymentId, projectId: alias.projectId } : null;
+    if (!alias) return null;
+    // The canary rides in the remembered value: the split costs no store read per request.
+    const canary = alias.canary
+      ? { deploymentId: alias.canary.deploymentId, percent: alias.canary.percent }
+      : undefined;
+    return { deploymentId: alias.deploymentId, projectId: alias.projectId, canary };
   };
   const project = async (id: string) => {
     const deployment = await store.deployments.get(id);

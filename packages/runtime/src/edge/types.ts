@@ -22,11 +22,17 @@ export interface RequestReport {
   readonly cache: string | null;
 }
 
+/** Where a hostname goes: its deployment and, on a production hostname, a canary's share. */
+export interface EdgeTarget {
+  readonly deploymentId: string;
+  readonly projectId: string;
+  /** A canary release: `percent`% of clients (see canary-split.ts) go to its deployment. */
+  readonly canary?: { readonly deploymentId: string; readonly percent: number } | undefined;
+}
+
 export interface EdgeOptions {
   /** Host name (no port, lowercase) → deployment; the platform wires it to the alias table. */
-  readonly resolveHost: (
-    hostname: string,
-  ) => { deploymentId: string; projectId: string } | null | Promise<{ deploymentId: string; projectId: string } | null>;
+  readonly resolveHost: (hostname: string) => EdgeTarget | null | Promise<EdgeTarget | null>;
   /** For skew protection: `?dpl=<id>` asset requests are served by that deployment if same project. */
   readonly getDeployment: (
     deploymentId: string,

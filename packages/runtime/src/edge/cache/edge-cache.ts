@@ -187,7 +187,7 @@ export function createEdgeCache(options: EdgeCacheOptions) {
       res: ServerResponse,
       ctx: RequestContext,
       refresh: boolean,
-      startRefresh: (key: string, url: string, headers: Readonly<Record<string, string>>) => void,
+      startRefresh: (key: string, url: string, headers: Readonly<Record<string, string>>, deploymentId: string) => void,
     ): Served | null {
       const decision = requestDecision(req.method, req.headers);
       const imageUrl = ctx.kind === "image" ? new URLSearchParams(ctx.url.split("?")[1] ?? "").get("url") : null;
@@ -212,7 +212,8 @@ export function createEdgeCache(options: EdgeCacheOptions) {
       if (!refresh) {
         const hit = lookup(req, primary, ctx.deploymentId, now);
         if (hit) {
-          if (hit.freshness === "stale") startRefresh(hit.key, hit.entry.refresh.url, hit.entry.refresh.headers);
+          if (hit.freshness === "stale")
+            startRefresh(hit.key, hit.entry.refresh.url, hit.entry.refresh.headers, ctx.deploymentId);
           return serve(req, res, hit.entry, hit.freshness === "fresh" ? "HIT" : "STALE", ctx, now);
         }
         res.setHeader("x-slipway-cache", "MISS");
