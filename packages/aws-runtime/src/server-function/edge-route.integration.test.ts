@@ -43,6 +43,8 @@ let s3: S3rver;
 let kms: Awaited<ReturnType<typeof startFakeKmsServer>>;
 let handler: unknown;
 let hello: RoutedFunction;
+let og: RoutedFunction;
+let artifact: string;
 const originalCwd = process.cwd();
 const originalEnv = { ...process.env };
 
@@ -59,6 +61,10 @@ beforeAll(async () => {
   const found = manifest.functions.find((fn) => fn.paths.includes("/hello/[name]"));
   if (!found) throw new Error(`the edge fixture has no /hello/[name] function: ${JSON.stringify(manifest.functions)}`);
   hello = found;
+  const ogFound = manifest.functions.find((fn) => fn.paths.includes("/og"));
+  if (!ogFound) throw new Error("the edge fixture has no /og function");
+  og = ogFound;
+  artifact = artifactDir;
   // The function the Deployer plans for it: the server entry around the bundle.
   const planned = planSiteFunctions(
     manifest,
@@ -131,5 +137,19 @@ describe("an edge-runtime route on Lambda (its own function, function URL, RESPO
     const response = await invokeFunctionUrl(handler, viaCloudFront("/hello/J%C3%BCrgen?nxtPname=mallory"));
     expect(response.statusCode).toBe(200);
     expect(response.text).toBe("hello Jürgen from the edge runtime\n");
+  });
+
+  it("next/og: its font and WebAssembly come from its own bundle folder (the function's cwd), the PNG streamed", async () => {
+    const bundle = join(work, "og-task");
+    await cp(join(artifact, og.dir), bundle, { recursive: true, verbatimSymlinks: true });
+    await buildSiteEntries(bundle);
+    process.chdir(bundle);
+    const { handler: ogHandler } = nativeRequire(join(bundle, SERVER_ENTRY_FILE)) as { handler: unknown };
+    const response = await invokeFunctionUrl(ogHandler, viaCloudFront("/og?title=Slipway%20on%20Lambda"));
+    expect(response.statusCode, response.text.slice(0, 500)).toBe(200);
+    expect(response.headers["content-type"]).toBe("image/png");
+    expect(response.body.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(response.body.length).toBeGreaterThan(1000);
+    expect(response.bodyChunks.length).toBeGreaterThan(0);
   });
 });
