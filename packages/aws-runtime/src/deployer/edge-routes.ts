@@ -17,13 +17,13 @@ const LONGEST_URL_HOST = `${"x".repeat(32)}.lambda-url.ap-southeast-99.on.aws`;
 export function checkEdgeRoutesFit(deploymentId: string, functions: readonly SiteFunction[]): void {
   const edge = functions.filter((fn) => fn.role === "edge");
   if (edge.length === 0) return;
-  const hosts = Object.fromEntries(functions.map((fn) => [fn.key, LONGEST_URL_HOST]));
+  const urls = Object.fromEntries(functions.map((fn) => [fn.key, `https://${LONGEST_URL_HOST}/`]));
   try {
     encodeDeploymentOrigins(deploymentId, {
       server: LONGEST_URL_HOST,
       image: functions.some((fn) => fn.role === "image") ? LONGEST_URL_HOST : null,
       assets: assetsPrefix(deploymentId),
-      ...edgeRouteOrigins(functions, hosts),
+      ...edgeRouteOrigins(functions, urls),
     });
   } catch (error) {
     if (error instanceof SlipwayError) throw new StepFailure(`${error.message} ${error.hint ?? ""}`.trim());
@@ -33,7 +33,8 @@ export function checkEdgeRoutesFit(deploymentId: string, functions: readonly Sit
 
 /**
  * The `edge` part of the deployment's origins: each edge route path → the host of its function's
- * URL. Nothing when the deployment has no edge route (its entry stays as before edge routes).
+ * URL (`urls` by function key, as published). Nothing when the deployment has no edge route (its
+ * entry stays as it was before edge routes).
  */
 export function edgeRouteOrigins(
   functions: readonly SiteFunction[],
@@ -43,8 +44,7 @@ export function edgeRouteOrigins(
   for (const fn of functions) {
     const url = urls[fn.key];
     if (fn.role !== "edge" || url === undefined) continue;
-    const origin = url.includes("://") ? new URL(url).host : url;
-    for (const path of fn.paths) edge.push({ path, origin });
+    for (const path of fn.paths) edge.push({ path, origin: new URL(url).host });
   }
   return edge.length > 0 ? { edge } : {};
 }

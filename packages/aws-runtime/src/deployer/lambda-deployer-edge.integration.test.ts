@@ -223,10 +223,7 @@ describe("Lambda deployer, edge-runtime routes", () => {
       ...published(edge1),
     ]);
     const serverInput = lambda.functions.get(server)?.input;
-    for (const [name, fn] of [
-      [edge0, EDGE_FUNCTIONS[0]],
-      [edge1, EDGE_FUNCTIONS[1]],
-    ] as const) {
+    for (const [name, fn] of [edge0, edge1].map((n, i) => [n, EDGE_FUNCTIONS[i]] as const)) {
       const input = lambda.functions.get(name)?.input;
       expect(input).toMatchObject({
         Runtime: "nodejs22.x",
@@ -235,7 +232,7 @@ describe("Lambda deployer, edge-runtime routes", () => {
         Tags: { "slipway:site": SITE, "slipway:deployment": DEPLOYMENT_ID },
         LoggingConfig: { LogGroup: `/slipway/sites/${SITE}`, LogFormat: "Text" },
       });
-      expect(input?.Description).toContain(`edge route ${fn.paths[0]} (${fn.name})`);
+      expect(input?.Description).toContain(`edge route ${fn?.paths[0]} (${fn?.name})`);
       // The server's environment: the origin secret and where its sealed environment is.
       expect(input?.Environment).toEqual(serverInput?.Environment);
       const object = await s3.send(new GetObjectCommand({ Bucket: "code", Key: input?.Code?.S3Key }));
