@@ -1,11 +1,16 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { recordKey, type SiteFunctionRole } from "./names.ts";
+import { recordKey, type SiteFunctionKey, type SiteFunctionRole } from "./names.ts";
 
 /** What an activation made, written before it makes anything: `deactivate` gets only the id. */
 export interface ActivationRecord {
   readonly version: 1;
   readonly siteId: string;
-  readonly functions: { readonly role: SiteFunctionRole; readonly name: string }[];
+  readonly functions: {
+    readonly role: SiteFunctionRole | "edge";
+    readonly name: string;
+    /** Names its code zip (codeKey); absent in records from before edge routes, where it is the role. */
+    readonly key?: SiteFunctionKey;
+  }[];
   /** Prefixes in the cache bucket seeded from the build (and written to by the running app). */
   readonly cachePrefixes: string[];
 }

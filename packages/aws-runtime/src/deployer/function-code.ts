@@ -34,13 +34,13 @@ export async function stageMissingCode(input: StageCodeInput, functions: SiteFun
   let largestUnzipped = 0;
   for (const fn of missing) {
     const dir = path.join(input.artifactDir, fn.dir);
-    await step(`adding ${fn.file} to the ${fn.role} code`, () => addEntry(input.siteEntriesDir, fn.file, dir));
-    const plan = await planFunctionZip(dir, fn.role);
+    await step(`adding ${fn.file} to the ${fn.label} code`, () => addEntry(input.siteEntriesDir, fn.file, dir));
+    const plan = await planFunctionZip(dir, fn.label);
     if (!plan.ok) throw new StepFailure(plan.reason);
     const zip = plan.zip();
     largestUnzipped = Math.max(largestUnzipped, zip.unzippedBytes);
-    zippedBytes += await step(`uploading the ${fn.role} code`, () =>
-      uploadZip(input.s3, input.codeBucket, codeKey(input.deploymentId, fn.role), zip),
+    zippedBytes += await step(`uploading the ${fn.label} code`, () =>
+      uploadZip(input.s3, input.codeBucket, codeKey(input.deploymentId, fn.key), zip),
     );
   }
   if (missing.length > 0) {

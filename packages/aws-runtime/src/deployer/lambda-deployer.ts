@@ -19,6 +19,7 @@ import { previewModeIdKey, recordPreviewModeId } from "../revalidation/preview-m
 import { sealServerEnv } from "../server-function/env-snapshot.ts";
 import { type ActivationRecord, readActivationRecord, writeActivationRecord } from "./activation-record.ts";
 import { deletePrefix, IMMUTABLE, uploadFolder } from "./bucket-files.ts";
+import { checkEdgeRoutesFit, edgeRouteOrigins } from "./edge-routes.ts";
 import { stageMissingCode } from "./function-code.ts";
 import { createFunction, deleteFunction, type WaitBounds } from "./lambda-steps.ts";
 import {
@@ -27,6 +28,7 @@ import {
   DEFAULT_SITE_MEMORY_MB,
   envSnapshotKey,
   recordKey,
+  type SiteFunctionKey,
   type SiteFunctionRole,
   siteLogGroupName,
 } from "./names.ts";
@@ -140,11 +142,15 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
           image: options.imageMemoryMb ?? DEFAULT_SITE_MEMORY_MB.image,
         },
       );
+      // Before anything is made: edge routes the route table could not hold fail the activation here.
+      await step("checking the edge routes fit the route table", async () =>
+        checkEdgeRoutesFit(deployment.id, functions),
+      );
       const cacheRoot = cacheKeyPrefix(siteId).replace(/\/$/, "");
       const record: ActivationRecord = {
         version: 1,
         siteId,
-        functions: functions.map((f) => ({ role: f.role, name: f.name })),
+        functions: functions.map((f) => ({ role: f.role, name: f.name, key: f.key })),
         cachePrefixes: await cacheSeedPrefixes(path.join(dir, manifest.cache.dir), cacheRoot),
       };
       await step("writing the activation record", () =>
@@ -197,7 +203,8 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
           codeBucket: options.codeBucket,
           executionRoleArn: options.executionRoleArn,
           timeoutSeconds: options.timeoutSeconds ?? 30,
-          env: envs[fn.role],
+          // An edge route runs behind the server entry, with the server's environment.
+          env: envs[fn.role === "edge" ? "server" : fn.role],
         });
         await step(`CreateFunction ${fn.name}`, () => createFunction(lambda, input));
       }
@@ -225,8 +232,8 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
         }),
       );
 
-      const urls: Partial<Record<SiteFunctionRole, string>> = {};
-      for (const fn of functions) urls[fn.role] = await publishLive(lambda, fn, wait);
+      const urls: Partial<Record<SiteFunctionKey, string>> = {};
+      for (const fn of functions) urls[fn.key] = await publishLive(lambda, fn, wait);
       const serverUrl = urls.server as string;
       const warm = await prewarm(serverUrl, originSecret, options.warmTimeoutMs ?? 30_000);
       if (!warm.ok) throw new StepFailure(warm.reason);
@@ -234,6 +241,7 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
         server: new URL(serverUrl).host,
         image: urls.image ? new URL(urls.image).host : null,
         assets: assetsPrefix(deployment.id),
+        ...edgeRouteOrigins(functions, urls),
       };
       await step("putting the deployment in the edge route table", () =>
         options.routes.putDeployment(deployment.id, origins),
@@ -254,7 +262,9 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
     await options.routes.deleteDeployment(deploymentId);
     for (const fn of record.functions) {
       await deleteFunction(lambda, fn.name);
-      await s3.send(new DeleteObjectCommand({ Bucket: options.codeBucket, Key: codeKey(deploymentId, fn.role) }));
+      // A record from before edge routes has no key: its role (server or image) named the zip.
+      const key = fn.key ?? (fn.role as SiteFunctionRole);
+      await s3.send(new DeleteObjectCommand({ Bucket: options.codeBucket, Key: codeKey(deploymentId, key) }));
     }
     await s3.send(new DeleteObjectCommand({ Bucket: options.codeBucket, Key: envSnapshotKey(deploymentId) }));
     await options.blobs.delete(previewModeIdKey(deploymentId));

@@ -17,9 +17,12 @@ describe("siteFunctionName", () => {
 
   it("differs per deployment and role, and always has the prefix the IAM policy allows", () => {
     const names = new Set(
-      ["d1", "d2"].flatMap((d) => (["server", "image"] as const).map((r) => siteFunctionName("site", d, r))),
+      ["d1", "d2"].flatMap((d) =>
+        (["server", "image", "edge0", "edge11"] as const).map((r) => siteFunctionName("site", d, r)),
+      ),
     );
-    expect(names.size).toBe(4);
+    expect(names.size).toBe(8);
+    expect(siteFunctionName("k3j9x0a1b2", "a8c7d6e5f4", "edge11")).toBe("slipway-site-k3j9x0a1b2-a8c7d6e5f4-edge11");
     for (const name of names) expect(name.startsWith(SITE_FUNCTION_PREFIX)).toBe(true);
   });
 });

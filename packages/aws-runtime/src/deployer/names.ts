@@ -11,6 +11,13 @@ const NAME_LIMIT = 64;
 export const LIVE_ALIAS = "live";
 
 export type SiteFunctionRole = "server" | "image";
+/**
+ * An edge-runtime route's own function: `edge0`, `edge1`, … in the manifest's order. Short, as a
+ * function name holds 64 characters; the function's description and the route table name the route.
+ */
+export type EdgeFunctionKey = `edge${number}`;
+/** What a site function's Lambda name and code zip are named by: its role, or its edge route's key. */
+export type SiteFunctionKey = SiteFunctionRole | EdgeFunctionKey;
 
 /** The memory each site function gets unless configured (the API counts GB-seconds with it). */
 export const DEFAULT_SITE_MEMORY_MB: Readonly<Record<SiteFunctionRole, number>> = {
@@ -34,7 +41,7 @@ function shortHash(value: string): string {
  * whole (it makes the name unique) unless it alone would not fit, then hashed; the site part is
  * cut to what is left (it is there for people reading the console, the tags carry it whole).
  */
-export function siteFunctionName(siteId: string, deploymentId: string, role: SiteFunctionRole): string {
+export function siteFunctionName(siteId: string, deploymentId: string, role: SiteFunctionKey): string {
   const suffix = `-${role}`;
   let deployment = nameSafe(deploymentId);
   if (SITE_FUNCTION_PREFIX.length + deployment.length + suffix.length + 2 > NAME_LIMIT) {
@@ -51,7 +58,7 @@ export function assetsPrefix(deploymentId: string): string {
 }
 
 /** The zipped code of one function, in the code bucket. */
-export function codeKey(deploymentId: string, role: SiteFunctionRole): string {
+export function codeKey(deploymentId: string, role: SiteFunctionKey): string {
   return `lambda-code/${deploymentId}/${role}.zip`;
 }
 

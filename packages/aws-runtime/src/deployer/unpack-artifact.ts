@@ -13,7 +13,7 @@ async function readManifest(root: string): Promise<DeploymentManifest> {
 
 /**
  * Unpacks the deployment's artifact into `dir` and returns its manifest, refusing one built for
- * another deployment or one with what the AWS target cannot run.
+ * another deployment.
  */
 export async function unpackArtifact(
   blobs: BlobStore,
@@ -28,12 +28,6 @@ export async function unpackArtifact(
   const manifest = await step(`reading the manifest of ${key}`, () => readManifest(dir));
   if (manifest.deploymentId !== deployment.id) {
     throw new StepFailure(`artifact manifest is for deployment ${manifest.deploymentId}, not ${deployment.id}`);
-  }
-  if (manifest.functions.length > 0) {
-    throw new StepFailure(
-      `the artifact has edge-runtime routes (${manifest.functions.map((f) => f.name).join(", ")}), ` +
-        "which the AWS target does not deploy yet; use the Node.js runtime for them",
-    );
   }
   return manifest;
 }

@@ -1,5 +1,6 @@
+import { parseRoutePattern } from "@slipway/core";
 import { SlipwayError } from "@slipway/core/errors";
-import type { DeploymentOrigins, HostTarget } from "./route-table.ts";
+import type { DeploymentOrigins, EdgeRouteOrigin, HostTarget } from "./route-table.ts";
 
 /**
  * The route table's keys and values as the KeyValueStore holds them, and as the viewer-request
@@ -8,7 +9,13 @@ import type { DeploymentOrigins, HostTarget } from "./route-table.ts";
  * so writer and reader cannot drift.
  *
  *   h:<hostname>  → {"d":"<deployment id>"} or {"d":…,"c":"<canary id>","p":<percent>}
- *   d:<deployment> → {"s":"<server URL host>","i":"<image URL host>","a":"<assets prefix>","f":[public names]}
+ *   d:<deployment> → {"s":"<server URL host>","i":"<image URL host>","a":"<assets prefix>","f":[public names],
+ *                     "e":[["<edge route path>","<its function URL id>"],…]}
+ *
+ * An edge route's function URL is stored by its first label only (`<id>` of
+ * `<id>.lambda-url.<region>.on.aws`): every function of a deployment is in the server's region, so
+ * the function rebuilds the host from the server's, and each route costs ~50 of the value's 1 KB
+ * instead of ~90 (MAX_EDGE_ROUTES routes fit beside the rest).
  */
 
 /** KeyValueStore limits (bytes of UTF-8): larger keys or values are refused by the service. */
@@ -92,6 +99,33 @@ function checkFunctionUrlHost(host: string, what: string, deploymentId: string):
   return host;
 }
 
+/**
+ * How many edge-runtime routes a deployment may have on the AWS target: their paths and function
+ * URL ids share the deployment's 1 KB KeyValueStore value with its other origins. The value's
+ * size is checked as well (long paths fill it sooner); this bound gives the plain error first.
+ */
+export const MAX_EDGE_ROUTES = 12;
+
+/** `[path, url id]` for the function: the path a route path, the origin a function URL in the server's region. */
+function encodeEdgeRoute(route: EdgeRouteOrigin, server: string, deploymentId: string): [string, string] {
+  // The parser admits no quote, backslash or control character: the path is safe in the JSON value.
+  if (parseRoutePattern(route.path) === null) {
+    refuse(
+      `The edge route path ${JSON.stringify(route.path)} of deployment ${deploymentId} is not a route path the edge can match.`,
+      "Use a Next route path: /og, /hello/[name], /docs/[...slug] or /shop/[[...path]].",
+    );
+  }
+  const host = checkFunctionUrlHost(route.origin, `edge route ${route.path}`, deploymentId);
+  const dot = host.indexOf(".");
+  if (host.slice(dot) !== server.slice(server.indexOf("."))) {
+    refuse(
+      `The edge route ${route.path} of deployment ${deploymentId} is served from ${host}, outside the server function's region (${server}).`,
+      "Publish every function of a deployment in one region.",
+    );
+  }
+  return [route.path, host.slice(0, dot)];
+}
+
 export function encodeDeploymentOrigins(deploymentId: string, origins: DeploymentOrigins): string {
   const key = deploymentKey(deploymentId);
   const assets = origins.assets;
@@ -115,16 +149,26 @@ export function encodeDeploymentOrigins(deploymentId: string, origins: Deploymen
       );
     }
   }
-  const value: { s: string; i?: string; a: string; f?: readonly string[] } = {
+  const value: { s: string; i?: string; a: string; f?: readonly string[]; e?: [string, string][] } = {
     s: checkFunctionUrlHost(origins.server, "server", deploymentId),
     a: assets,
   };
   if (origins.image !== null) value.i = checkFunctionUrlHost(origins.image, "image", deploymentId);
   if (origins.publicFiles && origins.publicFiles.length > 0) value.f = origins.publicFiles;
+  const edge = origins.edge ?? [];
+  if (edge.length > MAX_EDGE_ROUTES) {
+    refuse(
+      `Deployment ${deploymentId} has ${edge.length} edge-runtime route paths (${edge.map((r) => r.path).join(", ")}); the AWS target routes at most ${MAX_EDGE_ROUTES}.`,
+      'Use the Node.js runtime for some of them (remove `export const runtime = "edge"`).',
+    );
+  }
+  if (edge.length > 0) value.e = edge.map((route) => encodeEdgeRoute(route, value.s, deploymentId));
   return checkValue(
     key,
     JSON.stringify(value),
-    "Move files under public/ into fewer top-level folders: each top-level name is listed.",
+    edge.length > 0
+      ? "Use the Node.js runtime for some edge-runtime routes, or move files under public/ into fewer top-level folders: each route and top-level name is listed."
+      : "Move files under public/ into fewer top-level folders: each top-level name is listed.",
   );
 }
 
@@ -137,6 +181,13 @@ export function decodeHostTarget(value: string): HostTarget {
 }
 
 export function decodeDeploymentOrigins(value: string): DeploymentOrigins {
-  const v = JSON.parse(value) as { s: string; i?: string; a: string; f?: string[] };
-  return { server: v.s, image: v.i ?? null, assets: v.a, ...(v.f ? { publicFiles: v.f } : {}) };
+  const v = JSON.parse(value) as { s: string; i?: string; a: string; f?: string[]; e?: [string, string][] };
+  const suffix = v.s.slice(v.s.indexOf("."));
+  return {
+    server: v.s,
+    image: v.i ?? null,
+    assets: v.a,
+    ...(v.f ? { publicFiles: v.f } : {}),
+    ...(v.e ? { edge: v.e.map(([path, id]) => ({ path, origin: `${id}${suffix}` })) } : {}),
+  };
 }

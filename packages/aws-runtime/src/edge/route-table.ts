@@ -19,6 +19,19 @@ export interface DeploymentOrigins {
    * under them are files from the assets bucket, not the server. Absent: only `/_next/static/*` is.
    */
   readonly publicFiles?: readonly string[];
+  /**
+   * The deployment's edge-runtime routes, each served by its own function: requests whose path
+   * matches `path` (a Next route path: `/og`, `/hello/[name]`, `/docs/[...slug]`) go to `origin`.
+   * Absent or empty: every non-asset request goes to the server.
+   */
+  readonly edge?: readonly EdgeRouteOrigin[];
+}
+
+/** One edge-runtime route and the host of the function URL that serves it. */
+export interface EdgeRouteOrigin {
+  readonly path: string;
+  /** Host of the route's function URL, in the server function's region. */
+  readonly origin: string;
 }
 
 /** What a hostname serves: one deployment, or a canary share of its requests sent to another. */

@@ -12,6 +12,7 @@ const HOSTNAME = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/;
 const DEPLOYMENT_ID = /^[a-z0-9]{1,64}$/;
 // The only origins a KVS value may name: the secret origin header goes with the request.
 const FUNCTION_URL = /^[a-z0-9]+\.lambda-url\.[a-z0-9-]+\.on\.aws$/;
+const URL_ID = /^[a-z0-9]{1,63}$/;
 const CANARY_COOKIE = "slipway-canary";
 
 function reply(status, description, text) {
@@ -50,8 +51,53 @@ function validOrigins(o) {
     FUNCTION_URL.test(o.s) &&
     (o.i === undefined || (typeof o.i === "string" && FUNCTION_URL.test(o.i))) &&
     typeof o.a === "string" &&
-    (o.f === undefined || Array.isArray(o.f))
+    (o.f === undefined || Array.isArray(o.f)) &&
+    (o.e === undefined ||
+      (Array.isArray(o.e) &&
+        o.e.every((r) => Array.isArray(r) && typeof r[0] === "string" && r[0][0] === "/" && URL_ID.test(r[1]))))
   );
+}
+
+function decoded(part) {
+  try {
+    return decodeURIComponent(part);
+  } catch (_bad) {
+    return null;
+  }
+}
+
+// core's matchesRoute (route-pattern.ts), which the local edge uses: a trailing slash ignored,
+// static segments compared as sent and decoded, [param] one segment, [...p] one or more,
+// [[...p]] any. Patterns were checked by parseRoutePattern before they were stored.
+function routeMatches(pattern, parts) {
+  const want = pattern === "/" ? [] : pattern.slice(1).split("/");
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i];
+    if (w.indexOf("[...") === 0 || w.indexOf("[[...") === 0) {
+      const rest = parts.slice(i);
+      if (w[1] === "." && rest.length === 0) return false;
+      return rest.every((p) => p !== "" && decoded(p) !== null);
+    }
+    const part = parts[i];
+    if (part === undefined || part === "") return false;
+    if (w[0] === "[" ? decoded(part) === null : part !== w && decoded(part) !== w) return false;
+  }
+  return parts.length === want.length;
+}
+
+// The function URL id of the edge-runtime route serving this path, or null (the server). A fully
+// static route wins over a dynamic one, as in Next and the local edge (function-route.ts).
+function edgeRoute(uri, routes) {
+  if (!routes || routes.length === 0) return null;
+  const path = uri.length > 1 && uri[uri.length - 1] === "/" ? uri.slice(0, -1) : uri;
+  const parts = path === "/" ? [] : path.slice(1).split("/");
+  let dynamic = null;
+  for (const r of routes) {
+    if (!routeMatches(r[0], parts)) continue;
+    if (r[0].indexOf("[") === -1) return r[1];
+    if (dynamic === null) dynamic = r[1];
+  }
+  return dynamic;
 }
 
 // 0..99, sticky per client: the canary cookie when it holds one, else a hash of the client's
@@ -143,8 +189,10 @@ async function handler(event) {
     return request;
   }
   const image = request.uri === "/_next/image" && origins.i ? origins.i : null;
+  // An edge route's function is in the server's region: its host is its URL id + the server's suffix.
+  const edge = image ? null : edgeRoute(request.uri, origins.e);
   cf.updateRequestOrigin({
-    domainName: image || origins.s,
+    domainName: image || (edge ? edge + origins.s.slice(origins.s.indexOf(".")) : origins.s),
     customOriginConfig: { port: 443, protocol: "https", sslProtocols: ["TLSv1.2"] },
     originAccessControlConfig: { enabled: false },
   });

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { deploymentHostLabel, ID_LENGTH } from "@slipway/core";
+import { deploymentHostLabel, ID_LENGTH, matchesRoute, parseRoutePattern } from "@slipway/core";
 import { describe, expect, it } from "vitest";
 import { createMemoryEdgeRouteTable } from "./memory-route-table.ts";
 import type { DeploymentOrigins } from "./route-table.ts";
@@ -153,6 +153,92 @@ describe("paths", () => {
       `img${STABLE}.lambda-url.eu-west-1.on.aws`,
       `srv${CANARY}.lambda-url.eu-west-1.on.aws`,
     ]);
+  });
+});
+
+describe("edge-runtime routes", () => {
+  const EDGE = "k3m4n5p6q7";
+  // The edge fixture's routes (fixtures/edge-app) and the other shapes local routes.
+  const edgeRoutes = ["/og", "/hello/[name]", "/docs/[...slug]", "/shop/[[...path]]", "/hello/world"];
+  const urlId = (path: string) => `e${edgeRoutes.indexOf(path)}${"x".repeat(31)}`;
+  const edgeHost = (path: string) => `${urlId(path)}.lambda-url.eu-west-1.on.aws`;
+  const withEdge = () =>
+    routes(async (t) => {
+      await t.putDeployment(EDGE, {
+        ...origins(EDGE),
+        edge: edgeRoutes.map((path) => ({ path, origin: edgeHost(path) })),
+      });
+      await t.putHost("edge.sites.example.com", { deploymentId: EDGE });
+    });
+
+  it("sends a path an edge route matches to that route's function URL, others to the server", async () => {
+    const fn = await withEdge();
+    const cases: [string, string, string | null][] = [
+      ["GET", "/og", "/og"],
+      ["GET", "/og/", "/og"],
+      ["GET", "/hello/ada", "/hello/[name]"],
+      ["POST", "/hello/J%C3%BCrgen", "/hello/[name]"],
+      // A static route wins over a dynamic one that also matches, as in Next.
+      ["GET", "/hello/world", "/hello/world"],
+      ["GET", "/docs/a/b/c", "/docs/[...slug]"],
+      ["GET", "/shop", "/shop/[[...path]]"],
+      ["GET", "/shop/x/y", "/shop/[[...path]]"],
+      ["GET", "/docs", null],
+      ["GET", "/hello", null],
+      ["GET", "/hello/a/b", null],
+      ["GET", "/og/more", null],
+      ["GET", "/ogx", null],
+      ["GET", "/hello/%E0%A4%A", null],
+      ["GET", "/", null],
+    ];
+    for (const [method, uri] of cases) {
+      const out = await fn.handler(viewerRequest({ host: "edge.sites.example.com", uri, method }));
+      expect(out.uri).toBe(uri);
+      expect(out.headers["x-slipway-deployment"]).toEqual({ value: EDGE });
+    }
+    expect(fn.origins.map((o) => o.domainName)).toEqual(
+      cases.map(([, , route]) => (route === null ? `srv${EDGE}.lambda-url.eu-west-1.on.aws` : edgeHost(route))),
+    );
+    expect(fn.origins[0]).toEqual({ ...serverOrigin(EDGE), domainName: edgeHost("/og") });
+  });
+
+  it("matches exactly as the local edge does (core's matchesRoute)", async () => {
+    const fn = await withEdge();
+    const paths = ["/og", "/og/", "/hello/a", "/hello/", "/hello//x", "/docs/a", "/docs/%ZZ", "/shop/a//b", "/x"];
+    for (const uri of paths) {
+      await fn.handler(viewerRequest({ host: "edge.sites.example.com", uri }));
+      const local = edgeRoutes.filter((p) => matchesRoute(parseRoutePattern(p) ?? [], uri));
+      const expected = local.find((p) => !p.includes("[")) ?? local[0];
+      expect(fn.origins.at(-1)?.domainName, uri).toBe(
+        expected === undefined ? `srv${EDGE}.lambda-url.eu-west-1.on.aws` : edgeHost(expected),
+      );
+    }
+  });
+
+  it("keeps static files and /_next/image off the edge routes", async () => {
+    const table = createMemoryEdgeRouteTable();
+    await table.putDeployment(EDGE, { ...origins(EDGE), edge: [{ path: "/[[...all]]", origin: edgeHost("/og") }] });
+    await table.putHost("edge.sites.example.com", { deploymentId: EDGE });
+    const fn = await loadFunction(table.entries);
+    const asset = await fn.handler(viewerRequest({ host: "edge.sites.example.com", uri: "/favicon.ico" }));
+    expect(asset.uri).toBe(`/assets/${EDGE}/favicon.ico`);
+    await fn.handler(viewerRequest({ host: "edge.sites.example.com", uri: "/_next/image" }));
+    await fn.handler(viewerRequest({ host: "edge.sites.example.com", uri: "/anything" }));
+    expect(fn.origins.map((o) => o.domainName)).toEqual([`img${EDGE}.lambda-url.eu-west-1.on.aws`, edgeHost("/og")]);
+  });
+
+  it("answers 502 when an edge route entry is unreadable", async () => {
+    const entries = new Map([
+      ["h:edge.sites.example.com", JSON.stringify({ d: EDGE })],
+      [
+        `d:${EDGE}`,
+        JSON.stringify({ s: `srv${EDGE}.lambda-url.eu-west-1.on.aws`, a: `assets/${EDGE}`, e: [["/og", "evil.com/"]] }),
+      ],
+    ]);
+    const fn = await loadFunction(entries);
+    const out = await fn.handler(viewerRequest({ host: "edge.sites.example.com", uri: "/og" }));
+    expect(out.statusCode).toBe(502);
+    expect(fn.origins).toEqual([]);
   });
 });
 

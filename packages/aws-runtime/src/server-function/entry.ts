@@ -11,7 +11,8 @@ import { withRequestLog } from "./request-log.ts";
  * `index.mjs` directly). Per request: refuse what did not come through CloudFront (403), strip
  * the secret header. Once per cold start, before the first request reaches the app: load the
  * deployment's sealed environment into `process.env`, then import OpenNext's handler (its
- * overrides read their env when first used, and the app reads its own).
+ * overrides read their env when first used, and the app reads its own). Each edge-runtime route's
+ * function runs this entry too, around its own OpenNext edge bundle (site-function-plan.ts).
  */
 const originSecret = parseOriginSecret(process.env);
 const snapshot = parseSnapshotLocation(process.env);
