@@ -1,4 +1,4 @@
-import type { DeploymentView, ProjectView } from "@slipway/client";
+import type { DeploymentView, ProjectListEntryView } from "@slipway/client";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { StatusBadge } from "../components/status-badge";
@@ -8,7 +8,7 @@ import { age } from "../lib/format";
 export const metadata: Metadata = { title: "Sites" };
 
 interface Site {
-  project: ProjectView;
+  project: ProjectListEntryView;
   production: DeploymentView | undefined;
   latest: DeploymentView | undefined;
 }
