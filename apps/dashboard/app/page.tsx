@@ -61,6 +61,7 @@ export default async function SitesPage({ searchParams }: { searchParams: Promis
                   Production: <StatusBadge status={production ? "ready" : "none"} />
                 </span>
                 {production ? <a href={project.url}>{project.url.replace(/^https?:\/\//, "")}</a> : null}
+                {project.canary ? <span className="badge canary">canary {project.canary.percent}%</span> : null}
               </div>
               {latest ? (
                 <p className="muted" style={{ margin: "6px 0 0" }}>
