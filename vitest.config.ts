@@ -12,7 +12,12 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "apps/dashboard/lib/**/*.test.ts"],
+          include: [
+            "packages/*/src/**/*.test.ts",
+            "apps/*/src/**/*.test.ts",
+            "apps/dashboard/lib/**/*.test.ts",
+            "apps/dashboard/app/**/*.test.tsx",
+          ],
           exclude: ["**/*.integration.test.ts", "**/node_modules/**"],
           testTimeout: 10_000,
         },

@@ -1,4 +1,4 @@
-import type { DeploymentView, ProjectView } from "@slipway/client";
+import type { DeploymentView, ProjectListEntryView } from "@slipway/client";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { StatusBadge } from "../components/status-badge";
@@ -8,7 +8,7 @@ import { age } from "../lib/format";
 export const metadata: Metadata = { title: "Sites" };
 
 interface Site {
-  project: ProjectView;
+  project: ProjectListEntryView;
   production: DeploymentView | undefined;
   latest: DeploymentView | undefined;
 }
@@ -61,6 +61,7 @@ export default async function SitesPage({ searchParams }: { searchParams: Promis
                   Production: <StatusBadge status={production ? "ready" : "none"} />
                 </span>
                 {production ? <a href={project.url}>{project.url.replace(/^https?:\/\//, "")}</a> : null}
+                {project.canary ? <span className="badge canary">canary {project.canary.percent}%</span> : null}
               </div>
               {latest ? (
                 <p className="muted" style={{ margin: "6px 0 0" }}>

@@ -51,6 +51,8 @@ type One<T> = T extends readonly (infer E)[] ? E : T;
 export type ProjectView = ResponseOf<"/api/v1/projects/{name}", "get">;
 export type ProjectListEntryView = One<ResponseOf<"/api/v1/projects", "get">>;
 export type DeploymentView = ResponseOf<"/api/v1/deployments/{id}", "get">;
+/** A canary release in progress on a project's production (in ProjectView, null when none). */
+export type CanaryView = NonNullable<ProjectView["canary"]>;
 export type EnvVarView = One<ResponseOf<"/api/v1/projects/{name}/env", "get">>;
 /** The env var keys a deployment was built with; never a value. */
 export type EnvSnapshotKeysView = ResponseOf<"/api/v1/deployments/{id}/env", "get">;

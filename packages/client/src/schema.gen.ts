@@ -111,11 +111,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the projects of the caller's teams; `deployments=1` adds each one's latest deployment and latest ready production deployment */
+        /** List the projects of the caller's teams; `deployments=1` adds each one's latest deployment, latest ready production deployment and running canary */
         get: {
             parameters: {
                 query?: {
-                    /** @description 1: add latestDeployment and productionDeployment */
+                    /** @description 1: add latestDeployment, productionDeployment and canary */
                     deployments?: string;
                 };
                 header?: never;
@@ -192,6 +192,15 @@ export interface paths {
                                 buildStartedAt: string | null;
                                 readyAt: string | null;
                                 finishedAt: string | null;
+                            } | null;
+                            canary?: {
+                                /** @description The canary deployment */
+                                deploymentId: string;
+                                percent: number;
+                                /** @description ISO 8601 time */
+                                startedAt: string;
+                                /** @description The deployment serving the rest of production */
+                                productionDeploymentId: string;
                             } | null;
                         }[];
                     };
@@ -293,7 +302,7 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a project */
+        /** Get a project, with its running canary (null: none) */
         get: {
             parameters: {
                 query?: never;
@@ -330,6 +339,16 @@ export interface paths {
                             };
                             /** @description ISO 8601 time */
                             createdAt: string;
+                            /** @description null: no canary running */
+                            canary: {
+                                /** @description The canary deployment */
+                                deploymentId: string;
+                                percent: number;
+                                /** @description ISO 8601 time */
+                                startedAt: string;
+                                /** @description The deployment serving the rest of production */
+                                productionDeploymentId: string;
+                            } | null;
                         };
                     };
                 };

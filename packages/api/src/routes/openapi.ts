@@ -41,8 +41,8 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
   "/api/v1/projects": {
     get: {
       summary:
-        "List the projects of the caller's teams; `deployments=1` adds each one's latest deployment and latest ready production deployment",
-      query: { deployments: "1: add latestDeployment and productionDeployment" },
+        "List the projects of the caller's teams; `deployments=1` adds each one's latest deployment, latest ready production deployment and running canary",
+      query: { deployments: "1: add latestDeployment, productionDeployment and canary" },
       response: z.array(R.projectListEntryResponse),
     },
     post: {
@@ -53,7 +53,7 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
     },
   },
   "/api/v1/projects/{name}": {
-    get: { summary: "Get a project", response: R.projectResponse },
+    get: { summary: "Get a project, with its running canary (null: none)", response: R.projectDetailResponse },
     patch: {
       summary: "Change build settings (null: the default); member",
       body: updateProjectBody,

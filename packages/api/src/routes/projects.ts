@@ -4,6 +4,7 @@ import {
   presentProject,
   requestProjectRemoval,
   rotateWebhookSecret,
+  runningCanary,
   SlipwayError,
   updateProject,
 } from "@slipway/core";
@@ -28,8 +29,8 @@ export function projectRoutes(deps: ApiDeps) {
       .get("/", async (c) => {
         const caller = c.get("caller");
         const projects = (await deps.store.projects.list()).filter((p) => roleIn(caller, p.teamId) !== null);
-        // `?deployments=1` (the dashboard's sites list): each project's latest deployment and
-        // latest ready production one, in this one request instead of two per project.
+        // `?deployments=1` (the dashboard's sites list): each project's latest deployment, latest
+        // ready production one and running canary, in this one request instead of three per project.
         if (c.req.query("deployments") !== "1") {
           return c.json(await Promise.all(projects.map((p) => presentProject(deps, p))));
         }
@@ -46,14 +47,17 @@ export function projectRoutes(deps: ApiDeps) {
                 ...(await presentProject(deps, p)),
                 latestDeployment: latest ? presentDeployment(deps, p, latest) : null,
                 productionDeployment: production ? presentDeployment(deps, p, production) : null,
+                canary: await runningCanary(deps, p),
               };
             }),
           ),
         );
       })
-      .get("/:name", async (c) =>
-        c.json(await presentProject(deps, await projectFor(deps, c.get("caller"), c.req.param("name"), "viewer"))),
-      )
+      // With the running canary, if any: what `slipway deployments ls` and the dashboard show.
+      .get("/:name", async (c) => {
+        const project = await projectFor(deps, c.get("caller"), c.req.param("name"), "viewer");
+        return c.json({ ...(await presentProject(deps, project)), canary: await runningCanary(deps, project) });
+      })
       .patch("/:name", async (c) => {
         const project = await projectFor(deps, c.get("caller"), c.req.param("name"), "member");
         const updated = await updateProject(deps, project, await readJson(c, updateProjectBody));

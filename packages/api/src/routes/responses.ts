@@ -1,4 +1,6 @@
 import {
+  CANARY_PERCENT_MAX,
+  CANARY_PERCENT_MIN,
   DEPLOYMENT_STATUSES,
   DOMAIN_STATUSES,
   ENV_TARGETS,
@@ -61,9 +63,25 @@ export const deploymentResponse = z.strictObject({
 });
 
 /** A project in the list; with `deployments=1` also its latest and its production deployment. */
+/** A canary release in progress on the project's production (core's `runningCanary`). */
+export const canaryResponse = z
+  .strictObject({
+    deploymentId: z.string().describe("The canary deployment"),
+    percent: z.number().int().min(CANARY_PERCENT_MIN).max(CANARY_PERCENT_MAX),
+    startedAt: iso,
+    productionDeploymentId: z.string().describe("The deployment serving the rest of production"),
+  })
+  .describe("Complete it with promote (no canary), cancel it with rollback (no deploymentId)");
+
+/** One project, with what its production serves right now. */
+export const projectDetailResponse = projectResponse.extend({
+  canary: canaryResponse.nullable().describe("null: no canary running"),
+});
+
 export const projectListEntryResponse = projectResponse.extend({
   latestDeployment: deploymentResponse.nullable().optional(),
   productionDeployment: deploymentResponse.nullable().optional(),
+  canary: canaryResponse.nullable().optional(),
 });
 
 export const envVarResponse = z.strictObject({

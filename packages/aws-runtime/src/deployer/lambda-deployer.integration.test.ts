@@ -267,17 +267,21 @@ describe("Lambda deployer", () => {
     expect(env.CACHE_BUCKET_KEY_PREFIX).toBe(`cache/${SITE}/`);
     expect(Buffer.byteLength(JSON.stringify(env))).toBeLessThanOrEqual(4096);
     // Pointers only: the sealed environment is in the code bucket, where the env says: the
-    // snapshot's variables plus the system ones, as the local host gives them.
+    // snapshot's variables plus the system ones, as the local host gives them, and its secret values.
     const blob = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
     const sealed = String(await blob.Body?.transformToString());
     expect(JSON.parse(await secrets.decrypt(sealed))).toEqual({
-      GREETING: "hello",
-      SLIPWAY_ENV: "preview",
-      SLIPWAY_URL: expect.stringMatching(/^https:\/\/.+\.sites\.test$/),
-      SLIPWAY_GIT_COMMIT_SHA: deployment(ARTIFACT_KEY).commit.sha,
-      SLIPWAY_GIT_BRANCH: "feature",
-      SLIPWAY_DEPLOYMENT_ID: FIXTURE_DEPLOYMENT_ID,
-      SLIPWAY_API_URL: urls.apiUrl,
+      env: {
+        GREETING: "hello",
+        SLIPWAY_ENV: "preview",
+        SLIPWAY_URL: expect.stringMatching(/^https:\/\/.+\.sites\.test$/),
+        SLIPWAY_GIT_COMMIT_SHA: deployment(ARTIFACT_KEY).commit.sha,
+        SLIPWAY_GIT_BRANCH: "feature",
+        SLIPWAY_DEPLOYMENT_ID: FIXTURE_DEPLOYMENT_ID,
+        SLIPWAY_API_URL: urls.apiUrl,
+      },
+      // GREETING is not secret: nothing to mask.
+      mask: [],
     });
     // The revalidator's preview mode id, from the server bundle.
     const recorded = await blobs.get(previewModeIdKey(FIXTURE_DEPLOYMENT_ID));

@@ -157,13 +157,13 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
         writeActivationRecord(s3, options.codeBucket, deployment.id, record),
       );
 
-      // The environment the local host gives a deployment (its variables plus the system ones),
-      // sealed as one blob the server entry loads at cold start.
+      // The environment the local host gives a deployment (its variables plus the system ones)
+      // and the values it masks, sealed as one blob the server entry loads at cold start.
       const sealed = await step("sealing the server environment", async () => {
         const project = await options.projects.get(siteId);
         if (!project) throw new StepFailure(`project ${siteId} of deployment ${deployment.id} not found`);
-        const { env: serverEnv } = await deploymentEnv(options, project, deployment);
-        return sealServerEnv(options.secrets, serverEnv);
+        // With the secret values, so the entry masks them in what the app prints (as the local host does).
+        return sealServerEnv(options.secrets, await deploymentEnv(options, project, deployment));
       });
       await step("storing the server environment", () =>
         putText(options.codeBucket, envSnapshotKey(deployment.id), sealed, "text/plain"),

@@ -86,7 +86,7 @@ beforeAll(async () => {
     keyId: KMS_KEY,
     client: { endpoint: kms.endpoint, region: REGION, credentials: CREDENTIALS },
   });
-  const sealed = await sealServerEnv(secrets, { SLIPWAY_ENV: "preview" });
+  const sealed = await sealServerEnv(secrets, { env: { SLIPWAY_ENV: "preview" }, mask: [] });
   await s3Client.send(new PutObjectCommand({ Bucket: ENV_BUCKET, Key: ENV_KEY, Body: sealed }));
   s3Client.destroy();
   Object.assign(process.env, {

@@ -17,15 +17,24 @@ export interface SnapshotLocation {
   readonly kmsKeyId: string;
 }
 
-/** The blob's content: `kms1:` envelope ciphertext of a JSON object of string values. */
-export function sealServerEnv(secrets: Secrets, env: Record<string, string>): Promise<string> {
-  return secrets.encrypt(JSON.stringify(env));
+/**
+ * What the blob holds: the variables, and the values to mask in the function's console output
+ * (the deployment's secret values, as `deploymentEnv` lists them for the local host).
+ */
+export interface ServerEnv {
+  readonly env: Record<string, string>;
+  readonly mask: readonly string[];
+}
+
+/** The blob's content: `kms1:` envelope ciphertext of `{ env, mask }` (ServerEnv) as JSON. */
+export function sealServerEnv(secrets: Secrets, serverEnv: ServerEnv): Promise<string> {
+  return secrets.encrypt(JSON.stringify({ env: serverEnv.env, mask: serverEnv.mask }));
 }
 
 export async function loadServerEnv(
   location: SnapshotLocation,
   clients: { s3?: S3ClientConfig; kms?: KMSClientConfig } = {},
-): Promise<Record<string, string>> {
+): Promise<ServerEnv> {
   const s3 = new S3Client(clients.s3 ?? {});
   let sealed: string;
   try {
@@ -35,30 +44,41 @@ export async function loadServerEnv(
     s3.destroy();
   }
   const secrets = createKmsSecrets({ keyId: location.kmsKeyId, client: clients.kms ?? {} });
-  return parseServerEnv(await secrets.decrypt(sealed), location);
+  return openServerEnv(secrets, sealed, location);
 }
 
 /** The blob is the platform's, but checked anyway: a malformed one must not half-apply. */
-function parseServerEnv(text: string, location: SnapshotLocation): Record<string, string> {
+export async function openServerEnv(secrets: Secrets, sealed: string, location: SnapshotLocation): Promise<ServerEnv> {
   const invalid = () =>
     new SlipwayError(
       "INTERNAL",
-      `The env snapshot s3://${location.bucket}/${location.key} is not a JSON object of strings`,
+      `The env snapshot s3://${location.bucket}/${location.key} is not { env: a JSON object of strings, mask: a list of strings }`,
       "Redeploy: the Deployer writes the snapshot again.",
     );
+  // A failed decrypt (KMS throttled) is thrown as it is: the entry tries the start again.
+  const text = await secrets.decrypt(sealed);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     throw invalid();
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw invalid();
+  if (!isObject(parsed) || !isObject(parsed.env) || !Array.isArray(parsed.mask)) throw invalid();
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(parsed)) {
+  for (const [key, value] of Object.entries(parsed.env)) {
     if (typeof value !== "string") throw invalid();
     env[key] = value;
   }
-  return env;
+  const mask: string[] = [];
+  for (const value of parsed.mask) {
+    if (typeof value !== "string") throw invalid();
+    mask.push(value);
+  }
+  return { env, mask };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

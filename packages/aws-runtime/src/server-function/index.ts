@@ -7,5 +7,12 @@ export {
   SERVER_ENTRY_FILE,
   SERVER_ENTRY_HANDLER,
 } from "./entry-env.ts";
-export { applyServerEnv, loadServerEnv, type SnapshotLocation, sealServerEnv } from "./env-snapshot.ts";
+export {
+  applyServerEnv,
+  loadServerEnv,
+  openServerEnv,
+  type ServerEnv,
+  type SnapshotLocation,
+  sealServerEnv,
+} from "./env-snapshot.ts";
 export { ORIGIN_SECRET_HEADER, originSecretMatches, takeOriginSecret } from "./origin-secret.ts";

@@ -152,9 +152,12 @@ beforeAll(async () => {
     client: { endpoint: kms.endpoint, region: REGION, credentials: CREDENTIALS },
   });
   const sealed = await sealServerEnv(secrets, {
-    GREETING: "hello from the sealed snapshot",
-    SLIPWAY_ENV: "production",
-    CACHE_BUCKET_NAME: "someone-elses-bucket",
+    env: {
+      GREETING: "hello from the sealed snapshot",
+      SLIPWAY_ENV: "production",
+      CACHE_BUCKET_NAME: "someone-elses-bucket",
+    },
+    mask: [],
   });
   await s3Client.send(new PutObjectCommand({ Bucket: ARTIFACTS_BUCKET, Key: ENV_KEY, Body: sealed }));
 

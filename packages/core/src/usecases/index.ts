@@ -24,6 +24,7 @@ export * from "./repo-access.ts";
 export * from "./retention.ts";
 export * from "./rollback.ts";
 export * from "./rotate-webhook-secret.ts";
+export * from "./running-canary.ts";
 export * from "./update-project.ts";
 export * from "./validation.ts";
 export * from "./webhook-signature.ts";

@@ -64,3 +64,17 @@ export async function cancel(_previous: Outcome, form: FormData): Promise<Outcom
   revalidatePath(`/sites/${field(form, "project")}`);
   return outcome;
 }
+
+/** Ends the running canary: all of production back on its production deployment (rollback with no id). */
+export async function cancelCanary(_previous: Outcome, form: FormData): Promise<Outcome> {
+  const client = await api();
+  const outcome = await act(
+    client.POST("/api/v1/projects/{name}/rollback", {
+      params: { path: { name: field(form, "project") } },
+      body: {},
+    }),
+    "Canary cancelled",
+  );
+  revalidatePath(`/sites/${field(form, "project")}`);
+  return outcome;
+}

@@ -6,6 +6,7 @@ import { api, read } from "../../../lib/api";
 import { age, between, duration, shortSha } from "../../../lib/format";
 import { needsRole, roleInProject } from "../../../lib/role";
 import { cancel, deploy, promote, redeploy, rollback } from "./actions";
+import { CanaryPanel } from "./canary-panel";
 
 const PAGE_SIZE = 20;
 
@@ -31,7 +32,11 @@ export default async function DeploymentsPage({
   };
   const client = await api();
   const asMember = needsRole(await roleInProject(name), "member");
-  const fetched = await read(client.GET("/api/v1/projects/{name}/deployments", { params: { path: { name }, query } }));
+  const [fetched, { canary }] = await Promise.all([
+    read(client.GET("/api/v1/projects/{name}/deployments", { params: { path: { name }, query } })),
+    // The running canary (null: none), from the production alias the edge splits on.
+    read(client.GET("/api/v1/projects/{name}", { params: { path: { name } } })),
+  ]);
   const deployments = fetched.slice(0, PAGE_SIZE);
   const last = deployments.at(-1);
   const nextPage =
@@ -45,6 +50,7 @@ export default async function DeploymentsPage({
           <input type="hidden" name="project" value={name} />
         </ActionForm>
       </div>
+      {canary ? <CanaryPanel project={name} canary={canary} refusal={asMember} /> : null}
       <form className="row" aria-label="Filter deployments">
         <label className="inline" htmlFor="environment">
           Environment
@@ -105,6 +111,12 @@ export default async function DeploymentsPage({
                   </td>
                   <td data-label="Status">
                     <StatusBadge status={d.status} />
+                    {canary?.deploymentId === d.id ? (
+                      <>
+                        {" "}
+                        <span className="badge canary">canary {canary.percent}%</span>
+                      </>
+                    ) : null}
                   </td>
                   <td data-label="Environment">{d.environment}</td>
                   <td data-label="Commit">
