@@ -91,7 +91,7 @@ export function acknowledgeFindings(stack: SlipwayStack): void {
     "Only actions with no resource to scope to: lambda:GetAccountSettings (the code-storage check before each deployment); for the daily cost per site (SiteCostSchedule) ce:GetCostAndUsage, ce:UpdateCostAllocationTagsStatus and cloudwatch:GetMetricData; and, with an edge, cloudfront:CreateDistributionTenant (no resource type; allowed only with the slipway:site tag).",
   );
 
-  // The observability routes (stack.ts grantApi): the sites' log groups by prefix, metrics without a resource.
+  // The observability routes (role-grants.ts grantApi): the sites' log groups by prefix, metrics without a resource.
   acknowledge(
     api.handler.role,
     `AwsSolutions-IAM5[Resource::${siteLogs}]`,

@@ -1,9 +1,7 @@
 import { STACK_TAG } from "@slipway/aws-runtime/cost-tags";
 import { SlipwayError } from "@slipway/core/errors";
 import { CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from "aws-cdk-lib";
-import type * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import type * as events from "aws-cdk-lib/aws-events";
-import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
 import type { BundleDirs } from "./bundles.ts";
@@ -21,7 +19,7 @@ import { Buckets } from "./constructs/buckets.ts";
 import { BuildProject } from "./constructs/build-project.ts";
 import { CanaryAlarms } from "./constructs/canary-alarms.ts";
 import { DataTable } from "./constructs/data-table.ts";
-import { Edge, type EdgeProps } from "./constructs/edge.ts";
+import type { Edge } from "./constructs/edge.ts";
 import { confineServicePrincipals, EncryptionKey } from "./constructs/encryption-key.ts";
 import { OutboxRelay } from "./constructs/outbox-relay.ts";
 import { RoutesRelay } from "./constructs/routes-relay.ts";
@@ -29,7 +27,9 @@ import { SiteCaches } from "./constructs/site-caches.ts";
 import { SiteCostSchedule } from "./constructs/site-cost-schedule.ts";
 import { SiteFunctions } from "./constructs/site-functions.ts";
 import { StepWorkers } from "./constructs/step-workers.ts";
+import { addEdge, type SlipwayEdgeOptions } from "./edge-wiring.ts";
 import { acknowledgeFindings } from "./nag-acknowledgements.ts";
+import { grantApi, grantSteps } from "./role-grants.ts";
 
 export interface SlipwayStackProps extends StackProps {
   /** The code the stack runs: `api`, `steps`, `outbox` and `builder` bundle directories. */
@@ -53,30 +53,13 @@ export interface SlipwayStackProps extends StackProps {
   readonly edge?: SlipwayEdgeOptions;
 }
 
-/** What the stack needs to build the edge; the rest of `EdgeProps` comes from the stack. */
-export type SlipwayEdgeOptions = Pick<EdgeProps, "sitesDomain" | "certificateArn" | "hostedZone"> & {
-  /** The viewer-request function's code: `FunctionCode.fromFile(VIEWER_REQUEST_FUNCTION_PATH)`. */
-  readonly viewerRequestCode: cloudfront.FunctionCode;
-};
-
-/** Table item and index actions the Store adapter uses (transactions authorize per item). */
-const TABLE_ACTIONS = [
-  "dynamodb:GetItem",
-  "dynamodb:BatchGetItem",
-  "dynamodb:Query",
-  "dynamodb:PutItem",
-  "dynamodb:UpdateItem",
-  "dynamodb:DeleteItem",
-  "dynamodb:BatchWriteItem",
-  "dynamodb:ConditionCheckItem",
-];
-/** Envelope encryption: a data key per value, and decrypting it again. */
-const ENVELOPE_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt", "kms:Encrypt"];
+export type { SlipwayEdgeOptions } from "./edge-wiring.ts";
 
 /**
  * The Slipway control plane in one stack: the API, the step handlers and their queue, the table,
- * the buckets, the build project, the key, the admin token and the alarms. Every function role is
- * granted here, action by action, so the whole of each role's access reads in one place.
+ * the buckets, the build project, the key, the admin token and the alarms. The API's and the steps'
+ * roles are granted in role-grants.ts, action by action, so the whole of each role's access reads in
+ * one place (the edge adds its own rights in edge-wiring.ts).
  */
 export class SlipwayStack extends Stack {
   readonly key: EncryptionKey;
@@ -210,9 +193,9 @@ export class SlipwayStack extends Stack {
     }
 
     this.confineKeyPolicy();
-    this.grantApi(this.api.handler.role);
-    this.grantSteps(this.steps.handler.role);
-    this.edge = props.edge ? this.addEdge(props.edge, removalPolicy) : null;
+    grantApi(this, this.api.handler.role);
+    grantSteps(this, this.steps.handler.role);
+    this.edge = props.edge ? addEdge(this, props.edge, removalPolicy) : null;
     this.canary = this.edge ? this.addCanaryReleases() : null;
     this.routes = this.edge
       ? new RoutesRelay(this, "Routes", {
@@ -240,91 +223,6 @@ export class SlipwayStack extends Stack {
     new CfnOutput(this, "ArtifactsBucketName", { value: this.buckets.artifacts.bucketName });
     new CfnOutput(this, "CachesBucketName", { value: this.buckets.caches.bucketName });
     new CfnOutput(this, "AccessLogsBucketName", { value: this.buckets.accessLogs.bucketName });
-  }
-
-  /**
-   * The edge, its names in the steps' environment (the Deployer and the domain steps run there)
-   * with the writes they need (routes in the store, files in the assets bucket), and its outputs.
-   */
-  private addEdge(options: SlipwayEdgeOptions, removalPolicy: RemovalPolicy): Edge {
-    const edge = new Edge(this, "Edge", { ...options, serverAccessLogs: this.buckets.accessLogs, removalPolicy });
-    const names: Record<keyof typeof EDGE_ENV, string> = {
-      routesStoreArn: edge.router.store.keyValueStoreArn,
-      assetsBucket: edge.buckets.assets.bucketName,
-      platformDistributionId: edge.platform.distribution.distributionId,
-      tenantDistributionId: edge.tenants.distribution.ref,
-      connectionGroupId: edge.tenants.connectionGroup.attrId,
-    };
-    for (const [name, value] of Object.entries(names)) {
-      this.steps.handler.fn.addEnvironment(EDGE_ENV[name as keyof typeof EDGE_ENV], value);
-    }
-    // `domains add` and `domains verify` run in the API: it builds the custom-domain edge from the
-    // same three names (it never writes the route table: the steps do, once a domain is active).
-    for (const name of ["routesStoreArn", "tenantDistributionId", "connectionGroupId"] as const) {
-      this.api.handler.fn.addEnvironment(EDGE_ENV[name], names[name]);
-    }
-    this.siteFunctions.grantReadAssets(edge.buckets.assets);
-    edge.tenants.grantVerify(this.api.handler.role);
-    edge.tenants.grantManage(this.steps.handler.role);
-    const role = this.steps.handler.role;
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: [
-          "cloudfront-keyvaluestore:DescribeKeyValueStore",
-          "cloudfront-keyvaluestore:GetKey",
-          "cloudfront-keyvaluestore:PutKey",
-          "cloudfront-keyvaluestore:DeleteKey",
-        ],
-        resources: [edge.router.store.keyValueStoreArn],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ["s3:ListBucket"], resources: [edge.buckets.assets.bucketArn] }),
-    );
-    // The usage route counts a site's static files (S3's share of the cost): listing, no reading.
-    this.api.handler.fn.addEnvironment(EDGE_ENV.assetsBucket, names.assetsBucket);
-    this.api.handler.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ["s3:ListBucket"],
-        resources: [edge.buckets.assets.bucketArn],
-        conditions: { StringLike: { "s3:prefix": ["assets/*"] } },
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ["s3:PutObject", "s3:DeleteObject"],
-        resources: [edge.buckets.assets.arnForObjects("assets/*")],
-      }),
-    );
-    const outputs: Array<[string, string, string]> = [
-      ["EdgeRoutesStoreArn", names.routesStoreArn, `The routes KeyValueStore (${EDGE_ENV.routesStoreArn})`],
-      ["EdgeAssetsBucket", names.assetsBucket, `Static files, served by CloudFront only (${EDGE_ENV.assetsBucket})`],
-      // With EdgeAssetsBucket, what `slipway aws destroy --remove-data` empties of the edge.
-      ["EdgeLogsBucket", edge.buckets.logs.bucketName, "The distributions' access logs"],
-      [
-        "EdgePlatformDistributionId",
-        names.platformDistributionId,
-        `*.${options.sitesDomain} (${EDGE_ENV.platformDistributionId})`,
-      ],
-      ["EdgeTenantDistributionId", names.tenantDistributionId, `Custom domains (${EDGE_ENV.tenantDistributionId})`],
-      [
-        "EdgeConnectionGroupId",
-        names.connectionGroupId,
-        `Custom domains' tenants join it (${EDGE_ENV.connectionGroupId})`,
-      ],
-      [
-        "EdgePlatformDomainName",
-        edge.platform.distribution.distributionDomainName,
-        `Point *.${options.sitesDomain} here (CNAME, or a Route 53 alias)`,
-      ],
-      [
-        "EdgeCustomDomainTarget",
-        edge.tenants.connectionGroup.attrRoutingEndpoint,
-        "Custom domains point here (CNAME): the connection group's routing endpoint",
-      ],
-    ];
-    for (const [id, value, description] of outputs) new CfnOutput(this, id, { value, description });
-    return edge;
   }
 
   /**
@@ -362,72 +260,7 @@ export class SlipwayStack extends Stack {
       "cloudwatch.amazonaws.com": { ...ownAccount, ArnLike: { "aws:SourceArn": alarmArnPattern(this) } },
     });
   }
-
-  /**
-   * The API: the table (build logs included), enqueueing steps, envelope encryption, the admin token,
-   * and storing the admin's uploaded artifacts (the dashboard) under `artifacts/`: put, and get for
-   * the HEAD that refuses an id already stored; and the two-step upload's staged archives under
-   * `uploads/` (put, get, delete). No delete under `artifacts/`, no other prefix.
-   */
-  private grantApi(role: iam.IRole): void {
-    const { data, steps, adminToken, buckets } = this;
-    const statements = [
-      new iam.PolicyStatement({ actions: TABLE_ACTIONS, resources: data.resourceArns }),
-      new iam.PolicyStatement({ actions: ENVELOPE_ACTIONS, resources: [this.key.key.keyArn] }),
-      new iam.PolicyStatement({ actions: ["sqs:SendMessage"], resources: [steps.queue.queueArn] }),
-      new iam.PolicyStatement({ actions: ["secretsmanager:GetSecretValue"], resources: [adminToken.secret.secretArn] }),
-      new iam.PolicyStatement({
-        actions: ["s3:GetObject", "s3:PutObject"],
-        resources: [buckets.artifacts.arnForObjects(UPLOADED_ARTIFACTS)],
-      }),
-      // The observability routes: the sites' request log and console output, read only.
-      new iam.PolicyStatement({ actions: ["logs:FilterLogEvents"], resources: this.siteFunctions.logGroupArns() }),
-      // Latency and bytes out: one Logs Insights query per metrics read, started on the sites' groups
-      // only; its results are fetched (and an overlong query stopped) by the query id, and neither
-      // GetQueryResults nor StopQuery has a resource to scope to.
-      new iam.PolicyStatement({ actions: ["logs:StartQuery"], resources: this.siteFunctions.logGroupArns() }),
-      new iam.PolicyStatement({ actions: ["logs:GetQueryResults", "logs:StopQuery"], resources: ["*"] }),
-      // Lambda's per-function metrics of the sites; GetMetricData has no resource to scope to.
-      new iam.PolicyStatement({ actions: ["cloudwatch:GetMetricData"], resources: ["*"] }),
-      // The two-step upload: the presigned PUT is signed by this role (so it needs PutObject), the
-      // staged archive is read back, checked, and deleted whether it was accepted or refused.
-      new iam.PolicyStatement({
-        actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-        resources: [buckets.artifacts.arnForObjects(STAGED_UPLOADS)],
-      }),
-    ];
-    for (const statement of statements) role.addToPrincipalPolicy(statement);
-  }
-
-  /** The step handlers: the table, the build project, artifacts and caches (and presigning for builds). */
-  private grantSteps(role: iam.IRole): void {
-    const { data, buckets, build } = this;
-    const statements = [
-      new iam.PolicyStatement({ actions: TABLE_ACTIONS, resources: data.resourceArns }),
-      new iam.PolicyStatement({ actions: ENVELOPE_ACTIONS, resources: [this.key.key.keyArn] }),
-      new iam.PolicyStatement({
-        actions: ["codebuild:StartBuild", "codebuild:BatchGetBuilds", "codebuild:StopBuild"],
-        resources: [build.project.projectArn],
-      }),
-      // Builds print their log to CodeBuild's log group; each watch poll copies new lines into the table.
-      new iam.PolicyStatement({ actions: ["logs:GetLogEvents"], resources: [build.logGroup.logGroupArn] }),
-      new iam.PolicyStatement({
-        actions: ["s3:ListBucket"],
-        resources: [buckets.artifacts.bucketArn, buckets.caches.bucketArn],
-      }),
-      new iam.PolicyStatement({
-        actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectTagging", "s3:PutObjectTagging"],
-        resources: [buckets.artifacts.arnForObjects("*"), buckets.caches.arnForObjects("*")],
-      }),
-    ];
-    for (const statement of statements) role.addToPrincipalPolicy(statement);
-  }
 }
-
-/** Where the API stores an uploaded artifact: the builder's own key scheme (`artifacts/<deploymentId>.tar`). */
-export const UPLOADED_ARTIFACTS = "artifacts/*";
-/** Where an archive waits between its presigned PUT and the API's check (the API's `uploads/<id>.tar`). */
-export const STAGED_UPLOADS = "uploads/*";
 
 /** A DNS name of at least two labels (lower case letters, digits, hyphens), as site hostnames need. */
 function requireSitesDomain(domain: string): string {

@@ -4,7 +4,6 @@ import {
   CANARY_WATCH_JOB,
   type CanaryWatch,
   type CoreDeps,
-  type Deployment,
   handleCanaryJob,
   isSlipwayError,
   type Project,
@@ -13,6 +12,7 @@ import {
   pruneDeployments,
   rollback,
 } from "@slipway/core";
+import { savedReadyDeployment } from "@slipway/core/contracts";
 import {
   createMemoryBlobStore,
   createMemoryDeployer,
@@ -78,26 +78,8 @@ async function project(deps: CoreDeps): Promise<Project> {
   return p;
 }
 
-async function ready(deps: CoreDeps, p: Project): Promise<Deployment> {
-  clock++;
-  const deployment: Deployment = {
-    id: `d${String(clock).padStart(9, "0")}`,
-    projectId: p.id,
-    environment: "production",
-    status: "ready",
-    statusReason: null,
-    commit: { sha: "a".repeat(40), branch: null, message: null, author: null },
-    trigger: "api",
-    artifactKey: `artifacts/${clock}.tar`,
-    envSnapshot: null,
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, clock)).toISOString(),
-    buildStartedAt: null,
-    readyAt: null,
-    finishedAt: null,
-  };
-  await deps.store.deployments.create(deployment);
-  return deployment;
-}
+/** A ready production deployment of `p`, a second newer than the last. */
+const ready = (deps: CoreDeps, p: Project) => savedReadyDeployment(deps.store, p.id);
 
 /** A project with `stable` in production and `next` ready beside it. */
 async function site(options: { watch?: boolean } = {}) {

@@ -8,7 +8,7 @@ import {
   issueCertificateStep,
   queueDueCertificates,
 } from "@slipway/core";
-import { project } from "@slipway/core/contracts";
+import { domain as domainFixture, project } from "@slipway/core/contracts";
 import { createMemoryQueue, createMemorySecrets, createMemoryStore } from "@slipway/memory";
 import { describe, expect, it } from "vitest";
 import { certificateClock } from "./certificates.ts";
@@ -50,20 +50,15 @@ async function setup(status: Domain["status"] = "verified") {
     },
   };
   const hostname = "shop.example.com";
-  await store.domains.create({
-    hostname,
-    projectId: p.id,
-    redirectTo: null,
-    status,
-    statusReason: null,
-    verificationToken: "t",
-    certificate: null,
-    challenge: null,
-    nextAttemptAt: START.toISOString(),
-    failedAttempts: 0,
-    createdAt: START.toISOString(),
-    updatedAt: START.toISOString(),
-  });
+  await store.domains.create(
+    domainFixture(p.id, {
+      hostname,
+      status,
+      nextAttemptAt: START.toISOString(),
+      createdAt: START.toISOString(),
+      updatedAt: START.toISOString(),
+    }),
+  );
   const get = async () => (await store.domains.get(hostname)) as Domain;
   const drainQueue = async () => {
     const hosts: unknown[] = [];

@@ -13,6 +13,7 @@ import {
   removeProjectStep,
   webhookSecretOf,
 } from "@slipway/core";
+import { savedReadyDeployment } from "@slipway/core/contracts";
 import { createAesGcmSecrets, createSqliteQueue, createSqliteStore, openSqlite } from "@slipway/local";
 import {
   createMemoryBlobStore,
@@ -45,26 +46,12 @@ async function setup() {
   return deps;
 }
 
-let clock = 0;
-async function readyDeployment(deps: CoreDeps, project: Project, branch: string): Promise<Deployment> {
-  clock++;
-  const deployment: Deployment = {
-    id: `d${String(clock).padStart(9, "0")}`,
-    projectId: project.id,
+/** A ready deployment of `project`'s `branch` (production if it is the production branch). */
+function readyDeployment(deps: CoreDeps, project: Project, branch: string): Promise<Deployment> {
+  return savedReadyDeployment(deps.store, project.id, {
     environment: branch === project.productionBranch ? "production" : "preview",
-    status: "ready",
-    statusReason: null,
     commit: { sha: "0123456789abcdef0123456789abcdef01234567", branch, message: null, author: null },
-    trigger: "api",
-    artifactKey: `artifacts/${clock}.tar`,
-    envSnapshot: null,
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, clock)).toISOString(),
-    buildStartedAt: null,
-    readyAt: null,
-    finishedAt: null,
-  };
-  await deps.store.deployments.create(deployment);
-  return deployment;
+  });
 }
 
 /** A signed `pull_request closed` delivery from GitHub for `branch` of `project`. */

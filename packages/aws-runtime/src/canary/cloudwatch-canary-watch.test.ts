@@ -1,6 +1,6 @@
 import { CloudWatchClient, DeleteAlarmsCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
-import { type CoreDeps, type Deployment, type Project, promote, rollback } from "@slipway/core";
-import { project as projectFixture } from "@slipway/core/contracts";
+import { type CoreDeps, type Project, promote, rollback } from "@slipway/core";
+import { project as projectFixture, savedReadyDeployment } from "@slipway/core/contracts";
 import { createMemoryLogStore, createMemoryQueue, createMemoryStore, type MemoryQueue } from "@slipway/memory";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
@@ -15,27 +15,8 @@ import { createCloudWatchCanaryWatch } from "./cloudwatch-canary-watch.ts";
 const cloudwatch = mockClient(CloudWatchClient);
 afterEach(() => cloudwatch.reset());
 
-let clock = 0;
-async function ready(deps: CoreDeps, p: Project): Promise<Deployment> {
-  clock++;
-  const deployment: Deployment = {
-    id: `dep${String(clock).padStart(7, "0")}`,
-    projectId: p.id,
-    environment: "production",
-    status: "ready",
-    statusReason: null,
-    commit: { sha: "a".repeat(40), branch: null, message: null, author: null },
-    trigger: "api",
-    artifactKey: `artifacts/${clock}.tar`,
-    envSnapshot: null,
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, clock)).toISOString(),
-    buildStartedAt: null,
-    readyAt: null,
-    finishedAt: null,
-  };
-  await deps.store.deployments.create(deployment);
-  return deployment;
-}
+/** A ready production deployment of `p`, a second newer than the last. */
+const ready = (deps: CoreDeps, p: Project) => savedReadyDeployment(deps.store, p.id);
 
 async function setup() {
   const queue = createMemoryQueue();

@@ -5,6 +5,7 @@ import {
   PutMetricAlarmCommand,
 } from "@aws-sdk/client-cloudwatch";
 import type { CanaryWatch } from "@slipway/core";
+import { SITE_TAG } from "../cost/tags.ts";
 import { siteFunctionName } from "../deployer/names.ts";
 import { canaryAlarmName } from "./alarm-names.ts";
 import { CANARY_ALARM_THRESHOLD } from "./alarm-threshold.ts";
@@ -40,7 +41,7 @@ export function createCloudWatchCanaryWatch(options: CloudWatchCanaryWatchOption
           ComparisonOperator: "GreaterThanOrEqualToThreshold",
           TreatMissingData: "notBreaching",
           Tags: [
-            { Key: "slipway:site", Value: deployment.projectId },
+            { Key: SITE_TAG, Value: deployment.projectId },
             { Key: "slipway:deployment", Value: deployment.id },
           ],
         }),

@@ -7,7 +7,7 @@ import {
   provisionDomainStep,
   verifyDomain,
 } from "@slipway/core";
-import { project } from "@slipway/core/contracts";
+import { domain as domainFixture, project } from "@slipway/core/contracts";
 import { createMemoryQueue, createMemoryStore } from "@slipway/memory";
 import { describe, expect, it } from "vitest";
 
@@ -27,20 +27,11 @@ async function issuingDomain() {
   const store = createMemoryStore(queue);
   const p = project();
   await store.projects.create(p);
-  const domain: Domain = {
+  const domain: Domain = domainFixture(p.id, {
     hostname: "shop.example.com",
-    projectId: p.id,
-    redirectTo: null,
-    status: "pending",
-    statusReason: null,
-    verificationToken: "t",
-    certificate: null,
-    challenge: null,
-    nextAttemptAt: null,
-    failedAttempts: 0,
     createdAt: new Date().toISOString(),
     updatedAt: new Date().toISOString(),
-  };
+  });
   await store.domains.create(domain);
   return { store, queue, domain };
 }

@@ -1,27 +1,14 @@
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { Domain } from "@slipway/core";
-import { project } from "@slipway/core/contracts";
+import { domain, project } from "@slipway/core/contracts";
 import { createMemoryQueue, createMemoryStore } from "@slipway/memory";
 import { describe, expect, it } from "vitest";
 import { recordingRouteTable } from "../test-support/fake-cloudfront-tenants.ts";
 import { routeCustomDomainsOfProductionMoves } from "./route-domains.ts";
 
-const now = new Date().toISOString();
-const domainOf = (projectId: string, hostname: string, over: Partial<Domain> = {}): Domain => ({
-  hostname,
-  projectId,
-  redirectTo: null,
-  status: "active",
-  statusReason: null,
-  verificationToken: "t",
-  certificate: null,
-  challenge: null,
-  nextAttemptAt: null,
-  failedAttempts: 0,
-  createdAt: now,
-  updatedAt: now,
-  ...over,
-});
+/** An active custom domain of the project (unless `over` says otherwise). */
+const domainOf = (projectId: string, hostname: string, over: Partial<Domain> = {}): Domain =>
+  domain(projectId, { hostname, status: "active", ...over });
 
 /** A stream record of an alias item as the table writes it (NEW_IMAGE). */
 const aliasRecord = (eventName: string, alias: Record<string, string>) => ({

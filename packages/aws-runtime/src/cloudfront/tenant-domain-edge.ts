@@ -12,6 +12,7 @@ import {
   VerifyDnsConfigurationCommand,
 } from "@aws-sdk/client-cloudfront";
 import type { DnsRecord, DomainEdge, DomainEdgeCheck, DomainEdgeState, Store } from "@slipway/core";
+import { SITE_TAG } from "../cost/tags.ts";
 import type { EdgeRouteTable } from "../edge/route-table.ts";
 import { routeDomain } from "./route-domains.ts";
 
@@ -95,7 +96,7 @@ export function createTenantDomainEdge(options: TenantDomainEdgeOptions): Domain
             Domains: [{ Domain: hostname }],
             ConnectionGroupId: options.connectionGroupId,
             Enabled: true,
-            Tags: { Items: [{ Key: "slipway:site", Value: site }] },
+            Tags: { Items: [{ Key: SITE_TAG, Value: site }] },
           }),
         );
         if (!out.DistributionTenant) throw new Error(`CreateDistributionTenant returned no tenant for ${hostname}`);

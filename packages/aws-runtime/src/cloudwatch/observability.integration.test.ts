@@ -11,14 +11,19 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { type CoreDeps, latencyBucket } from "@slipway/core";
 import { createMemoryDeployer } from "@slipway/memory";
 import { mockClient } from "aws-sdk-client-mock";
-import type { LambdaEvent } from "hono/aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SITE_MEMORY_MB, siteFunctionName } from "../deployer/names.ts";
 import { ensureAdminTokenFromSecret } from "../lambda/admin-token.ts";
 import { createApiHandler } from "../lambda/api.ts";
 import { controlPlaneDeps } from "../lambda/deps.ts";
 import { formatRequestLine } from "../server-function/request-log.ts";
-import { type DynamoDbLocal, mockKms, startDynamoDbLocal } from "../test-support/index.ts";
+import {
+  apiGatewayEvent,
+  callApiHandler,
+  type DynamoDbLocal,
+  mockKms,
+  startDynamoDbLocal,
+} from "../test-support/index.ts";
 import { awsObservability } from "./observability.ts";
 
 // The observability routes through the API's Lambda handler on the AWS control plane's deps
@@ -80,42 +85,8 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 
-function httpEvent(method: string, path: string, body?: unknown): LambdaEvent {
-  const [rawPath = path, rawQueryString = ""] = path.split("?");
-  const headers: Record<string, string> = {
-    host: "abc123.execute-api.us-east-1.amazonaws.com",
-    authorization: `Bearer ${ADMIN_TOKEN}`,
-  };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  return {
-    version: "2.0",
-    routeKey: "$default",
-    rawPath,
-    rawQueryString,
-    headers,
-    requestContext: {
-      accountId: "123456789012",
-      apiId: "abc123",
-      domainName: "abc123.execute-api.us-east-1.amazonaws.com",
-      domainPrefix: "abc123",
-      http: { method, path: rawPath, protocol: "HTTP/1.1", sourceIp: "203.0.113.9", userAgent: "slipway-test" },
-      requestId: `req-${Math.random()}`,
-      authentication: null,
-      authorizer: {},
-      routeKey: "$default",
-      stage: "$default",
-      time: "01/Dec/2026:00:00:00 +0000",
-      timeEpoch: Date.now(),
-    },
-    body: body === undefined ? null : JSON.stringify(body),
-    isBase64Encoded: false,
-  } as LambdaEvent;
-}
-
-async function call(api: ReturnType<typeof createApiHandler>, method: string, path: string, body?: unknown) {
-  const response = await api(httpEvent(method, path, body));
-  const text = response.isBase64Encoded ? Buffer.from(response.body, "base64").toString() : response.body;
-  return { status: response.statusCode, json: text ? (JSON.parse(text) as unknown) : null };
+function call(api: ReturnType<typeof createApiHandler>, method: string, path: string, body?: unknown) {
+  return callApiHandler(api, apiGatewayEvent(method, path, { token: ADMIN_TOKEN, body }));
 }
 
 const onAws = () =>

@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { CreateFunctionCommandInput } from "@aws-sdk/client-lambda";
 import type { DeploymentManifest } from "@slipway/core";
+import { SITE_TAG } from "../cost/tags.ts";
 import {
   IMAGE_ENTRY_FILE,
   IMAGE_ENTRY_HANDLER,
@@ -133,7 +134,7 @@ export function createFunctionInput(fn: SiteFunction, config: SiteFunctionConfig
     Environment: { Variables: config.env },
     // Text: the entry's request line reaches the log as written (request-log.ts).
     LoggingConfig: { LogGroup: config.logGroup, LogFormat: "Text" },
-    Tags: { "slipway:site": config.siteId, "slipway:deployment": config.deploymentId },
+    Tags: { [SITE_TAG]: config.siteId, "slipway:deployment": config.deploymentId },
     // Lambda's limit is 256 characters; an edge route's paths come from the build.
     Description: `Slipway ${fn.label} of deployment ${config.deploymentId} (site ${config.siteId})`.slice(0, 256),
   };

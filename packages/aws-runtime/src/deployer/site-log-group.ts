@@ -3,6 +3,7 @@ import {
   CreateLogGroupCommand,
   PutRetentionPolicyCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
+import { SITE_TAG } from "../cost/tags.ts";
 
 /** The retentions CloudWatch Logs accepts (PutRetentionPolicy), in days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653] as const;
@@ -19,7 +20,7 @@ export async function ensureSiteLogGroup(
   input: { name: string; siteId: string; retentionDays: LogRetentionDays },
 ): Promise<void> {
   try {
-    await logs.send(new CreateLogGroupCommand({ logGroupName: input.name, tags: { "slipway:site": input.siteId } }));
+    await logs.send(new CreateLogGroupCommand({ logGroupName: input.name, tags: { [SITE_TAG]: input.siteId } }));
   } catch (error) {
     if ((error as { name?: string } | null)?.name !== "ResourceAlreadyExistsException") throw error;
   }

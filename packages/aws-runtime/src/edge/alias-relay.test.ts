@@ -1,6 +1,6 @@
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { Domain } from "@slipway/core";
-import { project } from "@slipway/core/contracts";
+import { domain, project } from "@slipway/core/contracts";
 import { createMemoryQueue, createMemoryStore } from "@slipway/memory";
 import { describe, expect, it } from "vitest";
 import { createRoutesHandler } from "../lambda/routes.ts";
@@ -13,20 +13,8 @@ const STABLE = "stable0001";
 const CANARY = "canary0001";
 const now = new Date().toISOString();
 
-const domain = (projectId: string, hostname: string): Domain => ({
-  hostname,
-  projectId,
-  redirectTo: null,
-  status: "active",
-  statusReason: null,
-  verificationToken: "t",
-  certificate: null,
-  challenge: null,
-  nextAttemptAt: null,
-  failedAttempts: 0,
-  createdAt: now,
-  updatedAt: now,
-});
+/** An active custom domain of the project. */
+const activeDomain = (projectId: string, hostname: string): Domain => domain(projectId, { hostname, status: "active" });
 
 const productionRecord = (projectId: string, canary?: { deploymentId: string; percent: number }) => ({
   eventName: "MODIFY",
@@ -49,7 +37,7 @@ describe("alias relay: canary splits reach the edge", () => {
     const store = createMemoryStore(createMemoryQueue());
     const p = project();
     await store.projects.create(p);
-    await store.domains.create(domain(p.id, "shop.example.com"));
+    await store.domains.create(activeDomain(p.id, "shop.example.com"));
     const table = createMemoryEdgeRouteTable();
     const handle = createRoutesHandler(table, store);
 

@@ -4,9 +4,10 @@ import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSCli
 import type { CoreDeps, Deployment } from "@slipway/core";
 import { createMemoryDeployer } from "@slipway/memory";
 import { mockClient } from "aws-sdk-client-mock";
-import type { LambdaEvent } from "hono/aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  apiGatewayEvent,
+  callApiHandler,
   createStreamPump,
   type DynamoDbLocal,
   type Fauxqs,
@@ -90,44 +91,8 @@ afterAll(async () => {
   await Promise.all([dynamo?.stop(), sqs?.stop(), s3?.stop()]);
 });
 
-/** An API Gateway HTTP API (payload 2.0) event, as the `$default` route hands it to the function. */
-function httpEvent(method: string, path: string, body?: unknown, token: string | null = ADMIN_TOKEN): LambdaEvent {
-  const headers: Record<string, string> = {
-    host: "abc123.execute-api.us-east-1.amazonaws.com",
-    "user-agent": "slipway-test",
-  };
-  if (token !== null) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  return {
-    version: "2.0",
-    routeKey: "$default",
-    rawPath: path,
-    rawQueryString: "",
-    headers,
-    requestContext: {
-      accountId: "123456789012",
-      apiId: "abc123",
-      domainName: "abc123.execute-api.us-east-1.amazonaws.com",
-      domainPrefix: "abc123",
-      http: { method, path, protocol: "HTTP/1.1", sourceIp: "203.0.113.9", userAgent: "slipway-test" },
-      requestId: `req-${Math.random()}`,
-      authentication: null,
-      authorizer: {},
-      routeKey: "$default",
-      stage: "$default",
-      time: "01/Dec/2026:00:00:00 +0000",
-      timeEpoch: Date.now(),
-    },
-    body: body === undefined ? null : JSON.stringify(body),
-    isBase64Encoded: false,
-  };
-}
-
-async function callApi(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const api = createApiHandler(deps);
-  const response = await api(httpEvent(method, path, body));
-  const text = response.isBase64Encoded ? Buffer.from(response.body, "base64").toString() : response.body;
-  return { status: response.statusCode, json: text ? JSON.parse(text) : null };
+function callApi(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  return callApiHandler(createApiHandler(deps), apiGatewayEvent(method, path, { token: ADMIN_TOKEN, body }));
 }
 
 /** Receives what is on the step queue as Lambda's poller does, with the attributes it asks for. */
@@ -199,7 +164,7 @@ describe("the control plane's Lambda handlers", () => {
     expect(await ensureAdminTokenFromSecret(deps.store, config.adminTokenSecretArn ?? "")).toEqual({ created: true });
     expect(await ensureAdminTokenFromSecret(deps.store, config.adminTokenSecretArn ?? "")).toEqual({ created: false });
     expect((await callApi("GET", "/api/v1/projects")).status).toBe(200);
-    const anonymous = await createApiHandler(deps)(httpEvent("GET", "/api/v1/projects", undefined, null));
+    const anonymous = await createApiHandler(deps)(apiGatewayEvent("GET", "/api/v1/projects", { token: null }));
     expect(anonymous.statusCode).toBe(401);
   });
 

@@ -1,5 +1,6 @@
 export * from "../edge/memory-route-table.ts";
 export * from "../edge/viewer-request-sandbox.ts";
+export * from "./api-gateway-event.ts";
 export * from "./dynamodb-local.ts";
 export * from "./fake-cloudfront-tenants.ts";
 export * from "./fake-codebuild.ts";

@@ -1,3 +1,4 @@
+import { SITE_TAG } from "@slipway/aws-runtime/cost-tags";
 import { Aws } from "aws-cdk-lib";
 import type * as acm from "aws-cdk-lib/aws-certificatemanager";
 import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
@@ -22,8 +23,6 @@ export interface EdgeTenantDistributionProps {
 }
 
 const ASSETS_ORIGIN_ID = "assets";
-/** The tag every site's tenant is created with (aws-runtime's tenant-domain-edge.ts): IAM scopes tenant writes by it. */
-export const SITE_TAG = "slipway:site";
 
 /**
  * Custom domains: one multi-tenant distribution (`ConnectionMode: tenant-only`, CloudFront SaaS

@@ -1,9 +1,8 @@
-import { ID_LENGTH, nowIso } from "../domain/ids.ts";
+import { ID_LENGTH } from "../domain/ids.ts";
 import type { Deployment, Environment, Project } from "../domain/model.ts";
 import { SlipwayError } from "../errors.ts";
 import type { CoreDeps } from "./deps.ts";
-import { snapshotEnv } from "./env-snapshot.ts";
-import { DEPLOY_JOB, type DeployJobPayload } from "./pipeline/jobs.ts";
+import { storeQueuedDeployment } from "./queued-deployment.ts";
 
 /** What `newId` writes: the id a deployment built outside the pipeline must carry in its manifest. */
 const DEPLOYMENT_ID = new RegExp(`^[0-9a-z]{${ID_LENGTH}}$`);
@@ -31,26 +30,13 @@ export async function queueArtifactDeployment(
   input: QueueArtifactDeploymentInput,
 ): Promise<Deployment> {
   await assertNewDeploymentId(deps, input.deploymentId);
-  const deployment: Deployment = {
+  return storeQueuedDeployment(deps, input.project, {
     id: input.deploymentId,
-    projectId: input.project.id,
     environment: input.environment,
-    status: "queued",
-    statusReason: null,
     commit: { sha: input.digest, branch: null, message: input.message, author: null },
     trigger: "artifact",
     artifactKey: input.artifactKey,
-    envSnapshot: null,
-    createdAt: nowIso(),
-    buildStartedAt: null,
-    readyAt: null,
-    finishedAt: null,
-  };
-  deployment.envSnapshot = await snapshotEnv(deps, input.project, deployment);
-  await deps.store.deployments.create(deployment, [
-    { type: DEPLOY_JOB, payload: { deploymentId: deployment.id } satisfies DeployJobPayload },
-  ]);
-  return deployment;
+  });
 }
 
 /** Refuses an id `newId` could not have written, or one a deployment already has. */

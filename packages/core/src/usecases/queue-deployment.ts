@@ -1,11 +1,10 @@
-import { newId, nowIso } from "../domain/ids.ts";
+import { newId } from "../domain/ids.ts";
 import { ACTIVE_STATUSES, type Deployment, type Environment, type Project } from "../domain/model.ts";
 import { SlipwayError } from "../errors.ts";
 import { pointBranchAlias } from "./aliases.ts";
 import { cancelSuperseded } from "./cancel.ts";
 import type { CoreDeps } from "./deps.ts";
-import { snapshotEnv } from "./env-snapshot.ts";
-import { DEPLOY_JOB, type DeployJobPayload } from "./pipeline/jobs.ts";
+import { storeQueuedDeployment } from "./queued-deployment.ts";
 import { repoCredentialOf } from "./repo-access.ts";
 import { isSha, validateBranchName } from "./validation.ts";
 
@@ -45,26 +44,13 @@ export async function queueDeployment(deps: QueueDeps, input: QueueDeploymentInp
     if (twin.status === "ready") await pointBranchAlias(deps, input.project, twin);
     return twin;
   }
-  const deployment: Deployment = {
+  const deployment = await storeQueuedDeployment(deps, input.project, {
     id: newId(),
-    projectId: input.project.id,
     environment: input.environment,
-    status: "queued",
-    statusReason: null,
     commit: { sha: input.sha, branch: input.branch, message: input.message ?? null, author: input.author ?? null },
     trigger: input.trigger,
     artifactKey: null,
-    envSnapshot: null,
-    createdAt: nowIso(),
-    buildStartedAt: null,
-    readyAt: null,
-    finishedAt: null,
-  };
-  deployment.envSnapshot = await snapshotEnv(deps, input.project, deployment);
-  // Its first pipeline message is written in the same transaction: no crash can strand it.
-  await deps.store.deployments.create(deployment, [
-    { type: DEPLOY_JOB, payload: { deploymentId: deployment.id } satisfies DeployJobPayload },
-  ]);
+  });
   if (deployment.commit.branch) await cancelSuperseded(deps, deployment);
   return deployment;
 }

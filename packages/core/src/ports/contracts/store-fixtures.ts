@@ -73,3 +73,28 @@ export async function savedDeployment(store: Store, overrides: Partial<Deploymen
   await store.deployments.create(d);
   return d;
 }
+
+let readyCount = 0;
+/**
+ * A ready production deployment of `projectId`, saved in the store. Each call's is created a second
+ * after the last one's and has a larger id of the same length, so "newest" by time and by id agree.
+ */
+export async function savedReadyDeployment(
+  store: Store,
+  projectId: string,
+  overrides: Partial<Deployment> = {},
+): Promise<Deployment> {
+  readyCount += 1;
+  const d = deployment(projectId, {
+    id: `d${String(readyCount).padStart(9, "0")}`,
+    environment: "production",
+    status: "ready",
+    commit: { sha: "a".repeat(40), branch: null, message: null, author: null },
+    trigger: "api",
+    artifactKey: `artifacts/${readyCount}.tar`,
+    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, readyCount)).toISOString(),
+    ...overrides,
+  });
+  await store.deployments.create(d);
+  return d;
+}

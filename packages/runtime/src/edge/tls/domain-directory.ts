@@ -27,12 +27,7 @@ export function createDomainDirectory(source: DomainRouteSource) {
     const wildcard = wildcardOf(hostname);
     return (await source.find(hostname)) ?? (wildcard ? await source.find(wildcard) : null);
   });
-  return {
-    lookup,
-    changes,
-    /** Drops every cached host (a change this process made and wants seen at once). */
-    forget: changes.bump,
-  };
+  return { lookup, changes };
 }
 
 export type DomainDirectory = ReturnType<typeof createDomainDirectory>;
