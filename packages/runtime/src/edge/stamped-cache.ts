@@ -24,10 +24,6 @@ export function createChangeWatch(changeStamp: () => unknown) {
       }
       return generation;
     },
-    /** Drops every cache on this watch (a change this process made and wants seen at once). */
-    bump(): void {
-      generation++;
-    },
   };
 }
 
