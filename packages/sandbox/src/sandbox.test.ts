@@ -20,13 +20,13 @@ describe("cgroups", () => {
   it.skipIf(!support.pids)("limits processes and counts the refused forks; remove kills what is left", async () => {
     const cgroup = createCgroup("test-pids", { pids: 8 });
     if (!cgroup) throw new Error("no cgroup");
-    const child = spawn("/bin/sh", ["-c", "i=0; while [ $i -lt 20 ]; do sleep 30 & i=$((i+1)); done; wait"], {
-      env: ENV,
-      stdio: "ignore",
-    });
+    // The shell forks only once attached (it waits for a line): forks before attach would escape.
+    const script = "read go; i=0; while [ $i -lt 20 ]; do sleep 30 & i=$((i+1)); done; wait";
+    const child = spawn("/bin/sh", ["-c", script], { env: ENV, stdio: ["pipe", "ignore", "ignore"] });
     // The shell may give up ("Cannot fork") and exit before remove(): listen from the start.
     const exited = new Promise((resolve) => child.once("exit", resolve));
     cgroup.attach(child.pid ?? 0);
+    child.stdin.end("go\n");
     const deadline = Date.now() + 5_000;
     while (cgroup.pidsRefused() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(cgroup.pidsRefused()).toBeGreaterThan(0);
