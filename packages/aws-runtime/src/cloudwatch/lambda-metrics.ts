@@ -17,16 +17,17 @@ export type LambdaMetric = (typeof LAMBDA_METRICS)[number];
 /** GetMetricData takes at most 500 queries per call. */
 const MAX_QUERIES = 500;
 
+/** A function whose metrics are read (the edge routes' are not: telemetry-reader.ts isMetered). */
 export interface SiteFunction {
   readonly name: string;
   readonly deploymentId: string;
-  readonly role: SiteFunctionRole;
+  readonly kind: SiteFunctionRole;
 }
 
 /** One function's sum of one metric over one period. */
 export interface MetricSum {
   readonly deploymentId: string;
-  readonly role: SiteFunctionRole;
+  readonly kind: SiteFunctionRole;
   readonly metric: LambdaMetric;
   /** Start of the period, epoch ms. */
   readonly start: number;
@@ -104,7 +105,7 @@ function sumsOf(
     const start = new Date(times[i] as Date).getTime();
     const value = values[i] as number;
     if (!Number.isFinite(start) || !Number.isFinite(value) || value < 0 || start >= window.to) continue;
-    sums.push({ deploymentId: query.fn.deploymentId, role: query.fn.role, metric: query.metric, start, value });
+    sums.push({ deploymentId: query.fn.deploymentId, kind: query.fn.kind, metric: query.metric, start, value });
   }
   return sums;
 }

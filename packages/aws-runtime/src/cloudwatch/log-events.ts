@@ -1,5 +1,5 @@
 import { type ErrorEvent, errorMessageOf, type LogLevel, type TelemetryEntry } from "@slipway/core";
-import type { SiteFunctionRole } from "../deployer/names.ts";
+import type { SiteFunctionKind } from "../deployer/names.ts";
 import { REQUEST_LINE_TAG } from "../server-function/request-log.ts";
 
 /**
@@ -17,8 +17,8 @@ export interface LogEvent {
   readonly eventId?: string;
 }
 
-/** Which deployment and role a site function belongs to, by function name. */
-export type FunctionOwners = ReadonlyMap<string, { readonly deploymentId: string; readonly role: SiteFunctionRole }>;
+/** Which deployment a site function belongs to and what it is, by function name (site-functions.ts). */
+export type FunctionOwners = ReadonlyMap<string, { readonly deploymentId: string; readonly kind: SiteFunctionKind }>;
 
 /**
  * The routes' cursor (`seq`, at most 15 digits) from CloudWatch's event: its time in ms times 100
@@ -92,7 +92,7 @@ interface Located {
   readonly at: string;
   readonly projectId: string;
   readonly deploymentId: string;
-  readonly role: SiteFunctionRole;
+  readonly kind: SiteFunctionKind;
   readonly message: string;
 }
 
@@ -108,7 +108,7 @@ function locate(event: LogEvent, projectId: string, owners: FunctionOwners): Loc
     at: new Date(timestamp as number).toISOString(),
     projectId,
     deploymentId: owner.deploymentId,
-    role: owner.role,
+    kind: owner.kind,
     message: message.replace(/\r?\n$/, ""),
   };
 }
@@ -127,7 +127,8 @@ export function toEntry(event: LogEvent, projectId: string, owners: FunctionOwne
       projectId,
       deploymentId,
       ...request,
-      servedBy: found.role === "image" ? "image" : "function",
+      // An edge route's function runs the server entry: a function answer like the server's.
+      servedBy: found.kind === "image" ? "image" : "function",
       // CloudFront's cache and the client's address are not what the function sees.
       cache: null,
       clientIp: "-",

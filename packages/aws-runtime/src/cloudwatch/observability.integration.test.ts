@@ -280,5 +280,8 @@ function insightsRow(periodSeconds: number, at: number, bucket: number, klass: n
     class: String(klass),
     n: String(n),
     out: String(out),
+    // The server's lines only: none from an edge route's function.
+    edge: "0",
+    edgeMs: "0",
   }).map(([field, value]) => ({ field, value }));
 }

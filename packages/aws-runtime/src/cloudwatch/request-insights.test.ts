@@ -45,19 +45,23 @@ const row = (over: Record<string, string>): ResultField[] =>
     class: "2",
     n: "3",
     out: "3000",
+    edge: "0",
+    edgeMs: "0",
     ...over,
   }).map(([field, value]) => ({ field, value }));
 
 describe("the query", () => {
-  it("counts request lines per period, function, latency bucket and status class", () => {
+  it("counts request lines per period, function, latency bucket and status class, the edge routes' apart", () => {
     expect(requestSumsQuery(900)).toBe(
       [
         'filter @message like /^\\{"slipway":"request",/',
         "filter durationMs >= 0 and bytes >= 0 and status >= 100 and status <= 599",
-        "parse @logStream /^\\d{4}\\/\\d{2}\\/\\d{2}\\/(?<fn>[A-Za-z0-9_-]{1,64})-[a-z]{5,6}\\[/",
+        "parse @logStream /^\\d{4}\\/\\d{2}\\/\\d{2}\\/(?<fn>[A-Za-z0-9_-]{1,64})-(?<role>[a-z]{5,6}|edge\\d{1,2})\\[/",
         "fields least(189, floor(log(greatest(durationMs, 0.1) / 0.1) / log(1.1))) as bucket",
         "fields floor(status / 100) as class",
-        "stats count(*) as n, sum(bytes) as out by bin(900s), fn, bucket, class",
+        'fields strcontains(role, "edge") as atEdge',
+        "fields atEdge * durationMs as edgeDurationMs",
+        "stats count(*) as n, sum(bytes) as out, sum(atEdge) as edge, sum(edgeDurationMs) as edgeMs by bin(900s), fn, bucket, class",
         "limit 10000",
       ].join(" | "),
     );
@@ -75,13 +79,18 @@ describe("the query", () => {
     }
   });
 
-  it("the stream pattern takes the function name without its role", () => {
+  it("the stream pattern takes the function name without its role, an edge route's `-edge<n>` included", () => {
     // Insights' regex flavour shares these constructs with JavaScript's.
-    const pattern = /^\d{4}\/\d{2}\/\d{2}\/(?<fn>[A-Za-z0-9_-]{1,64})-[a-z]{5,6}\[/;
+    const pattern = /^\d{4}\/\d{2}\/\d{2}\/(?<fn>[A-Za-z0-9_-]{1,64})-(?<role>[a-z]{5,6}|edge\d{1,2})\[/;
     expect(requestSumsQuery(60)).toContain(`parse @logStream /${pattern.source}/`);
-    for (const role of ["server", "image"]) {
+    for (const role of ["server", "image", "edge3", "edge11"]) {
       const stream = `2026/12/01/slipway-site-prj_shop01-dpl_new0002-${role}[7]3f2a9c0e1b7d4e6f8a5b2c1d0e9f8a7b`;
-      expect(pattern.exec(stream)?.groups?.fn).toBe("slipway-site-prj_shop01-dpl_new0002");
+      expect(pattern.exec(stream)?.groups, role).toEqual({ fn: "slipway-site-prj_shop01-dpl_new0002", role });
+    }
+    // Not a role the Deployer names: no function name, so the line counts for no deployment.
+    for (const role of ["edge", "edge123", "Server", "edgeX"]) {
+      const stream = `2026/12/01/slipway-site-prj_shop01-dpl_new0002-${role}[7]3f2a9c0e1b7d4e6f8a5b2c1d0e9f8a7b`;
+      expect(pattern.exec(stream), role).toBeNull();
     }
   });
 });
@@ -97,7 +106,8 @@ describe("requestSums", () => {
         status: "Complete",
         results: [
           row({}),
-          row({ bucket: "60", n: "1", out: "1.5E3" }),
+          // An edge route's function's line: counted with the deployment's, and apart.
+          row({ bucket: "60", n: "1", out: "1.5E3", edge: "1", edgeMs: "12.5" }),
           row({ class: "5", bucket: "80", n: "2", out: "0" }),
           row({ "bin(60s)": "2026-12-01 11:02:00.000", n: "4", out: "400.0" }),
           row({ fn: "slipway-site-prj_shop01-dpl_old0001", n: "7", out: "70" }),
@@ -129,6 +139,8 @@ describe("requestSums", () => {
         failed: 2,
         bytesOut: 4500,
         latency: { "50": 3, "60": 1, "80": 2 },
+        edgeRequests: 1,
+        edgeMs: 13,
       },
       {
         deploymentId: "dpl_new0002",
@@ -137,6 +149,8 @@ describe("requestSums", () => {
         failed: 0,
         bytesOut: 400,
         latency: { "50": 4 },
+        edgeRequests: 0,
+        edgeMs: 0,
       },
       {
         deploymentId: "dpl_old0001",
@@ -145,6 +159,8 @@ describe("requestSums", () => {
         failed: 0,
         bytesOut: 70,
         latency: { "50": 7 },
+        edgeRequests: 0,
+        edgeMs: 0,
       },
     ]);
   });
@@ -168,6 +184,10 @@ describe("requestSums", () => {
         row({ "bin(60s)": "2026-12-01 12:00:00.000" }),
         row({ "bin(60s)": "2026-12-01 10:59:00.000" }),
         row({ "bin(60s)": "2026-12-01 11:01:30.000" }),
+        row({ edge: "4" }),
+        row({ edge: "-1" }),
+        row({ edgeMs: "NaN" }),
+        row({}).filter((f) => f.field !== "edge"),
         [{ field: "n", value: "3" }],
         row({}),
       ],
@@ -181,6 +201,8 @@ describe("requestSums", () => {
         failed: 0,
         bytesOut: 3000,
         latency: { "50": 3 },
+        edgeRequests: 0,
+        edgeMs: 0,
       },
     ]);
   });

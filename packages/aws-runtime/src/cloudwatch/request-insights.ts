@@ -33,6 +33,9 @@ export interface RequestSums {
   readonly failed: number;
   readonly bytesOut: number;
   readonly latency: Readonly<Record<string, number>>;
+  /** Of `requests`, those an edge route's function answered, and their summed durationMs. */
+  readonly edgeRequests: number;
+  readonly edgeMs: number;
 }
 
 export interface InsightsLimits {
@@ -51,8 +54,9 @@ export const MAX_ROWS = 10_000;
  * The query: the entry's request lines only (raw stdout starting as the entry writes it; console.*
  * output has Lambda's prefix and never matches), fields checked for type and range in the query so
  * a line an app forged with text where numbers belong adds nothing, then counted per period,
- * function (from the stream name Lambda sets, without the role: server and image of a deployment
- * share rows), latency bucket and status class.
+ * function (from the stream name Lambda sets, without the role: server, image and edge-route
+ * functions of a deployment share rows), latency bucket and status class. The edge-route
+ * functions' lines are also counted and timed apart (the reader's requests and GB-seconds for them).
  */
 export function requestSumsQuery(periodSeconds: number): string {
   const last = LATENCY_BUCKETS - 1;
@@ -60,11 +64,13 @@ export function requestSumsQuery(periodSeconds: number): string {
   return [
     `filter @message like /^\\{"slipway":"${REQUEST_LINE_TAG}",/`,
     "filter durationMs >= 0 and bytes >= 0 and status >= 100 and status <= 599",
-    // The name up to its role suffix (`-server`, `-image`): the longest match leaves the role out.
-    "parse @logStream /^\\d{4}\\/\\d{2}\\/\\d{2}\\/(?<fn>[A-Za-z0-9_-]{1,64})-[a-z]{5,6}\\[/",
+    // The name up to its role suffix (`-server`, `-image`, `-edge3`): the longest match leaves the role out.
+    "parse @logStream /^\\d{4}\\/\\d{2}\\/\\d{2}\\/(?<fn>[A-Za-z0-9_-]{1,64})-(?<role>[a-z]{5,6}|edge\\d{1,2})\\[/",
     `fields least(${last}, floor(log(greatest(durationMs, ${floor}) / ${floor}) / log(${LATENCY_RATIO}))) as bucket`,
     "fields floor(status / 100) as class",
-    `stats count(*) as n, sum(bytes) as out by ${binOf(periodSeconds)}, fn, bucket, class`,
+    'fields strcontains(role, "edge") as atEdge',
+    "fields atEdge * durationMs as edgeDurationMs",
+    `stats count(*) as n, sum(bytes) as out, sum(atEdge) as edge, sum(edgeDurationMs) as edgeMs by ${binOf(periodSeconds)}, fn, bucket, class`,
     `limit ${MAX_ROWS}`,
   ].join(" | ");
 }
@@ -74,7 +80,7 @@ const binOf = (periodSeconds: number) => `bin(${periodSeconds}s)`;
 
 /**
  * Runs the query over [from, to) of one log group and returns the sums of the functions named in
- * `deploymentOf` (function name without `-server` / `-image` → deployment). A query that fails, is
+ * `deploymentOf` (function name without `-server` / `-image` / `-edge<n>` → deployment). A query that fails, is
  * cancelled, times out in CloudWatch or outlasts `maxWaitMs` (then it is stopped, so it scans no
  * more) is a METRICS_UNAVAILABLE error: a view with latency silently missing would read as "no
  * traffic". A log group that does not exist yet has no requests.
@@ -176,15 +182,29 @@ function sumsOf(
     const out = amount(field("out"));
     const bucket = whole(field("bucket"));
     const klass = whole(field("class"));
+    const edge = whole(field("edge"));
+    const edgeMs = amount(field("edgeMs"));
     if (!deploymentId || start === null || n === null || n === 0 || out === null) continue;
+    if (edge === null || edge > n || edgeMs === null) continue;
     if (bucket === null || bucket >= LATENCY_BUCKETS || klass === null || klass < 1 || klass > 5) continue;
     if (start < window.from || start >= window.to || start % window.periodMs !== 0) continue;
     const key = `${deploymentId} ${start}`;
-    const sum = sums.get(key) ?? { deploymentId, start, requests: 0, failed: 0, bytesOut: 0, latency: {} };
+    const sum = sums.get(key) ?? {
+      deploymentId,
+      start,
+      requests: 0,
+      failed: 0,
+      bytesOut: 0,
+      latency: {},
+      edgeRequests: 0,
+      edgeMs: 0,
+    };
     sums.set(key, sum);
     sum.requests += n;
     if (klass === 5) sum.failed += n;
     sum.bytesOut += out;
+    sum.edgeRequests += edge;
+    sum.edgeMs += edgeMs;
     sum.latency[String(bucket)] = (sum.latency[String(bucket)] ?? 0) + n;
   }
   return [...sums.values()];

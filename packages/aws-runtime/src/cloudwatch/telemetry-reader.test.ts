@@ -31,6 +31,8 @@ const NEW = "dpl_new0002";
 const NOW = Date.parse("2026-12-01T12:00:00.000Z");
 const T = NOW - 60_000;
 const server = (deploymentId: string) => siteFunctionName(SITE, deploymentId, "server");
+/** An edge-runtime route's own function (the Deployer's `edge<n>`, site-function-plan.ts). */
+const edge = (deploymentId: string, n: number) => siteFunctionName(SITE, deploymentId, `edge${n}`);
 const stream = (fn: string, env = "3f2a9c0e1b7d4e6f8a5b2c1d0e9f8a7b") => `2026/12/01/${fn}[1]${env}`;
 let eventCount = 0;
 function event(fn: string, at: number, message: string) {
@@ -220,6 +222,49 @@ describe("entries from the site's log group", () => {
   });
 });
 
+describe("edge-route functions' lines", () => {
+  it("are their deployment's entries, served by a function; look-alikes of other sites, deployments or routes are not", async () => {
+    logs.on(FilterLogEventsCommand).resolves({
+      events: [
+        event(edge(NEW, 3), T, request({ requestId: "r-edge", path: "/api/edge-hello", coldStart: true })),
+        event(edge(OLD, 11), T + 1, consoleLine("r-edge-old", "WARN", "edge says hi")),
+        // Another site's, a deployment not of this site, a route number the Deployer never makes.
+        event(siteFunctionName("prj_other1", NEW, "edge3"), T + 2, request({ path: "/other-site" })),
+        event(edge("dpl_zzz9999", 0), T + 3, request({ path: "/other-deployment" })),
+        event(server(NEW).replace(/-server$/, "-edge99"), T + 4, request({ path: "/edge99" })),
+        event(edge(NEW, 12), T + 5, request({ path: "/edge12" })),
+      ],
+    });
+
+    const entries = await reader().entries({ projectId: SITE, limit: 10 });
+
+    expect(entries).toEqual([
+      expect.objectContaining({
+        kind: "request",
+        deploymentId: NEW,
+        requestId: "r-edge",
+        path: "/api/edge-hello",
+        servedBy: "function",
+        coldStart: true,
+      }),
+      expect.objectContaining({ kind: "log", deploymentId: OLD, level: "warn", text: "edge says hi" }),
+    ]);
+  });
+
+  it("count in error groups", async () => {
+    logs.on(FilterLogEventsCommand, { filterPattern: '{ $.slipway = "request" && $.status >= 500 }' }).resolves({
+      events: [event(edge(NEW, 0), T, request({ requestId: "r-1", status: 500, path: "/og" }))],
+    });
+    logs.on(FilterLogEventsCommand, { filterPattern: "ERROR" }).resolves({ events: [] });
+
+    const groups = await reader().errorGroups(SITE, new Date(T - 60_000).toISOString());
+
+    expect(groups).toEqual([
+      expect.objectContaining({ message: "HTTP 500 GET /og", count: 1, lastDeploymentId: NEW, lastRequestId: "r-1" }),
+    ]);
+  });
+});
+
 describe("error groups", () => {
   it("groups exceptions by message with their stack; a 5xx with a logged exception counts once", async () => {
     const uncaught = `2026-12-01T11:59:00.120Z\tr-1\tERROR\tUncaught Exception \t${JSON.stringify({
@@ -265,8 +310,19 @@ describe("error groups", () => {
   });
 });
 
-/** A Logs Insights answer row (request-insights.ts) of the server function of `deploymentId`. */
-const insightsRow = (deploymentId: string, period: Date, bucket: number, klass: number, n: number, out: number) =>
+/**
+ * A Logs Insights answer row (request-insights.ts) of the functions of `deploymentId`, `edge` of
+ * its `n` lines from edge-route functions, which took `edgeMs` together.
+ */
+const insightsRow = (
+  deploymentId: string,
+  period: Date,
+  bucket: number,
+  klass: number,
+  n: number,
+  out: number,
+  edge = { n: 0, ms: 0 },
+) =>
   Object.entries({
     "bin(60s)": period.toISOString().replace("T", " ").replace("Z", ""),
     fn: server(deploymentId).replace(/-server$/, ""),
@@ -274,6 +330,8 @@ const insightsRow = (deploymentId: string, period: Date, bucket: number, klass: 
     class: String(klass),
     n: String(n),
     out: String(out),
+    edge: String(edge.n),
+    edgeMs: String(edge.ms),
   }).map(([field, value]) => ({ field, value }));
 
 describe("metrics from Lambda's own metrics and the request lines", () => {
@@ -374,6 +432,39 @@ describe("metrics from Lambda's own metrics and the request lines", () => {
         errors: 4,
         coldStarts: 1,
         latency: { "60": 3 },
+      },
+    ]);
+  });
+
+  it("counts edge-route functions' requests, GB-seconds and cold starts from their lines, asking Lambda for none of their metrics", async () => {
+    const minute = (i: number) => new Date(NOW - 3_600_000 + i * 60_000);
+    cloudwatch.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [{ Id: "f0_invocations", Timestamps: [minute(0)], Values: [10], StatusCode: "Complete" }],
+    });
+    logs.on(FilterLogEventsCommand).resolves({
+      events: [event(edge(NEW, 2), minute(0).getTime() + 5_000, request({ coldStart: true }))],
+    });
+    // 13 request lines: the server's 10 (already its Invocations) and 3 of edge functions, 2 s in all.
+    logs.on(GetQueryResultsCommand).resolves({
+      status: "Complete",
+      results: [insightsRow(NEW, minute(0), 50, 2, 13, 1300, { n: 3, ms: 2000 })],
+    });
+
+    const points = await reader().metrics(SITE, NOW - 3_600_000, NOW);
+
+    const queries = cloudwatch.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries ?? [];
+    expect(queries).toHaveLength(2 * 2 * 4);
+    expect(queries.map((q) => q.MetricStat?.Metric?.Dimensions?.[0]?.Value)).not.toContain(edge(NEW, 0));
+    expect(points).toEqual([
+      {
+        ...emptyPoint(NEW, minute(0).getTime()),
+        requests: 13,
+        invocations: 13,
+        // 2 s at the server's 1 GB
+        gbSeconds: 2,
+        coldStarts: 1,
+        bytesOut: 1300,
+        latency: { "50": 13 },
       },
     ]);
   });

@@ -15,18 +15,22 @@ import {
   type TelemetryEntry,
   type TelemetryReader,
 } from "@slipway/core";
-import { type SiteFunctionRole, siteFunctionName, siteLogGroupName } from "../deployer/names.ts";
+import { type SiteFunctionRole, siteLogGroupName } from "../deployer/names.ts";
 import { filterEvents } from "./filter-events.ts";
-import { lambdaMetricSums, resolutionOf, type SiteFunction } from "./lambda-metrics.ts";
+import { lambdaMetricSums, resolutionOf } from "./lambda-metrics.ts";
 import { type FunctionOwners, type LogEvent, timeOfSeq, toEntry, toErrorEvent } from "./log-events.ts";
 import { type InsightsLimits, requestSums } from "./request-insights.ts";
+import { deploymentFunctions, deploymentOfFunctionBase, type OwnedFunction } from "./site-functions.ts";
 
 export interface CloudWatchTelemetryOptions {
   readonly logs: CloudWatchLogsClientConfig;
   readonly cloudwatch: CloudWatchClientConfig;
   /** The site's deployments, newest first (the Store's): which functions are the site's. */
   readonly deployments: { listByProject(projectId: string, options?: DeploymentListOptions): Promise<Deployment[]> };
-  /** The functions' memory (what the Deployer gives them): Duration × memory is Lambda's GB-seconds. */
+  /**
+   * The functions' memory (what the Deployer gives them): Duration × memory is Lambda's GB-seconds.
+   * An edge route's function has the server's.
+   */
   readonly memoryMb: Readonly<Record<SiteFunctionRole, number>>;
   /**
    * Lambda delivers a line to CloudWatch seconds after it was written, and from several execution
@@ -64,14 +68,11 @@ export function createCloudWatchTelemetryReader(options: CloudWatchTelemetryOpti
   const maxPages = options.maxPages ?? 20;
   const maxDeployments = options.maxDeployments ?? 50;
 
-  async function functionsOf(projectId: string, deploymentId?: string): Promise<SiteFunction[]> {
+  async function functionsOf(projectId: string, deploymentId?: string): Promise<OwnedFunction[]> {
     const deployments = await options.deployments.listByProject(projectId, { limit: maxDeployments });
-    const roles: SiteFunctionRole[] = ["server", "image"];
     return deployments
       .filter((d) => deploymentId === undefined || d.id === deploymentId)
-      .flatMap((d) =>
-        roles.map((role) => ({ name: siteFunctionName(projectId, d.id, role), deploymentId: d.id, role })),
-      );
+      .flatMap((d) => deploymentFunctions(projectId, d.id));
   }
 
   async function ownersOf(projectId: string): Promise<FunctionOwners> {
@@ -170,7 +171,7 @@ export function createCloudWatchTelemetryReader(options: CloudWatchTelemetryOpti
     const periodMs = periodSeconds * 1000;
     const logGroupName = siteLogGroupName(projectId);
     const [sums, requests, colds] = await Promise.all([
-      lambdaMetricSums(cloudwatch, { functions, from, to, periodSeconds }),
+      lambdaMetricSums(cloudwatch, { functions: functions.filter(isMetered), from, to, periodSeconds }),
       requestSums(
         logs,
         { logGroupName, from, to, periodSeconds, deploymentOf: deploymentOfFunctionBase(functions) },
@@ -211,7 +212,7 @@ export function createCloudWatchTelemetryReader(options: CloudWatchTelemetryOpti
         point.requests += sum.value;
         point.errors += sum.value;
       } else if (sum.metric === "Errors") point.functionErrors += sum.value;
-      else point.gbSeconds += (sum.value / 1000) * (options.memoryMb[sum.role] / 1024);
+      else point.gbSeconds += (sum.value / 1000) * (options.memoryMb[sum.kind] / 1024);
     }
     if (requests.truncated) {
       // More (period, deployment, bucket, class) rows than one answer holds: the histograms miss
@@ -223,6 +224,10 @@ export function createCloudWatchTelemetryReader(options: CloudWatchTelemetryOpti
       point.bytesOut += sum.bytesOut;
       point.answered5xx += sum.failed;
       mergeHistograms(point.latency, sum.latency);
+      // Edge-route functions are counted from their request lines (isMetered says why).
+      point.invocations += sum.edgeRequests;
+      point.requests += sum.edgeRequests;
+      point.gbSeconds += (sum.edgeMs / 1000) * (options.memoryMb.server / 1024);
     }
     const resolution = resolutionOf(periodSeconds);
     return [...points.values()]
@@ -276,9 +281,19 @@ export function stepOfRange(from: number, to: number): number {
   return STEPS.find((step) => stepFor(to - from - step + 1) === step) ?? stepFor(to - from);
 }
 
-/** Function name without its role → deployment: Insights counts a deployment's two functions together. */
-function deploymentOfFunctionBase(functions: readonly SiteFunction[]): Map<string, string> {
-  return new Map(functions.map((fn) => [fn.name.slice(0, -`-${fn.role}`.length), fn.deploymentId]));
+/**
+ * Whose Lambda metrics are asked for: the server and image functions, not the edge routes'. Their
+ * metrics are billed per metric asked for, and the reader cannot know which of `edge0`…`edge11` a
+ * deployment has: 12 × 4 more per deployment would be ~2,800 metrics for a 50-deployment chart
+ * (a SEARCH finds only functions with data in the last two weeks, and its terms match name tokens
+ * loosely). Their request lines are already in the Insights query, which counts them apart
+ * (`sum.edgeRequests`, one line per request the entry answered) at no extra cost, and only theirs:
+ * the server's requests are its Invocations, never its lines too. GB-seconds for them are their
+ * request durations × the server's memory, close to Lambda's Duration for a streamed answer. What
+ * this leaves out: an edge function's Throttles and Errors that wrote no request line (a timeout).
+ */
+function isMetered(fn: OwnedFunction): fn is OwnedFunction & { kind: SiteFunctionRole } {
+  return fn.kind !== "edge";
 }
 
 const zero = () => ({ requests: 0, errors: 0, coldStarts: 0, gbSeconds: 0, bytesOut: 0, invocations: 0, latency: {} });

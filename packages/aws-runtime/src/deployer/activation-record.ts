@@ -1,12 +1,12 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { recordKey, type SiteFunctionKey, type SiteFunctionRole } from "./names.ts";
+import { recordKey, type SiteFunctionKey, type SiteFunctionKind } from "./names.ts";
 
 /** What an activation made, written before it makes anything: `deactivate` gets only the id. */
 export interface ActivationRecord {
   readonly version: 1;
   readonly siteId: string;
   readonly functions: {
-    readonly role: SiteFunctionRole | "edge";
+    readonly role: SiteFunctionKind;
     readonly name: string;
     /** Names its code zip (codeKey); absent in records from before edge routes, where it is the role. */
     readonly key?: SiteFunctionKey;

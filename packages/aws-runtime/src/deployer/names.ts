@@ -18,6 +18,8 @@ export type SiteFunctionRole = "server" | "image";
 export type EdgeFunctionKey = `edge${number}`;
 /** What a site function's Lambda name and code zip are named by: its role, or its edge route's key. */
 export type SiteFunctionKey = SiteFunctionRole | EdgeFunctionKey;
+/** What a site function is: the server, the image function, or one of the edge routes' functions. */
+export type SiteFunctionKind = SiteFunctionRole | "edge";
 
 /** The memory each site function gets unless configured (the API counts GB-seconds with it). */
 export const DEFAULT_SITE_MEMORY_MB: Readonly<Record<SiteFunctionRole, number>> = {

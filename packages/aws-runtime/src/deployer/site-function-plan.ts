@@ -9,12 +9,12 @@ import {
   SERVER_ENTRY_FILE,
   SERVER_ENTRY_HANDLER,
 } from "../server-function/entry-env.ts";
-import { codeKey, type SiteFunctionKey, type SiteFunctionRole, siteFunctionName } from "./names.ts";
+import { codeKey, type SiteFunctionKey, type SiteFunctionKind, siteFunctionName } from "./names.ts";
 import { StepFailure } from "./step.ts";
 
 /** One Lambda function of a deployment: which bundle of the artifact, run by which Slipway entry. */
 export interface SiteFunction {
-  readonly role: SiteFunctionRole | "edge";
+  readonly role: SiteFunctionKind;
   /** Names the Lambda function and its code zip: the role, or `edge<n>` for an edge route. */
   readonly key: SiteFunctionKey;
   /** For people and errors: `server`, `image`, `edge route /og`. */
