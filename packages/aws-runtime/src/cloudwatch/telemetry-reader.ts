@@ -216,7 +216,8 @@ export function createCloudWatchTelemetryReader(options: CloudWatchTelemetryOpti
     }
     if (requests.truncated) {
       // More (period, deployment, bucket, class) rows than one answer holds: the histograms miss
-      // the rest. Said in the API function's log; the counts from Lambda are whole.
+      // the rest. Said in the API function's log; the counts from Lambda are whole (edge-route
+      // functions' requests, counted from these rows, are not).
       console.warn(`slipway: Logs Insights answer for ${logGroupName} cut at its row limit`);
     }
     for (const sum of requests.sums) {
