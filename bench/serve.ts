@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { createToolchain } from "@slipway/builder";
 import { createSqliteChangeStamp, createSqliteStore, openSqlite } from "@slipway/local";
 import { createChangeWatch, DEFAULT_MAX_WORKERS_PER_DEPLOYMENT } from "@slipway/runtime";
 import {
@@ -26,6 +27,11 @@ const SECONDS = 10;
 const SLICE = 5;
 const SCALE = { projects: 1_000, deploymentsPerProject: 10 };
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+/**
+ * Where the pinned Node.js the workers run on is installed, kept between runs (an install is a
+ * registry download): the same binary `slipway up` gives a deployment, and `next start` runs on it too.
+ */
+const TOOLCHAIN_DIR = path.join(os.tmpdir(), "slipway-bench-toolchain");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Result = { rps: number; p99: number; errors: number };
@@ -83,14 +89,20 @@ export async function benchServe(): Promise<string> {
   const idleTimeoutMs = 8_000;
   // Routing as `slipway up` routes: Host → deployment remembered until the SQLite file changes.
   const changes = createChangeWatch(routing.changeStamp);
-  const stack = await startStack(artifactDir, { idleTimeoutMs }, { routing: { changes } }, routing.store);
+  // Workers on the Node.js the fixture's manifest names (as the platform wires the function host),
+  // not on the Node running this bench; `next start` on the same binary, so both sides share it.
+  const toolchain = createToolchain(TOOLCHAIN_DIR);
+  const node = await toolchain.node("22");
+  progress(`workers and next start on Node.js ${node.version}`);
+  const nodeFor = async (version: Parameters<typeof toolchain.node>[0]) => (await toolchain.node(version)).bin;
+  const stack = await startStack(artifactDir, { idleTimeoutMs, nodeFor }, { routing: { changes } }, routing.store);
   await seedFixture(crowded.store, FIXTURE_PROJECT_ID, FIXTURE_DEPLOYMENT_ID);
   const seedSeconds = await seedStore(crowded.store, SCALE.projects - 1, SCALE.deploymentsPerProject);
   progress(`seeded ${SCALE.projects - 1} projects in ${seedSeconds.toFixed(1)} s`);
   const maxWorkers = DEFAULT_MAX_WORKERS_PER_DEPLOYMENT;
   const nextPort = 3_900 + Math.floor(Math.random() * 90);
   progress(`edge on ${stack.port}, activation ${JSON.stringify(stack.activation)}`);
-  let next = await startNext(appDir, nextPort, "/");
+  let next = await startNext(appDir, nextPort, "/", node.bin);
   progress(`next start on ${nextPort}`);
   try {
     const html = (await request(stack.port, "/")).body.toString("utf8");
@@ -155,7 +167,7 @@ export async function benchServe(): Promise<string> {
     const warmMs = (performance.now() - warmStarted).toFixed(1);
     // next start's own cold start: a fresh process until its first `/ssr`.
     await next.stop();
-    next = await startNext(appDir, nextPort, "/ssr");
+    next = await startNext(appDir, nextPort, "/ssr", node.bin);
     const idleRss = await idlePlatformRssMb();
 
     const ratio = (p: string) => {

@@ -13,11 +13,17 @@ export interface NextStart {
 
 /**
  * `next start` of the built fixture, the baseline every serving number is compared with. The
- * time from spawn to the first 200 on `path` is its cold start (polled every 5 ms).
+ * time from spawn to the first 200 on `path` is its cold start (polled every 5 ms). `nodeBin` runs it.
  */
-export async function startNext(appDir: string, port: number, firstPath = "/ssr"): Promise<NextStart> {
+export async function startNext(
+  appDir: string,
+  port: number,
+  firstPath = "/ssr",
+  nodeBin = process.execPath,
+): Promise<NextStart> {
   const started = performance.now();
-  const child = spawn(path.join(appDir, "node_modules/.bin/next"), ["start", "-p", String(port)], {
+  const nextBin = path.join(appDir, "node_modules/next/dist/bin/next");
+  const child = spawn(nodeBin, [nextBin, "start", "-p", String(port)], {
     cwd: appDir,
     env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "ignore", "inherit"],
