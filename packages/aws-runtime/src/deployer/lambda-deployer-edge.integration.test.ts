@@ -48,6 +48,8 @@ let lambda: FakeLambda;
 const cloudwatch = mockClient(CloudWatchLogsClient);
 let origin: Server;
 let originUrl: string;
+/** Paths the stand-in function URLs were asked for with the origin secret: the pre-warm requests. */
+const warmed: string[] = [];
 let workDir: string;
 let siteEntriesDir: string;
 let snapshot: string;
@@ -167,7 +169,9 @@ beforeAll(async () => {
   }));
   await storeEdgeArtifact(TOO_MANY, many);
   origin = createServer((req, res) => {
-    res.writeHead(req.headers[ORIGIN_SECRET_HEADER] === SECRET ? 200 : 403).end("ok");
+    const allowed = req.headers[ORIGIN_SECRET_HEADER] === SECRET;
+    if (allowed) warmed.push(req.url ?? "");
+    res.writeHead(allowed ? 200 : 403).end("ok");
   });
   await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
   originUrl = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
@@ -210,8 +214,12 @@ describe("Lambda deployer, edge-runtime routes", () => {
   });
 
   it("publishes each edge route as its own streaming function behind the server entry, and routes its paths to it", async () => {
+    warmed.length = 0;
     const result = await createLambdaDeployer(options()).activate(deployment(ARTIFACT));
     expect(result).toMatchObject({ ok: true });
+    // Every function warmed through its URL before the route table names it: edge routes at a path
+    // of their route (a dynamic segment filled in).
+    expect(warmed.sort()).toEqual([`/${server}/`, "/hello/slipway-warm", "/og"].sort());
     expect(writes()).toEqual([
       `CreateFunction ${server}`,
       `CreateFunction ${image}`,

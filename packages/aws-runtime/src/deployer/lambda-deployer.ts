@@ -39,6 +39,7 @@ import { createFunctionInput, planSiteFunctions } from "./site-function-plan.ts"
 import { DEFAULT_LOG_RETENTION_DAYS, ensureSiteLogGroup, type LogRetentionDays } from "./site-log-group.ts";
 import { StepFailure, step } from "./step.ts";
 import { cacheSeedPrefixes, unpackArtifact } from "./unpack-artifact.ts";
+import { warmPathOf } from "./warm-path.ts";
 
 export interface LambdaDeployerOptions {
   /** Where the builder stored the artifacts (`deployment.artifactKey`). */
@@ -235,8 +236,19 @@ export function createLambdaDeployer(options: LambdaDeployerOptions): Deployer {
       const urls: Partial<Record<SiteFunctionKey, string>> = {};
       for (const fn of functions) urls[fn.key] = await publishLive(lambda, fn, wait);
       const serverUrl = urls.server as string;
-      const warm = await prewarm(serverUrl, originSecret, options.warmTimeoutMs ?? 30_000);
+      const warmTimeoutMs = options.warmTimeoutMs ?? 30_000;
+      const warm = await prewarm(serverUrl, originSecret, warmTimeoutMs);
       if (!warm.ok) throw new StepFailure(warm.reason);
+      // Each edge route's function too, at a path of its route, before any request can reach it.
+      const edgeWarms = await Promise.all(
+        functions.flatMap((fn) => {
+          const url = urls[fn.key];
+          const target = fn.role === "edge" && fn.paths[0] !== undefined ? warmPathOf(fn.paths[0]) : null;
+          if (url === undefined || target === null) return [];
+          return [prewarm(new URL(target.path, url).href, originSecret, warmTimeoutMs, !target.madeUp)];
+        }),
+      );
+      for (const edgeWarm of edgeWarms) if (!edgeWarm.ok) throw new StepFailure(edgeWarm.reason);
       const origins: DeploymentOrigins = {
         server: new URL(serverUrl).host,
         image: urls.image ? new URL(urls.image).host : null,
