@@ -1620,7 +1620,7 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Requests, errors, latency p50/p95/p99, cold starts, GB-s and bytes out per step (1 min / 15 min / 1 h) */
+        /** Requests, errors, latency p50/p95/p99, cold starts, GB-s and bytes out per step (1 min / 15 min / 1 h); 503 METRICS_UNAVAILABLE when the AWS target's CloudWatch query cannot answer (a partial view would read as no traffic) */
         get: {
             parameters: {
                 query?: {

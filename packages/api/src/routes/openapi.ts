@@ -170,7 +170,8 @@ export const API_ROUTES: Record<string, Partial<Record<"get" | "post" | "patch" 
   },
   "/api/v1/projects/{name}/metrics": {
     get: {
-      summary: "Requests, errors, latency p50/p95/p99, cold starts, GB-s and bytes out per step (1 min / 15 min / 1 h)",
+      summary:
+        "Requests, errors, latency p50/p95/p99, cold starts, GB-s and bytes out per step (1 min / 15 min / 1 h); 503 METRICS_UNAVAILABLE when the AWS target's CloudWatch query cannot answer (a partial view would read as no traffic)",
       query: { since: "1h, 24h or 7d (default 1h)", deployment: "One deployment's metrics" },
       response: R.metricsResponse,
     },
