@@ -1,6 +1,6 @@
 import path from "node:path";
 import { createLocalBuilder } from "@slipway/builder";
-import type { LogLine } from "@slipway/core";
+import { type BuildRequest, createMasker, type LogLine, type Masker } from "@slipway/core";
 import type { BuildOutcome } from "../codebuild/build-variables.ts";
 import { presignedArtifactStore } from "./artifact-upload.ts";
 import { parseBuildRequest } from "./build-request.ts";
@@ -30,9 +30,17 @@ export interface RunnerOptions {
 export async function runCodeBuildBuild(options: RunnerOptions): Promise<BuildOutcome> {
   const { env, print } = options;
   const system = (text: string) => print(formatLogLine({ at: new Date().toISOString(), stream: "system", text }));
-  // The pipeline logs its own failures; a fault around it (request, URLs) is logged here.
-  const outcome = await build(options, system).catch((error: unknown): BuildOutcome => {
-    const reason = `the CodeBuild builder failed: ${error instanceof Error ? error.message : String(error)}`;
+  // Once the request is read: its secret values and repository credential, never in a reason.
+  let hide: Masker = (text) => text;
+  const onRequest = (request: BuildRequest) => {
+    // The token is the password, or the user part when there is none (repo-credentials.ts).
+    const credential = request.repoCredential;
+    const token = credential ? credential.password || credential.username : null;
+    hide = createMasker([...request.mask, ...(token ? [token] : [])]);
+  };
+  // The pipeline logs its own failures (masked); a fault around it (request, URLs, a bug) here.
+  const outcome = await build(options, system, onRequest).catch((error: unknown): BuildOutcome => {
+    const reason = hide(`the CodeBuild builder failed: ${error instanceof Error ? error.message : String(error)}`);
     system(`✗ ${reason}`);
     return { ok: false, reason };
   });
@@ -40,12 +48,17 @@ export async function runCodeBuildBuild(options: RunnerOptions): Promise<BuildOu
   return outcome;
 }
 
-async function build(options: RunnerOptions, system: (text: string) => void): Promise<BuildOutcome> {
+async function build(
+  options: RunnerOptions,
+  system: (text: string) => void,
+  onRequest: (request: BuildRequest) => void,
+): Promise<BuildOutcome> {
   const { env, print } = options;
   const body = await getObject(env.requestUrl, 1024 * 1024);
   if (!body) throw new Error("the build request is gone (or its URL expired)");
   // Held in memory only: the request's repository credential never touches this container's disk.
   const request = parseBuildRequest(body);
+  onRequest(request);
   if (env.artifactKey !== `artifacts/${request.deploymentId}.tar`) {
     throw new Error(`the artifact key ${env.artifactKey} is not deployment ${request.deploymentId}'s`);
   }
