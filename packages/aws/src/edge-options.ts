@@ -1,9 +1,15 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { SlipwayError } from "@slipway/core/errors";
 import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import type { EdgeHostedZone } from "./constructs/edge-certificate.ts";
 import type { SlipwayEdgeOptions } from "./stack.ts";
+
+/** The viewer-request function aws-runtime ships: what the edge runs unless told otherwise. */
+export const DEFAULT_VIEWER_REQUEST_FILE = fileURLToPath(
+  new URL("../../aws-runtime/src/edge/viewer-request.js", import.meta.url),
+);
 
 /** The edge as a command line gives it: plain strings, the function as a file. */
 export interface EdgeInput {
@@ -11,8 +17,8 @@ export interface EdgeInput {
   readonly certificateArn?: string;
   /** `<hosted zone id>:<zone name>`, e.g. `Z0123456789ABC:example.com`. */
   readonly hostedZone?: string;
-  /** The viewer-request function's .js file (aws-runtime ships it). */
-  readonly viewerRequestFile: string;
+  /** The viewer-request function's .js file. @default DEFAULT_VIEWER_REQUEST_FILE */
+  readonly viewerRequestFile?: string;
 }
 
 /**
@@ -21,7 +27,7 @@ export interface EdgeInput {
  * domain and the certificate are checked by the constructs.
  */
 export function edgeOptionsFrom(input: EdgeInput): SlipwayEdgeOptions {
-  const file = resolve(input.viewerRequestFile);
+  const file = resolve(input.viewerRequestFile ?? DEFAULT_VIEWER_REQUEST_FILE);
   if (!existsSync(file) || !statSync(file).isFile()) {
     throw new SlipwayError(
       "INVALID_CONFIG",

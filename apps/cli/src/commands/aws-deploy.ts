@@ -3,12 +3,15 @@ import { defineCommand } from "../command.ts";
 import type { CommandContext } from "../context.ts";
 import { writeCredentials } from "../credentials.ts";
 import { dashboardUrl, deployDashboardSite } from "./aws-dashboard-site.ts";
+import { EDGE_OPTIONS, EDGE_USAGE, edgeInputOf } from "./aws-edge-flags.ts";
 import { AWS_TARGET_OPTIONS, type AwsOps, openAwsSession, realAwsOps, sourceOf, targetOf } from "./aws-ops.ts";
 import { describeMe, type Me } from "./whoami.ts";
 
 const USAGE =
-  "slipway aws deploy --region R [--profile P] [--sites-domain D] [--bundles DIR] [--bootstrap]\n" +
-  "           --sites-domain D  sites get <project>.D as hostnames; the dashboard is deployed at slipway.D\n" +
+  "slipway aws deploy --region R [--profile P] [--bundles DIR] [--bootstrap]\n" +
+  "                   [--sites-domain D (--certificate-arn ARN | --hosted-zone ID:NAME) [--viewer-request FILE]]\n" +
+  EDGE_USAGE +
+  "; the dashboard is deployed at slipway.D\n" +
   "           --bundles DIR     the aws-runtime bundles (default: packages/aws-runtime/dist/lambda)\n" +
   "           --bootstrap       bootstrap the account and region for CDK assets first (once)";
 
@@ -19,13 +22,13 @@ export const awsDeploy = defineCommand({
   maxPositionals: 0,
   options: {
     ...AWS_TARGET_OPTIONS,
-    "sites-domain": { type: "string" },
+    ...EDGE_OPTIONS,
     bundles: { type: "string" },
     bootstrap: { type: "boolean" },
   },
   examples: [
     "slipway aws deploy --region eu-west-1 --profile prod --bootstrap",
-    "slipway aws deploy --region eu-west-1 --sites-domain sites.example.com --json",
+    "slipway aws deploy --region us-east-1 --sites-domain sites.example.com --hosted-zone Z0123456789ABC:example.com",
   ],
   async run(ctx, { values }) {
     return runAwsDeploy(ctx, values, realAwsOps);
@@ -43,11 +46,12 @@ export async function runAwsDeploy(
   loadOps: () => Promise<AwsOps>,
 ): Promise<number> {
   const target = targetOf(values, USAGE);
+  const edge = edgeInputOf(values);
   const { aws, clients, progress, toolkit, call, dashboardArtifact } = await openAwsSession(ctx, target, loadOps);
-  const sitesDomain = values["sites-domain"] as string | undefined;
+  const sitesDomain = edge?.sitesDomain;
   progress(`Deploying the Slipway control plane with ${aws.describeTarget(target)}…`);
   const outputs = await call(() =>
-    aws.deployControlPlane(toolkit, sourceOf(values, aws), { bootstrap: values.bootstrap === true }),
+    aws.deployControlPlane(toolkit, sourceOf(values, aws, edge), { bootstrap: values.bootstrap === true }),
   );
   const token = await call(() => aws.readAdminToken(clients.secrets, outputs.adminTokenSecretArn));
   // The same check `slipway login` makes: the token works against this API before it is saved.

@@ -2,12 +2,15 @@ import { SlipwayError } from "@slipway/core/errors";
 import { defineCommand, usageError } from "../command.ts";
 import { askLine, isInteractive } from "../confirm.ts";
 import type { CommandContext } from "../context.ts";
-import { AWS_TARGET_OPTIONS, type AwsOps, openAwsSession, realAwsOps, targetOf } from "./aws-ops.ts";
+import { EDGE_OPTIONS, edgeInputOf } from "./aws-edge-flags.ts";
+import { AWS_TARGET_OPTIONS, type AwsOps, edgeSourceOf, openAwsSession, realAwsOps, targetOf } from "./aws-ops.ts";
 
 const USAGE =
   "slipway aws destroy --region R [--profile P] (--keep-data | --remove-data)\n" +
   "           --keep-data    remove the stack but keep the table, the buckets and their data\n" +
-  "           --remove-data  delete the table and the buckets too (the KMS key is always kept)\n" +
+  "           --remove-data  delete the table and the buckets too (the KMS key is always kept); it redeploys\n" +
+  "                          the stack first: give the edge flags it was deployed with (--sites-domain D\n" +
+  "                          --certificate-arn ARN | --hosted-zone ID:NAME), or the edge's buckets stay behind\n" +
   "           without either, asks (and refuses when stdin is not a terminal)";
 
 export const awsDestroy = defineCommand({
@@ -19,6 +22,7 @@ export const awsDestroy = defineCommand({
     ...AWS_TARGET_OPTIONS,
     "keep-data": { type: "boolean" },
     "remove-data": { type: "boolean" },
+    ...EDGE_OPTIONS,
   },
   examples: ["slipway aws destroy --region eu-west-1", "slipway aws destroy --region eu-west-1 --remove-data --json"],
   async run(ctx, { values }) {
@@ -32,6 +36,7 @@ export async function runAwsDestroy(
   loadOps: () => Promise<AwsOps>,
 ): Promise<number> {
   const target = targetOf(values, USAGE);
+  const edge = edgeInputOf(values);
   const removeData = await chooseData(ctx, values, target.region);
   if (removeData === null) {
     ctx.stderr.write("Nothing removed.\n");
@@ -39,7 +44,9 @@ export async function runAwsDestroy(
   }
   const { aws, clients, progress, toolkit, call } = await openAwsSession(ctx, target, loadOps);
   const emptyBucket = (bucket: string) => aws.emptyBucket(clients.s3, bucket);
-  const { emptied } = await call(() => aws.removeControlPlane(toolkit, {}, { removeData, emptyBucket, progress }));
+  // The redeploy before a data removal keeps the edge the stack has (its buckets are emptied, then deleted).
+  const source = edgeSourceOf(aws, edge);
+  const { emptied } = await call(() => aws.removeControlPlane(toolkit, source, { removeData, emptyBucket, progress }));
   if (ctx.json) ctx.printJson({ region: target.region, removed: true, dataRemoved: removeData, emptied });
   else if (removeData) ctx.print(`Removed the control plane and its data from ${target.region} (the KMS key stays).`);
   else

@@ -24,6 +24,7 @@ import { runAwsUpgrade } from "./aws-upgrade.ts";
 // logs in to is the real one on loopback.
 
 const ADMIN_TOKEN = "a".repeat(24) + "B".repeat(24);
+const CERTIFICATE_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666";
 const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:SlipwayAdminToken-abc";
 const TEST_CONFIG = { region: "eu-west-1", credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" } };
 const secrets = mockClient(SecretsManagerClient);
@@ -137,6 +138,20 @@ async function run(
   };
 }
 
+/** The stack's template as the recorded toolkit call would have deployed it (synthesized here). */
+async function synthesizedTemplate(calls: ToolkitCall[], outdir: string) {
+  const call = calls.find((c) => c.method === "fromAssemblyBuilder");
+  if (call?.method !== "fromAssemblyBuilder") throw new Error("no assembly builder");
+  const assembly = (await call.builder({ outdir, env: {} })) as unknown as {
+    getStackByName(name: string): {
+      template: {
+        Resources: Record<string, { Type: string; DeletionPolicy?: string; Properties?: Record<string, unknown> }>;
+      };
+    };
+  };
+  return Object.values(assembly.getStackByName("Slipway").template.Resources);
+}
+
 const methods = (calls: ToolkitCall[]) => calls.map((c) => c.method);
 const onlySlipway = { strategy: "pattern-must-match-single", patterns: ["Slipway"] };
 
@@ -165,7 +180,12 @@ describe("slipway aws deploy", () => {
   it("with --json prints one document and no progress, never the token", async () => {
     const result = await run(
       runAwsDeploy,
-      { region: "eu-west-1", bundles: bundlesDir, "sites-domain": "sites.example.com" },
+      {
+        region: "eu-west-1",
+        bundles: bundlesDir,
+        "sites-domain": "sites.example.com",
+        "certificate-arn": CERTIFICATE_ARN,
+      },
       { json: true, script: { outputs: outputs(), events: ["Slipway | CREATE_IN_PROGRESS"] } },
     );
     expect(result.error).toBeNull();
@@ -188,6 +208,7 @@ describe("slipway aws deploy", () => {
       region: "eu-west-1",
       bundles: bundlesDir,
       "sites-domain": "sites.example.com",
+      "certificate-arn": CERTIFICATE_ARN,
     });
     expect(first.error).toBeNull();
     const [id] = first.dashboardBuilds;
@@ -214,6 +235,7 @@ describe("slipway aws deploy", () => {
       region: "eu-west-1",
       bundles: bundlesDir,
       "sites-domain": "sites.example.com",
+      "certificate-arn": CERTIFICATE_ARN,
     });
     expect(again.error).toBeNull();
     const [next] = again.dashboardBuilds;
@@ -234,7 +256,12 @@ describe("slipway aws deploy", () => {
       });
       const result = await run(
         runAwsDeploy,
-        { region: "eu-west-1", bundles: bundlesDir, "sites-domain": "sites.example.com" },
+        {
+          region: "eu-west-1",
+          bundles: bundlesDir,
+          "sites-domain": "sites.example.com",
+          "certificate-arn": CERTIFICATE_ARN,
+        },
         { script: { outputs: { ...outputs(), ApiUrl: `${bucketApi.url}/` } } },
       );
       expect(result.error).toBeNull();
@@ -303,6 +330,35 @@ describe("slipway aws deploy", () => {
       { script: { failWith: { method: "deploy", error } } },
     );
     expect(result.error).toMatchObject({ code: "AWS_NOT_BOOTSTRAPPED", hint: expect.stringContaining("--bootstrap") });
+  });
+
+  it("with --sites-domain and a certificate puts the edge in the stack: two distributions running aws-runtime's function", async () => {
+    const result = await run(runAwsDeploy, {
+      region: "eu-west-1",
+      bundles: bundlesDir,
+      "sites-domain": "sites.example.com",
+      "certificate-arn": CERTIFICATE_ARN,
+    });
+    expect(result.error).toBeNull();
+    const resources = await synthesizedTemplate(result.calls, join(dir, "cdk-edge-deploy"));
+    expect(resources.filter((r) => r.Type === "AWS::CloudFront::Distribution")).toHaveLength(2);
+    const shipped = await readFile(aws.DEFAULT_VIEWER_REQUEST_FILE, "utf8");
+    expect(resources.find((r) => r.Type === "AWS::CloudFront::Function")?.Properties?.FunctionCode).toBe(shipped);
+  }, 120_000);
+
+  it("refuses a sites domain without a certificate, and a certificate without a sites domain, before calling AWS", async () => {
+    const bare = await run(runAwsDeploy, {
+      region: "eu-west-1",
+      bundles: bundlesDir,
+      "sites-domain": "sites.example.com",
+    });
+    expect(bare.error).toMatchObject({
+      code: "INVALID_INPUT",
+      message: "--sites-domain sites.example.com needs --certificate-arn ARN or --hosted-zone ID:NAME.",
+    });
+    const orphan = await run(runAwsDeploy, { region: "eu-west-1", "hosted-zone": "Z0123456789ABC:example.com" });
+    expect(orphan.error).toMatchObject({ code: "INVALID_INPUT", message: "--hosted-zone needs --sites-domain." });
+    expect([...bare.targets, ...orphan.targets]).toEqual([]);
   });
 
   it("refuses a region that is not one, and a bundles directory without the outbox, before calling AWS", async () => {
@@ -414,17 +470,25 @@ describe("slipway aws destroy", () => {
     });
   });
 
+  it("with the edge flags, the redeploy before a data removal keeps the edge, its buckets deletable", async () => {
+    s3.on(ListObjectVersionsCommand).resolves({ IsTruncated: false });
+    const result = await run(runAwsDestroy, {
+      region: "eu-west-1",
+      "remove-data": true,
+      "sites-domain": "sites.example.com",
+      "certificate-arn": CERTIFICATE_ARN,
+    });
+    const resources = await synthesizedTemplate(result.calls, join(dir, "cdk-remove-edge"));
+    expect(resources.filter((r) => r.Type === "AWS::CloudFront::Distribution")).toHaveLength(2);
+    expect(new Set(resources.filter((r) => r.Type === "AWS::S3::Bucket").map((r) => r.DeletionPolicy))).toEqual(
+      new Set(["Delete"]),
+    );
+  }, 120_000);
+
   it("the redeploy before a data removal has a deletable table and buckets, and the key kept", async () => {
     s3.on(ListObjectVersionsCommand).resolves({ IsTruncated: false });
     const result = await run(runAwsDestroy, { region: "eu-west-1", "remove-data": true });
-    const call = result.calls[0];
-    if (call?.method !== "fromAssemblyBuilder") throw new Error("no assembly builder");
-    const assembly = (await call.builder({ outdir: join(dir, "cdk-remove"), env: {} })) as unknown as {
-      getStackByName(name: string): {
-        template: { Resources: Record<string, { Type: string; DeletionPolicy?: string }> };
-      };
-    };
-    const resources = Object.values(assembly.getStackByName("Slipway").template.Resources);
+    const resources = await synthesizedTemplate(result.calls, join(dir, "cdk-remove"));
     const policyOf = (type: string) => resources.filter((r) => r.Type === type).map((r) => r.DeletionPolicy);
     // The control plane's table and OpenNext's tag cache table.
     expect(policyOf("AWS::DynamoDB::Table")).toEqual(["Delete", "Delete"]);
@@ -485,10 +549,17 @@ describe("slipway aws upgrade", () => {
       region: "eu-west-1",
       bundles: bundlesDir,
       "sites-domain": "sites.example.com",
+      "certificate-arn": CERTIFICATE_ARN,
     });
     const result = await run(
       runAwsUpgrade,
-      { region: "eu-west-1", bundles: bundlesDir, yes: true, "sites-domain": "sites.example.com" },
+      {
+        region: "eu-west-1",
+        bundles: bundlesDir,
+        yes: true,
+        "sites-domain": "sites.example.com",
+        "certificate-arn": CERTIFICATE_ARN,
+      },
       { script: { diff, outputs: outputs() } },
     );
     expect(result.error).toBeNull();

@@ -1,4 +1,4 @@
-import type { AwsTarget, ControlPlaneToolkit, OpsClients } from "@slipway/aws";
+import type { AwsTarget, ControlPlaneSource, ControlPlaneToolkit, EdgeInput, OpsClients } from "@slipway/aws";
 import { SlipwayError } from "@slipway/core/errors";
 import type { DashboardArtifact } from "@slipway/platform";
 import { loadAws } from "../aws.ts";
@@ -101,13 +101,21 @@ export async function openAwsSession(
   };
 }
 
-/** The stack's source as `deploy` and `upgrade` take it from their flags: the bundles and the sites domain. */
-export function sourceOf(values: Record<string, unknown>, aws: Aws): { bundlesDir: string; sitesDomain?: string } {
-  const sitesDomain = values["sites-domain"] as string | undefined;
-  return {
-    bundlesDir: (values.bundles as string | undefined) ?? aws.DEFAULT_BUNDLES_DIR,
-    ...(sitesDomain !== undefined ? { sitesDomain } : {}),
-  };
+/**
+ * The stack's source as `deploy`, `upgrade` and `destroy` take it from their flags: the bundles,
+ * and the edge with its sites domain (edgeInputOf, checked before the CDK was loaded).
+ */
+export function sourceOf(
+  values: Record<string, unknown>,
+  aws: Aws,
+  edge: EdgeInput | null,
+): ControlPlaneSource & { bundlesDir: string } {
+  return { bundlesDir: (values.bundles as string | undefined) ?? aws.DEFAULT_BUNDLES_DIR, ...edgeSourceOf(aws, edge) };
+}
+
+/** The edge part of the stack's source: the edge and its sites domain, or neither. */
+export function edgeSourceOf(aws: Aws, edge: EdgeInput | null): Pick<ControlPlaneSource, "edge" | "sitesDomain"> {
+  return edge ? { sitesDomain: edge.sitesDomain, edge: aws.edgeOptionsFrom(edge) } : {};
 }
 
 /** Runs an AWS call, turning credential and region faults into errors naming the profile and region. */

@@ -4,11 +4,14 @@ import { defineCommand } from "../command.ts";
 import { confirmByTyping, isInteractive } from "../confirm.ts";
 import type { CommandContext } from "../context.ts";
 import { type DashboardDeployment, dashboardUrl, deployDashboardSite } from "./aws-dashboard-site.ts";
+import { EDGE_OPTIONS, edgeInputOf } from "./aws-edge-flags.ts";
 import { AWS_TARGET_OPTIONS, type AwsOps, openAwsSession, realAwsOps, sourceOf, targetOf } from "./aws-ops.ts";
 
 const USAGE =
-  "slipway aws upgrade --region R [--profile P] [--sites-domain D] [--bundles DIR] [--yes]\n" +
+  "slipway aws upgrade --region R [--profile P] [--bundles DIR] [--yes]\n" +
+  "                    [--sites-domain D (--certificate-arn ARN | --hosted-zone ID:NAME) [--viewer-request FILE]]\n" +
   "           shows what changes in the deployed stack, then deploys this version (--yes: without asking);\n" +
+  "           give the edge flags the stack was deployed with (without them the edge is taken out);\n" +
   "           with --sites-domain D the dashboard at slipway.D is rebuilt and deployed again (a new deployment)";
 
 /** Resource types whose replacement loses data: an upgrade that replaces one asks twice as loudly. */
@@ -21,7 +24,7 @@ export const awsUpgrade = defineCommand({
   maxPositionals: 0,
   options: {
     ...AWS_TARGET_OPTIONS,
-    "sites-domain": { type: "string" },
+    ...EDGE_OPTIONS,
     bundles: { type: "string" },
     yes: { type: "boolean", short: "y" },
   },
@@ -37,8 +40,9 @@ export async function runAwsUpgrade(
   loadOps: () => Promise<AwsOps>,
 ): Promise<number> {
   const target = targetOf(values, USAGE);
+  const edge = edgeInputOf(values);
   const { aws, clients, progress, toolkit, call, dashboardArtifact } = await openAwsSession(ctx, target, loadOps);
-  const source = sourceOf(values, aws);
+  const source = sourceOf(values, aws, edge);
   const changes = await call(() => aws.diffControlPlane(toolkit, source));
   const sitesDomain = source.sitesDomain;
   if (aws.isEmptySummary(changes)) {
