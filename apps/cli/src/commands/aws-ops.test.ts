@@ -532,6 +532,26 @@ describe("slipway aws upgrade", () => {
     expect(result.stdout).toContain("Warning: replacing DataTable (AWS::DynamoDB::Table) loses what it holds.");
   });
 
+  it("refuses, even with --yes, an upgrade without the edge flags that would remove the edge's distributions", async () => {
+    const withoutEdge = {
+      permissionsBroadened: false,
+      changes: [
+        ["ApiHandler", "AWS::Lambda::Function", "WILL_UPDATE"],
+        ["EdgePlatformDistribution", "AWS::CloudFront::Distribution", "WILL_DESTROY"],
+      ] as Array<[string, string, string]>,
+    };
+    const result = await run(
+      runAwsUpgrade,
+      { region: "eu-west-1", bundles: bundlesDir, yes: true },
+      { script: { diff: withoutEdge, outputs: outputs() } },
+    );
+    expect(result.error).toMatchObject({
+      code: "INVALID_INPUT",
+      message: expect.stringContaining("EdgePlatformDistribution (AWS::CloudFront::Distribution)"),
+    });
+    expect(methods(result.calls)).toEqual(["fromAssemblyBuilder", "diff"]);
+  });
+
   it("with --yes deploys after the diff", async () => {
     const result = await run(
       runAwsUpgrade,

@@ -14,6 +14,9 @@ const USAGE =
   "           give the edge flags the stack was deployed with (without them the edge is taken out);\n" +
   "           with --sites-domain D the dashboard at slipway.D is rebuilt and deployed again (a new deployment)";
 
+/** The edge's distributions: an upgrade without the edge flags would delete them. */
+const EDGE_RESOURCE = /\(AWS::CloudFront::Distribution\)$/;
+
 /** Resource types whose replacement loses data: an upgrade that replaces one asks twice as loudly. */
 const STATEFUL = /\((AWS::DynamoDB::Table|AWS::S3::Bucket|AWS::KMS::Key|AWS::SecretsManager::Secret)\)$/;
 
@@ -49,6 +52,16 @@ export async function runAwsUpgrade(
     if (ctx.json) ctx.printJson({ changes, upgraded: false });
     else ctx.print("No changes: the deployed stack is already this version.");
     return 0;
+  }
+  // The edge flags are not read back from the deployed stack: forgetting them would take every
+  // site off the air (its distributions deleted), which no --yes may do unasked.
+  const edgeRemoved = changes.removed.filter((id) => EDGE_RESOURCE.test(id));
+  if (edge === null && edgeRemoved.length > 0) {
+    throw new SlipwayError(
+      "INVALID_INPUT",
+      `This upgrade would remove the edge that serves the sites (${edgeRemoved.join(", ")}): no --sites-domain was given.`,
+      `Pass the edge flags the stack was deployed with: slipway aws upgrade --region ${target.region} --sites-domain D (--certificate-arn ARN | --hosted-zone ID:NAME)`,
+    );
   }
   // The summary is what the person decides on: on stderr with --json, so stdout stays one document.
   const show = (line: string) => (ctx.json ? ctx.stderr.write(`${line}\n`) : ctx.print(line));
