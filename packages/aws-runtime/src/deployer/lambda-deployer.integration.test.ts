@@ -36,7 +36,7 @@ import {
   SERVER_ENTRY_HANDLER,
 } from "../server-function/entry-env.ts";
 import { ORIGIN_SECRET_HEADER } from "../server-function/origin-secret.ts";
-import { type FakeLambda, mockLambda, type S3rver, startS3rver } from "../test-support/index.ts";
+import { type FakeLambda, mockLambda, type S3rver, startS3rver, zipNames } from "../test-support/index.ts";
 import { createLambdaDeployer, type LambdaDeployerOptions } from "./lambda-deployer.ts";
 import { siteFunctionName } from "./names.ts";
 
@@ -118,20 +118,6 @@ function options(overrides: Partial<LambdaDeployerOptions> = {}): LambdaDeployer
     workDir,
     ...overrides,
   };
-}
-
-/** The names in a zip's central directory: the files exactly as Lambda unpacks them. */
-function zipNames(zip: Buffer): string[] {
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const count = zip.readUInt16LE(end + 10);
-  let at = zip.readUInt32LE(end + 16);
-  const names: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const nameLength = zip.readUInt16LE(at + 28);
-    names.push(zip.subarray(at + 46, at + 46 + nameLength).toString("utf8"));
-    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
-  }
-  return names;
 }
 
 async function codeZip(key: string | undefined): Promise<Buffer> {

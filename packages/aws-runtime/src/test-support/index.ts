@@ -10,3 +10,4 @@ export * from "./fauxqs.ts";
 export * from "./lambda-streaming-runtime.ts";
 export * from "./outbox-pump.ts";
 export * from "./s3rver.ts";
+export { zipNames } from "./zip-names.ts";
