@@ -3,6 +3,7 @@ import { PassThrough } from "node:stream";
 import { serve } from "@hono/node-server";
 import { type ApiDeps, createApi, hashToken } from "@slipway/api";
 import { ADMIN_TOKEN_SCOPE, createProject } from "@slipway/core";
+import { savedReadyDeployment } from "@slipway/core/contracts";
 import {
   createMemoryBuildCache,
   createMemoryGitRemote,
@@ -45,20 +46,11 @@ async function platform() {
   });
   const project = await createProject(deps, { name: "shop", repo: "https://github.com/acme/shop.git" });
   for (const [i, id] of ["dpl_stable", "dpl_next"].entries()) {
-    await store.deployments.create({
+    await savedReadyDeployment(store, project.id, {
       id,
-      projectId: project.id,
-      environment: "production",
-      status: "ready",
-      statusReason: null,
       commit: { sha: `${i}`.repeat(40), branch: "main", message: null, author: null },
-      trigger: "api",
       artifactKey: `artifacts/${id}.tar`,
-      envSnapshot: null,
       createdAt: `2026-01-0${i + 1}T00:00:00.000Z`,
-      buildStartedAt: null,
-      readyAt: null,
-      finishedAt: null,
     });
   }
   const server = serve({ fetch: createApi(deps).fetch, port: 0, hostname: "127.0.0.1" });

@@ -1,3 +1,4 @@
+import { savedReadyDeployment } from "@slipway/core/contracts";
 import { describe, expect, it } from "vitest";
 import { setupApi } from "../testing/setup-api.ts";
 
@@ -89,20 +90,11 @@ describe("POST /api/v1/deployments/:id/promote with a canary, and rollback", () 
     });
     const { id: projectId } = (await created.json()) as { id: string };
     for (const [i, id] of ["stable", "next"].entries()) {
-      await store.deployments.create({
+      await savedReadyDeployment(store, projectId, {
         id,
-        projectId,
-        environment: "production",
-        status: "ready",
-        statusReason: null,
         commit: { sha: `${i}`.repeat(40), branch: "main", message: null, author: null },
-        trigger: "api",
         artifactKey: `artifacts/${id}.tar`,
-        envSnapshot: null,
         createdAt: `2026-01-0${i + 1}T00:00:00.000Z`,
-        buildStartedAt: null,
-        readyAt: null,
-        finishedAt: null,
       });
     }
     const post = (path: string, body?: unknown) =>
