@@ -1,6 +1,6 @@
 import path from "node:path";
 import { createLocalBuilder } from "@slipway/builder";
-import { type BuildRequest, createMasker, type LogLine, type Masker } from "@slipway/core";
+import { type BuildRequest, createMasker, credentialSecrets, type LogLine, type Masker } from "@slipway/core";
 import type { BuildOutcome } from "../codebuild/build-variables.ts";
 import { presignedArtifactStore } from "./artifact-upload.ts";
 import { parseBuildRequest } from "./build-request.ts";
@@ -33,10 +33,7 @@ export async function runCodeBuildBuild(options: RunnerOptions): Promise<BuildOu
   // Once the request is read: its secret values and repository credential, never in a reason.
   let hide: Masker = (text) => text;
   const onRequest = (request: BuildRequest) => {
-    // The token is the password, or the user part when there is none (repo-credentials.ts).
-    const credential = request.repoCredential;
-    const token = credential ? credential.password || credential.username : null;
-    hide = createMasker([...request.mask, ...(token ? [token] : [])]);
+    hide = createMasker([...request.mask, ...credentialSecrets(request.repoCredential)]);
   };
   // The pipeline logs its own failures (masked); a fault around it (request, URLs, a bug) here.
   const outcome = await build(options, system, onRequest).catch((error: unknown): BuildOutcome => {
