@@ -18,11 +18,12 @@ export interface BoxLaunch {
   /** slirp4netns binary when the box has its own network namespace (no --share-net). */
   readonly slirp: string | null;
   /**
-   * Release the command once its cgroup is joined and link-local addresses are refused, while
-   * slirp4netns still attaches (`started` settles when it has): the command's start-up overlaps
-   * the network's. Until then the namespace has only loopback, so a connection out fails rather
-   * than leaks. For a command that takes work only after `started` (a function worker importing
-   * its bundle), not for a build step that may connect out at once.
+   * Release the command once its cgroup is joined; link-local addresses are refused and then
+   * slirp4netns attaches while it starts (`started` settles when both are done): the command's
+   * start-up overlaps the network's. Until then the namespace has only loopback, so a connection
+   * out fails rather than leaks, and the refusal is in place before there is any route out. For a
+   * command that takes work only after `started` (a function worker importing its bundle), not
+   * for a build step that may connect out at once.
    */
   readonly networkAfterStart?: boolean;
 }
@@ -84,8 +85,8 @@ export function launchBox(spec: BoxLaunch): Box {
     async function attach(pid: number): Promise<void> {
       spec.cgroup?.attach(pid);
       if (spec.slirp !== null && spec.networkAfterStart === true) {
-        await refuseLinkLocal(pid);
         release();
+        await refuseLinkLocal(pid);
         network = await startSlirp(spec.slirp, pid, undefined, { linkLocalRefused: true });
         if (child.exitCode !== null || child.signalCode !== null) network.stop();
         return;

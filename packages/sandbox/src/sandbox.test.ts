@@ -93,21 +93,24 @@ describe("launchBox", () => {
 describe("launchBox with networkAfterStart", () => {
   const slirp = findSlirp();
   it.skipIf(!bwrapFeatures().works || slirp === null)(
-    "lets the command run while slirp4netns attaches, link-local already refused; started waits for the network",
+    "lets the command run while link-local is refused and slirp4netns attaches, in that order; started waits for both",
     async () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), "slipway-netafter-"));
       const ran = path.join(dir, "ran");
       const routes = path.join(dir, "routes");
       // A slirp4netns that attaches only once the command has run: without the early release the
       // command waits for the network and the network for the command, and `started` times out.
+      // It notes the namespace's routes as it finds them (its 6th argument is the sandbox's pid).
       const gatedSlirp = path.join(dir, "slirp4netns");
-      writeFileSync(gatedSlirp, `#!/bin/sh\nwhile [ ! -e ${ran} ]; do sleep 0.01; done\nexec ${slirp} "$@"\n`, {
-        mode: 0o755,
-      });
+      writeFileSync(
+        gatedSlirp,
+        `#!/bin/sh\nwhile [ ! -e ${ran} ]; do sleep 0.01; done\nnsenter --net=/proc/$6/ns/net ip route show > ${routes}\nexec ${slirp} "$@"\n`,
+        { mode: 0o755 },
+      );
       const box = launchBox({
         bwrap: "bwrap",
         bwrapArgs: ["--unshare-net", "--unshare-pid", "--die-with-parent", "--ro-bind", "/", "/", "--bind", dir, dir],
-        argv: ["/bin/sh", "-c", `ip route show > ${routes}; touch ${ran}; read go; ip route show`],
+        argv: ["/bin/sh", "-c", `touch ${ran}; read go; ip route show`],
         cwd: "/",
         env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
         stdio: ["pipe", "pipe", "pipe"],
@@ -118,6 +121,7 @@ describe("launchBox with networkAfterStart", () => {
       try {
         await box.released;
         await box.started;
+        // Before slirp4netns gave it a way out, the namespace refused link-local already.
         expect(readFileSync(routes, "utf8")).toMatch(/prohibit 169\.254\.0\.0\/16/);
         // Once started, the network is there: slirp's tap0 and its default route.
         let network = "";
@@ -128,6 +132,7 @@ describe("launchBox with networkAfterStart", () => {
         box.child.stdin?.end("go\n");
         await closed;
         expect(network).toContain("tap0");
+        expect(network).toMatch(/prohibit 169\.254\.0\.0\/16/);
       } finally {
         if (box.child.exitCode === null) box.child.kill("SIGKILL");
         rmSync(dir, { recursive: true, force: true });

@@ -19,7 +19,7 @@ import {
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_WORKERS_PER_DEPLOYMENT,
   DEFAULT_WORKER_LIMITS,
-  heapLimitMb,
+  heapFlags,
 } from "./limits.ts";
 import { type LoopbackTarget, openForwards, parseLoopbackTarget } from "./loopback-forward.ts";
 import { Pool } from "./pool.ts";
@@ -118,7 +118,9 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
     const plan = planWorkerSpawn({
       sandbox: isolation.sandbox,
       nodePath,
-      nodeFlags: [`--max-old-space-size=${heapLimitMb(workerLimits)}`],
+      // Node sizes its heap from the cgroup only if it is in it when it starts: bwrap holds the
+      // command until the cgroup is joined; a plain process joins just after.
+      nodeFlags: heapFlags(workerLimits, isolation.sandbox && cgroup !== null && isolation.memory === "cgroup"),
       workerScript: WORKER_SCRIPT,
       socketPath,
       entry: path.join(bundleDir, fn.entry),
