@@ -6,6 +6,7 @@ import {
   groupErrors,
   type MetricPoint,
   NO_DROPS,
+  requestEntriesOf,
   rollUp,
   type TelemetryEntry,
   type TelemetryStore,
@@ -34,6 +35,10 @@ export function createMemoryTelemetryStore(): TelemetryStore {
     name: "memory",
     async write(batch) {
       for (const entry of batch.entries) entries.push({ ...entry, seq: ++seq } as TelemetryEntry);
+      for (const { projectId, rows } of batch.requestRows ?? []) {
+        entries.push(...requestEntriesOf(projectId, seq + 1, rows));
+        seq += rows.count;
+      }
       errors.push(...batch.errors);
       for (const metric of batch.metrics) add({ ...metric, resolution: "minute" });
     },

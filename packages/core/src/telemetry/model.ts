@@ -1,3 +1,5 @@
+import type { ProjectRequestRows } from "./request-rows.ts";
+
 /** What the telemetry of a site is made of: request log, function log lines, errors, metrics. */
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
@@ -94,6 +96,8 @@ export type MetricDelta = Omit<MetricPoint, "resolution">;
 
 export interface TelemetryBatch {
   readonly entries: readonly NewTelemetryEntry[];
+  /** Request entries as columns (the edge's path): stored after `entries`, in order. */
+  readonly requestRows?: readonly ProjectRequestRows[];
   readonly errors: readonly ErrorEvent[];
   readonly metrics: readonly MetricDelta[];
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createMasker } from "../domain/mask.ts";
+import { requestRowsOf } from "../ports/contracts/telemetry-store.contract.ts";
 import type { TelemetryStore } from "../ports/telemetry-store.ts";
 import type { TelemetryBatch } from "./model.ts";
 import { createTelemetryRecorder, type ServedRequest } from "./recorder.ts";
+import { requestEntriesOf } from "./request-rows.ts";
 
 /** Keeps what the recorder writes: the recorder's only call on its store. */
 function capturingStore(fail: () => boolean = () => false) {
@@ -156,5 +158,48 @@ describe("telemetry recorder times", () => {
       [MINUTE, 5],
       [MINUTE + 60_000, 2],
     ]);
+  });
+});
+
+describe("telemetry recorder: request rows", () => {
+  it("records rows as it records the same requests one by one: entries, metrics, errors, masking, unknowns", async () => {
+    const requests = [
+      served({ requestId: "a", path: "/cb?token=s3cret", clientIp: "203.0.113.9", coldStart: true }),
+      served({ requestId: "b", status: 503, servedBy: "function", durationMs: 812.5 }),
+      served({ requestId: "c", deploymentId: "d2", servedBy: "cache", cache: "HIT", endedAt: MINUTE + 61_000 }),
+      served({ requestId: "d", deploymentId: "gone" }),
+      served({ requestId: "e", servedBy: "image", bytes: 1234, clientIp: "2001:db8::1" }),
+    ];
+    const options = {
+      maskerOf: () => createMasker(["s3cret"]),
+      maskIp: (raw: string) => raw.replace(/\.\d+$/, ".0"),
+    };
+    const one = capturingStore();
+    const byOne = recorderOn(one.store, options);
+    for (const request of requests) byOne.request(request);
+    await byOne.flush();
+    const rows = capturingStore();
+    const byRows = recorderOn(rows.store, options);
+    byRows.requestRows(
+      requestRowsOf(
+        requests.map(({ endedAt, ...r }) => ({
+          ...r,
+          kind: "request",
+          at: new Date(endedAt).toISOString(),
+          projectId: "",
+        })),
+      ),
+    );
+    await byRows.flush();
+    expect(byRows.stats).toEqual(byOne.stats);
+    const written = rows.batches.flatMap((b) => b.requestRows ?? []);
+    const entries = written.flatMap(({ projectId, rows: r }) =>
+      requestEntriesOf(projectId, 1, r).map(({ seq, ...e }) => e),
+    );
+    expect(entries).toEqual(one.all().entries);
+    expect(rows.all().errors).toEqual(one.all().errors);
+    expect(rows.all().metrics).toEqual(one.all().metrics);
+    expect(JSON.stringify(written)).not.toContain("s3cret");
+    expect(JSON.stringify(written)).not.toContain("203.0.113.9");
   });
 });

@@ -1,7 +1,10 @@
 import type { Masker } from "../domain/mask.ts";
 import type { TelemetryStore } from "../ports/telemetry-store.ts";
+import { createIsoFormatter } from "./iso-time.ts";
 import { addLatency } from "./latency-histogram.ts";
-import type { ErrorEvent, LogLevel, MetricDelta, NewTelemetryEntry, TelemetryBatch } from "./model.ts";
+import type { ErrorEvent, LogLevel, NewTelemetryEntry, TelemetryBatch } from "./model.ts";
+import { MAX_PATH, type MinuteSums, recordRows } from "./record-rows.ts";
+import { LABEL, type ProjectRequestRows, type RequestRows, ROW_LABELS } from "./request-rows.ts";
 
 /** A request the edge answered, as the edge reports it (the client address masked when written). */
 export interface ServedRequest {
@@ -63,6 +66,8 @@ export interface RecorderStats {
 export interface TelemetryRecorder {
   /** O(1), synchronous: called on the request path. */
   request(request: ServedRequest): void;
+  /** Requests already in columns (the edge's telemetry thread): the rows are owned from here on. */
+  requestRows(rows: RequestRows): void;
   line(line: FunctionLine): void;
   /** Writes what is queued now (tests, shutdown). */
   flush(): Promise<void>;
@@ -70,32 +75,9 @@ export interface TelemetryRecorder {
   close(): Promise<void>;
 }
 
-/** A minute's sums while a batch is built (the batch hands them out read-only). */
-type MinuteSums = { -readonly [K in keyof MetricDelta]: MetricDelta[K] } & { latency: Record<string, number> };
-
 const unmasked: Masker = (text) => text;
 
-/**
- * `Date#toISOString` for times in order: the part up to the second is formatted once per second,
- * the milliseconds appended (a batch holds hundreds of requests per second).
- */
-function createIsoFormatter(): (ms: number) => string {
-  let second = Number.NaN;
-  let prefix = "";
-  return (ms) => {
-    const whole = Math.floor(ms);
-    const s = Math.floor(whole / 1000);
-    if (s !== second) {
-      second = s;
-      prefix = new Date(s * 1000).toISOString().slice(0, 20);
-    }
-    const millis = whole - s * 1000;
-    return `${prefix}${millis < 10 ? "00" : millis < 100 ? "0" : ""}${millis}Z`;
-  };
-}
-
 const MAX_TEXT = 8 * 1024;
-const MAX_PATH = 2048;
 /** Request ids of recent exceptions: their 5xx is that error, not a second one. */
 const RECENT_EXCEPTIONS = 2048;
 
@@ -114,13 +96,15 @@ export function createTelemetryRecorder(options: TelemetryRecorderOptions): Tele
   const stats: RecorderStats = { written: 0, droppedOverflow: 0, droppedUnknown: 0, failedBatches: 0 };
   let requests: ServedRequest[] = [];
   let lines: FunctionLine[] = [];
+  let rowBatches: RequestRows[] = [];
+  let rowCount = 0;
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> = Promise.resolve();
   let closed = false;
   let flushQueued = false;
 
   function schedule(): void {
-    const pending = requests.length + lines.length;
+    const pending = requests.length + lines.length + rowCount;
     if (pending >= maxBatch) {
       // One flush in waiting at a time: under load, every push past the limit would queue another.
       if (flushQueued) return;
@@ -137,9 +121,9 @@ export function createTelemetryRecorder(options: TelemetryRecorderOptions): Tele
     }
   }
 
-  function accept(): boolean {
-    if (requests.length + lines.length < maxPending) return true;
-    stats.droppedOverflow += 1;
+  function accept(count = 1): boolean {
+    if (requests.length + lines.length + rowCount + count <= maxPending) return true;
+    stats.droppedOverflow += count;
     return false;
   }
 
@@ -151,13 +135,18 @@ export function createTelemetryRecorder(options: TelemetryRecorderOptions): Tele
     return projectId;
   }
 
-  async function buildBatch(takenRequests: ServedRequest[], takenLines: FunctionLine[]): Promise<TelemetryBatch> {
+  async function buildBatch(
+    takenRequests: ServedRequest[],
+    takenLines: FunctionLine[],
+    takenRows: RequestRows[],
+  ): Promise<TelemetryBatch> {
     const entries: NewTelemetryEntry[] = [];
     const errors: ErrorEvent[] = [];
     const metrics: MinuteSums[] = [];
     const resolved = new Map<string, string | null>();
     for (const item of takenRequests) if (!resolved.has(item.deploymentId)) resolved.set(item.deploymentId, null);
     for (const item of takenLines) if (!resolved.has(item.deploymentId)) resolved.set(item.deploymentId, null);
+    for (const rows of takenRows) for (const id of deploymentsOf(rows)) resolved.set(id, null);
     for (const id of resolved.keys()) resolved.set(id, await projectOf(id));
     // One masker per deployment and batch, not one per item.
     const maskers = new Map<string, Masker>();
@@ -203,6 +192,25 @@ export function createTelemetryRecorder(options: TelemetryRecorderOptions): Tele
       }
     }
 
+    const sumsOf = (projectId: string, deploymentId: string, start: number): MinuteSums => {
+      let found = metrics.find((m) => m.start === start && m.deploymentId === deploymentId);
+      if (!found) {
+        found = {
+          projectId,
+          deploymentId,
+          start,
+          requests: 0,
+          errors: 0,
+          coldStarts: 0,
+          gbSeconds: 0,
+          bytesOut: 0,
+          invocations: 0,
+          latency: {},
+        };
+        metrics.push(found);
+      }
+      return found;
+    };
     // Requests come in time order, mostly of one deployment: the last minute's sums are reused.
     let sums: MinuteSums | null = null;
     const gbPerMs = options.memoryMb / bytesPerGb / 1000;
@@ -244,24 +252,8 @@ export function createTelemetryRecorder(options: TelemetryRecorderOptions): Tele
         });
       }
       const start = Math.floor(request.endedAt / 60_000) * 60_000;
-      if (!sums || sums.start !== start || sums.deploymentId !== request.deploymentId) {
-        sums = metrics.find((m) => m.start === start && m.deploymentId === request.deploymentId) ?? null;
-        if (!sums) {
-          sums = {
-            projectId,
-            deploymentId: request.deploymentId,
-            start,
-            requests: 0,
-            errors: 0,
-            coldStarts: 0,
-            gbSeconds: 0,
-            bytesOut: 0,
-            invocations: 0,
-            latency: {},
-          };
-          metrics.push(sums);
-        }
-      }
+      if (!sums || sums.start !== start || sums.deploymentId !== request.deploymentId)
+        sums = sumsOf(projectId, request.deploymentId, start);
       const invoked = request.servedBy === "function" || request.servedBy === "image";
       sums.requests += 1;
       if (failed) sums.errors += 1;
@@ -273,7 +265,22 @@ export function createTelemetryRecorder(options: TelemetryRecorderOptions): Tele
       sums.bytesOut += request.bytes;
       addLatency(sums.latency, request.durationMs);
     }
-    return { entries, errors, metrics };
+    const requestRows: ProjectRequestRows[] = [];
+    for (const rows of takenRows) {
+      const recorded = recordRows(rows, {
+        projectOf: (deploymentId) => resolved.get(deploymentId) ?? null,
+        maskerOf: options.maskerOf,
+        maskIp: options.maskIp,
+        gbPerMs,
+        sumsOf,
+        excepted: (requestId) => recentExceptions.has(requestId),
+        iso,
+      });
+      requestRows.push(...recorded.projectRows);
+      errors.push(...recorded.errors);
+      stats.droppedUnknown += recorded.unknown;
+    }
+    return { entries, requestRows, errors, metrics };
   }
 
   function remember(requestId: string): void {
@@ -288,15 +295,19 @@ export function createTelemetryRecorder(options: TelemetryRecorderOptions): Tele
     // One batch at a time, in order: a tail never sees a later seq before an earlier one is written.
     writing = writing.then(async () => {
       flushQueued = false;
-      if (requests.length === 0 && lines.length === 0) return;
+      if (requests.length === 0 && lines.length === 0 && rowCount === 0) return;
       const takenRequests = requests;
       const takenLines = lines;
+      const takenRows = rowBatches;
       requests = [];
       lines = [];
+      rowBatches = [];
+      rowCount = 0;
       try {
-        const batch = await buildBatch(takenRequests, takenLines);
+        const batch = await buildBatch(takenRequests, takenLines, takenRows);
         await options.store.write(batch);
         stats.written += batch.entries.length;
+        for (const { rows } of batch.requestRows ?? []) stats.written += rows.count;
         options.onBatch?.(batch);
       } catch (error) {
         stats.failedBatches += 1;
@@ -310,6 +321,12 @@ export function createTelemetryRecorder(options: TelemetryRecorderOptions): Tele
     request(request) {
       if (!accept()) return;
       requests.push(request);
+      schedule();
+    },
+    requestRows(rows) {
+      if (rows.count === 0 || !accept(rows.count)) return;
+      rowBatches.push(rows);
+      rowCount += rows.count;
       schedule();
     },
     line(line) {
@@ -326,6 +343,13 @@ export function createTelemetryRecorder(options: TelemetryRecorderOptions): Tele
       await flush();
     },
   };
+}
+
+/** The distinct deployments the rows name. */
+function deploymentsOf(rows: RequestRows): Set<string> {
+  const labels = new Set<number>();
+  for (let at = LABEL.deployment; at < rows.count * ROW_LABELS; at += ROW_LABELS) labels.add(rows.labels[at] as number);
+  return new Set([...labels].map((label) => rows.table[label] as string));
 }
 
 /** The grouping key of an error: its first line ("TypeError: x is undefined"), bounded. */

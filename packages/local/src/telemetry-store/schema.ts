@@ -53,12 +53,19 @@ const STEPS: readonly (string | ((db: SqliteDatabase) => void))[] = [
      metric_days INTEGER NOT NULL DEFAULT 0
    );`,
   toEntryBlocks,
+  // Step 3: request rows are stored as they come (request-block.ts); older blocks stay format 1.
+  "ALTER TABLE entry_blocks ADD COLUMN format INTEGER NOT NULL DEFAULT 1",
 ];
 
 /** Most entries in one block: bounds what a live tail decodes to read the newest few. */
 export const MAX_BLOCK_ENTRIES = 1024;
 
 export const INSERT_BLOCK = `INSERT INTO entry_blocks (last_seq, project_id, first_seq, count, min_at, max_at, kinds,
+  min_status, max_status, body, format) VALUES (@lastSeq, @projectId, @firstSeq, @count, @minAt, @maxAt, @kinds,
+  @minStatus, @maxStatus, @body, @format)`;
+
+/** Step 2's insert, as its table was then (steps never change). */
+const INSERT_BLOCK_V2 = `INSERT INTO entry_blocks (last_seq, project_id, first_seq, count, min_at, max_at, kinds,
   min_status, max_status, body) VALUES (@lastSeq, @projectId, @firstSeq, @count, @minAt, @maxAt, @kinds, @minStatus,
   @maxStatus, @body)`;
 
@@ -83,7 +90,7 @@ function toEntryBlocks(db: SqliteDatabase): void {
    CREATE INDEX entry_blocks_project ON entry_blocks (project_id, last_seq);
    CREATE TABLE entry_seq (last INTEGER NOT NULL);
    INSERT INTO entry_seq SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'entries'), 0);`);
-  const insert = db.prepare(INSERT_BLOCK);
+  const insert = db.prepare(INSERT_BLOCK_V2);
   const rows = db
     .prepare<[], { seq: number; project_id: string; deployment_id: string; at: string; kind: string; body: string }>(
       "SELECT seq, project_id, deployment_id, at, kind, body FROM entries ORDER BY project_id, seq",

@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { requestEntry, runTelemetryStoreContract } from "@slipway/core/contracts";
+import { requestEntry, requestRowsOf, runTelemetryStoreContract } from "@slipway/core/contracts";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { migrateTelemetry } from "./schema.ts";
+import { MAX_BLOCK_ENTRIES, migrateTelemetry } from "./schema.ts";
 import { createSqliteTelemetryStore } from "./sqlite.ts";
 
 const dirs: string[] = [];
@@ -73,6 +73,26 @@ describe("sqlite telemetry store: entries in blocks", () => {
     const [last] = await store.entries({ projectId: "p1", limit: 1 });
     expect(last?.seq).toBeGreaterThan(all.at(-1)?.seq as number);
     await store.close();
+  });
+
+  it("stores a hand-over of request rows larger than a block as blocks of at most MAX_BLOCK_ENTRIES", async () => {
+    const path = await tempFile();
+    const store = createSqliteTelemetryStore(path);
+    const ids = Array.from({ length: MAX_BLOCK_ENTRIES * 2 + 5 }, (_, i) => `row${i}`);
+    const rows = requestRowsOf(ids.map((requestId) => requestEntry({ requestId })));
+    await store.write({ entries: [], requestRows: [{ projectId: "p1", rows }], errors: [], metrics: [] });
+    const all = await store.entries({ projectId: "p1", limit: ids.length });
+    expect(idsOf(all)).toEqual(ids);
+    expect(all.map((e) => e.seq - (all[0]?.seq ?? 0))).toEqual(ids.map((_, i) => i));
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    const blocks = db.prepare("SELECT count, format FROM entry_blocks ORDER BY last_seq").all();
+    db.close();
+    expect(blocks).toEqual([
+      { count: MAX_BLOCK_ENTRIES, format: 2 },
+      { count: MAX_BLOCK_ENTRIES, format: 2 },
+      { count: 5, format: 2 },
+    ]);
   });
 
   it("drops entries older than the log retention from a block that also holds newer ones", async () => {

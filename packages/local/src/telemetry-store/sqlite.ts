@@ -12,13 +12,28 @@ import {
   type NewTelemetryEntry,
   NO_DROPS,
   rollUp,
+  sliceRows,
   type TelemetryEntry,
 } from "@slipway/core/telemetry";
 import Database from "better-sqlite3";
 import { decodeBlock, encodeBlock, KIND_BITS } from "./entry-block.ts";
+import { decodeRequestBlock, encodeRequestBlock, REQUEST_BLOCK_FORMAT } from "./request-block.ts";
 import { INSERT_BLOCK, MAX_BLOCK_ENTRIES, migrateTelemetry } from "./schema.ts";
 
-type BlockRow = { last_seq: number; project_id: string; first_seq: number; count: number; body: Buffer };
+type BlockRow = {
+  last_seq: number;
+  project_id: string;
+  first_seq: number;
+  count: number;
+  body: Buffer;
+  format: number;
+};
+
+/** A block's entries, whichever format it was written in. */
+const entriesOf = (row: BlockRow): TelemetryEntry[] =>
+  row.format === REQUEST_BLOCK_FORMAT
+    ? decodeRequestBlock(row.project_id, row.first_seq, row.body)
+    : decodeBlock(row.project_id, row.first_seq, row.body);
 
 type MetricRow = {
   project_id: string;
@@ -70,7 +85,7 @@ export function createSqliteTelemetryStore(path: string): TelemetryStore {
 
   function putBlock(projectId: string, entries: readonly NewTelemetryEntry[], seqs: readonly number[]): void {
     const { summary, body } = encodeBlock(entries, seqs);
-    insertBlock.run({ ...summary, projectId, body });
+    insertBlock.run({ ...summary, projectId, body, format: 1 });
   }
 
   /** A block's row replaced by the entries kept of it (none: the row goes). */
@@ -128,6 +143,20 @@ export function createSqliteTelemetryStore(path: string): TelemetryStore {
         for (let i = 0; i < entries.length; i += MAX_BLOCK_ENTRIES)
           putBlock(projectId, entries.slice(i, i + MAX_BLOCK_ENTRIES), seqs.slice(i, i + MAX_BLOCK_ENTRIES));
     }
+    if (batch.requestRows && batch.requestRows.length > 0) {
+      // Rows after the entries, in blocks of up to MAX_BLOCK_ENTRIES rows of one project.
+      let seq = lastSeq.get() as number;
+      for (const { projectId, rows } of batch.requestRows) {
+        for (let from = 0; from < rows.count; from += MAX_BLOCK_ENTRIES) {
+          const to = Math.min(rows.count, from + MAX_BLOCK_ENTRIES);
+          const part = from === 0 && to === rows.count ? rows : sliceRows(rows, from, to);
+          const { summary, body } = encodeRequestBlock(part, seq + 1);
+          insertBlock.run({ ...summary, projectId, body, format: REQUEST_BLOCK_FORMAT });
+          seq += part.count;
+        }
+      }
+      setLastSeq.run(seq);
+    }
     for (const e of batch.errors) insertError.run(e.projectId, e.deploymentId, e.requestId, e.at, e.message, e.stack);
     for (const m of batch.metrics) addToPoint({ ...m, resolution: "minute" });
   });
@@ -169,8 +198,7 @@ export function createSqliteTelemetryStore(path: string): TelemetryStore {
     for (const row of db
       .prepare<[string], BlockRow & { max_at: string }>("SELECT * FROM entry_blocks WHERE min_at < ?")
       .all(cutoff)) {
-      const keep =
-        row.max_at < cutoff ? [] : decodeBlock(row.project_id, row.first_seq, row.body).filter((e) => e.at >= cutoff);
+      const keep = row.max_at < cutoff ? [] : entriesOf(row).filter((e) => e.at >= cutoff);
       rewriteBlock(row, keep);
       countDropped(row.project_id, row.count - keep.length);
     }
@@ -191,7 +219,7 @@ export function createSqliteTelemetryStore(path: string): TelemetryStore {
         if (excess <= 0) break;
       }
       for (const { row, drop } of victims) {
-        rewriteBlock(row, drop === row.count ? [] : decodeBlock(row.project_id, row.first_seq, row.body).slice(drop));
+        rewriteBlock(row, drop === row.count ? [] : entriesOf(row).slice(drop));
         countDropped(project_id, drop);
       }
     }
@@ -222,7 +250,8 @@ export function createSqliteTelemetryStore(path: string): TelemetryStore {
   return {
     name: "sqlite",
     async write(batch) {
-      if (batch.entries.length + batch.errors.length + batch.metrics.length > 0) write.immediate(batch);
+      if (batch.entries.length + (batch.requestRows?.length ?? 0) + batch.errors.length + batch.metrics.length > 0)
+        write.immediate(batch);
     },
     async entries(query) {
       // Blocks are selected by their summary columns, then decoded and their entries filtered.
@@ -254,7 +283,7 @@ export function createSqliteTelemetryStore(path: string): TelemetryStore {
       const found: TelemetryEntry[] = [];
       for (const row of blocks) {
         if (found.length >= query.limit) break;
-        const entries = decodeBlock(row.project_id, row.first_seq, row.body);
+        const entries = entriesOf(row);
         if (newest) {
           for (let i = entries.length - 1; i >= 0 && found.length < query.limit; i--) {
             const e = entries[i] as TelemetryEntry;

@@ -1,6 +1,14 @@
+import { type RequestRows, requestEntriesOf } from "@slipway/core/telemetry";
 import type { RequestReport } from "@slipway/runtime";
 import { describe, expect, it } from "vitest";
-import { RequestColumns, servedRequestsOf, transferablesOf } from "./request-columns.ts";
+import { RequestColumns, transferablesOf } from "./request-columns.ts";
+
+/** The rows as the store would return them, minus what the store adds (project, seq, ISO time). */
+const requestsOf = (rows: RequestRows) =>
+  requestEntriesOf("p1", 1, rows).map(({ kind, seq, projectId, at, ...rest }) => ({
+    ...rest,
+    endedAt: Date.parse(at),
+  }));
 
 function report(over: Partial<RequestReport> = {}): RequestReport {
   return {
@@ -42,7 +50,7 @@ describe("request columns", () => {
     );
     const batch = columns.take();
     const crossed = structuredClone(batch, { transfer: transferablesOf(batch) });
-    expect([...servedRequestsOf(crossed)]).toEqual([
+    expect(requestsOf(crossed)).toEqual([
       {
         requestId: "r1",
         deploymentId: "d1",
@@ -75,7 +83,7 @@ describe("request columns", () => {
     // The sender's columns were handed over; fresh ones take the next requests.
     expect(columns.size).toBe(0);
     expect(columns.append(report({ requestId: "r3" }), 3_000)).toBe(true);
-    expect([...servedRequestsOf(columns.take())].map((r) => r.requestId)).toEqual(["r3"]);
+    expect(requestsOf(columns.take()).map((r) => r.requestId)).toEqual(["r3"]);
   });
 
   it("refuse a request when full, so the caller hands the batch over first", () => {
@@ -96,6 +104,13 @@ describe("request columns", () => {
       return deploymentId === "d1" ? (path) => path.replace("s3cret-one", "***") : (path) => path;
     });
     expect(asked).toEqual(["d1", "d2"]);
-    expect([...servedRequestsOf(columns.take())].map((r) => r.path)).toEqual(["/cb?token=***", "/cb?token=s3cret-one"]);
+    const rows = columns.take();
+    expect(requestsOf(rows).map((r) => r.path)).toEqual(["/cb?token=***", "/cb?token=s3cret-one"]);
+    // d1's raw path is d2's too, so it stays; alone, it would not travel.
+    const alone = new RequestColumns(4);
+    alone.append(report({ deploymentId: "d1", path: "/cb?token=s3cret-one" }), 1);
+    alone.mapPaths(() => (path) => path.replace("s3cret-one", "***"));
+    expect(JSON.stringify(alone.take())).not.toContain("s3cret-one");
+    expect(rows.table).toContain("/cb?token=s3cret-one");
   });
 });

@@ -43,7 +43,7 @@ export function retentionOf(config: { logRetentionDays: number; logMaxEntriesPer
 }
 
 /** Request records per batch handed to the telemetry thread (a batch is sent full or after FLUSH_MS). */
-const BATCH = 512;
+const BATCH = 2048;
 /** A live tail sees a request within this (plus the store write and the tail's own poll). */
 const FLUSH_MS = 250;
 /** Records handed over but not yet in the thread's recorder, and waiting there: beyond, new ones are dropped and counted. */

@@ -1,4 +1,4 @@
-import type { TelemetryBatch } from "@slipway/core";
+import { LABEL, NUMBER, ROW_LABELS, ROW_NUMBERS, type TelemetryBatch } from "@slipway/core/telemetry";
 
 /**
  * What the Prometheus counters need of one written batch, summed per label set: a few numbers
@@ -50,6 +50,31 @@ export function summarize(batch: TelemetryBatch): TelemetrySummary {
       const seconds = functionSeconds.get(project);
       if (seconds) seconds.push(entry.durationMs / 1000);
       else functionSeconds.set(project, [entry.durationMs / 1000]);
+    }
+  }
+  for (const { projectId, rows } of batch.requestRows ?? []) {
+    // Counted by (served-by label, status class) as numbers, named once per distinct pair.
+    const counts = new Map<number, number>();
+    const sums = projectOf(projectId);
+    const seconds = functionSeconds.get(projectId) ?? [];
+    for (let row = 0; row < rows.count; row++) {
+      const n = row * ROW_NUMBERS;
+      const l = row * ROW_LABELS;
+      const servedBy = rows.labels[l + LABEL.servedBy] as number;
+      const key = servedBy * 10 + Math.floor((rows.numbers[n + NUMBER.status] as number) / 100);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (rows.labels[l + LABEL.coldStart] === 1) sums[1] += 1;
+      sums[2] += rows.numbers[n + NUMBER.bytes] as number;
+      if (rows.table[servedBy] === "function") seconds.push((rows.numbers[n + NUMBER.durationMs] as number) / 1000);
+    }
+    if (seconds.length > 0) functionSeconds.set(projectId, seconds);
+    for (const [key, count] of counts) {
+      const servedBy = rows.table[Math.floor(key / 10)] as string;
+      const status = `${key % 10}xx`;
+      const id = `${projectId}\u0000${status}\u0000${servedBy}`;
+      const existing = requests.get(id);
+      if (existing) existing[3] += count;
+      else requests.set(id, [projectId, status, servedBy, count]);
     }
   }
   for (const metric of batch.metrics) projectOf(metric.projectId)[3] += metric.gbSeconds;

@@ -6,7 +6,6 @@ import { parentPort, workerData } from "node:worker_threads";
 // the idle platform keeps).
 import { createTelemetryRecorder, maskClientIp, type TelemetryRecorder } from "@slipway/core/telemetry";
 import { createSqliteTelemetryStore } from "@slipway/local/telemetry-store";
-import { servedRequestsOf } from "./request-columns.ts";
 import { summarize } from "./summary.ts";
 import type { FromThread, RecordingSettings, ToThread } from "./thread-messages.ts";
 
@@ -63,7 +62,7 @@ port.on("message", async (message: ToThread) => {
   switch (message.type) {
     case "requests": {
       const target = recorder;
-      if (target) for (const request of servedRequestsOf(message.batch)) target.request(request);
+      target?.requestRows(message.batch);
       post({ type: "taken", count: message.batch.count });
       await target?.flush();
       return;

@@ -1,5 +1,4 @@
-import type { ClientIpMode, FunctionLine, RecorderStats } from "@slipway/core";
-import type { RequestColumnsBatch } from "./request-columns.ts";
+import type { ClientIpMode, FunctionLine, RecorderStats, RequestRows } from "@slipway/core";
 import type { TelemetrySummary } from "./summary.ts";
 
 /** How the telemetry thread records (set once, by `startRecording`). */
@@ -17,7 +16,7 @@ export type ToThread =
   /** A TelemetryStore call, or `flushRecorder` (writes what the thread holds; resolves when written). */
   | { readonly type: "call"; readonly id: number; readonly method: string; readonly args: unknown[] }
   | { readonly type: "record"; readonly settings: RecordingSettings }
-  | { readonly type: "requests"; readonly batch: RequestColumnsBatch }
+  | { readonly type: "requests"; readonly batch: RequestRows }
   | { readonly type: "line"; readonly line: FunctionLine }
   | { readonly type: "project"; readonly id: number; readonly projectId: string | null };
 

@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
-import type { FunctionLine, RecorderStats, TelemetryStore } from "@slipway/core";
+import type { FunctionLine, RecorderStats, RequestRows, TelemetryStore } from "@slipway/core";
 import { isBundleFresh } from "./fresh-bundle.ts";
-import { type RequestColumnsBatch, transferablesOf } from "./request-columns.ts";
+import { transferablesOf } from "./request-columns.ts";
 import type { TelemetrySummary } from "./summary.ts";
 import type { FromThread, RecordingSettings, ToThread } from "./thread-messages.ts";
 
@@ -28,7 +28,7 @@ export interface ThreadRecording {
    * Hands a batch of request records over; its typed arrays are transferred (unusable after).
    * False when the thread is gone (the caller counts them as dropped).
    */
-  requests(batch: RequestColumnsBatch): boolean;
+  requests(batch: RequestRows): boolean;
   line(line: FunctionLine): boolean;
   /** Resolves once everything handed over so far is written. */
   flush(): Promise<void>;

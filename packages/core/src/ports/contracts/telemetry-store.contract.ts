@@ -1,5 +1,6 @@
 import { expect } from "vitest";
 import type { ErrorEvent, MetricDelta, NewTelemetryEntry, RetentionPolicy } from "../../telemetry/model.ts";
+import { LABEL, NO_LABEL, NUMBER, type RequestRows, ROW_LABELS, ROW_NUMBERS } from "../../telemetry/request-rows.ts";
 import { summarizePoints } from "../../telemetry/series.ts";
 import type { TelemetryStore } from "../telemetry-store.ts";
 import { type ContractOptions, defineContract } from "./harness.ts";
@@ -10,7 +11,9 @@ const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function requestEntry(over: Partial<Extract<NewTelemetryEntry, { kind: "request" }>> = {}): NewTelemetryEntry {
+type RequestInput = Extract<NewTelemetryEntry, { kind: "request" }>;
+
+export function requestEntry(over: Partial<RequestInput> = {}): RequestInput {
   return {
     kind: "request",
     at: iso(T0),
@@ -68,6 +71,34 @@ const write = (
   batch: { entries?: NewTelemetryEntry[]; errors?: ErrorEvent[]; metrics?: MetricDelta[] },
 ) => store.write({ entries: batch.entries ?? [], errors: batch.errors ?? [], metrics: batch.metrics ?? [] });
 
+/** Request entries as the edge's columns carry them (`at` read back as the end time). */
+export function requestRowsOf(requests: readonly RequestInput[]): RequestRows {
+  const table: string[] = [];
+  const label = (value: string) => (table.includes(value) ? table.indexOf(value) : table.push(value) - 1);
+  const numbers = new Float64Array(requests.length * ROW_NUMBERS);
+  const labels = new Uint16Array(requests.length * ROW_LABELS);
+  const idEnds = new Uint32Array(requests.length);
+  let ids = "";
+  requests.forEach((r, i) => {
+    const n = i * ROW_NUMBERS;
+    numbers[n + NUMBER.endedAt] = Date.parse(r.at);
+    numbers[n + NUMBER.durationMs] = r.durationMs;
+    numbers[n + NUMBER.bytes] = r.bytes;
+    numbers[n + NUMBER.status] = r.status;
+    const l = i * ROW_LABELS;
+    labels[l + LABEL.deployment] = label(r.deploymentId);
+    labels[l + LABEL.method] = label(r.method);
+    labels[l + LABEL.servedBy] = label(r.servedBy);
+    labels[l + LABEL.cache] = r.cache === null ? NO_LABEL : label(r.cache);
+    labels[l + LABEL.coldStart] = r.coldStart ? 1 : 0;
+    labels[l + LABEL.path] = label(r.path);
+    labels[l + LABEL.clientIp] = label(r.clientIp);
+    ids += r.requestId;
+    idEnds[i] = ids.length;
+  });
+  return { count: requests.length, numbers, labels, table, ids, idEnds };
+}
+
 const POLICY: RetentionPolicy = {
   logsMaxAgeMs: DAY,
   maxEntriesPerProject: 1000,
@@ -94,6 +125,55 @@ export function runTelemetryStoreContract(options: ContractOptions<TelemetryStor
         expect(all[0]).toMatchObject({ ...requestEntry({ requestId: "a" }) });
         const after = await store.entries({ projectId: "p1", afterSeq: all[1]?.seq, limit: 100 });
         expect(after.map((e) => e.seq)).toEqual([all[2]?.seq]);
+      });
+
+      test("request rows come back as request entries, after the batch's entries, and filter like them", async (store) => {
+        const hit = requestEntry({
+          requestId: "row-1",
+          at: iso(T0 + 1),
+          cache: "HIT",
+          servedBy: "cache",
+          path: "/é?q=1",
+        });
+        const cold = requestEntry({
+          requestId: "row-2",
+          at: iso(T0 + 2),
+          coldStart: true,
+          status: 503,
+          durationMs: 0.25,
+        });
+        const other = requestEntry({ requestId: "row-3", projectId: "p2", deploymentId: "d9" });
+        await store.write({
+          entries: [logEntry("before")],
+          requestRows: [
+            { projectId: "p1", rows: requestRowsOf([hit, cold]) },
+            { projectId: "p2", rows: requestRowsOf([other]) },
+          ],
+          errors: [],
+          metrics: [],
+        });
+        const all = await store.entries({ projectId: "p1", limit: 100 });
+        expect(all.map((e) => (e.kind === "request" ? e.requestId : e.text))).toEqual(["before", "row-1", "row-2"]);
+        expect(all[1]).toEqual({ ...hit, seq: (all[0]?.seq ?? 0) + 1 });
+        expect(all[2]).toEqual({ ...cold, seq: (all[0]?.seq ?? 0) + 2 });
+        const failed = await store.entries({ projectId: "p1", status: { min: 500, max: 599 }, limit: 10 });
+        expect(failed.map((e) => e.seq)).toEqual([all[2]?.seq]);
+        const tail = await store.entries({ projectId: "p1", afterSeq: all[1]?.seq, limit: 10 });
+        expect(tail.map((e) => e.seq)).toEqual([all[2]?.seq]);
+        expect((await store.entries({ projectId: "p2", limit: 10 })).map((e) => e.deploymentId)).toEqual(["d9"]);
+      });
+
+      test("retention drops the old part of a block of request rows and keeps the rest", async (store) => {
+        const now = T0 + 2 * DAY;
+        const rows = requestRowsOf([
+          requestEntry({ requestId: "old", at: iso(now - 2 * DAY) }),
+          requestEntry({ requestId: "new", at: iso(now - HOUR) }),
+        ]);
+        await store.write({ entries: [], requestRows: [{ projectId: "p1", rows }], errors: [], metrics: [] });
+        await store.compact(POLICY, now);
+        const kept = await store.entries({ projectId: "p1", limit: 10 });
+        expect(kept.map((e) => (e.kind === "request" ? e.requestId : ""))).toEqual(["new"]);
+        expect((await store.dropped("p1")).entries).toBe(1);
       });
 
       test("filters by project, deployment, kind, status range and time", async (store) => {
