@@ -54,19 +54,28 @@ export function summarize(batch: TelemetryBatch): TelemetrySummary {
   }
   for (const { projectId, rows } of batch.requestRows ?? []) {
     // Counted by (served-by label, status class) as numbers, named once per distinct pair.
+    // Runs of one key (most rows of a batch share it) are counted before the map is touched.
     const counts = new Map<number, number>();
     const sums = projectOf(projectId);
     const seconds = functionSeconds.get(projectId) ?? [];
+    let runKey = -1;
+    let run = 0;
     for (let row = 0; row < rows.count; row++) {
       const n = row * ROW_NUMBERS;
       const l = row * ROW_LABELS;
       const servedBy = rows.labels[l + LABEL.servedBy] as number;
       const key = servedBy * 10 + Math.floor((rows.numbers[n + NUMBER.status] as number) / 100);
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (key !== runKey) {
+        if (run > 0) counts.set(runKey, (counts.get(runKey) ?? 0) + run);
+        runKey = key;
+        run = 0;
+      }
+      run += 1;
       if (rows.labels[l + LABEL.coldStart] === 1) sums[1] += 1;
       sums[2] += rows.numbers[n + NUMBER.bytes] as number;
       if (rows.table[servedBy] === "function") seconds.push((rows.numbers[n + NUMBER.durationMs] as number) / 1000);
     }
+    if (run > 0) counts.set(runKey, (counts.get(runKey) ?? 0) + run);
     if (seconds.length > 0) functionSeconds.set(projectId, seconds);
     for (const [key, count] of counts) {
       const servedBy = rows.table[Math.floor(key / 10)] as string;
