@@ -5,6 +5,7 @@ import {
   blankUnreferenced,
   LABEL,
   mapLabel,
+  mapPathsByDeployment,
   NUMBER,
   type ProjectRequestRows,
   type RequestRows,
@@ -46,28 +47,15 @@ export function recordRows(
 ): { projectRows: ProjectRequestRows[]; errors: ErrorEvent[]; unknown: number } {
   const table = [...rows.table];
   const { numbers, labels, count } = rows;
-  const deploymentOf = (row: number) => table[labels[row * ROW_LABELS + LABEL.deployment] as number] as string;
   const { maskerOf, maskIp } = recording;
-  const maskers = new Map<string, Masker>();
-  mapLabel(
-    table,
-    labels,
-    count,
-    LABEL.path,
-    (path, row) => {
-      if (!maskerOf) return path.slice(0, MAX_PATH);
-      const deploymentId = deploymentOf(row);
-      let hide = maskers.get(deploymentId);
-      if (!hide) {
-        hide = maskerOf(deploymentId);
-        maskers.set(deploymentId, hide);
-      }
-      return hide(path).slice(0, MAX_PATH);
-    },
-    (row) => labels[row * ROW_LABELS + LABEL.deployment] as number,
-  );
-  if (maskIp) mapLabel(table, labels, count, LABEL.clientIp, maskIp);
-  blankUnreferenced(table, labels, count);
+  mapPathsByDeployment(table, labels, count, (deploymentId) => {
+    const hide = maskerOf?.(deploymentId);
+    return (path) => (hide ? hide(path) : path).slice(0, MAX_PATH);
+  });
+  if (maskIp) {
+    mapLabel(table, labels, count, LABEL.clientIp, maskIp);
+    blankUnreferenced(table, labels, count);
+  }
   const masked: RequestRows = { ...rows, table };
 
   const errors: ErrorEvent[] = [];

@@ -112,6 +112,37 @@ export function mapLabel(
   }
 }
 
+/**
+ * Rewrites every row's path through its deployment's map (made once per deployment, called once
+ * per distinct path and deployment), then blanks the raw paths no row points at any more.
+ */
+export function mapPathsByDeployment(
+  table: string[],
+  labels: Uint16Array,
+  count: number,
+  mapOf: (deploymentId: string) => (path: string) => string,
+): void {
+  const maps = new Map<number, (path: string) => string>();
+  const deploymentAt = (row: number) => labels[row * ROW_LABELS + LABEL.deployment] as number;
+  mapLabel(
+    table,
+    labels,
+    count,
+    LABEL.path,
+    (path, row) => {
+      const deployment = deploymentAt(row);
+      let map = maps.get(deployment);
+      if (!map) {
+        map = mapOf(table[deployment] as string);
+        maps.set(deployment, map);
+      }
+      return map(path);
+    },
+    deploymentAt,
+  );
+  blankUnreferenced(table, labels, count);
+}
+
 /** The rows as the store returns them: seqs from `firstSeq` up, in row order. */
 export function requestEntriesOf(projectId: string, firstSeq: number, rows: RequestRows): RequestEntry[] {
   const { numbers, labels, table } = rows;

@@ -125,9 +125,11 @@ export function createSqliteTelemetryStore(path: string): TelemetryStore {
   }
 
   const write = db.transaction((batch: Parameters<TelemetryStore["write"]>[0]) => {
+    // Seqs in batch order: the entries, then the request rows.
+    const first = lastSeq.get() as number;
+    let seq = first;
     if (batch.entries.length > 0) {
-      // Seqs in batch order; each project's entries become its blocks.
-      let seq = lastSeq.get() as number;
+      // Each project's entries become its blocks.
       const byProject = new Map<string, { entries: NewTelemetryEntry[]; seqs: number[] }>();
       for (const e of batch.entries) {
         let group = byProject.get(e.projectId);
@@ -138,25 +140,21 @@ export function createSqliteTelemetryStore(path: string): TelemetryStore {
         group.entries.push(e);
         group.seqs.push(++seq);
       }
-      setLastSeq.run(seq);
       for (const [projectId, { entries, seqs }] of byProject)
         for (let i = 0; i < entries.length; i += MAX_BLOCK_ENTRIES)
           putBlock(projectId, entries.slice(i, i + MAX_BLOCK_ENTRIES), seqs.slice(i, i + MAX_BLOCK_ENTRIES));
     }
-    if (batch.requestRows && batch.requestRows.length > 0) {
-      // Rows after the entries, in blocks of up to MAX_BLOCK_ENTRIES rows of one project.
-      let seq = lastSeq.get() as number;
-      for (const { projectId, rows } of batch.requestRows) {
-        for (let from = 0; from < rows.count; from += MAX_BLOCK_ENTRIES) {
-          const to = Math.min(rows.count, from + MAX_BLOCK_ENTRIES);
-          const part = from === 0 && to === rows.count ? rows : sliceRows(rows, from, to);
-          const { summary, body } = encodeRequestBlock(part, seq + 1);
-          insertBlock.run({ ...summary, projectId, body, format: REQUEST_BLOCK_FORMAT });
-          seq += part.count;
-        }
+    // Request rows in blocks of up to MAX_BLOCK_ENTRIES rows of one project.
+    for (const { projectId, rows } of batch.requestRows ?? []) {
+      for (let from = 0; from < rows.count; from += MAX_BLOCK_ENTRIES) {
+        const to = Math.min(rows.count, from + MAX_BLOCK_ENTRIES);
+        const part = from === 0 && to === rows.count ? rows : sliceRows(rows, from, to);
+        const { summary, body } = encodeRequestBlock(part, seq + 1);
+        insertBlock.run({ ...summary, projectId, body, format: REQUEST_BLOCK_FORMAT });
+        seq += part.count;
       }
-      setLastSeq.run(seq);
     }
+    if (seq !== first) setLastSeq.run(seq);
     for (const e of batch.errors) insertError.run(e.projectId, e.deploymentId, e.requestId, e.at, e.message, e.stack);
     for (const m of batch.metrics) addToPoint({ ...m, resolution: "minute" });
   });

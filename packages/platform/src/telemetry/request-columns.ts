@@ -1,7 +1,6 @@
 import {
-  blankUnreferenced,
   LABEL,
-  mapLabel,
+  mapPathsByDeployment,
   NO_LABEL,
   NUMBER,
   type RequestRows,
@@ -68,27 +67,9 @@ export class RequestColumns {
    * once per distinct path and deployment, and the unmasked ones do not travel.
    */
   mapPaths(fn: (deploymentId: string) => (path: string) => string): void {
-    const maps = new Map<number, (path: string) => string>();
-    const { labels, table } = this;
-    mapLabel(
-      table,
-      labels,
-      this.count,
-      LABEL.path,
-      (path, row) => {
-        const deployment = labels[row * ROW_LABELS + LABEL.deployment] as number;
-        let map = maps.get(deployment);
-        if (!map) {
-          map = fn(table[deployment] as string);
-          maps.set(deployment, map);
-        }
-        return map(path);
-      },
-      (row) => labels[row * ROW_LABELS + LABEL.deployment] as number,
-    );
-    blankUnreferenced(table, labels, this.count);
+    mapPathsByDeployment(this.table, this.labels, this.count, fn);
     // Blanked strings must not be found again by requests appended after this.
-    this.index = new Map(table.map((value, at) => [value, at]));
+    this.index = new Map(this.table.map((value, at) => [value, at]));
   }
 
   take(): RequestRows {
