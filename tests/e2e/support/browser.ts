@@ -30,6 +30,10 @@ interface AxeViolation {
 
 /** axe-core's serious and critical violations on the page as it is now (an empty list passes). */
 export async function seriousViolations(page: Page): Promise<string[]> {
+  // Next streams a page's metadata: while a router.refresh() (the domains page following issuance)
+  // is being applied, the document can be without its <title> for a moment. Check the settled page;
+  // one that never gets a title still fails below.
+  await page.waitForFunction('document.title !== ""', null, { timeout: 5_000 }).catch(() => undefined);
   const source = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
   await page.addScriptTag({ content: source });
   const violations = (await page.evaluate(async () => {
