@@ -7,16 +7,19 @@ import { createToolchain } from "@slipway/builder";
 import { MANIFEST_FILE } from "@slipway/core";
 import { createFunctionHost, type FunctionHostEvent } from "@slipway/runtime";
 import { request, testManifest } from "@slipway/runtime/test-support";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-// A stand-in server bundle that reports the Node.js it runs on.
+// A stand-in server bundle that reports the Node.js it runs on, from a CommonJS module as Next's are.
 const BUNDLE = `
+import { createRequire } from "node:module";
+const { version } = createRequire(import.meta.url)("./version.cjs");
 export const handler = awslambda.streamifyResponse(async (event, stream) => {
   stream.write(JSON.stringify({ statusCode: 200, headers: { "content-type": "text/plain" }, cookies: [] }));
   stream.write(new Uint8Array(8));
-  stream.end(process.version);
+  stream.end(version());
 });
 `;
+const VERSION_MODULE = "exports.version = () => process.version;\n";
 
 let dir: string;
 let server: http.Server;
@@ -30,6 +33,7 @@ beforeAll(async () => {
   await fs.mkdir(path.join(root, "server"), { recursive: true });
   await fs.mkdir(path.join(root, "assets"), { recursive: true });
   await fs.writeFile(path.join(root, "server", "index.mjs"), BUNDLE);
+  await fs.writeFile(path.join(root, "server", "version.cjs"), VERSION_MODULE);
   const manifest = testManifest("dpl_node22", "b");
   await fs.writeFile(path.join(root, MANIFEST_FILE), JSON.stringify(manifest));
   // As the platform wires it: the toolchain (here a fresh one) gives each deployment its Node.
@@ -68,5 +72,26 @@ describe("workers on the deployment's Node.js", () => {
     const cacheDir = path.join(host.paths("dpl_node22").cache, ".node-compile-cache");
     const written = await fs.readdir(cacheDir, { recursive: true });
     expect(written.length).toBeGreaterThan(0);
+  });
+
+  it("cache the bundle's CommonJS code after it ran, and start the next worker from that cache", async () => {
+    await host.stop("dpl_node22");
+    const codeCacheDir = path.join(host.paths("dpl_node22").cache, ".code-cache", "v22.23.5-x64");
+    await fs.rm(codeCacheDir, { recursive: true, force: true });
+    const starts = () => events.filter((event) => event.type === "cold-start");
+    const before = starts().length;
+    expect((await request(port, "/", { headers: { host: "x.localhost" } })).body.toString()).toBe("v22.23.5");
+    expect(starts()[before]).toMatchObject({ codeCache: { warm: 0, cold: 1 } });
+    // Written once the first request is answered, not only at exit.
+    await vi.waitUntil(async () => (await fs.readdir(codeCacheDir).catch(() => [])).length === 1, { timeout: 10_000 });
+    await host.stop("dpl_node22");
+    expect((await request(port, "/", { headers: { host: "x.localhost" } })).body.toString()).toBe("v22.23.5");
+    expect(starts()[before + 1]).toMatchObject({ codeCache: { warm: 1, cold: 0 } });
+    // A cache V8 does not accept (here: garbage) is compiled past and replaced, never run.
+    await host.stop("dpl_node22");
+    const [file] = await fs.readdir(codeCacheDir);
+    await fs.writeFile(path.join(codeCacheDir, file as string), "not V8 code");
+    expect((await request(port, "/", { headers: { host: "x.localhost" } })).body.toString()).toBe("v22.23.5");
+    expect(starts()[before + 2]).toMatchObject({ codeCache: { warm: 0, cold: 1 } });
   });
 });

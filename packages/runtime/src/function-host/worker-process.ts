@@ -35,6 +35,11 @@ export interface ColdStartPhases {
   readonly importMs: number;
   /** V8 compile cache: "enabled", "already_enabled", "failed", "disabled" or "unsupported" (Node < 22.1). */
   readonly compileCache: string;
+  /**
+   * The bundle's CommonJS modules compiled with code cached after an earlier worker ran them (warm)
+   * or without (cold); null where the worker cannot cache them (see worker/code-cache.mjs).
+   */
+  readonly codeCache: { readonly warm: number; readonly cold: number } | null;
 }
 
 /** Why a worker went away, for events and logs. */
@@ -51,7 +56,7 @@ export class WorkerProcess {
   lastUsed = Date.now();
   exited = false;
   /** Where the cold start went (see ColdStartPhases); zeros until the worker is ready. */
-  phases: ColdStartPhases = { sandboxMs: 0, bootMs: 0, importMs: 0, compileCache: "unsupported" };
+  phases: ColdStartPhases = { sandboxMs: 0, bootMs: 0, importMs: 0, compileCache: "unsupported", codeCache: null };
   retiredFor: "timeout" | null = null;
   readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   private heapExhausted = false;
@@ -142,6 +147,7 @@ export class WorkerProcess {
               bootMs: Number(message.bootMs ?? 0),
               importMs: Number(message.importMs ?? 0),
               compileCache: String(message.compileCache ?? "unsupported"),
+              codeCache: codeCacheOf(message.codeCache),
             };
             resolve(worker);
           },
@@ -202,6 +208,12 @@ function launch(input: WorkerStartInput): Box {
 function pipeLines(stream: Readable | null, onLine: (line: string) => void): void {
   if (!stream) return;
   createInterface({ input: stream }).on("line", onLine);
+}
+
+function codeCacheOf(value: unknown): ColdStartPhases["codeCache"] {
+  if (typeof value !== "object" || value === null) return null;
+  const { warm, cold } = value as Record<string, unknown>;
+  return { warm: Number(warm) || 0, cold: Number(cold) || 0 };
 }
 
 function safeParse(line: string): Record<string, unknown> | null {

@@ -6,8 +6,9 @@
 //   bundle folder (as on Lambda). Each forward makes 127.0.0.1:<port> inside the worker's own
 //   network namespace reach the host service behind <unix socket> (the loopback allowlist and
 //   ISR revalidation to the edge); every other host loopback port stays unreachable.
-//   fd 3: one JSON line `{"ready":true,"bootMs":n,"importMs":n,"compileCache":s}` once listening
-//   (or `{"ready":false,"error":s}`); bootMs is node's own start-up, before this script ran.
+//   fd 3: one JSON line `{"ready":true,"bootMs":n,"importMs":n,"compileCache":s,"codeCache":c}`
+//   once listening (or `{"ready":false,"error":s}`); bootMs is node's own start-up, before this
+//   script ran; c is `{"warm":n,"cold":n}` (CommonJS modules with and without cached code) or null.
 //   Requests: plain HTTP/1.1 over the socket, `x-request-id` set by the host; each becomes an
 //   API Gateway v2 event; the response streams back as the function writes it.
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -19,6 +20,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 import { toApiGatewayV2Event } from "./apigw-event.mjs";
+import { installCodeCache } from "./code-cache.mjs";
 import { createResponseSink, installLambdaShim, writeBufferedResult } from "./lambda-stream.mjs";
 
 const bootMs = performance.now();
@@ -122,6 +124,14 @@ if (typeof module.enableCompileCache === "function" && cacheRoot) {
       ?.toLowerCase() ?? String(result?.status);
 }
 
+// The bundle's CommonJS (Next itself) with code cached after it ran (code-cache.mjs): written in
+// the same deployment cache dir, per Node release (another V8 would reject it).
+const codeCache = cacheRoot
+  ? installCodeCache(process.cwd(), path.join(cacheRoot, ".code-cache", `${process.version}-${process.arch}`))
+  : null;
+// What no request had run yet is cached as it is when the worker exits (the compile cache's way too).
+if (codeCache) process.on("exit", () => codeCache.save());
+
 const started = performance.now();
 let handler;
 try {
@@ -185,15 +195,20 @@ async function handle(req, res) {
 }
 
 // The first request loads and compiles most of the app's route code (Next requires it lazily):
-// flushed once it is answered, so the activation's warm request fills the cache every later cold
+// flushed once it is answered, so the activation's warm request fills the caches every later cold
 // start of this deployment reads.
-let flushAfterFirst = compileCache === "enabled";
+let flushAfterFirst = compileCache === "enabled" || codeCache !== null;
 const server = http.createServer((req, res) => {
   const requestId = String(req.headers["x-request-id"] ?? "");
   requestContext.run(requestId || null, () => handle(req, res)).catch((error) => res.destroy(error));
   if (flushAfterFirst) {
     flushAfterFirst = false;
-    res.once("close", () => setImmediate(() => module.flushCompileCache?.()));
+    res.once("close", () =>
+      setImmediate(() => {
+        module.flushCompileCache?.();
+        codeCache?.save();
+      }),
+    );
   }
 });
 // The host keeps connections alive; never let Node close them first mid-reuse.
@@ -201,7 +216,13 @@ server.keepAliveTimeout = 0;
 server.requestTimeout = 0;
 server.headersTimeout = 0;
 server.listen(socketPath, () => {
-  report({ ready: true, bootMs: Math.round(bootMs), importMs: Math.round(importMs), compileCache });
+  report({
+    ready: true,
+    bootMs: Math.round(bootMs),
+    importMs: Math.round(importMs),
+    compileCache,
+    codeCache: codeCache ? { ...codeCache.stats } : null,
+  });
   // Persist what the import compiled now (Node >= 22.10), not only at exit: a worker that is
   // SIGKILLed or crashes would otherwise leave the next cold start nothing to reuse.
   if (compileCache === "enabled") setImmediate(() => module.flushCompileCache?.());
