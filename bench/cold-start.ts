@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { createToolchain } from "@slipway/builder";
 import { FIXTURE_DEPLOYMENT_ID, fixtureArtifact, request, startStack } from "@slipway/runtime/test-support";
+import { median } from "./median.ts";
 
 const RUNS = Number(process.argv[2] ?? 10);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -34,5 +35,4 @@ try {
 } finally {
   await stack.close();
 }
-times.sort((a, b) => a - b);
-console.log(`median ${times[Math.floor(times.length / 2)]} ms over ${RUNS} (min ${times[0]}, max ${times.at(-1)})`);
+console.log(`median ${median(times)} ms over ${RUNS} (min ${Math.min(...times)}, max ${Math.max(...times)})`);

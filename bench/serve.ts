@@ -14,6 +14,7 @@ import {
   startStack,
 } from "@slipway/runtime/test-support";
 import { idlePlatformRssMb } from "./idle-rss.ts";
+import { median } from "./median.ts";
 import { startNext } from "./serve/next-start.ts";
 import { treeCpuMs, treeRssMb } from "./serve/proc.ts";
 import { seedFixture, seedStore } from "./serve/seed-store.ts";
@@ -26,6 +27,8 @@ const SECONDS = 10;
 /** Each side's SECONDS are run in turns of this many seconds. */
 const SLICE = 5;
 const SCALE = { projects: 1_000, deploymentsPerProject: 10 };
+/** Cold starts timed on each side (the goal is on their median). */
+const COLD_STARTS = 5;
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 /**
  * Where the pinned Node.js the workers run on is installed, kept between runs (an install is a
@@ -153,21 +156,36 @@ export async function benchServe(): Promise<string> {
     }
     const platformRss = Math.round(process.memoryUsage().rss / 1024 / 1024);
 
-    // Scale to zero, then time the first request through the edge.
+    // Scale to zero, then time the first request through the edge; COLD_STARTS times (one start
+    // swings by ±30 ms on a shared box), the later ones after stopping the workers as idling does.
     for (let i = 0; i < 300 && stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID).length > 0; i++) await sleep(100);
     const scaledToZero = stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID).length === 0;
-    const coldStarted = performance.now();
-    const cold = await request(stack.port, "/ssr");
-    const coldMs = Math.round(performance.now() - coldStarted);
-    const coldWorker = stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID)[0];
-    const coldCpuMs = coldWorker ? treeCpuMs(coldWorker.pid) : -1;
+    const coldMsList: number[] = [];
+    let coldStatus = 0;
+    let coldCpuMs = -1;
+    for (let i = 0; i < COLD_STARTS; i++) {
+      if (i > 0) await stack.functionHost.stop(FIXTURE_DEPLOYMENT_ID);
+      const coldStarted = performance.now();
+      const cold = await request(stack.port, "/ssr");
+      coldMsList.push(Math.round(performance.now() - coldStarted));
+      coldStatus = Math.max(coldStatus, cold.status);
+      const coldWorker = stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID)[0];
+      if (i === 0) coldCpuMs = coldWorker ? treeCpuMs(coldWorker.pid) : -1;
+    }
+    const coldMs = median(coldMsList);
     const coldEvent = stack.events.filter((e) => e.type === "cold-start").at(-1);
     const warmStarted = performance.now();
     await request(stack.port, "/ssr");
     const warmMs = (performance.now() - warmStarted).toFixed(1);
-    // next start's own cold start: a fresh process until its first `/ssr`.
-    await next.stop();
-    next = await startNext(appDir, nextPort, "/ssr", node.bin);
+    // next start's own cold start: a fresh process until its first `/ssr`, as many times.
+    const nextColdMs: number[] = [];
+    let nextColdCpuMs = -1;
+    for (let i = 0; i < COLD_STARTS; i++) {
+      await next.stop();
+      next = await startNext(appDir, nextPort, "/ssr", node.bin);
+      nextColdMs.push(next.firstResponseMs);
+      if (i === 0) nextColdCpuMs = next.firstResponseCpuMs;
+    }
     const idleRss = await idlePlatformRssMb();
 
     const ratio = (p: string) => {
@@ -207,8 +225,8 @@ export async function benchServe(): Promise<string> {
       "",
       "| measure | value |",
       "| --- | ---: |",
-      `| cold start after scale to zero${scaledToZero ? "" : " (DID NOT scale to zero)"}: first \`/ssr\` through the edge (status ${cold.status}) | ${coldMs} ms |`,
-      `| \`next start\`: spawn to first \`/ssr\` response, same run (CPU time used by then) | ${next.firstResponseMs} ms (${next.firstResponseCpuMs} ms CPU) |`,
+      `| cold start after scale to zero${scaledToZero ? "" : " (DID NOT scale to zero)"}: first \`/ssr\` through the edge (worst status ${coldStatus}), median of ${coldMsList.join(", ")} | ${coldMs} ms |`,
+      `| \`next start\`: spawn to first \`/ssr\` response, same run, median of ${nextColdMs.join(", ")} (CPU time of the first) | ${median(nextColdMs)} ms (${nextColdCpuMs} ms CPU) |`,
       `| of which worker start | ${phases} |`,
       `| CPU time the worker used up to that first response (all threads; barely moved by other load) | ${coldCpuMs} ms |`,
       `| next \`/ssr\` on the warm worker | ${warmMs} ms |`,
@@ -233,7 +251,12 @@ export async function benchServe(): Promise<string> {
         "0",
         results.get("/")?.functionRequests === 0,
       ),
-      goal("cold start after scale to zero", `${coldMs} ms`, "≤ 250 ms", coldMs <= 250 && cold.status === 200),
+      goal(
+        `cold start after scale to zero (median of ${COLD_STARTS})`,
+        `${coldMs} ms`,
+        "≤ 250 ms",
+        coldMs <= 250 && coldStatus === 200,
+      ),
       goal("worst route at scale vs one project", `${worstScale.toFixed(2)}×`, "≥ 0.95×", worstScale >= 0.95),
       goal("idle platform RSS", `${idleRss} MB`, "≤ 200 MB", idleRss > 0 && idleRss <= 200),
     ].join("\n");

@@ -7,6 +7,7 @@ import { DEFAULT_RETENTION } from "@slipway/core";
 import { createThreadedTelemetryStore, type RunningTelemetry, startTelemetry } from "@slipway/platform";
 import type { RequestReport } from "@slipway/runtime";
 import { fixtureArtifact, request, startStack } from "@slipway/runtime/test-support";
+import { median } from "./median.ts";
 
 const run = promisify(execFile);
 const AUTOCANNON = path.resolve(import.meta.dirname, "../node_modules/.bin/autocannon");
@@ -44,12 +45,6 @@ async function turn(url: string, seconds: number): Promise<Turn> {
     cpuPerRequest: (used.user + used.system) / Math.max(1, json.requests.total),
   };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 /**
  * The edge with the platform's telemetry (recorder, telemetry.db, Prometheus feed) behind its
