@@ -38,14 +38,6 @@ describe("bwrapArgs", () => {
     expect(args.slice(-2)).toEqual(["--chdir", "/data/builds/b1/repo"]);
   });
 
-  it("shows host files read-only at other paths, after the box's own folders", () => {
-    const view = { source: "/run/slw/memory-limit/max", target: "/sys/fs/cgroup/memory.max" };
-    const withFiles = bwrapArgs({ ...mounts, files: [view] }, { isolated: false, resolvConf: null });
-    const at = withFiles.indexOf(view.source);
-    expect(withFiles.slice(at - 1, at + 2)).toEqual(["--ro-bind", view.source, view.target]);
-    expect(at).toBeGreaterThan(withFiles.lastIndexOf("--bind"));
-  });
-
   it("caps the private /tmp when asked, with --size right before the tmpfs it applies to", () => {
     expect(args).not.toContain("--size");
     const capped = bwrapArgs(mounts, { isolated: false, resolvConf: null }, { tmpBytes: 64 * 1024 * 1024 });

@@ -1,11 +1,5 @@
 import { existsSync, lstatSync, readlinkSync } from "node:fs";
 
-/** A host file shown read-only at another path inside the box. */
-export interface SandboxFile {
-  readonly source: string;
-  readonly target: string;
-}
-
 /** What differs between boxes (a build, a function worker): their own folders. */
 export interface SandboxMounts {
   /** Folders the box may write, e.g. a build's work dir and cache, a worker's cache and socket dir. */
@@ -18,8 +12,6 @@ export interface SandboxMounts {
    * and would try to install into the read-only Slipway checkout a data dir may sit in).
    */
   tmp?: string;
-  /** Host files bound read-only at other paths (a function worker's view of its memory limit). */
-  files?: readonly SandboxFile[];
   cwd: string;
 }
 
@@ -82,7 +74,6 @@ export function bwrapArgs(mounts: SandboxMounts, network: SandboxNetwork, option
   for (const dir of mounts.readOnly) args.push("--ro-bind", dir, dir);
   for (const dir of mounts.writable) args.push("--bind", dir, dir);
   if (mounts.tmp !== undefined) args.push("--bind", mounts.tmp, BOX_TMPDIR);
-  for (const file of mounts.files ?? []) args.push("--ro-bind", file.source, file.target);
   args.push("--chdir", mounts.cwd);
   return args;
 }

@@ -1,11 +1,4 @@
-export {
-  BOX_TMPDIR,
-  type BwrapOptions,
-  bwrapArgs,
-  type SandboxFile,
-  type SandboxMounts,
-  type SandboxNetwork,
-} from "./bwrap-args.ts";
+export { BOX_TMPDIR, type BwrapOptions, bwrapArgs, type SandboxMounts, type SandboxNetwork } from "./bwrap-args.ts";
 export {
   bwrapFeatures,
   type NetworkIsolation,

@@ -22,7 +22,6 @@ import {
   heapFlags,
 } from "./limits.ts";
 import { type LoopbackTarget, openForwards, parseLoopbackTarget } from "./loopback-forward.ts";
-import { memoryLimitView } from "./memory-limit-view.ts";
 import { Pool } from "./pool.ts";
 import { planWorkerSpawn } from "./sandbox.ts";
 import type { FunctionHost, FunctionHostOptions, FunctionKind } from "./types.ts";
@@ -45,11 +44,6 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
   );
   const allowed = (options.allowLoopback ?? []).map(parseLoopbackTarget);
   const socketDir = options.socketDir ?? mkdtempSync(path.join(os.tmpdir(), "slw-"));
-  // Beside the workers' own socket dirs, never inside one: a worker cannot rewrite its limit.
-  const limitView =
-    isolation.sandbox && isolation.memory === "cgroup"
-      ? memoryLimitView(path.join(socketDir, "memory-limit"), workerLimits.memoryMb * 1024 * 1024)
-      : [];
   const manifests = createManifestCache(options.deploymentsDir);
   const pools = new Map<string, Pool>();
   const onEvent = options.onEvent ?? (() => {});
@@ -124,8 +118,8 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
     const plan = planWorkerSpawn({
       sandbox: isolation.sandbox,
       nodePath,
-      // In a sandbox Node sizes its heap from the limit view; a plain process has no view of its
-      // cgroup's limit (it joins just after it starts), so the flag stays.
+      // Node sizes its heap from the cgroup only if it is in it when it starts: bwrap holds the
+      // command until the cgroup is joined; a plain process joins just after.
       nodeFlags: heapFlags(workerLimits, isolation.sandbox && cgroup !== null && isolation.memory === "cgroup"),
       workerScript: WORKER_SCRIPT,
       socketPath,
@@ -136,7 +130,6 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
       cacheDir: cache,
       isolatedNetwork: isolated && isolation.resolvConf ? { resolvConf: isolation.resolvConf } : null,
       tmpBytes: isolation.tmpBytes,
-      memoryLimitView: cgroup !== null ? limitView : [],
     });
     const cleanup = () => {
       forwards.close();

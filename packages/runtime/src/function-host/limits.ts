@@ -30,8 +30,8 @@ function heapLimitMb(limits: WorkerLimits): number {
 }
 
 /**
- * The worker's Node flags for its heap. Inside a memory cgroup none: Node reads the limit (in a
- * sandbox from the view memory-limit-view.ts binds) and gives V8 half of it, as in any container. Any V8 flag changes V8's flag hash, and
+ * The worker's Node flags for its heap. Inside a memory cgroup none: Node reads the cgroup's limit
+ * and gives V8 half of it, as it does in any container. Any V8 flag changes V8's flag hash, and
  * Node's built-in modules then compile from source instead of from the code cache shipped in its
  * binary: `--max-old-space-size` alone cost ~35 ms of every cold start (boot 64 → 39 ms measured,
  * `bench/cold-start.ts`). Without a cgroup the flag is the only limit, so it stays.

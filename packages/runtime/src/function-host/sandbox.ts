@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { bwrapArgs, type SandboxFile } from "@slipway/sandbox";
+import { bwrapArgs } from "@slipway/sandbox";
 
 export interface SpawnPlanInput {
   readonly sandbox: boolean;
@@ -19,8 +19,6 @@ export interface SpawnPlanInput {
   readonly isolatedNetwork: { readonly resolvConf: string } | null;
   /** Size cap of the private /tmp, when bwrap supports `--size`; else memory accounting bounds it. */
   readonly tmpBytes: number | null;
-  /** The worker's memory limit as Node reads it (memory-limit-view.ts), when it has a cgroup. */
-  readonly memoryLimitView: readonly SandboxFile[];
 }
 
 export interface SpawnPlan {
@@ -50,12 +48,7 @@ export function planWorkerSpawn(input: SpawnPlanInput): SpawnPlan {
     input.deploymentDir,
   ];
   const args = bwrapArgs(
-    {
-      readOnly,
-      writable: [input.cacheDir, path.dirname(input.socketPath)],
-      files: input.memoryLimitView,
-      cwd: input.bundleDir,
-    },
+    { readOnly, writable: [input.cacheDir, path.dirname(input.socketPath)], cwd: input.bundleDir },
     { isolated: input.isolatedNetwork !== null, resolvConf: input.isolatedNetwork?.resolvConf ?? null },
     { tmpBytes: input.tmpBytes },
   );
