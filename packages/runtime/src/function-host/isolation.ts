@@ -39,7 +39,7 @@ export function resolveWorkerIsolation(
     sandbox ? "workers run in bubblewrap" : "⚠ workers run WITHOUT a sandbox (bubblewrap missing or turned off)",
     `network: ${net.mode === "isolated" ? net.note : `⚠ ${net.note}`}`,
     cgroup.memory
-      ? `memory: ${limits.memoryMb} MB per worker (${cgroup.note}), V8 heap at half of it (Node's own sizing in a cgroup)`
+      ? `memory: ${limits.memoryMb} MB per worker (${cgroup.note}); a worker past it is killed and reported out-of-memory (V8's heap is sized from the machine: Node cannot see the limit inside the sandbox)`
       : `memory: ⚠ V8 heap limit only (${cgroup.note}); native memory and Buffers are not capped`,
     sized
       ? `/tmp: private tmpfs of ${limits.tmpMb} MB per worker`

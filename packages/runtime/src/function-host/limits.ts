@@ -4,7 +4,7 @@ import os from "node:os";
 export interface WorkerLimits {
   /**
    * Memory of the worker process in MB, as Lambda's MemorySize: a cgroup limit where the host
-   * delegates one (Node then sizes its V8 heap from it: half, see `heapFlags`), else V8's
+   * delegates one (the kernel enforces it; see `heapFlags` for V8's heap there), else V8's
    * old-space limit at 3/4 of it. Either way a JS heap leak fails as a heap error before the
    * kernel kills the process.
    */
@@ -30,8 +30,11 @@ function heapLimitMb(limits: WorkerLimits): number {
 }
 
 /**
- * The worker's Node flags for its heap. Inside a memory cgroup none: Node reads the cgroup's limit
- * and gives V8 half of it, as it does in any container. Any V8 flag changes V8's flag hash, and
+ * The worker's Node flags for its heap. Inside a memory cgroup none: the cgroup holds the limit (a
+ * worker past it is killed and reported out-of-memory). Node cannot read that limit inside the
+ * sandbox (own cgroup namespace, no /sys), so V8 sizes its heap from the machine and collects
+ * lazily; binding the limit where Node reads it gave V8 half of it and cost ~20 % of SSR throughput
+ * (bench/serve's /ssr, measured 2026-12-01), so it is not done. Any V8 flag changes V8's flag hash, and
  * Node's built-in modules then compile from source instead of from the code cache shipped in its
  * binary: `--max-old-space-size` alone cost ~35 ms of every cold start (boot 64 → 39 ms measured,
  * `bench/cold-start.ts`). Without a cgroup the flag is the only limit, so it stays.
