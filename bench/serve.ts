@@ -169,8 +169,10 @@ export async function benchServe(): Promise<string> {
       const cold = await request(stack.port, "/ssr");
       coldMsList.push(Math.round(performance.now() - coldStarted));
       coldStatus = Math.max(coldStatus, cold.status);
-      const coldWorker = stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID)[0];
-      if (i === 0) coldCpuMs = coldWorker ? treeCpuMs(coldWorker.pid) : -1;
+      if (i === 0) {
+        const coldWorker = stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID)[0];
+        coldCpuMs = coldWorker ? treeCpuMs(coldWorker.pid) : -1;
+      }
     }
     const coldMs = median(coldMsList);
     const coldEvent = stack.events.filter((e) => e.type === "cold-start").at(-1);

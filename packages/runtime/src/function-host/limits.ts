@@ -4,9 +4,9 @@ import os from "node:os";
 export interface WorkerLimits {
   /**
    * Memory of the worker process in MB, as Lambda's MemorySize: a cgroup limit where the host
-   * delegates one (the kernel enforces it; see `heapFlags` for V8's heap there), else V8's
-   * old-space limit at 3/4 of it. Either way a JS heap leak fails as a heap error before the
-   * kernel kills the process.
+   * delegates one (the kernel kills a worker past it, reported out-of-memory; V8's heap there is
+   * sized from the machine, see `heapFlags`), else V8's old-space limit at 3/4 of it (a JS heap
+   * leak then fails as a heap error).
    */
   readonly memoryMb: number;
   /** The worker's private /tmp (tmpfs; Lambda gives 512 MB of /tmp by default, on disk). */
