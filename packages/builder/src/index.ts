@@ -7,7 +7,7 @@ export type { LocalBuilderOptions } from "./options.ts";
 export type { BuildResult, PipelineRequest } from "./pipeline-types.ts";
 export { bwrapWorks, type SandboxMode } from "./sandbox/sandbox.ts";
 export { runSupervisedJob } from "./supervisor/child.ts";
-export type { JobFile, JobResult } from "./supervisor/job-files.ts";
+export { type JobFile, type JobResult, scratchDirOf } from "./supervisor/job-files.ts";
 export { createSupervisedBuilder, type SupervisedBuilderOptions } from "./supervisor/supervisor.ts";
 export type { NodeRuntime } from "./toolchain/node-toolchain.ts";
 export { createToolchain, type Toolchain } from "./toolchain/toolchain.ts";

@@ -5,14 +5,14 @@
  * Started as `node --import tsx build-child.ts <jobDir>`.
  */
 
-import { readdir, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { rm } from "node:fs/promises";
 import {
   createLocalBuilder,
   type JobFile,
   type LocalBuilderOptions,
   runSupervisedJob,
   type SandboxMode,
+  scratchDirOf,
 } from "@slipway/builder";
 import type { LogLine, LogStore } from "@slipway/core";
 import { createFsBlobStore, createSqliteLogStore, openSqlite } from "@slipway/local";
@@ -52,8 +52,8 @@ async function main(dir: string): Promise<void> {
         blobStore: createFsBlobStore(config.dataDir),
         cacheDir: config.cacheDir,
         toolchainDir: config.toolchainDir,
-        // Scratch next to the job folder (`builds/<id>-…`), removed by the pipeline when it ends.
-        workDir: dirname(dir),
+        // This process's own scratch next to the job folder, removed by the pipeline when it ends.
+        workDir: scratchDirOf(dir, process.pid),
         openNextConfigPath: config.openNextConfigPath,
         readOnlyPaths: config.readOnlyPaths,
         sandbox: config.sandbox,
@@ -91,27 +91,14 @@ async function countLines(logs: LogStore, deploymentId: string): Promise<number>
   }
 }
 
-/**
- * The pipeline removes its scratch folder without waiting (nothing needs to); this process exits
- * right after the build, so it waits here, after the result is recorded, instead.
- */
-async function removeScratch(jobDir: string): Promise<void> {
-  const parent = dirname(jobDir);
-  const prefix = `${basename(jobDir)}-`;
-  const names = await readdir(parent).catch(() => [] as string[]);
-  await Promise.all(
-    names
-      .filter((name) => name.startsWith(prefix))
-      .map((name) => rm(join(parent, name), { recursive: true, force: true })),
-  );
-}
-
 const dir = process.argv[2];
 if (!dir) {
   console.error("usage: build-child <jobDir>");
   process.exitCode = 2;
 } else {
   await main(dir);
-  await removeScratch(dir);
+  // The pipeline removes its scratch without waiting (nothing needs to); this process exits right
+  // after the build, so it waits here, after the result is recorded, instead.
+  await rm(scratchDirOf(dir, process.pid), { recursive: true, force: true });
   process.exit(0);
 }

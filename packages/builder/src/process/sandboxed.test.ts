@@ -69,4 +69,21 @@ describe("runSandboxed", () => {
     },
     30_000,
   );
+
+  it.skipIf(!bwrapWorks())("fails a command whose sandbox cannot start with bwrap's own reason", async () => {
+    const { ctx } = await buildInsideCheckout();
+    const gone = path.join(ctx.dirs.work, "..", "gone-before-the-step");
+    const step = runSandboxed(ctx, {
+      command: { argv: ["/bin/true"] },
+      cwd: ctx.dirs.work,
+      env: { PATH: "/usr/bin:/bin" },
+      what: "probe",
+      readOnly: [gone],
+    });
+    // Which of the launcher's checks notices first varies (the exit, or the cgroup join of a pid
+    // already gone); either way the reason ends with what bwrap said.
+    await expect(step).rejects.toThrow(
+      /^probe could not start: .+: bwrap: Can't find source path .*gone-before-the-step/,
+    );
+  });
 });

@@ -78,7 +78,10 @@ export async function runSandboxed(ctx: BuildContext, spec: SandboxedCommand): P
     case "killed":
       throw new BuildFailure(`${spec.what} was killed by ${outcome.signal}`);
     case "spawn-failed":
-      throw new BuildFailure(`${spec.what} could not start: ${outcome.message}`);
+      // bwrap says why it gave up (a missing folder, a refused mount) in its last line.
+      throw new BuildFailure(
+        withDetail(`${spec.what} could not start: ${outcome.message}`, ctx.log.tail().at(-1) ?? null),
+      );
     case "aborted":
       // The entry point reports cancellation or the timeout from ctx.abortCause().
       throw new BuildFailure("aborted");

@@ -23,6 +23,15 @@ export interface JobFile {
   config: unknown;
 }
 
+/**
+ * The scratch folder of one child process of a job: `<jobsDir>/<handle>-<pid>/`, next to the job
+ * folder (the sweep keeps `<handle>-…` while the job runs). Its own per process: should two children
+ * of one build ever run at once, neither removes the other's work when it ends.
+ */
+export function scratchDirOf(jobDir: string, pid: number): string {
+  return `${jobDir}-${pid}`;
+}
+
 export type JobResult = { ok: true; artifactKey: string } | { ok: false; reason: string };
 
 export async function writeJson(dir: string, name: string, value: unknown, mode = 0o600): Promise<void> {

@@ -88,12 +88,15 @@ export function createSupervisedBuilder(options: SupervisedBuilderOptions) {
           child.once("spawn", resolve);
           child.once("error", reject);
         });
+        // The pid first, then the job: a supervisor killed in between leaves a child that reads a
+        // cut-short job and ends without building. In the other order the child would build with
+        // no pid on record, its build would count as lost, and a second child would build beside it.
+        await writeJson(dir, PID_FILE, { pid: child.pid });
         // The request holds secrets (env values, the repository token): it goes through a pipe,
         // never a file. A child that died at once makes the write fail; its status says so.
         child.stdin?.on("error", () => {});
         child.stdin?.end(JSON.stringify({ request, config } satisfies JobFile));
         child.unref();
-        await writeJson(dir, PID_FILE, { pid: child.pid });
       } finally {
         closeSync(out);
       }
