@@ -27,7 +27,7 @@ try {
     const event = stack.events.filter((e) => e.type === "cold-start").at(-1);
     const phases =
       event?.type === "cold-start"
-        ? `start ${event.ms} = sandbox ${event.sandboxMs} + boot ${event.bootMs} + import ${event.importMs}; code cache ${event.codeCache ? `${event.codeCache.warm} warm, ${event.codeCache.cold} cold` : "off"}`
+        ? `start ${event.ms} = sandbox ${event.sandboxMs}${event.spareSandbox ? " (spare)" : ""} + boot ${event.bootMs} + import ${event.importMs}; code cache ${event.codeCache ? `${event.codeCache.warm} warm, ${event.codeCache.cold} cold` : "off"}`
         : "";
     console.log(`run ${run + 1}: ${response.status} in ${ms} ms (${phases})`);
     times.push(ms);

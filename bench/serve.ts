@@ -200,7 +200,7 @@ export async function benchServe(): Promise<string> {
       `| ${name} | ${value} | ${target} | ${ok ? "pass" : "FAIL"} |`;
     const phases =
       coldEvent?.type === "cold-start"
-        ? `${coldEvent.ms} ms = sandbox ${coldEvent.sandboxMs} + node boot ${coldEvent.bootMs} + bundle import ${coldEvent.importMs} (+ the rest: listen, host side); compile cache: ${coldEvent.compileCache}; code cache: ${coldEvent.codeCache ? `${coldEvent.codeCache.warm} modules warm, ${coldEvent.codeCache.cold} cold` : "off"}`
+        ? `${coldEvent.ms} ms = sandbox ${coldEvent.sandboxMs}${coldEvent.spareSandbox ? " (a spare, its cgroup joined ahead)" : ""} + node boot ${coldEvent.bootMs} + bundle import ${coldEvent.importMs} (+ the rest: listen, host side); compile cache: ${coldEvent.compileCache}; code cache: ${coldEvent.codeCache ? `${coldEvent.codeCache.warm} modules warm, ${coldEvent.codeCache.cold} cold` : "off"}`
         : "n/a";
     return [
       `Edge vs \`next start\`, same fixture, same run: ${CONNECTIONS} connections, ${SECONDS} s each in turns of ${SLICE} s (edge, next start, edge at scale; autocannon in its own process), ${os.availableParallelism()} CPUs, up to ${maxWorkers} worker(s) per deployment (one per core), bubblewrap sandbox on; the edge routes through a SQLite store (Store port). Load average at the end: ${os

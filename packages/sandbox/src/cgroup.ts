@@ -18,6 +18,8 @@ export interface CgroupLimits {
 /** One box's cgroup(s): attach the sandbox's first process before it forks the command. */
 export interface Cgroup {
   attach(pid: number): void;
+  /** The files a pid is written to, to join it (one per hierarchy on v1). */
+  procsFiles(): string[];
   /** Processes killed by the memory limit so far. */
   oomKills(): number;
   /** Forks refused by the process limit so far. */
@@ -95,6 +97,7 @@ function makeCgroup(name: string, limits: CgroupLimits): Cgroup | null {
     if (limits.pids !== undefined && support.pids) writeFileSync(path.join(dir, "pids.max"), String(limits.pids));
     return {
       attach: (pid) => writeFileSync(path.join(dir, "cgroup.procs"), String(pid)),
+      procsFiles: () => [path.join(dir, "cgroup.procs")],
       oomKills: () => counter(path.join(dir, "memory.events"), "oom_kill"),
       pidsRefused: () => counter(path.join(dir, "pids.events"), "max"),
       remove: () => {
@@ -123,6 +126,7 @@ function makeCgroup(name: string, limits: CgroupLimits): Cgroup | null {
     attach: (pid) => {
       for (const dir of all) writeFileSync(path.join(dir, "cgroup.procs"), String(pid));
     },
+    procsFiles: () => all.map((dir) => path.join(dir, "cgroup.procs")),
     oomKills: () => (dirs.memory ? counter(path.join(dirs.memory, "memory.oom_control"), "oom_kill") : 0),
     pidsRefused: () => (dirs.pids ? counter(path.join(dirs.pids, "pids.events"), "max") : 0),
     remove: () => {

@@ -17,3 +17,4 @@ export {
 } from "./cgroup.ts";
 export { type Box, type BoxLaunch, launchBox, launchDirect } from "./launch.ts";
 export { findSlirp, SLIRP_DNS, slirpResolvConf } from "./slirp.ts";
+export { SpareBox, type SpareSpec } from "./spare.ts";

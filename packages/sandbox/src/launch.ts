@@ -2,6 +2,7 @@ import { type ChildProcess, type IOType, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import type { Cgroup } from "./cgroup.ts";
 import { refuseLinkLocal, type SlirpNetwork, startSlirp } from "./slirp.ts";
+import type { SpareBox } from "./spare.ts";
 
 export interface BoxLaunch {
   /** bwrap and its sandbox arguments, without `--` and the command. */
@@ -40,21 +41,25 @@ export interface Box {
  * Starts bwrap so that nothing of the user's command runs before its limits and its network are
  * in place: bwrap reports the sandbox's first pid on `--info-fd` and waits on `--block-fd`; that
  * pid joins the cgroup (its descendants inherit it), slirp4netns attaches to its network
- * namespace, and only then is the command released.
+ * namespace, and only then is the command released. Given a spare (see SpareBox: in the cgroup
+ * already, for the same argv and stdio), bwrap is that spare, and `spec.cgroup` is not joined.
  */
-export function launchBox(spec: BoxLaunch): Box {
+export function launchBox(spec: BoxLaunch, spare?: SpareBox): Box {
   const infoFd = spec.stdio.length;
   const blockFd = infoFd + 1;
-  const child: ChildProcess = spawn(
-    spec.bwrap,
-    [...spec.bwrapArgs, "--info-fd", String(infoFd), "--block-fd", String(blockFd), "--", ...spec.argv],
-    {
-      cwd: spec.cwd,
-      env: spec.env,
-      detached: spec.detached ?? false,
-      stdio: [...spec.stdio, "pipe", "pipe"],
-    },
-  );
+  const options = [...spec.bwrapArgs, "--info-fd", String(infoFd), "--block-fd", String(blockFd)];
+  if (spare && (spare.argv.join("\0") !== spec.argv.join("\0") || spare.argsFd !== blockFd + 1 || spec.detached))
+    throw new Error("launchBox: the spare sandbox was started for another command or stdio");
+  // A spare is already in its cgroup (and so is all it forks): the box skips the join.
+  const child: ChildProcess = spare
+    ? spare.assign(options, spec.env)
+    : spawn(spec.bwrap, [...options, "--", ...spec.argv], {
+        cwd: spec.cwd,
+        env: spec.env,
+        detached: spec.detached ?? false,
+        stdio: [...spec.stdio, "pipe", "pipe"],
+      });
+  const cgroup = spare ? null : spec.cgroup;
   // The control pipes die with the box (ECONNRESET): that must never crash the host.
   for (const fd of [infoFd, blockFd]) child.stdio[fd]?.on("error", () => {});
   let markReleased = () => {};
@@ -83,7 +88,7 @@ export function launchBox(spec: BoxLaunch): Box {
     child.once("exit", (code, signal) => reject(new Error(`sandbox exited with ${signal ?? code} before it started`)));
 
     async function attach(pid: number): Promise<void> {
-      spec.cgroup?.attach(pid);
+      cgroup?.attach(pid);
       if (spec.slirp !== null && spec.networkAfterStart === true) {
         release();
         await refuseLinkLocal(pid);

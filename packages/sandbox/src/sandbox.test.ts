@@ -1,12 +1,15 @@
-import { spawn } from "node:child_process";
+import { type IOType, spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { bwrapFeatures } from "./capabilities.ts";
 import { cgroupSupport, createCgroup, sweepEmptyCgroups } from "./cgroup.ts";
 import { launchBox } from "./launch.ts";
 import { findSlirp } from "./slirp.ts";
+import { SpareBox } from "./spare.ts";
 
 const support = cgroupSupport();
 const ENV = { PATH: "/usr/local/bin:/usr/bin:/bin" };
@@ -88,6 +91,76 @@ describe("launchBox", () => {
       expect(out).toContain(`/slipway-${process.pid}-test-launch`);
     },
   );
+});
+
+describe("launchBox with a spare", () => {
+  const usable = bwrapFeatures().works && support.version !== "none";
+
+  it.skipIf(!usable)(
+    "runs the command in the cgroup the spare joined while idle, with the environment it was assigned, off its command line",
+    async () => {
+      const cgroup = createCgroup("test-spare", { pids: 50, memoryBytes: 128 << 20 });
+      if (!cgroup) throw new Error("no cgroup");
+      const argv = ["/bin/sh", "-c", 'printf "%s\\n" "$GREETING"; read go'];
+      const spare = new SpareBox({ bwrap: "bwrap", argv, stdio: ["pipe", "pipe", "pipe"], cgroup });
+      try {
+        await spare.joined;
+        expect(spare.usable()).toBe(true);
+        const spec = {
+          bwrap: "bwrap",
+          bwrapArgs: ["--unshare-pid", "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc"],
+          argv,
+          cwd: "/",
+          env: { ...ENV, GREETING: "a secret\nof two lines" },
+          stdio: ["pipe", "pipe", "pipe"] as IOType[],
+          cgroup: null,
+          slirp: null,
+        };
+        const box = launchBox(spec, spare);
+        expect(spare.usable()).toBe(false);
+        await box.started;
+        let out = "";
+        box.child.stdout?.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+        });
+        const deadline = Date.now() + 5_000;
+        while (!out.includes("of two lines") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        expect(out).toBe("a secret\nof two lines\n");
+        // bwrap, the sandbox's init and the shell: all in the spare's cgroup.
+        const procs = readFileSync(cgroup.procsFiles()[0] ?? "", "utf8")
+          .trim()
+          .split("\n");
+        expect(procs).toContain(String(box.child.pid));
+        expect(procs.length).toBeGreaterThanOrEqual(3);
+        expect(readFileSync(`/proc/${box.child.pid}/cmdline`, "utf8")).not.toContain("secret");
+        box.child.stdin?.end("go\n");
+        await once(box.child, "close");
+        // A spare is used once.
+        expect(() => launchBox(spec, spare)).toThrow(/not usable/);
+      } finally {
+        spare.discard();
+        cgroup.remove();
+      }
+    },
+  );
+
+  it.skipIf(!usable)("runs nothing when its options pipe closes without options (the platform died)", async () => {
+    const spare = new SpareBox({
+      bwrap: "bwrap",
+      argv: ["/bin/echo", "ran"],
+      stdio: ["ignore", "pipe", "pipe"],
+      cgroup: null,
+    });
+    await spare.joined;
+    let out = "";
+    spare.child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    (spare.child.stdio[spare.argsFd] as Writable).end();
+    const [code] = await once(spare.child, "close");
+    expect(code).not.toBe(0);
+    expect(out).toBe("");
+  });
 });
 
 describe("launchBox with networkAfterStart", () => {

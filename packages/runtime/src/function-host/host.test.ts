@@ -270,6 +270,19 @@ describe("function host", () => {
       // Node >= 22.1 compiles the bundle once per deployment; older Node says it cannot.
       const supported = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === "function";
       expect(cold.compileCache).toBe(supported ? "enabled" : "unsupported");
+      expect(cold.spareSandbox).toBe(false);
+      if (sandboxed) {
+        // The first start left a spare sandbox behind (a moment later): a later start takes it.
+        await vi.waitUntil(
+          async () => {
+            await fresh.stop("dpl_fake");
+            await fresh.warm("dpl_fake");
+            const last = own.filter((e) => e.type === "cold-start").at(-1);
+            return last?.type === "cold-start" && last.spareSandbox;
+          },
+          { timeout: 10_000, interval: 100 },
+        );
+      }
     } finally {
       await fresh.stop("dpl_fake");
       await fresh.close();

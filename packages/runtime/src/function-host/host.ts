@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { RUNTIME_ENV } from "@slipway/core";
-import { createCgroup } from "@slipway/sandbox";
+import { createCgroup, SpareBox } from "@slipway/sandbox";
 import {
   assetsDirOf,
   createManifestCache,
@@ -24,9 +24,13 @@ import {
 import { type LoopbackTarget, openForwards, parseLoopbackTarget } from "./loopback-forward.ts";
 import { Pool } from "./pool.ts";
 import { planWorkerSpawn } from "./sandbox.ts";
+import { SparePool } from "./spare-pool.ts";
 import type { FunctionHost, FunctionHostOptions, FunctionKind } from "./types.ts";
 import { warmRequest } from "./warm.ts";
-import { WorkerProcess } from "./worker-process.ts";
+import { WORKER_STDIO, WorkerProcess } from "./worker-process.ts";
+
+/** After a cold start, when its spare sandbox is replaced (see SparePool). */
+const SPARE_REFILL_DELAY_MS = 250;
 
 const WORKER_SCRIPT = fileURLToPath(new URL("./worker/worker.mjs", import.meta.url));
 
@@ -51,6 +55,18 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
     timeoutMs: options.requestTimeoutMs ?? 60_000,
     maxBodyBytes: options.maxRequestBodyBytes ?? 6 * 1024 * 1024,
   };
+
+  // Node sizes its heap from the cgroup only if it is in it when it starts (see heapFlags): a
+  // sandboxed worker is (bwrap holds the command until it has joined; a spare joined before), a
+  // plain process joins just after.
+  const inMemoryCgroup = isolation.sandbox && isolation.memory === "cgroup";
+  const spares = isolation.sandbox
+    ? new SparePool((argv) => {
+        const cgroup = newWorkerCgroup();
+        if (cgroup === null && inMemoryCgroup) return null;
+        return new SpareBox({ bwrap: "bwrap", argv, stdio: [...WORKER_STDIO], cgroup });
+      })
+    : null;
 
   const paths = (deploymentId: string) => ({
     root: deploymentRoot(options.deploymentsDir, deploymentId),
@@ -103,9 +119,6 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
     }
     const bundleDir = functionDirOf(root, fn);
     if (isolated) origin.hostname = "127.0.0.1";
-    const cgroup = createCgroup(`worker-${path.basename(ownSocketDir)}`, {
-      memoryBytes: workerLimits.memoryMb * 1024 * 1024,
-    });
     const env: Record<string, string> = {
       ...runtimeEnv.value,
       PATH: workerPath,
@@ -115,22 +128,27 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
       [RUNTIME_ENV.assetsDir]: assetsDirOf(root, manifest),
       [RUNTIME_ENV.revalidateOrigin]: origin.origin,
     };
-    const plan = planWorkerSpawn({
-      sandbox: isolation.sandbox,
-      nodePath,
-      // Node sizes its heap from the cgroup only if it is in it when it starts: bwrap holds the
-      // command until the cgroup is joined; a plain process joins just after.
-      nodeFlags: heapFlags(workerLimits, isolation.sandbox && cgroup !== null && isolation.memory === "cgroup"),
-      workerScript: WORKER_SCRIPT,
-      socketPath,
-      entry: path.join(bundleDir, fn.entry),
-      forwards: forwards.specs,
-      bundleDir,
-      deploymentDir: root,
-      cacheDir: cache,
-      isolatedNetwork: isolated && isolation.resolvConf ? { resolvConf: isolation.resolvConf } : null,
-      tmpBytes: isolation.tmpBytes,
-    });
+    const planWith = (inMemoryCgroup: boolean) =>
+      planWorkerSpawn({
+        sandbox: isolation.sandbox,
+        nodePath,
+        nodeFlags: heapFlags(workerLimits, inMemoryCgroup),
+        workerScript: WORKER_SCRIPT,
+        socketPath,
+        entry: path.join(bundleDir, fn.entry),
+        forwards: forwards.specs,
+        bundleDir,
+        deploymentDir: root,
+        cacheDir: cache,
+        isolatedNetwork: isolated && isolation.resolvConf ? { resolvConf: isolation.resolvConf } : null,
+        tmpBytes: isolation.tmpBytes,
+      });
+    let plan = planWith(inMemoryCgroup);
+    // A spare sandbox for this command is in its cgroup already (see SparePool); else a new cgroup.
+    const spare = spares?.take(plan.argv) ?? null;
+    const cgroup = spare ? spare.cgroup : newWorkerCgroup();
+    // Without its cgroup (one could not be made) the heap flag is the worker's only memory limit.
+    if (cgroup === null && inMemoryCgroup) plan = planWith(false);
     const cleanup = () => {
       forwards.close();
       cgroup?.remove();
@@ -139,7 +157,8 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
     try {
       const worker = await WorkerProcess.start({
         plan,
-        env,
+        spare,
+        env: { ...env, ...plan.env },
         socketPath,
         deploymentId,
         kind,
@@ -164,7 +183,16 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
       cleanup();
       onEvent({ type: "start-failed", deploymentId, kind, error: String(error) });
       throw error;
+    } finally {
+      // The next cold start on this Node.js finds a spare; started a little later, so that its
+      // spawn does not hold up the response this start was for.
+      const argv = plan.argv;
+      if (spares) setTimeout(() => spares.refill(argv), SPARE_REFILL_DELAY_MS).unref();
     }
+  }
+
+  function newWorkerCgroup() {
+    return createCgroup(`worker-${randomUUID().slice(0, 8)}`, { memoryBytes: workerLimits.memoryMb * 1024 * 1024 });
   }
 
   function poolFor(deploymentId: string, kind: FunctionKind): Pool {
@@ -239,6 +267,7 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
       );
     },
     async close() {
+      spares?.close();
       const ids = new Set([...pools.values()].flatMap((p) => p.workers.map((w) => w.deploymentId)));
       for (const key of pools.keys()) ids.add(key.split("\0")[0] ?? "");
       await Promise.all([...ids].map(stop));

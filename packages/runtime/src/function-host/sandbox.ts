@@ -24,9 +24,19 @@ export interface SpawnPlanInput {
 export interface SpawnPlan {
   /** bubblewrap's arguments (without `--` and the command), or null to run the command directly. */
   readonly bwrapArgs: string[] | null;
+  /** The same for every worker on one Node.js: a spare sandbox started for it can take any of them. */
   readonly argv: string[];
+  /** What this worker serves, as worker.mjs reads it (see WORKER_ENV). */
+  readonly env: Record<string, string>;
   readonly cwd: string;
 }
+
+/** The worker's own arguments, passed in its environment so that its command line is generic. */
+export const WORKER_ENV = {
+  socket: "SLIPWAY_WORKER_SOCKET",
+  entry: "SLIPWAY_WORKER_ENTRY",
+  forwards: "SLIPWAY_WORKER_FORWARDS",
+} as const;
 
 /**
  * How to start a worker. With bubblewrap (the box every Slipway sandbox shares, see
@@ -37,9 +47,13 @@ export interface SpawnPlan {
  * It dies with the host.
  */
 export function planWorkerSpawn(input: SpawnPlanInput): SpawnPlan {
-  const forwardArg = input.forwards.length > 0 ? [input.forwards.join(",")] : [];
-  const argv = [input.nodePath, ...input.nodeFlags, input.workerScript, input.socketPath, input.entry, ...forwardArg];
-  if (!input.sandbox) return { bwrapArgs: null, argv, cwd: input.bundleDir };
+  const argv = [input.nodePath, ...input.nodeFlags, input.workerScript];
+  const env = {
+    [WORKER_ENV.socket]: input.socketPath,
+    [WORKER_ENV.entry]: input.entry,
+    [WORKER_ENV.forwards]: input.forwards.join(","),
+  };
+  if (!input.sandbox) return { bwrapArgs: null, argv, env, cwd: input.bundleDir };
   const nodeDir = path.dirname(input.nodePath);
   const readOnly = [
     // Node under /usr is bound with the system already.
@@ -52,7 +66,7 @@ export function planWorkerSpawn(input: SpawnPlanInput): SpawnPlan {
     { isolated: input.isolatedNetwork !== null, resolvConf: input.isolatedNetwork?.resolvConf ?? null },
     { tmpBytes: input.tmpBytes },
   );
-  return { bwrapArgs: args, argv, cwd: input.bundleDir };
+  return { bwrapArgs: args, argv, env, cwd: input.bundleDir };
 }
 
 /** True when `bwrap` is on one of the PATH entries. */

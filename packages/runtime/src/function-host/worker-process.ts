@@ -2,12 +2,17 @@ import type { ChildProcess } from "node:child_process";
 import http from "node:http";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { type Box, type Cgroup, launchBox, launchDirect } from "@slipway/sandbox";
+import { type Box, type Cgroup, launchBox, launchDirect, type SpareBox } from "@slipway/sandbox";
 import type { SpawnPlan } from "./sandbox.ts";
 import type { FunctionKind } from "./types.ts";
 
+/** The worker's stdio: fd 3 is its control socket with the host (see worker.mjs). */
+export const WORKER_STDIO = ["ignore", "pipe", "pipe", "pipe"] as const;
+
 export interface WorkerStartInput {
   readonly plan: SpawnPlan;
+  /** A sandbox started ahead for `plan.argv`, already in `cgroup` (see SpareBox), or null. */
+  readonly spare: SpareBox | null;
   readonly env: Record<string, string>;
   readonly socketPath: string;
   readonly deploymentId: string;
@@ -29,6 +34,8 @@ export interface ColdStartPhases {
    * network attaches meanwhile (networkAfterStart), overlapping bootMs and importMs.
    */
   readonly sandboxMs: number;
+  /** The sandbox was a spare started ahead, its cgroup joined while idle (see SpareBox). */
+  readonly spareSandbox: boolean;
   /** Node's own start-up inside the sandbox, until the worker script ran. */
   readonly bootMs: number;
   /** Importing the function's bundle. */
@@ -56,7 +63,14 @@ export class WorkerProcess {
   lastUsed = Date.now();
   exited = false;
   /** Where the cold start went (see ColdStartPhases); zeros until the worker is ready. */
-  phases: ColdStartPhases = { sandboxMs: 0, bootMs: 0, importMs: 0, compileCache: "unsupported", codeCache: null };
+  phases: ColdStartPhases = {
+    sandboxMs: 0,
+    spareSandbox: false,
+    bootMs: 0,
+    importMs: 0,
+    compileCache: "unsupported",
+    codeCache: null,
+  };
   retiredFor: "timeout" | null = null;
   readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   private heapExhausted = false;
@@ -144,6 +158,7 @@ export class WorkerProcess {
             clearTimeout(timer);
             worker.phases = {
               sandboxMs,
+              spareSandbox: input.spare !== null,
               bootMs: Number(message.bootMs ?? 0),
               importMs: Number(message.importMs ?? 0),
               compileCache: String(message.compileCache ?? "unsupported"),
@@ -183,24 +198,27 @@ export class WorkerProcess {
 function launch(input: WorkerStartInput): Box {
   const { plan } = input;
   if (plan.bwrapArgs !== null) {
-    return launchBox({
-      bwrap: "bwrap",
-      bwrapArgs: plan.bwrapArgs,
-      argv: plan.argv,
-      cwd: plan.cwd,
-      env: input.env,
-      stdio: ["ignore", "pipe", "pipe", "pipe"],
-      cgroup: input.cgroup,
-      slirp: input.slirp,
-      // Node's boot and the bundle's import overlap slirp4netns attaching; requests wait for both.
-      networkAfterStart: true,
-    });
+    return launchBox(
+      {
+        bwrap: "bwrap",
+        bwrapArgs: plan.bwrapArgs,
+        argv: plan.argv,
+        cwd: plan.cwd,
+        env: input.env,
+        stdio: [...WORKER_STDIO],
+        cgroup: input.cgroup,
+        slirp: input.slirp,
+        // Node's boot and the bundle's import overlap slirp4netns attaching; requests wait for both.
+        networkAfterStart: true,
+      },
+      input.spare ?? undefined,
+    );
   }
   return launchDirect({
     argv: plan.argv,
     cwd: plan.cwd,
     env: input.env,
-    stdio: ["ignore", "pipe", "pipe", "pipe"],
+    stdio: [...WORKER_STDIO],
     cgroup: input.cgroup,
   });
 }

@@ -2,10 +2,13 @@
 // unix socket. Plain .mjs on purpose: no TypeScript loader in the cold-start path.
 //
 // Protocol with the host:
-//   argv: <socket path> <absolute entry module> [<port>=<unix socket>,...]; cwd is the function's
-//   bundle folder (as on Lambda). Each forward makes 127.0.0.1:<port> inside the worker's own
-//   network namespace reach the host service behind <unix socket> (the loopback allowlist and
-//   ISR revalidation to the edge); every other host loopback port stays unreachable.
+//   env (not argv, so that one command line fits every worker and a spare sandbox can be started
+//   for it ahead of time; see sandbox.ts's WORKER_ENV): SLIPWAY_WORKER_SOCKET, the socket path;
+//   SLIPWAY_WORKER_ENTRY, the absolute entry module; SLIPWAY_WORKER_FORWARDS, `<port>=<unix
+//   socket>,...`. cwd is the function's bundle folder (as on Lambda). Each forward makes
+//   127.0.0.1:<port> inside the worker's own network namespace reach the host service behind
+//   <unix socket> (the loopback allowlist and ISR revalidation to the edge); every other host
+//   loopback port stays unreachable.
 //   fd 3: one JSON line `{"ready":true,"bootMs":n,"importMs":n,"compileCache":s,"codeCache":c}`
 //   once listening (or `{"ready":false,"error":s}`); bootMs is node's own start-up, before this
 //   script ran; c is `{"warm":n,"cold":n}` (CommonJS modules with and without cached code) or null.
@@ -24,7 +27,19 @@ import { installCodeCache } from "./code-cache.mjs";
 import { createResponseSink, installLambdaShim, writeBufferedResult } from "./lambda-stream.mjs";
 
 const bootMs = performance.now();
-const [socketPath, entry, forwards = ""] = process.argv.slice(2);
+const {
+  SLIPWAY_WORKER_SOCKET: socketPath,
+  SLIPWAY_WORKER_ENTRY: entry,
+  SLIPWAY_WORKER_FORWARDS: forwards = "",
+} = process.env;
+// The host's arguments to this script, not the app's environment.
+delete process.env.SLIPWAY_WORKER_SOCKET;
+delete process.env.SLIPWAY_WORKER_ENTRY;
+delete process.env.SLIPWAY_WORKER_FORWARDS;
+if (!socketPath || !entry) {
+  console.error("[slipway worker] SLIPWAY_WORKER_SOCKET and SLIPWAY_WORKER_ENTRY must be set");
+  process.exit(64);
+}
 
 // fd 3 is a socket pair with the platform: it closes when the platform dies, even a SIGKILL that
 // landed while bubblewrap was still setting up (then --die-with-parent has no parent to watch).
