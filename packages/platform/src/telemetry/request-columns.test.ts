@@ -86,6 +86,23 @@ describe("request columns", () => {
     expect(requestsOf(columns.take()).map((r) => r.requestId)).toEqual(["r3"]);
   });
 
+  it("fill a written batch's buffers again once they come back, and only buffers that fit", () => {
+    const columns = new RequestColumns(4);
+    columns.append(report({ requestId: "a1" }), 1_000);
+    const first = columns.take();
+    const spent = transferablesOf(first);
+    columns.recycle([new ArrayBuffer(8), new ArrayBuffer(8), new ArrayBuffer(8)]); // not this capacity
+    columns.recycle(spent);
+    columns.append(report({ requestId: "b1" }), 2_000);
+    columns.take(); // filled into new arrays: the recycled set is taken for the batch after it
+    columns.append(report({ requestId: "c1", path: "/again" }), 3_000);
+    const third = columns.take();
+    expect(transferablesOf(third)).toEqual(spent);
+    expect(transferablesOf(third).every((buffer, at) => buffer === spent[at])).toBe(true);
+    // What the reused buffers held before is not part of the new batch.
+    expect(requestsOf(third)).toEqual([expect.objectContaining({ requestId: "c1", path: "/again", endedAt: 3_000 })]);
+  });
+
   it("refuse a request when full, so the caller hands the batch over first", () => {
     const columns = new RequestColumns(2);
     expect(columns.append(report(), 1)).toBe(true);

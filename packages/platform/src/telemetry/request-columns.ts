@@ -9,6 +9,9 @@ import {
 } from "@slipway/core/telemetry";
 import type { RequestReport } from "@slipway/runtime";
 
+/** Sets of buffers kept for reuse: one batch being filled, one in the thread, one spare. */
+const MAX_SPENT = 2;
+
 /**
  * Where the edge's request reports land on the request thread: fixed-shape slots in preallocated
  * columns (core's RequestRows), so a request costs a few array writes and no object the garbage
@@ -24,6 +27,7 @@ export class RequestColumns {
   private ids = "";
   private table: string[] = [];
   private index = new Map<string, number>();
+  private spent: Array<[ArrayBuffer, ArrayBuffer, ArrayBuffer]> = [];
 
   constructor(capacity: number) {
     // Label indexes are 16-bit and NO_LABEL is reserved: a row adds at most ROW_LABELS - 1 labels,
@@ -81,15 +85,30 @@ export class RequestColumns {
       ids: this.ids,
       idEnds: this.idEnds.subarray(0, this.count),
     };
-    // The old arrays go with the batch (their buffers are transferred, so they are not reusable).
+    // The old arrays go with the batch (their buffers are transferred): the next ones are the
+    // buffers of a batch the thread has written, when one came back, else new.
+    const [numbers, labels, idEnds] = this.spent.pop() ?? [];
     this.count = 0;
-    this.numbers = new Float64Array(this.capacity * ROW_NUMBERS);
-    this.labels = new Uint16Array(this.capacity * ROW_LABELS);
-    this.idEnds = new Uint32Array(this.capacity);
+    this.numbers = numbers ? new Float64Array(numbers) : new Float64Array(this.capacity * ROW_NUMBERS);
+    this.labels = labels ? new Uint16Array(labels) : new Uint16Array(this.capacity * ROW_LABELS);
+    this.idEnds = idEnds ? new Uint32Array(idEnds) : new Uint32Array(this.capacity);
     this.ids = "";
     this.table = [];
     this.index = new Map();
     return rows;
+  }
+
+  /**
+   * Takes back the buffers of a written batch (as transferablesOf listed them), to fill again:
+   * a few sets at most, and only buffers of this capacity (anything else is left to the GC).
+   */
+  recycle(buffers: ArrayBuffer[]): void {
+    const [numbers, labels, idEnds] = buffers;
+    const fits =
+      numbers?.byteLength === this.capacity * ROW_NUMBERS * 8 &&
+      labels?.byteLength === this.capacity * ROW_LABELS * 2 &&
+      idEnds?.byteLength === this.capacity * 4;
+    if (fits && this.spent.length < MAX_SPENT) this.spent.push([numbers, labels, idEnds]);
   }
 
   private label(value: string): number {

@@ -74,6 +74,7 @@ export function startTelemetry(
   const dropped = () => droppedHere + threadStats.droppedOverflow;
   const metrics = createPlatformMetrics({ droppedBeforeStorage: dropped, edgeCache: deps.edgeCache });
   let inFlight = 0;
+  const columns = new RequestColumns(BATCH);
   const recording = store.startRecording(
     { clientIp: settings.clientIp, memoryMb: settings.memoryMb, flushMs: FLUSH_MS, maxPending: MAX_PENDING },
     {
@@ -81,6 +82,7 @@ export function startTelemetry(
       onTaken: (count) => {
         inFlight -= count;
       },
+      onSpent: (buffers) => columns.recycle(buffers),
       onWritten: (summary, stats) => {
         threadStats = stats;
         metrics.observe(summary);
@@ -92,7 +94,6 @@ export function startTelemetry(
     },
   );
 
-  const columns = new RequestColumns(BATCH);
   let timer: NodeJS.Timeout | null = null;
   const handOver = () => {
     if (timer) clearTimeout(timer);

@@ -6,6 +6,7 @@ import { parentPort, workerData } from "node:worker_threads";
 // the idle platform keeps).
 import { createTelemetryRecorder, maskClientIp, type TelemetryRecorder } from "@slipway/core/telemetry";
 import { createSqliteTelemetryStore } from "@slipway/local/telemetry-store";
+import { transferablesOf } from "./request-columns.ts";
 import { summarize } from "./summary.ts";
 import type { FromThread, RecordingSettings, ToThread } from "./thread-messages.ts";
 
@@ -65,6 +66,10 @@ port.on("message", async (message: ToThread) => {
       target?.requestRows(message.batch);
       post({ type: "taken", count: message.batch.count });
       await target?.flush();
+      // Written (or dropped): nothing here reads the columns again, so the request thread may
+      // fill them anew instead of allocating fresh ones for every batch.
+      const buffers = transferablesOf(message.batch);
+      port.postMessage({ type: "spent", buffers } satisfies FromThread, buffers);
       return;
     }
     case "line":

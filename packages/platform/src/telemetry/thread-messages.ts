@@ -25,6 +25,8 @@ export type FromThread =
   | { readonly type: "result"; readonly id: number; readonly result?: unknown; readonly error?: string }
   /** A requests batch is in the recorder's hands (written or counted): its slots are free again. */
   | { readonly type: "taken"; readonly count: number }
+  /** A requests batch is written: its typed arrays' buffers come back, transferred, for reuse. */
+  | { readonly type: "spent"; readonly buffers: ArrayBuffer[] }
   | { readonly type: "written"; readonly summary: TelemetrySummary; readonly stats: RecorderStats }
   | { readonly type: "failed"; readonly error: string; readonly stats: RecorderStats }
   | { readonly type: "project?"; readonly id: number; readonly deploymentId: string };

@@ -18,6 +18,8 @@ export interface RecordingHooks {
   projectOf(deploymentId: string): Promise<string | null>;
   /** A request batch is in the thread's recorder: `count` slots are free again. */
   onTaken(count: number): void;
+  /** A written batch's buffers, back for the next batches (see RequestColumns.recycle). */
+  onSpent(buffers: ArrayBuffer[]): void;
   onWritten(summary: TelemetrySummary, stats: RecorderStats): void;
   onFailed(error: string, stats: RecorderStats): void;
 }
@@ -68,6 +70,9 @@ export function createThreadedTelemetryStore(path: string): TelemetryThread {
       }
       case "taken":
         hooks?.onTaken(message.count);
+        return;
+      case "spent":
+        hooks?.onSpent(message.buffers);
         return;
       case "written":
         hooks?.onWritten(message.summary, message.stats);
