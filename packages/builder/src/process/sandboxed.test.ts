@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type BuildContext, openBuild } from "../context.ts";
 import { resolveOptions } from "../options.ts";
 import { bwrapWorks } from "../sandbox/sandbox.ts";
-import { runSandboxed } from "./sandboxed.ts";
+import { runSandboxed, sandboxSetupFailure } from "./sandboxed.ts";
 
 const opened: BuildContext[] = [];
 afterEach(async () => {
@@ -85,5 +85,17 @@ describe("runSandboxed", () => {
     await expect(step).rejects.toThrow(
       /^probe could not start: .+: bwrap: Can't find source path .*gone-before-the-step/,
     );
+  });
+
+  it("tells bwrap's own setup failure from a command that ran and failed", () => {
+    const lines = (...texts: string[]) => texts.map((text, at) => ({ line: at + 1, text }));
+    const exited = (code: number) => ({ kind: "exited" as const, code });
+    const bwrap = "bwrap: loopback: Failed RTM_NEWADDR: No child processes";
+    expect(sandboxSetupFailure(exited(1), lines(bwrap))).toBe(bwrap);
+    expect(sandboxSetupFailure(exited(1), lines("npm ERR! missing script: build"))).toBeNull();
+    expect(sandboxSetupFailure(exited(1), lines(bwrap, "then the command printed this"))).toBeNull();
+    expect(sandboxSetupFailure(exited(2), lines(bwrap))).toBeNull();
+    expect(sandboxSetupFailure(exited(1), [])).toBeNull();
+    expect(sandboxSetupFailure({ kind: "killed", signal: "SIGKILL" }, lines(bwrap))).toBeNull();
   });
 });

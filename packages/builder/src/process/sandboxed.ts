@@ -1,9 +1,9 @@
 import path from "node:path";
 import type { BuildContext } from "../context.ts";
-import { BuildFailure, explainFailure } from "../failure.ts";
+import { BuildFailure, explainFailure, type NumberedLine } from "../failure.ts";
 import { DISK_CHECK_INTERVAL_MS } from "../limits.ts";
 import { watchDiskUsage } from "./disk-watch.ts";
-import { run } from "./run.ts";
+import { type RunOutcome, run } from "./run.ts";
 
 /**
  * The Node install the platform runs on (its npm, which runs on the build's Node from PATH);
@@ -48,16 +48,31 @@ export async function runSandboxed(ctx: BuildContext, spec: SandboxedCommand): P
   const stopWatching = watchDiskUsage(ctx.dirs.work, limits.diskMb * 1024 * 1024, DISK_CHECK_INTERVAL_MS, () =>
     overDisk.abort(),
   );
-  ctx.log.clearTail();
-  const outcome = await run({
-    argv,
-    cwd: spec.cwd,
-    env: spec.env,
-    log: ctx.log,
-    signal: AbortSignal.any([ctx.signal, overDisk.signal]),
-    onLine: spec.onLine,
-    launch: () => ctx.sandbox.start({ argv, mounts, env: spec.env, cgroup: ctx.cgroup }),
-  }).finally(stopWatching);
+  const runOnce = () => {
+    ctx.log.clearTail();
+    return run({
+      argv,
+      cwd: spec.cwd,
+      env: spec.env,
+      log: ctx.log,
+      signal: AbortSignal.any([ctx.signal, overDisk.signal]),
+      onLine: spec.onLine,
+      launch: () => ctx.sandbox.start({ argv, mounts, env: spec.env, cgroup: ctx.cgroup }),
+    });
+  };
+  let outcome: RunOutcome;
+  try {
+    outcome = await runOnce();
+    const setupFailure = sandboxSetupFailure(outcome, ctx.log.stepOutput());
+    if (setupFailure !== null) {
+      // bwrap itself failed while setting the box up, before the command ran: seen once in CI as
+      // "bwrap: loopback: Failed RTM_NEWADDR" on a netlink reply. Not the build's fault: once more.
+      ctx.log.system(`⚠ the sandbox could not be set up (${setupFailure}): trying once more`);
+      outcome = await runOnce();
+    }
+  } finally {
+    stopWatching();
+  }
 
   if (outcome.kind === "exited" && outcome.code === 0) return;
   // A limit explains the failure better than whatever the dying process printed last.
@@ -86,6 +101,15 @@ export async function runSandboxed(ctx: BuildContext, spec: SandboxedCommand): P
       // The entry point reports cancellation or the timeout from ctx.abortCause().
       throw new BuildFailure("aborted");
   }
+}
+
+/**
+ * bwrap's own message when the box failed to come up: the command's exit status 1 with bwrap's
+ * lines as the only output. Null for anything else (a command that ran and failed).
+ */
+export function sandboxSetupFailure(outcome: RunOutcome, output: readonly NumberedLine[]): string | null {
+  if (outcome.kind !== "exited" || outcome.code !== 1 || output.length === 0) return null;
+  return output.every((line) => line.text.startsWith("bwrap: ")) ? (output.at(-1)?.text ?? null) : null;
 }
 
 /** The one wording of a limit failure, in the reason and (through it) in the build log. */
