@@ -83,15 +83,44 @@ describe("workers on the deployment's Node.js", () => {
     expect((await request(port, "/", { headers: { host: "x.localhost" } })).body.toString()).toBe("v22.23.5");
     expect(starts()[before]).toMatchObject({ codeCache: { warm: 0, cold: 1 } });
     // Written once the first request is answered, not only at exit.
-    await vi.waitUntil(async () => (await fs.readdir(codeCacheDir).catch(() => [])).length === 1, { timeout: 10_000 });
+    const codeFiles = async () =>
+      (await fs.readdir(codeCacheDir).catch(() => [])).filter((name) => name !== "resolutions.json");
+    await vi.waitUntil(async () => (await codeFiles()).length === 1, { timeout: 10_000 });
     await host.stop("dpl_node22");
     expect((await request(port, "/", { headers: { host: "x.localhost" } })).body.toString()).toBe("v22.23.5");
     expect(starts()[before + 1]).toMatchObject({ codeCache: { warm: 1, cold: 0 } });
     // A cache V8 does not accept (here: garbage) is compiled past and replaced, never run.
     await host.stop("dpl_node22");
-    const [file] = await fs.readdir(codeCacheDir);
+    const [file] = await codeFiles();
     await fs.writeFile(path.join(codeCacheDir, file as string), "not V8 code");
     expect((await request(port, "/", { headers: { host: "x.localhost" } })).body.toString()).toBe("v22.23.5");
     expect(starts()[before + 2]).toMatchObject({ codeCache: { warm: 0, cold: 1 } });
+  });
+
+  it("remember where the bundle's require() calls resolved for the next worker, taking nothing outside the bundle", async () => {
+    await host.stop("dpl_node22");
+    const codeCacheDir = path.join(host.paths("dpl_node22").cache, ".code-cache", "v22.23.5-x64");
+    const saved = path.join(codeCacheDir, "resolutions.json");
+    await fs.rm(codeCacheDir, { recursive: true, force: true });
+    const version = async () => (await request(port, "/", { headers: { host: "x.localhost" } })).body.toString();
+    expect(await version()).toBe("v22.23.5");
+    const resolved = async () =>
+      JSON.parse(await fs.readFile(saved, "utf8").catch(() => "{}")) as Record<string, string>;
+    await vi.waitUntil(async () => Object.values(await resolved()).some((file) => file.endsWith("version.cjs")), {
+      timeout: 10_000,
+    });
+    const [key] = Object.entries(await resolved()).find(([, file]) => file.endsWith("version.cjs")) ?? [];
+    if (key === undefined) throw new Error("no resolution of ./version.cjs saved");
+    const bundle = path.join(dir, "deployments", "dpl_node22", "server");
+    // The next worker takes the saved resolution as it is (a deployment's files never change)...
+    await fs.writeFile(path.join(bundle, "other.cjs"), 'exports.version = () => "resolved from the cache";\n');
+    await host.stop("dpl_node22");
+    await fs.writeFile(saved, JSON.stringify({ [key]: path.join(bundle, "other.cjs") }));
+    expect(await version()).toBe("resolved from the cache");
+    // ...but never one that leads out of the bundle: that request resolves the slow way.
+    await fs.writeFile(path.join(dir, "outside.cjs"), 'exports.version = () => "outside";\n');
+    await host.stop("dpl_node22");
+    await fs.writeFile(saved, JSON.stringify({ [key]: path.join(dir, "outside.cjs") }));
+    expect(await version()).toBe("v22.23.5");
   });
 });

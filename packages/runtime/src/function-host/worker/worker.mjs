@@ -25,6 +25,7 @@ import { format } from "node:util";
 import { toApiGatewayV2Event } from "./apigw-event.mjs";
 import { installCodeCache } from "./code-cache.mjs";
 import { createResponseSink, installLambdaShim, writeBufferedResult } from "./lambda-stream.mjs";
+import { installResolutionCache } from "./resolution-cache.mjs";
 
 const bootMs = performance.now();
 const {
@@ -139,13 +140,18 @@ if (typeof module.enableCompileCache === "function" && cacheRoot) {
       ?.toLowerCase() ?? String(result?.status);
 }
 
-// The bundle's CommonJS (Next itself) with code cached after it ran (code-cache.mjs): written in
-// the same deployment cache dir, per Node release (another V8 would reject it).
-const codeCache = cacheRoot
-  ? installCodeCache(process.cwd(), path.join(cacheRoot, ".code-cache", `${process.version}-${process.arch}`))
-  : null;
+// The bundle's CommonJS (Next itself) with code cached after it ran (code-cache.mjs), and where
+// its require() calls resolved (resolution-cache.mjs): written in the same deployment cache dir,
+// per Node release (another V8 would reject the code; another Node may resolve differently).
+const runCacheDir = cacheRoot ? path.join(cacheRoot, ".code-cache", `${process.version}-${process.arch}`) : null;
+const codeCache = runCacheDir ? installCodeCache(process.cwd(), runCacheDir) : null;
+const resolutions = runCacheDir ? installResolutionCache(process.cwd(), runCacheDir) : null;
+const saveRunCaches = () => {
+  codeCache?.save();
+  resolutions?.save();
+};
 // What no request had run yet is cached as it is when the worker exits (the compile cache's way too).
-if (codeCache) process.on("exit", () => codeCache.save());
+process.on("exit", saveRunCaches);
 
 const started = performance.now();
 let handler;
@@ -212,7 +218,7 @@ async function handle(req, res) {
 // The first request loads and compiles most of the app's route code (Next requires it lazily):
 // flushed once it is answered, so the activation's warm request fills the caches every later cold
 // start of this deployment reads.
-let flushAfterFirst = compileCache === "enabled" || codeCache !== null;
+let flushAfterFirst = compileCache === "enabled" || codeCache !== null || resolutions !== null;
 const server = http.createServer((req, res) => {
   const requestId = String(req.headers["x-request-id"] ?? "");
   requestContext.run(requestId || null, () => handle(req, res)).catch((error) => res.destroy(error));
@@ -221,7 +227,7 @@ const server = http.createServer((req, res) => {
     res.once("close", () =>
       setImmediate(() => {
         module.flushCompileCache?.();
-        codeCache?.save();
+        saveRunCaches();
       }),
     );
   }
