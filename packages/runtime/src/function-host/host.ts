@@ -144,8 +144,9 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
         tmpBytes: isolation.tmpBytes,
       });
     let plan = planWith(inMemoryCgroup);
-    // A spare sandbox for this command is in its cgroup already (see SparePool); else a new cgroup.
-    const spare = spares?.take(plan.argv) ?? null;
+    // A spare sandbox for this command is in its cgroup already, or about to be: waiting out the
+    // rest of its join beats starting a new one (see SparePool). Else a new cgroup.
+    const spare = (await spares?.take(plan.argv)) ?? null;
     const cgroup = spare ? spare.cgroup : newWorkerCgroup();
     // Without its cgroup (one could not be made) the heap flag is the worker's only memory limit.
     if (cgroup === null && inMemoryCgroup) plan = planWith(false);
@@ -153,6 +154,8 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
       forwards.close();
       cgroup?.remove();
       rmSync(ownSocketDir, { recursive: true, force: true });
+      // The next start of this command comes after a worker is gone, at the latest: off anyone's path.
+      spares?.refill(plan.argv);
     };
     try {
       const worker = await WorkerProcess.start({

@@ -12,13 +12,20 @@ export class SparePool {
   /** `make` returns null when no spare should be kept (e.g. its cgroup could not be made). */
   constructor(private readonly make: (argv: readonly string[]) => SpareBox | null) {}
 
-  /** A spare ready for `argv`, taken out of the pool, or null (the caller starts a box itself). */
-  take(argv: readonly string[]): SpareBox | null {
+  /**
+   * The spare for `argv`, taken out of the pool once it is in its cgroup (one still joining is
+   * waited for), or null (the caller starts a box itself).
+   */
+  async take(argv: readonly string[]): Promise<SpareBox | null> {
     const key = keyOf(argv);
     const spare = this.spares.get(key);
     if (!spare) return null;
     this.spares.delete(key);
-    if (spare.usable()) return spare;
+    const joined = await spare.joined.then(
+      () => true,
+      () => false,
+    );
+    if (joined && spare.usable()) return spare;
     spare.discard();
     return null;
   }
