@@ -128,11 +128,11 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
       [RUNTIME_ENV.assetsDir]: assetsDirOf(root, manifest),
       [RUNTIME_ENV.revalidateOrigin]: origin.origin,
     };
-    const planWith = (inMemoryCgroup: boolean) =>
+    const planWith = (inCgroup: boolean) =>
       planWorkerSpawn({
         sandbox: isolation.sandbox,
         nodePath,
-        nodeFlags: heapFlags(workerLimits, inMemoryCgroup),
+        nodeFlags: heapFlags(workerLimits, inCgroup),
         workerScript: WORKER_SCRIPT,
         socketPath,
         entry: path.join(bundleDir, fn.entry),
