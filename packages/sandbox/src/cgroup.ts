@@ -95,9 +95,10 @@ function makeCgroup(name: string, limits: CgroupLimits): Cgroup | null {
       writeFileSync(path.join(dir, "memory.swap.max"), "0");
     }
     if (limits.pids !== undefined && support.pids) writeFileSync(path.join(dir, "pids.max"), String(limits.pids));
+    const procs = path.join(dir, "cgroup.procs");
     return {
-      attach: (pid) => writeFileSync(path.join(dir, "cgroup.procs"), String(pid)),
-      procsFiles: () => [path.join(dir, "cgroup.procs")],
+      attach: (pid) => writeFileSync(procs, String(pid)),
+      procsFiles: () => [procs],
       oomKills: () => counter(path.join(dir, "memory.events"), "oom_kill"),
       pidsRefused: () => counter(path.join(dir, "pids.events"), "max"),
       remove: () => {
@@ -122,11 +123,12 @@ function makeCgroup(name: string, limits: CgroupLimits): Cgroup | null {
     dirs.pids = dir;
   }
   const all = Object.values(dirs);
+  const procs = all.map((dir) => path.join(dir, "cgroup.procs"));
   return {
     attach: (pid) => {
-      for (const dir of all) writeFileSync(path.join(dir, "cgroup.procs"), String(pid));
+      for (const file of procs) writeFileSync(file, String(pid));
     },
-    procsFiles: () => all.map((dir) => path.join(dir, "cgroup.procs")),
+    procsFiles: () => [...procs],
     oomKills: () => (dirs.memory ? counter(path.join(dirs.memory, "memory.oom_control"), "oom_kill") : 0),
     pidsRefused: () => (dirs.pids ? counter(path.join(dirs.pids, "pids.events"), "max") : 0),
     remove: () => {

@@ -60,9 +60,14 @@ export class SpareBox {
     this.inCgroup = true;
   }
 
+  /** The bwrap process has not exited. */
+  alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** In its cgroup, alive and not yet assigned. */
   usable(): boolean {
-    return this.inCgroup && !this.assigned && this.child.exitCode === null && this.child.signalCode === null;
+    return this.inCgroup && !this.assigned && this.alive();
   }
 
   /**
@@ -83,6 +88,6 @@ export class SpareBox {
     this.assigned = true;
     this.child.kill("SIGKILL");
     this.child.once("exit", () => this.cgroup?.remove());
-    if (this.child.exitCode !== null || this.child.signalCode !== null) this.cgroup?.remove();
+    if (!this.alive()) this.cgroup?.remove();
   }
 }

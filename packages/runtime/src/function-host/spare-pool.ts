@@ -35,7 +35,7 @@ export class SparePool {
     if (this.closed) return;
     const key = keyOf(argv);
     const current = this.spares.get(key);
-    if (current && current.child.exitCode === null && current.child.signalCode === null) return;
+    if (current?.alive()) return;
     current?.discard();
     this.spares.delete(key);
     const spare = this.make(argv);
