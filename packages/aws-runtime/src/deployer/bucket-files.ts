@@ -25,7 +25,17 @@ export interface UploadFolderOptions {
   readonly cacheControl?: string;
 }
 
-/** Uploads every regular file of `dir` under `prefix`, streamed from disk. Overwrites: a retry is harmless. */
+/**
+ * Files up to this size are read whole, so the SDK can send them again when S3 answers 5xx or
+ * SlowDown (a stream, once read, cannot be retried). Larger ones stream from disk.
+ */
+const BUFFERED_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Uploads every regular file of `dir` under `prefix`. Overwrites: a retry is harmless. On the first
+ * failed upload no new one starts, and the ones under way are waited for before it rejects: the
+ * caller removes `dir` next, and an upload still reading from it would fail outside any caller.
+ */
 export async function uploadFolder(options: UploadFolderOptions): Promise<number> {
   const files: { abs: string; rel: string; size: number }[] = [];
   for (const rel of await fs.readdir(options.dir, { recursive: true }).catch(() => [] as string[])) {
@@ -35,23 +45,37 @@ export async function uploadFolder(options: UploadFolderOptions): Promise<number
     if (stat.isFile() && !options.skip?.(key)) files.push({ abs, rel: key, size: stat.size });
   }
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < files.length) {
+    while (!failed && next < files.length) {
       const file = files[next++] as (typeof files)[number];
-      await options.client.send(
-        new PutObjectCommand({
-          Bucket: options.bucket,
-          Key: `${options.prefix}/${file.rel}`,
-          Body: createReadStream(file.abs),
-          ContentLength: file.size,
-          ContentType: contentTypeOf(file.rel),
-          ...(options.cacheControl ? { CacheControl: options.cacheControl } : {}),
-        }),
-      );
+      try {
+        await options.client.send(
+          new PutObjectCommand({
+            Bucket: options.bucket,
+            Key: `${options.prefix}/${file.rel}`,
+            Body: file.size <= BUFFERED_MAX_BYTES ? await fs.readFile(file.abs) : createReadStream(file.abs),
+            ContentLength: file.size,
+            ContentType: contentTypeOf(file.rel),
+            ...(options.cacheControl ? { CacheControl: options.cacheControl } : {}),
+          }),
+        );
+      } catch (error) {
+        failed = true;
+        throw new Error(`uploading ${file.rel} to s3://${options.bucket}/${options.prefix}/: ${errorText(error)}`, {
+          cause: error,
+        });
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, files.length) }, worker));
+  const results = await Promise.allSettled(Array.from({ length: Math.min(CONCURRENCY, files.length) }, worker));
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (rejected) throw rejected.reason;
   return files.length;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** Deletes every object under `prefix/` (a page of up to 1,000 at a time). Idempotent. */

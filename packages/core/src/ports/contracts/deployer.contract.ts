@@ -31,13 +31,13 @@ export function runDeployerContract(options: DeployerContractOptions): void {
 
       test("activate twice (a redelivered message) is ok both times", async (deployer) => {
         const deployment = await options.good(deployer);
-        expect((await deployer.activate(deployment)).ok).toBe(true);
-        expect((await deployer.activate(deployment)).ok).toBe(true);
+        expect(await deployer.activate(deployment)).toMatchObject({ ok: true });
+        expect(await deployer.activate(deployment)).toMatchObject({ ok: true });
       });
 
       test("deactivate is idempotent, and a no-op for a deployment never activated", async (deployer) => {
         const deployment = await options.good(deployer);
-        expect((await deployer.activate(deployment)).ok).toBe(true);
+        expect(await deployer.activate(deployment)).toMatchObject({ ok: true });
         await deployer.deactivate(deployment.id);
         await deployer.deactivate(deployment.id);
         await expect(deployer.deactivate("never-activated")).resolves.toBeUndefined();
@@ -45,9 +45,9 @@ export function runDeployerContract(options: DeployerContractOptions): void {
 
       test("a deactivated deployment activates again", async (deployer) => {
         const deployment = await options.good(deployer);
-        expect((await deployer.activate(deployment)).ok).toBe(true);
+        expect(await deployer.activate(deployment)).toMatchObject({ ok: true });
         await deployer.deactivate(deployment.id);
-        expect((await deployer.activate(deployment)).ok).toBe(true);
+        expect(await deployer.activate(deployment)).toMatchObject({ ok: true });
       });
     },
   );
