@@ -3,13 +3,15 @@
 // fed at `rate` per second into the platform's telemetry (request columns → telemetry thread →
 // SQLite), in alternating rounds with logging off and on, same process. Printed per round: CPU of
 // the whole process (every thread) per request, and the request thread's busy time per request
-// (event loop utilization), each as on minus off.
+// (event loop utilization), each as on minus off; then the "on" round's CPU per request by thread
+// (the request thread, the telemetry thread, the rest).
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { DEFAULT_RETENTION, type Store } from "@slipway/core";
 import { createThreadedTelemetryStore, startTelemetry } from "@slipway/platform";
+import { splitPerRequest, type ThreadSplit, threadCpu } from "./thread-cpu.ts";
 
 const RATE = Number(process.argv[2] ?? 5000);
 const SECONDS = Number(process.argv[3] ?? 3);
@@ -30,8 +32,11 @@ const telemetry = startTelemetry(
 );
 await telemetry.api.store.dropped("prj_bench"); // the thread is up
 
+let lastSplit: ThreadSplit = { request: 0, busiest: 0, rest: 0 };
+
 /** One round: [CPU µs per request (all threads), request thread busy µs per request]. */
 async function round(on: boolean): Promise<[number, number]> {
+  const threads = threadCpu();
   const perTick = Math.round((RATE * TICK_MS) / 1000);
   const cpu = process.cpuUsage();
   const loop = performance.eventLoopUtilization();
@@ -63,6 +68,7 @@ async function round(on: boolean): Promise<[number, number]> {
   await new Promise((resolve) => setTimeout(resolve, 500));
   const used = process.cpuUsage(cpu);
   const busy = performance.eventLoopUtilization(loop);
+  lastSplit = splitPerRequest(threads, threadCpu(), sent);
   return [(used.user + used.system) / sent, (busy.active * 1000) / sent];
 }
 
@@ -70,7 +76,7 @@ for (let i = 0; i < ROUNDS; i++) {
   const [cpuOff, busyOff] = await round(false);
   const [cpuOn, busyOn] = await round(true);
   console.log(
-    `round ${i + 1}: CPU per request ${(cpuOn - cpuOff).toFixed(1)} µs (on ${cpuOn.toFixed(1)}, off ${cpuOff.toFixed(1)}); request thread ${(busyOn - busyOff).toFixed(1)} µs`,
+    `round ${i + 1}: CPU per request ${(cpuOn - cpuOff).toFixed(1)} µs (on ${cpuOn.toFixed(1)}, off ${cpuOff.toFixed(1)}); request thread ${(busyOn - busyOff).toFixed(1)} µs; "on" by thread ${lastSplit.request.toFixed(2)} / ${lastSplit.busiest.toFixed(2)} / ${lastSplit.rest.toFixed(2)} µs (request / telemetry / rest)`,
   );
 }
 await telemetry.stop();

@@ -8,6 +8,7 @@ import { createThreadedTelemetryStore, type RunningTelemetry, startTelemetry } f
 import type { RequestReport } from "@slipway/runtime";
 import { fixtureArtifact, request, startStack } from "@slipway/runtime/test-support";
 import { median } from "./median.ts";
+import { splitPerRequest, type ThreadSplit, threadCpu } from "./thread-cpu.ts";
 
 const run = promisify(execFile);
 const AUTOCANNON = path.resolve(import.meta.dirname, "../node_modules/.bin/autocannon");
@@ -27,13 +28,17 @@ interface Turn {
   errors: number;
   /** CPU time of this process (edge, telemetry thread, everything but autocannon) per request, µs. */
   cpuPerRequest: number;
+  /** The same split by thread. */
+  threads: ThreadSplit;
 }
 
 async function turn(url: string, seconds: number): Promise<Turn> {
   const args = ["-c", String(CONNECTIONS), "-d", String(seconds), "-j", "-H", "host=fixture.localhost", url];
   const cpu = process.cpuUsage();
+  const threads = threadCpu();
   const { stdout } = await run(AUTOCANNON, args, { maxBuffer: 16 * 1024 * 1024 });
   const used = process.cpuUsage(cpu);
+  const threadsAfter = threadCpu();
   const json = JSON.parse(stdout) as {
     requests: { average: number; total: number };
     errors: number;
@@ -43,6 +48,7 @@ async function turn(url: string, seconds: number): Promise<Turn> {
     rps: json.requests.average,
     errors: json.errors + json.non2xx,
     cpuPerRequest: (used.user + used.system) / Math.max(1, json.requests.total),
+    threads: splitPerRequest(threads, threadsAfter, json.requests.total),
   };
 }
 
@@ -117,8 +123,12 @@ export async function benchTelemetry(): Promise<string> {
       const rpsOff = median(off.map((t) => t.rps));
       const cpuOn = median(on.map((t) => t.cpuPerRequest));
       const cpuOff = median(off.map((t) => t.cpuPerRequest));
+      const split = (turns: Turn[]) =>
+        (["request", "busiest", "rest"] as const)
+          .map((k) => median(turns.map((t) => t.threads[k])).toFixed(1))
+          .join(" / ");
       progress(
-        `${route.name}: ratios ${ratios.map((r) => r.toFixed(3)).join(" ")} → median ${ratio.toFixed(3)}; CPU/request on ${cpuOn.toFixed(0)} µs, off ${cpuOff.toFixed(0)} µs`,
+        `${route.name}: ratios ${ratios.map((r) => r.toFixed(3)).join(" ")} → median ${ratio.toFixed(3)}; CPU/request on ${cpuOn.toFixed(0)} µs, off ${cpuOff.toFixed(0)} µs; by thread (request / busiest other / rest) on ${split(on)}, off ${split(off)} µs`,
       );
       rows.push(
         `| ${route.name} | ${Math.round(rpsOff)} | ${Math.round(rpsOn)} | ${ratios.map((r) => r.toFixed(2)).join(" ")} | ${ratio.toFixed(3)} | ${cpuOff.toFixed(0)} / ${cpuOn.toFixed(0)} | ${errors} | ${
