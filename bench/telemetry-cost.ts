@@ -32,10 +32,8 @@ const telemetry = startTelemetry(
 );
 await telemetry.api.store.dropped("prj_bench"); // the thread is up
 
-let lastSplit: ThreadSplit = { request: 0, busiest: 0, rest: 0 };
-
-/** One round: [CPU µs per request (all threads), request thread busy µs per request]. */
-async function round(on: boolean): Promise<[number, number]> {
+/** One round: [CPU µs per request (all threads), request thread busy µs per request, CPU per request by thread]. */
+async function round(on: boolean): Promise<[number, number, ThreadSplit]> {
   const threads = threadCpu();
   const perTick = Math.round((RATE * TICK_MS) / 1000);
   const cpu = process.cpuUsage();
@@ -68,15 +66,14 @@ async function round(on: boolean): Promise<[number, number]> {
   await new Promise((resolve) => setTimeout(resolve, 500));
   const used = process.cpuUsage(cpu);
   const busy = performance.eventLoopUtilization(loop);
-  lastSplit = splitPerRequest(threads, threadCpu(), sent);
-  return [(used.user + used.system) / sent, (busy.active * 1000) / sent];
+  return [(used.user + used.system) / sent, (busy.active * 1000) / sent, splitPerRequest(threads, threadCpu(), sent)];
 }
 
 for (let i = 0; i < ROUNDS; i++) {
   const [cpuOff, busyOff] = await round(false);
-  const [cpuOn, busyOn] = await round(true);
+  const [cpuOn, busyOn, split] = await round(true);
   console.log(
-    `round ${i + 1}: CPU per request ${(cpuOn - cpuOff).toFixed(1)} µs (on ${cpuOn.toFixed(1)}, off ${cpuOff.toFixed(1)}); request thread ${(busyOn - busyOff).toFixed(1)} µs; "on" by thread ${lastSplit.request.toFixed(2)} / ${lastSplit.busiest.toFixed(2)} / ${lastSplit.rest.toFixed(2)} µs (request / telemetry / rest)`,
+    `round ${i + 1}: CPU per request ${(cpuOn - cpuOff).toFixed(1)} µs (on ${cpuOn.toFixed(1)}, off ${cpuOff.toFixed(1)}); request thread ${(busyOn - busyOff).toFixed(1)} µs; "on" by thread ${split.request.toFixed(2)} / ${split.busiest.toFixed(2)} / ${split.rest.toFixed(2)} µs (request / telemetry / rest)`,
   );
 }
 await telemetry.stop();

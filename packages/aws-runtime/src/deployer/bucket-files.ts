@@ -2,6 +2,7 @@ import { createReadStream, promises as fs } from "node:fs";
 import path from "node:path";
 import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import mime from "mime-types";
+import { errorText } from "./step.ts";
 
 /** Every object under a deployment's prefix is content-addressed by the deployment id: cache it forever. */
 export const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -72,10 +73,6 @@ export async function uploadFolder(options: UploadFolderOptions): Promise<number
   const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (rejected) throw rejected.reason;
   return files.length;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** Deletes every object under `prefix/` (a page of up to 1,000 at a time). Idempotent. */

@@ -7,7 +7,12 @@ export async function step<T>(label: string, run: () => Promise<T>): Promise<T> 
     return await run();
   } catch (error) {
     if (error instanceof StepFailure) throw error;
-    const e = error as { name?: string; message?: string };
-    throw new StepFailure(`${label} failed: ${e?.name ?? "Error"}: ${e?.message ?? String(error)}`);
+    throw new StepFailure(`${label} failed: ${errorText(error)}`);
   }
+}
+
+/** An error as a user reads it: its name (an AWS error's code) and message. */
+export function errorText(error: unknown): string {
+  const e = error as { name?: string; message?: string } | null | undefined;
+  return `${e?.name ?? "Error"}: ${e?.message ?? String(error)}`;
 }
