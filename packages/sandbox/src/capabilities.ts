@@ -2,8 +2,7 @@ import { execFileSync } from "node:child_process";
 import { SlipwayError } from "@slipway/core";
 import { type CgroupSupport, cgroupSupport } from "./cgroup.ts";
 import { findSlirp } from "./slirp.ts";
-
-const SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
+import { SYSTEM_PATH } from "./system-program.ts";
 
 /** `auto`: isolated when slirp4netns is installed, else the host's network (with a warning). */
 export type NetworkMode = "auto" | "isolated" | "host";

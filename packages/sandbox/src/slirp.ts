@@ -4,19 +4,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { promisify } from "node:util";
+import { findSystemProgram, SYSTEM_PATH } from "./system-program.ts";
 
 /** slirp4netns's built-in DNS forwarder, as seen from inside the sandbox. */
 export const SLIRP_DNS = "10.0.2.3";
 
-const SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
-
 /** The slirp4netns binary on the system PATH, or null. */
 export function findSlirp(searchPath = SYSTEM_PATH): string | null {
-  for (const dir of searchPath.split(":")) {
-    const candidate = path.join(dir, "slirp4netns");
-    if (dir !== "" && existsSync(candidate)) return candidate;
-  }
-  return null;
+  return findSystemProgram("slirp4netns", searchPath);
 }
 
 export interface SlirpNetwork {

@@ -2,6 +2,7 @@ import { type ChildProcess, type IOType, spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import type { Writable } from "node:stream";
 import type { Cgroup } from "./cgroup.ts";
+import { findSystemProgram } from "./system-program.ts";
 
 export interface SpareSpec {
   readonly bwrap: string;
@@ -18,6 +19,16 @@ export interface SpareSpec {
  * namespace unshared over an empty root, so the command is not even found and bwrap exits.
  */
 const FAIL_CLOSED = ["--unshare-all", "--die-with-parent"];
+
+/**
+ * util-linux's setpriv, to give the spare a parent-death signal before bwrap runs: bwrap applies
+ * `--die-with-parent` only once its options are read, and a spare whose platform died reads an
+ * empty list and first sets up (and tears down) every namespace, which took seconds on a loaded
+ * machine. With the signal, an idle spare dies with the platform. bwrap is not setuid here (the
+ * signal would be cleared by its exec otherwise) and the spare is spawned from the main thread,
+ * whose death is the platform's.
+ */
+const SETPRIV = findSystemProgram("setpriv");
 
 /**
  * A bwrap started ahead of need, already inside its cgroup, blocked reading its options
@@ -41,7 +52,9 @@ export class SpareBox {
     this.argv = spec.argv;
     this.cgroup = spec.cgroup;
     this.argsFd = spec.stdio.length + 2;
-    this.child = spawn(spec.bwrap, [...FAIL_CLOSED, "--args", String(this.argsFd), "--", ...spec.argv], {
+    const bwrap = [spec.bwrap, ...FAIL_CLOSED, "--args", String(this.argsFd), "--", ...spec.argv];
+    const [command = "", ...args] = SETPRIV ? [SETPRIV, "--pdeathsig", "KILL", "--", ...bwrap] : bwrap;
+    this.child = spawn(command, args, {
       // The box's environment arrives as --setenv options: nothing of the platform's leaks in.
       env: {},
       cwd: "/",
