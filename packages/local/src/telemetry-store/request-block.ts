@@ -16,7 +16,7 @@ import { type BlockSummary, KIND_BITS } from "./entry-block.ts";
  * logging cost: issue 13). ~90 bytes per request; format 1 (entry-block.ts) took ~50, deflated.
  *
  * Layout: a header of four u32 (count, table bytes, id bytes, 0), the numbers (f64), the labels
- * (u16, padded to 4 bytes), the id ends (u32), the table as JSON, the ids as UTF-8.
+ * (u16, padded to 4 bytes), the id ends (u32), the table as JSON, the ids (ASCII).
  */
 export const REQUEST_BLOCK_FORMAT = 2;
 const HEADER = 16;
@@ -37,7 +37,7 @@ export function encodeRequestBlock(rows: RequestRows, firstSeq: number): { summa
     if (status > maxStatus) maxStatus = status;
   }
   const table = Buffer.from(JSON.stringify(rows.table));
-  const ids = Buffer.from(rows.ids);
+  const ids = bytesOf(rows.ids, rows.ids.length);
   const numberBytes = count * ROW_NUMBERS * 8;
   const labelBytes = align4(count * ROW_LABELS * 2);
   const endBytes = count * 4;
@@ -84,13 +84,13 @@ export function decodeRequestBlock(projectId: string, firstSeq: number, body: Bu
   at += tableBytes;
   if (at + idBytes !== body.length)
     throw new Error(`request block at seq ${firstSeq}: ${body.length} bytes, not ${at + idBytes}`);
-  const ids = body.toString("utf8", at, at + idBytes);
+  const ids = new Uint8Array(slice(body, at, idBytes));
   return requestEntriesOf(projectId, firstSeq, { count, numbers, labels, table, ids, idEnds });
 }
 
 const align4 = (n: number) => Math.ceil(n / 4) * 4;
 
-function bytesOf(array: Float64Array | Uint16Array | Uint32Array, length: number): Buffer {
+function bytesOf(array: Float64Array | Uint16Array | Uint32Array | Uint8Array, length: number): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, length * array.BYTES_PER_ELEMENT);
 }
 

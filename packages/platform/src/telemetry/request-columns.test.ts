@@ -103,6 +103,15 @@ describe("request columns", () => {
     expect(requestsOf(third)).toEqual([expect.objectContaining({ requestId: "c1", path: "/again", endedAt: 3_000 })]);
   });
 
+  it("keep callers' ids of any length the edge accepts, a batch full of the longest included", () => {
+    const columns = new RequestColumns(64);
+    const ids = Array.from({ length: 64 }, (_, i) => `${i}:`.padEnd(128, "x"));
+    for (const [i, requestId] of ids.entries()) expect(columns.append(report({ requestId }), i)).toBe(true);
+    const batch = columns.take();
+    const crossed = structuredClone(batch, { transfer: transferablesOf(batch) });
+    expect(requestsOf(crossed).map((r) => r.requestId)).toEqual(ids);
+  });
+
   it("refuse a request when full, so the caller hands the batch over first", () => {
     const columns = new RequestColumns(2);
     expect(columns.append(report(), 1)).toBe(true);

@@ -6,11 +6,16 @@ import {
   type RequestRows,
   ROW_LABELS,
   ROW_NUMBERS,
+  writeRequestId,
 } from "@slipway/core/telemetry";
 import type { RequestReport } from "@slipway/runtime";
 
 /** Sets of buffers kept for reuse: one batch being filled, one in the thread, one spare. */
 const MAX_SPENT = 2;
+/** Bytes of request ids per row to start with: a UUID's 36 and some. The buffer grows for longer. */
+const ID_BYTES_PER_ROW = 40;
+/** The longest id the edge keeps (requestIdOf): room for one more is made before each append. */
+const MAX_ID = 128;
 
 /**
  * Where the edge's request reports land on the request thread: fixed-shape slots in preallocated
@@ -24,10 +29,11 @@ export class RequestColumns {
   private numbers: Float64Array;
   private labels: Uint16Array;
   private idEnds: Uint32Array;
-  private ids = "";
+  private ids: Uint8Array;
+  private idEnd = 0;
   private table: string[] = [];
   private index = new Map<string, number>();
-  private spent: Array<[ArrayBuffer, ArrayBuffer, ArrayBuffer]> = [];
+  private spent: Array<[ArrayBuffer, ArrayBuffer, ArrayBuffer, ArrayBuffer]> = [];
 
   constructor(capacity: number) {
     // Label indexes are 16-bit and NO_LABEL is reserved: a row adds at most ROW_LABELS - 1 labels,
@@ -38,6 +44,7 @@ export class RequestColumns {
     this.numbers = new Float64Array(capacity * ROW_NUMBERS);
     this.labels = new Uint16Array(capacity * ROW_LABELS);
     this.idEnds = new Uint32Array(capacity);
+    this.ids = new Uint8Array(capacity * ID_BYTES_PER_ROW);
   }
 
   get size(): number {
@@ -60,8 +67,9 @@ export class RequestColumns {
     this.labels[l + LABEL.coldStart] = report.coldStart ? 1 : 0;
     this.labels[l + LABEL.path] = this.label(report.path);
     this.labels[l + LABEL.clientIp] = this.label(report.clientIp);
-    this.ids += report.requestId;
-    this.idEnds[this.count] = this.ids.length;
+    if (this.idEnd + MAX_ID > this.ids.length) this.growIds();
+    this.idEnd = writeRequestId(this.ids, this.idEnd, report.requestId.slice(0, MAX_ID));
+    this.idEnds[this.count] = this.idEnd;
     this.count += 1;
     return true;
   }
@@ -82,17 +90,18 @@ export class RequestColumns {
       numbers: this.numbers.subarray(0, this.count * ROW_NUMBERS),
       labels: this.labels.subarray(0, this.count * ROW_LABELS),
       table: this.table,
-      ids: this.ids,
+      ids: this.ids.subarray(0, this.idEnd),
       idEnds: this.idEnds.subarray(0, this.count),
     };
     // The old arrays go with the batch (their buffers are transferred): the next ones are the
     // buffers of a batch the thread has written, when one came back, else new.
-    const [numbers, labels, idEnds] = this.spent.pop() ?? [];
+    const [numbers, labels, idEnds, ids] = this.spent.pop() ?? [];
     this.count = 0;
     this.numbers = numbers ? new Float64Array(numbers) : new Float64Array(this.capacity * ROW_NUMBERS);
     this.labels = labels ? new Uint16Array(labels) : new Uint16Array(this.capacity * ROW_LABELS);
     this.idEnds = idEnds ? new Uint32Array(idEnds) : new Uint32Array(this.capacity);
-    this.ids = "";
+    this.ids = ids ? new Uint8Array(ids) : new Uint8Array(this.capacity * ID_BYTES_PER_ROW);
+    this.idEnd = 0;
     this.table = [];
     this.index = new Map();
     return rows;
@@ -103,12 +112,21 @@ export class RequestColumns {
    * a few sets at most, and only buffers of this capacity (anything else is left to the GC).
    */
   recycle(buffers: ArrayBuffer[]): void {
-    const [numbers, labels, idEnds] = buffers;
+    const [numbers, labels, idEnds, ids] = buffers;
     const fits =
       numbers?.byteLength === this.capacity * ROW_NUMBERS * 8 &&
       labels?.byteLength === this.capacity * ROW_LABELS * 2 &&
-      idEnds?.byteLength === this.capacity * 4;
-    if (fits && this.spent.length < MAX_SPENT) this.spent.push([numbers, labels, idEnds]);
+      idEnds?.byteLength === this.capacity * 4 &&
+      ids !== undefined &&
+      ids.byteLength >= this.capacity * ID_BYTES_PER_ROW;
+    if (fits && this.spent.length < MAX_SPENT) this.spent.push([numbers, labels, idEnds, ids]);
+  }
+
+  /** Twice the room for ids (callers' own ids can be up to MAX_ID long). */
+  private growIds(): void {
+    const grown = new Uint8Array(this.ids.length * 2);
+    grown.set(this.ids.subarray(0, this.idEnd));
+    this.ids = grown;
   }
 
   private label(value: string): number {
@@ -124,5 +142,10 @@ export class RequestColumns {
 
 /** The typed arrays' buffers, for postMessage's transfer list. */
 export function transferablesOf(rows: RequestRows): ArrayBuffer[] {
-  return [rows.numbers.buffer as ArrayBuffer, rows.labels.buffer as ArrayBuffer, rows.idEnds.buffer as ArrayBuffer];
+  return [
+    rows.numbers.buffer as ArrayBuffer,
+    rows.labels.buffer as ArrayBuffer,
+    rows.idEnds.buffer as ArrayBuffer,
+    rows.ids.buffer as ArrayBuffer,
+  ];
 }

@@ -1,6 +1,14 @@
 import { expect } from "vitest";
 import type { ErrorEvent, MetricDelta, NewTelemetryEntry, RetentionPolicy } from "../../telemetry/model.ts";
-import { LABEL, NO_LABEL, NUMBER, type RequestRows, ROW_LABELS, ROW_NUMBERS } from "../../telemetry/request-rows.ts";
+import {
+  LABEL,
+  NO_LABEL,
+  NUMBER,
+  type RequestRows,
+  ROW_LABELS,
+  ROW_NUMBERS,
+  writeRequestId,
+} from "../../telemetry/request-rows.ts";
 import { summarizePoints } from "../../telemetry/series.ts";
 import type { TelemetryStore } from "../telemetry-store.ts";
 import { type ContractOptions, defineContract } from "./harness.ts";
@@ -78,7 +86,8 @@ export function requestRowsOf(requests: readonly RequestInput[]): RequestRows {
   const numbers = new Float64Array(requests.length * ROW_NUMBERS);
   const labels = new Uint16Array(requests.length * ROW_LABELS);
   const idEnds = new Uint32Array(requests.length);
-  let ids = "";
+  const ids = new Uint8Array(requests.reduce((sum, r) => sum + r.requestId.length, 0));
+  let end = 0;
   requests.forEach((r, i) => {
     const n = i * ROW_NUMBERS;
     numbers[n + NUMBER.endedAt] = Date.parse(r.at);
@@ -93,8 +102,8 @@ export function requestRowsOf(requests: readonly RequestInput[]): RequestRows {
     labels[l + LABEL.coldStart] = r.coldStart ? 1 : 0;
     labels[l + LABEL.path] = label(r.path);
     labels[l + LABEL.clientIp] = label(r.clientIp);
-    ids += r.requestId;
-    idEnds[i] = ids.length;
+    end = writeRequestId(ids, end, r.requestId);
+    idEnds[i] = end;
   });
   return { count: requests.length, numbers, labels, table, ids, idEnds };
 }
