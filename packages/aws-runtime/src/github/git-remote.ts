@@ -3,7 +3,7 @@ import {
   type GitRemote,
   githubRepoOf,
   isSha,
-  type RepoCredential,
+  repoToken,
   SlipwayError,
   validateBranchName,
 } from "@slipway/core";
@@ -43,7 +43,7 @@ export function createGithubGitRemote(options: GithubGitRemoteOptions = {}): Git
           "Use a repository on github.com.",
         );
       }
-      const token = credential ? tokenOf(credential) : options.token;
+      const token = credential ? repoToken(credential) : options.token;
       const get = async (path: string): Promise<Record<string, unknown> | null> => {
         const response = await doFetch(`${apiUrl}/repos/${repo}${path}`, {
           headers: {
@@ -91,11 +91,6 @@ function objectOf(body: Record<string, unknown> | null): { sha: string; type: st
   const object = body?.object as { sha?: unknown; type?: unknown } | undefined;
   if (typeof object?.sha !== "string" || typeof object.type !== "string" || !isSha(object.sha)) return null;
   return { sha: object.sha, type: object.type };
-}
-
-/** `https://x-access-token:TOKEN@github.com/…` or `https://TOKEN@github.com/…`. */
-function tokenOf(credential: RepoCredential): string {
-  return credential.password || credential.username;
 }
 
 function unreachable(shown: string, reason: string): SlipwayError {

@@ -8,6 +8,11 @@ export interface RepoCredential {
   password: string;
 }
 
+/** The secret of a credential: the password, or the user part when the token is written there. */
+export function repoToken(credential: RepoCredential): string {
+  return credential.password || credential.username;
+}
+
 const SCHEME_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
 
 /**

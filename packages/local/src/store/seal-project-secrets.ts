@@ -2,6 +2,7 @@ import {
   type Project,
   type ProjectSecretsPatch,
   type RepoCredential,
+  repoToken,
   type Secrets,
   sealRepoCredential,
   splitRepoCredential,
@@ -50,7 +51,7 @@ function echoesOf(legacyUrl: string, credential: RepoCredential): string[] {
   const userinfo = /^[a-z]+:\/\/([^/?#]*)@/i.exec(legacyUrl)?.[1] ?? "";
   const colon = userinfo.indexOf(":");
   const raw = colon === -1 ? userinfo : userinfo.slice(colon + 1);
-  const token = credential.password || credential.username;
+  const token = repoToken(credential);
   return [...new Set([token, raw, encodeURIComponent(token)])].filter((v) => v.length >= 2);
 }
 
