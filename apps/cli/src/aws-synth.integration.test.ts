@@ -68,6 +68,12 @@ describe("slipway aws synth", () => {
     expect(Object.keys(template.Outputs)).toEqual(
       expect.arrayContaining(["EdgePlatformDomainName", "EdgeCustomDomainTarget"]),
     );
+    // The flags as given, for `slipway aws upgrade` to repeat.
+    expect(JSON.parse(template.Outputs.EdgeFlags.Value)).toEqual({
+      sitesDomain: "sites.example.com",
+      certificateArn,
+      viewerRequestFile: fn,
+    });
   }, 300_000); // the edge roughly doubles what cdk-nag checks
 
   it("refuses edge flags without --sites-domain, and a function file that does not exist, naming them", async () => {

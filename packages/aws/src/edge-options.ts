@@ -40,6 +40,7 @@ export function edgeOptionsFrom(input: EdgeInput): SlipwayEdgeOptions {
     ...(input.certificateArn !== undefined ? { certificateArn: input.certificateArn } : {}),
     ...(input.hostedZone !== undefined ? { hostedZone: parseHostedZone(input.hostedZone) } : {}),
     viewerRequestCode: cloudfront.FunctionCode.fromFile({ filePath: file }),
+    flags: input,
   };
 }
 

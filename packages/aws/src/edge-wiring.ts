@@ -7,11 +7,15 @@ import type { Buckets } from "./constructs/buckets.ts";
 import { Edge, type EdgeProps } from "./constructs/edge.ts";
 import type { SiteFunctions } from "./constructs/site-functions.ts";
 import type { StepWorkers } from "./constructs/step-workers.ts";
+import { EDGE_FLAGS_OUTPUT, edgeFlagsValue } from "./edge-flags-output.ts";
+import type { EdgeInput } from "./edge-options.ts";
 
 /** What the stack needs to build the edge; the rest of `EdgeProps` comes from the stack. */
 export type SlipwayEdgeOptions = Pick<EdgeProps, "sitesDomain" | "certificateArn" | "hostedZone"> & {
   /** The viewer-request function's code: `FunctionCode.fromFile(VIEWER_REQUEST_FUNCTION_PATH)`. */
   readonly viewerRequestCode: cloudfront.FunctionCode;
+  /** The command-line flags these options came from, kept as a stack output (edge-flags-output.ts). */
+  readonly flags?: EdgeInput;
 };
 
 /** The stack the edge is added to, with the parts it is wired to (the stack's own fields). */
@@ -103,6 +107,13 @@ export function addEdge(stack: EdgeHost, options: SlipwayEdgeOptions, removalPol
       "Custom domains point here (CNAME): the connection group's routing endpoint",
     ],
   ];
+  if (options.flags) {
+    outputs.push([
+      EDGE_FLAGS_OUTPUT,
+      edgeFlagsValue(options.flags),
+      "The edge flags of the last deploy: `slipway aws upgrade` keeps them when given none",
+    ]);
+  }
   for (const [id, value, description] of outputs) new CfnOutput(stack, id, { value, description });
   return edge;
 }

@@ -13,6 +13,7 @@ export { EdgeRouter, type EdgeRouterProps } from "./constructs/edge-router.ts";
 export { EncryptionKey, type EncryptionKeyProps } from "./constructs/encryption-key.ts";
 export { OutboxRelay, type OutboxRelayProps } from "./constructs/outbox-relay.ts";
 export { StepWorkers, type StepWorkersProps } from "./constructs/step-workers.ts";
+export { EDGE_FLAGS_OUTPUT, edgeFlagsFrom, edgeFlagsValue } from "./edge-flags-output.ts";
 export { DEFAULT_VIEWER_REQUEST_FILE, type EdgeInput, edgeOptionsFrom } from "./edge-options.ts";
 export { readAdminToken } from "./ops/admin-token.ts";
 export { type AwsTarget, awsErrorFor, describeTarget } from "./ops/aws-target.ts";

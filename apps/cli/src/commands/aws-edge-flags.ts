@@ -48,3 +48,13 @@ export function edgeInputOf(values: Record<string, unknown>): EdgeInput | null {
     ...(hostedZone !== undefined ? { hostedZone } : {}),
   };
 }
+
+/** The flags as a command line would give them, for a person reading what is kept. */
+export function describeEdgeFlags(edge: EdgeInput): string {
+  return [
+    `--sites-domain ${edge.sitesDomain}`,
+    ...(edge.certificateArn !== undefined ? [`--certificate-arn ${edge.certificateArn}`] : []),
+    ...(edge.hostedZone !== undefined ? [`--hosted-zone ${edge.hostedZone}`] : []),
+    ...(edge.viewerRequestFile !== undefined ? [`--viewer-request ${edge.viewerRequestFile}`] : []),
+  ].join(" ");
+}

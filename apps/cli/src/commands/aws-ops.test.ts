@@ -140,16 +140,22 @@ async function run(
 
 /** The stack's template as the recorded toolkit call would have deployed it (synthesized here). */
 async function synthesizedTemplate(calls: ToolkitCall[], outdir: string) {
-  const call = calls.find((c) => c.method === "fromAssemblyBuilder");
+  return Object.values((await synthesizedStack(calls, outdir)).Resources);
+}
+
+/** The whole template of the `at`-th assembly the command built (-1: the last, the one deployed). */
+async function synthesizedStack(calls: ToolkitCall[], outdir: string, at = 0) {
+  const call = calls.filter((c) => c.method === "fromAssemblyBuilder").at(at);
   if (call?.method !== "fromAssemblyBuilder") throw new Error("no assembly builder");
   const assembly = (await call.builder({ outdir, env: {} })) as unknown as {
     getStackByName(name: string): {
       template: {
         Resources: Record<string, { Type: string; DeletionPolicy?: string; Properties?: Record<string, unknown> }>;
+        Outputs: Record<string, { Value: unknown }>;
       };
     };
   };
-  return Object.values(assembly.getStackByName("Slipway").template.Resources);
+  return assembly.getStackByName("Slipway").template;
 }
 
 const methods = (calls: ToolkitCall[]) => calls.map((c) => c.method);
@@ -551,6 +557,45 @@ describe("slipway aws upgrade", () => {
     });
     expect(methods(result.calls)).toEqual(["fromAssemblyBuilder", "diff"]);
   });
+
+  it("without edge flags keeps the edge the stack was deployed with (its EdgeFlags output), dashboard included", async () => {
+    const deployed = { sitesDomain: "sites.example.com", certificateArn: CERTIFICATE_ARN };
+    const update: [string, string, string] = ["ApiHandler", "AWS::Lambda::Function", "WILL_UPDATE"];
+    const result = await run(
+      runAwsUpgrade,
+      { region: "eu-west-1", bundles: bundlesDir, yes: true },
+      {
+        script: {
+          diff: [
+            {
+              permissionsBroadened: false,
+              changes: [update, ["EdgePlatformDistribution", "AWS::CloudFront::Distribution", "WILL_DESTROY"]],
+              droppedOutputs: { EdgeFlags: aws.edgeFlagsValue(deployed) },
+            },
+            { permissionsBroadened: false, changes: [update] },
+          ],
+          outputs: outputs(),
+        },
+      },
+    );
+    expect(result.error).toBeNull();
+    expect(methods(result.calls)).toEqual([
+      "fromAssemblyBuilder",
+      "diff",
+      "fromAssemblyBuilder",
+      "diff",
+      "fromAssemblyBuilder",
+      "deploy",
+    ]);
+    expect(result.stdout).toContain(
+      `Keeping the edge the stack was deployed with: --sites-domain sites.example.com --certificate-arn ${CERTIFICATE_ARN}`,
+    );
+    expect(result.stdout).toContain("Dashboard: https://slipway.sites.example.com");
+    // What is deployed has the edge, and keeps the same flags for the upgrade after it.
+    const template = await synthesizedStack(result.calls, join(dir, "cdk-upgrade-keeps-edge"), -1);
+    expect(Object.values(template.Resources).filter((r) => r.Type === "AWS::CloudFront::Distribution")).toHaveLength(2);
+    expect(aws.edgeFlagsFrom(template.Outputs.EdgeFlags?.Value as string)).toEqual(deployed);
+  }, 120_000);
 
   it("with --yes deploys after the diff", async () => {
     const result = await run(

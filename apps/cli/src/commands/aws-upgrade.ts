@@ -4,14 +4,14 @@ import { defineCommand } from "../command.ts";
 import { confirmByTyping, isInteractive } from "../confirm.ts";
 import type { CommandContext } from "../context.ts";
 import { type DashboardDeployment, dashboardUrl, deployDashboardSite } from "./aws-dashboard-site.ts";
-import { EDGE_OPTIONS, edgeInputOf } from "./aws-edge-flags.ts";
+import { describeEdgeFlags, EDGE_OPTIONS, edgeInputOf } from "./aws-edge-flags.ts";
 import { AWS_TARGET_OPTIONS, type AwsOps, openAwsSession, realAwsOps, sourceOf, targetOf } from "./aws-ops.ts";
 
 const USAGE =
   "slipway aws upgrade --region R [--profile P] [--bundles DIR] [--yes]\n" +
   "                    [--sites-domain D (--certificate-arn ARN | --hosted-zone ID:NAME) [--viewer-request FILE]]\n" +
   "           shows what changes in the deployed stack, then deploys this version (--yes: without asking);\n" +
-  "           give the edge flags the stack was deployed with (without them the edge is taken out);\n" +
+  "           without edge flags, keeps the edge as the stack was deployed with it;\n" +
   "           with --sites-domain D the dashboard at slipway.D is rebuilt and deployed again (a new deployment)";
 
 /** The edge's distributions: an upgrade without the edge flags would delete them. */
@@ -43,18 +43,29 @@ export async function runAwsUpgrade(
   loadOps: () => Promise<AwsOps>,
 ): Promise<number> {
   const target = targetOf(values, USAGE);
-  const edge = edgeInputOf(values);
+  let edge = edgeInputOf(values);
   const { aws, clients, progress, toolkit, call, dashboardArtifact } = await openAwsSession(ctx, target, loadOps);
-  const source = sourceOf(values, aws, edge);
-  const changes = await call(() => aws.diffControlPlane(toolkit, source));
+  let source = sourceOf(values, aws, edge);
+  let changes = await call(() => aws.diffControlPlane(toolkit, source));
+  // The summary is what the person decides on: on stderr with --json, so stdout stays one document.
+  const show = (line: string) => (ctx.json ? ctx.stderr.write(`${line}\n`) : ctx.print(line));
+  // Without edge flags, the ones the stack was deployed with (its EdgeFlags output, which this
+  // template would drop): the upgrade keeps the edge as it is, and says so.
+  const deployedFlags = changes.droppedOutputs[aws.EDGE_FLAGS_OUTPUT];
+  if (edge === null && deployedFlags !== undefined) {
+    edge = aws.edgeFlagsFrom(deployedFlags);
+    show(`Keeping the edge the stack was deployed with: ${describeEdgeFlags(edge)}`);
+    source = sourceOf(values, aws, edge);
+    changes = await call(() => aws.diffControlPlane(toolkit, source));
+  }
   const sitesDomain = source.sitesDomain;
   if (aws.isEmptySummary(changes)) {
     if (ctx.json) ctx.printJson({ changes, upgraded: false });
     else ctx.print("No changes: the deployed stack is already this version.");
     return 0;
   }
-  // The edge flags are not read back from the deployed stack: forgetting them would take every
-  // site off the air (its distributions deleted), which no --yes may do unasked.
+  // A stack deployed before it kept its edge flags: forgetting them would take every site off
+  // the air (its distributions deleted), which no --yes may do unasked.
   const edgeRemoved = changes.removed.filter((id) => EDGE_RESOURCE.test(id));
   if (edge === null && edgeRemoved.length > 0) {
     throw new SlipwayError(
@@ -63,8 +74,6 @@ export async function runAwsUpgrade(
       `Pass the edge flags the stack was deployed with: slipway aws upgrade --region ${target.region} --sites-domain D (--certificate-arn ARN | --hosted-zone ID:NAME)`,
     );
   }
-  // The summary is what the person decides on: on stderr with --json, so stdout stays one document.
-  const show = (line: string) => (ctx.json ? ctx.stderr.write(`${line}\n`) : ctx.print(line));
   for (const line of aws.describeChanges(changes)) show(line);
   const losesData = changes.replaced.filter((id) => STATEFUL.test(id));
   if (losesData.length > 0) show(`Warning: replacing ${losesData.join(", ")} loses what it holds.`);

@@ -11,12 +11,20 @@ export type ToolkitCall =
 export interface FakeToolkitScript {
   /** The deployed stack's outputs. */
   outputs?: Record<string, string>;
-  /** What `diff` answers for the stack (a TemplateDiff's shape). */
-  diff?: { permissionsBroadened: boolean; changes: Array<[string, string, string]> };
+  /** What `diff` answers for the stack (a TemplateDiff's shape); a list answers call by call. */
+  diff?: FakeDiff | FakeDiff[];
   /** Thrown by the named method instead of answering. */
   failWith?: { method: "deploy" | "diff" | "destroy"; error: Error };
   /** Lines the toolkit "prints" while deploying, through the IoHost's progress callback. */
   events?: string[];
+}
+
+export interface FakeDiff {
+  permissionsBroadened: boolean;
+  /** `[logical id, resource type, change impact]`. */
+  changes: Array<[string, string, string]>;
+  /** Outputs of the deployed stack this template drops, with their old values. */
+  droppedOutputs?: Record<string, string>;
 }
 
 /**
@@ -57,13 +65,21 @@ export function fakeToolkit(script: FakeToolkitScript, progress: (line: string) 
     async diff(_cx: unknown, options?: { stacks?: unknown }) {
       calls.push({ method: "diff", stacks: options?.stacks });
       fail("diff");
-      const diff = script.diff ?? { permissionsBroadened: false, changes: [] };
+      const answers = Array.isArray(script.diff) ? script.diff : [script.diff];
+      const diffCalls = calls.filter((call) => call.method === "diff").length;
+      const diff = answers[Math.min(diffCalls, answers.length) - 1] ?? { permissionsBroadened: false, changes: [] };
       return {
         Slipway: {
           permissionsBroadened: diff.permissionsBroadened,
           resources: {
             forEachDifference(cb: (id: string, change: { resourceType: string; changeImpact: string }) => void) {
               for (const [id, resourceType, changeImpact] of diff.changes) cb(id, { resourceType, changeImpact });
+            },
+          },
+          outputs: {
+            forEachDifference(cb: (id: string, change: { oldValue?: { Value: string } }) => void) {
+              for (const [id, value] of Object.entries(diff.droppedOutputs ?? {}))
+                cb(id, { oldValue: { Value: value } });
             },
           },
         },

@@ -4,6 +4,14 @@ export interface TemplateDiffLike {
   readonly resources: {
     forEachDifference(cb: (logicalId: string, change: ResourceChangeLike) => void): void;
   };
+  readonly outputs?: {
+    forEachDifference(cb: (logicalId: string, change: OutputChangeLike) => void): void;
+  };
+}
+export interface OutputChangeLike {
+  /** The output in the deployed template (`Value` may be a literal or an intrinsic). */
+  readonly oldValue?: { readonly Value?: unknown };
+  readonly newValue?: { readonly Value?: unknown };
 }
 export interface ResourceChangeLike {
   readonly resourceType: string | undefined;
@@ -19,9 +27,11 @@ export interface ChangeSummary {
   readonly removed: string[];
   /** IAM or resource policies grant more than before. */
   readonly permissionsBroadened: boolean;
+  /** Outputs with a literal value in the deployed stack that this version would drop, by name. */
+  readonly droppedOutputs: Record<string, string>;
 }
 
-const IMPACTS: Record<string, keyof Omit<ChangeSummary, "permissionsBroadened">> = {
+const IMPACTS: Record<string, "added" | "updated" | "replaced" | "removed"> = {
   WILL_CREATE: "added",
   WILL_IMPORT: "added",
   WILL_UPDATE: "updated",
@@ -32,11 +42,22 @@ const IMPACTS: Record<string, keyof Omit<ChangeSummary, "permissionsBroadened">>
 };
 
 export function summarizeChanges(diff: TemplateDiffLike | undefined): ChangeSummary {
-  const summary: ChangeSummary = { added: [], updated: [], replaced: [], removed: [], permissionsBroadened: false };
+  const summary: ChangeSummary = {
+    added: [],
+    updated: [],
+    replaced: [],
+    removed: [],
+    permissionsBroadened: false,
+    droppedOutputs: {},
+  };
   if (!diff) return summary;
   diff.resources.forEachDifference((logicalId, change) => {
     const bucket = IMPACTS[change.changeImpact];
     if (bucket) summary[bucket].push(`${logicalId} (${change.resourceType ?? "unknown type"})`);
+  });
+  diff.outputs?.forEachDifference((name, change) => {
+    const old = change.oldValue?.Value;
+    if (change.newValue === undefined && typeof old === "string") summary.droppedOutputs[name] = old;
   });
   return { ...summary, permissionsBroadened: diff.permissionsBroadened };
 }
