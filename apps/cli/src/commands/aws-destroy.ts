@@ -2,15 +2,23 @@ import { SlipwayError } from "@slipway/core/errors";
 import { defineCommand, usageError } from "../command.ts";
 import { askLine, isInteractive } from "../confirm.ts";
 import type { CommandContext } from "../context.ts";
-import { EDGE_OPTIONS, edgeInputOf } from "./aws-edge-flags.ts";
-import { AWS_TARGET_OPTIONS, type AwsOps, edgeSourceOf, openAwsSession, realAwsOps, targetOf } from "./aws-ops.ts";
+import { describeEdgeFlags, EDGE_OPTIONS, edgeInputOf } from "./aws-edge-flags.ts";
+import {
+  AWS_TARGET_OPTIONS,
+  type AwsOps,
+  edgeSourceOf,
+  openAwsSession,
+  realAwsOps,
+  recordedEdgeOf,
+  targetOf,
+} from "./aws-ops.ts";
 
 const USAGE =
   "slipway aws destroy --region R [--profile P] (--keep-data | --remove-data)\n" +
   "           --keep-data    remove the stack but keep the table, the buckets and their data\n" +
   "           --remove-data  delete the table and the buckets too (the KMS key is always kept); it redeploys\n" +
-  "                          the stack first: give the edge flags it was deployed with (--sites-domain D\n" +
-  "                          --certificate-arn ARN | --hosted-zone ID:NAME), or the edge's buckets stay behind\n" +
+  "                          the stack first, with the edge it was deployed with (read back from the stack,\n" +
+  "                          or the edge flags given), so the edge's buckets go too\n" +
   "           without either, asks (and refuses when stdin is not a terminal)";
 
 export const awsDestroy = defineCommand({
@@ -36,7 +44,7 @@ export async function runAwsDestroy(
   loadOps: () => Promise<AwsOps>,
 ): Promise<number> {
   const target = targetOf(values, USAGE);
-  const edge = edgeInputOf(values);
+  let edge = edgeInputOf(values);
   const removeData = await chooseData(ctx, values, target.region);
   if (removeData === null) {
     ctx.stderr.write("Nothing removed.\n");
@@ -44,7 +52,12 @@ export async function runAwsDestroy(
   }
   const { aws, clients, progress, toolkit, call } = await openAwsSession(ctx, target, loadOps);
   const emptyBucket = (bucket: string) => aws.emptyBucket(clients.s3, bucket);
-  // The redeploy before a data removal keeps the edge the stack has (its buckets are emptied, then deleted).
+  // The redeploy before a data removal keeps the edge the stack has (its buckets are emptied, then
+  // deleted): without edge flags, the ones the stack recorded.
+  if (removeData && edge === null) {
+    edge = recordedEdgeOf(aws, await call(() => aws.diffControlPlane(toolkit, {})));
+    if (edge) progress(`The stack's edge (${describeEdgeFlags(edge)}) goes too, its buckets emptied first.`);
+  }
   const source = edgeSourceOf(aws, edge);
   const { emptied } = await call(() => aws.removeControlPlane(toolkit, source, { removeData, emptyBucket, progress }));
   if (ctx.json) ctx.printJson({ region: target.region, removed: true, dataRemoved: removeData, emptied });

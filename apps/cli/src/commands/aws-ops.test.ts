@@ -139,9 +139,18 @@ async function run(
 }
 
 /** The stack's template as the recorded toolkit call would have deployed it (synthesized here). */
-async function synthesizedTemplate(calls: ToolkitCall[], outdir: string) {
-  return Object.values((await synthesizedStack(calls, outdir)).Resources);
+async function synthesizedTemplate(calls: ToolkitCall[], outdir: string, at = 0) {
+  return Object.values((await synthesizedStack(calls, outdir, at)).Resources);
 }
+
+/** The assembly the command deployed (the last one built before `deploy`). */
+const deployedAt = (calls: ToolkitCall[]) =>
+  calls
+    .slice(
+      0,
+      calls.findIndex((c) => c.method === "deploy"),
+    )
+    .filter((c) => c.method === "fromAssemblyBuilder").length - 1;
 
 /** The whole template of the `at`-th assembly the command built (-1: the last, the one deployed). */
 async function synthesizedStack(calls: ToolkitCall[], outdir: string, at = 0) {
@@ -415,7 +424,14 @@ describe("slipway aws destroy", () => {
     s3.on(DeleteObjectsCommand).resolves({});
     const result = await run(runAwsDestroy, { region: "eu-west-1", "remove-data": true }, { json: true });
     expect(result.error).toBeNull();
-    expect(methods(result.calls)).toEqual(["fromAssemblyBuilder", "deploy", "fromAssemblyBuilder", "destroy"]);
+    expect(methods(result.calls)).toEqual([
+      "fromAssemblyBuilder",
+      "diff",
+      "fromAssemblyBuilder",
+      "deploy",
+      "fromAssemblyBuilder",
+      "destroy",
+    ]);
     const lists = s3.commandCalls(ListObjectVersionsCommand).map((c) => c.args[0].input);
     expect(lists.map((l) => [l.Bucket, l.KeyMarker])).toEqual([
       ["slipway-artifacts", undefined],
@@ -452,7 +468,14 @@ describe("slipway aws destroy", () => {
       { json: true, script: { outputs: withEdge } },
     );
     expect(result.error).toBeNull();
-    expect(methods(result.calls)).toEqual(["fromAssemblyBuilder", "deploy", "fromAssemblyBuilder", "destroy"]);
+    expect(methods(result.calls)).toEqual([
+      "fromAssemblyBuilder",
+      "diff",
+      "fromAssemblyBuilder",
+      "deploy",
+      "fromAssemblyBuilder",
+      "destroy",
+    ]);
     expect(s3.commandCalls(ListObjectVersionsCommand).map((c) => c.args[0].input.Bucket)).toEqual([
       "slipway-artifacts",
       "slipway-caches",
@@ -484,17 +507,46 @@ describe("slipway aws destroy", () => {
       "sites-domain": "sites.example.com",
       "certificate-arn": CERTIFICATE_ARN,
     });
-    const resources = await synthesizedTemplate(result.calls, join(dir, "cdk-remove-edge"));
+    const resources = await synthesizedTemplate(result.calls, join(dir, "cdk-remove-edge"), deployedAt(result.calls));
     expect(resources.filter((r) => r.Type === "AWS::CloudFront::Distribution")).toHaveLength(2);
     expect(new Set(resources.filter((r) => r.Type === "AWS::S3::Bucket").map((r) => r.DeletionPolicy))).toEqual(
       new Set(["Delete"]),
     );
   }, 120_000);
 
+  it("without edge flags, the redeploy before a data removal keeps the edge the stack recorded", async () => {
+    s3.on(ListObjectVersionsCommand).resolves({ IsTruncated: false });
+    const recorded = { sitesDomain: "sites.example.com", certificateArn: CERTIFICATE_ARN };
+    const result = await run(
+      runAwsDestroy,
+      { region: "eu-west-1", "remove-data": true },
+      {
+        script: {
+          diff: {
+            permissionsBroadened: false,
+            changes: [],
+            droppedOutputs: { EdgeFlags: aws.edgeFlagsValue(recorded) },
+          },
+          outputs: outputs(),
+        },
+      },
+    );
+    expect(result.error).toBeNull();
+    expect(result.stdout).toContain(
+      `The stack's edge (--sites-domain sites.example.com --certificate-arn ${CERTIFICATE_ARN}) goes too`,
+    );
+    const resources = await synthesizedTemplate(
+      result.calls,
+      join(dir, "cdk-remove-recorded-edge"),
+      deployedAt(result.calls),
+    );
+    expect(resources.filter((r) => r.Type === "AWS::CloudFront::Distribution")).toHaveLength(2);
+  }, 120_000);
+
   it("the redeploy before a data removal has a deletable table and buckets, and the key kept", async () => {
     s3.on(ListObjectVersionsCommand).resolves({ IsTruncated: false });
     const result = await run(runAwsDestroy, { region: "eu-west-1", "remove-data": true });
-    const resources = await synthesizedTemplate(result.calls, join(dir, "cdk-remove"));
+    const resources = await synthesizedTemplate(result.calls, join(dir, "cdk-remove"), deployedAt(result.calls));
     const policyOf = (type: string) => resources.filter((r) => r.Type === type).map((r) => r.DeletionPolicy);
     // The control plane's table and OpenNext's tag cache table.
     expect(policyOf("AWS::DynamoDB::Table")).toEqual(["Delete", "Delete"]);

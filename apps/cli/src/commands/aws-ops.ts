@@ -1,4 +1,11 @@
-import type { AwsTarget, ControlPlaneSource, ControlPlaneToolkit, EdgeInput, OpsClients } from "@slipway/aws";
+import type {
+  AwsTarget,
+  ChangeSummary,
+  ControlPlaneSource,
+  ControlPlaneToolkit,
+  EdgeInput,
+  OpsClients,
+} from "@slipway/aws";
 import { SlipwayError } from "@slipway/core/errors";
 import type { DashboardArtifact } from "@slipway/platform";
 import { loadAws } from "../aws.ts";
@@ -116,6 +123,16 @@ export function sourceOf(
 /** The edge part of the stack's source: the edge and its sites domain, or neither. */
 export function edgeSourceOf(aws: Aws, edge: EdgeInput | null): Pick<ControlPlaneSource, "edge" | "sitesDomain"> {
   return edge ? { sitesDomain: edge.sitesDomain, edge: aws.edgeOptionsFrom(edge) } : {};
+}
+
+/**
+ * The edge flags the deployed stack recorded (its EdgeFlags output), from a diff against a
+ * template without an edge (which drops that output); null for a stack without an edge, or one
+ * deployed before the output existed.
+ */
+export function recordedEdgeOf(aws: Aws, changes: ChangeSummary): EdgeInput | null {
+  const value = changes.droppedOutputs[aws.EDGE_FLAGS_OUTPUT];
+  return value === undefined ? null : aws.edgeFlagsFrom(value);
 }
 
 /** Runs an AWS call, turning credential and region faults into errors naming the profile and region. */

@@ -5,7 +5,15 @@ import { confirmByTyping, isInteractive } from "../confirm.ts";
 import type { CommandContext } from "../context.ts";
 import { type DashboardDeployment, dashboardUrl, deployDashboardSite } from "./aws-dashboard-site.ts";
 import { describeEdgeFlags, EDGE_OPTIONS, edgeInputOf } from "./aws-edge-flags.ts";
-import { AWS_TARGET_OPTIONS, type AwsOps, openAwsSession, realAwsOps, sourceOf, targetOf } from "./aws-ops.ts";
+import {
+  AWS_TARGET_OPTIONS,
+  type AwsOps,
+  openAwsSession,
+  realAwsOps,
+  recordedEdgeOf,
+  sourceOf,
+  targetOf,
+} from "./aws-ops.ts";
 
 const USAGE =
   "slipway aws upgrade --region R [--profile P] [--bundles DIR] [--yes]\n" +
@@ -49,11 +57,11 @@ export async function runAwsUpgrade(
   let changes = await call(() => aws.diffControlPlane(toolkit, source));
   // The summary is what the person decides on: on stderr with --json, so stdout stays one document.
   const show = (line: string) => (ctx.json ? ctx.stderr.write(`${line}\n`) : ctx.print(line));
-  // Without edge flags, the ones the stack was deployed with (its EdgeFlags output, which this
-  // template would drop): the upgrade keeps the edge as it is, and says so.
-  const deployedFlags = changes.droppedOutputs[aws.EDGE_FLAGS_OUTPUT];
-  if (edge === null && deployedFlags !== undefined) {
-    edge = aws.edgeFlagsFrom(deployedFlags);
+  // Without edge flags, the ones the stack was deployed with: the upgrade keeps the edge as it
+  // is, and says so.
+  const recorded = edge === null ? recordedEdgeOf(aws, changes) : null;
+  if (recorded !== null) {
+    edge = recorded;
     show(`Keeping the edge the stack was deployed with: ${describeEdgeFlags(edge)}`);
     source = sourceOf(values, aws, edge);
     changes = await call(() => aws.diffControlPlane(toolkit, source));
