@@ -2,7 +2,6 @@ import { type ChildProcess, type IOType, spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import type { Writable } from "node:stream";
 import type { Cgroup } from "./cgroup.ts";
-import { findSystemProgram } from "./system-program.ts";
 
 export interface SpareSpec {
   readonly bwrap: string;
@@ -15,20 +14,17 @@ export interface SpareSpec {
 }
 
 /**
- * Options that hold even if the options pipe closes before any arrive (the platform died): every
- * namespace unshared over an empty root, so the command is not even found and bwrap exits.
+ * What the spare is started with, before its options: `--perms` must be followed by an option that
+ * creates a file, and the first option `assign` writes is one (OPENING). When the options pipe
+ * closes empty instead (the platform died), bwrap stops at that check while parsing: before any
+ * namespace exists, so it exits at once and leaves nothing behind. (Were it let through, it would
+ * set up and tear down every namespace first, which took seconds on a loaded machine; and a bwrap
+ * killed between creating its sandbox's first process and releasing it leaves that process
+ * blocked for good.) `--die-with-parent` covers the box once its options are read.
  */
-const FAIL_CLOSED = ["--unshare-all", "--die-with-parent"];
-
-/**
- * util-linux's setpriv, to give the spare a parent-death signal before bwrap runs: bwrap applies
- * `--die-with-parent` only once its options are read, and a spare whose platform died reads an
- * empty list and first sets up (and tears down) every namespace, which took seconds on a loaded
- * machine. With the signal, an idle spare dies with the platform. bwrap is not setuid here (the
- * signal would be cleared by its exec otherwise) and the spare is spawned from the main thread,
- * whose death is the platform's.
- */
-const SETPRIV = findSystemProgram("setpriv");
+const FAIL_CLOSED = ["--unshare-all", "--die-with-parent", "--perms", "0755"];
+/** The option that takes FAIL_CLOSED's `--perms`: an empty /run, as a root file system has. */
+const OPENING = ["--dir", "/run"];
 
 /**
  * A bwrap started ahead of need, already inside its cgroup, blocked reading its options
@@ -52,9 +48,7 @@ export class SpareBox {
     this.argv = spec.argv;
     this.cgroup = spec.cgroup;
     this.argsFd = spec.stdio.length + 2;
-    const bwrap = [spec.bwrap, ...FAIL_CLOSED, "--args", String(this.argsFd), "--", ...spec.argv];
-    const [command = "", ...args] = SETPRIV ? [SETPRIV, "--pdeathsig", "KILL", "--", ...bwrap] : bwrap;
-    this.child = spawn(command, args, {
+    this.child = spawn(spec.bwrap, [...FAIL_CLOSED, "--args", String(this.argsFd), "--", ...spec.argv], {
       // The box's environment arrives as --setenv options: nothing of the platform's leaks in.
       env: {},
       cwd: "/",
@@ -91,7 +85,7 @@ export class SpareBox {
     if (!this.usable()) throw new Error("the spare sandbox is not usable (assigned, exited or not in its cgroup)");
     this.assigned = true;
     const setenv = Object.entries(env).flatMap(([key, value]) => ["--setenv", key, value]);
-    (this.child.stdio[this.argsFd] as Writable).end(`${[...options, ...setenv].join("\0")}\0`);
+    (this.child.stdio[this.argsFd] as Writable).end(`${[...OPENING, ...options, ...setenv].join("\0")}\0`);
     return this.child;
   }
 
