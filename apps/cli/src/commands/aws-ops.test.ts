@@ -168,6 +168,15 @@ async function synthesizedStack(calls: ToolkitCall[], outdir: string, at = 0) {
 }
 
 const methods = (calls: ToolkitCall[]) => calls.map((c) => c.method);
+/** `destroy --remove-data` without edge flags: a diff (for the recorded edge), the redeploy, the destroy. */
+const REMOVE_DATA_CALLS = [
+  "fromAssemblyBuilder",
+  "diff",
+  "fromAssemblyBuilder",
+  "deploy",
+  "fromAssemblyBuilder",
+  "destroy",
+];
 const onlySlipway = { strategy: "pattern-must-match-single", patterns: ["Slipway"] };
 
 describe("slipway aws deploy", () => {
@@ -424,14 +433,7 @@ describe("slipway aws destroy", () => {
     s3.on(DeleteObjectsCommand).resolves({});
     const result = await run(runAwsDestroy, { region: "eu-west-1", "remove-data": true }, { json: true });
     expect(result.error).toBeNull();
-    expect(methods(result.calls)).toEqual([
-      "fromAssemblyBuilder",
-      "diff",
-      "fromAssemblyBuilder",
-      "deploy",
-      "fromAssemblyBuilder",
-      "destroy",
-    ]);
+    expect(methods(result.calls)).toEqual(REMOVE_DATA_CALLS);
     const lists = s3.commandCalls(ListObjectVersionsCommand).map((c) => c.args[0].input);
     expect(lists.map((l) => [l.Bucket, l.KeyMarker])).toEqual([
       ["slipway-artifacts", undefined],
@@ -468,14 +470,7 @@ describe("slipway aws destroy", () => {
       { json: true, script: { outputs: withEdge } },
     );
     expect(result.error).toBeNull();
-    expect(methods(result.calls)).toEqual([
-      "fromAssemblyBuilder",
-      "diff",
-      "fromAssemblyBuilder",
-      "deploy",
-      "fromAssemblyBuilder",
-      "destroy",
-    ]);
+    expect(methods(result.calls)).toEqual(REMOVE_DATA_CALLS);
     expect(s3.commandCalls(ListObjectVersionsCommand).map((c) => c.args[0].input.Bucket)).toEqual([
       "slipway-artifacts",
       "slipway-caches",

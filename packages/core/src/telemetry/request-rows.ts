@@ -38,8 +38,13 @@ export const ROW_LABELS = 7;
 export const LABEL = { deployment: 0, method: 1, servedBy: 2, cache: 3, coldStart: 4, path: 5, clientIp: 6 } as const;
 export const NO_LABEL = 0xffff;
 
+/** Row `row`'s request id as its bytes in `rows.ids`. */
+function idBytesAt(rows: RequestRows, row: number): Uint8Array {
+  return rows.ids.subarray(row === 0 ? 0 : rows.idEnds[row - 1], rows.idEnds[row]);
+}
+
 export function requestIdAt(rows: RequestRows, row: number): string {
-  return String.fromCharCode(...rows.ids.subarray(row === 0 ? 0 : rows.idEnds[row - 1], rows.idEnds[row]));
+  return String.fromCharCode(...idBytesAt(rows, row));
 }
 
 /**
@@ -61,7 +66,7 @@ export function selectRows(rows: RequestRows, indexes: readonly number[]): Reque
   indexes.forEach((row, i) => {
     numbers.set(rows.numbers.subarray(row * ROW_NUMBERS, (row + 1) * ROW_NUMBERS), i * ROW_NUMBERS);
     labels.set(rows.labels.subarray(row * ROW_LABELS, (row + 1) * ROW_LABELS), i * ROW_LABELS);
-    const id = rows.ids.subarray(row === 0 ? 0 : rows.idEnds[row - 1], rows.idEnds[row]);
+    const id = idBytesAt(rows, row);
     ids.set(id, end);
     end += id.length;
     idEnds[i] = end;
