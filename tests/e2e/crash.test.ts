@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { edgeRequest } from "./support/edge.ts";
 import { createFixtureRepo, type FixtureRepo } from "./support/git.ts";
-import { descendantsOf, isBuild, killBuilds, waitForNoProcessesUsing } from "./support/orphans.ts";
+import { describeProcess, isBuild, isDescendantOf, killBuilds, waitForNoProcessesUsing } from "./support/orphans.ts";
 import { REPO_ROOT, startPlatform, type TestPlatform } from "./support/platform.ts";
 import { type ProductionWatch, watchProduction } from "./support/production-watch.ts";
 import { pickSeed, seededRandom } from "./support/seeded-random.ts";
@@ -178,16 +178,16 @@ describe(`crash safety: SIGKILL at random points, ${replay}`, () => {
     watch.markDown();
     await platform.stop("SIGKILL");
     // The builds and workers of the dead process must die with it (bubblewrap --die-with-parent).
-    // Builds and the worker (with its app workers) are not the dead platform's to take along.
-    const workerTree = worker?.pid ? descendantsOf(worker.pid) : new Set<number>();
+    // Builds and the worker (with its app workers) are not the dead platform's to take along; the
+    // worker's tree is looked up on each poll, since it starts boxes (and spares) while we wait.
     const orphans = await waitForNoProcessesUsing(
       platform.dataDir,
       5_000,
-      (p) => isBuild(platform.dataDir)(p) || workerTree.has(p.pid),
+      (p) => isBuild(platform.dataDir)(p) || (worker?.pid !== undefined && isDescendantOf(p.pid, worker.pid)),
     );
     if (orphans.length > 0)
       violations.push(
-        `after a kill at ${point}, still running: ${orphans.map((o) => `${o.pid} ${o.cmdline.slice(0, 160)}`).join(" | ")}`,
+        `after a kill at ${point}, still running: ${orphans.map((o) => `${o.pid} ${o.cmdline.slice(0, 160)} (${describeProcess(o.pid)})`).join(" | ")}`,
       );
     await platform.restart();
     watch.markUp();

@@ -145,16 +145,43 @@ function makeCgroup(name: string, limits: CgroupLimits): Cgroup | null {
  * and only empty ones (rmdir refuses others).
  */
 export function sweepEmptyCgroups(): void {
+  for (const dir of orphanedCgroups("")) tryRmdir(dir);
+}
+
+/**
+ * Kills what still runs in the `slipway-<pid>-<kind>*` cgroups of processes that are gone, and
+ * removes them. For boxes that must not outlive their creator (function workers): bwrap's
+ * `--die-with-parent` takes effect only once its sandbox exists, so a box whose creator was
+ * SIGKILLed while bwrap set it up runs on, unwatched, until its command notices. Not for builds,
+ * which outlive the platform on purpose.
+ */
+export function reclaimOrphanedCgroups(kind: string): void {
+  const dirs = orphanedCgroups(kind);
+  const v2 = cgroupSupport().version === "v2";
+  for (let pass = 0; pass < (v2 ? 1 : 3); pass++)
+    for (const dir of dirs) {
+      // v1 has no cgroup.kill: a process forked while the list was read survives one pass.
+      if (v2) tryWrite(path.join(dir, "cgroup.kill"), "1");
+      else killAll(dir);
+    }
+  removeWhenEmpty(dirs);
+}
+
+/** The cgroup folders named `slipway-<pid>-<kind>…` whose creating process is gone. */
+function orphanedCgroups(kind: string): string[] {
   const support = cgroupSupport();
+  if (support.version === "none") return [];
   const parents =
     support.version === "v2" ? [ownCgroupDir("v2", "")] : [ownCgroupDir("v1", "memory"), ownCgroupDir("v1", "pids")];
+  const found: string[] = [];
   for (const parent of parents) {
     if (parent === null) continue;
     for (const entry of readdirOr(parent)) {
-      const owner = /^slipway-(\d+)-/.exec(entry)?.[1];
-      if (owner !== undefined && !isAlive(Number(owner))) tryRmdir(path.join(parent, entry));
+      const match = /^slipway-(\d+)-(.*)$/.exec(entry);
+      if (match?.[2]?.startsWith(kind) && !isAlive(Number(match[1]))) found.push(path.join(parent, entry));
     }
   }
+  return found;
 }
 
 function isAlive(pid: number): boolean {

@@ -13,6 +13,7 @@ export {
   type CgroupSupport,
   cgroupSupport,
   createCgroup,
+  reclaimOrphanedCgroups,
   sweepEmptyCgroups,
 } from "./cgroup.ts";
 export { type Box, type BoxLaunch, launchBox, launchDirect } from "./launch.ts";

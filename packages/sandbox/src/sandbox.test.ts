@@ -1,12 +1,12 @@
 import { type IOType, spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { bwrapFeatures } from "./capabilities.ts";
-import { cgroupSupport, createCgroup, sweepEmptyCgroups } from "./cgroup.ts";
+import { cgroupSupport, createCgroup, reclaimOrphanedCgroups, sweepEmptyCgroups } from "./cgroup.ts";
 import { launchBox } from "./launch.ts";
 import { findSlirp } from "./slirp.ts";
 import { SpareBox } from "./spare.ts";
@@ -50,6 +50,41 @@ describe("cgroups", () => {
     }
     mine?.remove();
   });
+});
+
+describe("orphaned worker cgroups", () => {
+  it.skipIf(support.version === "none")(
+    "kills what runs in a dead process's worker cgroups and removes them, but leaves its builds'",
+    async () => {
+      const dead = spawn("true", { env: ENV, stdio: "ignore" });
+      await once(dead, "exit");
+      const running = (name: string) => {
+        const child = spawn("sleep", ["600"], { env: ENV, stdio: "ignore" });
+        const dirs = ownCgroupDirs().map((parent) => path.join(parent, `slipway-${dead.pid}-${name}`));
+        for (const dir of dirs) {
+          mkdirSync(dir);
+          writeFileSync(path.join(dir, "cgroup.procs"), String(child.pid));
+        }
+        return { child, dirs };
+      };
+      const worker = running("worker-left");
+      const build = running("build-left");
+      try {
+        reclaimOrphanedCgroups("worker-");
+        const [code, signal] = await once(worker.child, "exit");
+        expect({ code, signal }).toEqual({ code: null, signal: "SIGKILL" });
+        expect(build.child.exitCode === null && build.child.signalCode === null).toBe(true);
+        const deadline = Date.now() + 5_000;
+        while (worker.dirs.some(existsSync) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        expect(worker.dirs.filter(existsSync)).toEqual([]);
+        expect(build.dirs.filter(existsSync)).toEqual(build.dirs);
+      } finally {
+        build.child.kill("SIGKILL");
+        await once(build.child, "exit");
+        for (const dir of [...worker.dirs, ...build.dirs]) if (existsSync(dir)) rmdirSync(dir);
+      }
+    },
+  );
 });
 
 /** This process's cgroup folders in the hierarchies the sandbox uses. */

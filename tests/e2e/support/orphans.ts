@@ -51,19 +51,29 @@ export function isBuild(dataDir: string) {
   return (p: { cmdline: string; cwd: string }) => p.cmdline.includes(builds) || p.cwd.startsWith(builds);
 }
 
+/** True when `ancestor` is `pid` or one of its parents (Linux /proc; false once either is gone). */
+export function isDescendantOf(pid: number, ancestor: number): boolean {
+  for (let at = pid; at > 1; at = parentOf(at)) if (at === ancestor) return true;
+  return false;
+}
+
+function parentOf(pid: number): number {
+  try {
+    // Fields after the command name, which may itself hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return 0;
+  }
+}
+
 /** `pid` and every process below it (Linux /proc), e.g. a `slipway worker` and its app workers. */
 export function descendantsOf(pid: number): Set<number> {
   const parents = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      // Fields after the command name, which may itself hold spaces and parentheses.
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      parents.set(Number(entry), ppid);
-    } catch {
-      // Exited while we looked.
-    }
+    const ppid = parentOf(Number(entry));
+    if (ppid > 0) parents.set(Number(entry), ppid);
   }
   const found = new Set([pid]);
   for (let grew = true; grew; ) {
@@ -76,6 +86,29 @@ export function descendantsOf(pid: number): Set<number> {
     }
   }
   return found;
+}
+
+/**
+ * What a process is doing, for a failure message: its state, where the kernel has it waiting
+ * (wchan, and its kernel stack when readable) and its children. An orphan that outlives its
+ * platform is otherwise only a command line.
+ */
+export function describeProcess(pid: number): string {
+  const read = (file: string) => {
+    try {
+      return readFileSync(`/proc/${pid}/${file}`, "utf8").trim();
+    } catch {
+      return "?";
+    }
+  };
+  const state = /^State:\s*(.*)$/m.exec(read("status"))?.[1] ?? "?";
+  const stack = read("stack")
+    .split("\n")
+    .slice(0, 4)
+    .map((frame) => frame.replace(/^\[<\w+>\] /, ""))
+    .join(" < ");
+  const children = [...descendantsOf(pid)].filter((p) => p !== pid);
+  return `state ${state}, wchan ${read("wchan")}, stack ${stack}, descendants [${children.join(",")}]`;
 }
 
 /** Ends every supervised build still running on `dataDir` (a test's cleanup). */

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { RUNTIME_ENV } from "@slipway/core";
-import { createCgroup, SpareBox } from "@slipway/sandbox";
+import { createCgroup, reclaimOrphanedCgroups, SpareBox } from "@slipway/sandbox";
 import {
   assetsDirOf,
   createManifestCache,
@@ -31,6 +31,8 @@ import { WORKER_STDIO, WorkerProcess } from "./worker-process.ts";
 
 /** After a cold start, when its spare sandbox is replaced (see SparePool). */
 const SPARE_REFILL_DELAY_MS = 250;
+/** What a worker's cgroup name starts with (after `slipway-<pid>-`): no build's does. */
+const WORKER_CGROUP = "worker-";
 
 const WORKER_SCRIPT = fileURLToPath(new URL("./worker/worker.mjs", import.meta.url));
 
@@ -60,6 +62,8 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
   // sandboxed worker is (bwrap holds the command until it has joined; a spare joined before), a
   // plain process joins just after.
   const inMemoryCgroup = isolation.sandbox && isolation.memory === "cgroup";
+  // Workers a SIGKILLed platform left running (see reclaimOrphanedCgroups) go before any starts.
+  if (isolation.sandbox) reclaimOrphanedCgroups(WORKER_CGROUP);
   const spares = isolation.sandbox
     ? new SparePool((argv) => {
         const cgroup = newWorkerCgroup();
@@ -195,7 +199,9 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
   }
 
   function newWorkerCgroup() {
-    return createCgroup(`worker-${randomUUID().slice(0, 8)}`, { memoryBytes: workerLimits.memoryMb * 1024 * 1024 });
+    return createCgroup(`${WORKER_CGROUP}${randomUUID().slice(0, 8)}`, {
+      memoryBytes: workerLimits.memoryMb * 1024 * 1024,
+    });
   }
 
   function poolFor(deploymentId: string, kind: FunctionKind): Pool {
