@@ -101,10 +101,7 @@ function makeCgroup(name: string, limits: CgroupLimits): Cgroup | null {
       procsFiles: () => [procs],
       oomKills: () => counter(path.join(dir, "memory.events"), "oom_kill"),
       pidsRefused: () => counter(path.join(dir, "pids.events"), "max"),
-      remove: () => {
-        tryWrite(path.join(dir, "cgroup.kill"), "1");
-        removeWhenEmpty([dir]);
-      },
+      remove: () => killAndRemove([dir], "v2"),
     };
   }
   const dirs: { memory?: string; pids?: string } = {};
@@ -131,11 +128,7 @@ function makeCgroup(name: string, limits: CgroupLimits): Cgroup | null {
     procsFiles: () => [...procs],
     oomKills: () => (dirs.memory ? counter(path.join(dirs.memory, "memory.oom_control"), "oom_kill") : 0),
     pidsRefused: () => (dirs.pids ? counter(path.join(dirs.pids, "pids.events"), "max") : 0),
-    remove: () => {
-      // v1 has no cgroup.kill: a process forked while the list was read survives one pass.
-      for (let pass = 0; pass < 3; pass++) for (const dir of all) killAll(dir);
-      removeWhenEmpty(all);
-    },
+    remove: () => killAndRemove(all, "v1"),
   };
 }
 
@@ -156,15 +149,8 @@ export function sweepEmptyCgroups(): void {
  * which outlive the platform on purpose.
  */
 export function reclaimOrphanedCgroups(kind: string): void {
-  const dirs = orphanedCgroups(kind);
-  const v2 = cgroupSupport().version === "v2";
-  for (let pass = 0; pass < (v2 ? 1 : 3); pass++)
-    for (const dir of dirs) {
-      // v1 has no cgroup.kill: a process forked while the list was read survives one pass.
-      if (v2) tryWrite(path.join(dir, "cgroup.kill"), "1");
-      else killAll(dir);
-    }
-  removeWhenEmpty(dirs);
+  const { version } = cgroupSupport();
+  if (version !== "none") killAndRemove(orphanedCgroups(kind), version);
 }
 
 /** The cgroup folders named `slipway-<pid>-<kind>…` whose creating process is gone. */
@@ -231,6 +217,14 @@ function counter(file: string, key: string): number {
     .split("\n")
     .find((l) => l.startsWith(`${key} `));
   return line ? Number(line.slice(key.length + 1)) || 0 : 0;
+}
+
+/** Kills every process in `dirs` (cgroup folders of one version) and removes them once empty. */
+function killAndRemove(dirs: string[], version: "v1" | "v2"): void {
+  if (version === "v2") for (const dir of dirs) tryWrite(path.join(dir, "cgroup.kill"), "1");
+  // v1 has no cgroup.kill: a process forked while the list was read survives one pass.
+  else for (let pass = 0; pass < 3; pass++) for (const dir of dirs) killAll(dir);
+  removeWhenEmpty(dirs);
 }
 
 function killAll(dir: string): void {

@@ -18,9 +18,8 @@ export interface SpareSpec {
  * creates a file, and the first option `assign` writes is one (OPENING). When the options pipe
  * closes empty instead (the platform died), bwrap stops at that check while parsing: before any
  * namespace exists, so it exits at once and leaves nothing behind. (Were it let through, it would
- * set up and tear down every namespace first, which took seconds on a loaded machine; and a bwrap
- * killed between creating its sandbox's first process and releasing it leaves that process
- * blocked for good.) `--die-with-parent` covers the box once its options are read.
+ * set up and tear down every namespace over an empty root before failing to exec the command.)
+ * `--die-with-parent` covers the box once its options are read.
  */
 const FAIL_CLOSED = ["--unshare-all", "--die-with-parent", "--perms", "0755"];
 /** The option that takes FAIL_CLOSED's `--perms`: an empty /run, as a root file system has. */
