@@ -19,6 +19,7 @@ import { startNext } from "./serve/next-start.ts";
 import { treeCpuMs, treeRssMb } from "./serve/proc.ts";
 import { seedFixture, seedStore } from "./serve/seed-store.ts";
 import { switchableStore } from "./serve/switchable-store.ts";
+import { alternateWindows, loadSecondsFor } from "./windows.ts";
 
 const run = promisify(execFile);
 const AUTOCANNON = path.resolve(import.meta.dirname, "../node_modules/.bin/autocannon");
@@ -27,6 +28,8 @@ const SECONDS = 10;
 /** Each side's SECONDS are run in turns of this many seconds. */
 const SLICE = 5;
 const SCALE = { projects: 1_000, deploymentsPerProject: 10 };
+/** One project against 1,000 in alternating windows of one continuous load per route (bench/windows.ts). */
+const SCALE_WINDOWS = { pairs: 10, windowMs: 1_200, settleMs: 200 } as const;
 /** Cold starts timed on each side (the goal is on their median). */
 const COLD_STARTS = 5;
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -98,7 +101,13 @@ export async function benchServe(): Promise<string> {
   const node = await toolchain.node("22");
   progress(`workers and next start on Node.js ${node.version}`);
   const nodeFor = async (version: Parameters<typeof toolchain.node>[0]) => (await toolchain.node(version)).bin;
-  const stack = await startStack(artifactDir, { idleTimeoutMs, nodeFor }, { routing: { changes } }, routing.store);
+  let answered = 0;
+  const stack = await startStack(
+    artifactDir,
+    { idleTimeoutMs, nodeFor },
+    { routing: { changes }, onRequest: () => answered++ },
+    routing.store,
+  );
   await seedFixture(crowded.store, FIXTURE_PROJECT_ID, FIXTURE_DEPLOYMENT_ID);
   const seedSeconds = await seedStore(crowded.store, SCALE.projects - 1, SCALE.deploymentsPerProject);
   progress(`seeded ${SCALE.projects - 1} projects in ${seedSeconds.toFixed(1)} s`);
@@ -120,16 +129,16 @@ export async function benchServe(): Promise<string> {
     const edgeUrl = (p: string) => `http://127.0.0.1:${stack.port}${p}`;
     const nextUrl = (p: string) => `http://127.0.0.1:${nextPort}${p}`;
     const results = new Map<string, { edge: Result; next: Result; functionRequests: number }>();
-    const scaled = new Map<string, Result>();
+    /** Per route: the median of the pairs' 1,000-project / one-project rates, and each side's median req/s. */
+    const scaled = new Map<string, { ratio: number; alone: number; crowded: number }>();
     let workerRss = 0;
     for (const route of routes) {
       await load(edgeUrl(route.path), "fixture.localhost", 2); // warm up
       await load(nextUrl(route.path), undefined, 2);
-      // The three sides in turns of SLICE seconds: other load on the box drifts over a run, and
-      // turns spread that drift over every side instead of favouring whichever ran last.
+      // Both sides in turns of SLICE seconds: other load on the box drifts over a run, and turns
+      // spread that drift over both sides instead of favouring whichever ran last.
       const edge: Result[] = [];
       const nextSide: Result[] = [];
-      const crowdedSide: Result[] = [];
       let functionRequests = 0;
       for (let turn = 0; turn < SECONDS / SLICE; turn++) {
         routing.use(alone);
@@ -142,16 +151,31 @@ export async function benchServe(): Promise<string> {
         for (const w of stack.functionHost.workers(FIXTURE_DEPLOYMENT_ID))
           workerRss = Math.max(workerRss, treeRssMb(w.pid));
         nextSide.push(await load(nextUrl(route.path), undefined, SLICE));
-        routing.use(crowded);
-        crowdedSide.push(await load(edgeUrl(route.path), "fixture.localhost", SLICE));
-        stack.requests.length = 0;
       }
-      routing.use(alone);
       const result = { edge: combine(edge), next: combine(nextSide), functionRequests };
       results.set(route.path, result);
-      scaled.set(route.path, combine(crowdedSide));
+      // The edge reading one store, then the other, under one load: a few percent is the goal.
+      const scaleLoad = load(edgeUrl(route.path), "fixture.localhost", loadSecondsFor(SCALE_WINDOWS));
+      await sleep(1_000); // connections open, the load steady
+      const windows = await alternateWindows({
+        ...SCALE_WINDOWS,
+        sides: ["crowded", "alone"],
+        switchTo: (side) => {
+          routing.use(side === "crowded" ? crowded : alone);
+          stack.requests.length = 0;
+        },
+        answered: () => answered,
+      });
+      await scaleLoad;
+      routing.use(alone);
+      stack.requests.length = 0;
+      scaled.set(route.path, {
+        ratio: median(windows.ratios),
+        alone: Math.round(median(windows.second.map((w) => w.rps))),
+        crowded: Math.round(median(windows.first.map((w) => w.rps))),
+      });
       progress(
-        `${route.name}: edge ${result.edge.rps} req/s (${functionRequests} to a worker), next ${result.next.rps}, edge with 1,000 projects ${scaled.get(route.path)?.rps}`,
+        `${route.name}: edge ${result.edge.rps} req/s (${functionRequests} to a worker), next ${result.next.rps}; 1,000 projects / one, pairs ${windows.ratios.map((r) => r.toFixed(2)).join(" ")}`,
       );
     }
     const platformRss = Math.round(process.memoryUsage().rss / 1024 / 1024);
@@ -194,7 +218,7 @@ export async function benchServe(): Promise<string> {
       const r = results.get(p);
       return r ? r.edge.rps / Math.max(1, r.next.rps) : 0;
     };
-    const scaleRatio = (p: string) => (scaled.get(p)?.rps ?? 0) / Math.max(1, results.get(p)?.edge.rps ?? 0);
+    const scaleRatio = (p: string) => scaled.get(p)?.ratio ?? 0;
     const worstScale = Math.min(...routes.map((r) => scaleRatio(r.path)));
     const goal = (name: string, value: string, target: string, ok: boolean) =>
       `| ${name} | ${value} | ${target} | ${ok ? "pass" : "FAIL"} |`;
@@ -203,7 +227,7 @@ export async function benchServe(): Promise<string> {
         ? `${coldEvent.ms} ms = sandbox ${coldEvent.sandboxMs}${coldEvent.spareSandbox ? " (a spare, its cgroup joined ahead)" : ""} + node boot ${coldEvent.bootMs} + bundle import ${coldEvent.importMs} (+ the rest: listen, host side); compile cache: ${coldEvent.compileCache}; code cache: ${coldEvent.codeCache ? `${coldEvent.codeCache.warm} modules warm, ${coldEvent.codeCache.cold} cold` : "off"}`
         : "n/a";
     return [
-      `Edge vs \`next start\`, same fixture, same run: ${CONNECTIONS} connections, ${SECONDS} s each in turns of ${SLICE} s (edge, next start, edge at scale; autocannon in its own process), ${os.availableParallelism()} CPUs, up to ${maxWorkers} worker(s) per deployment (one per core), bubblewrap sandbox on; the edge routes through a SQLite store (Store port). Load average at the end: ${os
+      `Edge vs \`next start\`, same fixture, same run: ${CONNECTIONS} connections, ${SECONDS} s each in turns of ${SLICE} s (edge, next start; autocannon in its own process), ${os.availableParallelism()} CPUs, up to ${maxWorkers} worker(s) per deployment (one per core), bubblewrap sandbox on; the edge routes through a SQLite store (Store port). Load average at the end: ${os
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(" / ")}.`,
@@ -218,11 +242,11 @@ export async function benchServe(): Promise<string> {
       "",
       `Scale: ${SCALE.projects} projects and ${SCALE.projects * SCALE.deploymentsPerProject} ready deployments (${SCALE.projects * (SCALE.deploymentsPerProject + 1)} aliases) in a second SQLite store, seeded through the Store port in ${seedSeconds.toFixed(1)} s; the edge reads it in the third turn of each route.`,
       "",
-      "| route | one project req/s | 1,000 projects req/s | ratio |",
+      "| route | one project req/s | 1,000 projects req/s | ratio (median of pairs) |",
       "| --- | ---: | ---: | ---: |",
       ...routes.map(
         (route) =>
-          `| ${route.name} | ${results.get(route.path)?.edge.rps ?? 0} | ${scaled.get(route.path)?.rps ?? 0} | ${scaleRatio(route.path).toFixed(2)}× |`,
+          `| ${route.name} | ${scaled.get(route.path)?.alone ?? 0} | ${scaled.get(route.path)?.crowded ?? 0} | ${scaleRatio(route.path).toFixed(2)}× |`,
       ),
       "",
       "| measure | value |",

@@ -9,30 +9,16 @@ import type { RequestReport } from "@slipway/runtime";
 import { fixtureArtifact, request, startStack } from "@slipway/runtime/test-support";
 import { median } from "./median.ts";
 import { splitPerRequest, type ThreadSplit, threadCpu } from "./thread-cpu.ts";
+import { alternateWindows, loadSecondsFor, type Window } from "./windows.ts";
 
 const run = promisify(execFile);
 const AUTOCANNON = path.resolve(import.meta.dirname, "../node_modules/.bin/autocannon");
 const CONNECTIONS = 10;
-/**
- * On and off alternate in windows of WINDOW_MS under one continuous load (no load generator
- * starting between them), PAIRS of one each (which side goes first alternates). Each window
- * counts only what the edge answered after its first SETTLE_MS: by then the telemetry thread has
- * written what the window before handed it (a batch leaves within 250 ms), so neither side pays
- * for the other. Turns of 3 s, each its own autocannon run, read from 0.73 to 1.16 on / off on a
- * 2-vCPU VM, and two "off" sides compared so read 1.076: too coarse for a 5 % goal.
- */
-const WINDOW_MS = 2_000;
-const SETTLE_MS = 400;
-const PAIRS = 30;
+/** On and off alternate in windows of one continuous load (bench/windows.ts). */
+const WINDOWS = { pairs: 30, windowMs: 2_000, settleMs: 400 } as const;
 /** The issue's goal: logging on keeps at least this share of the throughput with it off. */
 const GOAL = 0.95;
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
-
-interface Window {
-  rps: number;
-  /** CPU µs per request of this process's threads (the edge, the telemetry thread, the rest). */
-  threads: ThreadSplit;
-}
 
 async function autocannon(url: string, seconds: number): Promise<{ errors: number }> {
   const args = ["-c", String(CONNECTIONS), "-d", String(seconds), "-j", "-H", "host=fixture.localhost", url];
@@ -40,8 +26,6 @@ async function autocannon(url: string, seconds: number): Promise<{ errors: numbe
   const json = JSON.parse(stdout) as { errors: number; non2xx: number };
   return { errors: json.errors + json.non2xx };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The edge with the platform's telemetry (recorder, telemetry.db, Prometheus feed) behind its
@@ -51,15 +35,14 @@ export async function benchTelemetry(): Promise<string> {
   const { artifactDir } = await fixtureArtifact();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "slipway-bench-telemetry-"));
   let sink: ((report: RequestReport) => void) | null = null;
-  /** Requests the edge answered since the current window started counting (null: not counting). */
-  let counted: number | null = null;
+  let answered = 0;
   let telemetry: RunningTelemetry | null = null;
   const stack = await startStack(
     artifactDir,
     { onLog: ({ deploymentId, stream, line }) => telemetry?.onFunctionLine(deploymentId, stream, line) },
     {
       onRequest: (report) => {
-        if (counted !== null) counted += 1;
+        answered += 1;
         sink?.(report);
       },
     },
@@ -97,46 +80,37 @@ export async function benchTelemetry(): Promise<string> {
         sink = side === "on" ? telemetry.onRequest : null;
         await autocannon(url, 2);
       }
-      const window = async (side: string): Promise<Window> => {
-        sink = side === "on" ? telemetry.onRequest : null;
-        // The stack keeps every report for tests: emptied, so neither side pays for a growing heap.
-        stack.requests.length = 0;
-        await sleep(SETTLE_MS);
-        const started = performance.now();
-        const cpu = threadCpu();
-        counted = 0;
-        await sleep(WINDOW_MS - SETTLE_MS);
-        const requests: number = counted;
-        counted = null;
-        return {
-          rps: requests / ((performance.now() - started) / 1000),
-          threads: splitPerRequest(cpu, threadCpu(), requests),
-        };
-      };
-      const load = autocannon(url, Math.ceil((PAIRS * 2 * WINDOW_MS) / 1000) + 2);
-      await sleep(1_000); // connections open, the load steady
-      const ratios: number[] = [];
-      const on: Window[] = [];
-      const off: Window[] = [];
-      for (let pair = 0; pair < PAIRS; pair++) {
-        const result: Record<string, Window> = {};
-        for (const side of pair % 2 === 0 ? ["on", "off"] : ["off", "on"]) result[side] = await window(side);
-        const [a, b] = [result.on as Window, result.off as Window];
-        on.push(a);
-        off.push(b);
-        ratios.push(a.rps / b.rps);
-      }
+      const load = autocannon(url, loadSecondsFor(WINDOWS));
+      await new Promise((resolve) => setTimeout(resolve, 1_000)); // connections open, the load steady
+      const {
+        ratios,
+        first: on,
+        second: off,
+      } = await alternateWindows({
+        ...WINDOWS,
+        sides: ["on", "off"],
+        switchTo: (side) => {
+          sink = side === "on" ? (telemetry as RunningTelemetry).onRequest : null;
+          // The stack keeps every report for tests: emptied, so neither side pays for a growing heap.
+          stack.requests.length = 0;
+        },
+        answered: () => answered,
+        // CPU µs per request of this process's threads (the edge, the telemetry thread, the rest).
+        begin: threadCpu,
+        end: (before, requests) => splitPerRequest(before, threadCpu(), requests),
+      });
       sink = null;
       const { errors } = await load;
       stack.requests.length = 0;
       const ratio = median(ratios);
       const rpsOn = median(on.map((w) => w.rps));
       const rpsOff = median(off.map((w) => w.rps));
-      const cpu = (windows: Window[]) =>
-        median(windows.map((w) => w.threads.request + w.threads.busiest + w.threads.rest));
-      const split = (windows: Window[]) =>
+      const threads = (windows: Window<ThreadSplit>[]) => windows.map((w) => w.measure as ThreadSplit);
+      const cpu = (windows: Window<ThreadSplit>[]) =>
+        median(threads(windows).map((t) => t.request + t.busiest + t.rest));
+      const split = (windows: Window<ThreadSplit>[]) =>
         (["request", "busiest", "rest"] as const)
-          .map((k) => median(windows.map((w) => w.threads[k])).toFixed(1))
+          .map((k) => median(threads(windows).map((t) => t[k])).toFixed(1))
           .join(" / ");
       const spread = [...ratios].sort((x, y) => x - y);
       progress(
@@ -159,8 +133,8 @@ export async function benchTelemetry(): Promise<string> {
     `Edge throughput (${CONNECTIONS} connections, autocannon in its own process) with the platform's telemetry`,
     "(request columns → telemetry thread: recorder, `telemetry.db`, Prometheus sums) on and off: same",
     `deployment and route, one continuous load, after a warm-up of each side; on and off alternate in`,
-    `${WINDOW_MS / 1000} s windows, ${PAIRS} pairs (the side that goes first alternates), each window counting`,
-    `the requests the edge answered after its first ${SETTLE_MS} ms; the ratio is the median of the pairs'`,
+    `${WINDOWS.windowMs / 1000} s windows, ${WINDOWS.pairs} pairs (the side that goes first alternates), each window counting`,
+    `the requests the edge answered after its first ${WINDOWS.settleMs} ms; the ratio is the median of the pairs'`,
     `on / off. Goal: on ≥ ${GOAL * 100} % of off. CPU is this process's (edge + telemetry thread, not`,
     "autocannon) per request, median of the windows.",
     "",
