@@ -52,6 +52,7 @@ export async function benchBuild(): Promise<string> {
       });
       if (!result.ok) throw new Error(`${name} build failed: ${result.reason}\n${lines.map((l) => l.text).join("\n")}`);
       rows.push({ name, wall: performance.now() - started, timings: result.timings });
+      process.stderr.write(`[bench] ${name} build, ms by step: ${JSON.stringify(result.timings)}\n`);
     }
     return `${table(rows)}\n\nToolchain first install (Node.js 22 + sharp, once per data dir, npm cache warm): ${(toolchainMs / 1000).toFixed(1)} s.`;
   } finally {

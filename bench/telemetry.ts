@@ -31,7 +31,7 @@ async function autocannon(url: string, seconds: number): Promise<{ errors: numbe
  * The edge with the platform's telemetry (recorder, telemetry.db, Prometheus feed) behind its
  * request report, against the same edge reporting to nobody, in alternating turns of one run.
  */
-export async function benchTelemetry(): Promise<string> {
+export async function benchTelemetry(onlyPath?: string): Promise<string> {
   const { artifactDir } = await fixtureArtifact();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "slipway-bench-telemetry-"));
   let sink: ((report: RequestReport) => void) | null = null;
@@ -72,7 +72,7 @@ export async function benchTelemetry(): Promise<string> {
       { name: "Route handler `/api/hello`", path: "/api/hello" },
       { name: "Prerendered `/` (edge cache)", path: "/" },
       { name: "Static chunk", path: chunk },
-    ];
+    ].filter((route) => onlyPath === undefined || route.path === onlyPath);
     for (const route of routes) {
       const url = `http://127.0.0.1:${stack.port}${route.path}`;
       // Warm-up of both sides: the worker, the edge cache, the telemetry thread's statements.
@@ -144,4 +144,9 @@ export async function benchTelemetry(): Promise<string> {
     "",
     `Records dropped before storage (queue full, counted): ${dropped}.`,
   ].join("\n");
+}
+
+// `node --import tsx bench/telemetry.ts /` measures one route (its path) alone.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(await benchTelemetry(process.argv[2]));
 }

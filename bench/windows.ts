@@ -1,4 +1,11 @@
+import { appendFileSync } from "node:fs";
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Where each counted window began and ended (CLOCK_MONOTONIC ns, the clock `perf record -k mono`
+ * stamps samples with), one JSON line per window: to split a profile of the bench by side.
+ */
+const WINDOW_LOG = process.env.BENCH_WINDOW_LOG;
 
 /**
  * Two sides of one comparison taken in alternating windows of one continuous load, so that no
@@ -42,11 +49,16 @@ export async function alternateWindows<S extends string, M = undefined, X = unde
     plan.switchTo(side);
     await sleep(plan.settleMs);
     const started = performance.now();
+    const startedNs = process.hrtime.bigint();
     const before = plan.answered();
     const begun = plan.begin?.();
     await sleep(plan.windowMs - plan.settleMs);
     const requests = plan.answered() - before;
     const measure = begun === undefined ? undefined : plan.end?.(begun, requests);
+    if (WINDOW_LOG) {
+      const line = { side, startNs: String(startedNs), endNs: String(process.hrtime.bigint()), requests };
+      appendFileSync(WINDOW_LOG, `${JSON.stringify(line)}\n`);
+    }
     return { rps: requests / ((performance.now() - started) / 1000), measure };
   };
   const [a, b] = plan.sides;

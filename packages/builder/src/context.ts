@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, realpath } from "node:fs/promises";
 import path from "node:path";
 import { createMasker } from "@slipway/core";
 import { type Cgroup, cgroupSupport, createCgroup } from "@slipway/sandbox";
 import { projectCacheDir, safeName } from "./cache/project-cache-dir.ts";
+import { removeInBackground } from "./cache/remove-in-background.ts";
 import { type BuildLog, createBuildLog } from "./log/build-log.ts";
 import type { ResolvedOptions } from "./options.ts";
 import type { PipelineRequest } from "./pipeline-types.ts";
@@ -115,8 +116,7 @@ export async function openBuild(options: ResolvedOptions, request: PipelineReque
       // Kills whatever the build left running (a daemon that escaped its process group) first.
       cgroup?.remove();
       for (const task of deferred.reverse()) await task();
-      // Removing ~10k files takes ~0.5 s; nothing waits for it, so the result doesn't either.
-      if (!options.keepWorkDir) void rm(work, { recursive: true, force: true }).catch(() => {});
+      if (!options.keepWorkDir) removeInBackground(work);
     },
   };
 }
