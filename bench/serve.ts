@@ -240,7 +240,7 @@ export async function benchServe(): Promise<string> {
         return `| ${route.name} | ${r.edge.rps} | ${r.edge.p99} | ${r.next.rps} | ${r.next.p99} | ${ratio(route.path).toFixed(2)}× | ${r.edge.errors}/${r.next.errors} | ${r.functionRequests} |`;
       }),
       "",
-      `Scale: ${SCALE.projects} projects and ${SCALE.projects * SCALE.deploymentsPerProject} ready deployments (${SCALE.projects * (SCALE.deploymentsPerProject + 1)} aliases) in a second SQLite store, seeded through the Store port in ${seedSeconds.toFixed(1)} s; the edge reads it in the third turn of each route.`,
+      `Scale: ${SCALE.projects} projects and ${SCALE.projects * SCALE.deploymentsPerProject} ready deployments (${SCALE.projects * (SCALE.deploymentsPerProject + 1)} aliases) in a second SQLite store, seeded through the Store port in ${seedSeconds.toFixed(1)} s. Per route, one load runs while the edge reads one store, then the other, in ${SCALE_WINDOWS.pairs} pairs of ${SCALE_WINDOWS.windowMs / 1000} s windows (the side that goes first alternates; each window counts the requests the edge answered after its first ${SCALE_WINDOWS.settleMs} ms); the ratio is the median of the pairs'.`,
       "",
       "| route | one project req/s | 1,000 projects req/s | ratio (median of pairs) |",
       "| --- | ---: | ---: | ---: |",
