@@ -12,6 +12,8 @@ export default defineConfig({
       {
         test: {
           name: "unit",
+          globalSetup: ["tests/support/unit-scratch.ts"],
+          setupFiles: ["tests/support/unit-tmpdir.ts"],
           include: [
             "packages/*/src/**/*.test.ts",
             "apps/*/src/**/*.test.ts",
