@@ -250,6 +250,10 @@ describe("function host", () => {
   it("reports where a cold start went, and stops an idle worker through Node's exit path", async () => {
     const own: FunctionHostEvent[] = [];
     const cachesDir = path.join(dir, "cache-cold");
+    // Without a socketDir the host makes its own under os.tmpdir(): a folder of this test's.
+    const tmp = await fs.mkdtemp(path.join(dir, "tmp-"));
+    const tmpBefore = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
     const fresh = createFunctionHost({
       deploymentsDir: path.join(dir, "deployments"),
       cachesDir,
@@ -284,9 +288,12 @@ describe("function host", () => {
         );
       }
     } finally {
+      process.env.TMPDIR = tmpBefore;
       await fresh.stop("dpl_fake");
       await fresh.close();
     }
     expect(await fs.readFile(path.join(cachesDir, "dpl_fake", "exited-cleanly"), "utf8")).toBe("yes");
+    // The socket folder it made for itself went with it.
+    expect(await fs.readdir(tmp)).toEqual([]);
   });
 });

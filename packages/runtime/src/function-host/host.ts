@@ -280,6 +280,8 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
       const ids = new Set([...pools.values()].flatMap((p) => p.workers.map((w) => w.deploymentId)));
       for (const key of pools.keys()) ids.add(key.split("\0")[0] ?? "");
       await Promise.all([...ids].map(stop));
+      // A folder the host made for itself goes with it (its workers' folders went as they stopped).
+      if (options.socketDir === undefined) rmSync(socketDir, { recursive: true, force: true });
     },
   };
 }
