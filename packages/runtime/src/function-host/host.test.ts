@@ -261,6 +261,9 @@ describe("function host", () => {
       revalidateOrigin: "http://127.0.0.1:1",
       onEvent: (event) => own.push(event),
     });
+    // The host reads os.tmpdir() once, when it is made. An unset TMPDIR must stay unset, not "undefined".
+    if (tmpBefore === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = tmpBefore;
     try {
       expect((await fresh.warm("dpl_fake")).status).toBe(200);
       const cold = own.find((e) => e.type === "cold-start");
@@ -288,7 +291,6 @@ describe("function host", () => {
         );
       }
     } finally {
-      process.env.TMPDIR = tmpBefore;
       await fresh.stop("dpl_fake");
       await fresh.close();
     }
