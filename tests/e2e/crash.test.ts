@@ -88,7 +88,16 @@ describe(`crash safety: SIGKILL at random points, ${replay}`, () => {
   let typicalBuildMs = 40_000;
 
   const inFlight = () => [...tracked.values()].filter((d) => !FINAL.has(d.status));
-  const tail = () => `${platform.output().slice(-3000)}\n--- worker ---\n${workerOutput.slice(-1500)}`;
+  // A worker's failed start (a 502 to a probe) is logged when it happens, often long before the end.
+  const startFailures = () =>
+    platform
+      .output()
+      .split("\n")
+      .filter((line) => line.includes("did not start"))
+      .slice(-10)
+      .join("\n");
+  const tail = () =>
+    `${platform.output().slice(-3000)}\n--- failed worker starts ---\n${startFailures()}\n--- worker ---\n${workerOutput.slice(-1500)}`;
 
   /** Reads every deployment of the project; a ready one raises the production floor. */
   async function refresh(): Promise<DeploymentJson[]> {

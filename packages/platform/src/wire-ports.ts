@@ -112,7 +112,11 @@ export async function wirePorts(
     },
     onEvent: (event) => {
       if (event.type === "cold-start") log(`cold start ${event.deploymentId} (${event.kind}) in ${event.ms} ms`);
-      else if (event.type === "crash")
+      else if (event.type === "start-failed") {
+        const mask = maskers.get(event.deploymentId) ?? ((text: string) => text);
+        const stderr = event.stderr.length > 0 ? `; its last stderr: ${event.stderr.map(mask).join(" | ")}` : "";
+        log(`${mask(event.error)}${stderr}`);
+      } else if (event.type === "crash")
         log(
           event.cause === "out-of-memory"
             ? `worker of ${event.deploymentId} exceeded its memory limit and was killed`

@@ -89,13 +89,18 @@ beforeAll(async () => {
   await fs.writeFile(path.join(root, "slipway-manifest.json"), JSON.stringify(manifest));
   // A second deployment with a routed function (an edge runtime route) beside its server.
   const routed = path.join(dir, "deployments", "dpl_routed");
-  for (const folder of ["server", "server-functions/edge-og", "assets"]) {
+  for (const folder of ["server", "server-functions/edge-og", "server-functions/broken", "assets"]) {
     await fs.mkdir(path.join(routed, folder), { recursive: true });
   }
   await fs.writeFile(path.join(routed, "server", "index.mjs"), BUNDLE);
   await fs.writeFile(
     path.join(routed, "server-functions/edge-og", "index.mjs"),
     BUNDLE.replace('respond(200, "pid " + process.pid);', 'respond(200, "edge-og bundle");'),
+  );
+  // A function that exits before it is ready, saying why on stderr (as a missing setting would).
+  await fs.writeFile(
+    path.join(routed, "server-functions/broken", "index.mjs"),
+    'console.error("boom: DATABASE_URL is not set"); process.exit(1);',
   );
   await fs.writeFile(
     path.join(routed, "slipway-manifest.json"),
@@ -111,6 +116,16 @@ beforeAll(async () => {
           routes: ["app/og/route"],
           paths: ["/og"],
           cdnPatterns: ["og"],
+        },
+        {
+          name: "broken",
+          runtime: "edge",
+          dir: "server-functions/broken",
+          entry: "index.mjs",
+          streaming: true,
+          routes: ["app/broken/route"],
+          paths: ["/broken"],
+          cdnPatterns: ["broken"],
         },
       ],
     }),
@@ -170,6 +185,17 @@ describe("function host", () => {
     await host.stop("dpl_routed");
     expect(host.workers("dpl_routed")).toEqual([]);
     for (const worker of workers) await until(() => !alive(worker.pid));
+  });
+
+  it("a worker that exits before ready fails its start with its last stderr lines, kept off the error page", async () => {
+    const failed = await request(port, "/broken", { headers: { "x-kind": "broken" } });
+    expect(failed.status).toBe(502);
+    expect(failed.body.toString()).toContain("did not start: exited with 1");
+    expect(failed.body.toString()).not.toContain("DATABASE_URL");
+    const event = events.find((e) => e.type === "start-failed" && e.kind === "broken");
+    expect(event).toMatchObject({ error: expect.stringContaining("exited with 1") });
+    // Console lines come tagged with their level (worker-log.ts).
+    expect(event?.type === "start-failed" && event.stderr.join("\n")).toContain("boom: DATABASE_URL is not set");
   });
 
   it("gives workers the deployment's env and the runtime contract, nothing of the platform's", async () => {

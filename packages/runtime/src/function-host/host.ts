@@ -27,7 +27,7 @@ import { planWorkerSpawn } from "./sandbox.ts";
 import { SparePool } from "./spare-pool.ts";
 import type { FunctionHost, FunctionHostOptions, FunctionKind } from "./types.ts";
 import { warmRequest } from "./warm.ts";
-import { WORKER_STDIO, WorkerProcess } from "./worker-process.ts";
+import { WORKER_STDIO, WorkerProcess, WorkerStartError } from "./worker-process.ts";
 
 /** After a cold start, when its spare sandbox is replaced (see SparePool). */
 const SPARE_REFILL_DELAY_MS = 250;
@@ -188,7 +188,8 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
       return worker;
     } catch (error) {
       cleanup();
-      onEvent({ type: "start-failed", deploymentId, kind, error: String(error) });
+      const stderr = error instanceof WorkerStartError ? error.stderr : [];
+      onEvent({ type: "start-failed", deploymentId, kind, error: String(error), stderr });
       throw error;
     } finally {
       // The next cold start on this Node.js finds a spare; started a little later, so that its

@@ -20,7 +20,8 @@ export type FunctionHostEvent =
       /** The worker's Node.js major version. */
       node: string;
     } & ColdStartPhases)
-  | { type: "start-failed"; deploymentId: string; kind: FunctionKind; error: string }
+  /** `stderr`: the worker's last lines when it exited before ready (for the operator's log). */
+  | { type: "start-failed"; deploymentId: string; kind: FunctionKind; error: string; stderr: readonly string[] }
   | { type: "scale-up"; deploymentId: string; kind: FunctionKind; workers: number }
   | { type: "scale-down"; deploymentId: string; kind: FunctionKind; pid: number; reason: "idle" | "stop" }
   /** A worker killed because a request ran past its timeout: it may still be spinning on it. */

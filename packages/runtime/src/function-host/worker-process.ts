@@ -1,4 +1,5 @@
 import type { ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import http from "node:http";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
@@ -25,6 +26,25 @@ export interface WorkerStartInput {
   /** Releases what the worker used on the host (forwards, cgroup) once it is gone. */
   readonly cleanup: () => void;
   readonly onLine?: (stream: "stdout" | "stderr", line: string) => void;
+}
+
+/** How many of a failed start's last stderr lines its error keeps, and how much of each. */
+const STDERR_TAIL_LINES = 5;
+const STDERR_LINE_CHARS = 300;
+/** After a worker exits, how long its start waits for the rest of its stderr before failing. */
+const STDERR_DRAIN_MS = 250;
+
+/**
+ * A worker that never got to ready. `stderr` holds its last lines, for the operator's log only:
+ * the message is what a visitor's error page may show, and a stack trace can hold secrets.
+ */
+export class WorkerStartError extends Error {
+  constructor(
+    message: string,
+    readonly stderr: readonly string[],
+  ) {
+    super(message);
+  }
 }
 
 /** A worker's start, phase by phase, as the cold-start event reports it. */
@@ -135,15 +155,18 @@ export class WorkerProcess {
       input.cleanup,
     );
     pipeLines(child.stdout, (line) => input.onLine?.("stdout", line));
+    const stderrTail: string[] = [];
     pipeLines(child.stderr, (line) => {
       if (line.includes("JavaScript heap out of memory")) worker.heapExhausted = true;
+      if (stderrTail.push(line.slice(0, STDERR_LINE_CHARS)) > STDERR_TAIL_LINES) stderrTail.shift();
       input.onLine?.("stderr", line);
     });
     return new Promise((resolve, reject) => {
       const fail = (reason: string) => {
         clearTimeout(timer);
         child.kill("SIGKILL");
-        reject(new Error(`worker for ${input.deploymentId} (${input.kind}) did not start: ${reason}`));
+        const message = `worker for ${input.deploymentId} (${input.kind}) did not start: ${reason}`;
+        reject(new WorkerStartError(message, [...stderrTail]));
       };
       const timer = setTimeout(() => fail(`no ready signal after ${input.startTimeoutMs} ms`), input.startTimeoutMs);
       box.started.catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
@@ -169,7 +192,12 @@ export class WorkerProcess {
           () => {}, // failed above
         );
       });
-      child.once("exit", (code, signal) => fail(`exited with ${signal ?? code}`));
+      child.once("exit", (code, signal) => {
+        // Why it exited is usually its last words on stderr, which may still be in the pipe.
+        const drained = child.stderr ? once(child.stderr, "close").catch(() => {}) : Promise.resolve();
+        const waited = new Promise((resolve) => setTimeout(resolve, STDERR_DRAIN_MS).unref());
+        Promise.race([drained, waited]).then(() => fail(`exited with ${signal ?? code}`));
+      });
       child.once("error", (error) => fail(error.message));
     });
   }
