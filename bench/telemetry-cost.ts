@@ -73,7 +73,7 @@ for (let i = 0; i < ROUNDS; i++) {
   const [cpuOff, busyOff] = await round(false);
   const [cpuOn, busyOn, split] = await round(true);
   console.log(
-    `round ${i + 1}: CPU per request ${(cpuOn - cpuOff).toFixed(1)} µs (on ${cpuOn.toFixed(1)}, off ${cpuOff.toFixed(1)}); request thread ${(busyOn - busyOff).toFixed(1)} µs; "on" by thread ${split.request.toFixed(2)} / ${split.busiest.toFixed(2)} / ${split.rest.toFixed(2)} µs (request / telemetry / rest)`,
+    `round ${i + 1}: CPU per request ${(cpuOn - cpuOff).toFixed(1)} µs (on ${cpuOn.toFixed(1)}, off ${cpuOff.toFixed(1)}); request thread ${(busyOn - busyOff).toFixed(1)} µs; "on" by thread ${split.request.toFixed(2)} / ${split.telemetry.toFixed(2)} / ${split.rest.toFixed(2)} µs (request / telemetry / rest)`,
   );
 }
 await telemetry.stop();

@@ -60,10 +60,14 @@ export function recordRows(
 
   const errors: ErrorEvent[] = [];
   const projectOfLabel = new Map<number, string | null>();
-  const rowsOf = new Map<string, number[]>();
+  // Each row's project, as an index into `projects` (-1: unknown): the rows are split by project
+  // after the pass, and not at all in the usual batch of one project.
+  const projects: string[] = [];
+  const projectOfRow = new Int32Array(count);
   let unknown = 0;
   let lastLabel = -1;
   let lastProject: string | null = null;
+  let lastProjectAt = -1;
   let sums: MinuteSums | null = null;
   // Latency counted per bucket in typed arrays, added to the sums' histograms once at the end.
   const bucketsOf = new Map<MinuteSums, Uint32Array>();
@@ -80,19 +84,16 @@ export function recordRows(
         projectOfLabel.set(label, projectId);
       }
       lastProject = projectId;
+      lastProjectAt = projectId === null ? -1 : projects.indexOf(projectId);
+      if (projectId !== null && lastProjectAt === -1) lastProjectAt = projects.push(projectId) - 1;
       sums = null;
     }
     const projectId = lastProject;
+    projectOfRow[row] = lastProjectAt;
     if (projectId === null) {
       unknown += 1;
       continue;
     }
-    let indexes = rowsOf.get(projectId);
-    if (!indexes) {
-      indexes = [];
-      rowsOf.set(projectId, indexes);
-    }
-    indexes.push(row);
     const endedAt = numbers[n + NUMBER.endedAt] as number;
     const durationMs = numbers[n + NUMBER.durationMs] as number;
     const status = numbers[n + NUMBER.status] as number;
@@ -138,10 +139,14 @@ export function recordRows(
     counts.forEach((n, bucket) => {
       if (n > 0) minute.latency[bucket] = (minute.latency[bucket] ?? 0) + n;
     });
-  const projectRows = [...rowsOf].map(([projectId, indexes]) => ({
-    projectId,
-    // Mostly one project per batch: then the rows go to the store as they came.
-    rows: indexes.length === count ? masked : selectRows(masked, indexes),
-  }));
+  // Mostly one project per batch: then the rows go to the store as they came.
+  const projectRows =
+    projects.length === 1 && unknown === 0
+      ? [{ projectId: projects[0] as string, rows: masked }]
+      : projects.map((projectId, at) => {
+          const indexes: number[] = [];
+          for (let row = 0; row < count; row++) if (projectOfRow[row] === at) indexes.push(row);
+          return { projectId, rows: selectRows(masked, indexes) };
+        });
   return { projectRows, errors, unknown };
 }

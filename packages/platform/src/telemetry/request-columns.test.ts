@@ -139,4 +139,21 @@ describe("request columns", () => {
     expect(JSON.stringify(alone.take())).not.toContain("s3cret-one");
     expect(rows.table).toContain("/cb?token=s3cret-one");
   });
+
+  it("never reuse a label the row before had before masking rewrote it", () => {
+    const columns = new RequestColumns(4);
+    const maskD1 = (deploymentId: string) => (path: string) =>
+      deploymentId === "d1" ? path.replace("s3cret", "***") : path;
+    columns.append(report({ deploymentId: "d1", path: "/cb?token=s3cret" }), 1);
+    columns.mapPaths(maskD1);
+    // Same path, next row, another deployment: its own (unmasked) path, not d1's masked one.
+    columns.append(report({ deploymentId: "d2", path: "/cb?token=s3cret" }), 2);
+    columns.append(report({ deploymentId: "d2", path: "/cb?token=s3cret" }), 3);
+    columns.mapPaths(maskD1);
+    expect(requestsOf(columns.take()).map((r) => [r.deploymentId, r.path])).toEqual([
+      ["d1", "/cb?token=***"],
+      ["d2", "/cb?token=s3cret"],
+      ["d2", "/cb?token=s3cret"],
+    ]);
+  });
 });

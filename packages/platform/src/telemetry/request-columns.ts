@@ -33,6 +33,8 @@ export class RequestColumns {
   private idEnd = 0;
   private table: string[] = [];
   private index = new Map<string, number>();
+  /** Each label slot's value in the row before (null: none, or its index may have changed). */
+  private previous: (string | null)[] = new Array(ROW_LABELS).fill(null);
   private spent: Array<[ArrayBuffer, ArrayBuffer, ArrayBuffer, ArrayBuffer]> = [];
 
   constructor(capacity: number) {
@@ -60,13 +62,13 @@ export class RequestColumns {
     this.numbers[n + NUMBER.bytes] = report.bytes;
     this.numbers[n + NUMBER.status] = report.status;
     const l = this.count * ROW_LABELS;
-    this.labels[l + LABEL.deployment] = this.label(report.deploymentId ?? "");
-    this.labels[l + LABEL.method] = this.label(report.method);
-    this.labels[l + LABEL.servedBy] = this.label(report.servedBy);
-    this.labels[l + LABEL.cache] = report.cache === null ? NO_LABEL : this.label(report.cache);
+    this.labels[l + LABEL.deployment] = this.label(LABEL.deployment, report.deploymentId ?? "", l);
+    this.labels[l + LABEL.method] = this.label(LABEL.method, report.method, l);
+    this.labels[l + LABEL.servedBy] = this.label(LABEL.servedBy, report.servedBy, l);
+    this.labels[l + LABEL.cache] = report.cache === null ? NO_LABEL : this.label(LABEL.cache, report.cache, l);
     this.labels[l + LABEL.coldStart] = report.coldStart ? 1 : 0;
-    this.labels[l + LABEL.path] = this.label(report.path);
-    this.labels[l + LABEL.clientIp] = this.label(report.clientIp);
+    this.labels[l + LABEL.path] = this.label(LABEL.path, report.path, l);
+    this.labels[l + LABEL.clientIp] = this.label(LABEL.clientIp, report.clientIp, l);
     if (this.idEnd + MAX_ID > this.ids.length) this.growIds();
     this.idEnd = writeRequestId(this.ids, this.idEnd, report.requestId.slice(0, MAX_ID));
     this.idEnds[this.count] = this.idEnd;
@@ -80,8 +82,10 @@ export class RequestColumns {
    */
   mapPaths(fn: (deploymentId: string) => (path: string) => string): void {
     mapPathsByDeployment(this.table, this.labels, this.count, fn);
-    // Blanked strings must not be found again by requests appended after this.
+    // Blanked strings must not be found again by requests appended after this, nor the last
+    // row's labels reused (they point at masked strings now).
     this.index = new Map(this.table.map((value, at) => [value, at]));
+    this.previous.fill(null);
   }
 
   take(): RequestRows {
@@ -104,6 +108,7 @@ export class RequestColumns {
     this.idEnd = 0;
     this.table = [];
     this.index = new Map();
+    this.previous.fill(null);
     return rows;
   }
 
@@ -129,7 +134,14 @@ export class RequestColumns {
     this.ids = grown;
   }
 
-  private label(value: string): number {
+  /**
+   * The table index of `value` in label slot `slot` of the row at `l`. Consecutive requests mostly
+   * share a slot's value (the same deployment, method, client): then the row before's index is
+   * taken as it is, without hashing the string for the map.
+   */
+  private label(slot: number, value: string, l: number): number {
+    if (value === this.previous[slot]) return this.labels[l - ROW_LABELS + slot] as number;
+    this.previous[slot] = value;
     let at = this.index.get(value);
     if (at === undefined) {
       at = this.table.length;
