@@ -16,6 +16,7 @@ export default defineConfig({
           setupFiles: ["tests/support/unit-tmpdir.ts"],
           include: [
             "packages/*/src/**/*.test.ts",
+            "bench/**/*.test.ts",
             "apps/*/src/**/*.test.ts",
             "apps/dashboard/lib/**/*.test.ts",
             "apps/dashboard/app/**/*.test.tsx",
