@@ -1,18 +1,64 @@
+import { randomUUID } from "node:crypto";
 import { requestEntry, requestRowsOf } from "@slipway/core/contracts";
 import { describe, expect, it, vi } from "vitest";
-import { decodeRequestBlock, encodeRequestBlock } from "./request-block.ts";
+import { COMPACT_REQUEST_BLOCK, decodeRequestBlock, encodeRequestBlock, PLAIN_REQUEST_BLOCK } from "./request-block.ts";
+
+type Over = Parameters<typeof requestEntry>[0];
+const AT = "2026-12-02T10:00:00.500Z";
+const entryOf = (over: Over) => requestEntry({ at: AT, ...over });
+const rowsOf = (overs: Over[]) => requestRowsOf(overs.map(entryOf));
+const roundTrip = (overs: Over[]) => {
+  const { body, format } = encodeRequestBlock(rowsOf(overs), 7);
+  return { format, bytes: body.length, entries: decodeRequestBlock("p1", 7, body, format) };
+};
 
 describe("request blocks", () => {
-  const rows = requestRowsOf([
-    requestEntry({ requestId: "r1", path: "/a" }),
-    requestEntry({ requestId: "request-two", path: "/b?q=1", status: 503 }),
-    requestEntry({ requestId: "r3", method: "POST" }),
-  ]);
+  const uuids = Array.from({ length: 3 }, () => randomUUID());
+  const edgeLike: Over[] = [
+    { requestId: uuids[0], path: "/a", durationMs: 1.25, at: "2026-12-02T10:00:00.000Z" },
+    { requestId: uuids[1], path: "/b?q=1", status: 503, bytes: 4_000_000_000, at: "2026-12-02T10:00:01.250Z" },
+    { requestId: uuids[2], method: "POST", durationMs: 0, at: "2026-12-02T10:00:00.999Z" },
+  ];
 
-  it("write every byte of a block themselves, padding included", () => {
+  it("store what the edge reports in the compact format, ids as 16 bytes, and read it back as it went in", () => {
+    const { format, bytes, entries } = roundTrip(edgeLike);
+    expect(format).toBe(COMPACT_REQUEST_BLOCK);
+    expect(entries).toEqual(edgeLike.map((over, row) => ({ ...entryOf(over), seq: 7 + row })));
+    // 3 × (4 + 4 + 4 + 2 + 14 + 16) bytes a row, the header, the padding and the label table.
+    expect(bytes).toBeLessThan(3 * 44 + 24 + 4 + 200);
+  });
+
+  it.each([
+    ["a caller's own request id", { requestId: "caller-id-1" }],
+    ["an uppercase UUID", { requestId: randomUUID().toUpperCase() }],
+  ])("keep %s as it came, in the compact format", (_, over: Over) => {
+    const overs = [...edgeLike, over];
+    const { format, entries } = roundTrip(overs);
+    expect(format).toBe(COMPACT_REQUEST_BLOCK);
+    expect(entries).toEqual(overs.map((o, row) => ({ ...entryOf(o), seq: 7 + row })));
+  });
+
+  it.each([
+    ["a duration finer than a hundredth of a millisecond", { durationMs: 1.234 }],
+    ["more bytes than 32 bits count", { bytes: 2 ** 32 }],
+    ["a negative duration", { durationMs: -1 }],
+    ["requests further apart than 32 bits of milliseconds (49 days)", { at: "2027-03-01T00:00:00.000Z" }],
+  ])("fall back to the plain format for %s, losing nothing", (_, over: Over) => {
+    const overs = [...edgeLike, over];
+    const { format, entries } = roundTrip(overs);
+    expect(format).toBe(PLAIN_REQUEST_BLOCK);
+    expect(entries).toEqual(overs.map((o, row) => ({ ...entryOf(o), seq: 7 + row })));
+  });
+
+  it.each([
+    ["compact", edgeLike, "allocUnsafeSlow"],
+    ["compact, caller's ids", [...edgeLike, { requestId: "caller-id-1" }], "allocUnsafeSlow"],
+    ["plain", [...edgeLike, { durationMs: 1.234 }], "allocUnsafe"],
+  ] as const)("write every byte of a %s block themselves, padding included", (_, overs, allocator) => {
     // Blocks are made in memory that is not zeroed first: whatever it held must not show.
+    const rows = rowsOf([...overs]);
     const encodeOver = (fill: number) => {
-      const spy = vi.spyOn(Buffer, "allocUnsafe").mockImplementation((size) => Buffer.alloc(size, fill));
+      const spy = vi.spyOn(Buffer, allocator).mockImplementation((size) => Buffer.alloc(size, fill));
       try {
         return encodeRequestBlock(rows, 1).body;
       } finally {
@@ -22,14 +68,10 @@ describe("request blocks", () => {
     expect(encodeOver(0xee).equals(encodeOver(0x00))).toBe(true);
   });
 
-  it("read back every request as it went in, with the block's bounds", () => {
-    const { summary, body } = encodeRequestBlock(rows, 7);
-    expect(summary).toMatchObject({ firstSeq: 7, lastSeq: 9, count: 3, minStatus: 200, maxStatus: 503 });
-    const entries = decodeRequestBlock("p1", 7, body);
-    expect(entries.map((e) => [e.seq, e.requestId, e.path, e.status])).toEqual([
-      [7, "r1", "/a", 200],
-      [8, "request-two", "/b?q=1", 503],
-      [9, "r3", "/", 200],
-    ]);
+  it("refuse a body whose length does not add up", () => {
+    const { body, format } = encodeRequestBlock(rowsOf(edgeLike), 7);
+    expect(() => decodeRequestBlock("p1", 7, body.subarray(0, body.length - 1), format)).toThrow(
+      /request block at seq 7: \d+ bytes, not \d+/,
+    );
   });
 });

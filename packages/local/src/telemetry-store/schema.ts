@@ -55,6 +55,9 @@ const STEPS: readonly (string | ((db: SqliteDatabase) => void))[] = [
   toEntryBlocks,
   // Step 3: request rows are stored as they come (request-block.ts); older blocks stay format 1.
   "ALTER TABLE entry_blocks ADD COLUMN format INTEGER NOT NULL DEFAULT 1",
+  // Step 4: request blocks may be format 3 (request-block.ts). Nothing to change in the file, but
+  // a Slipway from before must refuse it (SCHEMA_TOO_NEW) rather than read those as format 1.
+  "SELECT 1",
 ];
 
 /** Most entries in one block: bounds what a live tail decodes to read the newest few. */

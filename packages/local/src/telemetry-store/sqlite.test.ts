@@ -75,6 +75,32 @@ describe("sqlite telemetry store: entries in blocks", () => {
     await store.close();
   });
 
+  it("reads compact and plain request blocks side by side", async () => {
+    const path = await tempFile();
+    const store = createSqliteTelemetryStore(path);
+    // A duration finer than the compact format keeps makes its block plain (format 2).
+    for (const durationMs of [1.25, 1.234, 2.5])
+      await store.write({
+        entries: [],
+        requestRows: [
+          { projectId: "p1", rows: requestRowsOf([requestEntry({ requestId: `d${durationMs}`, durationMs })]) },
+        ],
+        errors: [],
+        metrics: [],
+      });
+    const all = await store.entries({ projectId: "p1", limit: 10 });
+    expect(all.map((e) => (e.kind === "request" ? [e.requestId, e.durationMs] : null))).toEqual([
+      ["d1.25", 1.25],
+      ["d1.234", 1.234],
+      ["d2.5", 2.5],
+    ]);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    const formats = db.prepare("SELECT format FROM entry_blocks ORDER BY last_seq").pluck().all();
+    db.close();
+    expect(formats).toEqual([3, 2, 3]);
+  });
+
   it("stores a hand-over of request rows larger than a block as blocks of at most MAX_BLOCK_ENTRIES", async () => {
     const path = await tempFile();
     const store = createSqliteTelemetryStore(path);
@@ -89,9 +115,9 @@ describe("sqlite telemetry store: entries in blocks", () => {
     const blocks = db.prepare("SELECT count, format FROM entry_blocks ORDER BY last_seq").all();
     db.close();
     expect(blocks).toEqual([
-      { count: MAX_BLOCK_ENTRIES, format: 2 },
-      { count: MAX_BLOCK_ENTRIES, format: 2 },
-      { count: 5, format: 2 },
+      { count: MAX_BLOCK_ENTRIES, format: 3 },
+      { count: MAX_BLOCK_ENTRIES, format: 3 },
+      { count: 5, format: 3 },
     ]);
   });
 

@@ -17,7 +17,7 @@ import {
 } from "@slipway/core/telemetry";
 import Database from "better-sqlite3";
 import { decodeBlock, encodeBlock, KIND_BITS } from "./entry-block.ts";
-import { decodeRequestBlock, encodeRequestBlock, REQUEST_BLOCK_FORMAT } from "./request-block.ts";
+import { decodeRequestBlock, encodeRequestBlock, isRequestBlockFormat } from "./request-block.ts";
 import { INSERT_BLOCK, MAX_BLOCK_ENTRIES, migrateTelemetry } from "./schema.ts";
 
 type BlockRow = {
@@ -31,8 +31,8 @@ type BlockRow = {
 
 /** A block's entries, whichever format it was written in. */
 const entriesOf = (row: BlockRow): TelemetryEntry[] =>
-  row.format === REQUEST_BLOCK_FORMAT
-    ? decodeRequestBlock(row.project_id, row.first_seq, row.body)
+  isRequestBlockFormat(row.format)
+    ? decodeRequestBlock(row.project_id, row.first_seq, row.body, row.format)
     : decodeBlock(row.project_id, row.first_seq, row.body);
 
 type MetricRow = {
@@ -149,8 +149,8 @@ export function createSqliteTelemetryStore(path: string): TelemetryStore {
       for (let from = 0; from < rows.count; from += MAX_BLOCK_ENTRIES) {
         const to = Math.min(rows.count, from + MAX_BLOCK_ENTRIES);
         const part = from === 0 && to === rows.count ? rows : sliceRows(rows, from, to);
-        const { summary, body } = encodeRequestBlock(part, seq + 1);
-        insertBlock.run({ ...summary, projectId, body, format: REQUEST_BLOCK_FORMAT });
+        const { summary, body, format } = encodeRequestBlock(part, seq + 1);
+        insertBlock.run({ ...summary, projectId, body, format });
         seq += part.count;
       }
     }
