@@ -135,11 +135,11 @@ function compactBody(rows: RequestRows, table: Buffer, firstAt: number): Buffer 
   const size = COMPACT_HEADER + 3 * u32Bytes + statusBytes + labelBytes + endBytes + table.length + idBytes;
   // Its own ArrayBuffer (never the shared pool), so the views below start aligned.
   const body = Buffer.allocUnsafeSlow(size);
-  let at = COMPACT_HEADER;
-  const times = new Uint32Array(body.buffer, at, count);
-  const durations = new Uint32Array(body.buffer, (at += u32Bytes), count);
-  const sizes = new Uint32Array(body.buffer, (at += u32Bytes), count);
-  const statuses = new Uint16Array(body.buffer, (at += u32Bytes), count);
+  const times = new Uint32Array(body.buffer, COMPACT_HEADER, count);
+  const durations = new Uint32Array(body.buffer, COMPACT_HEADER + u32Bytes, count);
+  const sizes = new Uint32Array(body.buffer, COMPACT_HEADER + 2 * u32Bytes, count);
+  let at = COMPACT_HEADER + 3 * u32Bytes;
+  const statuses = new Uint16Array(body.buffer, at, count);
   for (let row = 0, n = 0; row < count; row++, n += ROW_NUMBERS) {
     const time = (numbers[n + NUMBER.endedAt] as number) - firstAt;
     const duration = numbers[n + NUMBER.durationMs] as number;
@@ -155,9 +155,11 @@ function compactBody(rows: RequestRows, table: Buffer, firstAt: number): Buffer 
     sizes[row] = bytes;
     statuses[row] = status;
   }
-  body.fill(0, at + count * 2, (at += statusBytes));
+  body.fill(0, at + count * 2, at + statusBytes);
+  at += statusBytes;
   const labelEnd = at + bytesOf(labels, count * ROW_LABELS).copy(body, at);
-  body.fill(0, labelEnd, (at += labelBytes));
+  body.fill(0, labelEnd, at + labelBytes);
+  at += labelBytes;
   if (!uuids) at += bytesOf(rows.idEnds, count).copy(body, at);
   at += table.copy(body, at);
   if (uuids) packUuids(rows.ids, count, body, at);
@@ -176,11 +178,12 @@ function compactRows(body: Buffer, firstSeq: number): RequestRows {
   const idBytes = body.readUInt32LE(8);
   const uuids = (body.readUInt32LE(12) & FLAG_UUIDS) !== 0;
   const firstAt = body.readDoubleLE(16);
-  let at = COMPACT_HEADER;
-  const times = new Uint32Array(slice(body, at, count * 4));
-  const durations = new Uint32Array(slice(body, (at += count * 4), count * 4));
-  const sizes = new Uint32Array(slice(body, (at += count * 4), count * 4));
-  const statuses = new Uint16Array(slice(body, (at += count * 4), count * 2));
+  const u32Bytes = count * 4;
+  const times = new Uint32Array(slice(body, COMPACT_HEADER, u32Bytes));
+  const durations = new Uint32Array(slice(body, COMPACT_HEADER + u32Bytes, u32Bytes));
+  const sizes = new Uint32Array(slice(body, COMPACT_HEADER + 2 * u32Bytes, u32Bytes));
+  let at = COMPACT_HEADER + 3 * u32Bytes;
+  const statuses = new Uint16Array(slice(body, at, count * 2));
   at += align4(count * 2);
   const labels = new Uint16Array(slice(body, at, count * ROW_LABELS * 2));
   at += align4(count * ROW_LABELS * 2);
