@@ -156,4 +156,10 @@ describe("request columns", () => {
       ["d2", "/cb?token=s3cret"],
     ]);
   });
+
+  it("reuse the row before's label only when that row had one in the same slot", () => {
+    const columns = new RequestColumns(4);
+    for (const cache of ["HIT", null, "HIT", "MISS"]) columns.append(report({ cache }), 1);
+    expect(requestsOf(columns.take()).map((r) => r.cache)).toEqual(["HIT", null, "HIT", "MISS"]);
+  });
 });

@@ -65,7 +65,8 @@ export class RequestColumns {
     this.labels[l + LABEL.deployment] = this.label(LABEL.deployment, report.deploymentId ?? "", l);
     this.labels[l + LABEL.method] = this.label(LABEL.method, report.method, l);
     this.labels[l + LABEL.servedBy] = this.label(LABEL.servedBy, report.servedBy, l);
-    this.labels[l + LABEL.cache] = report.cache === null ? NO_LABEL : this.label(LABEL.cache, report.cache, l);
+    this.labels[l + LABEL.cache] =
+      report.cache === null ? this.noLabel(LABEL.cache) : this.label(LABEL.cache, report.cache, l);
     this.labels[l + LABEL.coldStart] = report.coldStart ? 1 : 0;
     this.labels[l + LABEL.path] = this.label(LABEL.path, report.path, l);
     this.labels[l + LABEL.clientIp] = this.label(LABEL.clientIp, report.clientIp, l);
@@ -132,6 +133,12 @@ export class RequestColumns {
     const grown = new Uint8Array(this.ids.length * 2);
     grown.set(this.ids.subarray(0, this.idEnd));
     this.ids = grown;
+  }
+
+  /** No label in slot `slot`: the next row's value must not be taken for this row's. */
+  private noLabel(slot: number): number {
+    this.previous[slot] = null;
+    return NO_LABEL;
   }
 
   /**
