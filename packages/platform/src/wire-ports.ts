@@ -82,6 +82,7 @@ export async function wirePorts(
 
   // Secret values per deployment, so runtime log lines can be masked before anyone sees them.
   const maskers = new Map<string, Masker>();
+  const maskerOf = (deploymentId: string): Masker => maskers.get(deploymentId) ?? ((text: string) => text);
   // Pinned Node.js releases (and sharp) shared by builds and workers, installed on first use.
   const toolchain = createToolchain(dir("toolchain"));
   const functionHost = createFunctionHost({
@@ -107,13 +108,13 @@ export async function wirePorts(
     },
     onLog: ({ deploymentId, stream, line }) => {
       onFunctionLine(deploymentId, stream, line);
-      const mask = maskers.get(deploymentId) ?? ((text: string) => text);
+      const mask = maskerOf(deploymentId);
       log(`[${deploymentId} ${stream}] ${mask(parseWorkerLine(stream, line).text)}`);
     },
     onEvent: (event) => {
       if (event.type === "cold-start") log(`cold start ${event.deploymentId} (${event.kind}) in ${event.ms} ms`);
       else if (event.type === "start-failed") {
-        const mask = maskers.get(event.deploymentId) ?? ((text: string) => text);
+        const mask = maskerOf(event.deploymentId);
         const stderr = event.stderr.length > 0 ? `; its last stderr: ${event.stderr.map(mask).join(" | ")}` : "";
         log(`${mask(event.error)}${stderr}`);
       } else if (event.type === "crash")
@@ -178,6 +179,5 @@ export async function wirePorts(
     // Canary releases: the edge splits production and counts the canary's errors.
     canaryWatch: edgeCanaryWatch,
   };
-  const maskerOf = (deploymentId: string): Masker => maskers.get(deploymentId) ?? ((text: string) => text);
   return { deps, db, store, queue, builder, deployer, functionHost, urls, token, maskerOf, telemetryStore };
 }

@@ -29,24 +29,32 @@ describe("request blocks", () => {
   });
 
   it.each([
-    ["a caller's own request id", { requestId: "caller-id-1" }],
-    ["an uppercase UUID", { requestId: randomUUID().toUpperCase() }],
-  ])("keep %s as it came, in the compact format", (_, over: Over) => {
+    [
+      "keep a caller's own request id as it came, in the compact format",
+      { requestId: "caller-id-1" },
+      COMPACT_REQUEST_BLOCK,
+    ],
+    [
+      "keep an uppercase UUID as it came, in the compact format",
+      { requestId: randomUUID().toUpperCase() },
+      COMPACT_REQUEST_BLOCK,
+    ],
+    [
+      "fall back to the plain format for a duration finer than a hundredth of a millisecond",
+      { durationMs: 1.234 },
+      PLAIN_REQUEST_BLOCK,
+    ],
+    ["fall back to the plain format for more bytes than 32 bits count", { bytes: 2 ** 32 }, PLAIN_REQUEST_BLOCK],
+    ["fall back to the plain format for a negative duration", { durationMs: -1 }, PLAIN_REQUEST_BLOCK],
+    [
+      "fall back to the plain format for requests further apart than 32 bits of milliseconds (49 days)",
+      { at: "2027-03-01T00:00:00.000Z" },
+      PLAIN_REQUEST_BLOCK,
+    ],
+  ])("%s, losing nothing", (_, over: Over, expected: number) => {
     const overs = [...edgeLike, over];
     const { format, entries } = roundTrip(overs);
-    expect(format).toBe(COMPACT_REQUEST_BLOCK);
-    expect(entries).toEqual(overs.map((o, row) => ({ ...entryOf(o), seq: 7 + row })));
-  });
-
-  it.each([
-    ["a duration finer than a hundredth of a millisecond", { durationMs: 1.234 }],
-    ["more bytes than 32 bits count", { bytes: 2 ** 32 }],
-    ["a negative duration", { durationMs: -1 }],
-    ["requests further apart than 32 bits of milliseconds (49 days)", { at: "2027-03-01T00:00:00.000Z" }],
-  ])("fall back to the plain format for %s, losing nothing", (_, over: Over) => {
-    const overs = [...edgeLike, over];
-    const { format, entries } = roundTrip(overs);
-    expect(format).toBe(PLAIN_REQUEST_BLOCK);
+    expect(format).toBe(expected);
     expect(entries).toEqual(overs.map((o, row) => ({ ...entryOf(o), seq: 7 + row })));
   });
 
