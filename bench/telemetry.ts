@@ -156,9 +156,18 @@ async function measure(artifactDir: string, onlyPath: string | undefined): Promi
         (["request", "telemetry", "rest", "requestWait", "edgeCpuIdle"] as const)
           .map((k) => median(threads(windows).map((t) => t[k])).toFixed(2))
           .join(" / ");
+      // Per pair, on minus off: the windows of a pair ran seconds apart, so the box's drift mostly
+      // cancels, where the medians of each side's windows differed by 3 µs with both sides off.
+      const paired = (["request", "telemetry", "rest", "requestWait"] as const)
+        .map((k) => {
+          const diffs = threads(on).map((t, i) => t[k] - (threads(off)[i] as Measure)[k]);
+          const [low, high] = medianInterval(diffs);
+          return `${k} ${median(diffs).toFixed(2)} (${low.toFixed(2)} to ${high.toFixed(2)})`;
+        })
+        .join(", ");
       const spread = [...ratios].sort((x, y) => x - y);
       progress(
-        `${route.name}: ratios ${ratios.map((r) => r.toFixed(3)).join(" ")} → median ${ratio.toFixed(3)}; CPU/request on ${cpu(on).toFixed(1)} µs, off ${cpu(off).toFixed(1)} µs; by thread (request / telemetry / rest; then the request thread's wait for its CPU, and the edge CPU's idle time) on ${split(on)}, off ${split(off)} µs`,
+        `${route.name}: ratios ${ratios.map((r) => r.toFixed(3)).join(" ")} → median ${ratio.toFixed(3)}; CPU/request on ${cpu(on).toFixed(1)} µs, off ${cpu(off).toFixed(1)} µs; by thread (request / telemetry / rest; then the request thread's wait for its CPU, and the edge CPU's idle time) on ${split(on)}, off ${split(off)} µs; on minus off per pair, median (95 % CI): ${paired} µs`,
       );
       rows.push(
         `| ${route.name} | ${Math.round(rpsOff)} | ${Math.round(rpsOn)} | ${(spread[0] as number).toFixed(2)}–${(spread[spread.length - 1] as number).toFixed(2)} | ${ratio.toFixed(3)} (${interval.map((r) => r.toFixed(3)).join("–")}) | ${cpu(off).toFixed(0)} / ${cpu(on).toFixed(0)} | ${errors} | ${

@@ -3,7 +3,8 @@ import { appendFileSync } from "node:fs";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Where each counted window began and ended (CLOCK_MONOTONIC ns, the clock `perf record -k mono`
- * stamps samples with), one JSON line per window: to split a profile of the bench by side.
+ * stamps samples with), its requests and its measure, one JSON line per window: to split a profile
+ * of the bench by side, or to pair the windows' measures.
  */
 const WINDOW_LOG = process.env.BENCH_WINDOW_LOG;
 
@@ -56,7 +57,7 @@ export async function alternateWindows<S extends string, M = undefined, X = unde
     const requests = plan.answered() - before;
     const measure = begun === undefined ? undefined : plan.end?.(begun, requests);
     if (WINDOW_LOG) {
-      const line = { side, startNs: String(startedNs), endNs: String(process.hrtime.bigint()), requests };
+      const line = { side, startNs: String(startedNs), endNs: String(process.hrtime.bigint()), requests, measure };
       appendFileSync(WINDOW_LOG, `${JSON.stringify(line)}\n`);
     }
     return { rps: requests / ((performance.now() - started) / 1000), measure };

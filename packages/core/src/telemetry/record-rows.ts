@@ -52,10 +52,7 @@ export function recordRows(
     const hide = maskerOf?.(deploymentId);
     return (path) => (hide ? hide(path) : path).slice(0, MAX_PATH);
   });
-  if (maskIp) {
-    mapLabel(table, labels, count, LABEL.clientIp, maskIp);
-    blankUnreferenced(table, labels, count);
-  }
+  if (maskIp && mapLabel(table, labels, count, LABEL.clientIp, maskIp)) blankUnreferenced(table, labels, count);
   const masked: RequestRows = { ...rows, table };
 
   const errors: ErrorEvent[] = [];

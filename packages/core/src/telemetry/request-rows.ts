@@ -107,7 +107,8 @@ export function blankUnreferenced(table: string[], labels: Uint16Array, count: n
 /**
  * Rewrites one label slot of every row through `map` (called once per distinct string), for
  * masking: changed strings are added to the table and the rows pointed at them; the raw ones
- * stay in the table until blankUnreferenced.
+ * stay in the table until blankUnreferenced. True when some string changed (else there is
+ * nothing raw to blank).
  */
 export function mapLabel(
   table: string[],
@@ -116,37 +117,48 @@ export function mapLabel(
   slot: number,
   map: (value: string, row: number) => string,
   keyOf: (row: number) => number = () => 0,
-): void {
+): boolean {
   const mapped = new Map<number, number>();
+  let changed = false;
+  // Consecutive rows mostly share a key (one client, one page): the row before's answer is taken.
+  let lastKey = -1;
+  let lastTo = 0;
   for (let row = 0; row < count; row++) {
     const at = row * ROW_LABELS + slot;
     const raw = labels[at] as number;
     if (raw === NO_LABEL) continue;
     // Key: the raw label and whatever else the mapping depends on (the deployment's secrets).
     const key = keyOf(row) * 0x10000 + raw;
-    let to = mapped.get(key);
-    if (to === undefined) {
-      const value = map(table[raw] as string, row);
-      to = value === table[raw] ? raw : table.push(value) - 1;
-      mapped.set(key, to);
+    if (key !== lastKey) {
+      let to = mapped.get(key);
+      if (to === undefined) {
+        const value = map(table[raw] as string, row);
+        to = value === table[raw] ? raw : table.push(value) - 1;
+        if (to !== raw) changed = true;
+        mapped.set(key, to);
+      }
+      lastKey = key;
+      lastTo = to;
     }
-    labels[at] = to;
+    labels[at] = lastTo;
   }
+  return changed;
 }
 
 /**
  * Rewrites every row's path through its deployment's map (made once per deployment, called once
- * per distinct path and deployment), then blanks the raw paths no row points at any more.
+ * per distinct path and deployment), then blanks the raw paths no row points at any more (when
+ * some path changed). True when some path changed.
  */
 export function mapPathsByDeployment(
   table: string[],
   labels: Uint16Array,
   count: number,
   mapOf: (deploymentId: string) => (path: string) => string,
-): void {
+): boolean {
   const maps = new Map<number, (path: string) => string>();
   const deploymentAt = (row: number) => labels[row * ROW_LABELS + LABEL.deployment] as number;
-  mapLabel(
+  const changed = mapLabel(
     table,
     labels,
     count,
@@ -162,7 +174,8 @@ export function mapPathsByDeployment(
     },
     deploymentAt,
   );
-  blankUnreferenced(table, labels, count);
+  if (changed) blankUnreferenced(table, labels, count);
+  return changed;
 }
 
 /** The rows as the store returns them: seqs from `firstSeq` up, in row order. */

@@ -140,6 +140,39 @@ describe("request columns", () => {
     expect(rows.table).toContain("/cb?token=s3cret-one");
   });
 
+  it("mask runs of rows sharing a path, switching deployments between runs", () => {
+    const columns = new RequestColumns(8);
+    const rows: Array<[string, string]> = [
+      ["d1", "/cb?token=s3cret"],
+      ["d1", "/cb?token=s3cret"],
+      ["d2", "/cb?token=s3cret"],
+      ["d1", "/cb?token=s3cret"],
+      ["d1", "/plain"],
+      ["d2", "/plain"],
+    ];
+    for (const [deploymentId, path] of rows) columns.append(report({ deploymentId, path }), 1);
+    columns.mapPaths((deploymentId) => (path) => (deploymentId === "d1" ? path.replace("s3cret", "***") : path));
+    expect(requestsOf(columns.take()).map((r) => [r.deploymentId, r.path])).toEqual([
+      ["d1", "/cb?token=***"],
+      ["d1", "/cb?token=***"],
+      ["d2", "/cb?token=s3cret"],
+      ["d1", "/cb?token=***"],
+      ["d1", "/plain"],
+      ["d2", "/plain"],
+    ]);
+  });
+
+  it("leave the table as it is when masking changed no path", () => {
+    const columns = new RequestColumns(4);
+    columns.append(report({ deploymentId: "d1", path: "/a" }), 1);
+    columns.append(report({ deploymentId: "d1", path: "/b" }), 2);
+    columns.mapPaths(() => (path) => path);
+    const batch = columns.take();
+    expect(batch.table).toEqual(expect.arrayContaining(["d1", "/a", "/b"]));
+    expect(batch.table).not.toContain("");
+    expect(requestsOf(batch).map((r) => r.path)).toEqual(["/a", "/b"]);
+  });
+
   it("never reuse a label the row before had before masking rewrote it", () => {
     const columns = new RequestColumns(4);
     const maskD1 = (deploymentId: string) => (path: string) =>
