@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { DEFAULT_RETENTION, type Store } from "@slipway/core";
 import { createThreadedTelemetryStore, startTelemetry } from "@slipway/platform";
+import { syntheticReport } from "./synthetic-report.ts";
 import { splitPerRequest, type ThreadSplit, threadCpu } from "./thread-cpu.ts";
 
 const RATE = Number(process.argv[2] ?? 5000);
@@ -42,20 +43,7 @@ async function round(on: boolean): Promise<[number, number, ThreadSplit]> {
   let sent = 0;
   for (let tick = 0; tick < (SECONDS * 1000) / TICK_MS; tick++) {
     for (let i = 0; i < perTick; i++) {
-      const report = {
-        requestId: randomUUID(),
-        host: "bench.localhost",
-        deploymentId: "dpl_bench",
-        method: "GET",
-        path: "/",
-        status: 200,
-        durationMs: 1.23,
-        bytes: 17_000,
-        coldStart: false,
-        servedBy: "cache" as const,
-        clientIp: "127.0.0.1",
-        cache: "HIT",
-      };
+      const report = syntheticReport(randomUUID());
       if (on) telemetry.onRequest(report);
       sent++;
     }
